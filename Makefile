@@ -1,0 +1,28 @@
+# The two commands a new user needs: `make brochure` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EDITIONS := $(wildcard inputs/*/edition.yaml)
+
+.PHONY: brochure test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+brochure: $(STAMP)
+	@for ed in $(dir $(EDITIONS)); do \
+		name=$$(basename $$ed); \
+		$(BIN)/brochure build $$ed --out outputs/$$name || exit 1; \
+	done
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m pipeline.bench
+
+clean:
+	rm -rf outputs $(VENV)

@@ -1,0 +1,249 @@
+"""Records + edition + brochure type → one content tree (chapters, sections, blocks).
+
+Every quote, photo, contact and figure is placed in exactly one chapter; one that points
+nowhere is an error, so nothing given is silently lost.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import german, markdown
+from .edition import EDITION_FILE, Edition
+from .errors import InputError, Location, Report, error, warning
+from .records import Record
+from .tree import (Block, Chapter, Contact, Contacts, Cover, Document, Figure, Figures, Lines, Meta,
+                   Paragraph, Photo, Quote, Run, Section, Signature, walk_sections)
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def fill(pattern: str, record: Record) -> str:
+    """Put record values into a pattern like 'text/regionen/{id}.md'. Values are inserted as
+    they are, never parsed again, so a cell containing '{x}' stays '{x}'."""
+    return _FIELD.sub(lambda m: str(record[m.group(1)]), pattern)
+
+
+def inside(edition: Path, rel: str, where: Location) -> Path:
+    """Resolve a path from the inputs, refusing anything that leaves the edition folder."""
+    root = edition.resolve()
+    path = (edition / rel).resolve()
+    if Path(rel).is_absolute() or not path.is_relative_to(root):
+        raise InputError(error("E-PATH-OUTSIDE", where, f"'{rel}' points outside the edition folder",
+                               "give a path relative to the edition folder, e.g. images/foto.jpg"))
+    return path
+
+
+class Assembler:
+    def __init__(self, edition: Edition, records: dict[str, list[Record]], report: Report):
+        self.ed = edition
+        self.records = records
+        self.report = report
+        self.labels = edition.template.labels
+        self.chapter_ids: set[str] = set()
+
+    # -- text -----------------------------------------------------------------------------
+    def _markdown(self, rel: str, chapter: str, where: Location):
+        path = inside(self.ed.folder, rel, where)
+        try:
+            source = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.report.add(error("E-MISSING-TEXT", Location(file=rel, chapter=chapter),
+                                  "text file not found", f"create {rel} with the chapter's text (Markdown)"))
+            return [], []
+        except UnicodeDecodeError:
+            raise InputError(error("E-ENCODING", Location(file=rel), "file is not UTF-8",
+                                   "save it as UTF-8 in your editor")) from None
+        return markdown.parse(source, rel, chapter)
+
+    # -- chapters -------------------------------------------------------------------------
+    def build(self) -> Document:
+        chapters: list[Chapter] = []
+        for n, entry in enumerate(self.ed.chapters, start=1):
+            where = Location(file=EDITION_FILE, column=f"chapters[{n}]")
+            kind = entry["kind"]
+            if kind == "each":
+                chapters.extend(self._each(entry, where))
+            else:
+                chapters.append(getattr(self, f"_{kind}")(entry, where))
+        self.chapter_ids = {c.id for c in chapters}
+        self._check_references()
+        for chapter in chapters:
+            self._place(chapter)
+        return Document(meta=self._meta(), cover=self._cover(), chapters=chapters, labels=self.labels)
+
+    def _chapter(self, entry: dict, where: Location, cid: str, title: str, kind: str,
+                 text: str | None, subtitle: str = "") -> Chapter:
+        blocks, sections = self._markdown(text, cid, where) if text else ([], [])
+        return Chapter(id=cid, kind=kind, title=title, subtitle=subtitle,
+                       running_head=entry.get("running_head") or title,
+                       style=entry.get("style", kind), blocks=blocks, sections=sections)
+
+    def _entry_id(self, entry: dict, where: Location) -> str:
+        cid = entry.get("id")
+        if not cid:
+            raise InputError(error("E-MISSING-KEY", where, "chapter has no 'id'",
+                                   "give every chapter an id such as 'vorwort'"))
+        return str(cid)
+
+    def _foreword(self, entry: dict, where: Location) -> Chapter:
+        ch = self._chapter(entry, where, self._entry_id(entry, where), entry.get("title", "Vorwort"),
+                           "foreword", entry.get("text"))
+        sig = entry.get("signature") or {}
+        if sig:
+            target = ch.sections[-1].blocks if ch.sections else ch.blocks
+            target.append(Signature(closing=str(sig.get("closing", "")), name=str(sig.get("name", "")),
+                                    role=str(sig.get("role", ""))))
+        return ch
+
+    def _contents(self, entry: dict, where: Location) -> Chapter:
+        title = entry.get("title", self.labels.get("contents", "Inhalt"))
+        return Chapter(id=entry.get("id", "inhalt"), kind="contents", title=title, running_head=title,
+                       style="contents")
+
+    def _prose(self, entry: dict, where: Location) -> Chapter:
+        return self._chapter(entry, where, self._entry_id(entry, where), str(entry.get("title", "")),
+                             "prose", entry.get("text"))
+
+    def _imprint(self, entry: dict, where: Location) -> Chapter:
+        ch = self._chapter(entry, where, self._entry_id(entry, where), entry.get("title", "Impressum"),
+                           "imprint", entry.get("text"))
+        for item in self.ed.imprint:
+            heading = str(item.get("heading", ""))
+            section = Section(id=markdown.slug(heading), title=heading, level=2)
+            if item.get("lines"):
+                section.blocks.append(Lines([str(x) for x in item["lines"]]))
+            if item.get("text"):
+                section.blocks.append(Paragraph([Run(str(item["text"]))]))
+            ch.sections.append(section)
+        return ch
+
+    def _each(self, entry: dict, where: Location) -> list[Chapter]:
+        table = entry.get("table")
+        if table not in self.records:
+            raise InputError(error("E-BAD-CHAPTER", where, f"table '{table}' is unknown",
+                                   "use a table name such as 'regions' or 'portraits'"))
+        rows = self.records[table]
+        if not rows:
+            self.report.add(error("E-MISSING-SHEET", Location(file="data/", sheet=table),
+                                  f"table '{table}' is missing or empty, so its chapters cannot be built",
+                                  f"add the sheet '{table}' (or data/{table}.csv) with one row per chapter"))
+        chapters = []
+        for rec in rows:
+            ch = self._chapter(entry, rec.origin, rec.id, fill(entry.get("title", "{id}"), rec), "record",
+                               fill(entry["text"], rec) if entry.get("text") else None,
+                               subtitle=fill(entry.get("subtitle", ""), rec))
+            ch.running_head = fill(entry.get("running_head", ch.title), rec)
+            if entry.get("figures"):
+                box = self._figures(rec.id)
+                if box:
+                    ch.blocks.insert(0, box)
+            chapters.append(ch)
+        return chapters
+
+    # -- records --------------------------------------------------------------------------
+    def _figures(self, region: str) -> Figures | None:
+        rows = [r for r in self.records.get("figures", []) if r["region"] == region and r["value"] is not None]
+        if not rows:
+            return None
+        as_of = self.labels.get("as_of", "Stand")
+        figures = [Figure(label=str(r["label"]), value=german.quantity(r["value"], str(r["unit"])),
+                          note=f"{as_of}: {german.day_month_year(r['as_of'])}" if r["as_of"] else "")
+                   for r in rows]
+        sources = list(dict.fromkeys(str(r["source"]) for r in rows if r["source"]))
+        return Figures(title=self.labels.get("figures", "Zahlen und Fakten"), figures=figures,
+                       source="; ".join(sources))
+
+    def _check_references(self) -> None:
+        regions = {r.id for r in self.records.get("regions", [])}
+        for table, column, known, what in (("quotes", "chapter", self.chapter_ids, "chapter"),
+                                           ("photos", "chapter", self.chapter_ids, "chapter"),
+                                           ("contacts", "chapter", self.chapter_ids, "chapter"),
+                                           ("figures", "region", regions, "region"),
+                                           ("portraits", "region", regions, "region")):
+            for rec in self.records.get(table, []):
+                ref = rec[column]
+                if ref and ref not in known:
+                    self.report.add(error("E-UNKNOWN-REF", rec.cells[column],
+                                          f"'{ref}' is not the id of any {what}",
+                                          f"use one of: {', '.join(sorted(known))}"))
+
+    def _place(self, chapter: Chapter) -> None:
+        for rec in self.records.get("quotes", []):
+            if rec["chapter"] == chapter.id:
+                quote = Quote(id=rec.id, text=str(rec["text"]), speaker=str(rec["speaker"]), role=str(rec["role"]))
+                self._insert(chapter, rec, quote, after_first_paragraph=True)
+        for rec in self.records.get("photos", []):
+            if rec["chapter"] == chapter.id:
+                self._insert(chapter, rec, self._photo(rec), after_first_paragraph=False)
+        contacts = [self._contact(r) for r in self.records.get("contacts", []) if r["chapter"] == chapter.id]
+        if contacts:
+            title = self.labels.get("contacts", "Ansprechpartner")
+            chapter.sections.append(Section(id="kontakt", title=title, level=2, blocks=[Contacts(contacts)]))
+
+    def _insert(self, chapter: Chapter, rec: Record, block: Block, after_first_paragraph: bool) -> None:
+        wanted = str(rec["section"])
+        if wanted:
+            section = next((s for s in walk_sections(chapter.sections)
+                            if s.title.casefold() == wanted.casefold()), None)
+            if section is None:
+                names = ", ".join(s.title for s in walk_sections(chapter.sections)) or "(none)"
+                self.report.add(error("E-UNKNOWN-SECTION", rec.cells["section"],
+                                      f"chapter '{chapter.id}' has no section '{wanted}'",
+                                      f"use one of its headings: {names}"))
+                return
+            blocks = section.blocks
+        else:
+            blocks = chapter.sections[-1].blocks if chapter.sections else chapter.blocks
+        if after_first_paragraph:
+            at = next((i + 1 for i, b in enumerate(blocks) if isinstance(b, Paragraph)), len(blocks))
+            # keep several quotes of one section in sheet order
+            while at < len(blocks) and isinstance(blocks[at], Quote):
+                at += 1
+            blocks.insert(at, block)
+        else:
+            blocks.append(block)
+
+    def _photo(self, rec: Record) -> Photo:
+        file = str(rec["file"])
+        if file:
+            rel = f"images/{file}"
+            path = inside(self.ed.folder, rel, rec.cells["file"])
+            if not path.is_file():
+                self.report.add(error("E-MISSING-FILE", rec.cells["file"], f"image '{rel}' not found",
+                                      "put the image into the edition's images/ folder or correct the file name"))
+                file = ""
+            else:
+                file = rel
+        if not file:
+            self.report.add(warning("W-PHOTO-PLACEHOLDER", rec.cells["file"],
+                                    f"photo '{rec.id}' has no image; a framed placeholder is printed",
+                                    "add the image file to images/ and its name to the 'file' column"))
+        return Photo(id=rec.id, file=file or None, caption=str(rec["caption"]), alt=str(rec["alt_text"]),
+                     credit=str(rec["credit"]), width=str(rec["width"] or "column"))
+
+    @staticmethod
+    def _contact(rec: Record) -> Contact:
+        place = " ".join(x for x in (str(rec["postcode"]), str(rec["city"])) if x)
+        lines = [str(rec[k]) for k in ("name", "role", "organisation", "street") if rec[k]]
+        if place:
+            lines.append(place)
+        return Contact(id=rec.id, group=str(rec["group"]), lines=lines, phone=str(rec["phone"]),
+                       fax=str(rec["fax"]), email=str(rec["email"]), web=str(rec["web"]))
+
+    # -- document -------------------------------------------------------------------------
+    def _meta(self) -> Meta:
+        ed = self.ed
+        return Meta(title=ed.title, subtitle=ed.subtitle, author=ed.author, publisher=ed.publisher,
+                    date=ed.date.isoformat(), date_text=german.month_year(ed.date), language=ed.language,
+                    template=ed.template.name, edition=ed.name)
+
+    def _cover(self) -> Cover:
+        items = [str(r["name"]) for r in self.records.get(self.ed.cover_list, [])] if self.ed.cover_list else []
+        return Cover(title=self.ed.title, subtitle=self.ed.subtitle, programme=self.ed.programme, items=items,
+                     publisher=self.ed.publisher, date_text=german.month_year(self.ed.date))
+
+
+def assemble(edition: Edition, records: dict[str, list[Record]], report: Report) -> Document:
+    return Assembler(edition, records, report).build()

@@ -1,0 +1,86 @@
+"""One build: load → assemble → check → render → verify, then write all files atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble import assemble
+from .edition import Edition, load_edition
+from .errors import Finding, Report
+from .records import Record, validate
+from .render_docx import render_docx
+from .render_pdf import render_pdf
+from .sheets import read_tables
+from .tree import Document
+from .verify import read_pdf
+
+FORMATS = ("docx", "pdf")
+
+
+@dataclass
+class Loaded:
+    edition: Edition
+    records: dict[str, list[Record]]
+    document: Document
+    report: Report
+
+
+@dataclass
+class BuildResult:
+    edition: str
+    files: list[Path]
+    pages: int | None
+    chapters: int
+    seconds: float
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def load(folder: Path) -> Loaded:
+    """Inputs → content tree. Raises InputError listing every error found."""
+    report = Report()
+    edition = load_edition(folder)
+    records = validate(read_tables(edition.folder), report)
+    document = assemble(edition, records, report)
+    report.raise_if_errors()
+    return Loaded(edition, records, document, report)
+
+
+def write_atomically(files: dict[Path, bytes]) -> None:
+    """Write every file to a temporary name first, then move all into place.
+
+    A failure while writing leaves the previous edition's files untouched."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            staged.append((Path(tmp), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+
+
+def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS) -> BuildResult:
+    start = time.perf_counter()
+    loaded = load(Path(folder))
+    ed = loaded.edition
+    outputs: dict[Path, bytes] = {}
+    pages = None
+    if "docx" in formats:
+        outputs[out / f"{ed.name}.docx"] = render_docx(loaded.document, ed.template.reference_docx, ed.folder)
+    if "pdf" in formats:
+        pdf = render_pdf(loaded.document, ed.template.typst, ed.folder)
+        pages = read_pdf(pdf).pages
+        outputs[out / f"{ed.name}.pdf"] = pdf
+    write_atomically(outputs)
+    chapters = sum(1 for c in loaded.document.chapters if c.kind != "contents")
+    return BuildResult(edition=ed.name, files=list(outputs), pages=pages, chapters=chapters,
+                       seconds=time.perf_counter() - start, warnings=loaded.report.warnings)

@@ -1,0 +1,116 @@
+"""Load an edition folder's metadata (edition.yaml) and its brochure type (templates/<type>/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError, Location, error
+
+EDITION_FILE = "edition.yaml"
+TEMPLATE_FILE = "template.yaml"
+CHAPTER_KINDS = ("foreword", "contents", "prose", "each", "imprint")
+
+
+def templates_root() -> Path:
+    """templates/ next to the package (a source checkout, installed editable)."""
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass
+class Template:
+    name: str
+    folder: Path
+    labels: dict[str, str]
+    typst: Path
+    reference_docx: Path
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass
+class Edition:
+    folder: Path
+    name: str
+    template: Template
+    title: str
+    subtitle: str
+    programme: str
+    publisher: str
+    author: str
+    date: dt.date
+    language: str
+    cover_list: str
+    chapters: list[dict]
+    imprint: list[dict]
+
+
+def _yaml(path: Path, rel: str) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(error("E-MISSING-FILE", Location(file=rel), "file not found",
+                               f"create {rel}; see docs/inputs.md")) from None
+    except UnicodeDecodeError:
+        raise InputError(error("E-ENCODING", Location(file=rel), "file is not UTF-8",
+                               "save it as UTF-8 in your editor")) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(error("E-YAML", Location(file=rel, row=mark.line + 1 if mark else None),
+                               f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                               "check indentation and put texts containing ':' in quotes")) from None
+    if not isinstance(data, dict):
+        raise InputError(error("E-YAML", Location(file=rel), "expected a mapping of keys to values",
+                               "see docs/inputs.md for the structure"))
+    return data
+
+
+def load_template(name: str, root: Path | None = None) -> Template:
+    folder = (root or templates_root()) / name
+    if not (folder / TEMPLATE_FILE).is_file():
+        known = sorted(p.name for p in (root or templates_root()).iterdir() if (p / TEMPLATE_FILE).is_file())
+        raise InputError(error("E-UNKNOWN-TEMPLATE", Location(file=EDITION_FILE, column="template"),
+                               f"brochure type '{name}' does not exist",
+                               "use one of: " + ", ".join(known)))
+    raw = _yaml(folder / TEMPLATE_FILE, f"templates/{name}/{TEMPLATE_FILE}")
+    return Template(name=name, folder=folder, labels=dict(raw.get("labels", {})),
+                    typst=folder / raw.get("typst", "brochure.typ"),
+                    reference_docx=folder / raw.get("reference_docx", "reference.docx"), raw=raw)
+
+
+def _required(data: dict, key: str) -> object:
+    value = data.get(key)
+    if value in (None, "", []):
+        raise InputError(error("E-MISSING-KEY", Location(file=EDITION_FILE, column=key),
+                               f"'{key}' is missing", f"add '{key}: …' to {EDITION_FILE}; see docs/inputs.md"))
+    return value
+
+
+def load_edition(folder: Path) -> Edition:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(error("E-NO-EDITION", Location(file=str(folder)), "edition folder not found",
+                               "pass the folder that contains edition.yaml, e.g. inputs/halbzeitbilanz-2012"))
+    data = _yaml(folder / EDITION_FILE, EDITION_FILE)
+    date = _required(data, "date")
+    if not isinstance(date, dt.date):
+        raise InputError(error("E-BAD-VALUE", Location(file=EDITION_FILE, column="date"),
+                               f"'{date}' is not a date", "write the date as 2012-01-31"))
+    chapters = _required(data, "chapters")
+    for n, ch in enumerate(chapters, start=1):
+        kind = ch.get("kind") if isinstance(ch, dict) else None
+        if kind not in CHAPTER_KINDS:
+            raise InputError(error("E-BAD-CHAPTER", Location(file=EDITION_FILE, column=f"chapters[{n}]"),
+                                   f"chapter {n} has no valid 'kind' (got {kind!r})",
+                                   "use one of: " + ", ".join(CHAPTER_KINDS)))
+    return Edition(
+        folder=folder, name=folder.name,
+        template=load_template(str(_required(data, "template"))),
+        title=str(_required(data, "title")), subtitle=str(data.get("subtitle", "")),
+        programme=str(data.get("programme", "")), publisher=str(_required(data, "publisher")),
+        author=str(data.get("author") or data["publisher"]), date=date,
+        language=str(data.get("language", "de-DE")), cover_list=str(data.get("cover_list", "")),
+        chapters=chapters, imprint=list(data.get("imprint", [])),
+    )

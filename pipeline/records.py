@@ -1,0 +1,192 @@
+"""Validate raw table rows against the record schemas and turn them into typed records."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import german
+from .errors import Location, Report, error, warning
+from .sheets import Row, Table
+from .text import invalid_character, normalise
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False
+    kind: str = "text"  # text | id | number | date | email | url | choice
+    choices: tuple[str, ...] = ()
+
+
+SCHEMAS: dict[str, tuple[Column, ...]] = {
+    "regions": (
+        Column("id", True, "id"),
+        Column("name", True),
+        Column("kind", True, "choice", ("Landkreis", "Stadt", "Landkreis und Stadt")),
+        Column("chapter_title", True),
+        Column("web", kind="url"),
+    ),
+    "figures": (
+        Column("region", True, "id"),
+        Column("label", True),
+        Column("value", True, "number"),
+        Column("unit"),
+        Column("as_of", kind="date"),
+        Column("source"),
+    ),
+    "quotes": (
+        Column("id", True, "id"),
+        Column("chapter", True, "id"),
+        Column("section"),
+        Column("speaker", True),
+        Column("role", True),
+        Column("text", True),
+    ),
+    "contacts": (
+        Column("id", True, "id"),
+        Column("chapter", True, "id"),
+        Column("group"),
+        Column("name"),
+        Column("role"),
+        Column("organisation"),
+        Column("street"),
+        Column("postcode"),
+        Column("city"),
+        Column("phone"),
+        Column("fax"),
+        Column("email", kind="email"),
+        Column("web", kind="url"),
+    ),
+    "photos": (
+        Column("id", True, "id"),
+        Column("chapter", True, "id"),
+        Column("section"),
+        Column("file"),
+        Column("caption", True),
+        Column("alt_text", True),
+        Column("credit"),
+        Column("width", kind="choice", choices=("column", "full")),
+    ),
+    "portraits": (
+        Column("id", True, "id"),
+        Column("title", True),
+        Column("subtitle"),
+        Column("organisation", True),
+        Column("region", True, "id"),
+    ),
+}
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_URL = re.compile(r"^(https?://)?[\w.-]+\.[A-Za-z]{2,}(/\S*)?$")
+
+
+@dataclass
+class Record:
+    table: str
+    row: int
+    values: dict[str, object]
+    origin: Location
+    cells: dict[str, Location] = field(default_factory=dict)
+
+    def __getitem__(self, key: str):
+        return self.values.get(key, "")
+
+    @property
+    def id(self) -> str:
+        return str(self.values.get("id", ""))
+
+
+def _convert(col: Column, raw: object, where: Location, report: Report) -> object:
+    if raw == "" or raw is None:
+        if col.required:
+            report.add(error("E-EMPTY-CELL", where, f"required value '{col.name}' is empty",
+                             f"fill in column '{col.name}' in this row, or delete the row"))
+        return "" if col.kind != "number" else None
+    try:
+        if col.kind == "number":
+            return german.parse_number(raw)
+        if col.kind == "date":
+            return german.parse_date(raw)
+    except ValueError as exc:
+        report.add(error("E-BAD-VALUE", where, str(exc),
+                         "write numbers like 55,2 or 120.000 and dates like 31.12.2010"))
+        return None
+    text = normalise(str(raw).strip())
+    bad = invalid_character(text)
+    if bad:
+        report.add(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
+                         "delete the invisible character (often pasted from another program)"))
+        return ""
+    if col.kind == "id" and not _ID.match(text):
+        report.add(error("E-BAD-ID", where, f"'{text}' is not a valid id",
+                         "use lower-case letters, digits, '-' and '_' only, e.g. 'main-kinzig-kreis'"))
+    elif col.kind == "email" and not _EMAIL.match(text):
+        report.add(error("E-BAD-EMAIL", where, f"'{text}' is not an e-mail address",
+                         "write it as name@example.de, without 'mailto:' or spaces"))
+    elif col.kind == "url" and not _URL.match(text):
+        report.add(error("E-BAD-URL", where, f"'{text}' is not a web address",
+                         "write it as www.example.de or https://www.example.de/path"))
+    elif col.kind == "choice" and text not in col.choices:
+        report.add(error("E-BAD-VALUE", where, f"'{text}' is not one of the allowed values",
+                         "use one of: " + ", ".join(col.choices)))
+    return text
+
+
+def validate_table(table: Table, report: Report) -> list[Record]:
+    schema = SCHEMAS.get(table.name)
+    if schema is None:
+        report.add(warning("W-UNKNOWN-TABLE", table.where(),
+                           f"table '{table.name}' is not used by any brochure type",
+                           "known tables: " + ", ".join(SCHEMAS)))
+        return []
+    names = [c.name for c in schema]
+    for col in schema:
+        if col.name not in table.columns:
+            if col.required:
+                report.add(error("E-MISSING-COLUMN", table.where(row=1),
+                                 f"required column '{col.name}' is missing",
+                                 f"add a column headed '{col.name}'; expected columns: {', '.join(names)}"))
+    for extra in (c for c in table.columns if c not in names):
+        close = difflib.get_close_matches(extra, names, n=1)
+        report.add(warning("W-UNKNOWN-COLUMN", table.where(row=1, column=extra),
+                           f"column '{extra}' is not known and will be ignored",
+                           f"did you mean '{close[0]}'?" if close else "expected columns: " + ", ".join(names)))
+    records: list[Record] = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        records.append(_record(table, schema, row, report))
+        rid = records[-1].id
+        if rid and "id" in names:
+            if rid in seen:
+                report.add(error("E-DUPLICATE-ID", table.where(row=row.number, column="id"),
+                                 f"id '{rid}' is already used in row {seen[rid]}",
+                                 "give every row its own id"))
+            else:
+                seen[rid] = row.number
+    return records
+
+
+def _record(table: Table, schema: tuple[Column, ...], row: Row, report: Report) -> Record:
+    values: dict[str, object] = {}
+    cells: dict[str, Location] = {}
+    for col in schema:
+        where = table.where(row=row.number, column=col.name)
+        cells[col.name] = where
+        if col.name in table.columns:
+            values[col.name] = _convert(col, row.values.get(col.name, ""), where, report)
+        else:
+            values[col.name] = None if col.kind == "number" else ""
+    return Record(table=table.name, row=row.number, values=values,
+                  origin=table.where(row=row.number), cells=cells)
+
+
+def validate(tables: dict[str, Table], report: Report) -> dict[str, list[Record]]:
+    """Typed records for every known table; a known table that is absent gives an empty list."""
+    records = {name: [] for name in SCHEMAS}
+    for name, table in tables.items():
+        records[name] = validate_table(table, report)
+    return records

@@ -1,0 +1,278 @@
+"""Content tree → DOCX with python-docx, using the brochure type's reference document styles."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from pathlib import Path
+
+from docx import Document as open_docx
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm
+from lxml import etree
+
+from . import docx_package
+from .tree import (Chapter, Contacts, Document, Figures, Lines, ListBlock, Paragraph, Photo, Placeholder,
+                   Quote, Run, Section, Signature)
+
+PHOTO_WIDTH = {"column": Cm(8.0), "full": Cm(16.6)}
+
+
+def _field(paragraph, instruction: str, placeholder: str = "", dirty: bool = False) -> None:
+    """A complex field (PAGE, TOC …) that Word computes; `placeholder` shows until it does."""
+    dirty_attr = ' w:dirty="true"' if dirty else ""
+    p = paragraph._p
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"{dirty_attr}/></w:r>'))
+    instr = parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"></w:instrText></w:r>')
+    instr[0].text = f" {instruction} "
+    p.append(instr)
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    result = parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"></w:t></w:r>')
+    result[0].text = placeholder
+    p.append(result)
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+
+
+class DocxWriter:
+    def __init__(self, doc: Document, reference: Path, edition_folder: Path):
+        self.tree = doc
+        self.folder = edition_folder
+        self.labels = doc.labels
+        self.docx = open_docx(str(reference))
+        self.footnotes = self._footnotes_root()
+        self.next_footnote = 1
+        self.numbering = self.docx.part.numbering_part.element
+
+    # -- package parts --------------------------------------------------------------------
+    def _footnotes_part(self):
+        for rel in self.docx.part.rels.values():
+            if rel.reltype == RT.FOOTNOTES:
+                return rel.target_part
+        return None
+
+    def _footnotes_root(self):
+        part = self._footnotes_part()
+        return etree.fromstring(part.blob) if part is not None else None
+
+    def _store_footnotes(self) -> None:
+        part = self._footnotes_part()
+        if part is not None:
+            part._blob = etree.tostring(self.footnotes, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    # -- inline ---------------------------------------------------------------------------
+    def _text(self, paragraph, text: str, bold=False, italic=False, style: str | None = None):
+        parts = text.split("\n")
+        for i, part in enumerate(parts):
+            run = paragraph.add_run(part, style=style)
+            run.bold = bold or None
+            run.italic = italic or None
+            if i < len(parts) - 1:
+                run.add_break(WD_BREAK.LINE)
+
+    def _runs(self, paragraph, runs: list[Run]) -> None:
+        for r in runs:
+            if r.footnote is not None:
+                self._footnote(paragraph, r.footnote)
+            else:
+                self._text(paragraph, r.text, r.bold, r.italic)
+
+    def _footnote(self, paragraph, note: list[Run]) -> None:
+        if self.footnotes is None:  # reference document without footnotes part: inline note
+            self._text(paragraph, " (" + "".join(r.text for r in note) + ")")
+            return
+        fid = self.next_footnote
+        self.next_footnote += 1
+        ref = paragraph.add_run(style="Footnote Reference")
+        ref._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="{fid}"/>'))
+        # Write the note's paragraph with python-docx, then move it into footnotes.xml.
+        holder = self.docx.add_paragraph(style="Footnote Text")
+        mark = holder.add_run(style="Footnote Reference")
+        mark._r.append(parse_xml(f'<w:footnoteRef {nsdecls("w")}/>'))
+        holder.add_run(" ")
+        self._runs(holder, note)
+        p = holder._p
+        p.getparent().remove(p)
+        note_el = parse_xml(f'<w:footnote {nsdecls("w")} w:id="{fid}"/>')
+        note_el.append(p)
+        self.footnotes.append(note_el)
+
+    # -- blocks ---------------------------------------------------------------------------
+    def _new_list_number(self, start: int) -> int:
+        """A fresh numbering instance so each numbered list starts at its own number."""
+        style = self.docx.styles["List Number"].element
+        num_id = int(style.find(qn("w:pPr")).find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val")))
+        nums = self.numbering.findall(qn("w:num"))
+        abstract = next(n for n in nums if int(n.get(qn("w:numId"))) == num_id).find(qn("w:abstractNumId"))
+        new_id = max(int(n.get(qn("w:numId"))) for n in nums) + 1
+        self.numbering.append(parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{new_id}"><w:abstractNumId w:val="{abstract.get(qn("w:val"))}"/>'
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'))
+        return new_id
+
+    def _list(self, block: ListBlock) -> None:
+        num_id = self._new_list_number(block.start) if block.ordered else None
+        for item in block.items:
+            base = "List Number" if block.ordered and item.level == 0 else "List Bullet"
+            style = base if item.level == 0 else f"{base} {min(item.level + 1, 3)}"
+            p = self.docx.add_paragraph(style=style)
+            if num_id is not None and item.level == 0:
+                ppr = p._p.get_or_add_pPr()
+                ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
+            self._runs(p, item.runs)
+
+    def _quote(self, q: Quote) -> None:
+        self.docx.add_paragraph(f"„{q.text}“", style="Quote")
+        p = self.docx.add_paragraph(style="Quote Attribution")
+        self._text(p, q.speaker, bold=True)
+        self._text(p, "\n" + q.role)
+
+    def _photo(self, photo: Photo) -> None:
+        if photo.file:
+            p = self.docx.add_paragraph()
+            p.paragraph_format.keep_with_next = True
+            run = p.add_run()
+            run.add_picture(str(self.folder / photo.file), width=PHOTO_WIDTH.get(photo.width, PHOTO_WIDTH["column"]))
+            doc_pr = run._r.find(".//" + qn("wp:docPr"))
+            doc_pr.set("descr", photo.alt)
+            doc_pr.set("title", photo.caption)
+        else:
+            self.docx.add_paragraph(self.labels.get("photo_missing", "Foto folgt"), style="Photo Placeholder")
+        caption = photo.caption + (f" ({self.labels.get('credit', 'Foto')}: {photo.credit})" if photo.credit else "")
+        self.docx.add_paragraph(caption, style="Caption")
+
+    def _contacts(self, block: Contacts) -> None:
+        labels = self.labels
+        for c in block.contacts:
+            if c.group:
+                self.docx.add_paragraph(c.group, style="Contact Group")
+            lines = list(c.lines)
+            for key, value in (("phone", c.phone), ("fax", c.fax), ("email", c.email)):
+                if value:
+                    lines.append(f"{labels.get(key, key)}: {value}")
+            if c.web:
+                lines.append(c.web)
+            p = self.docx.add_paragraph(style="Contact")
+            self._text(p, "\n".join(lines))
+
+    def _figures(self, block: Figures) -> None:
+        self.docx.add_paragraph(block.title.upper(), style="Figures Title")
+        for f in block.figures:
+            p = self.docx.add_paragraph(style="Figures")
+            self._text(p, f.value, bold=True)
+            self._text(p, f" {f.label}" + (f" ({f.note})" if f.note else ""))
+        if block.source:
+            self.docx.add_paragraph(f"{self.labels.get('source', 'Quelle')}: {block.source}", style="Figures")
+
+    def _block(self, b) -> None:
+        if isinstance(b, Paragraph):
+            self._runs(self.docx.add_paragraph(), b.runs)
+        elif isinstance(b, ListBlock):
+            self._list(b)
+        elif isinstance(b, Quote):
+            self._quote(b)
+        elif isinstance(b, Photo):
+            self._photo(b)
+        elif isinstance(b, Contacts):
+            self._contacts(b)
+        elif isinstance(b, Figures):
+            self._figures(b)
+        elif isinstance(b, Signature):
+            p = self.docx.add_paragraph(style="Signature")
+            if b.closing:
+                self._text(p, b.closing + "\n\n")
+            self._text(p, b.name, bold=True)
+            if b.role:
+                self._text(p, "\n" + b.role)
+        elif isinstance(b, Lines):
+            self._text(self.docx.add_paragraph(style="Address"), "\n".join(b.lines))
+        elif isinstance(b, Placeholder):
+            self.docx.add_paragraph(b.text, style="Missing Section")
+        else:  # a new block type must be taught to every renderer
+            raise TypeError(f"DOCX renderer does not know block type {type(b).__name__}")
+
+    def _section(self, s: Section) -> None:
+        self.docx.add_heading(s.title, level=min(s.level, 9))
+        for b in s.blocks:
+            self._block(b)
+        for sub in s.sections:
+            self._section(sub)
+
+    # -- pages ----------------------------------------------------------------------------
+    def _cover(self) -> None:
+        c = self.tree.cover
+        self.docx.add_paragraph(c.publisher, style="Subtitle")
+        self.docx.add_paragraph(c.title, style="Title")
+        self.docx.add_paragraph(c.programme, style="Subtitle")
+        self.docx.add_paragraph(c.subtitle, style="Subtitle")
+        for item in c.items:
+            self.docx.add_paragraph(item, style="Cover Item")
+        self.docx.add_paragraph(c.date_text)
+
+    def _start_chapter(self, ch: Chapter, first: bool) -> None:
+        section = self.docx.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = True
+        header = section.header
+        header.is_linked_to_previous = False
+        hp = header.paragraphs[0]
+        hp.text = ch.running_head
+        hp.style = self.docx.styles["Header"]
+        section.first_page_header.is_linked_to_previous = False
+        if first:  # one footer definition; later chapters link to it
+            for footer in (section.footer, section.first_page_footer):
+                footer.is_linked_to_previous = False
+                fp = footer.paragraphs[0]
+                fp.alignment = 1
+                _field(fp, "PAGE", "1")
+
+    def _chapter(self, ch: Chapter) -> None:
+        if ch.kind == "contents":
+            self.docx.add_paragraph(ch.title, style="TOC Heading")
+            p = self.docx.add_paragraph()
+            entries = "\n".join(c.title for c in self.tree.chapters if c.kind != "contents")
+            _field(p, 'TOC \\o "1-1" \\h \\z \\u', entries, dirty=True)
+            self.docx.add_paragraph(self.labels.get("toc_hint", ""), style="TOC Hint")
+            return
+        self.docx.add_heading(ch.title, level=1)
+        if ch.subtitle:
+            self.docx.add_paragraph(ch.subtitle, style="Subtitle")
+        for b in ch.blocks:
+            self._block(b)
+        for s in ch.sections:
+            self._section(s)
+
+    def _properties(self) -> None:
+        m = self.tree.meta
+        date = dt.datetime.fromisoformat(m.date).replace(tzinfo=dt.timezone.utc)
+        cp = self.docx.core_properties
+        cp.title = m.title
+        cp.subject = m.subtitle
+        cp.author = m.author
+        cp.last_modified_by = m.author
+        cp.language = m.language
+        cp.keywords = m.subtitle
+        cp.comments = ""
+        cp.category = ""
+        cp.created = date
+        cp.modified = date
+        cp.last_printed = date
+        cp.revision = 1
+
+    def render(self) -> bytes:
+        self._properties()
+        self._cover()
+        for i, ch in enumerate(self.tree.chapters):
+            self._start_chapter(ch, first=(i == 0))
+            self._chapter(ch)
+        self._store_footnotes()
+        out = io.BytesIO()
+        self.docx.save(out)
+        return docx_package.normalise(out.getvalue())
+
+
+def render_docx(doc: Document, reference: Path, edition_folder: Path) -> bytes:
+    return DocxWriter(doc, reference, edition_folder).render()

@@ -1,0 +1,188 @@
+"""The content tree: what every renderer draws, and nothing about where it came from.
+
+Loaders and the assembler build it; renderers (DOCX, Typst) and the verifier read it. It
+serialises to plain JSON (``to_data``), which is also what the Typst template consumes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+
+
+@dataclass
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    footnote: list["Run"] | None = None  # a footnote reference carries its note's text
+
+
+@dataclass
+class Paragraph:
+    runs: list[Run]
+    type: str = "paragraph"
+
+
+@dataclass
+class ListItem:
+    runs: list[Run]
+    level: int = 0
+
+
+@dataclass
+class ListBlock:
+    ordered: bool
+    items: list[ListItem]
+    start: int = 1
+    type: str = "list"
+
+
+@dataclass
+class Quote:
+    id: str
+    text: str
+    speaker: str
+    role: str
+    type: str = "quote"
+
+
+@dataclass
+class Photo:
+    id: str
+    file: str | None  # path relative to the edition folder; None → placeholder
+    caption: str
+    alt: str
+    credit: str = ""
+    width: str = "column"
+    type: str = "photo"
+
+
+@dataclass
+class Contact:
+    id: str
+    group: str
+    lines: list[str]  # name, role, organisation, street, postcode + city
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    web: str = ""
+
+
+@dataclass
+class Contacts:
+    contacts: list[Contact]
+    type: str = "contacts"
+
+
+@dataclass
+class Figure:
+    label: str
+    value: str  # already formatted the German way: '55,2 %'
+    note: str = ""  # 'Stand: 31.12.2010'
+
+
+@dataclass
+class Figures:
+    title: str
+    figures: list[Figure]
+    source: str = ""
+    type: str = "figures"
+
+
+@dataclass
+class Signature:
+    closing: str
+    name: str
+    role: str
+    type: str = "signature"
+
+
+@dataclass
+class Lines:
+    """An address-like block: lines printed one under another."""
+
+    lines: list[str]
+    type: str = "lines"
+
+
+@dataclass
+class Placeholder:
+    text: str
+    type: str = "placeholder"
+
+
+Block = Paragraph | ListBlock | Quote | Photo | Contacts | Figures | Signature | Lines | Placeholder
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    level: int = 2
+    blocks: list[Block] = field(default_factory=list)
+    sections: list["Section"] = field(default_factory=list)
+
+
+@dataclass
+class Chapter:
+    id: str
+    kind: str  # foreword | contents | prose | record | imprint
+    title: str
+    running_head: str
+    style: str = "prose"  # look chosen by the template: prose, region, portrait, imprint …
+    subtitle: str = ""
+    blocks: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class Cover:
+    title: str
+    subtitle: str
+    programme: str
+    items: list[str]
+    publisher: str
+    date_text: str
+
+
+@dataclass
+class Meta:
+    title: str
+    subtitle: str
+    author: str
+    publisher: str
+    date: str  # ISO date of the edition
+    date_text: str  # 'Januar 2012'
+    language: str  # 'de-DE'
+    template: str
+    edition: str
+
+
+@dataclass
+class Document:
+    meta: Meta
+    cover: Cover
+    chapters: list[Chapter]
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def to_data(obj):
+    """Plain JSON-ready data (dicts, lists, strings) from any tree node."""
+    if is_dataclass(obj):
+        return {f.name: to_data(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, list):
+        return [to_data(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_data(v) for k, v in obj.items()}
+    return obj
+
+
+def walk_sections(sections: list[Section]):
+    """Every section and subsection, depth first, in reading order."""
+    for s in sections:
+        yield s
+        yield from walk_sections(s.sections)
+
+
+def plain(runs: list[Run]) -> str:
+    return "".join(r.text for r in runs)

@@ -1,0 +1,83 @@
+"""Read built documents back: text, headings and outline, as a reader's tools see them."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+_SOFT_BREAK = re.compile("\u00ad\\s*|-\n(?=[a-zäöüß])")
+
+
+def clean_pdf_text(text: str) -> str:
+    """Undo typesetting: join hyphenated line ends, unify spaces, keep every character."""
+    text = _SOFT_BREAK.sub("", text)
+    text = text.replace("\u202f", " ").replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text)
+
+
+@dataclass
+class PdfContent:
+    pages: int
+    text: str  # whole document, cleaned
+    page_texts: list[str]
+    outline: list[tuple[int, str, int]]  # (level, title, page number 1-based)
+    metadata: dict
+    language: str | None
+
+
+def read_pdf(data: bytes) -> PdfContent:
+    reader = PdfReader(io.BytesIO(data))
+    page_texts = [clean_pdf_text(p.extract_text() or "") for p in reader.pages]
+    outline: list[tuple[int, str, int]] = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                outline.append((level, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 1)
+    root = reader.trailer["/Root"]
+    lang = root.get("/Lang")
+    return PdfContent(pages=len(reader.pages), text=" ".join(page_texts), page_texts=page_texts,
+                      outline=outline, metadata=dict(reader.metadata or {}),
+                      language=str(lang) if lang is not None else None)
+
+
+@dataclass
+class DocxContent:
+    text: str  # body paragraphs, tables and footnotes, whitespace unified
+    headings: list[tuple[int, str]]
+    styles_used: set[str]
+    core: dict
+
+
+def read_docx(data: bytes) -> DocxContent:
+    doc = open_docx(io.BytesIO(data))
+    parts: list[str] = []
+    headings: list[tuple[int, str]] = []
+    styles: set[str] = set()
+    for p in doc.paragraphs:
+        name = p.style.name if p.style is not None else ""
+        styles.add(name)
+        parts.append(p.text)
+        if name.startswith("Heading "):
+            headings.append((int(name.split()[1]), p.text))
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/footnotes"):
+            from lxml import etree
+            root = etree.fromstring(rel.target_part.blob)
+            parts.extend("".join(t.text or "" for t in note.iter(qn("w:t"))) for note in root.iter(qn("w:footnote")))
+    cp = doc.core_properties
+    core = {"title": cp.title, "author": cp.author, "language": cp.language}
+    return DocxContent(text=re.sub(r"\s+", " ", " ".join(parts)), headings=headings, styles_used=styles, core=core)
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " ")).strip()
