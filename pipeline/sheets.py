@@ -97,7 +97,10 @@ def read_csv(path: Path, edition: Path) -> Table:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False,
                             skip_blank_lines=False, quotechar='"')
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except pd.errors.EmptyDataError:
+        raise InputError(error("E-EMPTY-FILE", where, "the file is empty",
+                               "the first row must hold the column names; see docs/inputs.md")) from None
+    except pd.errors.ParserError as exc:
         raise InputError(error("E-CSV-SYNTAX", where, f"the file is not valid CSV: {exc}",
                                "check for an unclosed quotation mark or a stray ';' in the row named")) from None
     return _table(path.stem, rel, None, frame)
