@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import datetime as dt  # noqa: F401  (Edition.date)
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .errors import InputError, Location, error
+from .german import parse_date
 
 EDITION_FILE = "edition.yaml"
 TEMPLATE_FILE = "template.yaml"
@@ -94,10 +95,11 @@ def load_edition(folder: Path) -> Edition:
         raise InputError(error("E-NO-EDITION", Location(file=str(folder)), "edition folder not found",
                                "pass the folder that contains edition.yaml, e.g. inputs/halbzeitbilanz-2012"))
     data = _yaml(folder / EDITION_FILE, EDITION_FILE)
-    date = _required(data, "date")
-    if not isinstance(date, dt.date):
+    try:
+        date = parse_date(_required(data, "date"))
+    except ValueError:
         raise InputError(error("E-BAD-VALUE", Location(file=EDITION_FILE, column="date"),
-                               f"'{date}' is not a date", "write the date as 2012-01-31"))
+                               f"'{data['date']}' is not a date", "write the date as 2012-01-31")) from None
     chapters = _required(data, "chapters")
     for n, ch in enumerate(chapters, start=1):
         kind = ch.get("kind") if isinstance(ch, dict) else None

@@ -10,14 +10,22 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-_SOFT_BREAK = re.compile("\u00ad\\s*|-\n(?=[a-zäöüß])")
-
-
 def clean_pdf_text(text: str) -> str:
-    """Undo typesetting: join hyphenated line ends, unify spaces, keep every character."""
-    text = _SOFT_BREAK.sub("", text)
-    text = text.replace("\u202f", " ").replace("\u00a0", " ")
+    """Undo typesetting: join hyphenated line ends, unify spaces.
+
+    Typst maps the hyphen glyph to U+00AD (soft hyphen) in /ToUnicode once a word has been
+    hyphenated, and keeps the real text in /ActualText, which pypdf does not read. So a U+00AD
+    inside a line is a printed hyphen; one at a line end is a hyphenation break (or a hyphen
+    that happened to fall there, which only `canonical` can compare fairly)."""
+    text = re.sub("\u00ad[ \t]*\n|-[ \t]*\n(?=[a-zäöüß])", "", text)
+    text = text.replace("\u00ad", "-").replace("\u202f", " ").replace("\u00a0", " ")
     return re.sub(r"\s+", " ", text)
+
+
+def canonical(text: str) -> str:
+    """Comparison form for text read back from a PDF: hyphens and spacing do not count."""
+    text = text.replace("\u00ad", "").replace("-", "").replace("\u202f", " ").replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass
@@ -28,6 +36,9 @@ class PdfContent:
     outline: list[tuple[int, str, int]]  # (level, title, page number 1-based)
     metadata: dict
     language: str | None
+
+    def contains(self, needle: str) -> bool:
+        return canonical(needle) in canonical(self.text)
 
 
 def read_pdf(data: bytes) -> PdfContent:
