@@ -110,8 +110,10 @@ def test_pdf_metadata_language_and_tagging(sample_built):
     assert sample_built.pdf.language == "de-DE"
     root = PdfReader(io.BytesIO(sample_built.pdf_bytes)).trailer["/Root"]
     assert "/StructTreeRoot" in root
-    assert root["/MarkInfo"]["/Marked"] is True
-    assert b"pdfuaid" in sample_built.pdf_bytes  # PDF/UA-1 identification in the XMP metadata
+    assert bool(root["/MarkInfo"]["/Marked"])
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part>1<" in xmp  # PDF/UA-1 identification
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
 
 
 def test_docx_properties_styles_toc_and_page_numbers(sample_built):
