@@ -16,7 +16,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from lxml import etree
 
+from docx.image.exceptions import UnrecognizedImageError
+
 from . import docx_package
+from .errors import InputError, Location, error
 from .tree import (Chapter, Contacts, Document, Figures, Lines, ListBlock, Paragraph, Photo, Placeholder,
                    Quote, Run, Section, Signature)
 
@@ -136,7 +139,12 @@ class DocxWriter:
             p = self.docx.add_paragraph()
             p.paragraph_format.keep_with_next = True
             run = p.add_run()
-            run.add_picture(str(self.folder / photo.file), width=PHOTO_WIDTH.get(photo.width, PHOTO_WIDTH["column"]))
+            try:
+                run.add_picture(str(self.folder / photo.file), width=PHOTO_WIDTH.get(photo.width, PHOTO_WIDTH["column"]))
+            except (UnrecognizedImageError, OSError, ValueError) as exc:
+                raise InputError(error("E-BAD-IMAGE", Location(file=photo.file),
+                                       f"not a readable JPEG or PNG image ({exc.__class__.__name__})",
+                                       "export the photo again as JPEG or PNG")) from None
             doc_pr = run._r.find(".//" + qn("wp:docPr"))
             doc_pr.set("descr", photo.alt)
             doc_pr.set("title", photo.caption)

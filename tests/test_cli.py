@@ -114,3 +114,17 @@ def _alt_texts(pdf_bytes: bytes) -> list[str]:
             if "/K" in node:
                 stack.append(node["/K"])
     return found
+
+
+def test_broken_image_file_is_a_clear_error_not_a_traceback(tmp_path):
+    tables = copy.deepcopy(TABLES)
+    tables["photos"][0].update(file="kaputt.png")
+    ed = write_edition(tmp_path / "ed", tables=tables)
+    (ed / "images").mkdir()
+    (ed / "images" / "kaputt.png").write_bytes(b"this is not a picture")
+    for fmt in ("docx", "pdf"):
+        result = _run("build", ed, "--out", tmp_path / "out", "--format", fmt)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert ("E-BAD-IMAGE" if fmt == "docx" else "E-TYPESET") in result.output
+    assert not (tmp_path / "out").exists()
