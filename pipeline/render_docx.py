@@ -35,8 +35,13 @@ def _field(paragraph, instruction: str, placeholder: str = "", dirty: bool = Fal
     instr[0].text = f" {instruction} "
     p.append(instr)
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
-    result = parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"></w:t></w:r>')
-    result[0].text = placeholder
+    result = parse_xml(f'<w:r {nsdecls("w")}/>')
+    for i, line in enumerate(placeholder.split("\n")):
+        if i:
+            result.append(parse_xml(f'<w:br {nsdecls("w")}/>'))
+        t = parse_xml(f'<w:t {nsdecls("w")} xml:space="preserve"/>')
+        t.text = line
+        result.append(t)
     p.append(result)
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
