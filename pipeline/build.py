@@ -16,7 +16,7 @@ from .render_docx import render_docx
 from .render_pdf import render_pdf
 from .sheets import read_tables
 from .tree import Document
-from .verify import read_pdf
+from .verify import page_count
 
 FORMATS = ("docx", "pdf")
 
@@ -78,7 +78,7 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS) -> BuildR
         outputs[out / f"{ed.name}.docx"] = render_docx(loaded.document, ed.template.reference_docx, ed.folder)
     if "pdf" in formats:
         pdf = render_pdf(loaded.document, ed.template.typst, ed.folder)
-        pages = read_pdf(pdf).pages
+        pages = page_count(pdf)
         outputs[out / f"{ed.name}.pdf"] = pdf
     write_atomically(outputs)
     chapters = sum(1 for c in loaded.document.chapters if c.kind != "contents")

@@ -41,6 +41,10 @@ class PdfContent:
         return canonical(needle) in canonical(self.text)
 
 
+def page_count(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
 def read_pdf(data: bytes) -> PdfContent:
     reader = PdfReader(io.BytesIO(data))
     page_texts = [clean_pdf_text(p.extract_text() or "") for p in reader.pages]
