@@ -10,7 +10,7 @@ from pathlib import Path
 from .build import load
 from .render_docx import render_docx
 from .render_pdf import render_pdf
-from .verify import read_pdf
+from .verify import page_count
 
 RUNS = 5
 
@@ -32,7 +32,7 @@ def bench_edition(folder: Path) -> None:
         docxs.append(t)
         t, pdf = _time(lambda: render_pdf(loaded.document, ed.template.typst, ed.folder))
         pdfs.append(t)
-        pages = read_pdf(pdf).pages
+        pages = page_count(pdf)
     med = statistics.median
     total = med(loads) + med(docxs) + med(pdfs)
     print(f"{folder.name}: {pages} pages | load+assemble {med(loads):.3f} s | DOCX {med(docxs):.3f} s | "
