@@ -9,13 +9,12 @@ from pathlib import Path
 from docx import Document as open_docx
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK
+from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from lxml import etree
-
-from docx.image.exceptions import UnrecognizedImageError
 
 from . import docx_package
 from .errors import InputError, Location, error

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from docx import Document as open_docx
 from docx.oxml.ns import qn
+from lxml import etree
 from pypdf import PdfReader
 
 def clean_pdf_text(text: str) -> str:
@@ -24,8 +26,7 @@ def clean_pdf_text(text: str) -> str:
 
 def canonical(text: str) -> str:
     """Comparison form for text read back from a PDF: hyphens and spacing do not count."""
-    text = text.replace("\u00ad", "").replace("-", "").replace("\u202f", " ").replace("\u00a0", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return normalise_space(text.replace("\u00ad", "").replace("-", ""))
 
 
 @dataclass
@@ -37,8 +38,12 @@ class PdfContent:
     metadata: dict
     language: str | None
 
+    @cached_property
+    def _canonical(self) -> str:
+        return canonical(self.text)
+
     def contains(self, needle: str) -> bool:
-        return canonical(needle) in canonical(self.text)
+        return canonical(needle) in self._canonical
 
 
 def page_count(data: bytes) -> int:
@@ -86,7 +91,6 @@ def read_docx(data: bytes) -> DocxContent:
             headings.append((int(name.split()[1]), p.text))
     for rel in doc.part.rels.values():
         if rel.reltype.endswith("/footnotes"):
-            from lxml import etree
             root = etree.fromstring(rel.target_part.blob)
             parts.extend("".join(t.text or "" for t in note.iter(qn("w:t"))) for note in root.iter(qn("w:footnote")))
     cp = doc.core_properties
