@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import german, markdown
 from .edition import EDITION_FILE, Edition
-from .errors import InputError, Location, Report, error, warning
+from .errors import InputError, Location, Report, error
 from .records import Record
 from .tree import (Block, Chapter, Contact, Contacts, Cover, Document, Figure, Figures, Lines, Meta,
                    Paragraph, Photo, Quote, Run, Section, Signature, walk_sections)
@@ -49,9 +49,7 @@ class Assembler:
         try:
             source = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            self.report.add(error("E-MISSING-TEXT", Location(file=rel, chapter=chapter),
-                                  "text file not found", f"create {rel} with the chapter's text (Markdown)"))
-            return [], []
+            return [], []  # reported by the structure check, which can also fill the gap
         except UnicodeDecodeError:
             raise InputError(error("E-ENCODING", Location(file=rel), "file is not UTF-8",
                                    "save it as UTF-8 in your editor")) from None
@@ -76,9 +74,18 @@ class Assembler:
     def _chapter(self, entry: dict, where: Location, cid: str, title: str, kind: str,
                  text: str | None, subtitle: str = "") -> Chapter:
         blocks, sections = self._markdown(text, cid, where) if text else ([], [])
+        table = str(entry.get("table", "")) if kind == "record" else ""
         return Chapter(id=cid, kind=kind, title=title, subtitle=subtitle,
                        running_head=entry.get("running_head") or title,
-                       style=entry.get("style", kind), blocks=blocks, sections=sections)
+                       style=entry.get("style", kind), blocks=blocks, sections=sections,
+                       source=text or "", table=table, pages=entry.get("pages") or self._budget(cid, table))
+
+    def _budget(self, cid: str, table: str) -> int | None:
+        """Page budget from the brochure type's spec, unless edition.yaml gives one."""
+        for rule in self.ed.template.spec.chapters:
+            if (rule.id and rule.id == cid) or (rule.table and rule.table == table):
+                return rule.pages
+        return None
 
     def _entry_id(self, entry: dict, where: Location) -> str:
         cid = entry.get("id")
@@ -100,7 +107,7 @@ class Assembler:
     def _contents(self, entry: dict, where: Location) -> Chapter:
         title = entry.get("title", self.labels.get("contents", "Inhalt"))
         return Chapter(id=entry.get("id", "inhalt"), kind="contents", title=title, running_head=title,
-                       style="contents")
+                       style="contents", pages=entry.get("pages"))
 
     def _prose(self, entry: dict, where: Location) -> Chapter:
         return self._chapter(entry, where, self._entry_id(entry, where), str(entry.get("title", "")),
@@ -160,6 +167,7 @@ class Assembler:
         for table, column, known, what in (("quotes", "chapter", self.chapter_ids, "chapter"),
                                            ("photos", "chapter", self.chapter_ids, "chapter"),
                                            ("contacts", "chapter", self.chapter_ids, "chapter"),
+                                           ("links", "chapter", self.chapter_ids, "chapter"),
                                            ("figures", "region", regions, "region"),
                                            ("portraits", "region", regions, "region")):
             for rec in self.records.get(table, []):
@@ -178,6 +186,8 @@ class Assembler:
             if rec["chapter"] == chapter.id:
                 self._insert(chapter, rec, self._photo(rec), after_first_paragraph=False)
         contacts = [self._contact(r) for r in self.records.get("contacts", []) if r["chapter"] == chapter.id]
+        contacts += [Contact(id=r.id, group=str(r["label"]), lines=[], web=str(r["url"]))
+                     for r in self.records.get("links", []) if r["chapter"] == chapter.id]
         if contacts:
             title = self.labels.get("contacts", "Ansprechpartner")
             chapter.sections.append(Section(id="kontakt", title=title, level=2, blocks=[Contacts(contacts)]))
@@ -216,10 +226,6 @@ class Assembler:
                 file = ""
             else:
                 file = rel
-        if not file:
-            self.report.add(warning("W-PHOTO-PLACEHOLDER", rec.cells["file"],
-                                    f"photo '{rec.id}' has no image; a framed placeholder is printed",
-                                    "add the image file to images/ and its name to the 'file' column"))
         return Photo(id=rec.id, file=file or None, caption=str(rec["caption"]), alt=str(rec["alt_text"]),
                      credit=str(rec["credit"]), width=str(rec["width"] or "column"))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
+from .checks import check_inputs
 from .edition import Edition, load_edition
 from .errors import Finding, Report
 from .records import Record, validate
@@ -39,14 +40,25 @@ class BuildResult:
     warnings: list[Finding] = field(default_factory=list)
 
 
-def load(folder: Path) -> Loaded:
-    """Inputs → content tree. Raises InputError listing every error found."""
+def collect(folder: Path, allow_missing: bool = False) -> Loaded:
+    """Inputs → content tree plus every finding of the input checks.
+
+    Raises InputError only when the edition cannot be read at all (no edition.yaml, a file
+    in an unreadable encoding); everything else is collected in the report."""
     report = Report()
     edition = load_edition(folder)
-    records = validate(read_tables(edition.folder), report)
+    tables = read_tables(edition.folder)
+    records = validate(tables, report)
     document = assemble(edition, records, report)
-    report.raise_if_errors()
+    check_inputs(edition, tables, records, document, report, allow_missing)
     return Loaded(edition, records, document, report)
+
+
+def load(folder: Path, allow_missing: bool = False) -> Loaded:
+    """Inputs → checked content tree. Raises InputError listing every error found."""
+    loaded = collect(folder, allow_missing)
+    loaded.report.raise_if_errors()
+    return loaded
 
 
 def write_atomically(files: dict[Path, bytes]) -> None:

@@ -10,6 +10,7 @@ import yaml
 
 from .errors import InputError, Location, error
 from .german import parse_date
+from .spec import Spec, load_spec
 
 EDITION_FILE = "edition.yaml"
 TEMPLATE_FILE = "template.yaml"
@@ -28,6 +29,7 @@ class Template:
     labels: dict[str, str]
     typst: Path
     reference_docx: Path
+    spec: Spec = field(default_factory=Spec)
     raw: dict = field(default_factory=dict)
 
 
@@ -46,6 +48,7 @@ class Edition:
     cover_list: str
     chapters: list[dict]
     imprint: list[dict]
+    pages: int | None = None  # exact page count required for this edition (print planning)
 
 
 def _yaml(path: Path, rel: str) -> dict:
@@ -78,7 +81,8 @@ def load_template(name: str, root: Path | None = None) -> Template:
     raw = _yaml(folder / TEMPLATE_FILE, f"templates/{name}/{TEMPLATE_FILE}")
     return Template(name=name, folder=folder, labels=dict(raw.get("labels", {})),
                     typst=folder / raw.get("typst", "brochure.typ"),
-                    reference_docx=folder / raw.get("reference_docx", "reference.docx"), raw=raw)
+                    reference_docx=folder / raw.get("reference_docx", "reference.docx"),
+                    spec=load_spec(folder), raw=raw)
 
 
 def _required(data: dict, key: str) -> object:
@@ -107,6 +111,7 @@ def load_edition(folder: Path) -> Edition:
             raise InputError(error("E-BAD-CHAPTER", Location(file=EDITION_FILE, column=f"chapters[{n}]"),
                                    f"chapter {n} has no valid 'kind' (got {kind!r})",
                                    "use one of: " + ", ".join(CHAPTER_KINDS)))
+        _page_count(ch.get("pages"), f"chapters[{n}].pages")
     return Edition(
         folder=folder, name=folder.name,
         template=load_template(str(_required(data, "template"))),
@@ -115,4 +120,15 @@ def load_edition(folder: Path) -> Edition:
         author=str(data.get("author") or data["publisher"]), date=date,
         language=str(data.get("language", "de-DE")), cover_list=str(data.get("cover_list", "")),
         chapters=chapters, imprint=list(data.get("imprint", [])),
+        pages=_page_count(data.get("pages"), "pages"),
     )
+
+
+def _page_count(value: object, key: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputError(error("E-BAD-VALUE", Location(file=EDITION_FILE, column=key),
+                               f"'{key}' must be a whole number of pages, got {value!r}",
+                               "write e.g. 'pages: 4', or delete the line"))
+    return value

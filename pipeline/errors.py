@@ -23,7 +23,8 @@ class Location:
         if self.sheet:
             parts.append(f"sheet '{self.sheet}'")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            text_file = (self.file or "").endswith((".md", ".yaml", ".yml", ".typ"))
+            parts.append(f"{'line' if text_file else 'row'} {self.row}")
         if self.column:
             parts.append(f"column '{self.column}'")
         if self.chapter:
@@ -85,6 +86,9 @@ class Report:
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)
 
+    def extend(self, findings: list[Finding]) -> None:
+        self.findings.extend(findings)
+
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]
@@ -92,6 +96,10 @@ class Report:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
+
+    def sorted(self) -> list[Finding]:
+        """Errors first, then warnings; within each, in the order they were found."""
+        return self.errors + self.warnings
 
     def raise_if_errors(self) -> None:
         if self.errors:

@@ -155,3 +155,26 @@ def parse(source: str, file: str, chapter: str) -> tuple[list[Block], list[Secti
             sink().append(Paragraph([Run(tok.content.rstrip("\n"))]))
         i += 1
     return intro, top
+
+
+def text_passages(source: str) -> list[tuple[int, list[str]]]:
+    """Every paragraph, list item and footnote as (line number, text pieces).
+
+    The pieces are split where a footnote reference sits, because a reader's copy prints a
+    note number there. Used by the checks to find repeats and to find each passage in the outputs."""
+    tokens = _MD.parse(normalise(source))
+    passages: list[tuple[int, list[str]]] = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline" and i and tokens[i - 1].type == "paragraph_open":
+            pieces = [""]
+            for child in tok.children or []:
+                if child.type == "footnote_ref":
+                    pieces.append("")
+                elif child.type in ("softbreak", "hardbreak"):
+                    pieces[-1] += " "
+                else:
+                    pieces[-1] += child.content
+            passages.append(((tokens[i - 1].map or [0])[0] + 1, [p.strip() for p in pieces if p.strip()]))
+        elif tok.type in ("fence", "code_block"):
+            passages.append(((tok.map or [0])[0] + 1, [tok.content.strip()]))
+    return [p for p in passages if p[1]]

@@ -16,14 +16,15 @@ from .text import invalid_character, normalise
 class Column:
     name: str
     required: bool = False
-    kind: str = "text"  # text | id | number | date | email | url | choice
+    kind: str = "text"  # text | id | number | date | email | url | phone | choice
     choices: tuple[str, ...] = ()
+    entity: str = ""  # "place", "region" or "organisation": spellings compared across sheets
 
 
 SCHEMAS: dict[str, tuple[Column, ...]] = {
     "regions": (
         Column("id", True, "id"),
-        Column("name", True),
+        Column("name", True, entity="region"),
         Column("kind", True, "choice", ("Landkreis", "Stadt", "Landkreis und Stadt")),
         Column("chapter_title", True),
         Column("web", kind="url"),
@@ -40,8 +41,8 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("id", True, "id"),
         Column("chapter", True, "id"),
         Column("section"),
-        Column("speaker", True),
-        Column("role", True),
+        Column("speaker"),
+        Column("role"),
         Column("text", True),
     ),
     "contacts": (
@@ -50,22 +51,28 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("group"),
         Column("name"),
         Column("role"),
-        Column("organisation"),
+        Column("organisation", entity="organisation"),
         Column("street"),
         Column("postcode"),
-        Column("city"),
-        Column("phone"),
-        Column("fax"),
+        Column("city", entity="place"),
+        Column("phone", kind="phone"),
+        Column("fax", kind="phone"),
         Column("email", kind="email"),
         Column("web", kind="url"),
+    ),
+    "links": (
+        Column("id", True, "id"),
+        Column("chapter", True, "id"),
+        Column("label"),
+        Column("url", True, "url"),
     ),
     "photos": (
         Column("id", True, "id"),
         Column("chapter", True, "id"),
         Column("section"),
         Column("file"),
-        Column("caption", True),
-        Column("alt_text", True),
+        Column("caption"),
+        Column("alt_text"),
         Column("credit"),
         Column("width", kind="choice", choices=("column", "full")),
     ),
@@ -73,7 +80,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("id", True, "id"),
         Column("title", True),
         Column("subtitle"),
-        Column("organisation", True),
+        Column("organisation", entity="organisation"),
         Column("region", True, "id"),
     ),
 }
@@ -81,6 +88,8 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _URL = re.compile(r"^(https?://)?[\w.-]+\.[A-Za-z]{2,}(/\S*)?$")
+# German style: 0611 - 32 20 14, +49 611 – 32 27 06, (06172) 999-4216, 0561/787-2132
+_PHONE = re.compile(r"^(\+\d{2,3}(\s*\(0\))?|\(?0)[\d\s()/.\-–]{4,}$")
 
 
 @dataclass
@@ -129,6 +138,9 @@ def _convert(col: Column, raw: object, where: Location, report: Report) -> objec
     elif col.kind == "url" and not _URL.match(text):
         report.add(error("E-BAD-URL", where, f"'{text}' is not a web address",
                          "write it as www.example.de or https://www.example.de/path"))
+    elif col.kind == "phone" and not (_PHONE.match(text) and 6 <= sum(c.isdigit() for c in text) <= 16):
+        report.add(error("E-BAD-PHONE", where, f"'{text}' is not a telephone number",
+                         "write it with the area code, e.g. 0611 - 32 20 14 or +49 611 32 20 14"))
     elif col.kind == "choice" and text not in col.choices:
         report.add(error("E-BAD-VALUE", where, f"'{text}' is not one of the allowed values",
                          "use one of: " + ", ".join(col.choices)))

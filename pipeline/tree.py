@@ -133,6 +133,9 @@ class Chapter:
     subtitle: str = ""
     blocks: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    source: str = ""  # the Markdown file, relative to the edition folder ("" if none)
+    table: str = ""  # for chapters made one per row: the table they come from
+    pages: int | None = None  # page budget (the PDF is padded to it; the check reports overruns)
 
 
 @dataclass
@@ -182,6 +185,13 @@ def walk_sections(sections: list[Section]):
     for s in sections:
         yield s
         yield from walk_sections(s.sections)
+
+
+def chapter_blocks(chapter: Chapter):
+    """Every block of a chapter, in reading order."""
+    yield from chapter.blocks
+    for s in walk_sections(chapter.sections):
+        yield from s.blocks
 
 
 def plain(runs: list[Run]) -> str:

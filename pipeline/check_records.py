@@ -1,0 +1,75 @@
+"""Per-row requirements of the brochure type (spec `records`), and photos fit for print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
+
+from .errors import Finding, error, warning
+from .records import SCHEMAS, Record
+from .spec import Spec
+
+MM_PER_INCH = 25.4
+
+
+def check_records(records: dict[str, list[Record]], spec: Spec, labels: dict[str, str]) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, rule in spec.records.items():
+        engine_required = {c.name for c in SCHEMAS[table] if c.required}  # already checked on reading
+        for rec in records.get(table, []):
+            for col in rule.required:
+                if col not in engine_required and _empty(rec[col]):
+                    findings.append(error("E-EMPTY-CELL", rec.cells[col], f"'{col}' is empty",
+                                          f"fill in column '{col}': every {table} row needs it"))
+            for col in rule.recommended:
+                if _empty(rec[col]):
+                    findings.append(_recommended(table, col, rec, labels))
+            for group in rule.one_of:
+                if all(_empty(rec[col]) for col in group):
+                    findings.append(error("E-NEED-ONE-OF", rec.cells[group[0]],
+                                          f"needs at least one of: {', '.join(group)}",
+                                          f"fill in {' or '.join(repr(c) for c in group)} in this row"))
+    return findings
+
+
+def _empty(value: object) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def _recommended(table: str, col: str, rec: Record, labels: dict[str, str]) -> Finding:
+    if table == "photos" and col == "file":
+        missing = labels.get("photo_missing", "Foto folgt")
+        return warning("W-EMPTY-CELL", rec.cells[col],
+                       f"photo '{rec.id}' has no image yet; a framed placeholder „{missing}“ is printed",
+                       "put the image into images/ and its file name into column 'file'")
+    return warning("W-EMPTY-CELL", rec.cells[col], f"'{col}' is empty",
+                   f"fill in column '{col}' before the final build")
+
+
+def check_photos(records: dict[str, list[Record]], spec: Spec, edition: Path) -> list[Finding]:
+    """Images that exist but cannot be read, or are too coarse at their printed width."""
+    findings: list[Finding] = []
+    for rec in records.get("photos", []):
+        file = str(rec["file"])
+        path = edition / "images" / file
+        if not file or not path.is_file():
+            continue  # no image yet, or reported as E-MISSING-FILE while assembling
+        try:
+            image = Image.from_file(str(path))
+        except (UnrecognizedImageError, OSError, ValueError, IndexError) as exc:
+            findings.append(error("E-BAD-IMAGE", rec.cells["file"], f"'images/{file}' is not a readable image ({exc.__class__.__name__})",
+                                  "save it again as JPEG or PNG"))
+            continue
+        width_mm = spec.width_mm.get(str(rec["width"] or "column"))
+        if spec.min_dpi and width_mm:
+            dpi = image.px_width / (width_mm / MM_PER_INCH)
+            if dpi < spec.min_dpi:
+                need = round(spec.min_dpi * width_mm / MM_PER_INCH)
+                findings.append(warning(
+                    "W-PHOTO-RESOLUTION", rec.cells["file"],
+                    f"'images/{file}' is {image.px_width} px wide: {dpi:.0f} dpi at {width_mm:g} mm, "
+                    f"print needs {spec.min_dpi} dpi",
+                    f"use an image at least {need} px wide, or print it smaller"))
+    return findings
