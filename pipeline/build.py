@@ -89,7 +89,7 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS) -> BuildR
     if "docx" in formats:
         outputs[out / f"{ed.name}.docx"] = render_docx(loaded.document, ed.template.reference_docx, ed.folder)
     if "pdf" in formats:
-        pdf = render_pdf(loaded.document, ed.template.typst, ed.folder)
+        pdf = render_pdf(loaded.document, ed.template.typst, ed.folder, ed.pages, ed.template.spec.multiple_of)
         pages = page_count(pdf)
         outputs[out / f"{ed.name}.pdf"] = pdf
     write_atomically(outputs)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.resources
+import io
 import json
 import os
 from pathlib import Path
 
 import typst
+from pypdf import PdfReader
 
 from .errors import InputError, Location, error
 from .tree import Document, to_data
@@ -38,18 +40,58 @@ def timestamp(doc: Document) -> int:
     return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp())
 
 
-def render_pdf(doc: Document, typst_template: Path, edition_folder: Path) -> bytes:
+def chapter_spans(pdf: bytes, chapter_ids: list[str]) -> list[dict] | None:
+    """First and last page of every chapter, from the PDF's top-level bookmarks (one per
+    chapter, in order). None if they do not match the chapters one to one."""
+    reader = PdfReader(io.BytesIO(pdf))
+    starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline if not isinstance(item, list)]
+    if len(starts) != len(chapter_ids):
+        return None
+    ends = [s - 1 for s in starts[1:]] + [len(reader.pages)]
+    return [{"id": cid, "start": s, "end": e} for cid, s, e in zip(chapter_ids, starts, ends)]
+
+
+def _padding(spans: list[dict], budgets: dict[str, int], total: int | None, multiple_of: int | None) -> dict[str, int]:
+    """Blank pages per chapter: fill each chapter's page budget, then bring the whole brochure
+    to the required page count (or the next multiple for the binding) before its last chapter."""
+    pads: dict[str, int] = {}
+    for span in spans:
+        used = span["end"] - span["start"] + 1
+        budget = budgets.get(span["id"])
+        if budget and used < budget:
+            pads[span["id"]] = budget - used
+    if len(spans) >= 2:
+        pages = spans[-1]["end"] + sum(pads.values())
+        extra = 0
+        if total:
+            extra = max(0, total - pages)  # an overrun is the check's to report, not to pad
+        elif multiple_of and pages % multiple_of:
+            extra = multiple_of - pages % multiple_of
+        if extra:
+            before_last = spans[-2]["id"]
+            pads[before_last] = pads.get(before_last, 0) + extra
+    return pads
+
+
+def render_pdf(doc: Document, typst_template: Path, edition_folder: Path, total_pages: int | None = None,
+               multiple_of: int | None = None) -> bytes:
+    """Typeset the tree; a second pass adds the blank pages that page budgets call for."""
     data = json.dumps(to_data(doc), ensure_ascii=False, sort_keys=True)
     try:
-        return typst.compile(
-            typst_template.read_bytes(),
+        compiler = typst.Compiler(
             root=str(edition_folder.resolve()),
             font_paths=font_paths(typst_template.parent),
             ignore_system_fonts=True,
-            sys_inputs={"content": data},
-            pdf_standards=["ua-1"],
-            timestamp=timestamp(doc),
         )
+        options = {"input": typst_template.read_bytes(), "pdf_standards": ["ua-1"], "timestamp": timestamp(doc)}
+        pdf = compiler.compile(sys_inputs={"content": data}, **options)
+        spans = chapter_spans(pdf, [c.id for c in doc.chapters])
+        pads = _padding(spans, {c.id: c.pages for c in doc.chapters if c.pages}, total_pages, multiple_of) \
+            if spans else {}
+        if pads:
+            pdf = compiler.compile(sys_inputs={"content": data, "pads": json.dumps(pads, sort_keys=True)},
+                                   **options)
+        return pdf
     except RuntimeError as exc:
         # Typst reports problems in the template or with an image; name them, don't trace.
         raise InputError(error("E-TYPESET", Location(file=str(typst_template.name)),
