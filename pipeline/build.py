@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
+from .check_output import check_outputs
 from .checks import check_inputs
 from .edition import Edition, load_edition
-from .errors import Finding, Report
+from .errors import Finding, InputError, Location, Report, error
 from .records import Record, validate
 from .render_docx import render_docx
 from .render_pdf import render_pdf
@@ -38,6 +39,7 @@ class BuildResult:
     chapters: int
     seconds: float
     warnings: list[Finding] = field(default_factory=list)
+    output_errors: list[Finding] = field(default_factory=list)  # from reading the files back
 
 
 def collect(folder: Path, allow_missing: bool = False) -> Loaded:
@@ -80,9 +82,11 @@ def write_atomically(files: dict[Path, bytes]) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS) -> BuildResult:
+def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_missing: bool = False) -> BuildResult:
+    """Check the inputs (nothing is written if they have errors), render, write, then read the
+    files back and check them against the inputs."""
     start = time.perf_counter()
-    loaded = load(Path(folder))
+    loaded = load(Path(folder), allow_missing)
     ed = loaded.edition
     outputs: dict[Path, bytes] = {}
     pages = None
@@ -93,6 +97,32 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS) -> BuildR
         pages = page_count(pdf)
         outputs[out / f"{ed.name}.pdf"] = pdf
     write_atomically(outputs)
+    output_errors = check_outputs(ed, loaded.records, loaded.document, outputs.get(out / f"{ed.name}.docx"),
+                                  outputs.get(out / f"{ed.name}.pdf"))
     chapters = sum(1 for c in loaded.document.chapters if c.kind != "contents")
     return BuildResult(edition=ed.name, files=list(outputs), pages=pages, chapters=chapters,
-                       seconds=time.perf_counter() - start, warnings=loaded.report.warnings)
+                       seconds=time.perf_counter() - start, warnings=loaded.report.warnings,
+                       output_errors=output_errors)
+
+
+def check(folder: Path, out: Path | None = None) -> tuple[Loaded | None, list[Finding]]:
+    """All input findings; with `out`, also the output checks of the files built there."""
+    try:
+        loaded = collect(Path(folder))
+    except InputError as exc:
+        return None, exc.findings
+    findings = list(loaded.report.findings)
+    if out is not None:
+        ed = loaded.edition
+        files: dict[str, bytes | None] = {}
+        for fmt in FORMATS:
+            path = out / f"{ed.name}.{fmt}"
+            if path.is_file():
+                files[fmt] = path.read_bytes()
+            else:
+                files[fmt] = None
+                findings.append(error("E-MISSING-OUTPUT", Location(file=str(path)), f"no built {fmt.upper()} found",
+                                      f"run 'brochure build {folder}' first, or pass --out with the folder it wrote to"))
+        if any(files.values()):
+            findings += check_outputs(ed, loaded.records, loaded.document, files["docx"], files["pdf"])
+    return loaded, findings

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import FORMATS, build
+from .build import FORMATS, build, check
 from .errors import Finding, InputError
 
 SHOWN_PER_CODE = 3
+EDITION = click.Path(path_type=Path, file_okay=False, exists=True)
 
 
 def _formats(ctx, param, value: str) -> tuple[str, ...]:
@@ -24,6 +27,7 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 
 
 def print_findings(findings: list[Finding], verbose: bool) -> None:
+    """Short form for builds: the first few findings of each code."""
     by_code: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_code[f.code].append(f)
@@ -35,6 +39,24 @@ def print_findings(findings: list[Finding], verbose: bool) -> None:
             click.echo(f"  … and {len(items) - len(shown)} more {code} (use --verbose to list all)", err=True)
 
 
+def print_report(name: str, findings: list[Finding]) -> None:
+    """Long form for `check`: every finding, errors first, as a list to work through."""
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    for title, group in (("Errors", errors), ("Warnings", warnings)):
+        if not group:
+            continue
+        click.echo(f"{title} ({len(group)})")
+        for f in group:
+            click.echo(f"  {f.code}  {f.location}")
+            click.echo(f"      {f.message}")
+            if f.hint:
+                click.echo(f"      hint: {f.hint}")
+        click.echo("")
+    verdict = "clean" if not errors else "not ready"
+    click.echo(f"{name}: {len(errors)} errors, {len(warnings)} warnings: {verdict}")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="brochure")
 def main() -> None:
@@ -42,26 +64,67 @@ def main() -> None:
 
 
 @main.command("build")
-@click.argument("edition", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("edition", type=EDITION)
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False),
               help="Output folder [default: outputs/<edition name>].")
 @click.option("--format", "formats", default="docx,pdf", show_default=True, callback=_formats,
               help="Comma-separated output formats.")
+@click.option("--allow-missing", is_flag=True,
+              help="Build a draft even if required chapters, sections or contacts are missing; "
+                   "each gap is printed as a visible placeholder.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not only the first of each kind.")
-def build_command(edition: Path, out: Path | None, formats: tuple[str, ...], verbose: bool) -> None:
-    """Build the brochure in EDITION (a folder with edition.yaml) as DOCX and PDF."""
+def build_command(edition: Path, out: Path | None, formats: tuple[str, ...], allow_missing: bool,
+                  verbose: bool) -> None:
+    """Check and build the brochure in EDITION (a folder with edition.yaml) as DOCX and PDF.
+
+    Nothing is written when the input check finds errors. After writing, the files are read
+    back and checked; problems found there are listed and make the exit status 1."""
     out = out or Path("outputs") / edition.resolve().name
     try:
-        result = build(edition, out, formats)
+        result = build(edition, out, formats, allow_missing)
     except InputError as exc:
         print_findings(exc.findings, verbose=True)
-        click.echo(f"Build failed: {len(exc.findings)} error(s); nothing was written.", err=True)
+        click.echo(f"Build failed: {len(exc.findings)} error(s); nothing was written. "
+                   f"Run 'brochure check {edition}' for the full list.", err=True)
         sys.exit(1)
     print_findings(result.warnings, verbose)
+    print_findings(result.output_errors, verbose=True)
     pages = f"{result.pages} pages, " if result.pages is not None else ""
     files = ", ".join(str(f) for f in result.files)
     click.echo(f"Built {result.edition}: {pages}{result.chapters} chapters, {len(result.files)} files written "
                f"({files}), {len(result.warnings)} warnings, {result.seconds:.1f} s")
+    if result.output_errors:
+        click.echo(f"The built files failed {len(result.output_errors)} output check(s), listed above.", err=True)
+        sys.exit(1)
+
+
+@main.command("check")
+@click.argument("edition", type=EDITION)
+@click.option("--built", is_flag=True, help="Also check the built DOCX and PDF against the inputs.")
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False),
+              help="Where the built files are [default: outputs/<edition name>].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Report as text for people or JSON for programs.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check_command(edition: Path, built: bool, out: Path | None, fmt: str, strict: bool) -> None:
+    """Check the inputs in EDITION against its brochure type, without building.
+
+    Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage error."""
+    if out is not None and not built:
+        raise click.UsageError("--out only makes sense with --built")
+    target = (out or Path("outputs") / edition.resolve().name) if built else None
+    _, findings = check(edition, target)
+    if strict:
+        findings = [replace(f, severity="error") for f in findings]
+    findings = [f for f in findings if f.severity == "error"] + [f for f in findings if f.severity == "warning"]
+    errors = sum(1 for f in findings if f.severity == "error")
+    if fmt == "json":
+        click.echo(json.dumps({"edition": edition.resolve().name, "built": built, "strict": strict,
+                               "errors": errors, "warnings": len(findings) - errors,
+                               "findings": [f.to_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        print_report(edition.resolve().name, findings)
+    sys.exit(1 if errors else 0)
 
 
 if __name__ == "__main__":

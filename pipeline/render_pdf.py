@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.resources
-import io
 import json
 import os
 from pathlib import Path
 
 import typst
-from pypdf import PdfReader
 
 from .errors import InputError, Location, error
 from .tree import Document, to_data
+from .verify import chapter_spans
 
 FONT_PACKAGES = ("font_source_sans_pro", "font_source_serif_pro")
 
@@ -38,17 +37,6 @@ def timestamp(doc: Document) -> int:
         return int(env)
     date = dt.date.fromisoformat(doc.meta.date)
     return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp())
-
-
-def chapter_spans(pdf: bytes, chapter_ids: list[str]) -> list[dict] | None:
-    """First and last page of every chapter, from the PDF's top-level bookmarks (one per
-    chapter, in order). None if they do not match the chapters one to one."""
-    reader = PdfReader(io.BytesIO(pdf))
-    starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline if not isinstance(item, list)]
-    if len(starts) != len(chapter_ids):
-        return None
-    ends = [s - 1 for s in starts[1:]] + [len(reader.pages)]
-    return [{"id": cid, "start": s, "end": e} for cid, s, e in zip(chapter_ids, starts, ends)]
 
 
 def _padding(spans: list[dict], budgets: dict[str, int], total: int | None, multiple_of: int | None) -> dict[str, int]:

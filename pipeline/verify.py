@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 from pypdf import PdfReader
 
+
 def clean_pdf_text(text: str) -> str:
     """Undo typesetting: join hyphenated line ends, unify spaces.
 
@@ -34,6 +35,7 @@ class PdfContent:
     pages: int
     text: str  # whole document, cleaned
     page_texts: list[str]
+    raw_pages: list[str]  # as extracted, with line breaks, running heads and page numbers
     outline: list[tuple[int, str, int]]  # (level, title, page number 1-based)
     metadata: dict
     language: str | None
@@ -46,13 +48,25 @@ class PdfContent:
         return canonical(needle) in self._canonical
 
 
+def chapter_spans(pdf: bytes, chapter_ids: list[str]) -> list[dict] | None:
+    """First and last page of every chapter, from the PDF's top-level bookmarks (one per
+    chapter, in order). None if they do not match the chapters one to one."""
+    reader = PdfReader(io.BytesIO(pdf))
+    starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline if not isinstance(item, list)]
+    if len(starts) != len(chapter_ids):
+        return None
+    ends = [s - 1 for s in starts[1:]] + [len(reader.pages)]
+    return [{"id": cid, "start": s, "end": e} for cid, s, e in zip(chapter_ids, starts, ends)]
+
+
 def page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
 def read_pdf(data: bytes) -> PdfContent:
     reader = PdfReader(io.BytesIO(data))
-    page_texts = [clean_pdf_text(p.extract_text() or "") for p in reader.pages]
+    raw_pages = [p.extract_text() or "" for p in reader.pages]
+    page_texts = [clean_pdf_text(t) for t in raw_pages]
     outline: list[tuple[int, str, int]] = []
 
     def walk(items, level):
@@ -65,7 +79,7 @@ def read_pdf(data: bytes) -> PdfContent:
     walk(reader.outline, 1)
     root = reader.trailer["/Root"]
     lang = root.get("/Lang")
-    return PdfContent(pages=len(reader.pages), text=" ".join(page_texts), page_texts=page_texts,
+    return PdfContent(pages=len(reader.pages), text=" ".join(page_texts), page_texts=page_texts, raw_pages=raw_pages,
                       outline=outline, metadata=dict(reader.metadata or {}),
                       language=str(lang) if lang is not None else None)
 
@@ -89,6 +103,8 @@ def read_docx(data: bytes) -> DocxContent:
         parts.append(p.text)
         if name.startswith("Heading "):
             headings.append((int(name.split()[1]), p.text))
+        elif name == "TOC Heading":  # the contents chapter's title
+            headings.append((1, p.text))
     for rel in doc.part.rels.values():
         if rel.reltype.endswith("/footnotes"):
             root = etree.fromstring(rel.target_part.blob)

@@ -22,8 +22,14 @@ EDITION = {
         {"kind": "foreword", "id": "vorwort", "title": "Vorwort", "text": "text/vorwort.md",
          "signature": {"closing": "Ihr", "name": "Jörg-Uwe Hahn", "role": "Staatsminister"}},
         {"kind": "contents", "id": "inhalt", "title": "Inhalt"},
+        {"kind": "prose", "id": "konzeption", "title": "Konzeption", "text": "text/konzeption.md"},
         {"kind": "each", "table": "regions", "style": "region", "title": "{chapter_title}",
          "text": "text/regionen/{id}.md", "figures": True},
+        {"kind": "each", "table": "portraits", "style": "portrait", "title": "{title}",
+         "running_head": "Projektporträts", "text": "text/portraets/{id}.md"},
+        *({"kind": "prose", "id": cid, "title": title, "text": f"text/{cid}.md"}
+          for cid, title in (("monitoring", "Monitoring"), ("evaluation", "Evaluation"),
+                             ("perspektiven", "Perspektiven des Programms"))),
         {"kind": "imprint", "id": "impressum", "title": "Impressum"},
     ],
     "imprint": [{"heading": "Herausgeber", "lines": ["Hessisches Ministerium", "65183 Wiesbaden"]}],
@@ -53,6 +59,13 @@ TABLES = {
          "role": "", "organisation": "", "street": "Berliner Str. 100", "postcode": "63065",
          "city": "Offenbach am Main", "phone": "069 - 80 65 20 27", "fax": "",
          "email": "Ana-Violeta.Sacaliuc@offenbach.de", "web": ""},
+        {"id": "c-lotsen", "chapter": "lotsen", "group": "Ansprechpartner", "name": "Atila Karabörklü",
+         "role": "", "organisation": "Türkische Gemeinde Rhein-Main", "street": "", "postcode": "",
+         "city": "Frankfurt am Main", "phone": "", "fax": "", "email": "", "web": "www.tg-hessen.de"},
+    ],
+    "portraits": [
+        {"id": "lotsen", "title": "Integrationslotsen im Raum Frankfurt", "subtitle": "",
+         "organisation": "Türkische Gemeinde Rhein-Main", "region": "offenbach"},
     ],
     "photos": [
         {"id": "p-kassel", "chapter": "kassel", "section": "Perspektiven", "file": "",
@@ -65,6 +78,9 @@ SECTIONS = ("Ausgangslage", "Konzeption und Umsetzung", "Handlungsfelder und Ver
 
 TEXTS = {
     "text/vorwort.md": "Sehr geehrte Damen und Herren,\n\nIntegration ist ein Zukunftsthema.\n",
+    **{f"text/{cid}.md": f"Der Text des Kapitels {cid} steht hier.\n"
+       for cid in ("konzeption", "monitoring", "evaluation", "perspektiven")},
+    "text/portraets/lotsen.md": "Lotsen begleiten Zugewanderte zu Ämtern und Beratungsstellen.\n",
     **{f"text/regionen/{rid}.md": "".join(f"## {s}\n\nText zu {s} in {rid}.\n\n" for s in SECTIONS)
        for rid in ("kassel", "offenbach")},
 }

@@ -86,20 +86,20 @@ def test_bad_number_duplicate_id_unknown_reference_reported_together(tmp_path):
     def mutate(t):
         t["figures"][0]["value"] = "55.2.1"
         t["quotes"].append(dict(t["quotes"][0]))
-        t["contacts"][0]["chapter"] = "kasel"
+        t["photos"][0]["chapter"] = "kasel"
     found = {(f.code, f.location.file, f.location.row, f.location.column) for f in _errors(_with(tmp_path, mutate))}
     assert found == {("E-BAD-VALUE", "data/figures.csv", 2, "value"),
                      ("E-DUPLICATE-ID", "data/quotes.csv", 3, "id"),
-                     ("E-UNKNOWN-REF", "data/contacts.csv", 2, "chapter")}
+                     ("E-UNKNOWN-REF", "data/photos.csv", 2, "chapter")}
 
 
 def test_missing_required_column(tmp_path):
     def mutate(t):
         for row in t["quotes"]:
-            del row["role"]
+            del row["text"]
     [f] = _errors(_with(tmp_path, mutate))
     assert (f.code, f.location.file, f.location.column) == ("E-MISSING-COLUMN", "data/quotes.csv", None)
-    assert "role" in f.message
+    assert "text" in f.message
 
 
 def test_control_character_is_an_input_error_naming_the_character(tmp_path):
@@ -150,4 +150,4 @@ def test_photo_path_outside_the_edition_is_refused(tmp_path):
 
 def test_photo_without_file_is_a_warning_not_an_error(tmp_path):
     loaded = load(write_edition(tmp_path / "ed"))
-    assert [w.code for w in loaded.report.warnings] == ["W-PHOTO-PLACEHOLDER"]
+    assert [(w.code, w.location.column) for w in loaded.report.warnings] == [("W-EMPTY-CELL", "file")]

@@ -1,0 +1,178 @@
+"""Output checks: read the built DOCX and PDF back and hold them against the inputs.
+
+Every heading is there (DOCX headings, PDF bookmarks), the printed table of contents names the
+pages where chapters really start, page budgets and the page count hold, and every passage of
+the inputs (paragraph, quote, contact, caption, figure, imprint line) can be found in both files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .edition import EDITION_FILE, Edition
+from .errors import Finding, Location, error
+from .markdown import text_passages
+from .records import Record
+from .text_index import TextIndex
+from .tree import Chapter, Document, walk_sections
+from .verify import DocxContent, PdfContent, canonical, chapter_spans, clean_pdf_text, read_docx, read_pdf
+
+
+@dataclass
+class Passage:
+    what: str  # "quote 'q-kassel'", "paragraph", …
+    text: str
+    where: Location
+
+
+def _key(title: str) -> str:
+    return canonical(title).casefold()
+
+
+def passages(edition: Edition, records: dict[str, list[Record]], document: Document) -> list[Passage]:
+    """Everything from the inputs that a reader must find in the brochure."""
+    out: list[Passage] = []
+    for table, fields in (("quotes", ("text", "speaker", "role")), ("contacts", ("name", "organisation", "phone", "email")),
+                          ("links", ("url",)), ("photos", ("caption",)), ("figures", ("label",)),
+                          ("portraits", ("title",))):
+        for rec in records.get(table, []):
+            for f in fields:
+                if str(rec[f]).strip():
+                    out.append(Passage(f"{table[:-1]} '{rec.id or rec.row}' ({f})", str(rec[f]), rec.cells[f]))
+    seen = set()
+    for chapter in document.chapters:
+        if not chapter.source or chapter.source in seen or not (edition.folder / chapter.source).is_file():
+            continue
+        seen.add(chapter.source)
+        source = (edition.folder / chapter.source).read_text(encoding="utf-8")
+        for line, pieces in text_passages(source):
+            for piece in pieces:
+                out.append(Passage("paragraph", piece, Location(file=chapter.source, row=line, chapter=chapter.id)))
+    for n, item in enumerate(edition.imprint, start=1):
+        for text in [*(item.get("lines") or []), item.get("text") or ""]:
+            if str(text).strip():
+                out.append(Passage("imprint line", str(text), Location(file=EDITION_FILE, column=f"imprint[{n}]")))
+    return out
+
+
+def pdf_flow(pdf: PdfContent, running_heads: set[str]) -> str:
+    """The PDF's text without running heads and page numbers, hyphenation undone."""
+    pages = []
+    for raw in pdf.raw_pages:
+        lines = raw.split("\n")
+        if lines and lines[-1].strip().isdigit():
+            lines.pop()
+        if lines and lines[0].strip() in running_heads:
+            lines.pop(0)
+        pages.append("\n".join(lines))
+    return clean_pdf_text("\n".join(pages))
+
+
+def _headings(document: Document):
+    for chapter in document.chapters:
+        yield chapter, None, 1, chapter.title
+        for s in walk_sections(chapter.sections):
+            yield chapter, s.title, s.level, s.title
+
+
+def check_headings(document: Document, docx: DocxContent | None, pdf: PdfContent | None,
+                   names: dict[str, str]) -> list[Finding]:
+    """Every heading of the content tree, in order, in the DOCX headings and the PDF bookmarks.
+
+    The sequences are aligned, so a missing 'Perspektiven' is pinned to its chapter even
+    though six chapters have one."""
+    findings = []
+    expected = list(_headings(document))
+    wanted = [(level, _key(title)) for _, _, level, title in expected]
+    for fmt, content in (("docx", docx), ("pdf", pdf)):
+        if content is None:
+            continue
+        found = [(lvl, _key(t)) for lvl, t in content.headings] if fmt == "docx" else \
+            [(lvl, _key(t)) for lvl, t, _ in content.outline]
+        place = "headings" if fmt == "docx" else "bookmarks (outline)"
+        matcher = SequenceMatcher(None, wanted, found, autojunk=False)
+        for op, i1, i2, _, _ in matcher.get_opcodes():
+            if op not in ("delete", "replace"):
+                continue
+            for chapter, section, level, title in expected[i1:i2]:
+                where = Location(file=chapter.source or EDITION_FILE, chapter=chapter.id, section=section)
+                findings.append(error("E-OUTPUT-HEADING", where,
+                                      f"heading '{title}' (level {level}) is missing from the {place} of {names[fmt]}",
+                                      "rebuild; if it stays missing, the template drops it (report a bug)"))
+    return findings
+
+
+def _toc_pages(pdf: PdfContent, contents: Chapter, spans: list[dict]) -> str:
+    start = next(s["start"] for s in spans if s["id"] == contents.id)
+    end = next(s["end"] for s in spans if s["id"] == contents.id)
+    return canonical(clean_pdf_text("\n".join(pdf.raw_pages[start - 1:end])))
+
+
+def check_pages(edition: Edition, document: Document, pdf: PdfContent, pdf_bytes: bytes, name: str) -> list[Finding]:
+    findings: list[Finding] = []
+    spans = chapter_spans(pdf_bytes, [c.id for c in document.chapters])
+    if spans is None:
+        return findings  # bookmarks do not match the chapters: reported by check_headings
+    by_id = {c.id: c for c in document.chapters}
+    contents = next((c for c in document.chapters if c.kind == "contents"), None)
+    toc = _toc_pages(pdf, contents, spans) if contents else ""
+    for span in spans:
+        chapter = by_id[span["id"]]
+        where = Location(file=name, chapter=chapter.id)
+        used = span["end"] - span["start"] + 1
+        if chapter.pages and used > chapter.pages:
+            findings.append(error("E-PAGE-BUDGET", where,
+                                  f"chapter '{chapter.title}' takes {used} pages, its budget is {chapter.pages}",
+                                  "shorten the text, remove a photo or quote, or raise 'pages' for this chapter"))
+        if contents and chapter is not contents:
+            m = re.search(re.escape(canonical(chapter.title)) + r"[\s.·…]*(\d+)", toc)
+            if not m:
+                findings.append(error("E-TOC-PAGE", where, f"chapter '{chapter.title}' is not listed in the table of contents",
+                                      "rebuild; the template's outline must list every chapter"))
+            elif int(m.group(1)) != span["start"]:
+                findings.append(error("E-TOC-PAGE", where,
+                                      f"the table of contents says page {m.group(1)} for '{chapter.title}', "
+                                      f"but it starts on page {span['start']}",
+                                      "rebuild from the inputs; never edit page numbers by hand"))
+    total = pdf.pages
+    spec = edition.template.spec
+    if edition.pages and total != edition.pages:
+        findings.append(error("E-PAGE-COUNT", Location(file=name), f"the PDF has {total} pages, the edition requires {edition.pages}",
+                              "shorten chapters that exceed their budget, or change 'pages' in edition.yaml"))
+    elif spec.multiple_of and total % spec.multiple_of:
+        findings.append(error("E-PAGE-MULTIPLE", Location(file=name),
+                              f"the PDF has {total} pages, not a multiple of {spec.multiple_of} as the binding needs",
+                              "shorten a chapter so blank pages can be added before the last one"))
+    return findings
+
+
+def check_lost(items: list[Passage], docx: DocxContent | None, pdf_text: str | None,
+               names: dict[str, str]) -> list[Finding]:
+    findings = []
+    indexes = {fmt: TextIndex(text) for fmt, text in (("docx", docx.text if docx else None), ("pdf", pdf_text))
+               if text is not None}
+    for item in items:
+        missing = [names[fmt] for fmt, index in indexes.items() if not index.contains(item.text)]
+        if missing:
+            excerpt = item.text if len(item.text) <= 60 else item.text[:57] + "…"
+            findings.append(error("E-LOST-CONTENT", item.where,
+                                  f"{item.what} is missing from {' and '.join(missing)}: '{excerpt}'",
+                                  "rebuild; if it stays missing, check that its row points to an existing "
+                                  "chapter and section"))
+    return findings
+
+
+def check_outputs(edition: Edition, records: dict[str, list[Record]], document: Document,
+                  docx_bytes: bytes | None, pdf_bytes: bytes | None) -> list[Finding]:
+    names = {"docx": f"{edition.name}.docx", "pdf": f"{edition.name}.pdf"}
+    docx = read_docx(docx_bytes) if docx_bytes is not None else None
+    pdf = read_pdf(pdf_bytes) if pdf_bytes is not None else None
+    findings = check_headings(document, docx, pdf, names)
+    if pdf is not None:
+        findings += check_pages(edition, document, pdf, pdf_bytes, names["pdf"])
+    heads = {c.running_head for c in document.chapters}
+    findings += check_lost(passages(edition, records, document), docx,
+                           pdf_flow(pdf, heads) if pdf is not None else None, names)
+    return findings

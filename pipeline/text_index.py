@@ -1,0 +1,58 @@
+"""Find a passage of input text in the text read back from an output, word by word.
+
+Typesetting gets in the way of plain substring search: a paragraph is interrupted by a page
+break (running head, page number), a footnote or a pull-quote; hyphens come back as soft
+hyphens; note numbers stick to words. So a passage counts as found when nearly all of its
+words appear in order near one place of the output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from difflib import SequenceMatcher
+
+from .verify import canonical
+
+_STRIP = "„“”‚‘’\"'«»()[]{}.,;:!?…–—/*•"
+# A note number sticks to the word before or after it: 'Programmkoordinatoren1', '1Zur'.
+_NOTE_NUMBER = re.compile(r"(?<=[^\W\d_])\d{1,2}$|^\d{1,2}(?=[^\W\d_]{2})")
+FOUND = 0.95  # share of a passage's words that must be found in order
+
+
+def words(text: str) -> list[str]:
+    out = []
+    for w in canonical(text).replace("/", " ").split():  # long web addresses break at '/'
+        w = _NOTE_NUMBER.sub("", w.strip(_STRIP)).casefold()
+        if w:
+            out.append(w)
+    return out
+
+
+class TextIndex:
+    def __init__(self, text: str):
+        self.words = words(text)
+        self.joined = " " + " ".join(self.words) + " "
+        self.trigrams: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for i in range(len(self.words) - 2):
+            self.trigrams[tuple(self.words[i:i + 3])].append(i)
+
+    def coverage(self, passage: str) -> float:
+        """Share of the passage's words found in order at the best-matching place (0 … 1)."""
+        w = words(passage)
+        if not w:
+            return 1.0
+        if len(w) < 6:
+            return 1.0 if " " + " ".join(w) + " " in self.joined else 0.0
+        starts: list[int] = []
+        for offset in (0, len(w) // 2, len(w) - 3):
+            starts += [p - offset for p in self.trigrams.get(tuple(w[offset:offset + 3]), [])[:5]]
+        best = 0
+        for start in sorted(set(starts))[:15]:
+            window = self.words[max(0, start - 5): start + len(w) + 40 + len(w) // 4]
+            matcher = SequenceMatcher(None, w, window, autojunk=False)
+            best = max(best, sum(b.size for b in matcher.get_matching_blocks()))
+        return best / len(w)
+
+    def contains(self, passage: str) -> bool:
+        return self.coverage(passage) >= FOUND
