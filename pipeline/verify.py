@@ -52,7 +52,10 @@ def chapter_spans(pdf: bytes, chapter_ids: list[str]) -> list[dict] | None:
     """First and last page of every chapter, from the PDF's top-level bookmarks (one per
     chapter, in order). None if they do not match the chapters one to one."""
     reader = PdfReader(io.BytesIO(pdf))
-    starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline if not isinstance(item, list)]
+    pages = [reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)]
+    if len(pages) != len(chapter_ids) or None in pages:
+        return None
+    starts = [p + 1 for p in pages]
     if len(starts) != len(chapter_ids):
         return None
     ends = [s - 1 for s in starts[1:]] + [len(reader.pages)]
@@ -74,7 +77,8 @@ def read_pdf(data: bytes) -> PdfContent:
             if isinstance(item, list):
                 walk(item, level + 1)
             else:
-                outline.append((level, item.title, reader.get_destination_page_number(item) + 1))
+                page = reader.get_destination_page_number(item)  # None: its page was removed
+                outline.append((level, item.title, page + 1 if page is not None else 0))
 
     walk(reader.outline, 1)
     root = reader.trailer["/Root"]
