@@ -160,3 +160,16 @@ def test_allow_missing_builds_a_draft_with_visible_placeholders(tmp_path):
         assert text in docx.text and pdf.contains(text), text
     assert (2, "Perspektiven") in docx.headings
     assert result.output_errors == []
+
+
+def test_every_finding_code_is_documented_in_one_line():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    used = set()
+    for path in (root / "pipeline").glob("*.py"):
+        used |= set(re.findall(r'"([EW]-[A-Z0-9-]+)"', path.read_text(encoding="utf-8")))
+    documented = set(re.findall(r"^\| `([EW]-[A-Z0-9-]+)`", (root / "docs" / "checks.md").read_text(encoding="utf-8"),
+                                re.MULTILINE))
+    assert used == documented
