@@ -8,11 +8,13 @@ import time
 from pathlib import Path
 
 from .build import load
+from .check_output import check_outputs
 from .render_docx import render_docx
 from .render_pdf import render_pdf
 from .verify import page_count
 
 RUNS = 5
+STAGES = ("load+assemble+check", "DOCX", "PDF (2 passes)", "output checks")
 
 
 def _time(fn) -> tuple[float, object]:
@@ -21,22 +23,30 @@ def _time(fn) -> tuple[float, object]:
     return time.perf_counter() - start, value
 
 
+def _one_build(folder: Path) -> tuple[list[float], int]:
+    times = []
+    t, loaded = _time(lambda: load(folder))
+    times.append(t)
+    ed = loaded.edition
+    t, docx = _time(lambda: render_docx(loaded.document, ed.template.reference_docx, ed.folder))
+    times.append(t)
+    t, pdf = _time(lambda: render_pdf(loaded.document, ed.template.typst, ed.folder, ed.pages,
+                                      ed.template.spec.multiple_of))
+    times.append(t)
+    t, _ = _time(lambda: check_outputs(ed, loaded.records, loaded.document, docx, pdf))
+    times.append(t)
+    return times, page_count(pdf)
+
+
 def bench_edition(folder: Path) -> None:
-    loads, docxs, pdfs = [], [], []
+    runs = []
     pages = 0
     for _ in range(RUNS):
-        t, loaded = _time(lambda: load(folder))
-        loads.append(t)
-        ed = loaded.edition
-        t, _ = _time(lambda: render_docx(loaded.document, ed.template.reference_docx, ed.folder))
-        docxs.append(t)
-        t, pdf = _time(lambda: render_pdf(loaded.document, ed.template.typst, ed.folder))
-        pdfs.append(t)
-        pages = page_count(pdf)
-    med = statistics.median
-    total = med(loads) + med(docxs) + med(pdfs)
-    print(f"{folder.name}: {pages} pages | load+assemble {med(loads):.3f} s | DOCX {med(docxs):.3f} s | "
-          f"PDF {med(pdfs):.3f} s | total {total:.3f} s (median of {RUNS})")
+        times, pages = _one_build(folder)
+        runs.append(times)
+    medians = [statistics.median(r[i] for r in runs) for i in range(len(STAGES))]
+    parts = " | ".join(f"{name} {m:.3f} s" for name, m in zip(STAGES, medians))
+    print(f"{folder.name}: {pages} pages | {parts} | total {sum(medians):.3f} s (median of {RUNS})")
 
 
 def main() -> None:

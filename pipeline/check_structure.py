@@ -7,7 +7,7 @@ Each gap is reported as a finding and knows how to fill itself with a visible pl
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable
+from collections.abc import Callable
 
 from .edition import EDITION_FILE, Edition
 from .errors import Finding, Location, error

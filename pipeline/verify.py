@@ -56,8 +56,6 @@ def chapter_spans(pdf: bytes, chapter_ids: list[str]) -> list[dict] | None:
     if len(pages) != len(chapter_ids) or None in pages:
         return None
     starts = [p + 1 for p in pages]
-    if len(starts) != len(chapter_ids):
-        return None
     ends = [s - 1 for s in starts[1:]] + [len(reader.pages)]
     return [{"id": cid, "start": s, "end": e} for cid, s, e in zip(chapter_ids, starts, ends)]
 

@@ -10,13 +10,12 @@ import copy
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
-from editions import EDITION, SECTIONS, TABLES, TEXTS, write_edition
+from editions import EDITION, TABLES, TEXTS, write_edition
 from pipeline.cli import main
 
 TABLE_FORMATS = ("csv", "cp1252", "xlsx")
