@@ -83,7 +83,7 @@ class Assembler:
     def _budget(self, cid: str, table: str) -> int | None:
         """Page budget from the brochure type's spec, unless edition.yaml gives one."""
         for rule in self.ed.template.spec.chapters:
-            if (rule.id and rule.id == cid) or (rule.table and rule.table == table):
+            if rule.matches(cid, table):
                 return rule.pages
         return None
 

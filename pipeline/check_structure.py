@@ -59,18 +59,15 @@ class _Finder:
     def run(self) -> list[Gap]:
         previous: str | None = None
         for rule in self.ed.template.spec.chapters:
-            matched = [c for c in self.doc.chapters if (rule.id and c.id == rule.id) or
-                       (rule.table and c.table == rule.table)]
+            matched = [c for c in self.doc.chapters if rule.matches(c.id, c.table)]
             if not matched and not (rule.table and self._table_entry(rule.table)):
                 self._missing_chapter(rule, previous)
             for chapter in matched:
                 self._chapter(chapter, rule)
             if matched:
                 previous = matched[-1].id
-        ruled = {c.id for r in self.ed.template.spec.chapters for c in self.doc.chapters
-                 if (r.id and c.id == r.id) or (r.table and c.table == r.table)}
         for chapter in self.doc.chapters:
-            if chapter.id not in ruled:
+            if not any(r.matches(chapter.id, chapter.table) for r in self.ed.template.spec.chapters):
                 self._text_file(chapter)
         return self.gaps
 

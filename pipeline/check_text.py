@@ -30,7 +30,10 @@ class Source:
     text: str
 
     def lines(self):
-        return enumerate(self.text.splitlines(), start=1)
+        """(line number, line) of everything that can be printed; YAML comments never are."""
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if not (self.file == EDITION_FILE and line.lstrip().startswith("#")):
+                yield number, line
 
 
 def _mojibake(text: str) -> bool:
@@ -57,8 +60,6 @@ def check_text(sources: list[Source], records: dict[str, list[Record]], spec: Sp
     findings: list[Finding] = []
     for src in sources:
         for number, line in src.lines():
-            if src.file == EDITION_FILE and line.lstrip().startswith("#"):
-                continue  # a YAML comment is never printed
             where = Location(file=src.file, row=number, chapter=src.chapter)
             findings.extend(_line_findings(line, where, spec, prose=True))
     for where, value in _cells(records):

@@ -50,8 +50,7 @@ def check_inputs(edition: Edition, tables: dict[str, Table], records: dict[str, 
     sources = read_sources(edition, document)
     report.extend(check_text(sources, records, spec))
     report.extend(check_cells(records))
-    lines = [(Location(file=s.file, row=n, chapter=s.chapter), line) for s in sources for n, line in s.lines()
-             if not (s.file == EDITION_FILE and line.lstrip().startswith("#"))]
+    lines = [(Location(file=s.file, row=n, chapter=s.chapter), line) for s in sources for n, line in s.lines()]
     lines += [(rec.cells[col], value) for rows in records.values() for rec in rows
               for col, value in rec.values.items() if isinstance(value, str) and value]
     report.extend(check_words(lines, known_words(records, spec)))

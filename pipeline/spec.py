@@ -31,6 +31,9 @@ class ChapterRule:
     def name(self) -> str:
         return self.id or f"table '{self.table}'"
 
+    def matches(self, chapter_id: str, table: str) -> bool:
+        return bool((self.id and self.id == chapter_id) or (self.table and self.table == table))
+
 
 @dataclass(frozen=True)
 class RecordRule:
