@@ -9,20 +9,49 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import datetime as dt
+from decimal import Decimal
+
 from . import german, markdown
+from .bibliography import Bibliographer
 from .edition import EDITION_FILE, Edition
 from .errors import InputError, Location, Report, error
 from .records import Record
-from .tree import (Block, Chapter, Contact, Contacts, Cover, Document, Figure, Figures, Lines, Meta,
-                   Paragraph, Photo, Quote, Run, Section, Signature, walk_sections)
+from .tree import (Block, Box, Card, Cards, Chapter, Contact, Contacts, Cover, DataTable, Document, Field, Figure,
+                   Figures, Lines, Meta, Paragraph, Photo, Profile, Quote, Run, Section, Signature, walk_sections)
 
 _FIELD = re.compile(r"\{(\w+)\}")
+BLOCK_TYPES = ("box", "cards", "table")
+
+
+def _cell_text(value: object) -> str:
+    """A cell as printed: numbers and dates the German way, everything else as typed."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float, Decimal)):
+        return german.number(value)
+    if isinstance(value, dt.date):
+        return german.day_month_year(value)
+    return "" if value is None else str(value)
 
 
 def fill(pattern: str, record: Record) -> str:
     """Put record values into a pattern like 'text/regionen/{id}.md'. Values are inserted as
     they are, never parsed again, so a cell containing '{x}' stays '{x}'."""
-    return _FIELD.sub(lambda m: str(record[m.group(1)]), pattern)
+    return _FIELD.sub(lambda m: _cell_text(record[m.group(1)]), pattern)
+
+
+def fill_lines(pattern: object, record: Record) -> str:
+    """A field value from one pattern or a list of line patterns. A line whose fields are all
+    empty is left out, so 'E-Mail: {email}' disappears for a row without an e-mail address."""
+    lines = pattern if isinstance(pattern, list) else [pattern]
+    out = []
+    for line in map(str, lines):
+        names = _FIELD.findall(line)
+        if names and all(_cell_text(record[n]).strip() == "" for n in names):
+            continue
+        out.append(fill(line, record))
+    return "\n".join(out)
 
 
 def inside(edition: Path, rel: str, where: Location) -> Path:
@@ -42,6 +71,65 @@ class Assembler:
         self.report = report
         self.labels = edition.template.labels
         self.chapter_ids: set[str] = set()
+        self.blocks = {**edition.template.blocks, **edition.blocks}
+        self.bib = Bibliographer(records.get("references", []), self.labels)
+
+    # -- what Markdown refers to: citations and named blocks --------------------------------
+    def cite(self, cites: list[markdown.Cite], where: Location) -> str:
+        parts = []
+        for c in cites:
+            label = self.bib.label(c.key)
+            if label is None:
+                self.report.add(error("E-UNKNOWN-CITATION", where, f"citation '@{c.key}' has no entry in the references table",
+                                      self.bib.hint(c.key)))
+                label = c.key
+            parts.append(" ".join(x for x in (c.prefix, label) if x) + (f", {c.locator}" if c.locator else ""))
+        return "(" + "; ".join(parts) + ")"
+
+    def directive(self, name: str, argument: str, blocks: list[Block], where: Location) -> list[Block]:
+        if name == "box":
+            return [Box(title=argument, blocks=blocks)]
+        spec = self.blocks.get(name)
+        if spec is None:
+            known = ", ".join(["box", *sorted(self.blocks)])
+            self.report.add(error("E-UNKNOWN-BLOCK", where, f"there is no block '{name}'",
+                                  f"use one of: {known}; a box with its own title is '::: box Titel'"))
+            return [Box(title=argument, blocks=blocks, kind=name)]
+        return self.named_block(name, spec, argument, where, blocks)
+
+    def named_block(self, name: str, spec: dict, argument: str, where: Location,
+                    blocks: list[Block] | None = None) -> list[Block]:
+        """A block the brochure type (template.yaml `blocks:`) or edition defines by name."""
+        kind = spec.get("type")
+        table = spec.get("table")
+        rows = self.records.get(table, []) if table else []
+        if kind not in BLOCK_TYPES or (table and table not in self.records):
+            raise InputError(error("E-TEMPLATE", Location(file=f"templates/{self.ed.template.name}/template.yaml",
+                                                         column=f"blocks.{name}"),
+                                   f"block '{name}' needs a type ({', '.join(BLOCK_TYPES)}) and a known table",
+                                   "see docs/templates.md"))
+        if kind == "box":
+            if not argument or not table:
+                return [Box(title=str(spec.get("untitled") or argument or ""), blocks=blocks or [], kind=name)]
+            rec = next((r for r in rows if r.id == argument), None)
+            if rec is None:
+                self.report.add(error("E-UNKNOWN-REF", where, f"box '{name}' refers to '{argument}', which is not an id in table '{table}'",
+                                      "use one of: " + ", ".join(r.id for r in rows)))
+                return [Box(title=argument, blocks=blocks or [], kind=name)]
+            return [Box(title=fill(str(spec.get("title", "{id}")), rec), blocks=blocks or [], kind=name,
+                        record=f"{table}:{rec.id}")]
+        fields = dict(spec.get("fields") or spec.get("columns") or {})
+        if kind == "cards":
+            cards = [Card(title=fill(str(spec.get("title", "{id}")), r),
+                          fields=[Field(label, fill_lines(pattern, r)) for label, pattern in fields.items()],
+                          record=f"{table}:{r.id}") for r in rows]
+            generated: list[Block] = [Cards(cards=cards, columns=int(spec.get("columns_per_row", 3)))]
+        else:
+            widths = [float(w) for w in spec.get("widths") or [1] * len(fields)]
+            generated = [DataTable(header=[[Run(str(h))] for h in fields],
+                                   rows=[[[Run(fill_lines(p, r))] for p in fields.values()] for r in rows],
+                                   widths=[round(w / sum(widths), 4) for w in widths])]
+        return generated + list(blocks or [])  # text written inside the fence is kept, after the block
 
     # -- text -----------------------------------------------------------------------------
     def _markdown(self, rel: str, chapter: str, where: Location):
@@ -53,7 +141,7 @@ class Assembler:
         except UnicodeDecodeError:
             raise InputError(error("E-ENCODING", Location(file=rel), "file is not UTF-8",
                                    "save it as UTF-8 in your editor")) from None
-        return markdown.parse(source, rel, chapter)
+        return markdown.parse(source, rel, chapter, resolver=self)
 
     # -- chapters -------------------------------------------------------------------------
     def build(self) -> Document:
@@ -123,7 +211,23 @@ class Assembler:
                 section.blocks.append(Lines([str(x) for x in item["lines"]]))
             if item.get("text"):
                 section.blocks.append(Paragraph([Run(str(item["text"]))]))
+            if item.get("block"):
+                section.blocks.extend(self._named(str(item["block"]), where))
             ch.sections.append(section)
+        return ch
+
+    def _named(self, name: str, where: Location) -> list[Block]:
+        spec = self.blocks.get(name)
+        if spec is None:
+            self.report.add(error("E-UNKNOWN-BLOCK", where, f"there is no block '{name}'",
+                                  "use one of: " + ", ".join(sorted(self.blocks))))
+            return []
+        return self.named_block(name, spec, "", where)
+
+    def _bibliography(self, entry: dict, where: Location) -> Chapter:
+        ch = self._chapter(entry, where, self._entry_id(entry, where), entry.get("title", "Literaturverzeichnis"),
+                           "bibliography", entry.get("text"))
+        ch.blocks.append(self.bib.block())
         return ch
 
     def _each(self, entry: dict, where: Location) -> list[Chapter]:
@@ -146,6 +250,9 @@ class Assembler:
                 box = self._figures(rec.id)
                 if box:
                     ch.blocks.insert(0, box)
+            if entry.get("profile"):
+                fields = [Field(str(label), fill_lines(pattern, rec)) for label, pattern in dict(entry["profile"]).items()]
+                ch.blocks.insert(0, Profile(fields=[f for f in fields if f.value], record=f"{table}:{rec.id}"))
             chapters.append(ch)
         return chapters
 

@@ -50,7 +50,7 @@ def collect(folder: Path, allow_missing: bool = False) -> Loaded:
     report = Report()
     edition = load_edition(folder)
     tables = read_tables(edition.folder)
-    records = validate(tables, report)
+    records = validate(tables, report, edition.template.schemas)
     document = assemble(edition, records, report)
     check_inputs(edition, tables, records, document, report, allow_missing)
     return Loaded(edition, records, document, report)

@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from .errors import Finding, Location, warning
-from .records import SCHEMAS, Record
+from .records import Record
 from .spec import Spec
 
 # Administrative words in front of a place name do not make it another name: "Stadt Kassel" = "Kassel".
@@ -30,9 +30,9 @@ def _squash(name: str) -> str:
 
 def _entities(records: dict[str, list[Record]], kind: str) -> list[tuple[str, Location]]:
     found: dict[str, Location] = {}
-    for table, columns in SCHEMAS.items():
-        for col in (c.name for c in columns if c.entity == kind):
-            for rec in records.get(table, []):
+    for rows in records.values():
+        for rec in rows:
+            for col in (c.name for c in rec.schema if c.entity == kind):
                 value = _ADMIN.sub("", str(rec[col]).strip())
                 if value and value not in found:
                     found[value] = rec.cells[col]

@@ -8,7 +8,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 
 from .errors import Finding, error, warning
-from .records import SCHEMAS, Record
+from .records import Record
 from .spec import Spec
 
 MM_PER_INCH = 25.4
@@ -17,8 +17,8 @@ MM_PER_INCH = 25.4
 def check_records(records: dict[str, list[Record]], spec: Spec, labels: dict[str, str]) -> list[Finding]:
     findings: list[Finding] = []
     for table, rule in spec.records.items():
-        engine_required = {c.name for c in SCHEMAS[table] if c.required}  # already checked on reading
         for rec in records.get(table, []):
+            engine_required = {c.name for c in rec.schema if c.required}  # already checked on reading
             for col in rule.required:
                 if col not in engine_required and _empty(rec[col]):
                     findings.append(error("E-EMPTY-CELL", rec.cells[col], f"'{col}' is empty",

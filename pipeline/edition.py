@@ -10,11 +10,12 @@ import yaml
 
 from .errors import InputError, Location, error
 from .german import parse_date
+from .records import SCHEMAS, Column, parse_schemas
 from .spec import Spec, load_spec
 
 EDITION_FILE = "edition.yaml"
 TEMPLATE_FILE = "template.yaml"
-CHAPTER_KINDS = ("foreword", "contents", "prose", "each", "imprint")
+CHAPTER_KINDS = ("foreword", "contents", "prose", "each", "bibliography", "imprint")
 
 
 def templates_root() -> Path:
@@ -27,10 +28,12 @@ class Template:
     name: str
     folder: Path
     labels: dict[str, str]
-    typst: Path
+    typst: list[Path]  # Typst source files, joined in this order (a shared library first)
     reference_docx: Path
     spec: Spec = field(default_factory=Spec)
     raw: dict = field(default_factory=dict)
+    schemas: dict[str, tuple[Column, ...]] = field(default_factory=lambda: dict(SCHEMAS))
+    blocks: dict[str, dict] = field(default_factory=dict)  # named generated blocks (boxes, cards, tables)
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Edition:
     chapters: list[dict]
     imprint: list[dict]
     pages: int | None = None  # exact page count required for this edition (print planning)
+    blocks: dict[str, dict] = field(default_factory=dict)  # named blocks of this edition (over the type's)
 
 
 def _yaml(path: Path, rel: str) -> dict:
@@ -78,11 +82,15 @@ def load_template(name: str, root: Path | None = None) -> Template:
         raise InputError(error("E-UNKNOWN-TEMPLATE", Location(file=EDITION_FILE, column="template"),
                                f"brochure type '{name}' does not exist",
                                "use one of: " + ", ".join(known)))
-    raw = _yaml(folder / TEMPLATE_FILE, f"templates/{name}/{TEMPLATE_FILE}")
+    rel = f"templates/{name}/{TEMPLATE_FILE}"
+    raw = _yaml(folder / TEMPLATE_FILE, rel)
+    schemas = {**SCHEMAS, **parse_schemas(raw.get("tables"), rel)}
+    typst = raw.get("typst", "brochure.typ")
     return Template(name=name, folder=folder, labels=dict(raw.get("labels", {})),
-                    typst=folder / raw.get("typst", "brochure.typ"),
+                    typst=[folder / t for t in (typst if isinstance(typst, list) else [typst])],
                     reference_docx=folder / raw.get("reference_docx", "reference.docx"),
-                    spec=load_spec(folder), raw=raw)
+                    spec=load_spec(folder, schemas), raw=raw, schemas=schemas,
+                    blocks=dict(raw.get("blocks") or {}))
 
 
 def _required(data: dict, key: str) -> object:
@@ -120,7 +128,7 @@ def load_edition(folder: Path) -> Edition:
         author=str(data.get("author") or data["publisher"]), date=date,
         language=str(data.get("language", "de-DE")), cover_list=str(data.get("cover_list", "")),
         chapters=chapters, imprint=list(data.get("imprint", [])),
-        pages=_page_count(data.get("pages"), "pages"),
+        pages=_page_count(data.get("pages"), "pages"), blocks=dict(data.get("blocks") or {}),
     )
 
 

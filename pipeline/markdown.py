@@ -1,19 +1,69 @@
-"""Markdown prose → content-tree sections and blocks (CommonMark, HTML off, footnotes on)."""
+"""Markdown prose → content-tree sections and blocks.
+
+CommonMark with HTML off, plus footnotes, pipe tables, fenced boxes (`::: name argument` …
+`:::`) and citations (`[@key]`, `[vgl. @key, S. 16]`). What a box name or a citation key means
+is the resolver's business (the assembler knows the tables); this module only reads syntax.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import InputError, Location, error
 from .text import invalid_character, normalise
-from .tree import Block, ListBlock, ListItem, Paragraph, Run, Section
+from .tree import Block, Box, DataTable, ListBlock, ListItem, Paragraph, Run, Section
 
 # HTML is off: '<b>' in an editor's text prints as '<b>'. No typographer: text stays as typed.
-_MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).use(footnote_plugin)
+_MD = (MarkdownIt("commonmark", {"html": False, "typographer": False})
+       .use(footnote_plugin).enable("table")
+       .use(container_plugin, name="directive", validate=lambda params, markup: bool(params.strip())))
+
+# [@key], [@key, S. 16], [vgl. @key, S. 16], [@a; @b]
+CITATION = re.compile(r"\[([^\[\]]*?@[\w:.-]+[^\[\]]*)\]")
+_CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)\s*@(?P<key>[\w:.-]+)\s*(?:,\s*(?P<locator>.*?))?\s*$")
+
+
+@dataclass(frozen=True)
+class Cite:
+    key: str
+    prefix: str = ""  # 'vgl.'
+    locator: str = ""  # 'S. 16'
+
+
+def citations(bracket: str) -> list[Cite] | None:
+    """The citations inside one '[…]' (without the brackets), or None if it is not a citation."""
+    items = []
+    for part in bracket.split(";"):
+        m = _CITE_ITEM.match(part)
+        if not m:
+            return None
+        items.append(Cite(m["key"], m["prefix"] or "", m["locator"] or ""))
+    return items
+
+
+class Resolver(Protocol):
+    """What the assembler answers while a Markdown file is read."""
+
+    def cite(self, cites: list[Cite], where: Location) -> str: ...
+
+    def directive(self, name: str, argument: str, blocks: list[Block], where: Location) -> list[Block]: ...
+
+
+class Literal:
+    """No tables to look things up in: citations print as typed, every box is a plain box."""
+
+    def cite(self, cites: list[Cite], where: Location) -> str:
+        return "(" + "; ".join(" ".join(x for x in (c.prefix, c.key, c.locator) if x) for c in cites) + ")"
+
+    def directive(self, name: str, argument: str, blocks: list[Block], where: Location) -> list[Block]:
+        return [Box(title=argument, blocks=blocks, kind=name)]
 
 MAX_HEADING_LEVEL = 4
 
@@ -28,8 +78,27 @@ def slug(text: str) -> str:
 class _Inline:
     """Turns one inline token stream into runs, resolving footnote references."""
 
-    def __init__(self, notes: dict[int, list[Run]]):
+    def __init__(self, notes: dict[int, list[Run]], resolver: Resolver | None = None, file: str = "",
+                 chapter: str = ""):
         self.notes = notes
+        self.resolver = resolver or Literal()
+        self.file = file
+        self.chapter = chapter
+
+    def _text(self, text: str, token: Token, bold: bool, italic: bool) -> list[Run]:
+        """Plain text, with citations replaced by what the resolver prints for them."""
+        out: list[Run] = []
+        last = 0
+        for m in CITATION.finditer(text):
+            cites = citations(m.group(1))
+            if cites is None:
+                continue
+            out.append(Run(text[last:m.start()], bold, italic))
+            where = Location(file=self.file, row=(token.map or [0])[0] + 1, chapter=self.chapter)
+            out.append(Run(self.resolver.cite(cites, where), bold, italic))
+            last = m.end()
+        out.append(Run(text[last:], bold, italic))
+        return [r for r in out if r.text]
 
     def runs(self, token: Token) -> list[Run]:
         out: list[Run] = []
@@ -44,7 +113,9 @@ class _Inline:
                 italic = True
             elif t == "em_close":
                 italic = False
-            elif t in ("text", "code_inline", "html_inline"):
+            elif t == "text":
+                out.extend(self._text(child.content, token, bold, italic))
+            elif t in ("code_inline", "html_inline"):
                 out.append(Run(child.content, bold, italic))
             elif t == "softbreak":
                 out.append(Run(" ", bold, italic))
@@ -67,9 +138,9 @@ def _merge(runs: list[Run]) -> list[Run]:
     return merged
 
 
-def _footnotes(tokens: list[Token]) -> dict[int, list[Run]]:
+def _footnotes(tokens: list[Token], resolver: Resolver | None, file: str, chapter: str) -> dict[int, list[Run]]:
     notes: dict[int, list[Run]] = {}
-    inline = _Inline({})
+    inline = _Inline({}, resolver, file, chapter)
     current: int | None = None
     for tok in tokens:
         if tok.type == "footnote_open":
@@ -84,25 +155,67 @@ def _footnotes(tokens: list[Token]) -> dict[int, list[Run]]:
     return notes
 
 
-def parse(source: str, file: str, chapter: str) -> tuple[list[Block], list[Section]]:
+def _widths(line: str, columns: int) -> list[float]:
+    """Relative column widths from a pipe table's delimiter row: '|--|------|' gives 1:3."""
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    dashes = [max(1, c.count("-")) for c in cells][:columns]
+    dashes += [3] * (columns - len(dashes))
+    total = sum(dashes)
+    return [round(d / total, 4) for d in dashes]
+
+
+def _table(tokens: list[Token], i: int, lines: list[str], inline: _Inline) -> tuple[DataTable, int]:
+    """Read one table starting at tokens[i] (table_open); return it and the index after it."""
+    start = (tokens[i].map or [0])[0]
+    header: list[list[Run]] = []
+    rows: list[list[list[Run]]] = []
+    in_head = False
+    i += 1
+    while tokens[i].type != "table_close":
+        t = tokens[i].type
+        if t == "thead_open":
+            in_head = True
+        elif t == "thead_close":
+            in_head = False
+        elif t == "tr_open" and not in_head:
+            rows.append([])
+        elif t == "inline":
+            cell = inline.runs(tokens[i])
+            (header if in_head else rows[-1]).append(cell)
+        i += 1
+    columns = len(header)
+    rows = [r + [[] for _ in range(columns - len(r))] for r in rows]
+    delimiter = lines[start + 1] if start + 1 < len(lines) else ""
+    return DataTable(header=header, rows=rows, widths=_widths(delimiter, columns)), i + 1
+
+
+def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None) -> tuple[list[Block], list[Section]]:
     """Blocks before the first heading, and the sections (## …) with their subsections."""
     source = normalise(source)
-    for number, line in enumerate(source.splitlines(), start=1):
+    lines = source.splitlines()
+    for number, line in enumerate(lines, start=1):
         bad = invalid_character(line)
         if bad:
             raise InputError(error("E-INVALID-CHAR", Location(file=file, row=number),
                                    f"contains a control character that cannot be printed: {bad}",
                                    "delete the invisible character (often pasted from another program)"))
+    resolver = resolver or Literal()
     tokens = _MD.parse(source)
-    inline = _Inline(_footnotes(tokens))
+    inline = _Inline(_footnotes(tokens, resolver, file, chapter), resolver, file, chapter)
     intro: list[Block] = []
     top: list[Section] = []
     stack: list[Section] = []
+    boxes: list[tuple[str, str, Location, list[Block]]] = []  # open '::: name argument' fences
     lists: list[tuple[ListBlock, int]] = []  # open lists with their nesting depth
     used_ids: set[str] = set()
     in_note = 0
 
+    def where(tok: Token) -> Location:
+        return Location(file=file, row=(tok.map or [0])[0] + 1, chapter=chapter)
+
     def sink() -> list[Block]:
+        if boxes:
+            return boxes[-1][3]
         return stack[-1].blocks if stack else intro
 
     i = 0
@@ -120,9 +233,13 @@ def parse(source: str, file: str, chapter: str) -> tuple[list[Block], list[Secti
             title = "".join(r.text for r in inline.runs(tokens[i + 1])).strip()
             if level == 1 or level > MAX_HEADING_LEVEL:
                 raise InputError(error(
-                    "E-HEADING-LEVEL", Location(file=file, row=(tok.map or [0])[0] + 1, chapter=chapter),
+                    "E-HEADING-LEVEL", where(tok),
                     f"heading level {level} ('{title}') is not allowed here",
                     "the chapter title comes from edition.yaml; start sections with '## ' and subsections with '### '"))
+            if boxes:
+                raise InputError(error(
+                    "E-HEADING-IN-BOX", where(tok), f"heading '{title}' is inside the box opened in line {boxes[-1][2].row}",
+                    "close the box with a line ':::' before the heading, or write the line in **bold** instead"))
             sid = slug(title)
             while sid in used_ids:
                 sid += "-2"
@@ -133,6 +250,16 @@ def parse(source: str, file: str, chapter: str) -> tuple[list[Block], list[Secti
             (stack[-1].sections if stack else top).append(section)
             stack.append(section)
             i += 3
+            continue
+        elif t == "container_directive_open":
+            name, _, argument = tok.info.strip().partition(" ")
+            boxes.append((name, argument.strip(), where(tok), []))
+        elif t == "container_directive_close":
+            name, argument, at, blocks = boxes.pop()
+            sink().extend(resolver.directive(name, argument, blocks, at))
+        elif t == "table_open":
+            table, i = _table(tokens, i, lines, inline)
+            sink().append(table)
             continue
         elif t in ("bullet_list_open", "ordered_list_open"):
             depth = len(lists)
@@ -154,27 +281,46 @@ def parse(source: str, file: str, chapter: str) -> tuple[list[Block], list[Secti
             # Indented text is still the author's text: keep it, as a paragraph.
             sink().append(Paragraph([Run(tok.content.rstrip("\n"))]))
         i += 1
+    while boxes:  # a box left open runs to the end of the file, like an unclosed fence
+        name, argument, at, blocks = boxes.pop()
+        sink().extend(resolver.directive(name, argument, blocks, at))
     return intro, top
 
 
-def text_passages(source: str) -> list[tuple[int, list[str]]]:
-    """Every paragraph, list item and footnote as (line number, text pieces).
+def _split_citations(text: str) -> list[str]:
+    """Text around citations: the reader's copy prints a formatted label in their place."""
+    pieces, last = [], 0
+    for m in CITATION.finditer(text):
+        if citations(m.group(1)) is not None:
+            pieces.append(text[last:m.start()])
+            last = m.end()
+    return pieces + [text[last:]]
 
-    The pieces are split where a footnote reference sits, because a reader's copy prints a
-    note number there. Used by the checks to find repeats and to find each passage in the outputs."""
+
+def text_passages(source: str) -> list[tuple[int, list[str]]]:
+    """Every paragraph, list item, table cell and footnote as (line number, text pieces).
+
+    The pieces are split where a footnote reference or a citation sits, because a reader's copy
+    prints a note number or a formatted label there. Used by the checks to find repeats and to
+    find each passage in the outputs."""
     tokens = _MD.parse(normalise(source))
     passages: list[tuple[int, list[str]]] = []
     for i, tok in enumerate(tokens):
-        if tok.type == "inline" and i and tokens[i - 1].type == "paragraph_open":
+        if tok.type == "inline" and i and tokens[i - 1].type in ("paragraph_open", "th_open", "td_open"):
             pieces = [""]
             for child in tok.children or []:
                 if child.type == "footnote_ref":
                     pieces.append("")
                 elif child.type in ("softbreak", "hardbreak"):
                     pieces[-1] += " "
+                elif child.type == "text":
+                    first, *rest = _split_citations(child.content)
+                    pieces[-1] += first
+                    pieces.extend(rest)
                 else:
                     pieces[-1] += child.content
-            passages.append(((tokens[i - 1].map or [0])[0] + 1, [p.strip() for p in pieces if p.strip()]))
+            line = (tok.map or tokens[i - 1].map or [0])[0] + 1
+            passages.append((line, [p.strip() for p in pieces if p.strip()]))
         elif tok.type in ("fence", "code_block"):
             passages.append(((tok.map or [0])[0] + 1, [tok.content.strip()]))
     return [p for p in passages if p[1]]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import german
-from .errors import Location, Report, error, warning
+from .errors import InputError, Location, Report, error, warning
 from .sheets import Row, Table
 from .text import invalid_character, normalise
 
@@ -83,7 +83,60 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("organisation", entity="organisation"),
         Column("region", True, "id"),
     ),
+    # Works cited with [@id] and listed by a bibliography chapter.
+    "references": (
+        Column("id", True, "id"),
+        Column("authors", True),  # 'Carnau, Peter' or 'Handschuck, Sabine; Schröer, Hubertus' or an organisation
+        Column("editors", kind="choice", choices=("ja", "nein")),  # 'ja': the authors edited the work (Hrsg.)
+        Column("year"),
+        Column("title", True),
+        Column("publisher"),
+        Column("place"),
+        Column("url", kind="url"),
+        Column("note"),  # '(Skript unveröffentlicht)'
+        Column("label"),  # what a citation prints instead of the authors' surnames: 'HMSI'
+    ),
 }
+
+COLUMN_KINDS = ("text", "id", "number", "date", "email", "url", "phone", "choice")
+ENTITIES = ("", "place", "region", "organisation")
+
+
+def parse_schemas(raw: object, rel: str) -> dict[str, tuple[Column, ...]]:
+    """Tables a brochure type adds (template.yaml `tables:`), in the same terms as SCHEMAS."""
+    def fail(key: str, message: str) -> None:
+        raise InputError(error("E-TEMPLATE", Location(file=rel, column=key), message,
+                               "see docs/templates.md for the 'tables' format"))
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        fail("tables", "'tables' must map table names to lists of columns")
+    out: dict[str, tuple[Column, ...]] = {}
+    for name, columns in raw.items():
+        key = f"tables.{name}"
+        if name in SCHEMAS:
+            fail(key, f"table '{name}' is built in and cannot be redefined")
+        if not isinstance(columns, list) or not columns:
+            fail(key, f"'{key}' must be a list of columns")
+        parsed = []
+        for n, col in enumerate(columns, start=1):
+            ckey = f"{key}[{n}]"
+            if isinstance(col, str):
+                col = {"name": col}
+            if not isinstance(col, dict) or not isinstance(col.get("name"), str):
+                fail(ckey, "a column needs a 'name'")
+            unknown = sorted(set(col) - {"name", "required", "kind", "choices", "entity"})
+            if unknown:
+                fail(f"{ckey}.{unknown[0]}", f"unknown key '{unknown[0]}'")
+            kind = col.get("kind", "text")
+            if kind not in COLUMN_KINDS:
+                fail(f"{ckey}.kind", f"kind '{kind}' is unknown; use one of: {', '.join(COLUMN_KINDS)}")
+            if col.get("entity", "") not in ENTITIES:
+                fail(f"{ckey}.entity", f"entity must be one of: {', '.join(e for e in ENTITIES if e)}")
+            parsed.append(Column(col["name"], bool(col.get("required", False)), kind,
+                                 tuple(str(c) for c in col.get("choices") or ()), col.get("entity", "")))
+        out[str(name)] = tuple(parsed)
+    return out
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -99,6 +152,7 @@ class Record:
     values: dict[str, object]
     origin: Location
     cells: dict[str, Location] = field(default_factory=dict)
+    schema: tuple[Column, ...] = ()
 
     def __getitem__(self, key: str):
         return self.values.get(key, "")
@@ -147,12 +201,12 @@ def _convert(col: Column, raw: object, where: Location, report: Report) -> objec
     return text
 
 
-def validate_table(table: Table, report: Report) -> list[Record]:
-    schema = SCHEMAS.get(table.name)
+def validate_table(table: Table, report: Report, schemas: dict[str, tuple[Column, ...]] = SCHEMAS) -> list[Record]:
+    schema = schemas.get(table.name)
     if schema is None:
         report.add(warning("W-UNKNOWN-TABLE", table.where(),
-                           f"table '{table.name}' is not used by any brochure type",
-                           "known tables: " + ", ".join(SCHEMAS)))
+                           f"table '{table.name}' is not used by this brochure type",
+                           "known tables: " + ", ".join(schemas)))
         return []
     names = [c.name for c in schema]
     for col in schema:
@@ -192,12 +246,13 @@ def _record(table: Table, schema: tuple[Column, ...], row: Row, report: Report) 
         else:
             values[col.name] = None if col.kind == "number" else ""
     return Record(table=table.name, row=row.number, values=values,
-                  origin=table.where(row=row.number), cells=cells)
+                  origin=table.where(row=row.number), cells=cells, schema=schema)
 
 
-def validate(tables: dict[str, Table], report: Report) -> dict[str, list[Record]]:
+def validate(tables: dict[str, Table], report: Report,
+             schemas: dict[str, tuple[Column, ...]] = SCHEMAS) -> dict[str, list[Record]]:
     """Typed records for every known table; a known table that is absent gives an empty list."""
-    records = {name: [] for name in SCHEMAS}
+    records = {name: [] for name in schemas}
     for name, table in tables.items():
-        records[name] = validate_table(table, report)
+        records[name] = validate_table(table, report, schemas)
     return records

@@ -61,17 +61,26 @@ def _padding(spans: list[dict], budgets: dict[str, int], total: int | None, mult
     return pads
 
 
-def render_pdf(doc: Document, typst_template: Path, edition_folder: Path, total_pages: int | None = None,
+def typst_source(files: list[Path]) -> bytes:
+    """The template's Typst files joined in order: a shared block library, then the type's look.
+
+    Joining (rather than #import) keeps the edition folder the compiler's only root, so a
+    document can read its own images and nothing else."""
+    return b"\n".join(f.read_bytes() for f in files)
+
+
+def render_pdf(doc: Document, typst_files: list[Path], edition_folder: Path, total_pages: int | None = None,
                multiple_of: int | None = None) -> bytes:
     """Typeset the tree; a second pass adds the blank pages that page budgets call for."""
     data = json.dumps(to_data(doc), ensure_ascii=False, sort_keys=True)
+    main = typst_files[-1]
     try:
         compiler = typst.Compiler(
             root=str(edition_folder.resolve()),
-            font_paths=font_paths(typst_template.parent),
+            font_paths=font_paths(main.parent),
             ignore_system_fonts=True,
         )
-        options = {"input": typst_template.read_bytes(), "pdf_standards": ["ua-1"], "timestamp": timestamp(doc)}
+        options = {"input": typst_source(typst_files), "pdf_standards": ["ua-1"], "timestamp": timestamp(doc)}
         pdf = compiler.compile(sys_inputs={"content": data}, **options)
         spans = chapter_spans(pdf, [c.id for c in doc.chapters])
         pads = _padding(spans, {c.id: c.pages for c in doc.chapters if c.pages}, total_pages, multiple_of) \
@@ -82,6 +91,6 @@ def render_pdf(doc: Document, typst_template: Path, edition_folder: Path, total_
         return pdf
     except RuntimeError as exc:
         # Typst reports problems in the template or with an image; name them, don't trace.
-        raise InputError(error("E-TYPESET", Location(file=str(typst_template.name)),
+        raise InputError(error("E-TYPESET", Location(file=str(main.name)),
                                f"the PDF could not be typeset: {str(exc).strip()[:800]}",
                                "check the image files named above; if none is named, the template has a bug")) from None

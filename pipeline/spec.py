@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError, Location, error
-from .records import SCHEMAS
+from .records import SCHEMAS, Column
 
 SPEC_FILE = "spec.yaml"
 
@@ -104,7 +104,7 @@ class _Reader:
         return value
 
 
-def parse_spec(data: object, rel: str) -> Spec:
+def parse_spec(data: object, rel: str, schemas: dict[str, tuple[Column, ...]] = SCHEMAS) -> Spec:
     r = _Reader(rel)
     top = r.mapping(data, "", "")
     spec = Spec()
@@ -129,8 +129,8 @@ def parse_spec(data: object, rel: str) -> Spec:
         r.fail("records", "'records' must map table names to rules")
     for table, raw in records.items():
         key = f"records.{table}"
-        if table not in SCHEMAS:
-            r.fail(key, f"there is no table '{table}'", "known tables: " + ", ".join(SCHEMAS))
+        if table not in schemas:
+            r.fail(key, f"there is no table '{table}'", "known tables: " + ", ".join(schemas))
         rule = r.mapping(raw, key, "record")
         one_of = rule.get("one_of") or []
         if not isinstance(one_of, list):
@@ -139,7 +139,7 @@ def parse_spec(data: object, rel: str) -> Spec:
             required=r.names(rule.get("required"), f"{key}.required"),
             recommended=r.names(rule.get("recommended"), f"{key}.recommended"),
             one_of=tuple(r.names(group, f"{key}.one_of") for group in one_of))
-        columns = {c.name for c in SCHEMAS[table]}
+        columns = {c.name for c in schemas[table]}
         for name in (*parsed.required, *parsed.recommended, *(c for g in parsed.one_of for c in g)):
             if name not in columns:
                 r.fail(key, f"table '{table}' has no column '{name}'", "its columns: " + ", ".join(sorted(columns)))
@@ -164,7 +164,7 @@ def parse_spec(data: object, rel: str) -> Spec:
     return spec
 
 
-def load_spec(template_folder: Path) -> Spec:
+def load_spec(template_folder: Path, schemas: dict[str, tuple[Column, ...]] = SCHEMAS) -> Spec:
     """The type's spec; a type without spec.yaml has no editorial requirements."""
     path = template_folder / SPEC_FILE
     rel = f"templates/{template_folder.name}/{SPEC_FILE}"
@@ -177,4 +177,4 @@ def load_spec(template_folder: Path) -> Spec:
         raise InputError(error("E-SPEC", Location(file=rel, row=mark.line + 1 if mark else None),
                                f"not valid YAML: {getattr(exc, 'problem', exc)}",
                                "check indentation; put patterns in single quotes")) from None
-    return parse_spec(data, rel)
+    return parse_spec(data, rel, schemas)

@@ -111,7 +111,73 @@ class Placeholder:
     type: str = "placeholder"
 
 
-Block = Paragraph | ListBlock | Quote | Photo | Contacts | Figures | Signature | Lines | Placeholder
+@dataclass
+class DataTable:
+    """A real table: from a Markdown pipe table or built from a sheet's rows."""
+
+    header: list[list[Run]]  # one cell per column; [] when the table has no header row
+    rows: list[list[list[Run]]]  # rows of cells; a cell is a list of runs
+    widths: list[float]  # relative column widths, summing to 1
+    type: str = "table"
+
+
+@dataclass
+class Field:
+    label: str
+    value: str  # may hold line breaks ("\n")
+
+
+@dataclass
+class Card:
+    title: str
+    fields: list[Field]
+    record: str = ""  # "table:id" of the row it shows
+
+
+@dataclass
+class Cards:
+    """An overview grid: one card per row of a table."""
+
+    cards: list[Card]
+    columns: int = 3
+    type: str = "cards"
+
+
+@dataclass
+class Profile:
+    """A two-column key/value header (label | value), e.g. at the top of a profile page."""
+
+    fields: list[Field]
+    record: str = ""
+    type: str = "profile"
+
+
+@dataclass
+class Box:
+    """A callout box with a title around ordinary blocks."""
+
+    title: str
+    blocks: list["Block"]
+    kind: str = "box"  # the template's name for this kind of box: it may style kinds differently
+    record: str = ""  # "table:id" when the box refers to a row
+    type: str = "box"
+
+
+@dataclass
+class Reference:
+    id: str
+    label: str  # what a citation prints: 'Carnau 2011'
+    runs: list[Run]  # the formatted entry
+
+
+@dataclass
+class Bibliography:
+    entries: list[Reference]
+    type: str = "bibliography"
+
+
+Block = (Paragraph | ListBlock | Quote | Photo | Contacts | Figures | Signature | Lines | Placeholder | DataTable
+         | Cards | Profile | Box | Bibliography)
 
 
 @dataclass
@@ -188,10 +254,15 @@ def walk_sections(sections: list[Section]):
 
 
 def chapter_blocks(chapter: Chapter):
-    """Every block of a chapter, in reading order."""
-    yield from chapter.blocks
+    """Every block of a chapter, in reading order, including those inside boxes."""
+    def flat(blocks):
+        for b in blocks:
+            yield b
+            if isinstance(b, Box):
+                yield from flat(b.blocks)
+    yield from flat(chapter.blocks)
     for s in walk_sections(chapter.sections):
-        yield from s.blocks
+        yield from flat(s.blocks)
 
 
 def plain(runs: list[Run]) -> str:
