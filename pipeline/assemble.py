@@ -349,13 +349,17 @@ class Assembler:
     def _meta(self) -> Meta:
         ed = self.ed
         return Meta(title=ed.title, subtitle=ed.subtitle, author=ed.author, publisher=ed.publisher,
-                    date=ed.date.isoformat(), date_text=german.month_year(ed.date), language=ed.language,
+                    date=ed.date.isoformat(), date_text=self._date_text(), language=ed.language,
                     template=ed.template.name, edition=ed.name)
 
     def _cover(self) -> Cover:
         items = [str(r["name"]) for r in self.records.get(self.ed.cover_list, [])] if self.ed.cover_list else []
         return Cover(title=self.ed.title, subtitle=self.ed.subtitle, programme=self.ed.programme, items=items,
-                     publisher=self.ed.publisher, date_text=german.month_year(self.ed.date))
+                     publisher=self.ed.publisher, date_text=self._date_text())
+
+    def _date_text(self) -> str:
+        """'Januar 2012', or the edition's own wording (`date_text: "2020"`) when only the year is known."""
+        return self.ed.date_text or german.month_year(self.ed.date)
 
 
 def assemble(edition: Edition, records: dict[str, list[Record]], report: Report) -> Document:

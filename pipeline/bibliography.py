@@ -10,6 +10,7 @@ with the same authors and year get 2017a, 2017b in that order.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 
 from .records import Record
@@ -23,7 +24,7 @@ def sort_key(text: str) -> str:
 
 
 def _authors(rec: Record) -> list[str]:
-    return [a.strip() for a in str(rec["authors"]).split(";") if a.strip()]
+    return [a.strip() for a in re.split(r"[/;]", str(rec["authors"])) if a.strip()]
 
 
 def _surname(author: str) -> str:

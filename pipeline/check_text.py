@@ -11,7 +11,7 @@ from ftfy.badness import is_bad
 
 from .edition import EDITION_FILE
 from .errors import Finding, Location, error
-from .markdown import text_passages
+from .markdown import CITATION, text_passages
 from .records import Record
 from .spec import Spec
 
@@ -81,7 +81,7 @@ def _line_findings(text: str, where: Location, spec: Spec, prose: bool) -> list[
                            + (f" (meant: '{fixed}'?)" if fixed != sample else ""),
                            "save the file as UTF-8 (Excel: 'CSV UTF-8') and copy the text again from the original"))
     if prose:
-        for m in _EMAIL_LIKE.finditer(text):
+        for m in _EMAIL_LIKE.finditer(CITATION.sub(" ", text)):  # '[@carnau2011]' is a citation
             address = m.group(0).rstrip(".")
             if len(address) > 1 and not _EMAIL.match(address):
                 found.append(error("E-BAD-EMAIL", where, f"'{address}' is not an e-mail address",

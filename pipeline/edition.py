@@ -53,6 +53,7 @@ class Edition:
     imprint: list[dict]
     pages: int | None = None  # exact page count required for this edition (print planning)
     blocks: dict[str, dict] = field(default_factory=dict)  # named blocks of this edition (over the type's)
+    date_text: str = ""  # printed instead of 'Monat Jahr' when set
 
 
 def _yaml(path: Path, rel: str) -> dict:
@@ -129,6 +130,7 @@ def load_edition(folder: Path) -> Edition:
         language=str(data.get("language", "de-DE")), cover_list=str(data.get("cover_list", "")),
         chapters=chapters, imprint=list(data.get("imprint", [])),
         pages=_page_count(data.get("pages"), "pages"), blocks=dict(data.get("blocks") or {}),
+        date_text=str(data.get("date_text") or ""),
     )
 
 

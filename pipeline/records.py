@@ -86,7 +86,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
     # Works cited with [@id] and listed by a bibliography chapter.
     "references": (
         Column("id", True, "id"),
-        Column("authors", True),  # 'Carnau, Peter' or 'Handschuck, Sabine; Schröer, Hubertus' or an organisation
+        Column("authors", True),  # 'Carnau, Peter', 'Handschuck, Sabine/Schröer, Hubertus' or an organisation
         Column("editors", kind="choice", choices=("ja", "nein")),  # 'ja': the authors edited the work (Hrsg.)
         Column("year"),
         Column("title", True),

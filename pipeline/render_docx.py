@@ -18,10 +18,11 @@ from lxml import etree
 
 from . import docx_package
 from .errors import InputError, Location, error
-from .tree import (Chapter, Contacts, Document, Figures, Lines, ListBlock, Paragraph, Photo, Placeholder,
-                   Quote, Run, Section, Signature)
+from .tree import (Bibliography, Box, Cards, Chapter, Contacts, DataTable, Document, Figures, Lines, ListBlock,
+                   Paragraph, Photo, Placeholder, Profile, Quote, Run, Section, Signature)
 
 PHOTO_WIDTH = {"column": Cm(8.0), "full": Cm(16.6)}
+TEXT_WIDTH = Cm(16.6)
 
 
 def _field(paragraph, instruction: str, placeholder: str = "", dirty: bool = False) -> None:
@@ -53,6 +54,7 @@ class DocxWriter:
         self.footnotes = self._footnotes_root()
         self.next_footnote = 1
         self.numbering = self.docx.part.numbering_part.element
+        self.body = self.docx  # where blocks go: the document, or a table cell (boxes, cards)
 
     # -- package parts --------------------------------------------------------------------
     def _footnotes_part(self):
@@ -125,21 +127,21 @@ class DocxWriter:
         for item in block.items:
             base = "List Number" if block.ordered and item.level == 0 else "List Bullet"
             style = base if item.level == 0 else f"{base} {min(item.level + 1, 3)}"
-            p = self.docx.add_paragraph(style=style)
+            p = self.body.add_paragraph(style=style)
             if num_id is not None and item.level == 0:
                 ppr = p._p.get_or_add_pPr()
                 ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
             self._runs(p, item.runs)
 
     def _quote(self, q: Quote) -> None:
-        self.docx.add_paragraph(f"„{q.text}“", style="Quote")
-        p = self.docx.add_paragraph(style="Quote Attribution")
+        self.body.add_paragraph(f"„{q.text}“", style="Quote")
+        p = self.body.add_paragraph(style="Quote Attribution")
         self._text(p, q.speaker, bold=True)
         self._text(p, "\n" + q.role)
 
     def _photo(self, photo: Photo) -> None:
         if photo.file:
-            p = self.docx.add_paragraph()
+            p = self.body.add_paragraph()
             p.paragraph_format.keep_with_next = True
             run = p.add_run()
             try:
@@ -152,36 +154,111 @@ class DocxWriter:
             doc_pr.set("descr", photo.alt)
             doc_pr.set("title", photo.caption)
         else:
-            self.docx.add_paragraph(self.labels.get("photo_missing", "Foto folgt"), style="Photo Placeholder")
+            self.body.add_paragraph(self.labels.get("photo_missing", "Foto folgt"), style="Photo Placeholder")
         caption = photo.caption + (f" ({self.labels.get('credit', 'Foto')}: {photo.credit})" if photo.credit else "")
-        self.docx.add_paragraph(caption, style="Caption")
+        self.body.add_paragraph(caption, style="Caption")
 
     def _contacts(self, block: Contacts) -> None:
         labels = self.labels
         for c in block.contacts:
             if c.group:
-                self.docx.add_paragraph(c.group, style="Contact Group")
+                self.body.add_paragraph(c.group, style="Contact Group")
             lines = list(c.lines)
             for key, value in (("phone", c.phone), ("fax", c.fax), ("email", c.email)):
                 if value:
                     lines.append(f"{labels.get(key, key)}: {value}")
             if c.web:
                 lines.append(c.web)
-            p = self.docx.add_paragraph(style="Contact")
+            p = self.body.add_paragraph(style="Contact")
             self._text(p, "\n".join(lines))
 
     def _figures(self, block: Figures) -> None:
-        self.docx.add_paragraph(block.title.upper(), style="Figures Title")
+        self.body.add_paragraph(block.title.upper(), style="Figures Title")
         for f in block.figures:
-            p = self.docx.add_paragraph(style="Figures")
+            p = self.body.add_paragraph(style="Figures")
             self._text(p, f.value, bold=True)
             self._text(p, f" {f.label}" + (f" ({f.note})" if f.note else ""))
         if block.source:
-            self.docx.add_paragraph(f"{self.labels.get('source', 'Quelle')}: {block.source}", style="Figures")
+            self.body.add_paragraph(f"{self.labels.get('source', 'Quelle')}: {block.source}", style="Figures")
+
+    # -- tables and boxes: real Word tables ------------------------------------------------
+    def _grid(self, rows: int, widths: list[float], style: str | None = "Table Grid"):
+        table = self.body.add_table(rows=rows, cols=len(widths))
+        if style:
+            table.style = self.docx.styles[style]
+        table.autofit = False
+        total = TEXT_WIDTH if self.body is self.docx else Cm(15.0)
+        for i, w in enumerate(widths):
+            width = int(total * w)
+            table.columns[i].width = width
+            for cell in table.columns[i].cells:
+                cell.width = width
+        return table
+
+    def _in_cell(self, cell, draw) -> None:
+        """Draw blocks into a table cell: the cell's first (empty) paragraph is reused."""
+        outer, self.body = self.body, cell
+        first = cell.paragraphs[0]
+        draw()
+        if not first.text and len(cell.paragraphs) > 1 and not first._p.findall(qn("w:r")):
+            first._p.getparent().remove(first._p)
+        self.body = outer
+
+    def _table(self, b: DataTable) -> None:
+        head = 1 if b.header else 0
+        table = self._grid(head + len(b.rows), b.widths)
+        if head:
+            row = table.rows[0]
+            # Repeat the header row at the top of every page the table runs onto.
+            row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
+            for cell, runs in zip(row.cells, b.header):
+                p = cell.paragraphs[0]
+                p.style = self.docx.styles["Table Header"]
+                self._runs(p, runs)
+        for r, cells in enumerate(b.rows, start=head):
+            for cell, runs in zip(table.rows[r].cells, cells):
+                p = cell.paragraphs[0]
+                p.style = self.docx.styles["Table Text"]
+                self._runs(p, runs)
+        self.body.add_paragraph(style="Table Spacer")
+
+    def _box(self, b: Box) -> None:
+        cell = self._grid(1, [1.0], style="Box").cell(0, 0)
+
+        def draw():
+            if b.title:
+                cell.paragraphs[0].style = self.docx.styles["Box Title"]
+                self._text(cell.paragraphs[0], b.title)
+            for inner in b.blocks:
+                self._block(inner)
+        self._in_cell(cell, draw)
+        self.body.add_paragraph(style="Table Spacer")
+
+    def _cards(self, b: Cards) -> None:
+        rows = -(-len(b.cards) // b.columns)
+        table = self._grid(rows, [1 / b.columns] * b.columns, style="Cards")
+        for n, card in enumerate(b.cards):
+            cell = table.cell(n // b.columns, n % b.columns)
+            cell.paragraphs[0].style = self.docx.styles["Card Title"]
+            self._text(cell.paragraphs[0], card.title)
+            for f in card.fields:
+                cell.add_paragraph(f.label, style="Card Label")
+                self._text(cell.add_paragraph(style="Card Text"), f.value)
+        self.body.add_paragraph(style="Table Spacer")
+
+    def _profile(self, b: Profile) -> None:
+        table = self._grid(len(b.fields), [0.28, 0.72], style="Profile")
+        for row, f in zip(table.rows, b.fields):
+            label, value = row.cells
+            label.paragraphs[0].style = self.docx.styles["Profile Label"]
+            self._text(label.paragraphs[0], f.label)
+            value.paragraphs[0].style = self.docx.styles["Table Text"]
+            self._text(value.paragraphs[0], f.value)
+        self.body.add_paragraph(style="Table Spacer")
 
     def _block(self, b) -> None:
         if isinstance(b, Paragraph):
-            self._runs(self.docx.add_paragraph(), b.runs)
+            self._runs(self.body.add_paragraph(), b.runs)
         elif isinstance(b, ListBlock):
             self._list(b)
         elif isinstance(b, Quote):
@@ -193,16 +270,27 @@ class DocxWriter:
         elif isinstance(b, Figures):
             self._figures(b)
         elif isinstance(b, Signature):
-            p = self.docx.add_paragraph(style="Signature")
+            p = self.body.add_paragraph(style="Signature")
             if b.closing:
                 self._text(p, b.closing + "\n\n")
             self._text(p, b.name, bold=True)
             if b.role:
                 self._text(p, "\n" + b.role)
         elif isinstance(b, Lines):
-            self._text(self.docx.add_paragraph(style="Address"), "\n".join(b.lines))
+            self._text(self.body.add_paragraph(style="Address"), "\n".join(b.lines))
         elif isinstance(b, Placeholder):
-            self.docx.add_paragraph(b.text, style="Missing Section")
+            self.body.add_paragraph(b.text, style="Missing Section")
+        elif isinstance(b, DataTable):
+            self._table(b)
+        elif isinstance(b, Box):
+            self._box(b)
+        elif isinstance(b, Cards):
+            self._cards(b)
+        elif isinstance(b, Profile):
+            self._profile(b)
+        elif isinstance(b, Bibliography):
+            for entry in b.entries:
+                self._runs(self.body.add_paragraph(style="Bibliography"), entry.runs)
         else:  # a new block type must be taught to every renderer
             raise TypeError(f"DOCX renderer does not know block type {type(b).__name__}")
 

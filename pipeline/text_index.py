@@ -15,8 +15,9 @@ from difflib import SequenceMatcher
 from .verify import canonical
 
 _STRIP = "„“”‚‘’\"'«»()[]{}.,;:!?…–—/*•"
-# A note number sticks to the word before or after it: 'Programmkoordinatoren1', '1Zur'.
-_NOTE_NUMBER = re.compile(r"(?<=[^\W\d_])\d{1,2}$|^\d{1,2}(?=[^\W\d_]{2})")
+# A note number sticks to the word before or after it: 'Programmkoordinatoren1', 'bezeichnet.8',
+# '1Zur'.
+_NOTE_NUMBER = re.compile(r"(?<=[^\W\d_])[.,;:!?“”\"')]*\d{1,2}$|^\d{1,2}(?=[^\W\d_]{2})")
 FOUND = 0.95  # share of a passage's words that must be found in order
 
 

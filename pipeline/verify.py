@@ -9,6 +9,7 @@ from functools import cached_property
 
 from docx import Document as open_docx
 from docx.oxml.ns import qn
+from docx.table import Table as DocxTable
 from lxml import etree
 from pypdf import PdfReader
 
@@ -94,12 +95,26 @@ class DocxContent:
     core: dict
 
 
+def _paragraphs(container):
+    """Every paragraph in reading order, including those in tables (and tables in their cells)."""
+    for item in container.iter_inner_content():
+        if isinstance(item, DocxTable):
+            for row in item.rows:
+                seen = set()
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:  # a merged cell appears once per grid column
+                        seen.add(id(cell._tc))
+                        yield from _paragraphs(cell)
+        else:
+            yield item
+
+
 def read_docx(data: bytes) -> DocxContent:
     doc = open_docx(io.BytesIO(data))
     parts: list[str] = []
     headings: list[tuple[int, str]] = []
     styles: set[str] = set()
-    for p in doc.paragraphs:
+    for p in _paragraphs(doc):
         name = p.style.name if p.style is not None else ""
         styles.add(name)
         parts.append(p.text)

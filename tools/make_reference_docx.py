@@ -1,6 +1,7 @@
 """Regenerate a brochure type's Word reference document (styles only, no content).
 
     python tools/make_reference_docx.py templates/halbzeitbilanz/reference.docx
+    python tools/make_reference_docx.py templates/kiv-handbuch/reference.docx --accent 00586F --highlight E2761B --tint E8F2F4
 
 The renderer opens this file and writes content with its styles, so editors can restyle a
 brochure type in Word (Format → Styles) and save the file back without touching Python.
@@ -8,7 +9,7 @@ brochure type in Word (Format → Styles) and save the file back without touchin
 
 from __future__ import annotations
 
-import sys
+import argparse
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -18,9 +19,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-BLUE = RGBColor(0x17, 0x47, 0x7E)
-RED = RGBColor(0xC8, 0x10, 0x2E)
+BLUE = RGBColor(0x17, 0x47, 0x7E)  # accent (headings), overridable with --accent
+RED = RGBColor(0xC8, 0x10, 0x2E)  # highlight (rules, borders), --highlight
 GREY = RGBColor(0x56, 0x61, 0x6E)
+TINT = "EAF0F7"  # box and table shading, --tint
 FONT = "Arial"  # present on every Word installation; the PDF uses Source Sans Pro
 
 
@@ -73,9 +75,26 @@ def _border(style, sides=("left",), color="C8102E", size=18, dash=False):
     ppr.append(parse_xml(f"<w:pBdr {nsdecls('w')}>{inner}</w:pBdr>"))
 
 
-def _shade(style, fill="EAF0F7"):
+def _shade(style, fill=None):
     style.element.get_or_add_pPr().append(
-        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'))
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill or TINT}"/>'))
+
+
+def _table_style(doc, name, borders="", fill=None, left=None):
+    """A table style: outer/inner borders ('' = none), cell shading and margins."""
+    style = _style(doc, name, base="Normal Table", kind=WD_STYLE_TYPE.TABLE)
+    sides = {"": "", "grid": "top left bottom right insideH insideV", "rows": "top bottom insideH"}[borders]
+    lines = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="A0A8B0"/>' for s in sides.split())
+    if left:
+        lines = f'<w:left w:val="single" w:sz="24" w:space="0" w:color="{left}"/>' + lines
+    tbl = (f'<w:tblPr {nsdecls("w")}><w:tblBorders>{lines}</w:tblBorders>'
+           '<w:tblCellMar><w:top w:w="80" w:type="dxa"/><w:left w:w="120" w:type="dxa"/>'
+           '<w:bottom w:w="80" w:type="dxa"/><w:right w:w="120" w:type="dxa"/></w:tblCellMar></w:tblPr>')
+    style.element.append(parse_xml(tbl))
+    if fill:
+        style.element.append(parse_xml(
+            f'<w:tcPr {nsdecls("w")}><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>'))
+    return style
 
 
 FOOTNOTES = f"""<w:footnotes {nsdecls('w')}>
@@ -175,6 +194,39 @@ def build(path: str) -> None:
     fn_ref = _style(doc, "Footnote Reference", base="Default Paragraph Font", kind=WD_STYLE_TYPE.CHARACTER)
     fn_ref.font.superscript = True
 
+    # Tables, boxes, overview cards, profile headers and the bibliography.
+    header = _style(doc, "Table Header")
+    _font(header, 9, bold=True, color=BLUE)
+    _para(header, after=0, keep_next=True)
+    cell = _style(doc, "Table Text")
+    _font(cell, 9)
+    _para(cell, after=2)
+    spacer = _style(doc, "Table Spacer")
+    _font(spacer, 4)
+    _para(spacer, after=0)
+    box_title = _style(doc, "Box Title")
+    _font(box_title, 10.5, bold=True, color=BLUE)
+    _para(box_title, after=4, keep_next=True)
+    card_title = _style(doc, "Card Title")
+    _font(card_title, 10.5, bold=True, color=BLUE)
+    _para(card_title, after=2, keep_next=True)
+    card_label = _style(doc, "Card Label")
+    _font(card_label, 7.5, color=GREY)
+    _para(card_label, before=3, after=0, keep_next=True)
+    card_text = _style(doc, "Card Text")
+    _font(card_text, 8.5)
+    _para(card_text, after=0)
+    profile_label = _style(doc, "Profile Label")
+    _font(profile_label, 9, bold=True, color=BLUE)
+    _para(profile_label, after=2)
+    bib = _style(doc, "Bibliography")
+    _para(bib, after=6)
+    bib.paragraph_format.left_indent = Cm(0.6)
+    bib.paragraph_format.first_line_indent = Cm(-0.6)
+    _table_style(doc, "Box", fill=TINT, left=str(RED))
+    _table_style(doc, "Cards", borders="grid", fill=TINT)
+    _table_style(doc, "Profile", borders="rows")
+
     for level in (1, 2):
         toc = _style(doc, f"TOC {level}")
         _para(toc, after=4, indent=0.4 * (level - 1))
@@ -204,4 +256,16 @@ def build(path: str) -> None:
 
 
 if __name__ == "__main__":
-    build(sys.argv[1])
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("path")
+    args.add_argument("--accent", help="heading colour, RRGGBB")
+    args.add_argument("--highlight", help="rule and border colour, RRGGBB")
+    args.add_argument("--tint", help="box and table shading, RRGGBB")
+    opts = args.parse_args()
+    if opts.accent:
+        BLUE = RGBColor.from_string(opts.accent)
+    if opts.highlight:
+        RED = RGBColor.from_string(opts.highlight)
+    if opts.tint:
+        TINT = opts.tint
+    build(opts.path)
