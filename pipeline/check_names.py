@@ -1,4 +1,4 @@
-"""One entity, two spellings: "Hofheim" / "Hofheim am Taunus" across sheets, "Ofenbach" in the text.
+"""One entity, two spellings: "Neustadt" / "Neustadt am Main" across sheets, "Ofenbach" in the text.
 
 Names come from the spec's `names` list and from the place and organisation columns of the
 tables. A difference of one letter, or a place name that is the start of another, is reported
