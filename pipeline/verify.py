@@ -21,6 +21,8 @@ def clean_pdf_text(text: str) -> str:
     hyphenated, and keeps the real text in /ActualText, which pypdf does not read. So a U+00AD
     inside a line is a printed hyphen; one at a line end is a hyphenation break (or a hyphen
     that happened to fall there, which only `canonical` can compare fairly)."""
+    # 'Integrations-' at a line end before 'und' is a suspended compound, not a broken word
+    text = re.sub(r"-[ \t]*\n(?=(?:und|oder|bzw\.|bis|sowie)\b)", "- ", text)
     text = re.sub("\u00ad[ \t]*\n|-[ \t]*\n(?=[a-zäöüß])", "", text)
     text = text.replace("\u00ad", "-").replace("\u202f", " ").replace("\u00a0", " ")
     return re.sub(r"\s+", " ", text)
