@@ -212,17 +212,9 @@ class Assembler:
             if item.get("text"):
                 section.blocks.append(Paragraph([Run(str(item["text"]))]))
             if item.get("block"):
-                section.blocks.extend(self._named(str(item["block"]), where))
+                section.blocks.extend(self.directive(str(item["block"]), "", [], where))
             ch.sections.append(section)
         return ch
-
-    def _named(self, name: str, where: Location) -> list[Block]:
-        spec = self.blocks.get(name)
-        if spec is None:
-            self.report.add(error("E-UNKNOWN-BLOCK", where, f"there is no block '{name}'",
-                                  "use one of: " + ", ".join(sorted(self.blocks))))
-            return []
-        return self.named_block(name, spec, "", where)
 
     def _bibliography(self, entry: dict, where: Location) -> Chapter:
         ch = self._chapter(entry, where, self._entry_id(entry, where), entry.get("title", "Literaturverzeichnis"),

@@ -16,7 +16,8 @@ from .errors import Finding, Location, error
 from .markdown import text_passages
 from .records import Record
 from .text_index import TextIndex
-from .tree import Chapter, Document, walk_sections
+from .tree import (Bibliography, Cards, Chapter, DataTable, Document, Profile, chapter_blocks, plain,
+                   walk_sections)
 from .verify import DocxContent, PdfContent, canonical, chapter_spans, clean_pdf_text, read_docx, read_pdf
 
 
@@ -50,10 +51,31 @@ def passages(edition: Edition, records: dict[str, list[Record]], document: Docum
         for line, pieces in text_passages(source):
             for piece in pieces:
                 out.append(Passage("paragraph", piece, Location(file=chapter.source, row=line, chapter=chapter.id)))
+    out += _generated(document)
     for n, item in enumerate(edition.imprint, start=1):
         for text in [*(item.get("lines") or []), item.get("text") or ""]:
             if str(text).strip():
                 out.append(Passage("imprint line", str(text), Location(file=EDITION_FILE, column=f"imprint[{n}]")))
+    return out
+
+
+def _generated(document: Document) -> list[Passage]:
+    """Text the engine built from table rows (overview cards, profile headers, tables from a
+    sheet, bibliography entries): it must reach the files as much as typed text."""
+    out: list[Passage] = []
+    for chapter in document.chapters:
+        where = Location(file=chapter.source or EDITION_FILE, chapter=chapter.id)
+        for b in chapter_blocks(chapter):
+            texts: list[str] = []
+            if isinstance(b, Cards):
+                texts = [t for c in b.cards for t in (c.title, *(f.value for f in c.fields))]
+            elif isinstance(b, Profile):
+                texts = [f.value for f in b.fields]
+            elif isinstance(b, Bibliography):
+                texts = [plain(e.runs) for e in b.entries]
+            elif isinstance(b, DataTable):
+                texts = [plain(cell) for row in [b.header, *b.rows] for cell in row]
+            out += [Passage(f"{b.type} entry", line, where) for t in texts for line in t.split("\n") if line.strip()]
     return out
 
 

@@ -21,6 +21,9 @@ def clean_pdf_text(text: str) -> str:
     hyphenated, and keeps the real text in /ActualText, which pypdf does not read. So a U+00AD
     inside a line is a printed hyphen; one at a line end is a hyphenation break (or a hyphen
     that happened to fall there, which only `canonical` can compare fairly)."""
+    # A long web address broken at a line end (no hyphen is printed): rejoin it when the next
+    # line goes on like an address ('de/downloads/…'), not like a new word ('Friedrich').
+    text = re.sub(r"((?:https?://|www\.)\S*)[ \t]*\n(?!https?://|www\.)(?=\S*[/.=?&#]\S*)", r"\1", text)
     # 'Integrations-' at a line end before 'und' is a suspended compound, not a broken word
     text = re.sub(r"-[ \t]*\n(?=(?:und|oder|bzw\.|bis|sowie)\b)", "- ", text)
     text = re.sub("\u00ad[ \t]*\n|-[ \t]*\n(?=[a-zäöüß])", "", text)
