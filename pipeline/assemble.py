@@ -6,11 +6,10 @@ nowhere is an error, so nothing given is silently lost.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 
 from . import german, markdown
 from .bibliography import Bibliographer
@@ -97,8 +96,7 @@ class Assembler:
             return [Box(title=argument, blocks=blocks, kind=name)]
         return self.named_block(name, spec, argument, where, blocks)
 
-    def named_block(self, name: str, spec: dict, argument: str, where: Location,
-                    blocks: list[Block] | None = None) -> list[Block]:
+    def named_block(self, name: str, spec: dict, argument: str, where: Location, blocks: list[Block]) -> list[Block]:
         """A block the brochure type (template.yaml `blocks:`) or edition defines by name."""
         kind = spec.get("type")
         table = spec.get("table")
@@ -110,13 +108,13 @@ class Assembler:
                                    "see docs/templates.md"))
         if kind == "box":
             if not argument or not table:
-                return [Box(title=str(spec.get("untitled") or argument or ""), blocks=blocks or [], kind=name)]
+                return [Box(title=str(spec.get("untitled") or argument or ""), blocks=blocks, kind=name)]
             rec = next((r for r in rows if r.id == argument), None)
             if rec is None:
                 self.report.add(error("E-UNKNOWN-REF", where, f"box '{name}' refers to '{argument}', which is not an id in table '{table}'",
                                       "use one of: " + ", ".join(r.id for r in rows)))
-                return [Box(title=argument, blocks=blocks or [], kind=name)]
-            return [Box(title=fill(str(spec.get("title", "{id}")), rec), blocks=blocks or [], kind=name,
+                return [Box(title=argument, blocks=blocks, kind=name)]
+            return [Box(title=fill(str(spec.get("title", "{id}")), rec), blocks=blocks, kind=name,
                         record=f"{table}:{rec.id}")]
         fields = dict(spec.get("fields") or spec.get("columns") or {})
         if kind == "cards":
@@ -128,8 +126,8 @@ class Assembler:
             widths = [float(w) for w in spec.get("widths") or [1] * len(fields)]
             generated = [DataTable(header=[[Run(str(h))] for h in fields],
                                    rows=[[[Run(fill_lines(p, r))] for p in fields.values()] for r in rows],
-                                   widths=[round(w / sum(widths), 4) for w in widths])]
-        return generated + list(blocks or [])  # text written inside the fence is kept, after the block
+                                   widths=[round(w / sum(widths), 4) for w in widths], table=table)]
+        return generated + blocks  # text written inside the fence is kept, after the block
 
     # -- text -----------------------------------------------------------------------------
     def _markdown(self, rel: str, chapter: str, where: Location):

@@ -61,7 +61,8 @@ def passages(edition: Edition, records: dict[str, list[Record]], document: Docum
 
 def _generated(document: Document) -> list[Passage]:
     """Text the engine built from table rows (overview cards, profile headers, tables from a
-    sheet, bibliography entries): it must reach the files as much as typed text."""
+    sheet, bibliography entries): it must reach the files as much as typed text. Markdown
+    tables are typed text, found with their line numbers by `text_passages`."""
     out: list[Passage] = []
     for chapter in document.chapters:
         where = Location(file=chapter.source or EDITION_FILE, chapter=chapter.id)
@@ -73,7 +74,7 @@ def _generated(document: Document) -> list[Passage]:
                 texts = [f.value for f in b.fields]
             elif isinstance(b, Bibliography):
                 texts = [plain(e.runs) for e in b.entries]
-            elif isinstance(b, DataTable):
+            elif isinstance(b, DataTable) and b.table:
                 texts = [plain(cell) for row in [b.header, *b.rows] for cell in row]
             out += [Passage(f"{b.type} entry", line, where) for t in texts for line in t.split("\n") if line.strip()]
     return out

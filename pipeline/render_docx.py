@@ -182,10 +182,9 @@ class DocxWriter:
             self.body.add_paragraph(f"{self.labels.get('source', 'Quelle')}: {block.source}", style="Figures")
 
     # -- tables and boxes: real Word tables ------------------------------------------------
-    def _grid(self, rows: int, widths: list[float], style: str | None = "Table Grid"):
+    def _grid(self, rows: int, widths: list[float], style: str = "Table Grid"):
         table = self.body.add_table(rows=rows, cols=len(widths))
-        if style:
-            table.style = self.docx.styles[style]
+        table.style = self.docx.styles[style]
         table.autofit = False
         total = TEXT_WIDTH if self.body is self.docx else Cm(15.0)
         for i, w in enumerate(widths):
@@ -194,15 +193,6 @@ class DocxWriter:
             for cell in table.columns[i].cells:
                 cell.width = width
         return table
-
-    def _in_cell(self, cell, draw) -> None:
-        """Draw blocks into a table cell: the cell's first (empty) paragraph is reused."""
-        outer, self.body = self.body, cell
-        first = cell.paragraphs[0]
-        draw()
-        if not first.text and len(cell.paragraphs) > 1 and not first._p.findall(qn("w:r")):
-            first._p.getparent().remove(first._p)
-        self.body = outer
 
     def _table(self, b: DataTable) -> None:
         head = 1 if b.header else 0
@@ -223,15 +213,19 @@ class DocxWriter:
         self.body.add_paragraph(style="Table Spacer")
 
     def _box(self, b: Box) -> None:
+        """A one-cell table; its blocks are drawn into the cell, whose first paragraph holds the
+        title (or is dropped when the box has none)."""
         cell = self._grid(1, [1.0], style="Box").cell(0, 0)
-
-        def draw():
-            if b.title:
-                cell.paragraphs[0].style = self.docx.styles["Box Title"]
-                self._text(cell.paragraphs[0], b.title)
-            for inner in b.blocks:
-                self._block(inner)
-        self._in_cell(cell, draw)
+        first = cell.paragraphs[0]
+        if b.title:
+            first.style = self.docx.styles["Box Title"]
+            self._text(first, b.title)
+        outer, self.body = self.body, cell
+        for inner in b.blocks:
+            self._block(inner)
+        self.body = outer
+        if not b.title and len(cell.paragraphs) > 1:
+            first._p.getparent().remove(first._p)
         self.body.add_paragraph(style="Table Spacer")
 
     def _cards(self, b: Cards) -> None:

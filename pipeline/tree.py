@@ -118,6 +118,7 @@ class DataTable:
     header: list[list[Run]]  # one cell per column; [] when the table has no header row
     rows: list[list[list[Run]]]  # rows of cells; a cell is a list of runs
     widths: list[float]  # relative column widths, summing to 1
+    table: str = ""  # the sheet it was built from ("" for a Markdown table)
     type: str = "table"
 
 

@@ -9,7 +9,7 @@ from pipeline.bibliography import Bibliographer
 from pipeline.errors import InputError, Location
 from pipeline.markdown import Cite, citations, parse, text_passages
 from pipeline.records import Record
-from pipeline.tree import Box, DataTable, Paragraph, plain
+from pipeline.tree import Box, DataTable, plain
 
 TABLE = """| Ziel | Beschreibung |
 |------|---------------------|
