@@ -80,11 +80,12 @@ def _generated(document: Document) -> list[Passage]:
     return out
 
 
-def pdf_flow(pdf: PdfContent, running_heads: set[str]) -> str:
-    """The PDF's text without running heads and page numbers, hyphenation undone."""
+def pdf_flow(pdf: PdfContent, running_heads: set[str], furniture: set[str] = frozenset()) -> str:
+    """The PDF's text without running heads, page numbers and furniture printed on every page
+    (a watermark such as ENTWURF), hyphenation undone."""
     pages = []
     for raw in pdf.raw_pages:
-        lines = raw.split("\n")
+        lines = [line for line in raw.split("\n") if not (furniture and line.strip() in furniture)]
         if lines and lines[-1].strip().isdigit():
             lines.pop()
         if lines and lines[0].strip() in running_heads:
@@ -188,7 +189,9 @@ def check_lost(items: list[Passage], docx: DocxContent | None, pdf_text: str | N
 
 
 def check_outputs(edition: Edition, records: dict[str, list[Record]], document: Document,
-                  docx_bytes: bytes | None, pdf_bytes: bytes | None) -> list[Finding]:
+                  docx_bytes: bytes | None, pdf_bytes: bytes | None, extra: list[Passage] = (),
+                  furniture: set[str] = frozenset()) -> list[Finding]:
+    """`extra`: further typed text the files must contain; `furniture`: lines on every PDF page."""
     names = {"docx": f"{edition.name}.docx", "pdf": f"{edition.name}.pdf"}
     docx = read_docx(docx_bytes) if docx_bytes is not None else None
     pdf = read_pdf(pdf_bytes) if pdf_bytes is not None else None
@@ -196,6 +199,6 @@ def check_outputs(edition: Edition, records: dict[str, list[Record]], document: 
     if pdf is not None:
         findings += check_pages(edition, document, pdf, pdf_bytes, names["pdf"])
     heads = {c.running_head for c in document.chapters}
-    findings += check_lost(passages(edition, records, document), docx,
-                           pdf_flow(pdf, heads) if pdf is not None else None, names)
+    findings += check_lost([*passages(edition, records, document), *extra], docx,
+                           pdf_flow(pdf, heads, furniture - {""}) if pdf is not None else None, names)
     return findings

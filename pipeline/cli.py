@@ -11,8 +11,11 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .batch import default_jobs, find_drafts, run_batch, summary_table
 from .build import FORMATS, build, check
+from .draft import build_draft, check_draft, draft_template, is_draft
 from .errors import Finding, InputError
+from .scaffold import init_draft
 
 SHOWN_PER_CODE = 3
 EDITION = click.Path(path_type=Path, file_okay=False, exists=True)
@@ -87,6 +90,10 @@ def build_command(edition: Path, out: Path | None, formats: tuple[str, ...], all
         click.echo(f"Build failed: {len(exc.findings)} error(s); nothing was written. "
                    f"Run 'brochure check {edition}' for the full list.", err=True)
         sys.exit(1)
+    _print_build(result, verbose)
+
+
+def _print_build(result, verbose: bool) -> None:
     print_findings(result.warnings, verbose)
     print_findings(result.output_errors, verbose=True)
     pages = f"{result.pages} pages, " if result.pages is not None else ""
@@ -96,6 +103,77 @@ def build_command(edition: Path, out: Path | None, formats: tuple[str, ...], all
     if result.output_errors:
         click.echo(f"The built files failed {len(result.output_errors)} output check(s), listed above.", err=True)
         sys.exit(1)
+
+
+@main.command("init-draft")
+@click.argument("municipality")
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False))
+def init_draft_command(municipality: str, folder: Path | None) -> None:
+    """Create a workbook for MUNICIPALITY's strategy draft in FOLDER [default: ./<municipality>].
+
+    The workbook explains itself (sheet 'Anleitung'); fill it in, then run 'brochure draft FOLDER'."""
+    name = municipality.strip()
+    if not name:
+        raise click.BadParameter("give the municipality's name, e.g. \"Musterstadt\"", param_hint="MUNICIPALITY")
+    folder = folder or Path(_folder_name(name))
+    _, layout = draft_template()
+    try:
+        path = init_draft(name, folder, layout)
+    except FileExistsError:
+        click.echo(f"{folder / layout.file} already exists; nothing was changed. "
+                   "Choose another folder or delete the workbook first.", err=True)
+        sys.exit(1)
+    click.echo(f"Created {path} for {name}.\nFill it in (see the sheet 'Anleitung'), then run: "
+               f"brochure draft {folder}")
+
+
+def _folder_name(name: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+    slug = "".join(c if c.isalnum() else "-" for c in name.translate(table).lower())
+    return "-".join(p for p in slug.split("-") if p) or "kommune"
+
+
+@main.command("draft")
+@click.argument("folder", type=EDITION)
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder [default: outputs/<folder name>]; a batch writes one subfolder per town.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Towns built at once in a batch [default: one per CPU core].")
+@click.option("-v", "--verbose", is_flag=True, help="List every warning, not only the first of each kind.")
+def draft_command(folder: Path, out: Path | None, jobs: int | None, verbose: bool) -> None:
+    """Build the strategy draft in FOLDER (a folder with strategie.xlsx) as DOCX and PDF.
+
+    Empty sections are printed as placeholders (with a Word comment in the DOCX) and listed
+    as warnings. If FOLDER holds several municipality folders, all are built in parallel and a
+    summary table follows; the exit status is 1 if any failed."""
+    out = out or Path("outputs") / folder.resolve().name
+    _, layout = draft_template()
+    if is_draft(folder, layout):
+        try:
+            result = build_draft(folder, out)
+        except InputError as exc:
+            print_findings(exc.findings, verbose=True)
+            click.echo(f"Draft failed: {len(exc.findings)} error(s); nothing was written. "
+                       f"Run 'brochure check {folder}' for the full list.", err=True)
+            sys.exit(1)
+        _print_build(result, verbose)
+        return
+    folders = find_drafts(folder, layout.file)
+    if not folders:
+        click.echo(f"No draft found in {folder}: it holds no {layout.file}, and no subfolder does. "
+                   f"Create one with: brochure init-draft \"<Kommune>\" {folder}/<kommune>", err=True)
+        sys.exit(2)
+    outcomes = run_batch(folders, out, jobs or default_jobs())
+    click.echo(summary_table(outcomes))
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:
+        click.echo(f"\n{o.name} failed ({o.folder}):", err=True)
+        for line in o.errors:
+            click.echo("  " + line.replace("\n", "\n  "), err=True)
+        if o.error_count > len(o.errors):
+            click.echo(f"  … and {o.error_count - len(o.errors)} more; run 'brochure check {o.folder}'", err=True)
+    click.echo(f"Outputs in {out}/<municipality>/")
+    sys.exit(1 if failed else 0)
 
 
 @main.command("check")
@@ -113,7 +191,7 @@ def check_command(edition: Path, built: bool, out: Path | None, fmt: str, strict
     if out is not None and not built:
         raise click.UsageError("--out only makes sense with --built")
     target = (out or Path("outputs") / edition.resolve().name) if built else None
-    _, findings = check(edition, target)
+    findings = check_draft(edition, target) if is_draft(edition) else check(edition, target)[1]
     if strict:
         findings = [replace(f, severity="error") for f in findings]
     findings = [f for f in findings if f.severity == "error"] + [f for f in findings if f.severity == "warning"]

@@ -162,11 +162,12 @@ class Record:
         return str(self.values.get("id", ""))
 
 
-def _convert(col: Column, raw: object, where: Location, report: Report) -> object:
+def convert(col: Column, raw: object, where: Location, report: Report) -> object:
     if raw == "" or raw is None:
         if col.required:
-            report.add(error("E-EMPTY-CELL", where, f"required value '{col.name}' is empty",
-                             f"fill in column '{col.name}' in this row, or delete the row"))
+            shown = where.column or col.name
+            report.add(error("E-EMPTY-CELL", where, f"required value '{shown}' is empty",
+                             f"fill in column '{shown}' in this row, or delete the row"))
         return "" if col.kind != "number" else None
     try:
         if col.kind == "number":
@@ -209,17 +210,19 @@ def validate_table(table: Table, report: Report, schemas: dict[str, tuple[Column
                            "known tables: " + ", ".join(schemas)))
         return []
     names = [c.name for c in schema]
+    shown = [table.headers.get(n, n) for n in names]  # headings as the sheet shows them
     for col in schema:
         if col.name not in table.columns:
             if col.required:
+                head = table.headers.get(col.name, col.name)
                 report.add(error("E-MISSING-COLUMN", table.where(row=1),
-                                 f"required column '{col.name}' is missing",
-                                 f"add a column headed '{col.name}'; expected columns: {', '.join(names)}"))
+                                 f"required column '{head}' is missing",
+                                 f"add a column headed '{head}'; expected columns: {', '.join(shown)}"))
     for extra in (c for c in table.columns if c not in names):
-        close = difflib.get_close_matches(extra, names, n=1)
+        close = difflib.get_close_matches(extra, shown, n=1)
         report.add(warning("W-UNKNOWN-COLUMN", table.where(row=1, column=extra),
                            f"column '{extra}' is not known and will be ignored",
-                           f"did you mean '{close[0]}'?" if close else "expected columns: " + ", ".join(names)))
+                           f"did you mean '{close[0]}'?" if close else "expected columns: " + ", ".join(shown)))
     records: list[Record] = []
     seen: dict[str, int] = {}
     for row in table.rows:
@@ -242,7 +245,7 @@ def _record(table: Table, schema: tuple[Column, ...], row: Row, report: Report) 
         where = table.where(row=row.number, column=col.name)
         cells[col.name] = where
         if col.name in table.columns:
-            values[col.name] = _convert(col, row.values.get(col.name, ""), where, report)
+            values[col.name] = convert(col, row.values.get(col.name, ""), where, report)
         else:
             values[col.name] = None if col.kind == "number" else ""
     return Record(table=table.name, row=row.number, values=values,

@@ -273,7 +273,10 @@ class DocxWriter:
         elif isinstance(b, Lines):
             self._text(self.body.add_paragraph(style="Address"), "\n".join(b.lines))
         elif isinstance(b, Placeholder):
-            self.body.add_paragraph(b.text, style="Missing Section")
+            run = self.body.add_paragraph(style="Missing Section").add_run(b.text)
+            if b.comment:
+                self.docx.add_comment(run, text=b.comment, author=self.labels.get("comment_author", "brochure"),
+                                      initials="")
         elif isinstance(b, DataTable):
             self._table(b)
         elif isinstance(b, Box):
@@ -312,9 +315,14 @@ class DocxWriter:
         header = section.header
         header.is_linked_to_previous = False
         hp = header.paragraphs[0]
-        hp.text = ch.running_head
+        mark = self.labels.get("draft", "")  # a draft says so on every page, in Word too
+        hp.text = f"{mark} · {ch.running_head}" if mark else ch.running_head
         hp.style = self.docx.styles["Header"]
         section.first_page_header.is_linked_to_previous = False
+        if mark:
+            first = section.first_page_header.paragraphs[0]
+            first.text = mark
+            first.style = self.docx.styles["Header"]
         if first:  # one footer definition; later chapters link to it
             for footer in (section.footer, section.first_page_footer):
                 footer.is_linked_to_previous = False

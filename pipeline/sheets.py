@@ -32,9 +32,10 @@ class Table:
     sheet: str | None
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # column name → heading shown, if they differ
 
     def where(self, row: int | None = None, column: str | None = None) -> Location:
-        return Location(file=self.file, sheet=self.sheet, row=row, column=column)
+        return Location(file=self.file, sheet=self.sheet, row=row, column=self.headers.get(column, column))
 
 
 def _cell(value: object) -> object:

@@ -108,6 +108,7 @@ class Lines:
 @dataclass
 class Placeholder:
     text: str
+    comment: str = ""  # a note to the author: a Word comment in the DOCX
     type: str = "placeholder"
 
 

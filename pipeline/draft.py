@@ -1,0 +1,118 @@
+"""One municipality's strategy draft: load → assemble → check → render → verify, written atomically.
+
+A draft folder holds the workbook (and optional Markdown files); no edition.yaml. Empty
+sections never stop a draft: they become placeholders and warnings. Errors in what *is* filled
+in (a date that is not a date, a measure for a field of action that does not exist) do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assemble_draft import Draft, assemble_draft
+from .build import BuildResult, write_atomically
+from .check_names import check_cells
+from .check_output import check_outputs
+from .check_text import Source, check_text
+from .edition import Edition, Template, load_template
+from .errors import Finding, InputError, Location, Report, error
+from .records import Record
+from .render_docx import render_docx
+from .render_pdf import render_pdf
+from .draft_load import read_draft
+from .verify import page_count
+from .workbook_layout import Layout, parse_layout
+
+TEMPLATE = "strategie"
+
+
+@dataclass
+class LoadedDraft:
+    edition: Edition
+    layout: Layout
+    records: dict[str, list[Record]]
+    draft: Draft
+    report: Report
+
+
+def draft_template(name: str = TEMPLATE) -> tuple[Template, Layout]:
+    template = load_template(name)
+    return template, parse_layout(template.raw, f"templates/{name}/template.yaml")
+
+
+def is_draft(folder: Path, layout: Layout | None = None) -> bool:
+    layout = layout or draft_template()[1]
+    return (Path(folder) / layout.file).is_file()
+
+
+def _edition(folder: Path, template: Template, draft: Draft) -> Edition:
+    """The few edition facts the output checks use (name, folder, title)."""
+    meta = draft.document.meta
+    return Edition(folder=folder, name=folder.resolve().name, template=template, title=meta.title,
+                   subtitle=meta.subtitle, programme="", publisher=meta.publisher, author=meta.author,
+                   date=dt.date.fromisoformat(meta.date), language=meta.language, cover_list="",
+                   chapters=[], imprint=[])
+
+
+def collect_draft(folder: Path, template_name: str = TEMPLATE) -> LoadedDraft:
+    """Workbook → content tree plus every input finding. Raises InputError only when the
+    workbook cannot be read at all."""
+    folder = Path(folder)
+    template, layout = draft_template(template_name)
+    report = Report()
+    records = read_draft(folder, layout, report)
+    draft = assemble_draft(folder, layout, template.labels, template.name, records, report)
+    sources = [Source(c.source, c.id, (folder / c.source).read_text(encoding="utf-8"))
+               for c in draft.document.chapters if c.source]
+    report.extend(check_text(sources, records, template.spec))
+    report.extend(check_cells(records))
+    return LoadedDraft(_edition(folder, template, draft), layout, records, draft, report)
+
+
+def output_name(folder: Path) -> str:
+    return f"{Path(folder).resolve().name}-entwurf"
+
+
+def build_draft(folder: Path, out: Path, template_name: str = TEMPLATE) -> BuildResult:
+    """Check, render both files, write them together, read them back."""
+    start = time.perf_counter()
+    loaded = collect_draft(folder, template_name)
+    loaded.report.raise_if_errors()
+    ed = loaded.edition
+    doc = loaded.draft.document
+    docx = render_docx(doc, ed.template.reference_docx, ed.folder)
+    pdf = render_pdf(doc, ed.template.typst, ed.folder)
+    name = output_name(folder)
+    files = {out / f"{name}.docx": docx, out / f"{name}.pdf": pdf}
+    write_atomically(files)
+    output_errors = check_outputs(ed, {}, doc, docx, pdf, extra=loaded.draft.passages,
+                                  furniture={doc.labels.get("draft", "")})
+    chapters = sum(1 for c in doc.chapters if c.kind != "contents")
+    return BuildResult(edition=ed.name, files=list(files), pages=page_count(pdf), chapters=chapters,
+                       seconds=time.perf_counter() - start, warnings=loaded.report.warnings,
+                       output_errors=output_errors)
+
+
+def check_draft(folder: Path, out: Path | None = None) -> list[Finding]:
+    """Input findings (placeholders included); with `out`, also the built files' checks."""
+    try:
+        loaded = collect_draft(Path(folder))
+    except InputError as exc:
+        return exc.findings
+    findings = list(loaded.report.findings)
+    if out is not None:
+        name = output_name(folder)
+        got = {fmt: (out / f"{name}.{fmt}") for fmt in ("docx", "pdf")}
+        for fmt, path in got.items():
+            if not path.is_file():
+                findings.append(error("E-MISSING-OUTPUT", Location(file=str(path)), f"no built {fmt.upper()} found",
+                                      f"run 'brochure draft {folder}' first, or pass --out with the folder it wrote to"))
+        data = {fmt: p.read_bytes() if p.is_file() else None for fmt, p in got.items()}
+        if any(data.values()):
+            doc = loaded.draft.document
+            findings += check_outputs(loaded.edition, {}, doc, data["docx"], data["pdf"],
+                                      extra=loaded.draft.passages, furniture={doc.labels.get("draft", "")})
+    return findings

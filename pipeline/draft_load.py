@@ -1,0 +1,114 @@
+"""Read a municipality's draft folder: the workbook's sheets as typed records, by the layout.
+
+German sheet names and headings are mapped to the engine's column names here; every finding
+still names the sheet, row and heading the municipality sees.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from .errors import InputError, Location, Report, error, warning
+from .records import Record, convert, validate_table
+from .sheets import Row, Table, read_workbook
+from .workbook_layout import Layout, Sheet
+
+FIELD_LABEL, FIELD_VALUE = "Angabe", "Wert"
+
+
+def _key(text: object) -> str:
+    """A heading as typed, without the scaffold's '*' for required columns."""
+    return " ".join(str(text).replace("*", " ").split()).casefold()
+
+
+def _find(tables: dict[str, Table], title: str) -> Table | None:
+    return next((t for name, t in tables.items() if _key(name) == _key(title)), None)
+
+
+def _rename(table: Table, sheet: Sheet) -> Table:
+    """German headings → column names; unknown headings stay as typed (reported later)."""
+    by_heading = {_key(c.header): c.name for c in sheet.columns}
+    names = {col: by_heading.get(_key(col), col) for col in table.columns}
+    return Table(name=sheet.key, file=table.file, sheet=table.sheet, columns=list(names.values()),
+                 rows=[Row(r.number, {names[k]: v for k, v in r.values.items()}) for r in table.rows],
+                 headers={c.name: c.header for c in sheet.columns})
+
+
+def _fields_record(table: Table, sheet: Sheet, report: Report) -> Record:
+    """A key/value sheet (Angabe | Wert) as one record; each value keeps its own row."""
+    for needed in (FIELD_LABEL, FIELD_VALUE):
+        if needed not in table.columns:
+            report.add(error("E-MISSING-COLUMN", table.where(row=1), f"column '{needed}' is missing",
+                             f"the sheet needs the columns '{FIELD_LABEL}' and '{FIELD_VALUE}'; "
+                             "copy them from a new workbook (brochure init-draft)"))
+    by_heading = {_key(c.header): c for c in sheet.columns}
+    raw: dict[str, tuple[object, int]] = {}
+    for row in table.rows:
+        label = str(row.values.get(FIELD_LABEL, "")).strip()
+        col = by_heading.get(_key(label))
+        if col is None:
+            if label:
+                close = difflib.get_close_matches(label, [c.header for c in sheet.columns], n=1)
+                report.add(warning("W-UNKNOWN-COLUMN", Location(file=table.file, sheet=table.sheet, row=row.number,
+                                                                column=FIELD_LABEL),
+                                   f"'{label}' is not a known entry and will be ignored",
+                                   f"did you mean '{close[0]}'?" if close else
+                                   "known entries: " + ", ".join(c.header for c in sheet.columns)))
+            continue
+        raw[col.name] = (row.values.get(FIELD_VALUE, ""), row.number)
+    values: dict[str, object] = {}
+    cells: dict[str, Location] = {}
+    for col in sheet.columns:
+        value, number = raw.get(col.name, ("", None))
+        where = Location(file=table.file, sheet=table.sheet, row=number, column=col.header)
+        cells[col.name] = where
+        values[col.name] = convert(col.column, value, where, report)
+    return Record(table=sheet.key, row=2, values=values, origin=table.where(), cells=cells, schema=sheet.schema)
+
+
+def _example_rows(table: Table, sheet: Sheet, records: list[Record], report: Report) -> None:
+    """The scaffold's example row left in place is data, so it is printed, but flagged."""
+    examples = {c.name: c.example for c in sheet.columns if c.example not in ("", None)}
+    for rec in records:
+        if examples and rec.row == 2 and all(str(rec.values.get(k, "")).strip() == str(v).strip() or
+                                             _same_number(rec.values.get(k), v) for k, v in examples.items()):
+            report.add(warning("W-EXAMPLE-ROW", table.where(row=rec.row),
+                               "this row is still the example from the new workbook",
+                               "overwrite it with your own entry or delete the row"))
+
+
+def _same_number(value: object, example: object) -> bool:
+    try:
+        return value is not None and float(value) == float(str(example).replace(",", "."))
+    except (TypeError, ValueError):
+        return False
+
+
+def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[Record]]:
+    """Typed records for every sheet of the layout (a missing sheet gives no rows and a warning)."""
+    path = folder / layout.file
+    if not path.is_file():
+        found = sorted(p.name for p in folder.glob("*.xlsx"))
+        raise InputError(error("E-MISSING-FILE", Location(file=layout.file), "the workbook is missing",
+                               (f"rename {found[0]} to {layout.file}" if len(found) == 1 else
+                                f"create it with: brochure init-draft \"<Kommune>\" {folder}")))
+    tables = read_workbook(path, folder)
+    records: dict[str, list[Record]] = {}
+    for sheet in layout.sheets:
+        table = _find(tables, sheet.title)
+        if table is None:
+            report.add(warning("W-MISSING-SHEET", Location(file=layout.file, sheet=sheet.title),
+                               f"sheet '{sheet.title}' is missing; its section is printed as a placeholder",
+                               "copy the sheet from a new workbook (brochure init-draft) if you need it"))
+            records[sheet.key] = []
+            continue
+        if sheet.layout == "fields":
+            records[sheet.key] = [_fields_record(table, sheet, report)]
+            continue
+        table = _rename(table, sheet)
+        if sheet.key == "texte":  # pre-filled section names without text are not entries
+            table.rows = [r for r in table.rows if str(r.values.get("text", "")).strip()]
+        records[sheet.key] = validate_table(table, report, {sheet.key: sheet.schema})
+        _example_rows(table, sheet, records[sheet.key], report)
+    return records
