@@ -318,7 +318,7 @@ class DraftAssembler:
                             running_head=self.label("contents"), style="contents")]
         chapters += [self._chapter(n, s) for n, s in enumerate(self.layout.sections, start=1)]
         chapters.append(self._contact())
-        publisher = " ".join(x for x in (_text(self.base_value("kind")), municipality) if x)  # 'Stadt Viernheim'
+        publisher = " ".join(x for x in (_text(self.base_value("kind")), municipality) if x)  # 'Stadt Musterstadt'
         meta = Meta(title=f"{title} – {of}" if of else title, subtitle=self.label("draft_note"),
                     author=publisher, publisher=publisher, date=(as_of or FALLBACK_DATE).isoformat(),
                     date_text=date_text, language="de-DE", template=self.template, edition=municipality)

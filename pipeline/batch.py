@@ -15,7 +15,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .draft import build_draft
-from .errors import InputError
+from .errors import InputError, Location, error
 
 SHOWN_ERRORS = 5  # per failed town; `brochure check <town>` lists them all
 
@@ -54,7 +54,9 @@ def build_one(folder: Path, out: Path) -> Outcome:
                        errors=[str(f) for f in errors[:SHOWN_ERRORS]], error_count=len(errors))
     except Exception as exc:  # a bug must not take the other towns down; it is reported as one
         return Outcome(name, str(folder), "failed", seconds=time.perf_counter() - start,
-                       errors=[f"ERROR E-INTERNAL {folder}: {exc.__class__.__name__}: {exc}"], error_count=1)
+                       errors=[str(error("E-INTERNAL", Location(file=str(folder)), f"{exc.__class__.__name__}: {exc}",
+                                         "the other towns are not affected; please report this with the workbook"))],
+                       error_count=1)
     placeholders = sum(1 for f in result.warnings if f.code == "E-EMPTY-SECTION")
     if result.output_errors:
         return Outcome(name, str(folder), "failed", result.pages, len(result.warnings), placeholders,

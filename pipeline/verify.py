@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+import pypdfium2 as pdfium
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
@@ -70,9 +71,23 @@ def page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
+def page_texts_of(data: bytes) -> list[str]:
+    """Each page's text, read with PDFium (about 15 times faster than pypdf, which the tests use
+    as an independent reader). Line ends and end-of-line hyphens are given as pypdf gives them."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        out = []
+        for page in pdf:
+            text = page.get_textpage().get_text_range()
+            out.append(text.replace("\r\n", "\n").replace("\ufffe", "-\n"))
+        return out
+    finally:
+        pdf.close()
+
+
 def read_pdf(data: bytes) -> PdfContent:
     reader = PdfReader(io.BytesIO(data))
-    raw_pages = [p.extract_text() or "" for p in reader.pages]
+    raw_pages = page_texts_of(data)
     page_texts = [clean_pdf_text(t) for t in raw_pages]
     outline: list[tuple[int, str, int]] = []
 

@@ -3,7 +3,7 @@
 Used to make the sample municipalities (tools/make_sample_drafts.py), the benchmark's synthetic
 towns and the tests' workbooks, so all of them go through the real scaffold and the real reader.
 
-    data = {"stammdaten": {"municipality": "Viernheim", "population": 33000, …},
+    data = {"stammdaten": {"municipality": "Musterstadt", "population": 25000, …},
             "handlungsfelder": [{"number": 1, "title": "Sprache und Bildung", …}, …],
             "texte": {"vorwort": "Absatz eins\\nAbsatz zwei", …}}
 """
@@ -41,22 +41,23 @@ def _fill_fields(ws, sheet: Sheet, values: dict) -> None:
     rows = {str(ws.cell(row=r, column=1).value or ""): r for r in range(2, ws.max_row + 1)}
     for col in sheet.columns:
         if col.name in values:
-            ws.cell(row=rows[heading(col)], column=2, value=_cell_value(_value(col, values[col.name])))
+            ws.cell(row=rows[heading(col)], column=2).value = _cell_value(_value(col, values[col.name]))
 
 
 def _fill_rows(ws, sheet: Sheet, rows: list[dict]) -> None:
-    for c in range(1, len(sheet.columns) + 1):  # the example row goes
-        ws.cell(row=2, column=c, value=None)
+    # .value = …, not cell(value=…): openpyxl ignores value=None there, and the example row must go
+    for c in range(1, len(sheet.columns) + 1):
+        ws.cell(row=2, column=c).value = None
     for r, row in enumerate(rows, start=2):
         for c, col in enumerate(sheet.columns, start=1):
-            ws.cell(row=r, column=c, value=_cell_value(_value(col, row.get(col.name))))
+            ws.cell(row=r, column=c).value = _cell_value(_value(col, row.get(col.name)))
 
 
 def _fill_texts(ws, layout: Layout, texts: dict[str, str]) -> None:
     by_title = {str(ws.cell(row=r, column=1).value or ""): r for r in range(2, ws.max_row + 1)}
     for section in layout.sections:
         if section.id in texts:
-            ws.cell(row=by_title[section.title], column=2, value=texts[section.id])
+            ws.cell(row=by_title[section.title], column=2).value = texts[section.id]
 
 
 def fill_workbook(path: Path, layout: Layout, data: dict) -> None:

@@ -1,6 +1,6 @@
 """Regenerate the sample municipalities' workbooks (inputs/kommunen/<town>/strategie.xlsx).
 
-    .venv/bin/python tools/make_sample_drafts.py
+    .venv/bin/python tools/make_sample_drafts.py [TOWN …]
 
 Each town's entries are kept as plain YAML in tools/sample-drafts/<town>.yaml and typed into a
 fresh workbook by the real scaffold (brochure init-draft), so the samples always match the
@@ -27,7 +27,10 @@ SCAFFOLD_DATE = dt.date(2020, 12, 1)  # fixed, so regenerating gives the same ce
 
 def main() -> None:
     _, layout = draft_template()
+    only = set(sys.argv[1:])
     for source in sorted((ROOT / "tools" / "sample-drafts").glob("*.yaml")):
+        if only and source.stem not in only:
+            continue
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
         folder = ROOT / "inputs" / "kommunen" / source.stem
         (folder / layout.file).unlink(missing_ok=True)
