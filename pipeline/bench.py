@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import resource
+import shutil
 import statistics
+import sys
+import tempfile
 import time
 from pathlib import Path
 
+from .batch import default_jobs, run_batch
 from .build import load
+from .draft import draft_template
+from .synthetic import make_towns
 from .check_output import check_outputs
 from .render_docx import render_docx
 from .render_pdf import render_pdf
@@ -49,11 +55,40 @@ def bench_edition(folder: Path) -> None:
     print(f"{folder.name}: {pages} pages | {parts} | total {sum(medians):.3f} s (median of {RUNS})")
 
 
+def _mib(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def bench_drafts(counts: tuple[int, ...] = (50, 500)) -> None:
+    """Synthetic municipalities built as a batch, as `brochure draft <folder>` does. The smaller
+    run first: if memory stayed flat, the larger run's worker peak is no higher."""
+    _, layout = draft_template()
+    jobs = default_jobs()
+    root = Path(tempfile.mkdtemp(prefix="bench-drafts-"))
+    try:
+        start = time.perf_counter()
+        folders = make_towns(root / "kommunen", layout, max(counts))
+        print(f"drafts: generated {len(folders)} synthetic workbooks in {time.perf_counter() - start:.1f} s "
+              "(not counted below)")
+        for count in counts:
+            start = time.perf_counter()
+            outcomes = run_batch(folders[:count], root / f"out-{count}", jobs, progress=sys.stderr.isatty())
+            wall = time.perf_counter() - start
+            failed = sum(o.status == "failed" for o in outcomes)
+            pages = sum(o.pages or 0 for o in outcomes)
+            busy = sum(o.seconds for o in outcomes)
+            print(f"drafts: {count} towns ({pages} pages, {failed} failed) on {jobs} workers in {wall:.1f} s | "
+                  f"{count / wall:.1f} drafts/s | {busy / count:.3f} s per draft (DOCX + PDF + checks, one core) | "
+                  f"worker peak memory {_mib(resource.RUSAGE_CHILDREN):.0f} MiB")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
     for edition in sorted(Path("inputs").glob("*/edition.yaml")):
         bench_edition(edition.parent)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory: {peak_mib:.0f} MiB")
+    print(f"peak memory: {_mib(resource.RUSAGE_SELF):.0f} MiB")
+    bench_drafts()
 
 
 if __name__ == "__main__":

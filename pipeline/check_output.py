@@ -51,7 +51,7 @@ def passages(edition: Edition, records: dict[str, list[Record]], document: Docum
         for line, pieces in text_passages(source):
             for piece in pieces:
                 out.append(Passage("paragraph", piece, Location(file=chapter.source, row=line, chapter=chapter.id)))
-    out += _generated(document)
+    out += _generated(document, edition.source_file)
     for n, item in enumerate(edition.imprint, start=1):
         for text in [*(item.get("lines") or []), item.get("text") or ""]:
             if str(text).strip():
@@ -59,13 +59,13 @@ def passages(edition: Edition, records: dict[str, list[Record]], document: Docum
     return out
 
 
-def _generated(document: Document) -> list[Passage]:
+def _generated(document: Document, origin: str) -> list[Passage]:
     """Text the engine built from table rows (overview cards, profile headers, tables from a
     sheet, bibliography entries): it must reach the files as much as typed text. Markdown
     tables are typed text, found with their line numbers by `text_passages`."""
     out: list[Passage] = []
     for chapter in document.chapters:
-        where = Location(file=chapter.source or EDITION_FILE, chapter=chapter.id)
+        where = Location(file=chapter.source or origin, chapter=chapter.id)
         for b in chapter_blocks(chapter):
             texts: list[str] = []
             if isinstance(b, Cards):
@@ -102,7 +102,7 @@ def _headings(document: Document):
 
 
 def check_headings(document: Document, docx: DocxContent | None, pdf: PdfContent | None,
-                   names: dict[str, str]) -> list[Finding]:
+                   names: dict[str, str], origin: str = EDITION_FILE) -> list[Finding]:
     """Every heading of the content tree, in order, in the DOCX headings and the PDF bookmarks.
 
     The sequences are aligned, so a missing 'Perspektiven' is pinned to its chapter even
@@ -121,7 +121,7 @@ def check_headings(document: Document, docx: DocxContent | None, pdf: PdfContent
             if op not in ("delete", "replace"):
                 continue
             for chapter, section, level, title in expected[i1:i2]:
-                where = Location(file=chapter.source or EDITION_FILE, chapter=chapter.id, section=section)
+                where = Location(file=chapter.source or origin, chapter=chapter.id, section=section)
                 findings.append(error("E-OUTPUT-HEADING", where,
                                       f"heading '{title}' (level {level}) is missing from the {place} of {names[fmt]}",
                                       "rebuild; if it stays missing, the template drops it (report a bug)"))
@@ -136,7 +136,7 @@ def _toc_pages(pdf: PdfContent, contents: Chapter, spans: list[dict]) -> str:
 
 def check_pages(edition: Edition, document: Document, pdf: PdfContent, pdf_bytes: bytes, name: str) -> list[Finding]:
     findings: list[Finding] = []
-    spans = chapter_spans(pdf_bytes, [c.id for c in document.chapters])
+    spans = chapter_spans(pdf, [c.id for c in document.chapters])
     if spans is None:
         return findings  # bookmarks do not match the chapters: reported by check_headings
     by_id = {c.id: c for c in document.chapters}
@@ -195,7 +195,7 @@ def check_outputs(edition: Edition, records: dict[str, list[Record]], document: 
     names = {"docx": f"{edition.name}.docx", "pdf": f"{edition.name}.pdf"}
     docx = read_docx(docx_bytes) if docx_bytes is not None else None
     pdf = read_pdf(pdf_bytes) if pdf_bytes is not None else None
-    findings = check_headings(document, docx, pdf, names)
+    findings = check_headings(document, docx, pdf, names, edition.source_file)
     if pdf is not None:
         findings += check_pages(edition, document, pdf, pdf_bytes, names["pdf"])
     heads = {c.running_head for c in document.chapters}

@@ -8,6 +8,7 @@ in (a date that is not a date, a measure for a field of action that does not exi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ class LoadedDraft:
     report: Report
 
 
+@functools.cache  # read once per process: a batch builds hundreds of towns from one template
 def draft_template(name: str = TEMPLATE) -> tuple[Template, Layout]:
     template = load_template(name)
     return template, parse_layout(template.raw, f"templates/{name}/template.yaml")
@@ -48,13 +50,13 @@ def is_draft(folder: Path, layout: Layout | None = None) -> bool:
     return (Path(folder) / layout.file).is_file()
 
 
-def _edition(folder: Path, template: Template, draft: Draft) -> Edition:
+def _edition(folder: Path, template: Template, layout: Layout, draft: Draft) -> Edition:
     """The few edition facts the output checks use (name, folder, title)."""
     meta = draft.document.meta
     return Edition(folder=folder, name=folder.resolve().name, template=template, title=meta.title,
                    subtitle=meta.subtitle, programme="", publisher=meta.publisher, author=meta.author,
                    date=dt.date.fromisoformat(meta.date), language=meta.language, cover_list="",
-                   chapters=[], imprint=[])
+                   chapters=[], imprint=[], source_file=layout.file)
 
 
 def collect_draft(folder: Path, template_name: str = TEMPLATE) -> LoadedDraft:
@@ -69,7 +71,7 @@ def collect_draft(folder: Path, template_name: str = TEMPLATE) -> LoadedDraft:
                for c in draft.document.chapters if c.source]
     report.extend(check_text(sources, records, template.spec))
     report.extend(check_cells(records))
-    return LoadedDraft(_edition(folder, template, draft), layout, records, draft, report)
+    return LoadedDraft(_edition(folder, template, layout, draft), layout, records, draft, report)
 
 
 def output_name(folder: Path) -> str:

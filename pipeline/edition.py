@@ -54,6 +54,7 @@ class Edition:
     pages: int | None = None  # exact page count required for this edition (print planning)
     blocks: dict[str, dict] = field(default_factory=dict)  # named blocks of this edition (over the type's)
     date_text: str = ""  # printed instead of 'Monat Jahr' when set
+    source_file: str = EDITION_FILE  # where findings about generated content point (a draft: its workbook)
 
 
 def _yaml(path: Path, rel: str) -> dict:

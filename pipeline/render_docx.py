@@ -14,6 +14,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
+from docx.table import Table as DocxTable
+from docx.table import _Cell
 from lxml import etree
 
 from . import docx_package
@@ -55,6 +57,26 @@ class DocxWriter:
         self.next_footnote = 1
         self.numbering = self.docx.part.numbering_part.element
         self.body = self.docx  # where blocks go: the document, or a table cell (boxes, cards)
+        self._style_ids: dict[str, str] = {}
+
+    # -- styles ---------------------------------------------------------------------------
+    def _style(self, item, name: str) -> None:
+        """Give a paragraph or table a style of the reference document, by its id.
+
+        python-docx's own setter compares with the default style by scanning every style on
+        each call, which made styling most of the DOCX rendering time."""
+        sid = self._style_ids.get(name)
+        if sid is None:
+            sid = self._style_ids[name] = self.docx.styles[name].style_id
+        if isinstance(item, DocxTable):
+            item._tbl.tblPr.style = sid
+        else:
+            item._p.get_or_add_pPr().style = sid
+
+    def _para(self, container, style: str, text: str = ""):
+        paragraph = container.add_paragraph(text)
+        self._style(paragraph, style)
+        return paragraph
 
     # -- package parts --------------------------------------------------------------------
     def _footnotes_part(self):
@@ -76,7 +98,12 @@ class DocxWriter:
     def _text(self, paragraph, text: str, bold=False, italic=False, style: str | None = None):
         parts = text.split("\n")
         for i, part in enumerate(parts):
-            run = paragraph.add_run(part, style=style)
+            if style is None and "\t" not in part and "\r" not in part:
+                run = paragraph.add_run()
+                if part:
+                    run._r.add_t(part)  # what run.text does for plain text, without its per-character loop
+            else:
+                run = paragraph.add_run(part, style=style)
             run.bold = bold or None
             run.italic = italic or None
             if i < len(parts) - 1:
@@ -98,7 +125,7 @@ class DocxWriter:
         ref = paragraph.add_run(style="Footnote Reference")
         ref._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="{fid}"/>'))
         # Write the note's paragraph with python-docx, then move it into footnotes.xml.
-        holder = self.docx.add_paragraph(style="Footnote Text")
+        holder = self._para(self.docx, "Footnote Text")
         mark = holder.add_run(style="Footnote Reference")
         mark._r.append(parse_xml(f'<w:footnoteRef {nsdecls("w")}/>'))
         holder.add_run(" ")
@@ -127,15 +154,15 @@ class DocxWriter:
         for item in block.items:
             base = "List Number" if block.ordered and item.level == 0 else "List Bullet"
             style = base if item.level == 0 else f"{base} {min(item.level + 1, 3)}"
-            p = self.body.add_paragraph(style=style)
+            p = self._para(self.body, style)
             if num_id is not None and item.level == 0:
                 ppr = p._p.get_or_add_pPr()
                 ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
             self._runs(p, item.runs)
 
     def _quote(self, q: Quote) -> None:
-        self.body.add_paragraph(f"„{q.text}“", style="Quote")
-        p = self.body.add_paragraph(style="Quote Attribution")
+        self._para(self.body, "Quote", f"„{q.text}“")
+        p = self._para(self.body, "Quote Attribution")
         self._text(p, q.speaker, bold=True)
         self._text(p, "\n" + q.role)
 
@@ -154,45 +181,52 @@ class DocxWriter:
             doc_pr.set("descr", photo.alt)
             doc_pr.set("title", photo.caption)
         else:
-            self.body.add_paragraph(self.labels.get("photo_missing", "Foto folgt"), style="Photo Placeholder")
+            self._para(self.body, "Photo Placeholder", self.labels.get("photo_missing", "Foto folgt"))
         caption = photo.caption + (f" ({self.labels.get('credit', 'Foto')}: {photo.credit})" if photo.credit else "")
-        self.body.add_paragraph(caption, style="Caption")
+        self._para(self.body, "Caption", caption)
 
     def _contacts(self, block: Contacts) -> None:
         labels = self.labels
         for c in block.contacts:
             if c.group:
-                self.body.add_paragraph(c.group, style="Contact Group")
+                self._para(self.body, "Contact Group", c.group)
             lines = list(c.lines)
             for key, value in (("phone", c.phone), ("fax", c.fax), ("email", c.email)):
                 if value:
                     lines.append(f"{labels.get(key, key)}: {value}")
             if c.web:
                 lines.append(c.web)
-            p = self.body.add_paragraph(style="Contact")
+            p = self._para(self.body, "Contact")
             self._text(p, "\n".join(lines))
 
     def _figures(self, block: Figures) -> None:
-        self.body.add_paragraph(block.title.upper(), style="Figures Title")
+        self._para(self.body, "Figures Title", block.title.upper())
         for f in block.figures:
-            p = self.body.add_paragraph(style="Figures")
+            p = self._para(self.body, "Figures")
             self._text(p, f.value, bold=True)
             self._text(p, f" {f.label}" + (f" ({f.note})" if f.note else ""))
         if block.source:
-            self.body.add_paragraph(f"{self.labels.get('source', 'Quelle')}: {block.source}", style="Figures")
+            self._para(self.body, "Figures", f"{self.labels.get('source', 'Quelle')}: {block.source}")
 
     # -- tables and boxes: real Word tables ------------------------------------------------
     def _grid(self, rows: int, widths: list[float], style: str = "Table Grid"):
         table = self.body.add_table(rows=rows, cols=len(widths))
-        table.style = self.docx.styles[style]
+        self._style(table, style)
         table.autofit = False
         total = TEXT_WIDTH if self.body is self.docx else Cm(15.0)
-        for i, w in enumerate(widths):
-            width = int(total * w)
-            table.columns[i].width = width
-            for cell in table.columns[i].cells:
-                cell.width = width
+        emu = [int(total * w) for w in widths]
+        # Straight on the XML: python-docx's column.cells rebuilds the whole cell grid per call.
+        for col, width in zip(table._tbl.tblGrid.gridCol_lst, emu):
+            col.w = width
+        for tr in table._tbl.tr_lst:
+            for tc, width in zip(tr.tc_lst, emu):
+                tc.width = width
         return table
+
+    @staticmethod
+    def _row_paragraphs(table, row: int):
+        """The first paragraph of each cell in a row (cheaper than python-docx's row.cells)."""
+        return [_Cell(tc, table).paragraphs[0] for tc in table._tbl.tr_lst[row].tc_lst]
 
     def _table(self, b: DataTable) -> None:
         head = 1 if b.header else 0
@@ -201,16 +235,14 @@ class DocxWriter:
             row = table.rows[0]
             # Repeat the header row at the top of every page the table runs onto.
             row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
-            for cell, runs in zip(row.cells, b.header):
-                p = cell.paragraphs[0]
-                p.style = self.docx.styles["Table Header"]
+            for p, runs in zip(self._row_paragraphs(table, 0), b.header):
+                self._style(p, "Table Header")
                 self._runs(p, runs)
         for r, cells in enumerate(b.rows, start=head):
-            for cell, runs in zip(table.rows[r].cells, cells):
-                p = cell.paragraphs[0]
-                p.style = self.docx.styles["Table Text"]
+            for p, runs in zip(self._row_paragraphs(table, r), cells):
+                self._style(p, "Table Text")
                 self._runs(p, runs)
-        self.body.add_paragraph(style="Table Spacer")
+        self._para(self.body, "Table Spacer")
 
     def _box(self, b: Box) -> None:
         """A one-cell table; its blocks are drawn into the cell, whose first paragraph holds the
@@ -218,7 +250,7 @@ class DocxWriter:
         cell = self._grid(1, [1.0], style="Box").cell(0, 0)
         first = cell.paragraphs[0]
         if b.title:
-            first.style = self.docx.styles["Box Title"]
+            self._style(first, "Box Title")
             self._text(first, b.title)
         outer, self.body = self.body, cell
         for inner in b.blocks:
@@ -226,29 +258,29 @@ class DocxWriter:
         self.body = outer
         if not b.title and len(cell.paragraphs) > 1:
             first._p.getparent().remove(first._p)
-        self.body.add_paragraph(style="Table Spacer")
+        self._para(self.body, "Table Spacer")
 
     def _cards(self, b: Cards) -> None:
         rows = -(-len(b.cards) // b.columns)
         table = self._grid(rows, [1 / b.columns] * b.columns, style="Cards")
         for n, card in enumerate(b.cards):
             cell = table.cell(n // b.columns, n % b.columns)
-            cell.paragraphs[0].style = self.docx.styles["Card Title"]
+            self._style(cell.paragraphs[0], "Card Title")
             self._text(cell.paragraphs[0], card.title)
             for f in card.fields:
-                cell.add_paragraph(f.label, style="Card Label")
-                self._text(cell.add_paragraph(style="Card Text"), f.value)
-        self.body.add_paragraph(style="Table Spacer")
+                self._para(cell, "Card Label", f.label)
+                self._text(self._para(cell, "Card Text"), f.value)
+        self._para(self.body, "Table Spacer")
 
     def _profile(self, b: Profile) -> None:
         table = self._grid(len(b.fields), [0.28, 0.72], style="Profile")
         for row, f in zip(table.rows, b.fields):
             label, value = row.cells
-            label.paragraphs[0].style = self.docx.styles["Profile Label"]
+            self._style(label.paragraphs[0], "Profile Label")
             self._text(label.paragraphs[0], f.label)
-            value.paragraphs[0].style = self.docx.styles["Table Text"]
+            self._style(value.paragraphs[0], "Table Text")
             self._text(value.paragraphs[0], f.value)
-        self.body.add_paragraph(style="Table Spacer")
+        self._para(self.body, "Table Spacer")
 
     def _block(self, b) -> None:
         if isinstance(b, Paragraph):
@@ -264,16 +296,16 @@ class DocxWriter:
         elif isinstance(b, Figures):
             self._figures(b)
         elif isinstance(b, Signature):
-            p = self.body.add_paragraph(style="Signature")
+            p = self._para(self.body, "Signature")
             if b.closing:
                 self._text(p, b.closing + "\n\n")
             self._text(p, b.name, bold=True)
             if b.role:
                 self._text(p, "\n" + b.role)
         elif isinstance(b, Lines):
-            self._text(self.body.add_paragraph(style="Address"), "\n".join(b.lines))
+            self._text(self._para(self.body, "Address"), "\n".join(b.lines))
         elif isinstance(b, Placeholder):
-            run = self.body.add_paragraph(style="Missing Section").add_run(b.text)
+            run = self._para(self.body, "Missing Section").add_run(b.text)
             if b.comment:
                 self.docx.add_comment(run, text=b.comment, author=self.labels.get("comment_author", "brochure"),
                                       initials="")
@@ -287,12 +319,12 @@ class DocxWriter:
             self._profile(b)
         elif isinstance(b, Bibliography):
             for entry in b.entries:
-                self._runs(self.body.add_paragraph(style="Bibliography"), entry.runs)
+                self._runs(self._para(self.body, "Bibliography"), entry.runs)
         else:  # a new block type must be taught to every renderer
             raise TypeError(f"DOCX renderer does not know block type {type(b).__name__}")
 
     def _section(self, s: Section) -> None:
-        self.docx.add_heading(s.title, level=min(s.level, 9))
+        self._para(self.docx, f"Heading {min(s.level, 9)}", s.title)
         for b in s.blocks:
             self._block(b)
         for sub in s.sections:
@@ -301,12 +333,12 @@ class DocxWriter:
     # -- pages ----------------------------------------------------------------------------
     def _cover(self) -> None:
         c = self.tree.cover
-        self.docx.add_paragraph(c.publisher, style="Subtitle")
-        self.docx.add_paragraph(c.title, style="Title")
-        self.docx.add_paragraph(c.programme, style="Subtitle")
-        self.docx.add_paragraph(c.subtitle, style="Subtitle")
+        self._para(self.docx, "Subtitle", c.publisher)
+        self._para(self.docx, "Title", c.title)
+        self._para(self.docx, "Subtitle", c.programme)
+        self._para(self.docx, "Subtitle", c.subtitle)
         for item in c.items:
-            self.docx.add_paragraph(item, style="Cover Item")
+            self._para(self.docx, "Cover Item", item)
         self.docx.add_paragraph(c.date_text)
 
     def _start_chapter(self, ch: Chapter, first: bool) -> None:
@@ -317,12 +349,12 @@ class DocxWriter:
         hp = header.paragraphs[0]
         mark = self.labels.get("draft", "")  # a draft says so on every page, in Word too
         hp.text = f"{mark} · {ch.running_head}" if mark else ch.running_head
-        hp.style = self.docx.styles["Header"]
+        self._style(hp, "Header")
         section.first_page_header.is_linked_to_previous = False
         if mark:
             first = section.first_page_header.paragraphs[0]
             first.text = mark
-            first.style = self.docx.styles["Header"]
+            self._style(first, "Header")
         if first:  # one footer definition; later chapters link to it
             for footer in (section.footer, section.first_page_footer):
                 footer.is_linked_to_previous = False
@@ -332,15 +364,15 @@ class DocxWriter:
 
     def _chapter(self, ch: Chapter) -> None:
         if ch.kind == "contents":
-            self.docx.add_paragraph(ch.title, style="TOC Heading")
+            self._para(self.docx, "TOC Heading", ch.title)
             p = self.docx.add_paragraph()
             entries = "\n".join(c.title for c in self.tree.chapters if c.kind != "contents")
             _field(p, 'TOC \\o "1-1" \\h \\z \\u', entries, dirty=True)
-            self.docx.add_paragraph(self.labels.get("toc_hint", ""), style="TOC Hint")
+            self._para(self.docx, "TOC Hint", self.labels.get("toc_hint", ""))
             return
-        self.docx.add_heading(ch.title, level=1)
+        self._para(self.docx, "Heading 1", ch.title)
         if ch.subtitle:
-            self.docx.add_paragraph(ch.subtitle, style="Subtitle")
+            self._para(self.docx, "Subtitle", ch.subtitle)
         for b in ch.blocks:
             self._block(b)
         for s in ch.sections:

@@ -82,9 +82,11 @@ def render_pdf(doc: Document, typst_files: list[Path], edition_folder: Path, tot
         )
         options = {"input": typst_source(typst_files), "pdf_standards": ["ua-1"], "timestamp": timestamp(doc)}
         pdf = compiler.compile(sys_inputs={"content": data}, **options)
-        spans = chapter_spans(pdf, [c.id for c in doc.chapters])
-        pads = _padding(spans, {c.id: c.pages for c in doc.chapters if c.pages}, total_pages, multiple_of) \
-            if spans else {}
+        budgets = {c.id: c.pages for c in doc.chapters if c.pages}
+        pads: dict[str, int] = {}
+        if budgets or total_pages or multiple_of:  # only then can blank pages be needed
+            spans = chapter_spans(pdf, [c.id for c in doc.chapters])
+            pads = _padding(spans, budgets, total_pages, multiple_of) if spans else {}
         if pads:
             pdf = compiler.compile(sys_inputs={"content": data, "pads": json.dumps(pads, sort_keys=True)},
                                    **options)
