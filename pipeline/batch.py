@@ -6,6 +6,7 @@ grow with the number of towns; one broken workbook is reported without stopping 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,6 +19,7 @@ from .draft import build_draft
 from .errors import InputError, Location, error
 
 SHOWN_ERRORS = 5  # per failed town; `brochure check <town>` lists them all
+TASKS_PER_WORKER = 100  # a fresh worker after this many towns keeps memory flat (Typst caches grow)
 
 
 @dataclass
@@ -71,6 +73,16 @@ def _task(args: tuple[str, str]) -> Outcome:
     return build_one(folder, out)
 
 
+def _context():
+    """Workers come from a fork server that has imported the pipeline but never typeset:
+    forking a process whose Typst thread pool is running can deadlock the child."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["pipeline.batch"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -90,7 +102,8 @@ def run_batch(folders: list[Path], out_root: Path, jobs: int, progress: bool | N
             outcomes.append(_task(t))
             bar.update()
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
+                                 max_tasks_per_child=TASKS_PER_WORKER) as pool:
             for future in as_completed([pool.submit(_task, t) for t in tasks]):
                 outcomes.append(future.result())
                 bar.update()

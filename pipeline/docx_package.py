@@ -25,5 +25,5 @@ def normalise(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            dst.writestr(info, src.read(name), compresslevel=9)
+            dst.writestr(info, src.read(name), compresslevel=6)  # 9 is twice as slow for 3 % smaller files
     return out.getvalue()

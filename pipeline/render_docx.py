@@ -307,8 +307,11 @@ class DocxWriter:
         elif isinstance(b, Placeholder):
             run = self._para(self.body, "Missing Section").add_run(b.text)
             if b.comment:
-                self.docx.add_comment(run, text=b.comment, author=self.labels.get("comment_author", "brochure"),
-                                      initials="")
+                comment = self.docx.add_comment(run, text=b.comment, initials="",
+                                                author=self.labels.get("comment_author", "brochure"))
+                # python-docx stamps the current time; the edition's date keeps builds byte-identical
+                comment._comment_elm.date = dt.datetime.fromisoformat(self.tree.meta.date).replace(
+                    tzinfo=dt.timezone.utc)
         elif isinstance(b, DataTable):
             self._table(b)
         elif isinstance(b, Box):

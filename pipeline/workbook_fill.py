@@ -23,11 +23,10 @@ def _value(col: SheetColumn, value: object) -> object:
     """Dates and numbers as real cells where the data gives them as German text."""
     if value in ("", None):
         return None
-    if col.column.kind == "date" and isinstance(value, str):
-        return german.parse_date(value)
-    if col.column.kind == "number" and isinstance(value, str):
+    parse = {"date": german.parse_date, "number": german.parse_number}.get(col.column.kind)
+    if parse and isinstance(value, str):
         try:
-            return german.parse_number(value)
+            return parse(value)
         except ValueError:
             return value  # kept as typed: the reader reports it
     return value

@@ -1,0 +1,391 @@
+"""Municipal strategy drafts: scaffold → fill in (openpyxl) → draft → read back with python-docx
+and pypdf; `brochure check` on a draft; the batch over many towns; the three sample towns."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from pipeline.cli import main
+from pipeline.draft import build_draft, check_draft, draft_template
+from pipeline.errors import InputError
+from pipeline.scaffold import LISTS_SHEET, init_draft
+from pipeline.workbook_fill import fill_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+KOMMUNEN = ROOT / "inputs" / "kommunen"
+TEMPLATE, LAYOUT = draft_template()
+SECTION_TITLES = [f"{n}. {s.title}" for n, s in enumerate(LAYOUT.sections, start=1)]
+
+
+# -- reading the outputs back, independently of the pipeline's own reader ---------------------
+def docx_body(path: Path):
+    """(kind, style, text) for every paragraph and table of the body, in order."""
+    doc = open_docx(str(path))
+    names = {s.style_id: s.name for s in doc.styles}
+    out = []
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            ppr = el.pPr
+            style = names.get(ppr.style, "") if ppr is not None and ppr.style else ""
+            out.append(("p", style, "".join(t.text or "" for t in el.iter(qn("w:t")))))
+        elif el.tag == qn("w:tbl"):
+            out.append(("table", "", " | ".join("".join(t.text or "" for t in tc.iter(qn("w:t")))
+                                                for tc in el.iter(qn("w:tc")))))
+    return doc, out
+
+
+def pdf_read(path: Path) -> tuple[list[str], list[tuple[int, str]]]:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    texts = [p.extract_text() or "" for p in reader.pages]
+    outline: list[tuple[int, str]] = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                outline.append((level, item.title))
+    walk(reader.outline, 1)
+    return texts, outline
+
+
+def flat(text: str) -> str:
+    """Comparison form: line-end hyphenation undone, hyphens and spacing ignored (both sides)."""
+    text = re.sub(r"[\u00ad-][ \t]*\n\s*", "", text).replace("\u00ad", "").replace("-", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# -- a town filled in by hand, as a municipality employee would, with openpyxl ----------------
+def fill_by_hand(path: Path) -> None:
+    """Fields of action typed out of order, measures in all horizons, and three sections left
+    empty on purpose: 'Vielfalt und Integration als kommunale Aufgabe' (no text), 'Ziele und
+    Indikatoren' (no goals) and 'Evaluation und Integrationsmonitoring' (no rows, no text)."""
+    book = load_workbook(path)
+    base = book["Stammdaten"]
+    values = {"Kommune *": "Neu-Übach", "Einwohner*innen": 23456, "Verwaltungsspitze (Name)": "Jördis Weiß",
+              "Amtsbezeichnung": "Bürgermeisterin", "Ansprechperson": "Björn Schäfer"}
+    for row in range(2, base.max_row + 1):
+        label = base.cell(row=row, column=1).value
+        if label in values:
+            base.cell(row=row, column=2).value = values[label]
+    for title in ("Leitlinien", "Handlungsfelder", "Ziele", "Maßnahmen", "Beteiligung",
+                  "Netzwerke und Akteure", "Evaluation und Monitoring", "Bevölkerung"):
+        ws = book[title]
+        ws.delete_rows(2, ws.max_row)  # the example rows go
+    fields = book["Handlungsfelder"]
+    fields.append([2, "Arbeit & Wirtschaft", "thematisch", "stadtweit", "Zugänge zum Arbeitsmarkt öffnen."])
+    fields.append([1, "Sprache und Bildung", "thematisch", "stadtweit", "Sprachförderung von Anfang an."])
+    fields.append([3, "Öffnung der Verwaltung", "strukturell", "verwaltungsintern", ""])
+    measures = book["Maßnahmen"]
+    measures.append([1, "Sprachcafé in der Stadtbücherei", "kurzfristig", "Stadtbücherei", "Teilnehmende je Monat"])
+    measures.append([1, "Kita-Sprachlotsen ausbilden", "mittelfristig", "Jugendamt", ""])
+    measures.append([2, "Jobmesse <Vielfalt> & #Zukunft", "langfristig", "Wirtschaftsförderung", ""])
+    measures.append([1, "Familienbildung in drei Sprachen", "langfristig", "VHS", ""])
+    measures.append([3, "Schulung interkulturelle Kompetenz", "kurzfristig", "Personalamt", ""])
+    book["Leitlinien"].append(["Vision", "", "Neu-Übach ist eine Stadt für alle."])
+    book["Leitlinien"].append(["Leitlinie", "Teilhabe", "Alle können mitreden."])
+    book["Beteiligung"].append(["12.03.2025", "Auftaktveranstaltung", "Bürgerhaus", "ca. 80", "Sechs Themen benannt"])
+    book["Netzwerke und Akteure"].append(["Runder Tisch Integration", "Netzwerk", "begleitet die Umsetzung", ""])
+    texts = book["Texte"]
+    for row in range(2, texts.max_row + 1):
+        section = texts.cell(row=row, column=1).value
+        if section == LAYOUT.sections[0].title:
+            texts.cell(row=row, column=2).value = "Vielfalt ist Chefsache.\n\nDarum legen wir diese Strategie vor."
+        elif section == LAYOUT.sections[2].title:
+            texts.cell(row=row, column=2).value = "Neu-Übach wächst."
+    book.save(path)
+
+
+EMPTY_BY_HAND = ["Vielfalt und Integration als kommunale Aufgabe", "Ziele und Indikatoren",
+                 "Evaluation und Integrationsmonitoring"]
+
+
+@pytest.fixture(scope="module")
+def by_hand(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("drafts") / "neu-uebach"
+    init_draft("Neu-Übach", folder, LAYOUT)
+    fill_by_hand(folder / LAYOUT.file)
+    out = folder.parent / "out"
+    result = build_draft(folder, out)
+    return folder, out, result
+
+
+# -- the scaffold ------------------------------------------------------------------------------
+def test_scaffold_has_instructions_sheets_headers_dropdowns_and_examples(tmp_path):
+    path = init_draft("Musterstadt", tmp_path / "m", LAYOUT)
+    book = load_workbook(path)
+    assert book.sheetnames == ["Anleitung", *(s.title for s in LAYOUT.sheets), LISTS_SHEET]
+    assert book[LISTS_SHEET].sheet_state == "hidden"
+    assert "Musterstadt" in book["Anleitung"]["A1"].value
+    instructions = " ".join(str(c.value) for row in book["Anleitung"].iter_rows() for c in row if c.value)
+    assert "Auswahlliste" in instructions and "Platzhalter" in instructions
+    measures = book["Maßnahmen"]
+    assert [c.value for c in measures[1]] == ["Handlungsfeld Nr. *", "Maßnahme *", "Zeithorizont *",
+                                             "Verantwortlich", "Indikator"]
+    assert measures["B2"].value == "Sprachcafé in der Stadtbücherei"  # one example row
+    rules = {str(dv.sqref): dv for dv in measures.data_validations.dataValidation}
+    horizon = rules["C2:C500"]
+    assert horizon.type == "list" and LISTS_SHEET in horizon.formula1
+    column = horizon.formula1.split("!$")[1][0]
+    values = [book[LISTS_SHEET][f"{column}{r}"].value for r in range(2, 5)]
+    assert values == ["kurzfristig", "mittelfristig", "langfristig"]
+    assert "Handlungsfelder" in rules["A2:A500"].formula1  # field numbers from the fields sheet
+    base = book["Stammdaten"]
+    assert base["A2"].value == "Kommune *" and base["B2"].value == "Musterstadt"
+    texts = [c.value for c in book["Texte"]["A"][1:]]
+    assert texts == [s.title for s in LAYOUT.sections]
+
+
+def test_init_draft_command_refuses_to_overwrite(tmp_path):
+    runner = CliRunner()
+    first = runner.invoke(main, ["init-draft", "Groß-Umstadt", str(tmp_path / "gu")])
+    assert first.exit_code == 0 and (tmp_path / "gu" / LAYOUT.file).is_file()
+    second = runner.invoke(main, ["init-draft", "Groß-Umstadt", str(tmp_path / "gu")])
+    assert second.exit_code == 1 and "already exists" in second.output
+
+
+def test_a_fresh_workbook_drafts_with_example_rows_flagged(tmp_path):
+    folder = tmp_path / "musterstadt"
+    init_draft("Musterstadt", folder, LAYOUT)
+    findings = check_draft(folder)
+    assert {f.code for f in findings if f.code == "W-EXAMPLE-ROW"}
+    assert not [f for f in findings if f.severity == "error"]
+
+
+# -- the draft read back -------------------------------------------------------------------------
+def test_sections_in_order_in_docx_and_pdf(by_hand):
+    _, out, result = by_hand
+    _, body = docx_body(out / "neu-uebach-entwurf.docx")
+    chapters = [text for kind, style, text in body if style == "Heading 1"]
+    assert chapters == [*SECTION_TITLES, "Kontakt"]
+    _, outline = pdf_read(out / "neu-uebach-entwurf.pdf")
+    assert [t for level, t in outline if level == 1] == ["Inhalt", *SECTION_TITLES, "Kontakt"]
+    assert result.output_errors == []
+
+
+def test_fields_of_action_numbered_and_measures_under_their_horizon(by_hand):
+    _, out, _ = by_hand
+    _, body = docx_body(out / "neu-uebach-entwurf.docx")
+    start = next(i for i, b in enumerate(body) if b[2] == SECTION_TITLES[5])
+    end = next(i for i, b in enumerate(body) if b[2] == SECTION_TITLES[6])
+    chapter = body[start:end]
+    fields = [t for _, style, t in chapter if style == "Heading 2"]
+    assert fields == ["Handlungsfeld 1: Sprache und Bildung", "Handlungsfeld 2: Arbeit & Wirtschaft",
+                      "Handlungsfeld 3: Öffnung der Verwaltung"]
+    where = {}
+    field = horizon = None
+    for kind, style, text in chapter:
+        if style == "Heading 2":
+            field, horizon = text, None
+        elif style == "Heading 3":
+            horizon = text
+        elif kind == "table":
+            for measure in ("Sprachcafé in der Stadtbücherei", "Kita-Sprachlotsen ausbilden",
+                            "Jobmesse <Vielfalt> & #Zukunft", "Familienbildung in drei Sprachen",
+                            "Schulung interkulturelle Kompetenz"):
+                if measure in text:
+                    where[measure] = (field.split(":")[0], horizon)
+    assert where == {
+        "Sprachcafé in der Stadtbücherei": ("Handlungsfeld 1", "Kurzfristig"),
+        "Kita-Sprachlotsen ausbilden": ("Handlungsfeld 1", "Mittelfristig"),
+        "Familienbildung in drei Sprachen": ("Handlungsfeld 1", "Langfristig"),
+        "Jobmesse <Vielfalt> & #Zukunft": ("Handlungsfeld 2", "Langfristig"),
+        "Schulung interkulturelle Kompetenz": ("Handlungsfeld 3", "Kurzfristig"),
+    }
+    # horizons in their fixed order within a field
+    horizons = [t for _, style, t in chapter[1:chapter.index(("p", "Heading 2", fields[1]))] if style == "Heading 3"]
+    assert horizons == ["Kurzfristig", "Mittelfristig", "Langfristig"]
+
+
+def test_placeholders_and_word_comments_exactly_for_the_empty_sections(by_hand):
+    _, out, result = by_hand
+    doc, body = docx_body(out / "neu-uebach-entwurf.docx")
+    chapter = None
+    placeholders = []
+    for kind, style, text in body:
+        if style == "Heading 1":
+            chapter = text
+        elif style == "Missing Section":
+            placeholders.append((chapter, text))
+    assert [c.split(". ", 1)[1] for c, _ in placeholders] == EMPTY_BY_HAND
+    hints = {s.title: s.hint for s in LAYOUT.sections}
+    assert [t for _, t in placeholders] == [hints[name] for name in EMPTY_BY_HAND]
+    comments = list(doc.comments)
+    assert len(comments) == len(EMPTY_BY_HAND)
+    for comment, name in zip(comments, EMPTY_BY_HAND):
+        assert name in comment.text and hints[name] in comment.text
+    # each comment is anchored on its placeholder's text
+    xml = doc.element.body
+    anchored = []
+    for start in xml.iter(qn("w:commentRangeStart")):
+        run = start.getnext()
+        anchored.append("".join(t.text for t in run.iter(qn("w:t"))))
+    assert anchored == [t for _, t in placeholders]
+    empty = [f.message for f in result.warnings if f.code == "E-EMPTY-SECTION"]
+    assert [m.split("'")[1] for m in empty] == EMPTY_BY_HAND
+
+
+def test_pdf_says_entwurf_on_every_page_and_shows_the_placeholders(by_hand):
+    _, out, _ = by_hand
+    texts, _ = pdf_read(out / "neu-uebach-entwurf.pdf")
+    assert len(texts) >= 10
+    assert all("ENTWURF" in t for t in texts)
+    whole = flat(" ".join(texts))
+    hints = {s.title: s.hint for s in LAYOUT.sections}
+    for name in EMPTY_BY_HAND:
+        assert flat(hints[name])[:60] in whole
+    # input text is printed literally, never as markup
+    assert "Jobmesse <Vielfalt> & #Zukunft" in whole
+    assert "Jördis Weiß" in whole and "Bürgermeisterin der" in whole
+
+
+def test_check_lists_the_placeholders_in_the_brochure_report_format(by_hand):
+    folder, _, _ = by_hand
+    result = CliRunner().invoke(main, ["check", str(folder)])
+    assert result.exit_code == 0
+    listed = re.findall(r"E-EMPTY-SECTION\s+strategie\.xlsx, sheet '([^']+)'.*\n\s+'([^']+)' is empty", result.output)
+    assert [name for _, name in listed] == EMPTY_BY_HAND
+    assert [sheet for sheet, _ in listed] == ["Texte", "Ziele", "Evaluation und Monitoring"]
+    assert "0 errors" in result.output and "clean" in result.output
+    as_json = CliRunner().invoke(main, ["check", str(folder), "--format", "json"])
+    assert '"E-EMPTY-SECTION"' in as_json.output
+
+
+def test_same_workbook_same_bytes(by_hand, tmp_path):
+    folder, out, _ = by_hand
+    time.sleep(1.1)  # a clock stamped anywhere would now differ
+    again = build_draft(folder, tmp_path)
+    for f in again.files:
+        assert f.read_bytes() == (out / f.name).read_bytes()
+
+
+# -- bad input -------------------------------------------------------------------------------------
+def test_measure_for_a_missing_field_of_action_names_sheet_row_and_column(tmp_path):
+    folder = tmp_path / "t"
+    init_draft("Teststadt", folder, LAYOUT)
+    fill_workbook(folder / LAYOUT.file, LAYOUT, {
+        "handlungsfelder": [{"number": 1, "title": "Bildung"}],
+        "massnahmen": [{"field": 1, "text": "A", "horizon": "kurzfristig"},
+                       {"field": 4, "text": "B", "horizon": "kurzfristig"}],
+        "stammdaten": {"as_of": "31.02.2026"}})
+    with pytest.raises(InputError) as exc:
+        build_draft(folder, tmp_path / "out")
+    found = {(f.code, f.location.sheet, f.location.row, f.location.column) for f in exc.value.findings}
+    assert ("E-UNKNOWN-REF", "Maßnahmen", 3, "Handlungsfeld Nr.") in found
+    stand = next(r for r in range(len(LAYOUT.sheet("stammdaten").columns))
+                 if LAYOUT.sheet("stammdaten").columns[r].name == "as_of") + 2
+    assert ("E-BAD-VALUE", "Stammdaten", stand, "Stand") in found
+    assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_markdown_file_next_to_the_workbook_is_used(tmp_path):
+    folder = tmp_path / "t"
+    init_draft("Teststadt", folder, LAYOUT)
+    (folder / "aufgabe.md").write_text("Wir verstehen *Vielfalt* als Stärke.\n\n## Zielgruppen\n\nAlle.\n",
+                                       encoding="utf-8")
+    result = build_draft(folder, tmp_path / "out")
+    assert result.output_errors == []
+    _, body = docx_body(tmp_path / "out" / "t-entwurf.docx")
+    texts = [t for _, _, t in body]
+    i = texts.index(SECTION_TITLES[1])
+    assert texts[i + 1] == "Wir verstehen Vielfalt als Stärke." and ("p", "Heading 2", "Zielgruppen") in body
+    assert not [f for f in result.warnings if f.code == "E-EMPTY-SECTION" and "kommunale Aufgabe" in f.message]
+
+
+# -- many towns at once ------------------------------------------------------------------------------
+def test_batch_builds_the_rest_when_one_workbook_is_corrupt(tmp_path):
+    root = tmp_path / "kommunen"
+    for name in ("aach", "bebra", "celle"):
+        init_draft(name.title(), root / name, LAYOUT)
+        fill_workbook(root / name / LAYOUT.file, LAYOUT, {"texte": {"vorwort": f"Grußwort aus {name.title()}."}})
+    (root / "bebra" / LAYOUT.file).write_bytes(b"PK\x03\x04 this is not a workbook")
+    result = CliRunner().invoke(main, ["draft", str(root), "--out", str(tmp_path / "out"), "--jobs", "2"])
+    assert result.exit_code == 1
+    table = result.output.split("Municipality")[1]
+    assert re.search(r"aach\s+warnings", table) and re.search(r"celle\s+warnings", table)
+    assert re.search(r"bebra\s+FAILED", table)
+    assert "3 drafts: 0 built, 2 built with warnings, 1 failed" in result.output
+    assert "E-UNREADABLE" in result.output and "strategie.xlsx" in result.output
+    for name in ("aach", "celle"):
+        assert (tmp_path / "out" / name / f"{name}-entwurf.pdf").is_file()
+    assert not (tmp_path / "out" / "bebra").exists()
+
+
+def test_a_folder_without_drafts_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["draft", str(tmp_path)])
+    assert result.exit_code == 2 and "No draft found" in result.output
+
+
+# -- the sample towns --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory):
+    out = tmp_path_factory.mktemp("kommunen-out")
+    result = CliRunner().invoke(main, ["draft", str(KOMMUNEN), "--out", str(out)])
+    return result, out
+
+
+def test_sample_towns_all_build(samples):
+    result, out = samples
+    assert result.exit_code == 0, result.output
+    for town in ("viernheim", "maintal", "rodgau"):
+        assert (out / town / f"{town}-entwurf.docx").is_file()
+
+
+def test_viernheim_has_its_seven_fields_of_action_and_no_placeholder(samples):
+    _, out = samples
+    _, body = docx_body(out / "viernheim" / "viernheim-entwurf.docx")
+    fields = [t for _, style, t in body if style == "Heading 2" and t.startswith("Handlungsfeld")]
+    numbers = [int(t.split()[1].rstrip(":")) for t in fields]
+    assert numbers == [1, 2, 3, 4, 5, 6, 7] * 2  # once with measures, once with goals
+    assert "Handlungsfeld 4: Interreligiöser Dialog" in fields
+    assert not [b for b in body if b[1] == "Missing Section"]
+    vorwort = (KOMMUNEN / "viernheim" / "vorwort.md").read_text(encoding="utf-8").split("\n\n")[0].strip()
+    assert flat(vorwort) in flat(" ".join(t for _, _, t in body))
+
+
+def test_maintal_prints_its_guiding_principles(samples):
+    _, out = samples
+    texts, _ = pdf_read(out / "maintal" / "maintal-entwurf.pdf")
+    whole = flat(" ".join(texts))
+    book = load_workbook(KOMMUNEN / "maintal" / LAYOUT.file)
+    principles = [row[2].value for row in book["Leitlinien"].iter_rows(min_row=2) if row[2].value]
+    assert len(principles) >= 6
+    for text in principles:
+        assert flat(text)[:50] in whole
+
+
+def test_rodgau_is_the_incomplete_sample_with_exactly_its_gaps(samples):
+    _, out = samples
+    doc, body = docx_body(out / "rodgau" / "rodgau-entwurf.docx")
+    placeholders = sum(1 for b in body if b[1] == "Missing Section")
+    findings = [f for f in check_draft(KOMMUNEN / "rodgau") if f.code == "E-EMPTY-SECTION"]
+    assert placeholders == len(findings) == len(list(doc.comments)) == 6
+    named = [f.message.split("'")[1] for f in findings]
+    assert named == ["Einleitende Worte der Verwaltungsführung", "Ausgangslage und Rahmenbedingungen",
+                     "Handlungsfeld 2: Beteiligung und Vernetzung der Stadtgesellschaft",
+                     "Handlungsfeld 3: Vielfaltsorientierte Verwaltung", "Ziele und Indikatoren",
+                     "Evaluation und Integrationsmonitoring"]
+    assert "Büro für Teilhabe und Vielfalt" in " ".join(t for _, _, t in body)
+
+
+def test_check_built_on_a_sample_finds_nothing_missing(samples, tmp_path):
+    _, out = samples
+    result = CliRunner().invoke(main, ["check", str(KOMMUNEN / "viernheim"), "--built", "--out", str(out / "viernheim")])
+    assert result.exit_code == 0, result.output
+    assert "viernheim: 0 errors, 0 warnings: clean" in result.output
+    copy = tmp_path / "viernheim"
+    shutil.copytree(out / "viernheim", copy)
+    (copy / "viernheim-entwurf.pdf").unlink()
+    missing = CliRunner().invoke(main, ["check", str(KOMMUNEN / "viernheim"), "--built", "--out", str(copy)])
+    assert missing.exit_code == 1 and "E-MISSING-OUTPUT" in missing.output
