@@ -17,6 +17,7 @@ brochure: $(STAMP)
 		name=$$(basename $$ed); \
 		$(BIN)/brochure build $$ed --out outputs/$$name || exit 1; \
 	done
+	$(BIN)/brochure draft inputs/kommunen --out outputs/kommunen
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

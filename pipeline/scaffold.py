@@ -48,12 +48,22 @@ def _example(col: SheetColumn, municipality: str, today: dt.date) -> object:
     return value
 
 
+def fit_row(ws: Worksheet, row: int, widths: list[int]) -> None:
+    """Give a row the height its wrapped text needs: LibreOffice keeps a stored height rather
+    than measuring, and Excel does not widen rows that were written by a program."""
+    lines = 1
+    for col, width in enumerate(widths, start=1):
+        value = ws.cell(row=row, column=col).value
+        if value is not None:
+            text = str(value)
+            lines = max(lines, sum(1 + len(part) // max(width - 2, 4) for part in text.split("\n")))
+    ws.row_dimensions[row].height = min(15 * lines, 409)  # 409 points: Excel's highest row
+
+
 def _format(cell, col: SheetColumn) -> None:
     cell.alignment = WRAP
     if col.column.kind == "date":
         cell.number_format = "DD.MM.YYYY"
-    elif col.column.kind == "number":
-        cell.number_format = "#,##0.##"
 
 
 class _Lists:
@@ -112,7 +122,9 @@ def _table_sheet(ws: Worksheet, sheet: Sheet, layout: Layout, lists: _Lists, mun
         cell.font, cell.fill, cell.alignment = HEAD_FONT, HEAD_FILL, WRAP
         if col.help:
             cell.comment = Comment(col.help, "Vorlage", width=260, height=90)
-        ws.column_dimensions[get_column_letter(n)].width = col.width
+        dim = ws.column_dimensions[get_column_letter(n)]
+        dim.width = col.width
+        dim.alignment = WRAP  # every row wraps, not only the ones the scaffold writes
         dv = _validation(col, layout, lists)
         if dv:
             ws.add_data_validation(dv)
@@ -120,15 +132,19 @@ def _table_sheet(ws: Worksheet, sheet: Sheet, layout: Layout, lists: _Lists, mun
         for r in range(2, 4):
             _format(ws.cell(row=r, column=n), col)
     ws.freeze_panes = "A2"
+    widths = [c.width for c in sheet.columns]
+    fit_row(ws, 1, widths)
     if sheet.key == "texte":
         # One row per section, so a writer sees where each text goes.
         for r, title in enumerate(sections, start=2):
             ws.cell(row=r, column=1, value=title).alignment = WRAP
             ws.cell(row=r, column=2).alignment = WRAP
+            fit_row(ws, r, widths)
         return
     for n, col in enumerate(sheet.columns, start=1):
         cell = ws.cell(row=2, column=n, value=_example(col, municipality, today))
         cell.font = EXAMPLE_FONT
+    fit_row(ws, 2, widths)
 
 
 def _fields_sheet(ws: Worksheet, sheet: Sheet, layout: Layout, lists: _Lists, municipality: str,
@@ -142,6 +158,7 @@ def _fields_sheet(ws: Worksheet, sheet: Sheet, layout: Layout, lists: _Lists, mu
         value = ws.cell(row=r, column=2, value=_example(col, municipality, today))
         _format(value, col)
         ws.cell(row=r, column=3, value=col.help).alignment = WRAP
+        fit_row(ws, r, [30, 40, 60])
         dv = _validation(col, layout, lists)
         if dv:
             ws.add_data_validation(dv)
@@ -156,9 +173,11 @@ def _instructions(ws: Worksheet, layout: Layout, municipality: str) -> None:
     row = 3
     for n, line in enumerate(layout.instructions):
         cell = ws.cell(row=row, column=1 if n == 0 else 2, value=line)
-        cell.alignment = WRAP
         if n == 0:
-            cell.font = Font(bold=True, size=12)
+            cell.font = Font(bold=True, size=12)  # a heading, running on over the empty column B
+        else:
+            cell.alignment = WRAP
+            fit_row(ws, row, [28, 100])
         row += 1
     row += 1
     ws.cell(row=row, column=1, value="Kapitel des Entwurfs").font = Font(bold=True, size=12)
@@ -166,7 +185,19 @@ def _instructions(ws: Worksheet, layout: Layout, municipality: str) -> None:
     for n, section in enumerate(layout.sections, start=1):
         ws.cell(row=row, column=1, value=f"{n}. {section.title}").alignment = WRAP
         ws.cell(row=row, column=2, value=f"{section.hint} Eigene Textdatei: {section.file}").alignment = WRAP
+        fit_row(ws, row, [28, 100])
         row += 1
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Printed, each sheet is landscape, one page wide, with its heading row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if ws.title != "Anleitung":
+        ws.print_title_rows = "1:1"
 
 
 def init_draft(municipality: str, folder: Path, layout: Layout, today: dt.date | None = None) -> Path:
@@ -186,6 +217,8 @@ def init_draft(municipality: str, folder: Path, layout: Layout, today: dt.date |
             _fields_sheet(ws, sheet, layout, lists, municipality, today)
         else:
             _table_sheet(ws, sheet, layout, lists, municipality, today, sections)
+    for ws in book.worksheets:
+        _print_setup(ws)
     book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))  # hidden, last
     folder.mkdir(parents=True, exist_ok=True)
     book.save(path)

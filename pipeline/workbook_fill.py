@@ -13,9 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.styles import Font
 
 from . import german
-from .scaffold import heading
+from .scaffold import fit_row, heading
 from .workbook_layout import Layout, Sheet, SheetColumn
 
 
@@ -47,9 +48,12 @@ def _fill_rows(ws, sheet: Sheet, rows: list[dict]) -> None:
     # .value = …, not cell(value=…): openpyxl ignores value=None there, and the example row must go
     for c in range(1, len(sheet.columns) + 1):
         ws.cell(row=2, column=c).value = None
+        ws.cell(row=2, column=c).font = Font()  # the example's grey italics go with it
+    widths = [c.width for c in sheet.columns]
     for r, row in enumerate(rows, start=2):
         for c, col in enumerate(sheet.columns, start=1):
             ws.cell(row=r, column=c).value = _cell_value(_value(col, row.get(col.name)))
+        fit_row(ws, r, widths)
 
 
 def _fill_texts(ws, layout: Layout, texts: dict[str, str]) -> None:
@@ -57,6 +61,7 @@ def _fill_texts(ws, layout: Layout, texts: dict[str, str]) -> None:
     for section in layout.sections:
         if section.id in texts:
             ws.cell(row=by_title[section.title], column=2).value = texts[section.id]
+            fit_row(ws, by_title[section.title], [c.width for c in layout.sheet("texte").columns])
 
 
 def fill_workbook(path: Path, layout: Layout, data: dict) -> None:
