@@ -389,3 +389,17 @@ def test_check_built_on_a_sample_finds_nothing_missing(samples, tmp_path):
     (copy / "viernheim-entwurf.pdf").unlink()
     missing = CliRunner().invoke(main, ["check", str(KOMMUNEN / "viernheim"), "--built", "--out", str(copy)])
     assert missing.exit_code == 1 and "E-MISSING-OUTPUT" in missing.output
+
+
+def test_the_guide_names_every_sheet_column_and_text_file():
+    guide = (ROOT / "docs" / "drafts.md").read_text(encoding="utf-8")
+    for sheet in LAYOUT.sheets:
+        assert sheet.title in guide, sheet.title
+        for col in sheet.columns:
+            assert col.header in guide, f"{sheet.title}: {col.header}"
+            for choice in col.column.choices if not col.list else ():
+                assert choice in guide, f"{sheet.title}: {col.header}: {choice}"
+    for section in LAYOUT.sections:
+        assert f"`{section.file}`" in guide and section.title in guide
+    for image in re.findall(r"\]\((img/[^)]+)\)", guide):
+        assert (ROOT / "docs" / image).is_file(), image
