@@ -16,8 +16,31 @@ from .bibliography import Bibliographer
 from .edition import EDITION_FILE, Edition
 from .errors import InputError, Location, Report, error
 from .records import Record
-from .tree import (Block, Box, Card, Cards, Chapter, Contact, Contacts, Cover, DataTable, Document, Field, Figure,
-                   Figures, Lines, Meta, Paragraph, Photo, Profile, Quote, Run, Section, Signature, walk_sections)
+from .tree import (
+    Block,
+    Box,
+    Card,
+    Cards,
+    Chapter,
+    Contact,
+    Contacts,
+    Cover,
+    DataTable,
+    Document,
+    Field,
+    Figure,
+    Figures,
+    Lines,
+    Meta,
+    Paragraph,
+    Photo,
+    Profile,
+    Quote,
+    Run,
+    Section,
+    Signature,
+    walk_sections,
+)
 
 _FIELD = re.compile(r"\{(\w+)\}")
 BLOCK_TYPES = ("box", "cards", "table")

@@ -16,8 +16,25 @@ from . import german, markdown
 from .check_output import Passage
 from .errors import InputError, Location, Report, error, warning
 from .records import Record
-from .tree import (Block, Box, Chapter, Cover, DataTable, Document, Figure, Figures, Lines, ListBlock, ListItem,
-                   Meta, Paragraph, Placeholder, Run, Section, Signature)
+from .tree import (
+    Block,
+    Box,
+    Chapter,
+    Cover,
+    DataTable,
+    Document,
+    Figure,
+    Figures,
+    Lines,
+    ListBlock,
+    ListItem,
+    Meta,
+    Paragraph,
+    Placeholder,
+    Run,
+    Section,
+    Signature,
+)
 from .workbook_layout import DraftSection, Layout
 
 HORIZONS = ("kurzfristig", "mittelfristig", "langfristig")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from .draft import build_draft
 from .errors import InputError, Location, error
 
 SHOWN_ERRORS = 5  # per failed town; `brochure check <town>` lists them all
-TASKS_PER_WORKER = 100  # a fresh worker after this many towns keeps memory flat (Typst caches grow)
+TASKS_PER_WORKER = 100  # fresh workers after this many towns each keep memory flat (Typst caches grow)
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Outcome:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)  # first few, as printed
     error_count: int = 0
+    peak_mib: float = 0.0  # the worker's peak memory after this town
 
 
 def find_drafts(root: Path, workbook: str) -> list[Path]:
@@ -70,7 +72,9 @@ def build_one(folder: Path, out: Path) -> Outcome:
 
 def _task(args: tuple[str, str]) -> Outcome:
     folder, out = map(Path, args)
-    return build_one(folder, out)
+    outcome = build_one(folder, out)
+    outcome.peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return outcome
 
 
 def _context():
@@ -102,11 +106,14 @@ def run_batch(folders: list[Path], out_root: Path, jobs: int, progress: bool | N
             outcomes.append(_task(t))
             bar.update()
     else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
-                                 max_tasks_per_child=TASKS_PER_WORKER) as pool:
-            for future in as_completed([pool.submit(_task, t) for t in tasks]):
-                outcomes.append(future.result())
-                bar.update()
+        # Fresh workers for every few hundred towns keep memory flat. (Not max_tasks_per_child:
+        # on Python 3.11 a pool that replaces its workers can hang, CPython gh-115634.)
+        step = TASKS_PER_WORKER * jobs
+        for chunk in (tasks[i:i + step] for i in range(0, len(tasks), step)):
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+                for future in as_completed([pool.submit(_task, t) for t in chunk]):
+                    outcomes.append(future.result())
+                    bar.update()
     bar.close()
     return sorted(outcomes, key=lambda o: o.name)
 

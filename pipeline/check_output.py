@@ -16,9 +16,26 @@ from .errors import Finding, Location, error
 from .markdown import text_passages
 from .records import Record
 from .text_index import TextIndex
-from .tree import (Bibliography, Cards, Chapter, DataTable, Document, Profile, chapter_blocks, plain,
-                   walk_sections)
-from .verify import DocxContent, PdfContent, canonical, chapter_spans, clean_pdf_text, read_docx, read_pdf
+from .tree import (
+    Bibliography,
+    Cards,
+    Chapter,
+    DataTable,
+    Document,
+    Profile,
+    chapter_blocks,
+    plain,
+    walk_sections,
+)
+from .verify import (
+    DocxContent,
+    PdfContent,
+    canonical,
+    chapter_spans,
+    clean_pdf_text,
+    read_docx,
+    read_pdf,
+)
 
 
 @dataclass

@@ -6,13 +6,23 @@ Each gap is reported as a finding and knows how to fill itself with a visible pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from .edition import EDITION_FILE, Edition
 from .errors import Finding, Location, error
 from .spec import ChapterRule
-from .tree import Chapter, Contacts, Document, ListBlock, Paragraph, Placeholder, Section, chapter_blocks, walk_sections
+from .tree import (
+    Chapter,
+    Contacts,
+    Document,
+    ListBlock,
+    Paragraph,
+    Placeholder,
+    Section,
+    chapter_blocks,
+    walk_sections,
+)
 
 # Codes that --allow-missing turns into warnings (a placeholder is printed instead).
 GAP_CODES = frozenset({"E-MISSING-CHAPTER", "E-MISSING-TEXT", "E-EMPTY-CHAPTER", "E-MISSING-SECTION",

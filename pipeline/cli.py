@@ -83,12 +83,17 @@ def build_command(edition: Path, out: Path | None, formats: tuple[str, ...], all
     Nothing is written when the input check finds errors. After writing, the files are read
     back and checked; problems found there are listed and make the exit status 1."""
     out = out or Path("outputs") / edition.resolve().name
+    _build_and_report("Build", edition, lambda: build(edition, out, formats, allow_missing), verbose)
+
+
+def _build_and_report(what: str, folder: Path, run, verbose: bool) -> None:
+    """Run one build; input errors are listed (nothing was written), then the result."""
     try:
-        result = build(edition, out, formats, allow_missing)
+        result = run()
     except InputError as exc:
         print_findings(exc.findings, verbose=True)
-        click.echo(f"Build failed: {len(exc.findings)} error(s); nothing was written. "
-                   f"Run 'brochure check {edition}' for the full list.", err=True)
+        click.echo(f"{what} failed: {len(exc.findings)} error(s); nothing was written. "
+                   f"Run 'brochure check {folder}' for the full list.", err=True)
         sys.exit(1)
     _print_build(result, verbose)
 
@@ -149,14 +154,7 @@ def draft_command(folder: Path, out: Path | None, jobs: int | None, verbose: boo
     out = out or Path("outputs") / folder.resolve().name
     _, layout = draft_template()
     if is_draft(folder, layout):
-        try:
-            result = build_draft(folder, out)
-        except InputError as exc:
-            print_findings(exc.findings, verbose=True)
-            click.echo(f"Draft failed: {len(exc.findings)} error(s); nothing was written. "
-                       f"Run 'brochure check {folder}' for the full list.", err=True)
-            sys.exit(1)
-        _print_build(result, verbose)
+        _build_and_report("Draft", folder, lambda: build_draft(folder, out), verbose)
         return
     folders = find_drafts(folder, layout.file)
     if not folders:

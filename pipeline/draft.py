@@ -18,12 +18,12 @@ from .build import BuildResult, write_atomically
 from .check_names import check_cells
 from .check_output import check_outputs
 from .check_text import Source, check_text
+from .draft_load import read_draft
 from .edition import Edition, Template, load_template
 from .errors import Finding, InputError, Location, Report, error
 from .records import Record
 from .render_docx import render_docx
 from .render_pdf import render_pdf
-from .draft_load import read_draft
 from .verify import page_count
 from .workbook_layout import Layout, parse_layout
 

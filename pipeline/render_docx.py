@@ -20,8 +20,26 @@ from lxml import etree
 
 from . import docx_package
 from .errors import InputError, Location, error
-from .tree import (Bibliography, Box, Cards, Chapter, Contacts, DataTable, Document, Figures, Lines, ListBlock,
-                   Paragraph, Photo, Placeholder, Profile, Quote, Run, Section, Signature)
+from .tree import (
+    Bibliography,
+    Box,
+    Cards,
+    Chapter,
+    Contacts,
+    DataTable,
+    Document,
+    Figures,
+    Lines,
+    ListBlock,
+    Paragraph,
+    Photo,
+    Placeholder,
+    Profile,
+    Quote,
+    Run,
+    Section,
+    Signature,
+)
 
 PHOTO_WIDTH = {"column": Cm(8.0), "full": Cm(16.6)}
 TEXT_WIDTH = Cm(16.6)
