@@ -11,10 +11,12 @@ from pathlib import Path
 
 from .errors import InputError, Location, Report, error, warning
 from .records import Record, convert, validate_table
+from .scaffold import LISTS_SHEET
 from .sheets import Row, Table, read_workbook
 from .workbook_layout import Layout, Sheet
 
 FIELD_LABEL, FIELD_VALUE = "Angabe", "Wert"
+OWN_SHEETS = ("Anleitung", LISTS_SHEET)  # written by the scaffold, never read as data
 
 
 def _key(text: object) -> str:
@@ -94,6 +96,11 @@ def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[R
                                (f"rename {found[0]} to {layout.file}" if len(found) == 1 else
                                 f"create it with: brochure init-draft \"<Kommune>\" {folder}")))
     tables = read_workbook(path, folder)
+    known = {_key(s.title) for s in layout.sheets} | {_key(name) for name in OWN_SHEETS}
+    for name, table in tables.items():
+        if _key(name) not in known:
+            report.add(warning("W-UNKNOWN-TABLE", table.where(), f"sheet '{name}' is not part of the strategy workbook "
+                               "and is not printed", "known sheets: " + ", ".join(s.title for s in layout.sheets)))
     records: dict[str, list[Record]] = {}
     for sheet in layout.sheets:
         table = _find(tables, sheet.title)

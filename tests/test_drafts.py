@@ -403,3 +403,30 @@ def test_the_guide_names_every_sheet_column_and_text_file():
         assert f"`{section.file}`" in guide and section.title in guide
     for image in re.findall(r"\]\((img/[^)]+)\)", guide):
         assert (ROOT / "docs" / image).is_file(), image
+
+
+def test_workbook_mistakes_are_named_with_sheet_row_and_heading(tmp_path):
+    folder = tmp_path / "t"
+    path = init_draft("Teststadt", folder, LAYOUT)
+    book = load_workbook(path)
+    book.create_sheet("Notizen")["A1"] = "nur für uns"
+    del book["Netzwerke und Akteure"]
+    book["Maßnahmen"]["B1"] = "Aktivität"  # a required heading overwritten
+    book["Ziele"]["C1"] = "ziel"  # case, 'ss' for 'ß' and the '*' do not matter: still the column Ziel
+    base = book["Stammdaten"]
+    email_row = next(r for r in range(2, base.max_row + 1) if base.cell(row=r, column=1).value == "E-Mail")
+    base.cell(row=email_row, column=2).value = "integration(at)teststadt.de"
+    book["Texte"]["A3"] = "Unser Vorwort"  # not one of the nine sections
+    book["Texte"]["B3"] = "Ein Text."
+    book.save(path)
+    findings = {(f.code, f.location.sheet, f.location.row, f.location.column) for f in check_draft(folder)}
+    assert ("W-UNKNOWN-TABLE", "Notizen", None, None) in findings
+    assert ("W-MISSING-SHEET", "Netzwerke und Akteure", None, None) in findings
+    assert ("W-UNKNOWN-COLUMN", "Maßnahmen", 1, "Aktivität") in findings
+    assert ("E-MISSING-COLUMN", "Maßnahmen", 1, None) in findings
+    assert ("E-BAD-EMAIL", "Stammdaten", email_row, "E-Mail") in findings
+    assert ("E-BAD-VALUE", "Texte", 3, "Abschnitt") in findings
+    assert not [f for f in findings if f[1] == "Ziele" and f[0] != "W-EXAMPLE-ROW"]
+    result = CliRunner().invoke(main, ["draft", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "nothing was written" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
