@@ -46,7 +46,7 @@ _FIELD = re.compile(r"\{(\w+)\}")
 BLOCK_TYPES = ("box", "cards", "table")
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell as printed: numbers and dates the German way, everything else as typed."""
     if isinstance(value, bool):
         return str(value)
@@ -60,7 +60,7 @@ def _cell_text(value: object) -> str:
 def fill(pattern: str, record: Record) -> str:
     """Put record values into a pattern like 'text/regionen/{id}.md'. Values are inserted as
     they are, never parsed again, so a cell containing '{x}' stays '{x}'."""
-    return _FIELD.sub(lambda m: _cell_text(record[m.group(1)]), pattern)
+    return _FIELD.sub(lambda m: cell_text(record[m.group(1)]), pattern)
 
 
 def fill_lines(pattern: object, record: Record) -> str:
@@ -70,7 +70,7 @@ def fill_lines(pattern: object, record: Record) -> str:
     out = []
     for line in map(str, lines):
         names = _FIELD.findall(line)
-        if names and all(_cell_text(record[n]).strip() == "" for n in names):
+        if names and all(cell_text(record[n]).strip() == "" for n in names):
             continue
         out.append(fill(line, record))
     return "\n".join(out)

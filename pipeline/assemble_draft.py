@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import german, markdown
+from .assemble import cell_text
 from .check_output import Passage
 from .errors import InputError, Location, Report, error, warning
 from .records import Record
@@ -345,13 +346,7 @@ class DraftAssembler:
 
 
 def _cell(value: object) -> str:
-    if isinstance(value, dt.date):
-        return german.day_month_year(value)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return german.number(value)
-    return value.strip()
+    return cell_text(value).strip()
 
 
 def assemble_draft(folder: Path, layout: Layout, labels: dict[str, str], template: str,

@@ -114,15 +114,21 @@ def check(folder: Path, out: Path | None = None) -> tuple[Loaded | None, list[Fi
     findings = list(loaded.report.findings)
     if out is not None:
         ed = loaded.edition
-        files: dict[str, bytes | None] = {}
-        for fmt in FORMATS:
-            path = out / f"{ed.name}.{fmt}"
-            if path.is_file():
-                files[fmt] = path.read_bytes()
-            else:
-                files[fmt] = None
-                findings.append(error("E-MISSING-OUTPUT", Location(file=str(path)), f"no built {fmt.upper()} found",
-                                      f"run 'brochure build {folder}' first, or pass --out with the folder it wrote to"))
+        files, missing = read_built(out, ed.name, f"brochure build {folder}")
+        findings += missing
         if any(files.values()):
             findings += check_outputs(ed, loaded.records, loaded.document, files["docx"], files["pdf"])
     return loaded, findings
+
+
+def read_built(out: Path, stem: str, command: str) -> tuple[dict[str, bytes | None], list[Finding]]:
+    """The built DOCX and PDF (None where absent) and a finding for each one missing."""
+    files: dict[str, bytes | None] = {}
+    missing = []
+    for fmt in FORMATS:
+        path = out / f"{stem}.{fmt}"
+        files[fmt] = path.read_bytes() if path.is_file() else None
+        if files[fmt] is None:
+            missing.append(error("E-MISSING-OUTPUT", Location(file=str(path)), f"no built {fmt.upper()} found",
+                                 f"run '{command}' first, or pass --out with the folder it wrote to"))
+    return files, missing

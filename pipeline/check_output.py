@@ -151,7 +151,7 @@ def _toc_pages(pdf: PdfContent, contents: Chapter, spans: list[dict]) -> str:
     return canonical(clean_pdf_text("\n".join(pdf.raw_pages[start - 1:end])))
 
 
-def check_pages(edition: Edition, document: Document, pdf: PdfContent, pdf_bytes: bytes, name: str) -> list[Finding]:
+def check_pages(edition: Edition, document: Document, pdf: PdfContent, name: str) -> list[Finding]:
     findings: list[Finding] = []
     spans = chapter_spans(pdf, [c.id for c in document.chapters])
     if spans is None:
@@ -214,7 +214,7 @@ def check_outputs(edition: Edition, records: dict[str, list[Record]], document: 
     pdf = read_pdf(pdf_bytes) if pdf_bytes is not None else None
     findings = check_headings(document, docx, pdf, names, edition.source_file)
     if pdf is not None:
-        findings += check_pages(edition, document, pdf, pdf_bytes, names["pdf"])
+        findings += check_pages(edition, document, pdf, names["pdf"])
     heads = {c.running_head for c in document.chapters}
     findings += check_lost([*passages(edition, records, document), *extra], docx,
                            pdf_flow(pdf, heads, furniture - {""}) if pdf is not None else None, names)

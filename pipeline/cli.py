@@ -15,6 +15,7 @@ from .batch import default_jobs, find_drafts, run_batch, summary_table
 from .build import FORMATS, build, check
 from .draft import build_draft, check_draft, draft_template, is_draft
 from .errors import Finding, InputError
+from .markdown import slug
 from .scaffold import init_draft
 
 SHOWN_PER_CODE = 3
@@ -120,7 +121,7 @@ def init_draft_command(municipality: str, folder: Path | None) -> None:
     name = municipality.strip()
     if not name:
         raise click.BadParameter("give the municipality's name, e.g. \"Musterstadt\"", param_hint="MUNICIPALITY")
-    folder = folder or Path(_folder_name(name))
+    folder = folder or Path(slug(name))
     _, layout = draft_template()
     try:
         path = init_draft(name, folder, layout)
@@ -130,12 +131,6 @@ def init_draft_command(municipality: str, folder: Path | None) -> None:
         sys.exit(1)
     click.echo(f"Created {path} for {name}.\nFill it in (see the sheet 'Anleitung'), then run: "
                f"brochure draft {folder}")
-
-
-def _folder_name(name: str) -> str:
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
-    slug = "".join(c if c.isalnum() else "-" for c in name.translate(table).lower())
-    return "-".join(p for p in slug.split("-") if p) or "kommune"
 
 
 @main.command("draft")

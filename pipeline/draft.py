@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble_draft import Draft, assemble_draft
-from .build import BuildResult, write_atomically
+from .build import BuildResult, read_built, write_atomically
 from .check_names import check_cells
 from .check_output import check_outputs
 from .check_text import Source, check_text
 from .draft_load import read_draft
 from .edition import Edition, Template, load_template
-from .errors import Finding, InputError, Location, Report, error
+from .errors import Finding, InputError, Report
 from .records import Record
 from .render_docx import render_docx
 from .render_pdf import render_pdf
@@ -106,15 +106,10 @@ def check_draft(folder: Path, out: Path | None = None) -> list[Finding]:
         return exc.findings
     findings = list(loaded.report.findings)
     if out is not None:
-        name = output_name(folder)
-        got = {fmt: (out / f"{name}.{fmt}") for fmt in ("docx", "pdf")}
-        for fmt, path in got.items():
-            if not path.is_file():
-                findings.append(error("E-MISSING-OUTPUT", Location(file=str(path)), f"no built {fmt.upper()} found",
-                                      f"run 'brochure draft {folder}' first, or pass --out with the folder it wrote to"))
-        data = {fmt: p.read_bytes() if p.is_file() else None for fmt, p in got.items()}
-        if any(data.values()):
+        files, missing = read_built(out, output_name(folder), f"brochure draft {folder}")
+        findings += missing
+        if any(files.values()):
             doc = loaded.draft.document
-            findings += check_outputs(loaded.edition, {}, doc, data["docx"], data["pdf"],
+            findings += check_outputs(loaded.edition, {}, doc, files["docx"], files["pdf"],
                                       extra=loaded.draft.passages, furniture={doc.labels.get("draft", "")})
     return findings

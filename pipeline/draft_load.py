@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import InputError, Location, Report, error, warning
 from .records import Record, convert, validate_table
-from .scaffold import LISTS_SHEET
+from .scaffold import LISTS_SHEET, example_value
 from .sheets import Row, Table, read_workbook
 from .workbook_layout import Layout, Sheet
 
@@ -71,20 +71,12 @@ def _fields_record(table: Table, sheet: Sheet, report: Report) -> Record:
 
 def _example_rows(table: Table, sheet: Sheet, records: list[Record], report: Report) -> None:
     """The scaffold's example row left in place is data, so it is printed, but flagged."""
-    examples = {c.name: c.example for c in sheet.columns if c.example not in ("", None)}
+    examples = {c.name: example_value(c) for c in sheet.columns if c.example not in ("", None)}
     for rec in records:
-        if examples and rec.row == 2 and all(str(rec.values.get(k, "")).strip() == str(v).strip() or
-                                             _same_number(rec.values.get(k), v) for k, v in examples.items()):
+        if examples and rec.row == 2 and all(rec.values.get(k) == v for k, v in examples.items()):
             report.add(warning("W-EXAMPLE-ROW", table.where(row=rec.row),
                                "this row is still the example from the new workbook",
                                "overwrite it with your own entry or delete the row"))
-
-
-def _same_number(value: object, example: object) -> bool:
-    try:
-        return value is not None and float(value) == float(str(example).replace(",", "."))
-    except (TypeError, ValueError):
-        return False
 
 
 def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[Record]]:

@@ -33,11 +33,8 @@ def heading(col: SheetColumn) -> str:
     return col.header + (" *" if col.column.required else "")
 
 
-def _example(col: SheetColumn, municipality: str, today: dt.date) -> object:
-    if col.name == "municipality":
-        return municipality
-    if col.name == "as_of" and col.column.kind == "date" and not col.example:
-        return today
+def example_value(col: SheetColumn) -> object:
+    """A column's example as the cell holds it: a date or number where the column has one."""
     value = col.example
     if value in ("", None):
         return None
@@ -46,6 +43,14 @@ def _example(col: SheetColumn, municipality: str, today: dt.date) -> object:
     if col.column.kind == "number":
         return german.parse_number(value)
     return value
+
+
+def _example(col: SheetColumn, municipality: str, today: dt.date) -> object:
+    if col.name == "municipality":
+        return municipality
+    if col.name == "as_of" and col.column.kind == "date" and not col.example:
+        return today
+    return example_value(col)
 
 
 def fit_row(ws: Worksheet, row: int, widths: list[int]) -> None:

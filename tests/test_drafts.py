@@ -159,7 +159,8 @@ def test_a_fresh_workbook_drafts_with_example_rows_flagged(tmp_path):
     folder = tmp_path / "musterstadt"
     init_draft("Musterstadt", folder, LAYOUT)
     findings = check_draft(folder)
-    assert {f.code for f in findings if f.code == "W-EXAMPLE-ROW"}
+    flagged = {f.location.sheet for f in findings if f.code == "W-EXAMPLE-ROW"}
+    assert flagged == {s.title for s in LAYOUT.sheets if s.layout == "table" and s.key != "texte"}
     assert not [f for f in findings if f.severity == "error"]
 
 
