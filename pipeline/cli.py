@@ -14,6 +14,7 @@ from . import __version__
 from .batch import default_jobs, find_drafts, run_batch, summary_table
 from .build import FORMATS, build, check
 from .draft import build_draft, check_draft, draft_template, is_draft
+from .edition import EDITION_FILE
 from .errors import Finding, InputError
 from .markdown import slug
 from .scaffold import init_draft
@@ -178,23 +179,37 @@ def draft_command(folder: Path, out: Path | None, jobs: int | None, verbose: boo
               help="Report as text for people or JSON for programs.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check_command(edition: Path, built: bool, out: Path | None, fmt: str, strict: bool) -> None:
-    """Check the inputs in EDITION against its brochure type, without building.
+    """Check the inputs in EDITION against its brochure type, without building. EDITION may also
+    be a strategy draft folder, or a folder of them (each town is reported in turn).
 
     Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage error."""
     if out is not None and not built:
         raise click.UsageError("--out only makes sense with --built")
-    target = (out or Path("outputs") / edition.resolve().name) if built else None
-    findings = check_draft(edition, target) if is_draft(edition) else check(edition, target)[1]
-    if strict:
-        findings = [replace(f, severity="error") for f in findings]
-    findings = [f for f in findings if f.severity == "error"] + [f for f in findings if f.severity == "warning"]
-    errors = sum(1 for f in findings if f.severity == "error")
+    _, layout = draft_template()
+    out = out or Path("outputs") / edition.resolve().name
+    batch = not is_draft(edition, layout) and not (edition / EDITION_FILE).is_file() and \
+        bool(towns := find_drafts(edition, layout.file))
+    folders = towns if batch else [edition]
+    reports = []
+    for folder in folders:
+        target = (out / folder.name if batch else out) if built else None
+        findings = check_draft(folder, target) if is_draft(folder, layout) else check(folder, target)[1]
+        if strict:
+            findings = [replace(f, severity="error") for f in findings]
+        findings = [f for f in findings if f.severity == "error"] + [f for f in findings if f.severity == "warning"]
+        reports.append((folder.resolve().name, findings))
+    errors = sum(1 for _, findings in reports for f in findings if f.severity == "error")
     if fmt == "json":
-        click.echo(json.dumps({"edition": edition.resolve().name, "built": built, "strict": strict,
-                               "errors": errors, "warnings": len(findings) - errors,
-                               "findings": [f.to_dict() for f in findings]}, ensure_ascii=False, indent=2))
+        data = [{"edition": name, "built": built, "strict": strict,
+                 "errors": sum(f.severity == "error" for f in findings),
+                 "warnings": sum(f.severity == "warning" for f in findings),
+                 "findings": [f.to_dict() for f in findings]} for name, findings in reports]
+        click.echo(json.dumps(data if batch else data[0], ensure_ascii=False, indent=2))
     else:
-        print_report(edition.resolve().name, findings)
+        for n, (name, findings) in enumerate(reports):
+            if n:
+                click.echo("")
+            print_report(name, findings)
     sys.exit(1 if errors else 0)
 
 

@@ -431,3 +431,19 @@ def test_workbook_mistakes_are_named_with_sheet_row_and_heading(tmp_path):
     result = CliRunner().invoke(main, ["draft", str(folder), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "nothing was written" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_check_on_a_folder_of_towns_reports_each_and_fails_if_one_has_errors(tmp_path):
+    root = tmp_path / "kommunen"
+    for name in ("aach", "bebra"):
+        init_draft(name.title(), root / name, LAYOUT)
+    fill_workbook(root / "bebra" / LAYOUT.file, LAYOUT, {"massnahmen": [{"field": 9, "text": "X", "horizon": "bald"}]})
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert re.search(r"aach: 0 errors, \d+ warnings: clean", result.output)
+    assert re.search(r"bebra: [1-9]\d* errors", result.output)
+    assert "E-UNKNOWN-REF" in result.output and "sheet 'Maßnahmen', row 2, column 'Zeithorizont'" in result.output
+    as_json = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
+    import json
+    data = json.loads(as_json.output)
+    assert [d["edition"] for d in data] == ["aach", "bebra"] and data[0]["errors"] == 0 and data[1]["errors"] >= 2
