@@ -13,6 +13,7 @@ from .check_output import check_outputs
 from .checks import check_inputs
 from .edition import Edition, load_edition
 from .errors import Finding, InputError, Location, Report, error
+from .manifest import with_manifest
 from .records import Record, validate
 from .render_docx import render_docx
 from .render_pdf import render_pdf
@@ -96,7 +97,7 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_mis
         pdf = render_pdf(loaded.document, ed.template.typst, ed.folder, ed.pages, ed.template.spec.multiple_of)
         pages = page_count(pdf)
         outputs[out / f"{ed.name}.pdf"] = pdf
-    write_atomically(outputs)
+    write_atomically(with_manifest(ed.folder, ed.template.folder, loaded.document, loaded.records, outputs))
     output_errors = check_outputs(ed, loaded.records, loaded.document, outputs.get(out / f"{ed.name}.docx"),
                                   outputs.get(out / f"{ed.name}.pdf"))
     chapters = sum(1 for c in loaded.document.chapters if c.kind != "contents")

@@ -21,6 +21,7 @@ from .check_text import Source, check_text
 from .draft_load import read_draft
 from .edition import Edition, Template, load_template
 from .errors import Finding, InputError, Report
+from .manifest import with_manifest
 from .records import Record
 from .render_docx import render_docx
 from .render_pdf import render_pdf
@@ -89,7 +90,7 @@ def build_draft(folder: Path, out: Path, template_name: str = TEMPLATE) -> Build
     pdf = render_pdf(doc, ed.template.typst, ed.folder)
     name = output_name(folder)
     files = {out / f"{name}.docx": docx, out / f"{name}.pdf": pdf}
-    write_atomically(files)
+    write_atomically(with_manifest(ed.folder, ed.template.folder, doc, loaded.records, files))
     output_errors = check_outputs(ed, {}, doc, docx, pdf, extra=loaded.draft.passages,
                                   furniture={doc.labels.get("draft", "")})
     chapters = sum(1 for c in doc.chapters if c.kind != "contents")

@@ -1,0 +1,116 @@
+"""What a build writes next to its documents: content.json and manifest.json.
+
+content.json is the assembled content tree (chapters, sections, blocks) plus every record with
+its id, so `brochure diff` can compare two editions by meaning rather than by bytes.
+manifest.json lists every input with its sha256, the versions of the pipeline and of the
+libraries that shaped the output, and every output with its sha256 (and the PDF's pages per
+chapter). Neither holds a timestamp: the same inputs give the same manifest, which proves it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from . import __version__
+from .records import Record
+from .tree import Document, to_data
+from .verify import chapter_spans, page_count
+
+CONTENT = "content.json"
+MANIFEST = "manifest.json"
+# The packages whose versions change the bytes or the reading of what is built.
+LIBRARIES = ("typst", "python-docx", "lxml", "pypdf", "pypdfium2", "markdown-it-py", "mdit-py-plugins", "babel",
+             "pandas", "openpyxl", "font-source-sans-pro", "font-source-serif-pro")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def record_key(rec: Record) -> str:
+    """A record's identity across editions: its id, or its row for tables without ids."""
+    return rec.id or f"row {rec.row}"
+
+
+def content_json(document: Document, records: dict[str, list[Record]]) -> bytes:
+    data = {
+        "format": 1,
+        "document": to_data(document),
+        "records": {table: [{"id": record_key(r), "row": r.row, "values": {k: _plain(v) for k, v in r.values.items()}}
+                            for r in rows]
+                    for table, rows in sorted(records.items()) if rows},
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _files(root: Path, base: Path) -> list[dict]:
+    out = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(base).as_posix()
+        if any(part.startswith((".", "~$")) for part in Path(rel).parts):
+            continue  # editor lock files and hidden files are not inputs
+        out.append({"path": rel, "sha256": sha256(path.read_bytes())})
+    return out
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def manifest_json(edition_folder: Path, template_folder: Path, document: Document,
+                  outputs: dict[Path, bytes]) -> bytes:
+    """The manifest for OUTPUTS (documents and content.json), all written into one folder."""
+    listed = []
+    for path, data in sorted(outputs.items(), key=lambda kv: kv[0].name):
+        entry: dict = {"path": path.name, "sha256": sha256(data), "bytes": len(data)}
+        if path.suffix == ".pdf":
+            entry["pages"] = page_count(data)
+            spans = chapter_spans(data, [c.id for c in document.chapters]) or []
+            titles = {c.id: c.title for c in document.chapters}
+            entry["chapters"] = [{"id": s["id"], "title": titles[s["id"]], "start": s["start"], "end": s["end"]}
+                                 for s in spans]
+        listed.append(entry)
+    data = {
+        "manifest": 1,
+        "edition": edition_folder.resolve().name,
+        "pipeline": {"name": "brochure-pipeline", "version": __version__},
+        "libraries": {name: _version(name) for name in LIBRARIES},
+        "template": {"name": template_folder.name, "files": _template_files(template_folder)},
+        "inputs": _files(edition_folder, edition_folder),
+        "outputs": listed,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _template_files(template_folder: Path) -> list[dict]:
+    """The type's own files and the shared Typst library it joins."""
+    root = template_folder.parent
+    files = _files(template_folder, root)
+    if (root / "common").is_dir():
+        files += _files(root / "common", root)
+    return [{"path": f"templates/{f['path']}", "sha256": f["sha256"]} for f in files]
+
+
+def with_manifest(edition_folder: Path, template_folder: Path, document: Document,
+                  records: dict[str, list[Record]], files: dict[Path, bytes]) -> dict[Path, bytes]:
+    """FILES plus content.json and manifest.json in the same folder."""
+    out = next(iter(files)).parent
+    files = {**files, out / CONTENT: content_json(document, records)}
+    files[out / MANIFEST] = manifest_json(edition_folder, template_folder, document, files)
+    return files
