@@ -1,0 +1,285 @@
+"""Compare two editions (EditionView) into a list of changes a reviewer can read.
+
+Chapters and sections are matched by id or heading path first, then by similarity (renamed),
+and their order is compared (moved). Paragraphs are aligned within matched sections and changed
+ones get a word-level diff; words are whole tokens, so a changed compound („Kooperation“ →
+„Zusammenarbeit“) is one replaced word and punctuation stays separate. Records are compared
+field by field, by id (or, for tables without ids, by aligning their rows).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
+
+from .edition_view import ChapterView, EditionView, SectionView
+
+RENAMED_TITLE = 80  # rapidfuzz ratio (0–100) above which a heading counts as renamed
+RENAMED_TEXT = 60  # … or its text as the same section under a new heading
+CHANGED_PARAGRAPH = 0.5  # SequenceMatcher ratio above which two paragraphs are one, changed
+TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+SKIPPED_META = {"date_text"}  # printed from 'date'
+
+
+@dataclass
+class Change:
+    area: str  # meta | structure | text | records | pages
+    kind: str  # added | removed | renamed | moved | changed
+    where: str  # chapter / section path, or the record's label
+    what: str  # one line a reviewer reads
+    old: str = ""
+    new: str = ""
+    words: list[tuple[str, str]] = field(default_factory=list)  # (equal | delete | insert, text)
+
+
+@dataclass
+class Comparison:
+    old: str
+    new: str
+    sources: tuple[str, str]
+    changes: list[Change]
+    pages: tuple[int | None, int | None]
+
+    def to_dict(self) -> dict:
+        return {"old": self.old, "new": self.new, "sources": list(self.sources), "pages": list(self.pages),
+                "changes": [asdict(c) for c in self.changes]}
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(op, text) runs turning OLD into NEW, word by word, whitespace kept."""
+    a, b = TOKEN.findall(old), TOKEN.findall(new)
+    out: list[tuple[str, str]] = []
+
+    def add(op: str, text: str) -> None:
+        if not text:
+            return
+        if out and out[-1][0] == op:
+            out[-1] = (op, out[-1][1] + text)
+        else:
+            out.append((op, text))
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            add("equal", "".join(a[i1:i2]))
+        else:
+            add("delete", "".join(a[i1:i2]))
+            add("insert", "".join(b[j1:j2]))
+    return _absorb_spaces(out)
+
+
+def _absorb_spaces(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A lone space between two changes belongs to them: 'a b' → 'x y' is one change, not two."""
+    out: list[tuple[str, str]] = []
+    for i, (op, text) in enumerate(runs):
+        between = 0 < i < len(runs) - 1 and runs[i - 1][0] != "equal" and runs[i + 1][0] != "equal"
+        if op == "equal" and not text.strip() and between:
+            for kind in ("delete", "insert"):
+                out.append((kind, text))
+            continue
+        out.append((op, text))
+    merged: list[tuple[str, str]] = []
+    deletes, inserts = "", ""
+    for op, text in out + [("equal", "")]:
+        if op == "delete":
+            deletes += text
+        elif op == "insert":
+            inserts += text
+        else:
+            if deletes:
+                merged.append(("delete", deletes))
+            if inserts:
+                merged.append(("insert", inserts))
+            deletes, inserts = "", ""
+            if text:
+                merged.append(("equal", text))
+    return merged
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _pair(old: list, new: list, key, title, text) -> tuple[list[tuple], list, list]:
+    """Match items by key, then by title or text similarity. → (pairs with how, removed, added)."""
+    new_by_key = {key(n): n for n in new}
+    pairs, rest_old = [], []
+    used = set()
+    for o in old:
+        n = new_by_key.get(key(o))
+        if n is not None and id(n) not in used:
+            pairs.append((o, n, "same"))
+            used.add(id(n))
+        else:
+            rest_old.append(o)
+    rest_new = [n for n in new if id(n) not in used]
+    removed = []
+    for o in rest_old:
+        best, score = None, 0.0
+        for n in rest_new:
+            s = fuzz.ratio(title(o), title(n))
+            if s < RENAMED_TITLE:
+                s = fuzz.ratio(text(o), text(n)) if text(o) and text(n) else 0
+                s = s if s >= RENAMED_TEXT else 0
+            if s > score:
+                best, score = n, s
+        if best is not None:
+            pairs.append((o, best, "renamed"))
+            rest_new.remove(best)
+        else:
+            removed.append(o)
+    return pairs, removed, rest_new
+
+
+def _moved(pairs: list[tuple], old: list, new: list) -> set[int]:
+    """Ids of old items whose position among the matched ones changed (outside the longest
+    common order)."""
+    old_pos = {id(o): i for i, o in enumerate(old)}
+    new_pos = {id(n): i for i, n in enumerate(new)}
+    seq_old = sorted(pairs, key=lambda p: old_pos[id(p[0])])
+    order = [new_pos[id(p[1])] for p in seq_old]
+    kept = SequenceMatcher(None, order, sorted(order), autojunk=False)
+    in_order = {order[b.a + k] for b in kept.get_matching_blocks() for k in range(b.size)}
+    return {id(p[0]) for p, pos in zip(seq_old, order) if pos not in in_order}
+
+
+def _chapter_text(ch: ChapterView) -> str:
+    return " ".join(p for s in ch.sections for p in s.paragraphs)[:4000]
+
+
+def _section_text(s: SectionView) -> str:
+    return " ".join(s.paragraphs)[:4000]
+
+
+class Comparer:
+    def __init__(self, old: EditionView, new: EditionView):
+        self.old, self.new = old, new
+        self.changes: list[Change] = []
+        self.titles = {c.id: c.title for c in old.chapters} | {c.id: c.title for c in new.chapters}
+
+    def add(self, *args, **kwargs) -> None:
+        self.changes.append(Change(*args, **kwargs))
+
+    def run(self) -> Comparison:
+        self._meta()
+        self._chapters()
+        self._records()
+        self._pages()
+        return Comparison(self.old.name, self.new.name, (self.old.source, self.new.source), self.changes,
+                          (self.old.pages, self.new.pages))
+
+    def _meta(self) -> None:
+        for key in sorted(set(self.old.meta) | set(self.new.meta)):
+            a, b = self.old.meta.get(key, ""), self.new.meta.get(key, "")
+            if a != b and key not in SKIPPED_META:
+                self.add("meta", "changed", key, f"{key}: {a} → {b}", a, b)
+
+    def _chapters(self) -> None:
+        pairs, removed, added = _pair(self.old.chapters, self.new.chapters, lambda c: c.id,
+                                      lambda c: c.title, _chapter_text)
+        moved = _moved(pairs, self.old.chapters, self.new.chapters)
+        for ch in removed:
+            self.add("structure", "removed", ch.title, f"chapter removed: {ch.title}", old=ch.title)
+        for ch in added:
+            self.add("structure", "added", ch.title, f"chapter added: {ch.title}", new=ch.title)
+        for o, n, how in sorted(pairs, key=lambda p: self.new.chapters.index(p[1])):
+            if how == "renamed" or o.title != n.title:
+                self.add("structure", "renamed", n.title, f"chapter renamed: {o.title} → {n.title}", o.title, n.title)
+            if id(o) in moved:
+                self.add("structure", "moved", n.title, f"chapter moved: {n.title}")
+            self._sections(o, n)
+
+    def _sections(self, old: ChapterView, new: ChapterView) -> None:
+        pairs, removed, added = _pair(old.sections, new.sections, lambda s: s.path, lambda s: s.title, _section_text)
+        moved = _moved(pairs, old.sections, new.sections)
+        for s in removed:
+            self.add("structure", "removed", f"{new.title} > {s.path}", f"section removed: {s.path}", old=s.path)
+        for s in added:
+            self.add("structure", "added", f"{new.title} > {s.path}", f"section added: {s.path}", new=s.path)
+        for o, n, how in sorted(pairs, key=lambda p: new.sections.index(p[1])):
+            where = f"{new.title} > {n.path}" if n.path else new.title
+            if how == "renamed":
+                self.add("structure", "renamed", where, f"section renamed: {o.path} → {n.path}", o.path, n.path)
+            if id(o) in moved:
+                self.add("structure", "moved", where, f"section moved within the chapter: {n.path}")
+            self._paragraphs(where, o.paragraphs, n.paragraphs)
+
+    def _paragraphs(self, where: str, old: list[str], new: list[str]) -> None:
+        a, b = [_norm(p) for p in old], [_norm(p) for p in new]
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            if op == "equal":
+                continue
+            olds, news = list(range(i1, i2)), list(range(j1, j2))
+            for i in list(olds):
+                best = max(news, key=lambda j: SequenceMatcher(None, a[i], b[j]).ratio(), default=None)
+                if best is not None and SequenceMatcher(None, a[i], b[best]).ratio() >= CHANGED_PARAGRAPH:
+                    self.add("text", "changed", where, "paragraph changed", old[i], new[best],
+                             word_diff(old[i], new[best]))
+                    olds.remove(i)
+                    news.remove(best)
+            for i in olds:
+                self.add("text", "removed", where, "paragraph removed", old=old[i])
+            for j in news:
+                self.add("text", "added", where, "paragraph added", new=new[j])
+
+    def _label(self, table: str, key: str, values: dict[str, str]) -> str:
+        place = self.titles.get(values.get("chapter") or values.get("region") or "", "")
+        name = next((values[k] for k in ("name", "speaker", "title", "label", "caption", "municipality")
+                     if values.get(k)), key)
+        group = values.get("group", "")
+        who = " ".join(x for x in (group, name) if x)
+        return f"{place} / {who}" if place else f"{table} {who}"
+
+    def _records(self) -> None:
+        for table in sorted(set(self.old.records) | set(self.new.records)):
+            a, b = self.old.records.get(table, {}), self.new.records.get(table, {})
+            for key_a, key_b in self._align(table, a, b):
+                if key_a is None:
+                    label = self._label(table, key_b, b[key_b])
+                    self.add("records", "added", label, f"{table}: {label} added", new=key_b)
+                elif key_b is None:
+                    label = self._label(table, key_a, a[key_a])
+                    self.add("records", "removed", label, f"{table}: {label} removed", old=key_a)
+                else:
+                    label = self._label(table, key_b, b[key_b])
+                    for col in a[key_a].keys() | b[key_b].keys():
+                        x, y = a[key_a].get(col, ""), b[key_b].get(col, "")
+                        if x != y:
+                            # one-word values (e-mail, number) are replaced whole, longer ones word by word
+                            words = word_diff(x, y) if " " in x.strip() and " " in y.strip() else \
+                                [(op, t) for op, t in (("delete", x), ("insert", y)) if t]
+                            self.add("records", "changed", label, f"{label}: {col} {x or '(empty)'} → {y or '(empty)'}",
+                                     x, y, words)
+
+    def _align(self, table: str, a: dict, b: dict) -> list[tuple[str | None, str | None]]:
+        """Pairs of keys: by id, or for tables without ids (keys 'row N'), by aligning rows."""
+        if not any(k.startswith("row ") for k in (*a, *b)):
+            return [(k, k if k in b else None) for k in a] + [(None, k) for k in b if k not in a]
+        ka, kb = self.old.record_order.get(table, list(a)), self.new.record_order.get(table, list(b))
+        rows_a = [tuple(sorted(a[k].items())) for k in ka]
+        rows_b = [tuple(sorted(b[k].items())) for k in kb]
+        out: list[tuple[str | None, str | None]] = []
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, rows_a, rows_b, autojunk=False).get_opcodes():
+            if op == "equal":
+                continue
+            olds, news = ka[i1:i2], kb[j1:j2]
+            out += list(zip(olds, news))
+            out += [(k, None) for k in olds[len(news):]] + [(None, k) for k in news[len(olds):]]
+        return out
+
+    def _pages(self) -> None:
+        if self.old.pages and self.new.pages and self.old.pages != self.new.pages:
+            self.add("pages", "changed", "", f"page count: {self.old.pages} → {self.new.pages}",
+                     str(self.old.pages), str(self.new.pages))
+        old = {c.id: c for c in self.old.chapters}
+        for ch in self.new.chapters:
+            o = old.get(ch.id)
+            if o and o.pages and ch.pages:
+                a, b = o.pages[1] - o.pages[0] + 1, ch.pages[1] - ch.pages[0] + 1
+                if a != b:
+                    self.add("pages", "changed", ch.title, f"{ch.title}: {a} → {b} pages", str(a), str(b))
+
+
+def compare(old: EditionView, new: EditionView) -> Comparison:
+    return Comparer(old, new).run()

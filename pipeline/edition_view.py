@@ -1,0 +1,240 @@
+"""What `brochure diff` compares: an edition read back as chapters → sections → paragraphs,
+records by id, pages per chapter. From a build folder (content.json + manifest.json, exact),
+or, at the precision they allow, from a DOCX (headings and paragraphs) or a PDF (bookmarks and
+the text between them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+from docx.styles import BabelFish
+
+from .errors import InputError, Location, error
+from .manifest import CONTENT, MANIFEST
+from .markdown import slug
+from .verify import clean_pdf_text, read_pdf
+
+# Blocks made from records: their changes are reported as record changes, not as text.
+RECORD_BLOCKS = {"quote", "contacts", "figures", "photo", "cards", "profile", "bibliography"}
+
+
+@dataclass
+class SectionView:
+    path: str  # "Ausgangslage" or "Ziele > Strukturelle Veränderungen"; "" for text before the first heading
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ChapterView:
+    id: str
+    title: str
+    sections: list[SectionView] = field(default_factory=list)
+    pages: tuple[int, int] | None = None  # first and last page in the PDF
+
+
+@dataclass
+class EditionView:
+    name: str
+    source: str  # "build", "docx" or "pdf"
+    chapters: list[ChapterView]
+    records: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # table → key → field → value
+    record_order: dict[str, list[str]] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+    pages: int | None = None
+    docx: Path | None = None  # the DOCX to redline, when there is one
+
+
+def _fail(path: Path, message: str, hint: str) -> InputError:
+    return InputError(error("E-DIFF-INPUT", Location(file=str(path)), message, hint))
+
+
+# -- from a build folder ----------------------------------------------------------------------
+def _block_texts(block: dict) -> list[str]:
+    kind = block.get("type")
+    if kind == "paragraph":
+        return [_runs(block["runs"])]
+    if kind == "list":
+        return [_runs(item["runs"]) for item in block["items"]]
+    if kind == "table" and not block.get("table"):  # a Markdown table is typed text
+        return [" | ".join(_runs(c) for c in row) for row in [block["header"], *block["rows"]] if row]
+    if kind == "table":
+        return []  # built from a sheet: its rows are compared as records
+    if kind == "box":
+        return ([block["title"]] if block.get("title") else []) + [t for b in block["blocks"] for t in _block_texts(b)]
+    if kind == "lines":
+        return list(block["lines"])
+    if kind == "signature":
+        return [" ".join(x for x in (block["closing"], block["name"], block["role"]) if x)]
+    if kind == "placeholder":
+        return [block["text"]]
+    return []  # record blocks (quotes, contacts, figures, photos, …)
+
+
+def _runs(runs: list[dict]) -> str:
+    return "".join(r["text"] for r in runs)
+
+
+def _sections(sections: list[dict], parent: str = "") -> list[SectionView]:
+    out = []
+    for s in sections:
+        path = f"{parent} > {s['title']}" if parent else s["title"]
+        out.append(SectionView(path, s["title"], [t for b in s["blocks"] for t in _block_texts(b) if t.strip()]))
+        out += _sections(s["sections"], path)
+    return out
+
+
+def from_build(folder: Path) -> EditionView:
+    try:
+        content = json.loads((folder / CONTENT).read_text(encoding="utf-8"))
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise _fail(folder, f"{Path(exc.filename).name} is missing", "diff two folders written by "
+                    "'brochure build' (they hold content.json and manifest.json), or two DOCX or PDF files") from None
+    except json.JSONDecodeError as exc:
+        raise _fail(folder, f"content.json or manifest.json is not valid JSON: {exc}", "rebuild the edition") from None
+    doc = content["document"]
+    pdf = next((o for o in manifest["outputs"] if o["path"].endswith(".pdf")), None)
+    spans = {c["id"]: (c["start"], c["end"]) for c in (pdf or {}).get("chapters", [])}
+    chapters = []
+    for ch in doc["chapters"]:
+        intro = [t for b in ch["blocks"] for t in _block_texts(b) if t.strip()]
+        sections = ([SectionView("", "", intro)] if intro else []) + _sections(ch["sections"])
+        chapters.append(ChapterView(ch["id"], ch["title"], sections, spans.get(ch["id"])))
+    records: dict[str, dict[str, dict[str, str]]] = {}
+    order: dict[str, list[str]] = {}
+    for table, rows in content["records"].items():
+        records[table] = {r["id"]: {k: "" if v is None else str(v) for k, v in r["values"].items()} for r in rows}
+        order[table] = [r["id"] for r in rows]
+    docx = next((folder / o["path"] for o in manifest["outputs"] if o["path"].endswith(".docx")), None)
+    meta = {k: str(v) for k, v in doc["meta"].items() if k not in ("edition", "template")}
+    return EditionView(manifest.get("edition", folder.name), "build", chapters, records, order, meta,
+                       pdf["pages"] if pdf else None, docx if docx and docx.is_file() else None)
+
+
+# -- from a DOCX --------------------------------------------------------------------------------
+def _docx_text(p) -> str:
+    parts = []
+    for el in p.iter():
+        if el.tag == qn("w:t"):
+            parts.append(el.text or "")
+        elif el.tag in (qn("w:br"), qn("w:cr")):
+            parts.append("\n")
+        elif el.tag == qn("w:tab"):
+            parts.append("\t")
+    return "".join(parts)
+
+
+def from_docx(path: Path) -> EditionView:
+    try:
+        doc = open_docx(str(path))
+    except Exception as exc:  # python-docx raises many kinds for a broken package
+        raise _fail(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
+    names = {s.style_id: BabelFish.internal2ui(s.name or "") for s in doc.styles}
+    chapters: list[ChapterView] = []
+    heads: list[str] = []
+    for p in doc.element.body.iter(qn("w:p")):
+        ppr = p.pPr
+        style = names.get(ppr.style, "") if ppr is not None and ppr.style else ""
+        text = _docx_text(p)
+        level = int(style.split()[1]) if re.fullmatch(r"Heading \d", style) else 1 if style == "TOC Heading" else 0
+        if level == 1:
+            chapters.append(ChapterView(slug(text), text))
+            heads = []
+        elif level and chapters:
+            heads = heads[:level - 2] + [text]
+            chapters[-1].sections.append(SectionView(" > ".join(heads), text))
+        elif text.strip():
+            if not chapters:
+                chapters.append(ChapterView("titelseite", "(Titelseite)"))
+            if not chapters[-1].sections:
+                chapters[-1].sections.append(SectionView("", ""))
+            chapters[-1].sections[-1].paragraphs.append(text)
+    cp = doc.core_properties
+    meta = {"title": cp.title or "", "author": cp.author or "",
+            "date": cp.created.date().isoformat() if cp.created else ""}
+    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path)
+
+
+# -- from a PDF -----------------------------------------------------------------------------------
+def from_pdf(path: Path) -> EditionView:
+    try:
+        pdf = read_pdf(path.read_bytes())
+    except Exception as exc:  # a broken or encrypted PDF
+        raise _fail(path, f"cannot read the PDF: {exc.__class__.__name__}: {exc}", "pass a .pdf file") from None
+    marks = [(level, title, page) for level, title, page in pdf.outline if page]
+    chapters: list[ChapterView] = []
+    for n, (level, title, page) in enumerate(marks):
+        if level == 1:
+            chapters.append(ChapterView(slug(title), title))
+        elif chapters:
+            chapters[-1].sections.append(SectionView(title, title))
+    starts = [page for level, _, page in marks if level == 1]
+    pages = _without_furniture(pdf.raw_pages, {c.title for c in chapters})
+    for ch, start, end in zip(chapters, starts, [s - 1 for s in starts[1:]] + [pdf.pages]):
+        ch.pages = (start, max(start, end))
+        text = clean_pdf_text("\n".join(pages[start - 1:max(start, end)]))
+        _split_by_headings(ch, re.sub(r"(?:\s*\.){4,}\s*\d*", " ", text))  # contents' dot leaders
+    return EditionView(path.stem, "pdf", chapters, meta={"title": str(pdf.metadata.get("/Title", ""))},
+                       pages=pdf.pages)
+
+
+def _without_furniture(pages: list[str], titles: set[str]) -> list[str]:
+    """Page numbers and running heads out: lines of digits, and first or last lines that recur
+    on three or more pages or repeat a chapter title."""
+    edges: dict[str, int] = {}
+    for text in pages:
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        for line in {*lines[:2], *lines[-2:]}:
+            edges[line] = edges.get(line, 0) + 1
+    furniture = {line for line, n in edges.items() if n >= 3 or line in titles}
+    out = []
+    for text in pages:
+        lines = [line for line in text.split("\n") if line.strip()]
+        edge = {*range(2), *range(len(lines) - 2, len(lines))}
+        out.append("\n".join(line for n, line in enumerate(lines)
+                             if not (n in edge and line.strip() in furniture) and not line.strip().isdigit()))
+    return out
+
+
+def _split_by_headings(ch: ChapterView, text: str) -> None:
+    """The chapter's text, cut where its section headings occur; each piece one 'paragraph'."""
+    rest = text.strip()
+    if rest.startswith(ch.title):  # unless it went as a running head
+        rest = rest[len(ch.title):]
+    intro = SectionView("", "")
+    pieces = []
+    for s in ch.sections:
+        at = rest.find(s.title)
+        if at < 0:
+            continue
+        pieces.append((rest[:at], s))
+        rest = rest[at + len(s.title):]
+    current = intro
+    for before, s in pieces:
+        if before.strip():
+            current.paragraphs.append(before.strip())
+        current = s
+    if rest.strip():
+        current.paragraphs.append(rest.strip())
+    if intro.paragraphs:
+        ch.sections.insert(0, intro)
+
+
+def read_view(path: Path) -> EditionView:
+    path = Path(path)
+    if path.is_dir():
+        return from_build(path)
+    if not path.exists():
+        raise _fail(path, "not found", "give a build folder (outputs/<edition>), a .docx or a .pdf file")
+    if path.suffix.lower() == ".docx":
+        return from_docx(path)
+    if path.suffix.lower() == ".pdf":
+        return from_pdf(path)
+    raise _fail(path, f"cannot compare '{path.suffix}' files", "give a build folder, a .docx or a .pdf file")
