@@ -36,7 +36,7 @@ def test_build_writes_both_formats_and_prints_summary(tmp_path):
 def test_format_option_limits_outputs(tmp_path):
     ed = write_edition(tmp_path / "ed")
     assert _run("build", ed, "--out", tmp_path / "out", "--format", "docx").exit_code == 0
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["ed.docx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["content.json", "ed.docx", "manifest.json"]
 
 
 def test_bad_format_is_a_usage_error(tmp_path):
