@@ -12,11 +12,15 @@ import click
 
 from . import __version__
 from .batch import default_jobs, find_drafts, run_batch, summary_table
-from .build import FORMATS, build, check
+from .build import FORMATS, build, check, write_atomically
+from .compare import compare
+from .diff_report import terminal, to_html, to_json
 from .draft import build_draft, check_draft, draft_template, is_draft
 from .edition import EDITION_FILE
+from .edition_view import read_view
 from .errors import Finding, InputError
 from .markdown import slug
+from .redline import redline
 from .scaffold import init_draft
 
 SHOWN_PER_CODE = 3
@@ -168,6 +172,37 @@ def draft_command(folder: Path, out: Path | None, jobs: int | None, verbose: boo
             click.echo(f"  … and {o.error_count - len(o.errors)} more; run 'brochure check {o.folder}'", err=True)
     click.echo(f"Outputs in {out}/<municipality>/")
     sys.exit(1 if failed else 0)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, exists=True))
+@click.option("--html", "html_out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a self-contained side-by-side HTML report.")
+@click.option("--docx", "docx_out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the new edition's DOCX with the changes as Word tracked changes.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Summary for people or JSON for programs.")
+def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | None, fmt: str) -> None:
+    """Show what changed from OLD to NEW: two build folders (exact, from content.json), two DOCX
+    or two PDF files (from the text read back).
+
+    Exit status as diff(1): 0 no differences, 1 differences, 2 trouble."""
+    try:
+        views = read_view(old), read_view(new)
+    except InputError as exc:
+        print_findings(exc.findings, verbose=True)
+        sys.exit(2)
+    result = compare(*views)
+    if docx_out is not None:
+        if views[0].docx is None or views[1].docx is None:
+            click.echo("--docx needs the DOCX of both editions: give two build folders or two .docx files.", err=True)
+            sys.exit(2)
+        write_atomically({docx_out: redline(views[0].docx.read_bytes(), views[1].docx.read_bytes())})
+    if html_out is not None:
+        write_atomically({html_out: to_html(result).encode("utf-8")})
+    click.echo(to_json(result) if fmt == "json" else terminal(result))
+    sys.exit(1 if result.changes else 0)
 
 
 @main.command("check")

@@ -21,6 +21,7 @@ RENAMED_TITLE = 80  # rapidfuzz ratio (0–100) above which a heading counts as 
 RENAMED_TEXT = 60  # … or its text as the same section under a new heading
 CHANGED_PARAGRAPH = 0.5  # SequenceMatcher ratio above which two paragraphs are one, changed
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+DECIMAL = re.compile(r"-?\d+\.\d+")
 SKIPPED_META = {"date_text"}  # printed from 'date'
 
 
@@ -95,6 +96,11 @@ def _absorb_spaces(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
             if text:
                 merged.append(("equal", text))
     return merged
+
+
+def _shown(value: str) -> str:
+    """A record value as the brochure prints it: decimal numbers with a comma."""
+    return value.replace(".", ",") if DECIMAL.fullmatch(value) else value
 
 
 def _norm(text: str) -> str:
@@ -243,8 +249,8 @@ class Comparer:
                     self.add("records", "removed", label, f"{table}: {label} removed", old=key_a)
                 else:
                     label = self._label(table, key_b, b[key_b])
-                    for col in a[key_a].keys() | b[key_b].keys():
-                        x, y = a[key_a].get(col, ""), b[key_b].get(col, "")
+                    for col in [*a[key_a], *(k for k in b[key_b] if k not in a[key_a])]:
+                        x, y = _shown(a[key_a].get(col, "")), _shown(b[key_b].get(col, ""))
                         if x != y:
                             # one-word values (e-mail, number) are replaced whole, longer ones word by word
                             words = word_diff(x, y) if " " in x.strip() and " " in y.strip() else \

@@ -1,0 +1,167 @@
+"""The new edition's DOCX with every change from the old one as a Word tracked change.
+
+Paragraphs of both documents are aligned (body and table cells, in reading order). A changed
+paragraph is rewritten as runs: unchanged words plain, removed words in <w:del>, added words
+in <w:ins>, so a reviewer accepts or rejects each change in Word or LibreOffice. A paragraph
+only in the old edition comes back as a deleted paragraph at its place; one only in the new
+edition is marked inserted. Nothing else in the new document changes.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from difflib import SequenceMatcher
+
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+from lxml import etree
+
+from . import docx_package
+from .compare import CHANGED_PARAGRAPH, word_diff
+
+AUTHOR = "brochure diff"
+# Paragraph content the rewrite would lose: such a paragraph is redlined as a whole instead.
+COMPLEX = {qn(t) for t in ("w:footnoteReference", "w:endnoteReference", "w:drawing", "w:pict", "w:fldChar",
+                           "w:fldSimple", "w:commentRangeStart", "w:object")}
+KEEP = {qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd")}
+
+
+def _text(p) -> str:
+    parts = []
+    for el in p.iter(qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")):
+        parts.append(el.text or "" if el.tag == qn("w:t") else "\t" if el.tag == qn("w:tab") else "\n")
+    return "".join(parts)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Redliner:
+    def __init__(self, date: dt.datetime):
+        self.next_id = 9000  # clear of comment ids
+        self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def mark(self, tag: str):
+        el = etree.Element(qn(tag))
+        el.set(qn("w:id"), str(self.next_id))
+        el.set(qn("w:author"), AUTHOR)
+        el.set(qn("w:date"), self.date)
+        self.next_id += 1
+        return el
+
+    @staticmethod
+    def run(rpr, text: str, deleted: bool = False):
+        r = etree.Element(qn("w:r"))
+        if rpr is not None:
+            r.append(copy.deepcopy(rpr))
+        for n, piece in enumerate(text.split("\n")):
+            if n:
+                etree.SubElement(r, qn("w:br"))
+            for m, part in enumerate(piece.split("\t")):
+                if m:
+                    etree.SubElement(r, qn("w:tab"))
+                if part:
+                    t = etree.SubElement(r, qn("w:delText" if deleted else "w:t"))
+                    t.text = part
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return r
+
+    def _mark_paragraph(self, p, tag: str) -> None:
+        """The paragraph mark itself inserted or deleted, so the whole paragraph goes with it."""
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = etree.SubElement(p, qn("w:pPr"))
+            p.insert(0, ppr)
+        rpr = ppr.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = etree.Element(qn("w:rPr"))
+            sect = ppr.find(qn("w:sectPr"))  # the schema wants rPr before a section break
+            if sect is not None:
+                sect.addprevious(rpr)
+            else:
+                ppr.append(rpr)
+        rpr.append(self.mark(tag))
+
+    def rewrite(self, p, old: str, new: str) -> None:
+        first = next((r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None), None)
+        rpr = first.find(qn("w:rPr")) if first is not None else None
+        rpr = copy.deepcopy(rpr) if rpr is not None else None
+        for child in list(p):
+            if child.tag not in KEEP:
+                p.remove(child)
+        for op, text in word_diff(old, new):
+            if op == "equal":
+                p.append(self.run(rpr, text))
+            else:
+                wrap = self.mark("w:del" if op == "delete" else "w:ins")
+                wrap.append(self.run(rpr, text, deleted=op == "delete"))
+                p.append(wrap)
+
+    def inserted(self, p) -> None:
+        for child in list(p):
+            if child.tag in (qn("w:r"), qn("w:hyperlink")):
+                wrap = self.mark("w:ins")
+                p.replace(child, wrap)
+                wrap.append(child)
+        self._mark_paragraph(p, "w:ins")
+
+    def deleted_copy(self, old_p):
+        """A copy of an old paragraph, every run deleted; images and note references dropped,
+        as they point into the old package."""
+        p = copy.deepcopy(old_p)
+        for el in list(p.iter(*COMPLEX, qn("w:sectPr"), qn("w:instrText"))):
+            el.getparent().remove(el)
+        for t in p.iter(qn("w:t")):
+            t.tag = qn("w:delText")
+        for child in list(p):
+            if child.tag in (qn("w:r"), qn("w:hyperlink")):
+                wrap = self.mark("w:del")
+                p.replace(child, wrap)
+                wrap.append(child)
+        self._mark_paragraph(p, "w:del")
+        return p
+
+
+def _paragraphs(doc) -> list:
+    return list(doc.element.body.iter(qn("w:p")))
+
+
+def redline(old_docx: bytes, new_docx: bytes) -> bytes:
+    old_doc, new_doc = open_docx(io.BytesIO(old_docx)), open_docx(io.BytesIO(new_docx))
+    created = new_doc.core_properties.created or dt.datetime(2000, 1, 1)
+    marker = Redliner(created)
+    old_ps, new_ps = _paragraphs(old_doc), _paragraphs(new_doc)
+    a, b = [_norm(_text(p)) for p in old_ps], [_norm(_text(p)) for p in new_ps]
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        olds, news = list(range(i1, i2)), list(range(j1, j2))
+        pairs = []
+        for i in list(olds):
+            best = max(news, key=lambda j: SequenceMatcher(None, a[i], b[j]).ratio(), default=None)
+            if best is not None and SequenceMatcher(None, a[i], b[best]).ratio() >= CHANGED_PARAGRAPH:
+                pairs.append((i, best))
+                olds.remove(i)
+                news.remove(best)
+        for i, j in pairs:
+            p = new_ps[j]
+            if any(el.tag in COMPLEX for el in p.iter()):
+                p.addprevious(marker.deleted_copy(old_ps[i]))
+                marker.inserted(p)
+            else:
+                marker.rewrite(p, _text(old_ps[i]), _text(p))
+        anchor = new_ps[j1] if j1 < len(new_ps) else None
+        for i in olds:
+            copy_ = marker.deleted_copy(old_ps[i])
+            if anchor is not None:
+                anchor.addprevious(copy_)
+            else:  # at the end, before the document's own section properties
+                new_doc.element.body.find(qn("w:sectPr")).addprevious(copy_)
+        for j in news:
+            marker.inserted(new_ps[j])
+    out = io.BytesIO()
+    new_doc.save(out)
+    return docx_package.normalise(out.getvalue())
