@@ -96,19 +96,19 @@ def _change_html(n: int, ch: Change) -> str:
             f'<strong>{html.escape(ch.what)}</strong>')
     where = f'<div class="where">{html.escape(ch.where)}</div>' if ch.where and ch.area == "text" else ""
     if ch.words:
-        body = (f'<div class="sides"><div><h3>vorher</h3>{_side(ch, "delete")}</div>'
-                f'<div><h3>nachher</h3>{_side(ch, "insert")}</div></div>')
+        body = (f'<div class="sides"><div lang="de"><h3>before</h3>{_side(ch, "delete")}</div>'
+                f'<div lang="de"><h3>after</h3>{_side(ch, "insert")}</div></div>')
     elif ch.area == "text":
         text = html.escape(ch.old or ch.new)
-        body = f'<div class="sides"><div>{f"<del>{text}</del>" if ch.old else ""}</div>' \
-               f'<div>{f"<ins>{text}</ins>" if ch.new else ""}</div></div>'
+        body = f'<div class="sides"><div lang="de">{f"<del>{text}</del>" if ch.old else ""}</div>' \
+               f'<div lang="de">{f"<ins>{text}</ins>" if ch.new else ""}</div></div>'
     else:
         body = ""
     return head + where + body + "</div>"
 
 
 def to_html(c: Comparison) -> str:
-    title = f"Änderungen: {c.old} → {c.new}"
+    title = f"Changes: {c.old} → {c.new}"
     numbered = list(enumerate(c.changes, start=1))
     nav, areas = [], []
     for area, label in AREAS:
@@ -119,12 +119,12 @@ def to_html(c: Comparison) -> str:
             f'<li><a href="#c{n}">{html.escape(ch.what[:80])}</a></li>' for n, ch in items) + "</ol>")
         areas.append(f'<section class="area" id="{area}"><h2>{html.escape(label)}</h2>'
                      + "".join(_change_html(n, ch) for n, ch in items) + "</section>")
-    body = "".join(areas) or '<p class="empty">Keine Unterschiede.</p>'
-    pages = f"{c.pages[0]} → {c.pages[1]} Seiten" if all(c.pages) else ""
-    return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
+    body = "".join(areas) or '<p class="empty">No differences.</p>'
+    pages = f"{c.pages[0]} → {c.pages[1]} pages" if all(c.pages) else ""
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-            f"<header><h1>{html.escape(title)}</h1><div>{len(c.changes)} Änderungen · {html.escape(pages)}"
-            f" · verglichen aus {html.escape(' / '.join(c.sources))}</div></header>"
-            f'<main><nav aria-label="Inhalt der Änderungen">{"".join(nav) or "–"}</nav><div>{body}</div></main>'
+            f"<header><h1>{html.escape(title)}</h1><div>{len(c.changes)} changes · {html.escape(pages)}"
+            f" · compared from {html.escape(' / '.join(c.sources))}</div></header>"
+            f'<main><nav aria-label="Changes">{"".join(nav) or "–"}</nav><div>{body}</div></main>'
             f"</body></html>\n")
