@@ -11,9 +11,13 @@ import time
 from pathlib import Path
 
 from .batch import default_jobs, run_batch
-from .build import load
+from .build import build, load
 from .check_output import check_outputs
+from .compare import compare
+from .diff_report import to_html
 from .draft import draft_template
+from .edition_view import read_view
+from .redline import redline
 from .render_docx import render_docx
 from .render_pdf import render_pdf
 from .synthetic import make_towns
@@ -84,10 +88,36 @@ def bench_drafts(counts: tuple[int, ...] = (200, 500)) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def bench_diff(old: str = "halbzeitbilanz-2012", new: str = "halbzeitbilanz-2013") -> None:
+    """`brochure diff` of the two 48-page sample editions, from build folders, DOCX and PDF."""
+    root = Path(tempfile.mkdtemp(prefix="bench-diff-"))
+    try:
+        for name in (old, new):
+            build(Path("inputs") / name, root / name)
+        cases = {"build folders": (root / old, root / new),
+                 "DOCX files": (root / old / f"{old}.docx", root / new / f"{new}.docx"),
+                 "PDF files": (root / old / f"{old}.pdf", root / new / f"{new}.pdf")}
+        for label, (a, b) in cases.items():
+            times, result = [], None
+            for _ in range(RUNS):
+                t, result = _time(lambda: compare(read_view(a), read_view(b)))
+                times.append(t)
+            print(f"diff {old} → {new} ({label}): {len(result.changes)} changes in "
+                  f"{statistics.median(times):.3f} s (median of {RUNS})")
+        a, b = cases["build folders"]
+        result = compare(read_view(a), read_view(b))
+        t_html, _ = _time(lambda: to_html(result))
+        t_red, _ = _time(lambda: redline(cases["DOCX files"][0].read_bytes(), cases["DOCX files"][1].read_bytes()))
+        print(f"diff reports: HTML {t_html:.3f} s, Word redline {t_red:.3f} s")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
     for edition in sorted(Path("inputs").glob("*/edition.yaml")):
         bench_edition(edition.parent)
     print(f"peak memory: {_mib(resource.RUSAGE_SELF):.0f} MiB")
+    bench_diff()
     bench_drafts()
 
 
