@@ -107,6 +107,23 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+def align_paragraphs(a: list[str], b: list[str]):
+    """For each stretch where two paragraph lists differ: (where it starts in B, changed pairs
+    (i, j), indexes only in A, indexes only in B). A pair is two paragraphs similar enough to be
+    one, edited."""
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        olds, news, pairs = list(range(i1, i2)), list(range(j1, j2)), []
+        for i in list(olds):
+            best = max(news, key=lambda j: SequenceMatcher(None, a[i], b[j]).ratio(), default=None)
+            if best is not None and SequenceMatcher(None, a[i], b[best]).ratio() >= CHANGED_PARAGRAPH:
+                pairs.append((i, best))
+                olds.remove(i)
+                news.remove(best)
+        yield j1, pairs, olds, news
+
+
 def _pair(old: list, new: list, key, title, text) -> tuple[list[tuple], list, list]:
     """Match items by key, then by title or text similarity. → (pairs with how, removed, added)."""
     new_by_key = {key(n): n for n in new}
@@ -212,18 +229,9 @@ class Comparer:
             self._paragraphs(where, o.paragraphs, n.paragraphs)
 
     def _paragraphs(self, where: str, old: list[str], new: list[str]) -> None:
-        a, b = [_norm(p) for p in old], [_norm(p) for p in new]
-        for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-            if op == "equal":
-                continue
-            olds, news = list(range(i1, i2)), list(range(j1, j2))
-            for i in list(olds):
-                best = max(news, key=lambda j: SequenceMatcher(None, a[i], b[j]).ratio(), default=None)
-                if best is not None and SequenceMatcher(None, a[i], b[best]).ratio() >= CHANGED_PARAGRAPH:
-                    self.add("text", "changed", where, "paragraph changed", old[i], new[best],
-                             word_diff(old[i], new[best]))
-                    olds.remove(i)
-                    news.remove(best)
+        for _, pairs, olds, news in align_paragraphs([_norm(p) for p in old], [_norm(p) for p in new]):
+            for i, j in pairs:
+                self.add("text", "changed", where, "paragraph changed", old[i], new[j], word_diff(old[i], new[j]))
             for i in olds:
                 self.add("text", "removed", where, "paragraph removed", old=old[i])
             for j in news:

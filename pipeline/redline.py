@@ -12,14 +12,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-from difflib import SequenceMatcher
 
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 from lxml import etree
 
 from . import docx_package
-from .compare import CHANGED_PARAGRAPH, word_diff
+from .compare import align_paragraphs, word_diff
 
 AUTHOR = "brochure diff"
 # Paragraph content the rewrite would lose: such a paragraph is redlined as a whole instead.
@@ -100,13 +99,17 @@ class Redliner:
                 wrap.append(self.run(rpr, text, deleted=op == "delete"))
                 p.append(wrap)
 
-    def inserted(self, p) -> None:
+    def _wrap_all(self, p, tag: str) -> None:
+        """Every run of the paragraph, and its mark, as one tracked insertion or deletion."""
         for child in list(p):
             if child.tag in (qn("w:r"), qn("w:hyperlink")):
-                wrap = self.mark("w:ins")
+                wrap = self.mark(tag)
                 p.replace(child, wrap)
                 wrap.append(child)
-        self._mark_paragraph(p, "w:ins")
+        self._mark_paragraph(p, tag)
+
+    def inserted(self, p) -> None:
+        self._wrap_all(p, "w:ins")
 
     def deleted_copy(self, old_p):
         """A copy of an old paragraph, every run deleted; images and note references dropped,
@@ -116,12 +119,7 @@ class Redliner:
             el.getparent().remove(el)
         for t in p.iter(qn("w:t")):
             t.tag = qn("w:delText")
-        for child in list(p):
-            if child.tag in (qn("w:r"), qn("w:hyperlink")):
-                wrap = self.mark("w:del")
-                p.replace(child, wrap)
-                wrap.append(child)
-        self._mark_paragraph(p, "w:del")
+        self._wrap_all(p, "w:del")
         return p
 
 
@@ -135,17 +133,7 @@ def redline(old_docx: bytes, new_docx: bytes) -> bytes:
     marker = Redliner(created)
     old_ps, new_ps = _paragraphs(old_doc), _paragraphs(new_doc)
     a, b = [_norm(_text(p)) for p in old_ps], [_norm(_text(p)) for p in new_ps]
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
-        olds, news = list(range(i1, i2)), list(range(j1, j2))
-        pairs = []
-        for i in list(olds):
-            best = max(news, key=lambda j: SequenceMatcher(None, a[i], b[j]).ratio(), default=None)
-            if best is not None and SequenceMatcher(None, a[i], b[best]).ratio() >= CHANGED_PARAGRAPH:
-                pairs.append((i, best))
-                olds.remove(i)
-                news.remove(best)
+    for start, pairs, olds, news in align_paragraphs(a, b):
         for i, j in pairs:
             p = new_ps[j]
             if any(el.tag in COMPLEX for el in p.iter()):
@@ -153,7 +141,7 @@ def redline(old_docx: bytes, new_docx: bytes) -> bytes:
                 marker.inserted(p)
             else:
                 marker.rewrite(p, _text(old_ps[i]), _text(p))
-        anchor = new_ps[j1] if j1 < len(new_ps) else None
+        anchor = new_ps[start] if start < len(new_ps) else None  # removed paragraphs go back here
         for i in olds:
             copy_ = marker.deleted_copy(old_ps[i])
             if anchor is not None:
