@@ -287,3 +287,26 @@ def test_html_report_renders_in_headless_chromium(built, tmp_path):
     dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", target.as_uri()],
                          capture_output=True, timeout=120, text=True).stdout
     assert re.search(r"<del>Kooperation</del>", dom)
+
+
+def test_renamed_moved_and_page_changes_on_small_views():
+    from pipeline.edition_view import ChapterView, EditionView, SectionView
+    text = ["Die Modellregion baut Netzwerke auf und verbindet Träger, Verwaltung und Vereine.",
+            "Zweiter Absatz über Sprachkurse für Eltern."]
+    old = EditionView("a", "build", [
+        ChapterView("vorwort", "Vorwort", [SectionView("", "", ["Grußwort."])], (1, 1)),
+        ChapterView("kassel", "Kassel", [SectionView("Ausgangslage", "Ausgangslage", text[:1]),
+                                         SectionView("Perspektiven", "Perspektiven", text[1:])], (2, 3)),
+        ChapterView("offenbach", "Offenbach", [SectionView("Ausgangslage", "Ausgangslage", ["Offenbach wächst."])],
+                    (4, 5))], pages=5)
+    new = EditionView("b", "build", [
+        ChapterView("vorwort", "Vorwort", [SectionView("", "", ["Grußwort."])], (1, 1)),
+        ChapterView("offenbach", "Offenbach", [SectionView("Ausgangslage", "Ausgangslage", ["Offenbach wächst."])],
+                    (2, 3)),
+        ChapterView("kassel", "Kassel", [SectionView("Die Ausgangslage", "Die Ausgangslage", text[:1]),
+                                         SectionView("Perspektiven", "Perspektiven", text[1:])], (4, 6))], pages=6)
+    whats = [c.what for c in compare(old, new).changes]
+    assert "chapter moved: Offenbach" in whats or "chapter moved: Kassel" in whats
+    assert "section renamed: Ausgangslage → Die Ausgangslage" in whats
+    assert "page count: 5 → 6" in whats and "Kassel: 2 → 3 pages" in whats
+    assert not [w for w in whats if w.startswith("paragraph")]
