@@ -17,6 +17,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import InputError, Location, error
+from .glyphs import UNPRINTABLE_HINT, unprintable_character
 from .text import invalid_character, normalise
 from .tree import Block, Box, DataTable, ListBlock, ListItem, Paragraph, Run, Section
 
@@ -199,6 +200,11 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
             raise InputError(error("E-INVALID-CHAR", Location(file=file, row=number),
                                    f"contains a control character that cannot be printed: {bad}",
                                    "delete the invisible character (often pasted from another program)"))
+        bad = unprintable_character(line)
+        if bad:
+            raise InputError(error("E-UNPRINTABLE-CHAR", Location(file=file, row=number),
+                                   f"contains a character the brochure's fonts cannot print: {bad}",
+                                   UNPRINTABLE_HINT))
     resolver = resolver or Literal()
     tokens = _MD.parse(source)
     inline = _Inline(_footnotes(tokens, resolver, file, chapter), resolver, file, chapter)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from . import german
 from .errors import InputError, Location, Report, error, warning
 from .sheets import Row, Table
+from .glyphs import UNPRINTABLE_HINT, unprintable_character
 from .text import invalid_character, normalise
 
 
@@ -183,6 +184,11 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
     if bad:
         report.add(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
                          "delete the invisible character (often pasted from another program)"))
+        return ""
+    bad = unprintable_character(text)
+    if bad:
+        report.add(error("E-UNPRINTABLE-CHAR", where, f"contains a character the brochure's fonts cannot print: {bad}",
+                         UNPRINTABLE_HINT))
         return ""
     if col.kind == "id" and not _ID.match(text):
         report.add(error("E-BAD-ID", where, f"'{text}' is not a valid id",

@@ -1,0 +1,40 @@
+"""Which characters the brochures can print: those every style of the body font has a glyph for.
+
+A character outside this set would come out of the PDF as an empty box (or not at all), so it
+is refused as an input error naming it, like a control character, instead of vanishing.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import unicodedata
+
+from fontTools.ttLib import TTFont
+
+FONT_PACKAGE = "font_source_sans_pro"
+# The styles the templates use: body, italic quotes, bold and semibold headings and labels.
+STYLES = ("Regular", "It", "Bold", "BoldIt", "Semibold", "SemiboldIt")
+UNPRINTABLE_HINT = ("replace or delete it: emoji, Greek and Cyrillic letters, zero-width spaces and private "
+                    "symbols have no glyph in the brochure's fonts")
+
+
+@functools.cache
+def printable() -> frozenset[int]:
+    files = importlib.resources.files(FONT_PACKAGE) / "files"
+    sets = []
+    for style in STYLES:
+        with importlib.resources.as_file(files / f"SourceSansPro-{style}.otf") as path:
+            sets.append(set(TTFont(str(path), lazy=True).getBestCmap()))
+    return frozenset(set.intersection(*sets))
+
+
+def unprintable_character(text: str) -> str | None:
+    """A description of the first character the fonts cannot print, or None. Whitespace of any
+    kind is printable: it prints as space or line break."""
+    glyphs = printable()
+    for n, ch in enumerate(text, start=1):
+        if ord(ch) not in glyphs and not ch.isspace():
+            name = unicodedata.name(ch, "unnamed character")
+            return f"'{ch}' U+{ord(ch):04X} ({name}) at position {n}"
+    return None
