@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EDITIONS := $(wildcard inputs/*/edition.yaml)
 
-.PHONY: brochure test bench clean
+.PHONY: brochure test bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ brochure: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Longer, random property runs (FUZZ_EXAMPLES per property, default 20000): prints examples tried and failures.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider --hypothesis-show-statistics -q
 
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench

@@ -15,6 +15,7 @@ from fontTools.ttLib import TTFont
 FONT_PACKAGE = "font_source_sans_pro"
 # The styles the templates use: body, italic quotes, bold and semibold headings and labels.
 STYLES = ("Regular", "It", "Bold", "BoldIt", "Semibold", "SemiboldIt")
+NOT_IN_PDF_TEXT = {0xFEFF}
 UNPRINTABLE_HINT = ("replace or delete it: emoji, Greek and Cyrillic letters, zero-width spaces and private "
                     "symbols have no glyph in the brochure's fonts")
 
@@ -26,15 +27,18 @@ def printable() -> frozenset[int]:
     for style in STYLES:
         with importlib.resources.as_file(files / f"SourceSansPro-{style}.otf") as path:
             sets.append(set(TTFont(str(path), lazy=True).getBestCmap()))
-    return frozenset(set.intersection(*sets))
+    # U+FEFF (a byte order mark inside text) has a glyph but PDF/UA forbids it in text.
+    return frozenset(set.intersection(*sets) - NOT_IN_PDF_TEXT)
 
 
 def unprintable_character(text: str) -> str | None:
     """A description of the first character the fonts cannot print, or None. Whitespace of any
-    kind is printable: it prints as space or line break."""
+    kind is printable: it prints as space or line break. Expects NFC text, as the loaders give."""
     glyphs = printable()
     for n, ch in enumerate(text, start=1):
-        if ord(ch) not in glyphs and not ch.isspace():
+        # A combining mark left over after NFC has no precomposed letter: it would be stacked
+        # by the typesetter and not come back as text from the PDF.
+        if (ord(ch) not in glyphs and not ch.isspace()) or unicodedata.combining(ch):
             name = unicodedata.name(ch, "unnamed character")
             return f"'{ch}' U+{ord(ch):04X} ({name}) at position {n}"
     return None
