@@ -34,7 +34,7 @@ def _rename(table: Table, sheet: Sheet) -> Table:
     names = {col: by_heading.get(_key(col), col) for col in table.columns}
     return Table(name=sheet.key, file=table.file, sheet=table.sheet, columns=list(names.values()),
                  rows=[Row(r.number, {names[k]: v for k, v in r.values.items()}) for r in table.rows],
-                 headers={c.name: c.header for c in sheet.columns})
+                 headers={c.name: c.header for c in sheet.columns}, hidden=table.hidden, problems=table.problems)
 
 
 def _fields_record(table: Table, sheet: Sheet, report: Report) -> Record:
@@ -103,6 +103,7 @@ def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[R
             records[sheet.key] = []
             continue
         if sheet.layout == "fields":
+            report.extend(table.problems)
             records[sheet.key] = [_fields_record(table, sheet, report)]
             continue
         table = _rename(table, sheet)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 LOCALE = "de_DE"
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def month_year(date: dt.date) -> str:
@@ -58,6 +60,11 @@ def parse_date(raw: object) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) or re.fullmatch(r"\d{5}", str(raw).strip()):
+        # an Excel date serial (days since 30.12.1899), as a date cell shows when formatted as a number
+        serial = float(raw)
+        if 1 <= serial <= 2958465:
+            return (EXCEL_EPOCH + dt.timedelta(days=int(serial)))
     text = str(raw).strip()
     for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
         try:

@@ -209,6 +209,11 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
 
 
 def validate_table(table: Table, report: Report, schemas: dict[str, tuple[Column, ...]] = SCHEMAS) -> list[Record]:
+    report.extend(table.problems)
+    if table.hidden:
+        report.add(warning("W-HIDDEN-SHEET", table.where(), f"sheet '{table.sheet}' is hidden in the workbook; "
+                           "its rows are used all the same", "show it (right-click a sheet tab → Einblenden) and check it, "
+                           "or delete it if it is not meant for the brochure"))
     schema = schemas.get(table.name)
     if schema is None:
         report.add(warning("W-UNKNOWN-TABLE", table.where(),

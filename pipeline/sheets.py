@@ -9,14 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
 from .errors import InputError, Location, error
 
 WORKBOOK = "workbook.xlsx"
+MAX_ROWS = 20_000  # rows per sheet or CSV file
+MAX_CELL = 32_767  # characters per cell: Excel's own limit
+MAX_UNPACKED = 200_000_000  # bytes an .xlsx may unpack to
+MAX_RATIO = 100  # … and how much more than its packed size, for big ones
+MAX_CSV_BYTES = 50_000_000
 
 
 @dataclass
@@ -33,22 +42,24 @@ class Table:
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # column name → heading shown, if they differ
+    hidden: bool = False  # a hidden sheet of a workbook
+    problems: list = field(default_factory=list)  # findings made while reading (merged cells, limits …)
 
     def where(self, row: int | None = None, column: str | None = None) -> Location:
         return Location(file=self.file, sheet=self.sheet, row=row, column=self.headers.get(column, column))
 
 
 def _cell(value: object) -> object:
-    """Normalise a pandas cell: missing → '', whole floats from Excel → int, text stripped."""
+    """Normalise a cell: missing → '', whole floats from Excel → int, text stripped."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return str(value).upper()  # as Excel shows it: WAHR/FALSCH would be locale-dependent
     if isinstance(value, float):
         if math.isnan(value):
             return ""
         return int(value) if value.is_integer() else value
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, (int, dt.date)):
+    if isinstance(value, (int, dt.date, dt.time)):
         return value
     return str(value).strip()
 
@@ -56,12 +67,26 @@ def _cell(value: object) -> object:
 def _table(name: str, file: str, sheet: str | None, frame: pd.DataFrame) -> Table:
     columns = [str(c).strip() for c in frame.columns]
     table = Table(name=name, file=file, sheet=sheet, columns=columns)
+    if len(frame) > MAX_ROWS:
+        table.problems.append(error("E-TOO-LARGE", table.where(), f"the file has {len(frame)} rows; at most {MAX_ROWS} "
+                                    "are read", "split the data, or delete rows that are not part of the brochure"))
+        frame = frame.iloc[:MAX_ROWS]
     for index, record in enumerate(frame.itertuples(index=False, name=None)):
         values = {col: _cell(v) for col, v in zip(columns, record)}
+        for col, value in values.items():
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                table.problems.append(_too_long(table, index + 2, col, len(value)))
+                values[col] = value[:MAX_CELL]
         if all(v == "" for v in values.values()):
             continue  # empty rows are layout, not data
         table.rows.append(Row(number=index + 2, values=values))
     return table
+
+
+def _too_long(table: Table, row: int, column: str, length: int):
+    return error("E-TOO-LARGE", table.where(row=row, column=column),
+                 f"the cell holds {length} characters; at most {MAX_CELL} are allowed",
+                 "shorten it, or move long text into a Markdown file")
 
 
 def decode_csv(raw: bytes, where: Location) -> str:
@@ -84,6 +109,9 @@ def read_csv(path: Path, edition: Path) -> Table:
     rel = path.relative_to(edition).as_posix()
     where = Location(file=rel)
     try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise InputError(error("E-TOO-LARGE", where, f"the file has {path.stat().st_size / 1e6:.0f} MB; at most "
+                                   f"{MAX_CSV_BYTES / 1e6:.0f} MB are read", "split the data into several tables"))
         text = decode_csv(path.read_bytes(), where)
     except OSError as exc:
         raise InputError(error("E-UNREADABLE", where, f"cannot read the file: {exc.strerror}",
@@ -107,16 +135,81 @@ def read_csv(path: Path, edition: Path) -> Table:
     return _table(path.stem, rel, None, frame)
 
 
+def check_zip(path: Path, where: Location) -> None:
+    """An .xlsx is a zip: refuse one that would unpack to far more than any real workbook."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(info.file_size for info in z.infolist())
+            packed = max(1, sum(info.compress_size for info in z.infolist()))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(error("E-UNREADABLE", where, f"cannot open the workbook: {exc}",
+                               "open it in Excel or LibreOffice and save it again as .xlsx")) from None
+    if total > MAX_UNPACKED or (total > 10_000_000 and total / packed > MAX_RATIO):
+        raise InputError(error("E-TOO-LARGE", where,
+                               f"the workbook would unpack to {total / 1e6:.0f} MB ({total / packed:.0f} times its size)",
+                               "this is not a normal workbook; save the data again from Excel, or split it"))
+
+
+def _sheet_table(ws, values_ws, rel: str) -> Table:
+    """One worksheet as a table: the first row names the columns."""
+    name = str(ws.title).strip()
+    rows = list(ws.iter_rows())
+    header = [c.value for c in rows[0]] if rows else []
+    columns = [str(h).strip() if h not in (None, "") else f"(column {get_column_letter(n)})"
+               for n, h in enumerate(header, start=1)]
+    while columns and columns[-1].startswith("(column ") and all(
+            len(r) < len(columns) or r[len(columns) - 1].value in (None, "") for r in rows[1:]):
+        columns.pop()  # trailing columns without heading or data are formatting, not data
+    table = Table(name=name, file=rel, sheet=name, columns=columns, hidden=ws.sheet_state != "visible")
+    problems: list = []
+    for merged in ws.merged_cells.ranges:
+        if merged.max_row >= 2:
+            problems.append(error("E-MERGED-CELLS", table.where(row=merged.min_row, column=_column_at(columns, merged.min_col)),
+                                  f"cells {merged.coord} are merged, so only the first of them holds a value",
+                                  "unmerge them (Start → Verbinden und zentrieren) and fill in every row"))
+    if len(rows) - 1 > MAX_ROWS:
+        problems.append(error("E-TOO-LARGE", table.where(), f"the sheet has {len(rows) - 1} rows; at most {MAX_ROWS} are read",
+                              "split the data, or delete rows that are not part of the brochure"))
+        rows = rows[:MAX_ROWS + 1]
+    for number, row in enumerate(rows[1:], start=2):
+        values: dict[str, object] = {}
+        for n, col in enumerate(columns):
+            cell = row[n] if n < len(row) else None
+            value = None if cell is None else cell.value
+            if cell is not None and cell.data_type == "f":  # a formula: its last computed result counts
+                value = values_ws.cell(row=number, column=n + 1).value if values_ws is not None else None
+                if value is None:
+                    problems.append(error("E-FORMULA", table.where(row=number, column=col),
+                                          f"the formula {cell.value} has no saved result",
+                                          "open the workbook in Excel or LibreOffice and save it, so the result is stored"))
+            values[col] = _cell(value)
+            if isinstance(values[col], str) and len(values[col]) > MAX_CELL:
+                problems.append(_too_long(table, number, col, len(values[col])))
+                values[col] = values[col][:MAX_CELL]
+        if all(v == "" for v in values.values()):
+            continue  # empty rows are layout, not data
+        table.rows.append(Row(number=number, values=values))
+    table.problems = problems
+    return table
+
+
+def _column_at(columns: list[str], index: int) -> str | None:
+    return columns[index - 1] if 0 < index <= len(columns) else None
+
+
 def read_workbook(path: Path, edition: Path) -> dict[str, Table]:
     rel = path.relative_to(edition).as_posix()
+    check_zip(path, Location(file=rel))
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+        book = load_workbook(path, data_only=False)
+        has_formulas = any(c.data_type == "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
+        values = load_workbook(path, data_only=True) if has_formulas else None
     except Exception as exc:  # openpyxl raises many types for broken files
         raise InputError(error("E-UNREADABLE", Location(file=rel),
                                f"cannot open the workbook: {exc.__class__.__name__}: {exc}",
                                "open it in Excel or LibreOffice and save it again as .xlsx")) from None
-    return {str(name).strip(): _table(str(name).strip(), rel, str(name).strip(), frame)
-            for name, frame in sheets.items()}
+    return {str(ws.title).strip(): _sheet_table(ws, values[ws.title] if values else None, rel)
+            for ws in book.worksheets}
 
 
 def read_tables(edition: Path) -> dict[str, Table]:
