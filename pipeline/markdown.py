@@ -26,6 +26,17 @@ _MD = (MarkdownIt("commonmark", {"html": False, "typographer": False})
        .use(footnote_plugin).enable("table")
        .use(container_plugin, name="directive", validate=lambda params, markup: bool(params.strip())))
 
+MAX_CHARS = 2_000_000  # per Markdown file
+MAX_NESTING = 12  # quote and list levels; markdown-it drops text nested deeper than 20 without a word
+_NESTING = re.compile(r"^((?:[ \t]*>)*)([ \t]*)")
+
+
+def _depth(line: str) -> int:
+    """How deeply a line is nested: its quote marks plus one level per two spaces of indent."""
+    m = _NESTING.match(line)
+    return m.group(1).count(">") + len(m.group(2).expandtabs(4)) // 2
+
+
 # [@key], [@key, S. 16], [vgl. @key, S. 16], [@a; @b]
 CITATION = re.compile(r"\[([^\[\]]*?@[\w:.-]+[^\[\]]*)\]")
 _CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)\s*@(?P<key>[\w:.-]+)\s*(?:,\s*(?P<locator>.*?))?\s*$")
@@ -104,6 +115,7 @@ class _Inline:
     def runs(self, token: Token) -> list[Run]:
         out: list[Run] = []
         bold = italic = False
+        link, link_at = "", 0
         for child in token.children or []:
             t = child.type
             if t == "strong_open":
@@ -125,6 +137,16 @@ class _Inline:
             elif t == "footnote_ref":
                 note = self.notes.get(child.meta["id"], [])
                 out.append(Run("", bold, italic, footnote=note))
+            elif t == "link_close" and link and link != "".join(r.text for r in out[link_at:]).strip():
+                out.append(Run(f" ({link})", bold, italic))  # the address is content too: printed, not dropped
+            elif t == "link_open":
+                link, link_at = str(child.attrs.get("href", "")), len(out)
+            elif t == "image":
+                raise InputError(error("E-MARKDOWN-IMAGE", Location(file=self.file, row=(token.map or [0])[0] + 1,
+                                                                    chapter=self.chapter),
+                                       f"'![{child.content}](…)' would place an image from the text",
+                                       "add the photo as a row of the photos table (chapter, section, file, caption, "
+                                       "alt text) and delete this line"))
         return _merge(out)
 
 
@@ -193,8 +215,16 @@ def _table(tokens: list[Token], i: int, lines: list[str], inline: _Inline) -> tu
 def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None) -> tuple[list[Block], list[Section]]:
     """Blocks before the first heading, and the sections (## …) with their subsections."""
     source = normalise(source)
+    if len(source) > MAX_CHARS:
+        raise InputError(error("E-TOO-LARGE", Location(file=file), f"the text has {len(source)} characters; at most "
+                               f"{MAX_CHARS} are read", "split the chapter into several files"))
     lines = source.splitlines()
     for number, line in enumerate(lines, start=1):
+        depth = _depth(line)
+        if depth > MAX_NESTING:
+            raise InputError(error("E-TOO-DEEP", Location(file=file, row=number),
+                                   f"quotes or lists are nested {depth} levels deep; at most {MAX_NESTING} are printed",
+                                   "remove '>' marks or indentation; a brochure never needs such depth"))
         bad = invalid_character(line)
         if bad:
             raise InputError(error("E-INVALID-CHAR", Location(file=file, row=number),
