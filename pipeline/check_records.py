@@ -48,6 +48,9 @@ def _recommended(table: str, col: str, rec: Record, labels: dict[str, str]) -> F
                    f"fill in column '{col}' before the final build")
 
 
+MAX_PIXELS = 40_000_000  # larger images are decompression bombs or far beyond print needs
+
+
 def check_photos(records: dict[str, list[Record]], spec: Spec, edition: Path) -> list[Finding]:
     """Images that exist but cannot be read, or are too coarse at their printed width."""
     findings: list[Finding] = []
@@ -61,6 +64,12 @@ def check_photos(records: dict[str, list[Record]], spec: Spec, edition: Path) ->
         except (UnrecognizedImageError, OSError, ValueError, IndexError) as exc:
             findings.append(error("E-BAD-IMAGE", rec.cells["file"], f"'images/{file}' is not a readable image ({exc.__class__.__name__})",
                                   "save it again as JPEG or PNG"))
+            continue
+        if image.px_width * image.px_height > MAX_PIXELS:  # read from the header: nothing was decompressed
+            findings.append(error("E-TOO-LARGE", rec.cells["file"],
+                                  f"'images/{file}' has {image.px_width} × {image.px_height} pixels, more than "
+                                  f"{MAX_PIXELS // 1_000_000} megapixels",
+                                  "scale it down (a full A4 page at 300 dpi needs about 9 megapixels)"))
             continue
         width_mm = spec.width_mm.get(str(rec["width"] or "column"))
         if spec.min_dpi and width_mm:

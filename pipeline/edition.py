@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt  # noqa: F401  (Edition.date)
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +80,8 @@ def _yaml(path: Path, rel: str) -> dict:
 
 def load_template(name: str, root: Path | None = None) -> Template:
     folder = (root or templates_root()) / name
-    if not (folder / TEMPLATE_FILE).is_file():
+    # a plain name only: the type's Typst files run, so they must come from templates/, not from an edition
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name) or not (folder / TEMPLATE_FILE).is_file():
         known = sorted(p.name for p in (root or templates_root()).iterdir() if (p / TEMPLATE_FILE).is_file())
         raise InputError(error("E-UNKNOWN-TEMPLATE", Location(file=EDITION_FILE, column="template"),
                                f"brochure type '{name}' does not exist",
@@ -103,6 +105,16 @@ def _required(data: dict, key: str) -> object:
     return value
 
 
+def _text(data: dict, key: str, required: bool = False) -> str:
+    """A text value of edition.yaml; a list or mapping there is a mistake, not text."""
+    value = _required(data, key) if required else data.get(key)
+    if isinstance(value, (list, dict)):
+        raise InputError(error("E-BAD-VALUE", Location(file=EDITION_FILE, column=key),
+                               f"'{key}' must be a text, not a {'list' if isinstance(value, list) else 'mapping'}",
+                               f"write it on one line: {key}: …; put it in quotes if it contains ':'"))
+    return "" if value is None else str(value)
+
+
 def load_edition(folder: Path) -> Edition:
     folder = Path(folder)
     if not folder.is_dir():
@@ -124,11 +136,11 @@ def load_edition(folder: Path) -> Edition:
         _page_count(ch.get("pages"), f"chapters[{n}].pages")
     return Edition(
         folder=folder, name=folder.name,
-        template=load_template(str(_required(data, "template"))),
-        title=str(_required(data, "title")), subtitle=str(data.get("subtitle", "")),
-        programme=str(data.get("programme", "")), publisher=str(_required(data, "publisher")),
-        author=str(data.get("author") or data["publisher"]), date=date,
-        language=str(data.get("language", "de-DE")), cover_list=str(data.get("cover_list", "")),
+        template=load_template(_text(data, "template", True)),
+        title=_text(data, "title", True), subtitle=_text(data, "subtitle"),
+        programme=_text(data, "programme"), publisher=_text(data, "publisher", True),
+        author=_text(data, "author") or _text(data, "publisher"), date=date,
+        language=_text(data, "language") or "de-DE", cover_list=_text(data, "cover_list"),
         chapters=chapters, imprint=list(data.get("imprint", [])),
         pages=_page_count(data.get("pages"), "pages"), blocks=dict(data.get("blocks") or {}),
         date_text=str(data.get("date_text") or ""),

@@ -116,6 +116,12 @@ def read_csv(path: Path, edition: Path) -> Table:
     except OSError as exc:
         raise InputError(error("E-UNREADABLE", where, f"cannot read the file: {exc.strerror}",
                                "check that the file exists and is not open elsewhere")) from None
+    if "\x00" in text:  # the CSV parser would end the field there and drop the rest unnoticed
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(error("E-INVALID-CHAR", Location(file=rel, row=line),
+                               "contains a NUL byte (U+0000), which cannot be printed and cuts the row short",
+                               "the file was damaged or saved by a program that pads with zeros; save it again "
+                               "from Excel as CSV"))
     first = text.split("\n", 1)[0]
     if ";" not in first and "," in first:
         raise InputError(error(
