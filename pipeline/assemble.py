@@ -337,6 +337,10 @@ class Assembler:
 
     def _photo(self, rec: Record) -> Photo:
         file = str(rec["file"])
+        if file and (Path(file).is_absolute() or file.startswith(("/", "\\"))):
+            self.report.add(error("E-PATH-OUTSIDE", rec.cells["file"], f"'{file}' is an absolute path",
+                                  "give the file name inside the edition's images/ folder, e.g. foto.jpg"))
+            file = ""
         if file:
             rel = f"images/{file}"
             path = inside(self.ed.folder, rel, rec.cells["file"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.image.exceptions import UnrecognizedImageError
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.image.image import Image
 
 from .errors import Finding, error, warning
@@ -56,12 +56,13 @@ def check_photos(records: dict[str, list[Record]], spec: Spec, edition: Path) ->
     findings: list[Finding] = []
     for rec in records.get("photos", []):
         file = str(rec["file"])
-        path = edition / "images" / file
-        if not file or not path.is_file():
+        path = (edition / "images" / file).resolve()
+        if not file or not path.is_relative_to((edition / "images").resolve()) or not path.is_file():
             continue  # no image yet, or reported as E-MISSING-FILE while assembling
         try:
             image = Image.from_file(str(path))
-        except (UnrecognizedImageError, OSError, ValueError, IndexError) as exc:
+        except (UnrecognizedImageError, UnexpectedEndOfFileError, InvalidImageStreamError, OSError, ValueError,
+                IndexError) as exc:
             findings.append(error("E-BAD-IMAGE", rec.cells["file"], f"'images/{file}' is not a readable image ({exc.__class__.__name__})",
                                   "save it again as JPEG or PNG"))
             continue

@@ -7,6 +7,7 @@ still names the sheet, row and heading the municipality sees.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import InputError, Location, Report, error, warning
@@ -32,9 +33,13 @@ def _rename(table: Table, sheet: Sheet) -> Table:
     """German headings → column names; unknown headings stay as typed (reported later)."""
     by_heading = {_key(c.header): c.name for c in sheet.columns}
     names = {col: by_heading.get(_key(col), col) for col in table.columns}
+    headers = {c.name: c.header for c in sheet.columns}
+    problems = [replace(f, location=replace(f.location, column=headers.get(names.get(f.location.column),
+                                                                          f.location.column)))
+                for f in table.problems]  # 'Nr. *' as typed → the heading 'Nr.'
     return Table(name=sheet.key, file=table.file, sheet=table.sheet, columns=list(names.values()),
                  rows=[Row(r.number, {names[k]: v for k, v in r.values.items()}) for r in table.rows],
-                 headers={c.name: c.header for c in sheet.columns}, hidden=table.hidden, problems=table.problems)
+                 headers=headers, hidden=table.hidden, problems=problems)
 
 
 def _fields_record(table: Table, sheet: Sheet, report: Report) -> Record:
