@@ -23,7 +23,7 @@ from .errors import InputError, Location, error
 WORKBOOK = "workbook.xlsx"
 MAX_ROWS = 20_000  # rows per sheet or CSV file
 MAX_CELL = 32_767  # characters per cell: Excel's own limit
-MAX_UNPACKED = 200_000_000  # bytes an .xlsx may unpack to
+MAX_UNPACKED = 50_000_000  # bytes an .xlsx may unpack to (openpyxl holds every cell in memory)
 MAX_RATIO = 100  # … and how much more than its packed size, for big ones
 MAX_CSV_BYTES = 50_000_000
 
@@ -68,8 +68,7 @@ def _table(name: str, file: str, sheet: str | None, frame: pd.DataFrame) -> Tabl
     columns = [str(c).strip() for c in frame.columns]
     table = Table(name=name, file=file, sheet=sheet, columns=columns)
     if len(frame) > MAX_ROWS:
-        table.problems.append(error("E-TOO-LARGE", table.where(), f"the file has {len(frame)} rows; at most {MAX_ROWS} "
-                                    "are read", "split the data, or delete rows that are not part of the brochure"))
+        table.problems.append(_too_many(table, len(frame)))
         frame = frame.iloc[:MAX_ROWS]
     for index, record in enumerate(frame.itertuples(index=False, name=None)):
         values = {col: _cell(v) for col, v in zip(columns, record)}
@@ -81,6 +80,11 @@ def _table(name: str, file: str, sheet: str | None, frame: pd.DataFrame) -> Tabl
             continue  # empty rows are layout, not data
         table.rows.append(Row(number=index + 2, values=values))
     return table
+
+
+def _too_many(table: Table, rows: int):
+    return error("E-TOO-LARGE", table.where(), f"{rows} rows; at most {MAX_ROWS} are read",
+                 "split the data, or delete rows that are not part of the brochure")
 
 
 def _too_long(table: Table, row: int, column: str, length: int):
@@ -159,7 +163,7 @@ def check_zip(path: Path, where: Location) -> None:
 def _sheet_table(ws, values_ws, rel: str) -> Table:
     """One worksheet as a table: the first row names the columns."""
     name = str(ws.title).strip()
-    rows = list(ws.iter_rows())
+    rows = list(ws.iter_rows(max_row=min(ws.max_row, MAX_ROWS + 1)))
     header = [c.value for c in rows[0]] if rows else []
     columns = [str(h).strip() if h not in (None, "") else f"(column {get_column_letter(n)})"
                for n, h in enumerate(header, start=1)]
@@ -173,10 +177,8 @@ def _sheet_table(ws, values_ws, rel: str) -> Table:
             problems.append(error("E-MERGED-CELLS", table.where(row=merged.min_row, column=_column_at(columns, merged.min_col)),
                                   f"cells {merged.coord} are merged, so only the first of them holds a value",
                                   "unmerge them (Start → Verbinden und zentrieren) and fill in every row"))
-    if len(rows) - 1 > MAX_ROWS:
-        problems.append(error("E-TOO-LARGE", table.where(), f"the sheet has {len(rows) - 1} rows; at most {MAX_ROWS} are read",
-                              "split the data, or delete rows that are not part of the brochure"))
-        rows = rows[:MAX_ROWS + 1]
+    if ws.max_row - 1 > MAX_ROWS:
+        problems.append(_too_many(table, ws.max_row - 1))
     for number, row in enumerate(rows[1:], start=2):
         values: dict[str, object] = {}
         for n, col in enumerate(columns):
