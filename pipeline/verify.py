@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 
 import pypdfium2 as pdfium
-from docx import Document as open_docx
-from docx.oxml.ns import qn
-from docx.table import Table as DocxTable
-from docx.table import _Cell
+from docx.styles import BabelFish
 from lxml import etree
 from pypdf import PdfReader
 
@@ -142,43 +140,59 @@ class DocxContent:
     core: dict
 
 
-def _paragraphs(container):
-    """Every paragraph in reading order, including those in tables (and tables in their cells)."""
-    for item in container.iter_inner_content():
-        if isinstance(item, DocxTable):
-            # Cells straight from the rows' XML: each once, however many grid columns it spans
-            # (python-docx's row.cells repeats merged cells and rebuilds the grid per row).
-            for tr in item._tbl.tr_lst:
-                for tc in tr.tc_lst:
-                    yield from _paragraphs(_Cell(tc, item))
-        else:
-            yield item
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+_TEXT_TAGS = {f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"}
+
+
+def _part(z: zipfile.ZipFile, name: str):
+    return etree.fromstring(z.read(name)) if name in z.namelist() else None
+
+
+def _paragraph_text(p) -> str:
+    """What Word shows of a paragraph: text, tabs and line breaks in order (as python-docx's
+    `paragraph.text`), field instructions and deleted text left out."""
+    out = []
+    for el in p.iter(*_TEXT_TAGS):
+        out.append(el.text or "" if el.tag == f"{W}t" else "\t" if el.tag == f"{W}tab" else "\n")
+    return "".join(out)
 
 
 def read_docx(data: bytes) -> DocxContent:
-    doc = open_docx(io.BytesIO(data))
+    """The DOCX read back straight from its XML parts with lxml: every paragraph of the body in
+    reading order (table cells included), its style, the footnotes and the core properties.
+    (python-docx's object model was most of the read-back time; the tests still open every
+    DOCX with python-docx.)"""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = _part(z, "word/document.xml").find(f"{W}body")
+        styles = _part(z, "word/styles.xml")
+        footnotes = _part(z, "word/footnotes.xml")
+        core_xml = _part(z, "docProps/core.xml")
+    names, default = {}, ""
+    for st in styles.iter(f"{W}style") if styles is not None else ():
+        name_el = st.find(f"{W}name")
+        name = BabelFish.internal2ui(name_el.get(f"{W}val")) if name_el is not None else ""
+        names[st.get(f"{W}styleId")] = name
+        if st.get(f"{W}type") == "paragraph" and st.get(f"{W}default") in ("1", "true"):
+            default = name
     parts: list[str] = []
     headings: list[tuple[int, str]] = []
-    styles: set[str] = set()
-    # Style names by id, read once: python-docx's `paragraph.style` scans every style per call.
-    names = {s.style_id: s.name for s in doc.styles}
-    default = next((s.name for s in doc.styles if s.type == 1 and s.element.default), "")
-    for p in _paragraphs(doc):
-        ppr = p._p.pPr
-        name = names.get(ppr.style, "") if ppr is not None and ppr.style else default
-        styles.add(name)
-        parts.append(p.text)
+    used: set[str] = set()
+    for p in body.iter(f"{W}p"):
+        style_el = p.find(f"{W}pPr/{W}pStyle")
+        name = names.get(style_el.get(f"{W}val"), "") if style_el is not None else default
+        text = _paragraph_text(p)
+        used.add(name)
+        parts.append(text)
         if name.startswith("Heading "):
-            headings.append((int(name.split()[1]), p.text))
+            headings.append((int(name.split()[1]), text))
         elif name == "TOC Heading":  # the contents chapter's title
-            headings.append((1, p.text))
-    for rel in doc.part.rels.values():
-        if rel.reltype.endswith("/footnotes"):
-            root = etree.fromstring(rel.target_part.blob)
-            parts.extend("".join(t.text or "" for t in note.iter(qn("w:t"))) for note in root.iter(qn("w:footnote")))
-    cp = doc.core_properties
-    core = {"title": cp.title, "author": cp.author, "language": cp.language}
-    return DocxContent(text=re.sub(r"\s+", " ", " ".join(parts)), headings=headings, styles_used=styles, core=core)
+            headings.append((1, text))
+    if footnotes is not None:
+        parts.extend("".join(t.text or "" for t in note.iter(f"{W}t")) for note in footnotes.iter(f"{W}footnote"))
+    core = {key: (core_xml.findtext(tag) if core_xml is not None else None) or ""
+            for key, tag in (("title", f"{DC}title"), ("author", f"{DC}creator"), ("language", f"{DC}language"))}
+    return DocxContent(text=re.sub(r"\s+", " ", " ".join(parts)), headings=headings, styles_used=used, core=core)
 
 
 def normalise_space(text: str) -> str:
