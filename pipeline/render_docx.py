@@ -11,7 +11,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from docx.table import Table as DocxTable
@@ -88,8 +88,19 @@ class DocxWriter:
             sid = self._style_ids[name] = self.docx.styles[name].style_id
         if isinstance(item, DocxTable):
             item._tbl.tblPr.style = sid
-        else:
-            item._p.get_or_add_pPr().style = sid
+            return
+        # pStyle is the first child of pPr, which is the first of the paragraph: set them
+        # directly, as python-docx's generic insert scans every possible successor per call
+        p = item._p
+        ppr = p.pPr
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            p.insert(0, ppr)
+        pstyle = ppr.find(qn("w:pStyle"))
+        if pstyle is None:
+            pstyle = OxmlElement("w:pStyle")
+            ppr.insert(0, pstyle)
+        pstyle.set(qn("w:val"), sid)
 
     def _para(self, container, style: str, text: str = ""):
         paragraph = container.add_paragraph(text)
