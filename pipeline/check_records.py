@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
+from docx.image.exceptions import (
+    InvalidImageStreamError,
+    UnexpectedEndOfFileError,
+    UnrecognizedImageError,
+)
 from docx.image.image import Image
 
 from .errors import Finding, error, warning

@@ -11,14 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx import Document as open_docx
-from docx.oxml.ns import qn
-from docx.styles import BabelFish
-
 from .errors import InputError, Location, error
 from .manifest import CONTENT, MANIFEST
 from .markdown import slug
-from .verify import clean_pdf_text, read_pdf
+from .verify import clean_pdf_text, heading_level, read_docx_parts, read_pdf
 
 # Blocks made from records: their changes are reported as record changes, not as text.
 RECORD_BLOCKS = {"quote", "contacts", "figures", "photo", "cards", "profile", "bibliography"}
@@ -119,31 +115,15 @@ def from_build(folder: Path) -> EditionView:
 
 
 # -- from a DOCX --------------------------------------------------------------------------------
-def _docx_text(p) -> str:
-    parts = []
-    for el in p.iter():
-        if el.tag == qn("w:t"):
-            parts.append(el.text or "")
-        elif el.tag in (qn("w:br"), qn("w:cr")):
-            parts.append("\n")
-        elif el.tag == qn("w:tab"):
-            parts.append("\t")
-    return "".join(parts)
-
-
 def from_docx(path: Path) -> EditionView:
     try:
-        doc = open_docx(str(path))
-    except Exception as exc:  # python-docx raises many kinds for a broken package
+        parts = read_docx_parts(path.read_bytes())
+    except Exception as exc:  # a broken package fails in zipfile or lxml in many ways
         raise _fail(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
-    names = {s.style_id: BabelFish.internal2ui(s.name or "") for s in doc.styles}
     chapters: list[ChapterView] = []
     heads: list[str] = []
-    for p in doc.element.body.iter(qn("w:p")):
-        ppr = p.pPr
-        style = names.get(ppr.style, "") if ppr is not None and ppr.style else ""
-        text = _docx_text(p)
-        level = int(style.split()[1]) if re.fullmatch(r"Heading \d", style) else 1 if style == "TOC Heading" else 0
+    for style, text in parts.paragraphs:
+        level = heading_level(style)
         if level == 1:
             chapters.append(ChapterView(slug(text), text))
             heads = []
@@ -156,9 +136,8 @@ def from_docx(path: Path) -> EditionView:
             if not chapters[-1].sections:
                 chapters[-1].sections.append(SectionView("", ""))
             chapters[-1].sections[-1].paragraphs.append(text)
-    cp = doc.core_properties
-    meta = {"title": cp.title or "", "author": cp.author or "",
-            "date": cp.created.date().isoformat() if cp.created else ""}
+    core = parts.core
+    meta = {"title": core["title"], "author": core["author"], "date": core["created"][:10]}
     return EditionView(path.stem, "docx", chapters, meta=meta, docx=path)
 
 

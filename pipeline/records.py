@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from . import german
 from .errors import InputError, Location, Report, error, warning
-from .sheets import Row, Table
 from .glyphs import UNPRINTABLE_HINT, unprintable_character
+from .sheets import Row, Table
 from .text import invalid_character, normalise
 
 

@@ -19,19 +19,13 @@ from lxml import etree
 
 from . import docx_package
 from .compare import align_paragraphs, word_diff
+from .verify import paragraph_text
 
 AUTHOR = "brochure diff"
 # Paragraph content the rewrite would lose: such a paragraph is redlined as a whole instead.
 COMPLEX = {qn(t) for t in ("w:footnoteReference", "w:endnoteReference", "w:drawing", "w:pict", "w:fldChar",
                            "w:fldSimple", "w:commentRangeStart", "w:object")}
 KEEP = {qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd")}
-
-
-def _text(p) -> str:
-    parts = []
-    for el in p.iter(qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")):
-        parts.append(el.text or "" if el.tag == qn("w:t") else "\t" if el.tag == qn("w:tab") else "\n")
-    return "".join(parts)
 
 
 def _norm(text: str) -> str:
@@ -132,7 +126,7 @@ def redline(old_docx: bytes, new_docx: bytes) -> bytes:
     created = new_doc.core_properties.created or dt.datetime(2000, 1, 1)
     marker = Redliner(created)
     old_ps, new_ps = _paragraphs(old_doc), _paragraphs(new_doc)
-    a, b = [_norm(_text(p)) for p in old_ps], [_norm(_text(p)) for p in new_ps]
+    a, b = [_norm(paragraph_text(p)) for p in old_ps], [_norm(paragraph_text(p)) for p in new_ps]
     for start, pairs, olds, news in align_paragraphs(a, b):
         for i, j in pairs:
             p = new_ps[j]
@@ -140,7 +134,7 @@ def redline(old_docx: bytes, new_docx: bytes) -> bytes:
                 p.addprevious(marker.deleted_copy(old_ps[i]))
                 marker.inserted(p)
             else:
-                marker.rewrite(p, _text(old_ps[i]), _text(p))
+                marker.rewrite(p, paragraph_text(old_ps[i]), paragraph_text(p))
         anchor = new_ps[start] if start < len(new_ps) else None  # removed paragraphs go back here
         for i in olds:
             copy_ = marker.deleted_copy(old_ps[i])

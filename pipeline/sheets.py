@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 

@@ -142,6 +142,7 @@ class DocxContent:
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+DCTERMS = "{http://purl.org/dc/terms/}"
 _TEXT_TAGS = {f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"}
 
 
@@ -149,7 +150,7 @@ def _part(z: zipfile.ZipFile, name: str):
     return etree.fromstring(z.read(name)) if name in z.namelist() else None
 
 
-def _paragraph_text(p) -> str:
+def paragraph_text(p) -> str:
     """What Word shows of a paragraph: text, tabs and line breaks in order (as python-docx's
     `paragraph.text`), field instructions and deleted text left out."""
     out = []
@@ -158,9 +159,23 @@ def _paragraph_text(p) -> str:
     return "".join(out)
 
 
-def read_docx(data: bytes) -> DocxContent:
-    """The DOCX read back straight from its XML parts with lxml: every paragraph of the body in
-    reading order (table cells included), its style, the footnotes and the core properties.
+def heading_level(style: str) -> int:
+    """1 for a chapter title ('Heading 1', or the contents' 'TOC Heading'), 2… for sections, 0 else."""
+    if re.fullmatch(r"Heading \d", style):
+        return int(style.split()[1])
+    return 1 if style == "TOC Heading" else 0
+
+
+@dataclass
+class DocxParts:
+    paragraphs: list[tuple[str, str]]  # (style name, text) of every body paragraph, in reading order
+    footnotes: list[str]
+    core: dict[str, str]  # title, author, language, created (ISO)
+
+
+def read_docx_parts(data: bytes) -> DocxParts:
+    """The DOCX straight from its XML parts with lxml: every paragraph of the body in reading
+    order (table cells included) with its style, the footnotes and the core properties.
     (python-docx's object model was most of the read-back time; the tests still open every
     DOCX with python-docx.)"""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -175,24 +190,26 @@ def read_docx(data: bytes) -> DocxContent:
         names[st.get(f"{W}styleId")] = name
         if st.get(f"{W}type") == "paragraph" and st.get(f"{W}default") in ("1", "true"):
             default = name
-    parts: list[str] = []
-    headings: list[tuple[int, str]] = []
-    used: set[str] = set()
+    paragraphs = []
     for p in body.iter(f"{W}p"):
         style_el = p.find(f"{W}pPr/{W}pStyle")
-        name = names.get(style_el.get(f"{W}val"), "") if style_el is not None else default
-        text = _paragraph_text(p)
-        used.add(name)
-        parts.append(text)
-        if name.startswith("Heading "):
-            headings.append((int(name.split()[1]), text))
-        elif name == "TOC Heading":  # the contents chapter's title
-            headings.append((1, text))
-    if footnotes is not None:
-        parts.extend("".join(t.text or "" for t in note.iter(f"{W}t")) for note in footnotes.iter(f"{W}footnote"))
+        paragraphs.append((names.get(style_el.get(f"{W}val"), "") if style_el is not None else default,
+                           paragraph_text(p)))
+    notes = ["".join(t.text or "" for t in note.iter(f"{W}t")) for note in footnotes.iter(f"{W}footnote")] \
+        if footnotes is not None else []
     core = {key: (core_xml.findtext(tag) if core_xml is not None else None) or ""
-            for key, tag in (("title", f"{DC}title"), ("author", f"{DC}creator"), ("language", f"{DC}language"))}
-    return DocxContent(text=re.sub(r"\s+", " ", " ".join(parts)), headings=headings, styles_used=used, core=core)
+            for key, tag in (("title", f"{DC}title"), ("author", f"{DC}creator"), ("language", f"{DC}language"),
+                             ("created", f"{DCTERMS}created"))}
+    return DocxParts(paragraphs, notes, core)
+
+
+def read_docx(data: bytes) -> DocxContent:
+    parts = read_docx_parts(data)
+    headings = [(heading_level(style), text) for style, text in parts.paragraphs if heading_level(style)]
+    texts = [text for _, text in parts.paragraphs] + parts.footnotes
+    return DocxContent(text=re.sub(r"\s+", " ", " ".join(texts)), headings=headings,
+                       styles_used={style for style, _ in parts.paragraphs},
+                       core={k: v for k, v in parts.core.items() if k != "created"})
 
 
 def normalise_space(text: str) -> str:
