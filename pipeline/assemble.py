@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import german, markdown
 from .bibliography import Bibliographer
+from .charts import chart_from_rows, unknown_data
 from .edition import EDITION_FILE, Edition
 from .errors import InputError, Location, Report, error
 from .records import Record
@@ -34,6 +35,7 @@ from .tree import (
     Meta,
     Paragraph,
     Photo,
+    Chart,
     Profile,
     Quote,
     Run,
@@ -305,6 +307,11 @@ class Assembler:
         for rec in self.records.get("photos", []):
             if rec["chapter"] == chapter.id:
                 self._insert(chapter, rec, self._photo(rec), after_first_paragraph=False)
+        for rec in self.records.get("charts", []):
+            if rec["chapter"] == chapter.id:
+                chart = self._chart(rec)
+                if chart is not None:
+                    self._insert(chapter, rec, chart, after_first_paragraph=False)
         contacts = [self._contact(r) for r in self.records.get("contacts", []) if r["chapter"] == chapter.id]
         contacts += [Contact(id=r.id, group=str(r["label"]), lines=[], web=str(r["url"]))
                      for r in self.records.get("links", []) if r["chapter"] == chapter.id]
@@ -352,6 +359,16 @@ class Assembler:
                 file = rel
         return Photo(id=rec.id, file=file or None, caption=str(rec["caption"]), alt=str(rec["alt_text"]),
                      credit=str(rec["credit"]), width=str(rec["width"] or "column"))
+
+    def _chart(self, rec: Record) -> Chart | None:
+        name = str(rec["data"])
+        if name not in self.records or name in self.ed.template.schemas:
+            tables = [t for t in self.records if t not in self.ed.template.schemas]
+            unknown_data(rec, tables, self.report)
+            return None
+        rows = self.records[name]
+        columns = [c.name for c in rows[0].schema] if rows else []
+        return chart_from_rows(rec, rows, columns, self.report)
 
     @staticmethod
     def _contact(rec: Record) -> Contact:

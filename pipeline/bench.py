@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .artwork import Artwork
 from .batch import default_jobs, run_batch
 from .build import build, load
 from .check_output import check_outputs
@@ -38,10 +39,11 @@ def _one_build(folder: Path) -> tuple[list[float], int]:
     t, loaded = _time(lambda: load(folder))
     times.append(t)
     ed = loaded.edition
-    t, docx = _time(lambda: render_docx(loaded.document, ed.template.reference_docx, ed.folder))
+    art = Artwork.of(ed.folder, ed.template)
+    t, docx = _time(lambda: render_docx(loaded.document, ed.template.reference_docx, ed.folder, art))
     times.append(t)
     t, pdf = _time(lambda: render_pdf(loaded.document, ed.template.typst, ed.folder, ed.pages,
-                                      ed.template.spec.multiple_of))
+                                      ed.template.spec.multiple_of, art))
     times.append(t)
     t, _ = _time(lambda: check_outputs(ed, loaded.records, loaded.document, docx, pdf))
     times.append(t)

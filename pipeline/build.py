@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .artwork import Artwork
 from .assemble import assemble
 from .check_output import check_outputs
 from .checks import check_inputs
@@ -91,10 +92,12 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_mis
     ed = loaded.edition
     outputs: dict[Path, bytes] = {}
     pages = None
+    artwork = Artwork.of(ed.folder, ed.template)
     if "docx" in formats:
-        outputs[out / f"{ed.name}.docx"] = render_docx(loaded.document, ed.template.reference_docx, ed.folder)
+        outputs[out / f"{ed.name}.docx"] = render_docx(loaded.document, ed.template.reference_docx, ed.folder, artwork)
     if "pdf" in formats:
-        pdf = render_pdf(loaded.document, ed.template.typst, ed.folder, ed.pages, ed.template.spec.multiple_of)
+        pdf = render_pdf(loaded.document, ed.template.typst, ed.folder, ed.pages, ed.template.spec.multiple_of,
+                         artwork)
         pages = page_count(pdf)
         outputs[out / f"{ed.name}.pdf"] = pdf
     write_atomically(with_manifest(ed.folder, ed.template.folder, loaded.document, loaded.records, outputs))

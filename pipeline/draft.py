@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .artwork import Artwork
 from .assemble_draft import Draft, assemble_draft
 from .build import BuildResult, read_built, write_atomically
 from .check_names import check_cells
@@ -86,8 +87,9 @@ def build_draft(folder: Path, out: Path, template_name: str = TEMPLATE) -> Build
     loaded.report.raise_if_errors()
     ed = loaded.edition
     doc = loaded.draft.document
-    docx = render_docx(doc, ed.template.reference_docx, ed.folder)
-    pdf = render_pdf(doc, ed.template.typst, ed.folder)
+    artwork = Artwork.of(ed.folder, ed.template)
+    docx = render_docx(doc, ed.template.reference_docx, ed.folder, artwork)
+    pdf = render_pdf(doc, ed.template.typst, ed.folder, artwork=artwork)
     name = output_name(folder)
     files = {out / f"{name}.docx": docx, out / f"{name}.pdf": pdf}
     write_atomically(with_manifest(ed.folder, ed.template.folder, doc, loaded.records, files))

@@ -16,6 +16,8 @@ from .spec import Spec, load_spec
 
 EDITION_FILE = "edition.yaml"
 TEMPLATE_FILE = "template.yaml"
+FIGURE_WIDTH_MM = {"column": 160.0, "full": 160.0}  # one-column A4 text width, unless the spec says otherwise
+_THEME_COLOUR = re.compile(r'#let\s+([a-z-]+)\s*=\s*rgb\("(#[0-9a-fA-F]{6})"\)')
 CHAPTER_KINDS = ("foreword", "contents", "prose", "each", "bibliography", "imprint")
 
 
@@ -35,6 +37,19 @@ class Template:
     raw: dict = field(default_factory=dict)
     schemas: dict[str, tuple[Column, ...]] = field(default_factory=lambda: dict(SCHEMAS))
     blocks: dict[str, dict] = field(default_factory=dict)  # named generated blocks (boxes, cards, tables)
+
+    @property
+    def theme(self) -> dict[str, str]:
+        """The colours the type's Typst files define (`#let accent = rgb("#17477e")`), for charts."""
+        found: dict[str, str] = {}
+        for path in self.typst:
+            if path.is_file():
+                found.update(_THEME_COLOUR.findall(path.read_text(encoding="utf-8")))
+        return found
+
+    def figure_width_mm(self, width: str) -> float:
+        """Printed width of a photo or chart placed 'column' or 'full' (spec.yaml photos.width_mm)."""
+        return float(self.spec.width_mm.get(width) or FIGURE_WIDTH_MM.get(width, FIGURE_WIDTH_MM["column"]))
 
 
 @dataclass

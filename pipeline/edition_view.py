@@ -17,7 +17,7 @@ from .markdown import slug
 from .verify import clean_pdf_text, heading_level, read_docx_parts, read_pdf
 
 # Blocks made from records: their changes are reported as record changes, not as text.
-RECORD_BLOCKS = {"quote", "contacts", "figures", "photo", "cards", "profile", "bibliography"}
+RECORD_BLOCKS = {"quote", "contacts", "figures", "photo", "chart", "cards", "profile", "bibliography"}
 
 
 @dataclass

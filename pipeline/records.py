@@ -77,6 +77,24 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("credit"),
         Column("width", kind="choice", choices=("column", "full")),
     ),
+    # Charts drawn from a data table (see pipeline/charts.py); placed like photos.
+    "charts": (
+        Column("id", True, "id"),
+        Column("chapter", True, "id"),
+        Column("section"),
+        Column("kind", True, "choice", ("bar", "stacked_bar", "classes")),
+        Column("data", True),  # the data table: a sheet or CSV file name
+        Column("title", True),
+        Column("unit"),  # '%' prints values as '55,2 %'
+        Column("source"),
+        Column("note"),
+        Column("classes"),  # class bounds for kind 'classes': '30; 40; 50; 60; 70; 75'
+        Column("reference", kind="number"),
+        Column("reference_label"),
+        Column("orientation", kind="choice", choices=("vertical", "horizontal")),
+        Column("alt_text"),
+        Column("width", kind="choice", choices=("column", "full")),
+    ),
     "portraits": (
         Column("id", True, "id"),
         Column("title", True),
@@ -218,7 +236,8 @@ def validate_table(table: Table, report: Report, schemas: dict[str, tuple[Column
     if schema is None:
         report.add(warning("W-UNKNOWN-TABLE", table.where(),
                            f"table '{table.name}' is not used by this brochure type",
-                           "known tables: " + ", ".join(schemas)))
+                           "known tables: " + ", ".join(schemas)
+                           + "; a chart's data table must be named in the charts table's 'data' column"))
         return []
     names = [c.name for c in schema]
     shown = [table.headers.get(n, n) for n in names]  # headings as the sheet shows them
@@ -263,10 +282,25 @@ def _record(table: Table, schema: tuple[Column, ...], row: Row, report: Report) 
                   origin=table.where(row=row.number), cells=cells, schema=schema)
 
 
+def chart_data_schema(columns: list[str]) -> tuple[Column, ...]:
+    """A chart's data table: categories in the first column, one number column per series."""
+    if not columns:
+        return ()
+    return (Column(columns[0], True),) + tuple(Column(c, True, "number") for c in columns[1:])
+
+
 def validate(tables: dict[str, Table], report: Report,
              schemas: dict[str, tuple[Column, ...]] = SCHEMAS) -> dict[str, list[Record]]:
-    """Typed records for every known table; a known table that is absent gives an empty list."""
+    """Typed records for every known table; a known table that is absent gives an empty list.
+
+    Tables named in the `charts` table's data column are chart data: categories and numbers."""
     records = {name: [] for name in schemas}
     for name, table in tables.items():
-        records[name] = validate_table(table, report, schemas)
+        if name in schemas:
+            records[name] = validate_table(table, report, schemas)
+    charted = {str(r["data"]) for r in records.get("charts", [])}
+    for name, table in tables.items():
+        if name not in schemas:
+            own = {name: chart_data_schema(table.columns)} if name in charted else schemas
+            records[name] = validate_table(table, report, own)
     return records

@@ -19,8 +19,10 @@ from docx.table import _Cell
 from lxml import etree
 
 from . import docx_package
+from .artwork import Artwork
 from .errors import InputError, Location, error
 from .tree import (
+    Chart,
     Bibliography,
     Box,
     Cards,
@@ -41,7 +43,6 @@ from .tree import (
     Signature,
 )
 
-PHOTO_WIDTH = {"column": Cm(8.0), "full": Cm(16.6)}
 TEXT_WIDTH = Cm(16.6)
 
 
@@ -66,9 +67,10 @@ def _field(paragraph, instruction: str, placeholder: str = "", dirty: bool = Fal
 
 
 class DocxWriter:
-    def __init__(self, doc: Document, reference: Path, edition_folder: Path):
+    def __init__(self, doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None):
         self.tree = doc
         self.folder = edition_folder
+        self.artwork = artwork or Artwork(edition_folder)
         self.labels = doc.labels
         self.docx = open_docx(str(reference))
         self.footnotes = self._footnotes_root()
@@ -195,24 +197,39 @@ class DocxWriter:
         self._text(p, q.speaker, bold=True)
         self._text(p, "\n" + q.role)
 
+    def _picture(self, block: Photo | Chart, title: str) -> bool:
+        """The block's prepared image in its own paragraph, with alt text (descr) for screen readers."""
+        asset = self.artwork.picture(block, "docx")
+        if asset is None:
+            return False
+        p = self.body.add_paragraph()
+        p.paragraph_format.keep_with_next = True
+        run = p.add_run()
+        width = min(Cm(asset.width_mm / 10), TEXT_WIDTH)
+        try:
+            run.add_picture(io.BytesIO(asset.data), width=width)
+        except (UnrecognizedImageError, OSError, ValueError) as exc:
+            raise InputError(error("E-BAD-IMAGE", Location(file=getattr(block, "file", None) or block.id),
+                                   f"not a readable image ({exc.__class__.__name__})",
+                                   "export the photo again as JPEG or PNG")) from None
+        doc_pr = run._r.find(".//" + qn("wp:docPr"))
+        doc_pr.set("descr", block.alt)
+        doc_pr.set("title", title)
+        return True
+
     def _photo(self, photo: Photo) -> None:
-        if photo.file:
-            p = self.body.add_paragraph()
-            p.paragraph_format.keep_with_next = True
-            run = p.add_run()
-            try:
-                run.add_picture(str(self.folder / photo.file), width=PHOTO_WIDTH.get(photo.width, PHOTO_WIDTH["column"]))
-            except (UnrecognizedImageError, OSError, ValueError) as exc:
-                raise InputError(error("E-BAD-IMAGE", Location(file=photo.file),
-                                       f"not a readable JPEG or PNG image ({exc.__class__.__name__})",
-                                       "export the photo again as JPEG or PNG")) from None
-            doc_pr = run._r.find(".//" + qn("wp:docPr"))
-            doc_pr.set("descr", photo.alt)
-            doc_pr.set("title", photo.caption)
-        else:
+        if not self._picture(photo, photo.caption):
             self._para(self.body, "Photo Placeholder", self.labels.get("photo_missing", "Foto folgt"))
         caption = photo.caption + (f" ({self.labels.get('credit', 'Foto')}: {photo.credit})" if photo.credit else "")
         self._para(self.body, "Caption", caption)
+
+    def _chart(self, chart: Chart) -> None:
+        self._para(self.body, "Chart Title", chart.title).paragraph_format.keep_with_next = True
+        self._picture(chart, chart.title)
+        if chart.source:
+            self._para(self.body, "Caption", f"{self.labels.get('source', 'Quelle')}: {chart.source}")
+        if chart.note:
+            self._para(self.body, "Caption", chart.note)
 
     def _contacts(self, block: Contacts) -> None:
         labels = self.labels
@@ -320,6 +337,8 @@ class DocxWriter:
             self._quote(b)
         elif isinstance(b, Photo):
             self._photo(b)
+        elif isinstance(b, Chart):
+            self._chart(b)
         elif isinstance(b, Contacts):
             self._contacts(b)
         elif isinstance(b, Figures):
@@ -439,5 +458,5 @@ class DocxWriter:
         return docx_package.normalise(out.getvalue())
 
 
-def render_docx(doc: Document, reference: Path, edition_folder: Path) -> bytes:
-    return DocxWriter(doc, reference, edition_folder).render()
+def render_docx(doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None) -> bytes:
+    return DocxWriter(doc, reference, edition_folder, artwork).render()

@@ -58,6 +58,33 @@ class Photo:
 
 
 @dataclass
+class Series:
+    name: str
+    values: list[float]
+
+
+@dataclass
+class Chart:
+    """A chart drawn from a data table; the renderers draw it (vector for print, PNG for Word)."""
+
+    id: str
+    kind: str  # bar | stacked_bar | classes
+    title: str
+    categories: list[str]
+    series: list[Series]
+    unit: str = ""  # '%' → values print as '55,2 %'
+    source: str = ""  # printed under the chart as 'Quelle: …'
+    note: str = ""  # a definition or remark printed under the source
+    alt: str = ""  # generated from the data unless the editors wrote their own
+    classes: list[float] = field(default_factory=list)  # class bounds for kind 'classes': 30, 40, … 75
+    reference: float | None = None  # a marked value, e.g. the average
+    reference_label: str = ""  # 'Durchschnitt'
+    horizontal: bool = False
+    width: str = "column"  # column | full
+    type: str = "chart"
+
+
+@dataclass
 class Contact:
     id: str
     group: str
@@ -178,7 +205,7 @@ class Bibliography:
     type: str = "bibliography"
 
 
-Block = (Paragraph | ListBlock | Quote | Photo | Contacts | Figures | Signature | Lines | Placeholder | DataTable
+Block = (Paragraph | ListBlock | Quote | Photo | Chart | Contacts | Figures | Signature | Lines | Placeholder | DataTable
          | Cards | Profile | Box | Bibliography)
 
 

@@ -168,6 +168,10 @@ def build(path: str) -> None:
     _para(box, after=2)
     _shade(box)
 
+    chart_title = _style(doc, "Chart Title")
+    _font(chart_title, 9, bold=True, color=BLUE)
+    _para(chart_title, before=10, after=2, keep_next=True)
+
     placeholder = _style(doc, "Photo Placeholder")
     _font(placeholder, 9, color=GREY)
     _para(placeholder, before=10, after=0, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
