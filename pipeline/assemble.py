@@ -45,6 +45,7 @@ from .tree import (
 )
 
 _FIELD = re.compile(r"\{(\w+)\}")
+_CREDIT_KIND = re.compile(r"^[A-ZÄÖÜ][\w-]{1,20}:\s")  # "Grafik: …", "Foto: …", "Illustration: …"
 BLOCK_TYPES = ("box", "cards", "table")
 
 
@@ -358,7 +359,13 @@ class Assembler:
             else:
                 file = rel
         return Photo(id=rec.id, file=file or None, caption=str(rec["caption"]), alt=str(rec["alt_text"]),
-                     credit=str(rec["credit"]), width=str(rec["width"] or "column"))
+                     credit=self._credit(str(rec["credit"])), width=str(rec["width"] or "column"))
+
+    def _credit(self, credit: str) -> str:
+        """'Foto: Anna Muster' from 'Anna Muster'; a credit with its own kind ('Grafik: …') stays."""
+        if not credit or _CREDIT_KIND.match(credit):
+            return credit
+        return f"{self.labels.get('credit', 'Foto')}: {credit}"
 
     def _chart(self, rec: Record) -> Chart | None:
         name = str(rec["data"])

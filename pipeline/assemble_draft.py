@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import german, markdown
 from .assemble import cell_text
+from .charts import alt_text
 from .check_output import Passage
 from .errors import InputError, Location, Report, error, warning
 from .records import Record
@@ -21,6 +22,7 @@ from .tree import (
     Block,
     Box,
     Chapter,
+    Chart,
     Cover,
     DataTable,
     Document,
@@ -34,6 +36,7 @@ from .tree import (
     Placeholder,
     Run,
     Section,
+    Series,
     Signature,
 )
 from .workbook_layout import DraftSection, Layout
@@ -180,7 +183,28 @@ class DraftAssembler:
         if sources:
             line = f"{self.label('source')}: {'; '.join(sources)}"
             blocks.append(Paragraph([Run(line, italic=True)]))
-        return blocks
+        return blocks + self._population_charts(rows)
+
+    def _population_charts(self, rows: list[Record]) -> list[Block]:
+        """A bar chart per group that the template titles (label 'chart_<group>') and that has
+        at least two per-cent rows: the draft's picture of its population."""
+        charts: list[Block] = []
+        groups = dict.fromkeys(_text(r["group"]) for r in rows)
+        for group in groups:
+            title = self.labels.get(f"chart_{group}")
+            shares = [r for r in rows if _text(r["group"]) == group and _text(r["unit"]) == "%" and r["value"] is not None]
+            if not title or len(shares) < 2:
+                continue
+            sources = "; ".join(dict.fromkeys(_text(r["source"]) for r in shares if _text(r["source"])))
+            dates = sorted({r["as_of"] for r in shares if r["as_of"]})
+            note = f"{self.label('as_of')}: {german.day_month_year(dates[-1])}" if dates else ""
+            chart = Chart(id=f"bevoelkerung-{markdown.slug(group)}", kind="bar", title=title,
+                          categories=[_text(r["label"]) for r in shares],
+                          series=[Series(name=self.label("share"), values=[float(r["value"]) for r in shares])],
+                          unit="%", source=sources, note=note, horizontal=True)
+            chart.alt = alt_text(chart)
+            charts.append(chart)
+        return charts
 
     def content_participation(self) -> list[Block]:
         rows = sorted(self.records.get("beteiligung", []), key=lambda r: (r["date"] or dt.date.max, r.row))

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.image.exceptions import (
-    InvalidImageStreamError,
-    UnexpectedEndOfFileError,
-    UnrecognizedImageError,
-)
-from docx.image.image import Image
-
 from .errors import Finding, error, warning
+from .images import BadImage, TooLarge, effective_dpi, inspect
 from .records import Record
 from .spec import Spec
-
-MM_PER_INCH = 25.4
 
 
 def check_records(records: dict[str, list[Record]], spec: Spec, labels: dict[str, str]) -> list[Finding]:
@@ -56,34 +48,42 @@ MAX_PIXELS = 40_000_000  # larger images are decompression bombs or far beyond p
 
 
 def check_photos(records: dict[str, list[Record]], spec: Spec, edition: Path) -> list[Finding]:
-    """Images that exist but cannot be read, or are too coarse at their printed width."""
+    """Images that exist but cannot be read, are too large, or too coarse at their printed
+    width (measured upright, after EXIF rotation); and a photo without alt text."""
     findings: list[Finding] = []
     for rec in records.get("photos", []):
         file = str(rec["file"])
+        if not str(rec["alt_text"]).strip():  # the PDF/UA output needs it, and so do readers
+            findings.append(error("E-ALT-TEXT", rec.cells["alt_text"], f"photo '{rec.id}' has no alt text",
+                                  "describe in a sentence what the picture shows, for readers who cannot see it"))
         path = (edition / "images" / file).resolve()
         if not file or not path.is_relative_to((edition / "images").resolve()) or not path.is_file():
             continue  # no image yet, or reported as E-MISSING-FILE while assembling
         try:
-            image = Image.from_file(str(path))
-        except (UnrecognizedImageError, UnexpectedEndOfFileError, InvalidImageStreamError, OSError, ValueError,
-                IndexError) as exc:
-            findings.append(error("E-BAD-IMAGE", rec.cells["file"], f"'images/{file}' is not a readable image ({exc.__class__.__name__})",
-                                  "save it again as JPEG or PNG"))
-            continue
-        if image.px_width * image.px_height > MAX_PIXELS:  # read from the header: nothing was decompressed
+            info = inspect(path)
+        except TooLarge:
             findings.append(error("E-TOO-LARGE", rec.cells["file"],
-                                  f"'images/{file}' has {image.px_width} × {image.px_height} pixels, more than "
+                                  f"'images/{file}' has far more than {MAX_PIXELS // 1_000_000} megapixels",
+                                  "scale it down (a full A4 page at 300 dpi needs about 9 megapixels)"))
+            continue
+        except BadImage as exc:
+            findings.append(error("E-BAD-IMAGE", rec.cells["file"], f"'images/{file}' is {exc}",
+                                  "save it again as JPEG, PNG or WebP"))
+            continue
+        if info.width * info.height > MAX_PIXELS:  # read from the header: nothing was decompressed
+            findings.append(error("E-TOO-LARGE", rec.cells["file"],
+                                  f"'images/{file}' has {info.width} × {info.height} pixels, more than "
                                   f"{MAX_PIXELS // 1_000_000} megapixels",
                                   "scale it down (a full A4 page at 300 dpi needs about 9 megapixels)"))
             continue
         width_mm = spec.width_mm.get(str(rec["width"] or "column"))
         if spec.min_dpi and width_mm:
-            dpi = image.px_width / (width_mm / MM_PER_INCH)
+            dpi = effective_dpi(info, width_mm)
             if dpi < spec.min_dpi:
-                need = round(spec.min_dpi * width_mm / MM_PER_INCH)
+                need = round(spec.min_dpi * width_mm / 25.4)
                 findings.append(warning(
                     "W-PHOTO-RESOLUTION", rec.cells["file"],
-                    f"'images/{file}' is {image.px_width} px wide: {dpi:.0f} dpi at {width_mm:g} mm, "
+                    f"'images/{file}' is {info.width} px wide: {dpi:.0f} dpi at {width_mm:g} mm, "
                     f"print needs {spec.min_dpi} dpi",
                     f"use an image at least {need} px wide, or print it smaller"))
     return findings

@@ -26,6 +26,10 @@ class BadImage(Exception):
     """The file is not a JPEG, PNG or WebP image Pillow can read (message says why)."""
 
 
+class TooLarge(BadImage):
+    """So many pixels that Pillow refuses to open it: a decompression bomb, or far beyond print."""
+
+
 @dataclass(frozen=True)
 class ImageInfo:
     format: str
@@ -47,7 +51,7 @@ def inspect(path: Path) -> ImageInfo:
                 return ImageInfo(im.format, *((h, w) if orientation in ROTATED else (w, h)),
                                  _profile_name(im.info.get("icc_profile")))
     except Image.DecompressionBombError:
-        raise BadImage("far too many pixels to be a photo") from None
+        raise TooLarge("far too many pixels to be a photo") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise BadImage(f"not a readable image ({exc.__class__.__name__})") from None
 

@@ -220,7 +220,7 @@ class DocxWriter:
     def _photo(self, photo: Photo) -> None:
         if not self._picture(photo, photo.caption):
             self._para(self.body, "Photo Placeholder", self.labels.get("photo_missing", "Foto folgt"))
-        caption = photo.caption + (f" ({self.labels.get('credit', 'Foto')}: {photo.credit})" if photo.credit else "")
+        caption = photo.caption + (f" ({photo.credit})" if photo.credit else "")
         self._para(self.body, "Caption", caption)
 
     def _chart(self, chart: Chart) -> None:

@@ -52,7 +52,7 @@ class Photo:
     file: str | None  # path relative to the edition folder; None → placeholder
     caption: str
     alt: str
-    credit: str = ""
+    credit: str = ""  # the whole credit line: 'Foto: Anna Muster', 'Grafik: Projektteam'
     width: str = "column"
     type: str = "photo"
 

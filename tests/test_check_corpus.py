@@ -83,7 +83,7 @@ CASES = [
          tables=_set("quotes", 0, speaker=""), formats=TABLE_FORMATS),
     Case("quote-without-role", "E-EMPTY-CELL", cell("quotes", 2, "role"),
          tables=_set("quotes", 0, role=""), formats=TABLE_FORMATS),
-    Case("photo-without-alt-text", "E-EMPTY-CELL", cell("photos", 2, "alt_text"),
+    Case("photo-without-alt-text", "E-ALT-TEXT", cell("photos", 2, "alt_text"),
          tables=_set("photos", 0, alt_text=""), formats=TABLE_FORMATS),
     Case("photo-without-caption", "E-EMPTY-CELL", cell("photos", 2, "caption"),
          tables=_set("photos", 0, caption=""), formats=TABLE_FORMATS),
