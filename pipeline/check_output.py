@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from .accessibility import docx_problems, pdf_problems
 from .edition import EDITION_FILE, Edition
 from .errors import Finding, Location, error
 from .markdown import text_passages
@@ -218,4 +219,20 @@ def check_outputs(edition: Edition, records: dict[str, list[Record]], document: 
     heads = {c.running_head for c in document.chapters}
     findings += check_lost([*passages(edition, records, document), *extra], docx,
                            pdf_flow(pdf, heads, furniture - {""}) if pdf is not None else None, names)
+    findings += check_accessibility(document, docx_bytes, pdf, names)
     return findings
+
+
+def check_accessibility(document: Document, docx_bytes: bytes | None, pdf: PdfContent | None,
+                        names: dict[str, str]) -> list[Finding]:
+    """What assistive technology needs from both files (see accessibility.py)."""
+    language = document.meta.language.split("-")[0] or "de"
+    found = []
+    if pdf is not None:
+        titles = [c.title for c in document.chapters]
+        found += [(names["pdf"], p) for p in pdf_problems(pdf, titles, language)]
+    if docx_bytes is not None:
+        found += [(names["docx"], p) for p in docx_problems(docx_bytes, language)]
+    return [error("E-ACCESSIBILITY", Location(file=file), problem,
+                  "the template or a custom reference.docx dropped it; see docs/accessibility.md")
+            for file, problem in found]
