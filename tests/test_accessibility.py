@@ -1,0 +1,124 @@
+"""Accessibility of the real outputs, asserted with readers independent of the pipeline's own
+check (pypdf for the PDF, python-docx for the DOCX): every sample edition and a strategy draft."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+from conftest import ROOT
+from pipeline.accessibility import docx_problems, pdf_problems, struct_summary
+from pipeline.build import build
+from pipeline.draft import build_draft
+from pipeline.verify import read_pdf
+
+HEADINGS = {f"/H{i}": i for i in range(1, 7)}
+
+
+@pytest.fixture(scope="module", params=["halbzeitbilanz-2012", "kiv-handbuch-2020", "kommunen/viernheim"])
+def output(request, tmp_path_factory):
+    """(name, document tree as JSON, DOCX bytes, PDF bytes) of one sample, built fresh."""
+    out = tmp_path_factory.mktemp(request.param.replace("/", "-"))
+    folder = ROOT / "inputs" / request.param
+    files = build_draft(folder, out).files if request.param.startswith("kommunen") else build(folder, out).files
+    content = json.loads((out / "content.json").read_text(encoding="utf-8"))["document"]
+    data = {p.suffix: p.read_bytes() for p in files}
+    return request.param, content, data[".docx"], data[".pdf"]
+
+
+def _pictures(content: dict) -> list[dict]:
+    """Charts and photos with an image, from the document tree."""
+    found = []
+
+    def walk(blocks):
+        for b in blocks:
+            if b["type"] == "chart" or (b["type"] == "photo" and b["file"]):
+                found.append(b)
+            if b["type"] == "box":
+                walk(b["blocks"])
+
+    def sections(ss):
+        for s in ss:
+            walk(s["blocks"])
+            sections(s["sections"])
+
+    for ch in content["chapters"]:
+        walk(ch["blocks"])
+        sections(ch["sections"])
+    return found
+
+
+def test_pdf_is_tagged_in_german_and_shows_its_title(output):
+    _, content, _, pdf = output
+    reader = PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert str(catalog["/Lang"]).startswith("de")
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata.title == content["meta"]["title"]
+
+
+def test_every_pdf_figure_has_the_alt_text_of_its_picture(output):
+    name, content, _, pdf = output
+    pictures = _pictures(content)
+    figures = struct_summary(PdfReader(io.BytesIO(pdf))).figures
+    assert pictures or name == "kiv-handbuch-2020", "the reviews show charts and photos, every draft a chart"
+    assert sorted(figures) == sorted(p["alt"] for p in pictures)
+    assert all(len(alt) > 20 for alt in figures)
+
+
+def test_pdf_headings_never_skip_a_level(output):
+    _, _, _, pdf = output
+    levels = [lvl for lvl, _ in struct_summary(PdfReader(io.BytesIO(pdf))).headings]
+    assert levels and levels[0] == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_pdf_has_a_bookmark_for_every_chapter(output):
+    _, content, _, pdf = output
+    top = [" ".join(item.title.split()) for item in PdfReader(io.BytesIO(pdf)).outline if not isinstance(item, list)]
+    for chapter in content["chapters"]:
+        assert " ".join(chapter["title"].split()) in top, chapter["title"]
+
+
+def test_every_docx_picture_has_alt_text(output):
+    _, content, docx, _ = output
+    doc = open_docx(io.BytesIO(docx))
+    described = [(d.get("descr"), d.get("title")) for d in doc.element.body.iter(qn("wp:docPr"))]
+    assert sorted(alt for alt, _ in described) == sorted(p["alt"] for p in _pictures(content))
+    assert all(title for _, title in described)
+    assert doc.core_properties.title == content["meta"]["title"]
+
+
+def test_the_pipelines_own_check_finds_nothing_on_the_samples(output):
+    _, content, docx, pdf = output
+    assert pdf_problems(read_pdf(pdf), [c["title"] for c in content["chapters"]]) == []
+    assert docx_problems(docx) == []
+
+
+def test_the_check_notices_a_pdf_without_tags_or_language_and_a_docx_without_alt_text(sample_built, sample_loaded):
+    titles = [c.title for c in sample_loaded.document.chapters]
+    assert pdf_problems(sample_built.pdf, titles) == []
+    writer = PdfWriter(clone_from=io.BytesIO(sample_built.pdf_bytes))
+    del writer.root_object[NameObject("/StructTreeRoot")]
+    writer.root_object[NameObject("/Lang")] = TextStringObject("en-GB")
+    buf = io.BytesIO()
+    writer.write(buf)
+    problems = pdf_problems(read_pdf(buf.getvalue()), titles)
+    assert any("not tagged" in p for p in problems) and any("'en-GB'" in p for p in problems)
+    stripped = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(sample_built.docx_bytes)) as src, zipfile.ZipFile(stripped, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b' descr="', b' x-descr="')
+            dst.writestr(item, data)
+    assert any("5 of 5 pictures have no alt text" in p for p in docx_problems(stripped.getvalue()))
