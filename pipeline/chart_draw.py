@@ -144,7 +144,9 @@ def _classes(ax, chart: Chart, theme: dict[str, str]) -> None:
     cats = [chart.categories[i] for i in order]
     vals = [values[i] for i in order]
     bars = ax.barh(range(len(vals)), vals, 0.72, color=[colours[class_of(v, chart.classes)] for v in vals])
-    ax.bar_label(bars, labels=[_value_text(v, chart.unit) for v in vals], padding=1.5, fontsize=6.5)
+    for label in ax.bar_label(bars, labels=[_value_text(v, chart.unit) for v in vals], padding=1.5, fontsize=6.5):
+        label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.4})  # readable over the reference line
+        label.set_zorder(3)
     ax.set_yticks(range(len(cats)), cats)
     ax.invert_yaxis()
     ax.set_xlim(0, chart.classes[-1] * 1.08)
