@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .chart_draw import draw
 from .errors import InputError, Location, error
 from .images import BadImage, prepare
 from .tree import Chart, Document, Photo, chapter_blocks
@@ -46,6 +45,7 @@ class Artwork:
         """The block's image for 'pdf' or 'docx'; None for a photo still to come."""
         width = self.width_mm(block.width)
         if isinstance(block, Chart):
+            from .chart_draw import draw  # matplotlib loads only when a document has a chart
             fmt = "svg" if target == "pdf" else "png"
             return Asset(draw(block, fmt, width, self.theme), fmt, width)
         if not block.file:

@@ -192,7 +192,8 @@ class DraftAssembler:
         groups = dict.fromkeys(_text(r["group"]) for r in rows)
         for group in groups:
             title = self.labels.get(f"chart_{group}")
-            shares = [r for r in rows if _text(r["group"]) == group and _text(r["unit"]) == "%" and r["value"] is not None]
+            shares = [r for r in rows
+                      if _text(r["group"]) == group and _text(r["unit"]) == "%" and r["value"] is not None]
             if not title or len(shares) < 2:
                 continue
             sources = "; ".join(dict.fromkeys(_text(r["source"]) for r in shares if _text(r["source"])))

@@ -10,7 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from .artwork import Artwork
+from PIL import Image
+
+from .artwork import PRINT_DPI, WORD_DPI, Artwork
 from .batch import default_jobs, run_batch
 from .build import build, load
 from .check_output import check_outputs
@@ -18,10 +20,12 @@ from .compare import compare
 from .diff_report import to_html
 from .draft import draft_template
 from .edition_view import read_view
+from .images import prepare
 from .redline import redline
 from .render_docx import render_docx
 from .render_pdf import render_pdf
 from .synthetic import make_towns
+from .tree import Chart, chapter_blocks
 from .verify import page_count
 
 RUNS = 5
@@ -115,10 +119,33 @@ def bench_diff(old: str = "halbzeitbilanz-2012", new: str = "halbzeitbilanz-2013
         shutil.rmtree(root, ignore_errors=True)
 
 
+def bench_pictures(folder: Path = Path("inputs/halbzeitbilanz-2012")) -> None:
+    """Drawing the sample's charts and preparing a 24-megapixel camera photo, per target."""
+    loaded = load(folder)
+    art = Artwork.of(folder, loaded.edition.template)
+    charts = [b for ch in loaded.document.chapters for b in chapter_blocks(ch) if isinstance(b, Chart)]
+    for fmt, target in (("SVG", "pdf"), ("PNG 300 dpi", "docx")):
+        times = [_time(lambda: [art.picture(c, target) for c in charts])[0] for _ in range(RUNS)]
+        print(f"charts: {len(charts)} drawn as {fmt} in {statistics.median(times):.3f} s (median of {RUNS})")
+    root = Path(tempfile.mkdtemp(prefix="bench-photo-"))
+    try:
+        photo = root / "kamera.jpg"
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        Image.effect_noise((6000, 4000), 40).convert("RGB").save(photo, quality=92, exif=exif.tobytes())
+        for dpi, target in ((PRINT_DPI, "PDF"), (WORD_DPI, "DOCX")):
+            t, (data, _) = _time(lambda: prepare(photo, 172, dpi))
+            print(f"photo: 6000 × 4000 JPEG ({photo.stat().st_size / 1e6:.1f} MB, turned upright) → {target} at "
+                  f"{dpi} dpi, full width: {len(data) / 1e6:.1f} MB in {t:.2f} s")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
     for edition in sorted(Path("inputs").glob("*/edition.yaml")):
         bench_edition(edition.parent)
     print(f"peak memory: {_mib(resource.RUSAGE_SELF):.0f} MiB")
+    bench_pictures()
     bench_diff()
     bench_drafts()
 

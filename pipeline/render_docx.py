@@ -22,11 +22,11 @@ from . import docx_package
 from .artwork import Artwork
 from .errors import InputError, Location, error
 from .tree import (
-    Chart,
     Bibliography,
     Box,
     Cards,
     Chapter,
+    Chart,
     Contacts,
     DataTable,
     Document,

@@ -205,8 +205,8 @@ class Bibliography:
     type: str = "bibliography"
 
 
-Block = (Paragraph | ListBlock | Quote | Photo | Chart | Contacts | Figures | Signature | Lines | Placeholder | DataTable
-         | Cards | Profile | Box | Bibliography)
+Block = (Paragraph | ListBlock | Quote | Photo | Chart | Contacts | Figures | Signature | Lines | Placeholder
+         | DataTable | Cards | Profile | Box | Bibliography)
 
 
 @dataclass

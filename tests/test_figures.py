@@ -69,7 +69,8 @@ def built(tmp_path_factory):
     tables["photos"] = [
         {**TABLES["photos"][0], "file": "gross.jpg", "credit": "Anna Muster"},
         {**TABLES["photos"][0], "id": "p-karte", "chapter": "offenbach", "section": "Ausgangslage",
-         "file": "karte.webp", "caption": "Karte", "alt_text": "Eine Karte mit sechs Punkten", "credit": "Grafik: Team"},
+         "file": "karte.webp", "caption": "Karte", "alt_text": "Eine Karte mit sechs Punkten",
+         "credit": "Grafik: Team"},
     ]
     folder = write_edition(root / "ed", tables, fmt="xlsx")
     (folder / "images").mkdir()

@@ -50,8 +50,8 @@ def wirkungsannahmen() -> Image.Image:
     columns = [
         ("Maßnahmen", ["Programmkoordination\nin den Modellregionen", "Integrationsworkshops", "Geförderte Projekte",
                        "Integrationsmonitoring"]),
-        ("Ziele", ["Strukturelle Veränderungen\nvon Regelangeboten", "Partizipation und Einbeziehen\nder Aufnahmegesellschaft",
-                   "Transparenz von Maßnahmen,\nTrägern und Daten", "Vernetzung in und zwischen\nden Modellregionen"]),
+        ("Ziele", ["Strukturelle Veränderungen\nvon Regelangeboten",
+                   "Partizipation und Einbeziehen\nder Aufnahmegesellschaft", "Transparenz von Maßnahmen,\nTrägern und Daten", "Vernetzung in und zwischen\nden Modellregionen"]),
     ]
     xs = (0.03, 0.37)
     for (title, items), x in zip(columns, xs):
@@ -59,7 +59,8 @@ def wirkungsannahmen() -> Image.Image:
         for i, item in enumerate(items):
             _box(ax, x, 0.7 - i * 0.2, 0.28, 0.15, item, TINT, size=9)
     ax.text(0.85, 0.93, "Angenommene Wirkung", ha="center", fontsize=13, fontweight="bold", color=ACCENT)
-    _box(ax, 0.72, 0.37, 0.26, 0.28, "Gleichberechtigte\nTeilhabe und Integration\nvor Ort", ACCENT, "#ffffff", 11, True)
+    _box(ax, 0.72, 0.37, 0.26, 0.28, "Gleichberechtigte\nTeilhabe und Integration\nvor Ort", ACCENT, "#ffffff",
+         11, True)
     for i in range(4):
         for j in range(4):
             if i == j or (i, j) in ((0, 3), (2, 2), (1, 0)):
