@@ -67,7 +67,7 @@ def struct_summary(reader: PdfReader) -> StructSummary:
 
 
 def pdf_problems(pdf: PdfContent, chapter_titles: list[str], language: str = "de") -> list[str]:
-    reader = PdfReader(io.BytesIO(pdf.data))
+    reader = pdf.reader
     catalog = _resolve(reader.trailer["/Root"])
     problems = []
     if "/StructTreeRoot" not in catalog:

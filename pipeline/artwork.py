@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .edition import FIGURE_WIDTH_MM
 from .errors import InputError, Location, error
 from .images import BadImage, prepare
 from .tree import Chart, Document, Photo, chapter_blocks
@@ -32,7 +33,7 @@ class Artwork:
     def __init__(self, folder: Path, theme: dict[str, str] | None = None, widths: dict[str, float] | None = None):
         self.folder = folder
         self.theme = theme or {}
-        self.widths = widths or {"column": 82.0, "full": 160.0}
+        self.widths = widths or dict(FIGURE_WIDTH_MM)
 
     @classmethod
     def of(cls, folder: Path, template) -> "Artwork":
@@ -45,7 +46,8 @@ class Artwork:
         """The block's image for 'pdf' or 'docx'; None for a photo still to come."""
         width = self.width_mm(block.width)
         if isinstance(block, Chart):
-            from .chart_draw import draw  # matplotlib loads only when a document has a chart
+            # matplotlib loads only when a document has a chart
+            from .chart_draw import draw
             fmt = "svg" if target == "pdf" else "png"
             return Asset(draw(block, fmt, width, self.theme), fmt, width)
         if not block.file:

@@ -62,19 +62,15 @@ def check_photos(records: dict[str, list[Record]], spec: Spec, edition: Path) ->
         try:
             info = inspect(path)
         except TooLarge:
-            findings.append(error("E-TOO-LARGE", rec.cells["file"],
-                                  f"'images/{file}' has far more than {MAX_PIXELS // 1_000_000} megapixels",
-                                  "scale it down (a full A4 page at 300 dpi needs about 9 megapixels)"))
+            findings.append(_too_large(rec, f"'images/{file}' has far more than {MAX_PIXELS // 1_000_000} megapixels"))
             continue
         except BadImage as exc:
             findings.append(error("E-BAD-IMAGE", rec.cells["file"], f"'images/{file}' is {exc}",
                                   "save it again as JPEG, PNG or WebP"))
             continue
         if info.width * info.height > MAX_PIXELS:  # read from the header: nothing was decompressed
-            findings.append(error("E-TOO-LARGE", rec.cells["file"],
-                                  f"'images/{file}' has {info.width} × {info.height} pixels, more than "
-                                  f"{MAX_PIXELS // 1_000_000} megapixels",
-                                  "scale it down (a full A4 page at 300 dpi needs about 9 megapixels)"))
+            findings.append(_too_large(rec, f"'images/{file}' has {info.width} × {info.height} pixels, more than "
+                                            f"{MAX_PIXELS // 1_000_000} megapixels"))
             continue
         width_mm = spec.width_mm.get(str(rec["width"] or "column"))
         if spec.min_dpi and width_mm:
@@ -87,3 +83,8 @@ def check_photos(records: dict[str, list[Record]], spec: Spec, edition: Path) ->
                     f"print needs {spec.min_dpi} dpi",
                     f"use an image at least {need} px wide, or print it smaller"))
     return findings
+
+
+def _too_large(rec: Record, message: str) -> Finding:
+    return error("E-TOO-LARGE", rec.cells["file"], message,
+                 "scale it down (a full A4 page at 300 dpi needs about 9 megapixels)")

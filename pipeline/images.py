@@ -44,8 +44,7 @@ def inspect(path: Path) -> ImageInfo:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as im:
-                if im.format not in FORMATS:
-                    raise BadImage(f"a {im.format} image; JPEG, PNG and WebP are supported")
+                _supported(im)
                 w, h = im.size
                 orientation = im.getexif().get(0x0112, 1)
                 return ImageInfo(im.format, *((h, w) if orientation in ROTATED else (w, h)),
@@ -54,6 +53,12 @@ def inspect(path: Path) -> ImageInfo:
         raise TooLarge("far too many pixels to be a photo") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise BadImage(f"not a readable image ({exc.__class__.__name__})") from None
+
+
+def _supported(im: Image.Image) -> str:
+    if im.format not in FORMATS:
+        raise BadImage(f"a {im.format} image; JPEG, PNG and WebP are supported")
+    return im.format
 
 
 def _profile_name(icc: bytes | None) -> str:
@@ -87,9 +92,7 @@ def _to_srgb(im: Image.Image, alpha: bool) -> Image.Image:
 def _prepared(path: Path, stamp: tuple[int, int], max_px: int) -> tuple[bytes, str]:
     try:
         with Image.open(path) as src:
-            if src.format not in FORMATS:
-                raise BadImage(f"a {src.format} image; JPEG, PNG and WebP are supported")
-            fmt = src.format
+            fmt = _supported(src)
             icc = src.info.get("icc_profile")
             im = ImageOps.exif_transpose(src)
             if icc:

@@ -9,7 +9,6 @@ from pathlib import Path
 from docx import Document as open_docx
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK
-from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -20,7 +19,6 @@ from lxml import etree
 
 from . import docx_package
 from .artwork import Artwork
-from .errors import InputError, Location, error
 from .tree import (
     Bibliography,
     Box,
@@ -205,13 +203,7 @@ class DocxWriter:
         p = self.body.add_paragraph()
         p.paragraph_format.keep_with_next = True
         run = p.add_run()
-        width = min(Cm(asset.width_mm / 10), TEXT_WIDTH)
-        try:
-            run.add_picture(io.BytesIO(asset.data), width=width)
-        except (UnrecognizedImageError, OSError, ValueError) as exc:
-            raise InputError(error("E-BAD-IMAGE", Location(file=getattr(block, "file", None) or block.id),
-                                   f"not a readable image ({exc.__class__.__name__})",
-                                   "export the photo again as JPEG or PNG")) from None
+        run.add_picture(io.BytesIO(asset.data), width=min(Cm(asset.width_mm / 10), TEXT_WIDTH))
         doc_pr = run._r.find(".//" + qn("wp:docPr"))
         doc_pr.set("descr", block.alt)
         doc_pr.set("title", title)

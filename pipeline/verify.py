@@ -46,9 +46,13 @@ class PdfContent:
     data: bytes = b""
 
     @cached_property
+    def reader(self) -> PdfReader:
+        """pypdf, opened only when asked: for metadata, language and the structure tree."""
+        return PdfReader(io.BytesIO(self.data))
+
+    @cached_property
     def _catalog(self) -> tuple[dict, str | None]:
-        # pypdf, read only when asked: the build's own checks need neither
-        reader = PdfReader(io.BytesIO(self.data))
+        reader = self.reader
         lang = reader.trailer["/Root"].get("/Lang")
         return dict(reader.metadata or {}), str(lang) if lang is not None else None
 
