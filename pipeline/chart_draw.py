@@ -20,8 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import german
-from .charts import class_labels, class_of
+from .charts import class_labels, class_of, format_value
 from .tree import Chart
 
 MM = 1 / 25.4  # inches per millimetre
@@ -69,12 +68,9 @@ def class_colours(theme: dict[str, str], n: int) -> list[str]:
     return [to_hex(ramp(i / max(n - 1, 1))) for i in range(n)]
 
 
-def _formatter(unit: str) -> FuncFormatter:
-    return FuncFormatter(lambda v, _pos: german.quantity(round(v, 6), unit if unit == "%" else ""))
-
-
 def _value_text(v: float, unit: str) -> str:
-    return german.quantity(round(v, 6), unit if unit == "%" else "")
+    """A bar label or tick: only '%' is short enough to repeat at every number."""
+    return format_value(v, unit if unit == "%" else "")
 
 
 def _height_mm(chart: Chart, width_mm: float) -> float:
@@ -89,7 +85,7 @@ def _axes_style(ax, horizontal: bool, unit: str, theme: dict[str, str]) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     value_axis = ax.xaxis if horizontal else ax.yaxis
-    value_axis.set_major_formatter(_formatter(unit))
+    value_axis.set_major_formatter(FuncFormatter(lambda v, _pos: _value_text(v, unit)))
     value_axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     ax.grid(axis="x" if horizontal else "y", color=_mix(theme["muted"], "#ffffff", 0.7), linewidth=0.4)
     ax.set_axisbelow(True)

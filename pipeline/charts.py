@@ -15,7 +15,6 @@ from .errors import Report, error
 from .records import Record
 from .tree import Chart, Series
 
-KINDS = ("bar", "stacked_bar", "classes")
 KIND_NAMES = {"bar": "Balkendiagramm", "stacked_bar": "Gestapeltes Balkendiagramm",
               "classes": "Klassierte Darstellung"}
 MAX_CATEGORIES = 40  # more bars than this cannot be read at brochure size
@@ -43,17 +42,19 @@ def class_of(value: float, bounds: list[float]) -> int:
 
 def class_labels(bounds: list[float], unit: str) -> list[str]:
     """'30 % bis unter 40 %' … '70 % bis 75 %', as the source brochures label their classes."""
-    q = [german.quantity(_num(b), unit) for b in bounds]
+    q = [format_value(b, unit) for b in bounds]
     labels = [f"{q[i]} bis unter {q[i + 1]}" for i in range(len(q) - 2)]
     return labels + [f"{q[-2]} bis {q[-1]}"]
 
 
 def _num(v: float) -> Decimal:
-    return Decimal(repr(v)).normalize() if isinstance(v, float) else Decimal(v)
+    """The number as typed: 55.2 → 55.2, 20.000000000000004 (a computed tick) → 20."""
+    return Decimal(repr(round(v, 6))).normalize() if isinstance(v, float) else Decimal(v)
 
 
-def _fmt(v: float, unit: str) -> str:
-    return german.quantity(_num(v), unit if unit else "")
+def format_value(v: float, unit: str = "") -> str:
+    """'55,2 %', '120.000 Personen': one German form for alt text, legends and the drawing."""
+    return german.quantity(_num(v), unit)
 
 
 def alt_text(chart: Chart) -> str:
@@ -63,11 +64,11 @@ def alt_text(chart: Chart) -> str:
     parts = [f"{KIND_NAMES[chart.kind]}: {chart.title}."]
     if chart.kind == "classes":
         values = chart.series[0].values
-        parts.append(f"{len(cats)} Werte in {len(chart.classes) - 1} Klassen von {_fmt(chart.classes[0], unit)} "
-                     f"bis {_fmt(chart.classes[-1], unit)}.")
+        low, high = format_value(chart.classes[0], unit), format_value(chart.classes[-1], unit)
+        parts.append(f"{len(cats)} Werte in {len(chart.classes) - 1} Klassen von {low} bis {high}.")
         hi, lo = max(range(len(values)), key=lambda i: values[i]), min(range(len(values)), key=lambda i: values[i])
-        parts.append(f"Höchster Wert: {cats[hi]} mit {_fmt(values[hi], unit)}; "
-                     f"niedrigster Wert: {cats[lo]} mit {_fmt(values[lo], unit)}.")
+        parts.append(f"Höchster Wert: {cats[hi]} mit {format_value(values[hi], unit)}; "
+                     f"niedrigster Wert: {cats[lo]} mit {format_value(values[lo], unit)}.")
         counts = [0] * (len(chart.classes) - 1)
         for v in values:
             counts[class_of(v, chart.classes)] += 1
@@ -82,10 +83,10 @@ def alt_text(chart: Chart) -> str:
             hi = max(range(len(s.values)), key=lambda i: s.values[i])
             lo = min(range(len(s.values)), key=lambda i: s.values[i])
             prefix = f"{s.name}: " if len(chart.series) > 1 else ""
-            parts.append(f"{prefix}höchster Wert bei {cats[hi]} ({_fmt(s.values[hi], unit)}), "
-                         f"niedrigster bei {cats[lo]} ({_fmt(s.values[lo], unit)}).")
+            parts.append(f"{prefix}höchster Wert bei {cats[hi]} ({format_value(s.values[hi], unit)}), "
+                         f"niedrigster bei {cats[lo]} ({format_value(s.values[lo], unit)}).")
     if chart.reference is not None:
-        parts.append(f"{chart.reference_label or 'Markierter Wert'}: {_fmt(chart.reference, unit)}.")
+        parts.append(f"{chart.reference_label or 'Markierter Wert'}: {format_value(chart.reference, unit)}.")
     if chart.source:
         parts.append(f"Quelle: {chart.source}.")
     return " ".join(parts)
