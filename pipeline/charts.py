@@ -49,7 +49,7 @@ def class_labels(bounds: list[float], unit: str) -> list[str]:
 
 def _num(v: float) -> Decimal:
     """The number as typed: 55.2 → 55.2, 20.000000000000004 (a computed tick) → 20."""
-    return Decimal(repr(round(v, 6))).normalize() if isinstance(v, float) else Decimal(v)
+    return Decimal(repr(round(float(v), 6))).normalize() if isinstance(v, float) else Decimal(v)  # numpy floats too
 
 
 def format_value(v: float, unit: str = "") -> str:
