@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.resources
 import json
 import os
 import tempfile
@@ -18,15 +17,13 @@ from pathlib import Path
 import typst
 
 from .artwork import Artwork
+from .fonts import typst_font_folder
 from .errors import InputError, Location, error
 from .tree import Document, to_data
 from .verify import chapter_spans
 
-FONT_PACKAGES = ("font_source_sans_pro", "font_source_serif_pro")
-
-
 def font_paths(template_folder: Path) -> list[str]:
-    paths = [str(importlib.resources.files(pkg) / "files") for pkg in FONT_PACKAGES]
+    paths = [str(typst_font_folder())]
     own = template_folder / "fonts"
     if own.is_dir():
         paths.append(str(own))
