@@ -83,7 +83,10 @@ def _line_findings(text: str, where: Location, spec: Spec, prose: bool) -> list[
     if prose:
         for m in _EMAIL_LIKE.finditer(CITATION.sub(" ", text)):  # '[@carnau2011]' is a citation
             address = m.group(0).rstrip(".")
-            if len(address) > 1 and not _EMAIL.match(address):
+            local, _, domain = address.partition("@")
+            # '@integration_hessen' is a social-media handle, not an attempted address.
+            attempted = bool(local) or "." in domain
+            if attempted and len(address) > 1 and not _EMAIL.match(address):
                 found.append(error("E-BAD-EMAIL", where, f"'{address}' is not an e-mail address",
                                    "write it as name@example.de"))
     return found

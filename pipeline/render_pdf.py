@@ -17,6 +17,7 @@ from pathlib import Path
 import typst
 
 from .artwork import Artwork
+from . import links
 from .fonts import typst_font_folder
 from .errors import InputError, Location, error
 from .tree import Document, to_data
@@ -88,7 +89,7 @@ def render_pdf(doc: Document, typst_files: list[Path], edition_folder: Path, tot
 def _typeset(doc: Document, typst_files: list[Path], root: Path, assets: dict, total_pages: int | None,
              multiple_of: int | None) -> bytes:
     data = json.dumps(to_data(doc), ensure_ascii=False, sort_keys=True)
-    inputs = {"content": data, "assets": json.dumps(assets, sort_keys=True)}
+    inputs = {"content": data, "assets": json.dumps(assets, sort_keys=True), "links": links.PATTERN}
     main = typst_files[-1]
     try:
         compiler = typst.Compiler(

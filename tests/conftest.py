@@ -47,3 +47,20 @@ def sample_copy(tmp_path) -> Path:
     target = tmp_path / "halbzeitbilanz-2012"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+READER_SAMPLES = ("halbzeitbilanz-2012", "kiv-handbuch-2020", "kommunen/maintal")
+
+
+@pytest.fixture(scope="session")
+def reader_samples(tmp_path_factory) -> dict[str, Path]:
+    """The two sample brochures and one strategy draft, built once: name → built PDF."""
+    from pipeline.draft import build_draft
+
+    built = {}
+    for name in READER_SAMPLES:
+        out = tmp_path_factory.mktemp(name.replace("/", "-"))
+        folder = ROOT / "inputs" / name
+        files = build_draft(folder, out).files if name.startswith("kommunen") else build(folder, out).files
+        built[name] = next(p for p in files if p.suffix == ".pdf")
+    return built

@@ -50,22 +50,26 @@ def expected(content: dict) -> dict[str, set[str]]:
     return {"email": emails, "web": webs, "phone": phones, "compound": compounds}
 
 
-def joined(extracted: str) -> str:
-    """The text with the allowed wraps inside addresses undone."""
-    return re.sub(r"([@./-])[ \t]*\r?\n[ \t]*", r"\1", extracted)
+# A line break inside an item, with or without the soft hyphen some engines report there
+# (U+00AD; PDFium: U+FFFE); never a hard hyphen the reader would have to guess away.
+_WRAP = "(?:[\\u00ad\\ufffe]|[\\u00ad\\ufffe]?[ \\t]*\\r?\\n[ \\t]*)?"
 
 
 def found(extracted: str, items: set[str]) -> set[str]:
-    flat = " ".join(extracted.split())
-    wrapped = " ".join(joined(extracted).split())
-    return {i for i in items if i in flat or i in wrapped}
+    """The items that come out exactly, allowing a line break between any two characters."""
+    flat = re.sub(r"[ \t]+", " ", extracted)
+    hits = set()
+    for item in items:
+        if item in flat or re.search(_WRAP.join(re.escape(ch) for ch in item), flat):
+            hits.add(item)
+    return hits
 
 
 def false_hyphens(extracted: str, content_text: str) -> list[str]:
     """Line ends whose '-' is not a typed hyphen of the content, and soft hyphens mid-line."""
     bad = []
     for m in re.finditer(r"(\w+)-[ \t]*\r?\n[ \t]*(\w+)", extracted):
-        if f"{m.group(1)}-{m.group(2)}" not in content_text:
+        if f"{m.group(1)}-{m.group(2)}" not in content_text and f"{m.group(1)}- {m.group(2)}" not in content_text:
             bad.append(f"{m.group(1)}-⏎{m.group(2)}")
     bad += [f"…{m.group(0)}…" for m in re.finditer(r"\w\u00ad\w", extracted)]
     return bad

@@ -1,0 +1,209 @@
+"""What readers get out of the PDFs, read with the engines they use: poppler (Linux viewers),
+PDFium (Chrome, Edge), pypdf and pdf.js (Firefox, run with node). Every e-mail and web address
+and phone number comes out exactly; no hyphenation hyphen reads as a typed one; every address
+is a link; contact blocks and quotes reach a screen reader line by line, in order."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import READER_SAMPLES
+from pipeline import links
+from readers import audit, engines
+
+
+@pytest.fixture(params=engines.ENGINES)
+def engine(request):
+    why = engines.missing(request.param)
+    if why:
+        pytest.skip(why)
+    return request.param
+
+
+@pytest.fixture(params=READER_SAMPLES)
+def sample(request, reader_samples):
+    pdf = reader_samples[request.param]
+    content = json.loads((pdf.parent / "content.json").read_text("utf-8"))
+    return request.param, pdf, content
+
+
+def _records(content: dict) -> dict[str, set[str]]:
+    """E-mail and web addresses of the contacts, links, municipalities and references tables."""
+    emails, webs = set(), set()
+    for table in ("contacts", "links", "municipalities", "references"):
+        for row in content["records"].get(table, []):
+            fields = row.get("values", row)
+            for key, value in fields.items():
+                value = str(value or "").strip()
+                if key == "email" and value:
+                    emails.add(value)
+                elif key in ("web", "url") and value:
+                    webs.add(value)
+    return {"email": emails, "web": webs}
+
+
+def test_the_records_hold_addresses(sample):
+    name, _, content = sample
+    if name.startswith("kommunen"):
+        pytest.skip("a draft has no contacts table; its addresses are checked from the document")
+    found = _records(content)
+    assert len(found["email"]) >= 10 and len(found["web"]) >= 1, found
+
+
+def test_every_address_and_phone_number_comes_out_exactly(sample, engine):
+    name, pdf, content = sample
+    text = engines.text(pdf.read_bytes(), engine)
+    want = audit.expected(content)
+    for kind in ("email", "web"):
+        want[kind] |= _records(content)[kind]
+    assert want["email"], "the sample should hold e-mail addresses"
+    for kind in ("email", "web", "phone"):
+        missing = want[kind] - audit.found(text, want[kind])
+        assert not missing, f"{name}, {engine}: {kind} not extracted exactly: {sorted(missing)}"
+
+
+def test_no_hyphenation_hyphen_reads_as_a_typed_one(sample, engine):
+    name, pdf, content = sample
+    text = engines.text(pdf.read_bytes(), engine)
+    bad = audit.false_hyphens(text, "\n".join(audit.strings(content["document"])))
+    assert not bad, f"{name}, {engine}: {len(bad)} line-end hyphens read as hard hyphens, e.g. {bad[:5]}"
+
+
+def test_hyphenated_compounds_keep_their_hyphens(sample, engine):
+    """pypdf and pdf.js give every compound exactly. poppler and PDFium join a line that ends
+    in a hyphen and drop it (their de-hyphenation guess), so there a compound may only be
+    missing where it is broken at its own hyphen."""
+    name, pdf, content = sample
+    data = pdf.read_bytes()
+    text = engines.text(data, engine)
+    compounds = audit.expected(content)["compound"]
+    missing = compounds - audit.found(text, compounds)
+    if engine in ("poppler", "pdfium"):
+        plain = engines.text(data, "pypdf")
+        broken_at_hyphen = {c for c in missing
+                            if re.search(r"[ \t]*\n[ \t]*".join(re.escape(p + "-") for p in c.split("-")[:-1])
+                                         + re.escape(c.split("-")[-1][:1]), plain)
+                            or any(re.search(re.escape(c[:i + 1]) + r"[ \t]*\n", plain) for i, ch in enumerate(c) if ch == "-")}
+        missing -= broken_at_hyphen
+    assert not missing, f"{name}, {engine}: compounds not extracted exactly: {sorted(missing)}"
+
+
+def _uris(pdf: bytes) -> list[str]:
+    uris = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            if annot.get("/Subtype") == "/Link" and action is not None and "/URI" in action.get_object():
+                uris.append(str(action.get_object()["/URI"]))
+    return uris
+
+
+def test_every_address_is_a_link(sample):
+    name, pdf, content = sample
+    uris = set(_uris(pdf.read_bytes()))
+    want = audit.expected(content)
+    for kind in ("email", "web"):
+        want[kind] |= _records(content)[kind]
+    expected = {links.target(a) for a in want["email"] | want["web"]}
+    assert expected, name
+    assert expected <= uris, f"{name}: addresses without a link: {sorted(expected - uris)}"
+    assert all(u.startswith(("mailto:", "https://", "http://")) for u in uris), uris
+
+
+def test_the_link_targets_of_addresses():
+    assert links.target("a.b@stadt-kassel.de") == "mailto:a.b@stadt-kassel.de"
+    assert links.target("www.wetzlar.de") == "https://www.wetzlar.de"
+    assert links.target("http://x.de/a") == "http://x.de/a"
+    pieces = links.split("Mehr: www.wetzlar.de/Leben_in_Wetzlar. Oder an info@wetzlar.de, (www.a-b.de).")
+    assert [p for p, uri in pieces if uri] == ["www.wetzlar.de/Leben_in_Wetzlar", "info@wetzlar.de", "www.a-b.de"]
+    assert "".join(p for p, _ in pieces) == "Mehr: www.wetzlar.de/Leben_in_Wetzlar. Oder an info@wetzlar.de, (www.a-b.de)."
+    assert links.split("@integration_hessen folgen") == [("@integration_hessen folgen", None)]
+
+
+# ---------------------------------------------------------------------------- structure tree
+
+def _struct_tree(pdf_path) -> list:
+    """poppler's structure tree with text: nested [type, [children]]; text leaves are strings."""
+    if not shutil.which("pdfinfo"):
+        pytest.skip("poppler's pdfinfo is not installed (Debian: poppler-utils)")
+    out = subprocess.run(["pdfinfo", "-struct-text", str(pdf_path)], capture_output=True, check=True).stdout
+    root: list = ["Document", []]
+    stack = [(-1, root)]
+    for line in out.decode("utf-8", "replace").splitlines():
+        if not line.strip() or line.strip().startswith("/"):
+            continue
+        depth = len(line) - len(line.lstrip(" "))
+        body = line.strip()
+        while stack[-1][0] >= depth:
+            stack.pop()
+        if body.startswith('"'):
+            stack[-1][1][1].append(body[1:-1])
+        else:
+            node = [re.split(r"[ :(]", body)[0], []]
+            stack[-1][1][1].append(node)
+            stack.append((depth, node))
+    return root[1]
+
+
+def _text(node) -> str:
+    return node if isinstance(node, str) else "".join(_text(k) for k in node[1])
+
+
+def _find(nodes, kind: str, contains: str):
+    for n in nodes:
+        if isinstance(n, list):
+            if n[0] == kind and contains in _text(n):
+                yield n
+            yield from _find(n[1], kind, contains)
+
+
+def _kids(node) -> list[tuple[str, str]]:
+    return [(k[0], _text(k)) for k in node[1] if isinstance(k, list)]
+
+
+def test_a_contact_block_reads_line_by_line(reader_samples):
+    tree = _struct_tree(reader_samples["halbzeitbilanz-2012"])
+    # The Kassel contacts: the group label as a heading, then name, phone and e-mail, each its own P.
+    heading = next(_find(tree, "H3", "Programmkoordination"))
+    flat = []
+
+    def walk(nodes):
+        for n in nodes:
+            if isinstance(n, list):
+                flat.append(n)
+                walk(n[1])
+    walk(tree)
+    at = next(i for i, n in enumerate(flat) if n is heading)
+    following = [(n[0], _text(n)) for n in flat[at + 1:] if n[0] in ("P", "H3", "Link")][:4]
+    assert following == [("P", "Peggy Niering"), ("P", "Telefon: 0561 - 787-21 32"),
+                         ("P", "E-Mail: peggy.niering@stadt-kassel.de"), ("Link", "peggy.niering@stadt-kassel.de")], following
+
+
+def test_a_pull_quote_holds_its_speaker_and_role(reader_samples):
+    tree = _struct_tree(reader_samples["halbzeitbilanz-2012"])
+    quote = next(_find(tree, "BlockQuote", "Das Landesprogramm gibt uns den Spielraum"))
+    kids = _kids(quote)
+    assert [k for k, _ in kids] == ["P", "P", "P"], kids
+    assert kids[0][1].startswith("„Das Landesprogramm gibt uns den Spielraum")
+    assert kids[1:] == [("P", "Bertram Hilgen"), ("P", "Oberbürgermeister")]
+
+
+def test_a_chart_title_is_its_caption(reader_samples):
+    tree = _struct_tree(reader_samples["halbzeitbilanz-2012"])
+    caption = next(_find(tree, "Caption", "Verteilung nach Altersgruppen in Prozent"))
+    assert _text(caption) == "Verteilung nach Altersgruppen in Prozent"
+
+
+def test_list_bullets_are_not_read_aloud(reader_samples):
+    tree = _struct_tree(reader_samples["kiv-handbuch-2020"])
+    labels = [_text(n) for n in _find(tree, "Lbl", "")]
+    assert labels, "the handbook has bulleted lists"
+    assert not any("■" in t for t in labels), labels[:5]
