@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .accessibility import docx_problems, pdf_problems
+from .check_addresses import pdf_address_problems
 from .edition import EDITION_FILE, Edition
 from .errors import Finding, Location, error
 from .markdown import text_passages
@@ -231,6 +232,7 @@ def check_accessibility(document: Document, docx_bytes: bytes | None, pdf: PdfCo
     if pdf is not None:
         titles = [c.title for c in document.chapters]
         found += [(names["pdf"], p) for p in pdf_problems(pdf, titles, language)]
+        found += [(names["pdf"], p) for p in pdf_address_problems(document, pdf)]
     if docx_bytes is not None:
         found += [(names["docx"], p) for p in docx_problems(docx_bytes, language)]
     return [error("E-ACCESSIBILITY", Location(file=file), problem,

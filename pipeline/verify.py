@@ -17,10 +17,10 @@ from pypdf import PdfReader
 def clean_pdf_text(text: str) -> str:
     """Undo typesetting: join hyphenated line ends, unify spaces.
 
-    Typst maps the hyphen glyph to U+00AD (soft hyphen) in /ToUnicode once a word has been
-    hyphenated, and keeps the real text in /ActualText, which pypdf does not read. So a U+00AD
-    inside a line is a printed hyphen; one at a line end is a hyphenation break (or a hyphen
-    that happened to fall there, which only `canonical` can compare fairly)."""
+    A hyphenation break reads as U+00AD (PDFium: U+FFFE, turned into '-' + line end by
+    `_page_texts`) and a typed hyphen as '-' (the fonts Typst gets give each its own glyph,
+    see fonts.py). A typed hyphen that falls at a line end cannot be told from a hyphenation
+    break by text alone; only `canonical` compares such text fairly."""
     # A long web address broken at a line end (no hyphen is printed): rejoin it when the next
     # line goes on like an address ('de/downloads/…'), not like a new word ('Friedrich').
     text = re.sub(r"((?:https?://|www\.)\S*)[ \t]*\n(?!https?://|www\.)(?=\S*[/.=?&#]\S*)", r"\1", text)

@@ -207,3 +207,28 @@ def test_list_bullets_are_not_read_aloud(reader_samples):
     labels = [_text(n) for n in _find(tree, "Lbl", "")]
     assert labels, "the handbook has bulleted lists"
     assert not any("■" in t for t in labels), labels[:5]
+
+
+def test_the_builds_own_check_notices_an_address_that_is_no_link_or_reads_wrong(sample_built, sample_loaded):
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    from pipeline.check_addresses import document_addresses, pdf_address_problems
+    from pipeline.verify import read_pdf
+
+    document = sample_loaded.document
+    assert "peggy.niering@stadt-kassel.de" in document_addresses(document)
+    assert pdf_address_problems(document, read_pdf(sample_built.pdf_bytes)) == []
+    writer = PdfWriter(clone_from=io.BytesIO(sample_built.pdf_bytes))
+    for page in writer.pages:
+        if "/Annots" in page:
+            del page[NameObject("/Annots")]
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    stripped = read_pdf(buffer.getvalue())
+    problems = pdf_address_problems(document, stripped)
+    assert "'peggy.niering@stadt-kassel.de' is not a link in the PDF" in problems
+    # the same text read as a reader that drops a line-end hyphen would: 'stadt-kassel' → 'stadtkassel'
+    stripped.raw_pages = [t.replace("stadt-kassel.de", "stadtkassel.de") for t in stripped.raw_pages]
+    assert any("does not come out of the PDF's text exactly" in p and "stadt-kassel" in p
+               for p in pdf_address_problems(document, stripped))
