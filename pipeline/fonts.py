@@ -20,7 +20,9 @@ import os
 import tempfile
 from pathlib import Path
 
-FONT_PACKAGES = ("font_source_sans_pro", "font_source_serif_pro")
+# The body font every template uses is copied; other packaged families are given as they are.
+PATCHED_PACKAGES = ("font_source_sans_pro",)
+OTHER_PACKAGES = ("font_source_serif_pro",)
 STYLES = ("Regular", "It", "Bold", "BoldIt", "Semibold", "SemiboldIt")
 TYPED = "hyphen.typed"
 PATCH_VERSION = "3"  # bump when the patch below changes: the cache key includes it
@@ -29,7 +31,7 @@ PATCH_VERSION = "3"  # bump when the patch below changes: the cache key includes
 def package_fonts() -> list[Path]:
     """The original TrueType files of the styles the templates use."""
     found = []
-    for pkg in FONT_PACKAGES:
+    for pkg in PATCHED_PACKAGES:
         folder = Path(str(importlib.resources.files(pkg) / "files"))
         prefix = next((p.name.split("-")[0] for p in folder.glob("*-Regular.ttf")), None)
         if prefix:
@@ -124,6 +126,11 @@ def patch_font(src: Path, dest: Path) -> None:
     if "DSIG" in font:
         del font["DSIG"]  # the signature no longer matches
     font.save(str(dest))
+
+
+def typst_font_paths() -> list[str]:
+    """Where Typst looks for fonts: the patched copies, then the other packaged families."""
+    return [str(typst_font_folder())] + [str(importlib.resources.files(pkg) / "files") for pkg in OTHER_PACKAGES]
 
 
 @functools.cache

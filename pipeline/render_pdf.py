@@ -18,13 +18,13 @@ import typst
 
 from .artwork import Artwork
 from . import links
-from .fonts import typst_font_folder
+from .fonts import typst_font_paths
 from .errors import InputError, Location, error
 from .tree import Document, to_data
 from .verify import chapter_spans
 
 def font_paths(template_folder: Path) -> list[str]:
-    paths = [str(typst_font_folder())]
+    paths = typst_font_paths()
     own = template_folder / "fonts"
     if own.is_dir():
         paths.append(str(own))
