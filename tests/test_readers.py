@@ -102,7 +102,11 @@ def _uris(pdf: bytes) -> list[str]:
             annot = annot.get_object()
             action = annot.get("/A")
             if annot.get("/Subtype") == "/Link" and action is not None and "/URI" in action.get_object():
-                uris.append(str(action.get_object()["/URI"]))
+                uri = str(action.get_object()["/URI"])
+                # PDF/UA: a link annotation carries its alternate description and is tagged
+                assert uri.split(":", 1)[-1].lstrip("/") in str(annot.get("/Contents", "")), (uri, annot.get("/Contents"))
+                assert "/StructParent" in annot, uri
+                uris.append(uri)
     return uris
 
 
