@@ -44,7 +44,8 @@ def _one_build(folder: Path) -> tuple[list[float], int]:
     times.append(t)
     ed = loaded.edition
     art = Artwork.of(ed.folder, ed.template)
-    t, docx = _time(lambda: render_docx(loaded.document, ed.template.reference_docx, ed.folder, art))
+    t, docx = _time(lambda: render_docx(loaded.document, ed.template.reference_docx, ed.folder, art,
+                                            ed.template.toc_depth, ed.template.docx_cover))
     times.append(t)
     t, pdf = _time(lambda: render_pdf(loaded.document, ed.template.typst, ed.folder, ed.pages,
                                       ed.template.spec.multiple_of, art))

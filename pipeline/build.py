@@ -94,7 +94,8 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_mis
     pages = None
     artwork = Artwork.of(ed.folder, ed.template)
     if "docx" in formats:
-        outputs[out / f"{ed.name}.docx"] = render_docx(loaded.document, ed.template.reference_docx, ed.folder, artwork)
+        outputs[out / f"{ed.name}.docx"] = render_docx(loaded.document, ed.template.reference_docx, ed.folder, artwork,
+                                                     ed.template.toc_depth, ed.template.docx_cover)
     if "pdf" in formats:
         pdf = render_pdf(loaded.document, ed.template.typst, ed.folder, ed.pages, ed.template.spec.multiple_of,
                          artwork)

@@ -18,6 +18,7 @@ EDITION_FILE = "edition.yaml"
 TEMPLATE_FILE = "template.yaml"
 FIGURE_WIDTH_MM = {"column": 160.0, "full": 160.0}  # one-column A4 text width, unless the spec says otherwise
 _THEME_COLOUR = re.compile(r'#let\s+([a-z-]+)\s*=\s*rgb\("(#[0-9a-fA-F]{6})"\)')
+_OUTLINE_DEPTH = re.compile(r"#outline\([^)]*depth:\s*(\d+)")
 CHAPTER_KINDS = ("foreword", "contents", "prose", "each", "bibliography", "imprint")
 
 
@@ -46,6 +47,20 @@ class Template:
             if path.is_file():
                 found.update(_THEME_COLOUR.findall(path.read_text(encoding="utf-8")))
         return found
+
+    @property
+    def toc_depth(self) -> int:
+        """How many heading levels the printed contents lists (`#outline(depth: 2)` in the
+        type's Typst files), so the Word contents lists the same; 2 when none is given."""
+        for path in self.typst:
+            if path.is_file() and (m := _OUTLINE_DEPTH.search(path.read_text(encoding="utf-8"))):
+                return int(m.group(1))
+        return 2
+
+    @property
+    def docx_cover(self) -> dict:
+        """The Word cover's layout (template.yaml `docx_cover`; see pipeline/docx_cover.py)."""
+        return dict(self.raw.get("docx_cover") or {})
 
     def figure_width_mm(self, width: str) -> float:
         """Printed width of a photo or chart placed 'column' or 'full' (spec.yaml photos.width_mm)."""

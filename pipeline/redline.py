@@ -14,10 +14,11 @@ import datetime as dt
 import io
 
 from docx import Document as open_docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from . import docx_package
+from . import docx_package, links
 from .compare import align_paragraphs, word_diff
 from .verify import paragraph_text
 
@@ -26,6 +27,7 @@ AUTHOR = "brochure diff"
 COMPLEX = {qn(t) for t in ("w:footnoteReference", "w:endnoteReference", "w:drawing", "w:pict", "w:fldChar",
                            "w:fldSimple", "w:commentRangeStart", "w:object")}
 KEEP = {qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd")}
+HYPERLINK = qn("w:hyperlink")
 
 
 def _norm(text: str) -> str:
@@ -33,9 +35,11 @@ def _norm(text: str) -> str:
 
 
 class Redliner:
-    def __init__(self, date: dt.datetime):
-        self.next_id = 9000  # clear of comment ids
+    def __init__(self, date: dt.datetime, part=None, link_style: str | None = None):
+        self.next_id = 9000  # clear of comment and bookmark ids
         self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.part = part  # the new document's part: rewritten links relate from it
+        self.link_style = link_style
 
     def mark(self, tag: str):
         el = etree.Element(qn(tag))
@@ -78,28 +82,66 @@ class Redliner:
                 ppr.append(rpr)
         rpr.append(self.mark(tag))
 
+    def _link(self, uri: str):
+        link = etree.Element(HYPERLINK)
+        link.set(qn("r:id"), self.part.relate_to(uri, RT.HYPERLINK, is_external=True))
+        link.set(qn("w:history"), "1")
+        return link
+
+    def _link_rpr(self, rpr):
+        """The run properties of a link: the paragraph's, in the Hyperlink character style."""
+        linked = copy.deepcopy(rpr) if rpr is not None else etree.Element(qn("w:rPr"))
+        for old in linked.findall(qn("w:rStyle")):
+            linked.remove(old)
+        if self.link_style:
+            style = etree.Element(qn("w:rStyle"))
+            style.set(qn("w:val"), self.link_style)
+            linked.insert(0, style)
+        return linked
+
+    def _kept(self, p, rpr, text: str, inserted: bool) -> None:
+        """Unchanged or inserted text, its e-mail and web addresses links again (a link holds
+        the insertion mark, as the schema has it, not the other way round)."""
+        for piece, uri in links.split(text):
+            run = self.run(self._link_rpr(rpr) if uri and self.part is not None else rpr, piece)
+            if inserted:
+                wrap = self.mark("w:ins")
+                wrap.append(run)
+                run = wrap
+            if uri and self.part is not None:
+                link = self._link(uri)
+                link.append(run)
+                run = link
+            p.append(run)
+
     def rewrite(self, p, old: str, new: str) -> None:
-        first = next((r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None), None)
+        first = next((r for r in p.iter(qn("w:r"))
+                      if r.find(qn("w:t")) is not None and r.getparent().tag != HYPERLINK), None)
         rpr = first.find(qn("w:rPr")) if first is not None else None
         rpr = copy.deepcopy(rpr) if rpr is not None else None
         for child in list(p):
             if child.tag not in KEEP:
                 p.remove(child)
         for op, text in word_diff(old, new):
-            if op == "equal":
-                p.append(self.run(rpr, text))
-            else:
-                wrap = self.mark("w:del" if op == "delete" else "w:ins")
-                wrap.append(self.run(rpr, text, deleted=op == "delete"))
+            if op == "delete":
+                wrap = self.mark("w:del")
+                wrap.append(self.run(rpr, text, deleted=True))
                 p.append(wrap)
+            else:
+                self._kept(p, rpr, text, inserted=op == "insert")
+
+    def _wrap_runs(self, parent, tag: str) -> None:
+        for child in list(parent):
+            if child.tag == qn("w:r"):
+                wrap = self.mark(tag)
+                parent.replace(child, wrap)
+                wrap.append(child)
+            elif child.tag == HYPERLINK:  # w:ins and w:del go inside a link, never around it
+                self._wrap_runs(child, tag)
 
     def _wrap_all(self, p, tag: str) -> None:
         """Every run of the paragraph, and its mark, as one tracked insertion or deletion."""
-        for child in list(p):
-            if child.tag in (qn("w:r"), qn("w:hyperlink")):
-                wrap = self.mark(tag)
-                p.replace(child, wrap)
-                wrap.append(child)
+        self._wrap_runs(p, tag)
         self._mark_paragraph(p, tag)
 
     def inserted(self, p) -> None:
@@ -109,8 +151,13 @@ class Redliner:
         """A copy of an old paragraph, every run deleted; images and note references dropped,
         as they point into the old package."""
         p = copy.deepcopy(old_p)
-        for el in list(p.iter(*COMPLEX, qn("w:sectPr"), qn("w:instrText"))):
+        for el in list(p.iter(*COMPLEX, qn("w:sectPr"), qn("w:instrText"), qn("w:bookmarkStart"),
+                              qn("w:bookmarkEnd"))):
             el.getparent().remove(el)
+        for link in list(p.iter(HYPERLINK)):  # its r:id is the old package's; the text stays
+            for child in list(link):
+                link.addprevious(child)
+            link.getparent().remove(link)
         for t in p.iter(qn("w:t")):
             t.tag = qn("w:delText")
         self._wrap_all(p, "w:del")
@@ -124,7 +171,8 @@ def _paragraphs(doc) -> list:
 def redline(old_docx: bytes, new_docx: bytes) -> bytes:
     old_doc, new_doc = open_docx(io.BytesIO(old_docx)), open_docx(io.BytesIO(new_docx))
     created = new_doc.core_properties.created or dt.datetime(2000, 1, 1)
-    marker = Redliner(created)
+    link_style = next((s.style_id for s in new_doc.styles if s.style_id == "Hyperlink"), None)
+    marker = Redliner(created, new_doc.part, link_style)
     old_ps, new_ps = _paragraphs(old_doc), _paragraphs(new_doc)
     a, b = [_norm(paragraph_text(p)) for p in old_ps], [_norm(paragraph_text(p)) for p in new_ps]
     for start, pairs, olds, news in align_paragraphs(a, b):

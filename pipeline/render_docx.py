@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 from docx import Document as open_docx
@@ -15,10 +16,15 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from docx.table import Table as DocxTable
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run as Run_
 from lxml import etree
 
-from . import docx_package
+from . import docx_package, links
 from .artwork import Artwork
+from .docx_cover import CoverWriter
+from .docx_fonts import embed_fonts
+from .docx_toc import Toc
 from .tree import (
     Bibliography,
     Box,
@@ -42,6 +48,9 @@ from .tree import (
 )
 
 TEXT_WIDTH = Cm(16.6)
+# Colours of the cover when the type's theme.typ defines none (the Halbzeitbilanz theme).
+DEFAULT_THEME = {"accent": "#17477e", "highlight": "#c8102e", "muted": "#56616e", "ink": "#1b1f24",
+                 "tint": "#eaf0f7"}
 
 
 def _field(paragraph, instruction: str, placeholder: str = "", dirty: bool = False) -> None:
@@ -65,17 +74,22 @@ def _field(paragraph, instruction: str, placeholder: str = "", dirty: bool = Fal
 
 
 class DocxWriter:
-    def __init__(self, doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None):
+    def __init__(self, doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
+                 toc_depth: int = 2, cover: dict | None = None):
         self.tree = doc
         self.folder = edition_folder
         self.artwork = artwork or Artwork(edition_folder)
+        self.theme = {**DEFAULT_THEME, **self.artwork.theme}
+        self.cover_layout = cover or {}
         self.labels = doc.labels
         self.docx = open_docx(str(reference))
         self.footnotes = self._footnotes_root()
         self.next_footnote = 1
         self.numbering = self.docx.part.numbering_part.element
         self.body = self.docx  # where blocks go: the document, or a table cell (boxes, cards)
-        self._style_ids: dict[str, str] = {}
+        self.part = self.docx.part  # whose relationships hyperlinks use: the document's, or the footnotes'
+        self._style_ids: dict[str, str | None] = {}
+        self.toc = Toc(doc, toc_depth)
 
     # -- styles ---------------------------------------------------------------------------
     def _style(self, item, name: str) -> None:
@@ -102,9 +116,21 @@ class DocxWriter:
             ppr.insert(0, pstyle)
         pstyle.set(qn("w:val"), sid)
 
+    def _char_style(self, name: str) -> str | None:
+        """The id of a character style, or None when the reference document lacks it (an
+        editor's older reference.docx): the text is then written without it."""
+        if name not in self._style_ids:
+            try:
+                self._style_ids[name] = self.docx.styles[name].style_id
+            except KeyError:
+                self._style_ids[name] = None
+        return self._style_ids[name]
+
     def _para(self, container, style: str, text: str = ""):
-        paragraph = container.add_paragraph(text)
+        paragraph = container.add_paragraph()
         self._style(paragraph, style)
+        if text:
+            self._text(paragraph, text)
         return paragraph
 
     # -- package parts --------------------------------------------------------------------
@@ -125,18 +151,39 @@ class DocxWriter:
 
     # -- inline ---------------------------------------------------------------------------
     def _text(self, paragraph, text: str, bold=False, italic=False, style: str | None = None):
+        """Text as runs, line breaks as breaks, and every e-mail and web address as a link."""
         parts = text.split("\n")
         for i, part in enumerate(parts):
-            if style is None and "\t" not in part and "\r" not in part:
-                run = paragraph.add_run()
-                if part:
-                    run._r.add_t(part)  # what run.text does for plain text, without its per-character loop
-            else:
-                run = paragraph.add_run(part, style=style)
-            run.bold = bold or None
-            run.italic = italic or None
+            for piece, uri in links.split(part):
+                if uri is not None:
+                    run = self._link(paragraph, piece, uri)
+                elif style is None and "\t" not in piece and "\r" not in piece:
+                    run = paragraph.add_run()
+                    if piece:
+                        run._r.add_t(piece)  # what run.text does for plain text, without its per-character loop
+                else:
+                    run = paragraph.add_run(piece, style=style)
+                run.bold = bold or None
+                run.italic = italic or None
             if i < len(parts) - 1:
-                run.add_break(WD_BREAK.LINE)
+                # the break goes into the last run, unless that run is a link's
+                (run if uri is None else paragraph.add_run()).add_break(WD_BREAK.LINE)
+
+    def _link(self, paragraph, text: str, uri: str) -> Run_:
+        """A w:hyperlink to an external address holding one run in the Hyperlink style."""
+        rid = self.part.relate_to(uri, RT.HYPERLINK, is_external=True)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), rid)
+        link.set(qn("w:history"), "1")
+        paragraph._p.append(link)
+        r = OxmlElement("w:r")
+        link.append(r)
+        run = Run_(r, paragraph)
+        style = self._char_style("Hyperlink")
+        if style:
+            r.get_or_add_rPr().style = style
+        r.add_t(text)
+        return run
 
     def _runs(self, paragraph, runs: list[Run]) -> None:
         for r in runs:
@@ -158,7 +205,9 @@ class DocxWriter:
         mark = holder.add_run(style="Footnote Reference")
         mark._r.append(parse_xml(f'<w:footnoteRef {nsdecls("w")}/>'))
         holder.add_run(" ")
+        outer, self.part = self.part, self._footnotes_part()  # links in a note relate from footnotes.xml
         self._runs(holder, note)
+        self.part = outer
         p = holder._p
         p.getparent().remove(p)
         note_el = parse_xml(f'<w:footnote {nsdecls("w")} w:id="{fid}"/>')
@@ -272,7 +321,7 @@ class DocxWriter:
         if head:
             row = table.rows[0]
             # Repeat the header row at the top of every page the table runs onto.
-            row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
+            row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
             for p, runs in zip(self._row_paragraphs(table, 0), b.header):
                 self._style(p, "Table Header")
                 self._runs(p, runs)
@@ -347,8 +396,8 @@ class DocxWriter:
         elif isinstance(b, Placeholder):
             run = self._para(self.body, "Missing Section").add_run(b.text)
             if b.comment:
-                comment = self.docx.add_comment(run, text=b.comment, initials="",
-                                                author=self.labels.get("comment_author", "brochure"))
+                author = self.labels.get("comment_author", "brochure")
+                comment = self.docx.add_comment(run, text=b.comment, initials=_initials(author), author=author)
                 # python-docx stamps the current time; the edition's date keeps builds byte-identical
                 comment._comment_elm.date = dt.datetime.fromisoformat(self.tree.meta.date).replace(
                     tzinfo=dt.timezone.utc)
@@ -366,23 +415,22 @@ class DocxWriter:
         else:  # a new block type must be taught to every renderer
             raise TypeError(f"DOCX renderer does not know block type {type(b).__name__}")
 
+    def _heading(self, level: int, title: str) -> None:
+        p = self._para(self.docx, f"Heading {min(level, 9)}", title)
+        self.toc.mark(p, level, title)
+
     def _section(self, s: Section) -> None:
-        self._para(self.docx, f"Heading {min(s.level, 9)}", s.title)
+        self._heading(s.level, s.title)
         for b in s.blocks:
             self._block(b)
         for sub in s.sections:
             self._section(sub)
 
     # -- pages ----------------------------------------------------------------------------
-    def _cover(self) -> None:
-        c = self.tree.cover
-        self._para(self.docx, "Subtitle", c.publisher)
-        self._para(self.docx, "Title", c.title)
-        self._para(self.docx, "Subtitle", c.programme)
-        self._para(self.docx, "Subtitle", c.subtitle)
-        for item in c.items:
-            self._para(self.docx, "Cover Item", item)
-        self.docx.add_paragraph(c.date_text)
+    def _cover(self) -> CoverWriter:
+        cover = CoverWriter(self)
+        cover.write()
+        return cover
 
     def _start_chapter(self, ch: Chapter, first: bool) -> None:
         section = self.docx.add_section(WD_SECTION.NEW_PAGE)
@@ -408,12 +456,11 @@ class DocxWriter:
     def _chapter(self, ch: Chapter) -> None:
         if ch.kind == "contents":
             self._para(self.docx, "TOC Heading", ch.title)
-            p = self.docx.add_paragraph()
-            entries = "\n".join(c.title for c in self.tree.chapters if c.kind != "contents")
-            _field(p, 'TOC \\o "1-1" \\h \\z \\u', entries, dirty=True)
-            self._para(self.docx, "TOC Hint", self.labels.get("toc_hint", ""))
+            self.toc.write(self.docx, self._style)
+            if self.labels.get("toc_hint"):  # hidden by its style: on screen for editors, never printed
+                self._para(self.docx, "TOC Hint", self.labels["toc_hint"])
             return
-        self._para(self.docx, "Heading 1", ch.title)
+        self._heading(1, ch.title)
         if ch.subtitle:
             self._para(self.docx, "Subtitle", ch.subtitle)
         for b in ch.blocks:
@@ -440,15 +487,27 @@ class DocxWriter:
 
     def render(self) -> bytes:
         self._properties()
-        self._cover()
+        cover = self._cover()
         for i, ch in enumerate(self.tree.chapters):
             self._start_chapter(ch, first=(i == 0))
+            if i == 0:  # the cover's section now ends in a paragraph of its own
+                sect = self.docx.sections[0]._sectPr
+                cover.finish(self.docx.sections[0], DocxParagraph(sect.getparent().getparent(), self.docx._body))
             self._chapter(ch)
         self._store_footnotes()
+        embed_fonts(self.docx)
         out = io.BytesIO()
         self.docx.save(out)
         return docx_package.normalise(out.getvalue())
 
 
-def render_docx(doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None) -> bytes:
-    return DocxWriter(doc, reference, edition_folder, artwork).render()
+def _initials(author: str) -> str:
+    """'Strategie-Entwurf' → 'SE': Word shows them on the comment."""
+    return "".join(w[0] for w in re.split(r"[\s-]+", author) if w).upper()[:4] or "B"
+
+
+def render_docx(doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
+                toc_depth: int = 2, cover: dict | None = None) -> bytes:
+    """The content tree as DOCX. `toc_depth`: heading levels in the table of contents (as the
+    type's PDF prints them); `cover`: the type's `docx_cover` layout from template.yaml."""
+    return DocxWriter(doc, reference, edition_folder, artwork, toc_depth, cover).render()

@@ -1,15 +1,20 @@
 """Regenerate a brochure type's Word reference document (styles only, no content).
 
-    python tools/make_reference_docx.py templates/halbzeitbilanz/reference.docx
-    python tools/make_reference_docx.py templates/kiv-handbuch/reference.docx --accent 00586F --highlight E2761B --tint E8F2F4
+    python tools/make_reference_docx.py templates/halbzeitbilanz
+    python tools/make_reference_docx.py templates/kiv-handbuch templates/strategie
 
-The renderer opens this file and writes content with its styles, so editors can restyle a
-brochure type in Word (Format → Styles) and save the file back without touching Python.
+The colours come from the type's `theme.typ` (`#let accent = rgb("#17477e")` …), the font is the
+PDF's (Source Sans Pro, embedded into every DOCX by the renderer). The renderer opens this file
+and writes content with its styles, so editors can restyle a brochure type in Word (Format →
+Styles) and save the file back without touching Python.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import sys
+from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -18,12 +23,29 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
-BLUE = RGBColor(0x17, 0x47, 0x7E)  # accent (headings), overridable with --accent
-RED = RGBColor(0xC8, 0x10, 0x2E)  # highlight (rules, borders), --highlight
-GREY = RGBColor(0x56, 0x61, 0x6E)
-TINT = "EAF0F7"  # box and table shading, --tint
-FONT = "Arial"  # present on every Word installation; the PDF uses Source Sans Pro
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pipeline import docx_package  # noqa: E402
+from pipeline.edition import load_template  # noqa: E402
+
+# Defaults (the Halbzeitbilanz theme); `build` replaces them with the type's theme.typ colours.
+BLUE = RGBColor(0x17, 0x47, 0x7E)  # accent (headings)
+RED = RGBColor(0xC8, 0x10, 0x2E)  # highlight (rules, borders)
+GREY = RGBColor(0x56, 0x61, 0x6E)  # muted
+INK = RGBColor(0x1B, 0x1F, 0x24)
+TINT = "EAF0F7"  # box and table shading
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+FONT = "Source Sans Pro"  # the PDF's font; the renderer embeds it, so Word shows it everywhere
+
+# Children of w:pPr in the order of the schema (CT_PPrBase, ECMA-376 Part 1 §17.3.1.26): Word
+# and validators reject a w:pBdr or w:shd after w:spacing.
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+             "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+             "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+             "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+             "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+             "sectPr", "pPrChange")
 
 
 def _font(style, size=None, bold=None, italic=None, color=None, name=FONT):
@@ -68,16 +90,52 @@ def _style(doc, name, base="Normal", kind=WD_STYLE_TYPE.PARAGRAPH):
         return style
 
 
-def _border(style, sides=("left",), color="C8102E", size=18, dash=False):
+def _set_ppr(style, element) -> None:
+    """Put `element` into the style's paragraph properties at its schema place, replacing one of
+    the same kind."""
     ppr = style.element.get_or_add_pPr()
+    name = etree.QName(element).localname
+    for old in ppr.findall(qn(f"w:{name}")):
+        ppr.remove(old)
+    later = PPR_ORDER[PPR_ORDER.index(name) + 1:]
+    ppr.insert_element_before(element, *(f"w:{n}" for n in later))
+
+
+def _border(style, sides=("left",), color=None, size=18, dash=False):
     kind = "dashed" if dash else "single"
-    inner = "".join(f'<w:{s} w:val="{kind}" w:sz="{size}" w:space="6" w:color="{color}"/>' for s in sides)
-    ppr.append(parse_xml(f"<w:pBdr {nsdecls('w')}>{inner}</w:pBdr>"))
+    inner = "".join(f'<w:{s} w:val="{kind}" w:sz="{size}" w:space="6" w:color="{color or RED}"/>' for s in sides)
+    _set_ppr(style, parse_xml(f"<w:pBdr {nsdecls('w')}>{inner}</w:pBdr>"))
+
+
+def _no_border(style):
+    _set_ppr(style, parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="nil"/></w:pBdr>'))
 
 
 def _shade(style, fill=None):
-    style.element.get_or_add_pPr().append(
-        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill or TINT}"/>'))
+    _set_ppr(style, parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill or TINT}"/>'))
+
+
+def _no_hyphens(style):
+    """Headings, titles and labels are never hyphenated, as in the PDF."""
+    _set_ppr(style, parse_xml(f'<w:suppressAutoHyphens {nsdecls("w")}/>'))
+
+
+def _right_tab(style, pos_cm: float, leader: str = "dot"):
+    """A right-aligned tab stop (with leader) for the page numbers of the table of contents."""
+    twips = round(pos_cm / 2.54 * 1440)
+    _set_ppr(style, parse_xml(f'<w:tabs {nsdecls("w")}><w:tab w:val="right" w:leader="{leader}" w:pos="{twips}"/></w:tabs>'))
+
+
+def _builtin(doc, style_id: str, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, base="Normal"):
+    """A style Word knows by its built-in id ('CommentText', 'Hyperlink'), which python-docx would
+    derive from the name otherwise ('annotationtext')."""
+    for style in doc.styles:
+        if style.style_id == style_id:
+            return style
+    style = doc.styles.add_style(name, kind)
+    style.element.styleId = style_id
+    style.base_style = doc.styles[base]
+    return style
 
 
 def _table_style(doc, name, borders="", fill=None, left=None):
@@ -103,6 +161,50 @@ FOOTNOTES = f"""<w:footnotes {nsdecls('w')}>
 </w:footnotes>"""
 
 
+TEXT_WIDTH_CM = 16.6  # A4 less 2 × 2.2 cm margins
+RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _theme_fonts(doc) -> None:
+    """Headings and body font of the theme (what Word's font menu calls +Headings, +Body)."""
+    part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype == RT.THEME)
+    theme = etree.fromstring(part.blob)
+    for scheme in ("majorFont", "minorFont"):
+        theme.find(f".//{{{A}}}{scheme}/{{{A}}}latin").set("typeface", FONT)
+    part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _cover_styles(doc) -> None:
+    """The cover's lines: white on the accent band, the items on tinted tiles below it."""
+    publisher = _style(doc, "Cover Publisher")
+    _font(publisher, 12, bold=True, color=WHITE)
+    publisher.font.all_caps = True
+    _para(publisher, after=0)
+    for name, size, bold, before in (("Cover Subtitle", 20, False, 4), ("Cover Programme", 14, True, 10),
+                                     ("Cover Note", 10, False, 12)):
+        style = _style(doc, name)
+        _font(style, size, bold=bold, color=WHITE)
+        _para(style, before=before, after=2)
+    rule = _style(doc, "Cover Rule")  # a short bar in the highlight colour under the title
+    _font(rule, 4)
+    _para(rule, before=6, after=10)
+    _border(rule, sides=("bottom",), size=24)
+    rule.paragraph_format.right_indent = Cm(TEXT_WIDTH_CM - 4.5)
+    item = _style(doc, "Cover Item")
+    _font(item, 12, bold=True, color=BLUE)
+    _para(item, after=0)
+    date = _style(doc, "Cover Date")
+    _font(date, 10, color=GREY)
+    _para(date, before=18, after=0)
+    for name in ("Cover Publisher", "Cover Subtitle", "Cover Programme", "Cover Note", "Cover Item", "Cover Date"):
+        _no_hyphens(doc.styles[name])
+
+
+def _hex(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#").upper())
+
+
 def build(path: str) -> None:
     doc = Document()
     body = doc.element.body
@@ -124,18 +226,29 @@ def build(path: str) -> None:
     lang.set(qn("w:val"), "de-DE")
     lang.set(qn("w:eastAsia"), "de-DE")
     lang.set(qn("w:bidi"), "ar-SA")
+    # The document default font too, so text without a style (and Word's new paragraphs) match.
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    _theme_fonts(doc)
 
     s = doc.styles
     _font(s["Normal"], 10.5)
     _para(s["Normal"], after=6, line=1.15)
-    _font(s["Title"], 30, bold=True, color=BLUE)
-    _para(s["Title"], before=60, after=12)
-    s["Title"].element.get_or_add_pPr()  # keep Word's own title border off
-    _font(s["Subtitle"], 18, italic=False, color=GREY)
-    for level, size in ((1, 20), (2, 13), (3, 11)):
+    # The title stands on the cover's accent band (the renderer draws the band).
+    _font(s["Title"], 32, bold=True, color=WHITE)
+    _para(s["Title"], before=24, after=6)
+    _no_border(s["Title"])  # Word's own title has a rule under it
+    _font(s["Subtitle"], 13, italic=False, color=GREY)
+    for level in range(1, 10):
         h = s[f"Heading {level}"]
-        _font(h, size, bold=True, italic=False, color=BLUE if level < 3 else RGBColor(0x1B, 0x1F, 0x24))
+        size = {1: 20, 2: 13, 3: 11}.get(level, 10.5)
+        _font(h, size, bold=True, italic=False, color=BLUE if level < 3 else INK)
         _para(h, before=18 if level == 1 else 12, after=6, keep_next=True)
+    for name in ("Title", "Subtitle", *(f"Heading {n}" for n in range(1, 10)), "TOC Heading"):
+        _no_hyphens(s[name])
     _font(s["Quote"], 11.5, italic=True, color=BLUE)
     _para(s["Quote"], before=10, after=2, indent=0.5)
     _border(s["Quote"])
@@ -175,22 +288,21 @@ def build(path: str) -> None:
     placeholder = _style(doc, "Photo Placeholder")
     _font(placeholder, 9, color=GREY)
     _para(placeholder, before=10, after=0, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
-    _border(placeholder, sides=("top", "left", "bottom", "right"), color="56616E", size=6, dash=True)
+    _border(placeholder, sides=("top", "left", "bottom", "right"), color=str(GREY), size=6, dash=True)
     _shade(placeholder)
 
     missing = _style(doc, "Missing Section")
     _font(missing, 10.5, bold=True, color=RED)
-    _border(missing, sides=("top", "left", "bottom", "right"), color="C8102E", size=8, dash=True)
+    _border(missing, sides=("top", "left", "bottom", "right"), size=8, dash=True)
 
     signature = _style(doc, "Signature")
     _para(signature, before=12, after=0)
     lines = _style(doc, "Address")
     _para(lines, after=6)
-    cover = _style(doc, "Cover Item")
-    _font(cover, 13, bold=True, color=BLUE)
-    _para(cover, after=4)
+    _cover_styles(doc)
     toc_hint = _style(doc, "TOC Hint")
     _font(toc_hint, 8.5, italic=True, color=GREY)
+    toc_hint.font.hidden = True  # a note for editors on screen, never printed
 
     fn_text = _style(doc, "Footnote Text")
     _font(fn_text, 8)
@@ -231,9 +343,25 @@ def build(path: str) -> None:
     _table_style(doc, "Cards", borders="grid", fill=TINT)
     _table_style(doc, "Profile", borders="rows")
 
-    for level in (1, 2):
-        toc = _style(doc, f"TOC {level}")
-        _para(toc, after=4, indent=0.4 * (level - 1))
+    for level in (1, 2, 3):
+        toc = _builtin(doc, f"TOC{level}", f"toc {level}")  # Word's own name: its TOC field uses them
+        _font(toc, 10.5 if level == 1 else 9.5, bold=level == 1)
+        _para(toc, before=6 if level == 1 else 0, after=2, indent=0.6 * (level - 1))
+        _right_tab(toc, TEXT_WIDTH_CM)
+    hyperlink = _builtin(doc, "Hyperlink", "Hyperlink", WD_STYLE_TYPE.CHARACTER, base="Default Paragraph Font")
+    hyperlink.font.color.rgb = BLUE
+    hyperlink.font.underline = True
+    hyperlink.hidden = False
+    hyperlink.unhide_when_used = True
+    # python-docx's comments use these; the stock template does not define them.
+    comment_text = _builtin(doc, "CommentText", "annotation text")
+    _font(comment_text, 10)
+    _para(comment_text, after=0)
+    _builtin(doc, "CommentReference", "annotation reference", WD_STYLE_TYPE.CHARACTER,
+             base="Default Paragraph Font").font.size = Pt(8)
+    for name in ("Box Title", "Card Title", "Card Label", "Chart Title", "Table Header", "Figures Title",
+                 "Contact Group", "Profile Label", "Quote Attribution"):
+        _no_hyphens(s[name])
 
     # Footnotes part, so the renderer can add real Word footnotes.
     from docx.opc.packuri import PackURI
@@ -256,20 +384,28 @@ def build(path: str) -> None:
     for rid, rel in list(pkg.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             del pkg.rels[rid]
-    doc.save(path)
+    # stylesWithEffects.xml is Word 2010's stale copy of the stock styles; Word reads styles.xml.
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype == RT_STYLES_WITH_EFFECTS:
+            del doc.part.rels[rid]
+    out = io.BytesIO()
+    doc.save(out)
+    Path(path).write_bytes(docx_package.normalise(out.getvalue()))  # same styles, same bytes
+
+
+def main(argv: list[str] | None = None) -> None:
+    global BLUE, RED, GREY, INK, TINT
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("types", nargs="+", type=Path, help="brochure type folders, e.g. templates/halbzeitbilanz")
+    for folder in args.parse_args(argv).types:
+        template = load_template(folder.resolve().name, folder.resolve().parent)
+        theme = template.theme
+        BLUE, RED = _hex(theme.get("accent", str(BLUE))), _hex(theme.get("highlight", str(RED)))
+        GREY, INK = _hex(theme.get("muted", str(GREY))), _hex(theme.get("ink", str(INK)))
+        TINT = theme.get("tint", TINT).lstrip("#").upper()
+        build(str(template.reference_docx))
+        print(f"wrote {template.reference_docx}")
 
 
 if __name__ == "__main__":
-    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    args.add_argument("path")
-    args.add_argument("--accent", help="heading colour, RRGGBB")
-    args.add_argument("--highlight", help="rule and border colour, RRGGBB")
-    args.add_argument("--tint", help="box and table shading, RRGGBB")
-    opts = args.parse_args()
-    if opts.accent:
-        BLUE = RGBColor.from_string(opts.accent)
-    if opts.highlight:
-        RED = RGBColor.from_string(opts.highlight)
-    if opts.tint:
-        TINT = opts.tint
-    build(opts.path)
+    main()
