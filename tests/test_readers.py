@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 import shutil
 import subprocess
 
@@ -236,3 +237,36 @@ def test_the_builds_own_check_notices_an_address_that_is_no_link_or_reads_wrong(
     stripped.raw_pages = [t.replace("stadt-kassel.de", "stadtkassel.de") for t in stripped.raw_pages]
     assert any("does not come out of the PDF's text exactly" in p and "stadt-kassel" in p
                for p in pdf_address_problems(document, stripped))
+
+
+def test_a_social_media_handle_prints_and_a_broken_address_is_still_refused(tmp_path):
+    from editions import TEXTS, write_edition
+    from pipeline.build import build, check
+    from pipeline.verify import read_pdf
+
+    texts = dict(TEXTS)
+    texts["text/konzeption.md"] = ("Folgen Sie uns unter @integration_hessen oder schreiben Sie an "
+                                   "info@integration-hessen.de.\n")
+    folder = write_edition(tmp_path / "ed", texts=texts)
+    _, findings = check(folder)
+    assert not [f for f in findings if f.code == "E-BAD-EMAIL"], findings
+    built = build(folder, tmp_path / "out")
+    pdf = read_pdf(next(p for p in built.files if p.suffix == ".pdf").read_bytes())
+    assert "@integration_hessen" in pdf.text
+    assert "mailto:info@integration-hessen.de" in _uris(pdf.data)
+
+    texts["text/konzeption.md"] = "Schreiben Sie an info@integration-hessen oder @stadt.de.\n"
+    _, findings = check(write_edition(tmp_path / "ed2", texts=texts))
+    bad = sorted(f.message for f in findings if f.code == "E-BAD-EMAIL")
+    assert bad == ["'@stadt.de' is not an e-mail address", "'info@integration-hessen' is not an e-mail address"], bad
+
+
+def test_a_closing_signature_never_stands_alone_on_a_page(reader_samples):
+    from pipeline.verify import page_texts_of_pdf
+
+    pages = page_texts_of_pdf(reader_samples["kiv-handbuch-2020"].read_bytes())
+    page = next(t for t in pages if "Kai Klose" in t)
+    body = [line for line in page.split("\n") if line.strip() and "Kai Klose" not in line
+            and "Minister" not in line and not line.strip().isdigit() and line.strip() != "Vorwort"]
+    last = (Path(__file__).parent.parent / "inputs/kiv-handbuch-2020/text/vorwort.md").read_text("utf-8").split("\n\n")[-1]
+    assert body and body[-1].strip() in " ".join(last.split()), page
