@@ -65,17 +65,28 @@ def load(folder: Path, allow_missing: bool = False) -> Loaded:
     return loaded
 
 
+def new_file_mode() -> int:
+    """The mode `open()` gives a new file under the current umask (0666 & ~umask): a built file
+    must be readable by whoever may read the folder, not only by its builder."""
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomically(files: dict[Path, bytes]) -> None:
     """Write every file to a temporary name first, then move all into place.
 
-    A failure while writing leaves the previous edition's files untouched."""
+    A failure while writing leaves the previous edition's files untouched. The temporary files
+    are private (mkstemp: 0600) while written and get the umask's mode before they are moved."""
     staged: list[tuple[Path, Path]] = []
+    mode = new_file_mode()
     try:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+                os.fchmod(fh.fileno(), mode)
             staged.append((Path(tmp), target))
         for tmp, target in staged:
             os.replace(tmp, target)

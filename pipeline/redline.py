@@ -99,22 +99,27 @@ class Redliner:
             linked.insert(0, style)
         return linked
 
-    def _kept(self, p, rpr, text: str, inserted: bool) -> None:
-        """Unchanged or inserted text, its e-mail and web addresses links again (a link holds
-        the insertion mark, as the schema has it, not the other way round)."""
+    @staticmethod
+    def _address_spans(text: str) -> list[tuple[int, int, str]]:
+        """(start, end, URI) of every e-mail and web address in the new paragraph's text."""
+        spans, at = [], 0
         for piece, uri in links.split(text):
-            run = self.run(self._link_rpr(rpr) if uri and self.part is not None else rpr, piece)
-            if inserted:
-                wrap = self.mark("w:ins")
-                wrap.append(run)
-                run = wrap
-            if uri and self.part is not None:
-                link = self._link(uri)
-                link.append(run)
-                run = link
-            p.append(run)
+            if uri:
+                spans.append((at, at + len(piece), uri))
+            at += len(piece)
+        return spans
+
+    @staticmethod
+    def _cut(text: str, at: int, spans) -> list[tuple[int, str]]:
+        """`text`, starting at offset `at` of the new text, cut where an address starts or ends."""
+        bounds = sorted({b for s, e, _ in spans for b in (s, e) if at < b < at + len(text)})
+        edges = [at, *bounds, at + len(text)]
+        return [(a, text[a - at:b - at]) for a, b in zip(edges, edges[1:]) if b > a]
 
     def rewrite(self, p, old: str, new: str) -> None:
+        """The paragraph as plain, deleted and inserted runs. Addresses of the new text are links
+        again, found in the whole new text (a word diff may cut 'uta.george@…' after 'u'); a link
+        holds the insertion and deletion marks, as the schema nests them."""
         first = next((r for r in p.iter(qn("w:r"))
                       if r.find(qn("w:t")) is not None and r.getparent().tag != HYPERLINK), None)
         rpr = first.find(qn("w:rPr")) if first is not None else None
@@ -122,13 +127,41 @@ class Redliner:
         for child in list(p):
             if child.tag not in KEEP:
                 p.remove(child)
+        spans = self._address_spans(new) if self.part is not None else []
+        links_made: dict[int, object] = {}
+        last = [None]  # the span the paragraph's last element links to
+
+        def emit(span: int | None, el) -> None:
+            if span is None:
+                p.append(el)
+            else:
+                if last[0] != span:
+                    links_made[span] = self._link(spans[span][2])
+                    p.append(links_made[span])
+                links_made[span].append(el)
+            last[0] = span
+
+        def span_of(offset: int, inside: bool = False) -> int | None:
+            return next((k for k, (s, e, _) in enumerate(spans) if (s < offset < e if inside else s <= offset < e)),
+                        None)
+
+        at = 0
         for op, text in word_diff(old, new):
             if op == "delete":
                 wrap = self.mark("w:del")
-                wrap.append(self.run(rpr, text, deleted=True))
-                p.append(wrap)
-            else:
-                self._kept(p, rpr, text, inserted=op == "insert")
+                span = span_of(at, inside=True)
+                wrap.append(self.run(self._link_rpr(rpr) if span is not None else rpr, text, deleted=True))
+                emit(span, wrap)
+                continue
+            for offset, piece in self._cut(text, at, spans):
+                span = span_of(offset)
+                el = self.run(self._link_rpr(rpr) if span is not None else rpr, piece)
+                if op == "insert":
+                    wrap = self.mark("w:ins")
+                    wrap.append(el)
+                    el = wrap
+                emit(span, el)
+            at += len(text)
 
     def _wrap_runs(self, parent, tag: str) -> None:
         for child in list(parent):
