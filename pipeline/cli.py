@@ -248,5 +248,88 @@ def check_command(edition: Path, built: bool, out: Path | None, fmt: str, strict
     sys.exit(1 if errors else 0)
 
 
+DATA = click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False), default=Path("portal-data"),
+                    show_default=True, help="Folder holding every town's files.")
+
+
+@main.command("serve")
+@DATA
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local behind a proxy).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Draft worker processes [default: one per CPU core].")
+@click.option("--job-timeout", type=click.FloatRange(min=1), default=None, help="Seconds a draft may take [default: 120].")
+def serve_command(data: Path, host: str, port: int, workers: int | None, job_timeout: float | None) -> None:
+    """Run the web portal through which municipalities draft their strategy (docs/portal.md)."""
+    from .portal.app import serve
+    serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo)
+
+
+@main.group("portal")
+def portal_group() -> None:
+    """Manage the portal's towns and links (docs/portal.md)."""
+
+
+def _store(data: Path):
+    from .portal.store import Store
+    return Store(data)
+
+
+def _town_or_exit(store, name: str):
+    town = store.find(name)
+    if town is None:
+        click.echo(f"No town '{name}' in {store.root}; see 'brochure portal list'.", err=True)
+        sys.exit(1)
+    return town
+
+
+@portal_group.command("add-town")
+@click.argument("name")
+@DATA
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="The portal's public address.")
+def add_town_command(name: str, data: Path, base_url: str) -> None:
+    """Create NAME's space (or a new link for a revoked town) and print its private link."""
+    store = _store(data)
+    try:
+        town, token = store.add_town(name)
+    except (ValueError, FileExistsError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"{town.name}: {base_url.rstrip('/')}/t/{token}/")
+    click.echo("Send this link to the town only; it is shown once and stored hashed.")
+
+
+@portal_group.command("list")
+@DATA
+def list_command(data: Path) -> None:
+    """Every town with its link's state and its latest version."""
+    store = _store(data)
+    for town in store.towns():
+        versions = store.versions(town)
+        latest = versions[-1].job().get("state", "") if versions else ""
+        click.echo(f"{town.name}\t{town.id}\t{'revoked' if town.revoked else 'active'}\t"
+                   f"{len(versions)} versions{f' (latest: {latest})' if latest else ''}")
+
+
+@portal_group.command("revoke")
+@click.argument("town")
+@DATA
+def revoke_command(town: str, data: Path) -> None:
+    """Make TOWN's link stop working at once (its files stay; 'add-town' issues a new link)."""
+    store = _store(data)
+    found = _town_or_exit(store, town)
+    store.revoke(found)
+    click.echo(f"Revoked the link of {found.name}.")
+
+
+@portal_group.command("admin-link")
+@DATA
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="The portal's public address.")
+def admin_link_command(data: Path, base_url: str) -> None:
+    """Print a new link to the ministry's overview (the old one stops working)."""
+    token = _store(data).new_admin_token()
+    click.echo(f"{base_url.rstrip('/')}/admin/{token}/")
+
+
 if __name__ == "__main__":
     main()
