@@ -178,8 +178,9 @@ def test_sections_in_order_in_docx_and_pdf(by_hand):
 def test_fields_of_action_numbered_and_measures_under_their_horizon(by_hand):
     _, out, _ = by_hand
     _, body = docx_body(out / "neu-uebach-entwurf.docx")
-    start = next(i for i, b in enumerate(body) if b[2] == SECTION_TITLES[5])
-    end = next(i for i, b in enumerate(body) if b[2] == SECTION_TITLES[6])
+    # the chapter's heading, not its entry in the table of contents
+    start = next(i for i, b in enumerate(body) if b[1] == "Heading 1" and b[2] == SECTION_TITLES[5])
+    end = next(i for i, b in enumerate(body) if b[1] == "Heading 1" and b[2] == SECTION_TITLES[6])
     chapter = body[start:end]
     fields = [t for _, style, t in chapter if style == "Heading 2"]
     assert fields == ["Handlungsfeld 1: Sprache und Bildung", "Handlungsfeld 2: Arbeit & Wirtschaft",
