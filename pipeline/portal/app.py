@@ -110,7 +110,7 @@ def _findings_view(result: dict | None) -> list[dict]:
             "known": de.known, "english": f.message, "english_hint": f.hint})
     for items in groups.values():
         items.sort(key=lambda i: (i["severity"] != "error", i["row"] or 0))
-    return [{"sheet": s, "items": items, "errors": sum(i["severity"] == "error" for i in items)}
+    return [{"sheet": s, "entries": items, "errors": sum(i["severity"] == "error" for i in items)}
             for s, items in groups.items()]
 
 

@@ -39,11 +39,23 @@ CRASHED = "Die Erstellung ist unerwartet abgebrochen (Arbeitsprozess beendet)."
 
 # -- in the worker ------------------------------------------------------------------------------
 def warm_up() -> None:
-    """Imports and fonts once per worker, so a job pays only for its own draft."""
+    """Imports, fonts and the typesetter's first run once per worker, so a job pays only for its
+    own draft: an empty workbook is drafted once (the first Typst run takes seconds)."""
+    import shutil
+    import tempfile
     from .. import draft, render_docx, render_pdf  # noqa: F401
     from ..fonts import typst_font_folder
+    from ..scaffold import init_draft
     typst_font_folder()
-    draft.draft_template()
+    _, layout = draft.draft_template()
+    root = Path(tempfile.mkdtemp(prefix="portal-warm-"))
+    try:
+        init_draft("Musterstadt", root / "musterstadt", layout)
+        draft.build_draft(root / "musterstadt", root / "out")
+    except Exception:  # warming is an optimisation; a real job reports real problems
+        traceback.print_exc()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _sections(document: dict | None, findings: list[Finding]) -> list[dict]:
@@ -89,7 +101,7 @@ def thumbnails(pdf: Path, folder: Path) -> int:
             page = doc[n]
             image = page.render(scale=THUMB_SCALE).to_pil()
             buf = io.BytesIO()
-            image.save(buf, "PNG", optimize=True)
+            image.save(buf, "PNG")
             write_bytes(folder / f"page-{n + 1}.png", buf.getvalue())
             page.close()
         return len(doc)
