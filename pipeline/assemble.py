@@ -16,6 +16,7 @@ from .bibliography import Bibliographer
 from .charts import chart_from_rows, unknown_data
 from .edition import EDITION_FILE, Edition
 from .errors import InputError, Location, Report, error
+from .input_files import MAX_TEXT_BYTES, inside, read_bytes
 from .records import Record
 from .tree import (
     Block,
@@ -77,16 +78,6 @@ def fill_lines(pattern: object, record: Record) -> str:
             continue
         out.append(fill(line, record))
     return "\n".join(out)
-
-
-def inside(edition: Path, rel: str, where: Location) -> Path:
-    """Resolve a path from the inputs, refusing anything that leaves the edition folder."""
-    root = edition.resolve()
-    path = (edition / rel).resolve()
-    if Path(rel).is_absolute() or not path.is_relative_to(root):
-        raise InputError(error("E-PATH-OUTSIDE", where, f"'{rel}' points outside the edition folder",
-                               "give a path relative to the edition folder, e.g. images/foto.jpg"))
-    return path
 
 
 class Assembler:
@@ -158,10 +149,11 @@ class Assembler:
     # -- text -----------------------------------------------------------------------------
     def _markdown(self, rel: str, chapter: str, where: Location):
         path = inside(self.ed.folder, rel, where)
-        try:
-            source = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        data = read_bytes(path, where, rel, MAX_TEXT_BYTES)
+        if data is None:
             return [], []  # reported by the structure check, which can also fill the gap
+        try:
+            source = data.decode("utf-8-sig")  # a byte order mark, as Windows editors write it, is no text
         except UnicodeDecodeError:
             raise InputError(error("E-ENCODING", Location(file=rel), "file is not UTF-8",
                                    "save it as UTF-8 in your editor")) from None

@@ -17,6 +17,7 @@ from .assemble import cell_text
 from .charts import alt_text
 from .check_output import Passage
 from .errors import InputError, Location, Report, error, warning
+from .input_files import MAX_TEXT_BYTES, inside, read_bytes
 from .records import Record
 from .tree import (
     Block,
@@ -134,10 +135,13 @@ class DraftAssembler:
                         blocks.append(Paragraph([Run(self._keep("text", line.strip(), rec.cells["text"]))]))
         sections: list[Section] = []
         source = ""
-        if section.file and (self.folder / section.file).is_file():
+        where = Location(file=section.file)
+        data = read_bytes(inside(self.folder, section.file, where), where, section.file, MAX_TEXT_BYTES) \
+            if section.file else None
+        if data is not None:
             source = section.file
             try:
-                text = (self.folder / section.file).read_text(encoding="utf-8")
+                text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise InputError(error("E-ENCODING", Location(file=section.file), "file is not UTF-8",
                                        "save it as UTF-8 in your editor")) from None

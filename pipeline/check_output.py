@@ -66,7 +66,7 @@ def passages(edition: Edition, records: dict[str, list[Record]], document: Docum
         if not chapter.source or chapter.source in seen or not (edition.folder / chapter.source).is_file():
             continue
         seen.add(chapter.source)
-        source = (edition.folder / chapter.source).read_text(encoding="utf-8")
+        source = (edition.folder / chapter.source).read_text(encoding="utf-8-sig")
         for line, pieces in text_passages(source):
             for piece in pieces:
                 out.append(Passage("paragraph", piece, Location(file=chapter.source, row=line, chapter=chapter.id)))

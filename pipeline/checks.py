@@ -21,13 +21,13 @@ from .tree import Document
 
 def read_sources(edition: Edition, document: Document) -> list[Source]:
     """edition.yaml and every Markdown file the chapters use, each once."""
-    sources = [Source(EDITION_FILE, None, (edition.folder / EDITION_FILE).read_text(encoding="utf-8"))]
+    sources = [Source(EDITION_FILE, None, (edition.folder / EDITION_FILE).read_text(encoding="utf-8-sig"))]
     seen = set()
     for chapter in document.chapters:
         path = edition.folder / chapter.source
         if chapter.source and chapter.source not in seen and path.is_file():
             seen.add(chapter.source)
-            sources.append(Source(chapter.source, chapter.id, path.read_text(encoding="utf-8")))
+            sources.append(Source(chapter.source, chapter.id, path.read_text(encoding="utf-8-sig")))
     return sources
 
 

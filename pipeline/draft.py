@@ -69,7 +69,7 @@ def collect_draft(folder: Path, template_name: str = TEMPLATE) -> LoadedDraft:
     report = Report()
     records = read_draft(folder, layout, report)
     draft = assemble_draft(folder, layout, template.labels, template.name, records, report)
-    sources = [Source(c.source, c.id, (folder / c.source).read_text(encoding="utf-8"))
+    sources = [Source(c.source, c.id, (folder / c.source).read_text(encoding="utf-8-sig"))
                for c in draft.document.chapters if c.source]
     report.extend(check_text(sources, records, template.spec))
     report.extend(check_cells(records))

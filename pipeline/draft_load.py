@@ -63,6 +63,12 @@ def _fields_record(table: Table, sheet: Sheet, report: Report) -> Record:
                                    f"did you mean '{close[0]}'?" if close else
                                    "known entries: " + ", ".join(c.header for c in sheet.columns)))
             continue
+        if col.name in raw:
+            report.add(error("E-DUPLICATE-FIELD", Location(file=table.file, sheet=table.sheet, row=row.number,
+                                                           column=FIELD_LABEL),
+                             f"'{label}' is given twice (rows {raw[col.name][1]} and {row.number})",
+                             "delete one of the two rows: only one value can be printed"))
+            continue
         raw[col.name] = (row.values.get(FIELD_VALUE, ""), row.number)
     values: dict[str, object] = {}
     cells: dict[str, Location] = {}

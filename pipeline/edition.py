@@ -9,8 +9,12 @@ from pathlib import Path
 
 import yaml
 
+from . import yaml_load
 from .errors import InputError, Location, error
 from .german import parse_date
+from .glyphs import UNPRINTABLE_HINT, unprintable_character
+from .input_files import read_bytes
+from .text import invalid_character
 from .records import SCHEMAS, Column, parse_schemas
 from .spec import Spec, load_spec
 
@@ -20,6 +24,8 @@ FIGURE_WIDTH_MM = {"column": 160.0, "full": 160.0}  # one-column A4 text width, 
 _THEME_COLOUR = re.compile(r'#let\s+([a-z-]+)\s*=\s*rgb\("(#[0-9a-fA-F]{6})"\)')
 _OUTLINE_DEPTH = re.compile(r"#outline\([^)]*depth:\s*(\d+)")
 CHAPTER_KINDS = ("foreword", "contents", "prose", "each", "bibliography", "imprint")
+MAX_PAGES = 2_000  # per edition or chapter: Typst would try to allocate them all
+MAX_TITLE = 300  # characters of a title, subtitle or running head
 
 
 def templates_root() -> Path:
@@ -89,14 +95,19 @@ class Edition:
 
 
 def _yaml(path: Path, rel: str) -> dict:
+    where = Location(file=rel)
+    data = read_bytes(path, where, rel, yaml_load.MAX_BYTES)
+    if data is None:
+        raise InputError(error("E-MISSING-FILE", where, "file not found", f"create {rel}; see docs/inputs.md"))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(error("E-MISSING-FILE", Location(file=rel), "file not found",
-                               f"create {rel}; see docs/inputs.md")) from None
+        data = yaml_load.load(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise InputError(error("E-ENCODING", Location(file=rel), "file is not UTF-8",
+        raise InputError(error("E-ENCODING", where, "file is not UTF-8",
                                "save it as UTF-8 in your editor")) from None
+    except yaml_load.YamlProblem as exc:
+        code = "E-TOO-LARGE" if exc.too_large else "E-YAML"
+        raise InputError(error(code, Location(file=rel, row=exc.line), f"refused: {exc.message}",
+                               "write plain keys and values as in docs/inputs.md")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(error("E-YAML", Location(file=rel, row=mark.line + 1 if mark else None),
@@ -106,6 +117,73 @@ def _yaml(path: Path, rel: str) -> dict:
         raise InputError(error("E-YAML", Location(file=rel), "expected a mapping of keys to values",
                                "see docs/inputs.md for the structure"))
     return data
+
+
+def _check_strings(node: object, key: str) -> None:
+    """Every text of edition.yaml must be printable, like every cell and Markdown line."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _check_strings(v, f"{key}.{k}" if key else str(k))
+    elif isinstance(node, list):
+        for n, v in enumerate(node, start=1):
+            _check_strings(v, f"{key}[{n}]")
+    elif isinstance(node, str):
+        where = Location(file=EDITION_FILE, column=key)
+        bad = invalid_character(node)
+        if bad:
+            raise InputError(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
+                                   "delete the invisible character (often pasted from another program)"))
+        bad = unprintable_character(node)
+        if bad:
+            raise InputError(error("E-UNPRINTABLE-CHAR", where,
+                                   f"contains a character the brochure's fonts cannot print: {bad}", UNPRINTABLE_HINT))
+
+
+def _shape(data: dict) -> None:
+    """The structure docs/inputs.md describes: lists where lists belong, mappings in them."""
+    def bad(key: str, want: str, got: object) -> InputError:
+        kind = {list: "list", dict: "mapping", str: "text"}.get(type(got), type(got).__name__)
+        return InputError(error("E-BAD-VALUE", Location(file=EDITION_FILE, column=key),
+                                f"'{key}' must be {want}, not a {kind}", "see docs/inputs.md for its form"))
+    imprint = data.get("imprint")
+    if imprint is not None and not isinstance(imprint, list):
+        raise bad("imprint", "a list of entries (- heading: …, lines: […])", imprint)
+    for n, item in enumerate(imprint or [], start=1):
+        if not isinstance(item, dict):
+            raise bad(f"imprint[{n}]", "an entry with heading and lines", item)
+        if item.get("lines") is not None and not isinstance(item["lines"], list):
+            raise bad(f"imprint[{n}].lines", "a list of lines", item["lines"])
+        for k in ("heading", "text", "block"):
+            if isinstance(item.get(k), (list, dict)):
+                raise bad(f"imprint[{n}].{k}", "a text", item[k])
+    if data.get("blocks") is not None and not isinstance(data["blocks"], dict):
+        raise bad("blocks", "a mapping of block names", data["blocks"])
+    chapters = data.get("chapters")
+    if chapters is not None and not isinstance(chapters, list):
+        raise InputError(error("E-BAD-CHAPTER", Location(file=EDITION_FILE, column="chapters"),
+                               f"'chapters' must be a list of chapters, not {chapters!r}"[:200],
+                               "write one '- kind: …' entry per chapter; see docs/inputs.md"))
+    seen: dict[str, int] = {}
+    for n, ch in enumerate(chapters or [], start=1):
+        if not isinstance(ch, dict):
+            continue  # reported with its kind below
+        if ch.get("signature") is not None and not isinstance(ch["signature"], dict):
+            raise bad(f"chapters[{n}].signature", "an entry with closing, name and role", ch["signature"])
+        for k in ("title", "running_head", "subtitle"):
+            value = ch.get(k)
+            if isinstance(value, (list, dict)):
+                raise bad(f"chapters[{n}].{k}", "a text", value)
+            if value is not None and len(str(value)) > MAX_TITLE:
+                raise InputError(error("E-TOO-LARGE", Location(file=EDITION_FILE, column=f"chapters[{n}].{k}"),
+                                       f"the {k.replace('_', ' ')} has {len(str(value))} characters; at most {MAX_TITLE}",
+                                       "shorten it; put the rest into the chapter's text"))
+        cid = ch.get("id")
+        if cid is not None:
+            if str(cid) in seen:
+                raise InputError(error("E-DUPLICATE-ID", Location(file=EDITION_FILE, column=f"chapters[{n}].id"),
+                                       f"chapter id '{cid}' is used by chapters {seen[str(cid)]} and {n}",
+                                       "give every chapter its own id"))
+            seen[str(cid)] = n
 
 
 def load_template(name: str, root: Path | None = None) -> Template:
@@ -151,6 +229,12 @@ def load_edition(folder: Path) -> Edition:
         raise InputError(error("E-NO-EDITION", Location(file=str(folder)), "edition folder not found",
                                "pass the folder that contains edition.yaml, e.g. inputs/halbzeitbilanz-2012"))
     data = _yaml(folder / EDITION_FILE, EDITION_FILE)
+    _check_strings(data, "")
+    _shape(data)
+    for key in ("title", "subtitle", "programme"):
+        if data.get(key) is not None and len(str(data[key])) > MAX_TITLE:
+            raise InputError(error("E-TOO-LARGE", Location(file=EDITION_FILE, column=key),
+                                   f"'{key}' has {len(str(data[key]))} characters; at most {MAX_TITLE}", "shorten it"))
     try:
         date = parse_date(_required(data, "date"))
     except ValueError:
@@ -180,8 +264,8 @@ def load_edition(folder: Path) -> Edition:
 def _page_count(value: object, key: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGES:
         raise InputError(error("E-BAD-VALUE", Location(file=EDITION_FILE, column=key),
-                               f"'{key}' must be a whole number of pages, got {value!r}",
+                               f"'{key}' must be a whole number of pages from 1 to {MAX_PAGES}, got {value!r}"[:200],
                                "write e.g. 'pages: 4', or delete the line"))
     return value

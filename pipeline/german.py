@@ -44,14 +44,28 @@ def parse_number(raw: object) -> Decimal:
     if isinstance(raw, bool):
         raise ValueError(f"'{raw}' is not a number")
     if isinstance(raw, int):
-        return Decimal(raw)
+        return _printable(Decimal(raw), raw)
     if isinstance(raw, float):
-        return Decimal(repr(raw))
+        return _printable(Decimal(repr(raw)), raw)
     text = str(raw).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if len(text) > 40 or re.search(r"[eE]", text):  # '1e999999999' would make Decimal work for ever
+        raise ValueError(f"'{raw}' is not a number in German notation (e.g. 1.234,5)")
     try:
-        return parse_decimal(text, locale=LOCALE, strict=True)
-    except NumberFormatError as exc:
+        return _printable(parse_decimal(text, locale=LOCALE, strict=True), raw)
+    except (NumberFormatError, ArithmeticError) as exc:
         raise ValueError(f"'{raw}' is not a number in German notation (e.g. 1.234,5)") from exc
+
+
+MAX_DIGITS = 15  # before the decimal comma: no brochure prints a larger figure
+
+
+def _printable(value: Decimal, raw: object) -> Decimal:
+    """NaN, infinity and absurd magnitudes are no figures a brochure prints."""
+    if not value.is_finite():
+        raise ValueError(f"'{raw}' is not a number (NaN or infinity)")
+    if value and value.adjusted() >= MAX_DIGITS:
+        raise ValueError(f"'{raw}' is too large a number (more than {MAX_DIGITS} digits)")
+    return value
 
 
 def parse_date(raw: object) -> dt.date:
@@ -60,11 +74,15 @@ def parse_date(raw: object) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) or re.fullmatch(r"\d{5}", str(raw).strip()):
-        # an Excel date serial (days since 30.12.1899), as a date cell shows when formatted as a number
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) or re.fullmatch(r"\d{1,5}", str(raw).strip()):
+        # an Excel date serial (days since 30.12.1899), as a date cell shows when formatted as a number;
+        # a small number is a year or a count typed into the date column (2010 would be 02.07.1905)
         serial = float(raw)
-        if 1 <= serial <= 2958465:
+        if 10_000 <= serial <= 2958465:
             return (EXCEL_EPOCH + dt.timedelta(days=int(serial)))
+        shown = int(serial) if serial == int(serial) else serial
+        what = "a year" if 1900 <= serial <= 2100 else "a number"
+        raise ValueError(f"'{shown}' is {what}, not a date: write the whole date, e.g. 31.12.{int(serial) if what == 'a year' else 2010}")
     text = str(raw).strip()
     for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
         try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from . import german
 from .errors import InputError, Location, Report, error, warning
@@ -197,7 +199,11 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
         report.add(error("E-BAD-VALUE", where, str(exc),
                          "write numbers like 55,2 or 120.000 and dates like 31.12.2010"))
         return None
-    text = normalise(str(raw).strip())
+    if isinstance(raw, (float, Decimal)) and math.isfinite(raw):
+        # a number typed into a text cell prints as Excel shows it: 3,5; a postcode as its digits
+        text = str(int(raw)) if raw == int(raw) else german.number(raw)
+    else:
+        text = normalise(str(raw).strip())
     bad = invalid_character(text)
     if bad:
         report.add(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",

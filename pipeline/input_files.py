@@ -1,0 +1,69 @@
+"""Reading an input file safely: inside its folder, a regular file, bounded in size.
+
+A FIFO where a text file should be would block for ever, a directory or a symlink loop would
+raise from deep inside the standard library, and a huge file would be read whole. Each is an
+input error naming the file instead."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import InputError, Location, error
+
+MAX_TEXT_BYTES = 8_000_000  # a Markdown chapter: its own limit (2 million characters) is checked after decoding
+
+
+def inside(folder: Path, rel: str, where: Location) -> Path:
+    """Resolve a path from the inputs, refusing anything that leaves the folder."""
+    root = folder.resolve()
+    try:
+        path = (folder / rel).resolve()
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise InputError(error("E-NOT-A-FILE", where, f"'{rel}' is a symbolic link that points to itself",
+                               "replace the link with the file itself")) from None
+    if Path(rel).is_absolute() or not path.is_relative_to(root):
+        raise InputError(error("E-PATH-OUTSIDE", where, f"'{rel}' points outside the edition folder",
+                               "give a path relative to the edition folder, e.g. images/foto.jpg"))
+    return path
+
+
+def regular_file(path: Path, where: Location, shown: str) -> os.stat_result | None:
+    """The file's status if it is a regular file, None if it does not exist; otherwise an error."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(error("E-NOT-A-FILE", where, f"'{shown}' cannot be opened: {exc.strerror}",
+                               "replace it with an ordinary file")) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a pipe or device, not a file"
+        raise InputError(error("E-NOT-A-FILE", where, f"'{shown}' is {kind}",
+                               "give the path of an ordinary file (a .md, .csv or image file)"))
+    return st
+
+
+def read_bytes(path: Path, where: Location, shown: str, limit: int) -> bytes | None:
+    """The file's bytes, or None if it does not exist. Opened without blocking, checked again
+    after opening (the name could have been swapped), never read beyond `limit`."""
+    st = regular_file(path, where, shown)
+    if st is None:
+        return None
+    if st.st_size > limit:
+        raise InputError(error("E-TOO-LARGE", where, f"'{shown}' has {st.st_size / 1e6:.0f} MB; at most "
+                               f"{limit / 1e6:.0f} MB are read", "split it into several files"))
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(error("E-NOT-A-FILE", where, f"'{shown}' is not an ordinary file",
+                                   "give the path of an ordinary file"))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise InputError(error("E-TOO-LARGE", where, f"'{shown}' is larger than {limit / 1e6:.0f} MB",
+                               "split it into several files"))
+    return data
