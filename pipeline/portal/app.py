@@ -236,11 +236,12 @@ class Portal:
         token = request.path_params["token"]
         summary = self._summary(version)
         result = version.result() if summary["state"] == "done" else None
-        others = [v.number for v in self.store.versions(town) if v.number != version.number]
+        built = [v.number for v in self.store.versions(town)
+                 if v.number < version.number and (v.out / "content.json").is_file()]
         return self.page(request, "version.html", town=town, base=f"/t/{token}", v=summary, result=result,
                          groups=_findings_view(result), position=self.pool.position(version),
                          states=SECTION_STATES, csrf=self.store.csrf_token(token_hash(token)),
-                         previous=max([n for n in others if n < version.number], default=None),
+                         previous=max(built, default=None),
                          refresh=summary["state"] in ("queued", "running"), max_mb=f"{self.max_upload / 1e6:.0f}",
                          title=f"Version {version.number} – {town.name}")
 
@@ -383,6 +384,7 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
     routes = [
         Route("/", portal.index),
         Route("/diff-report.css", portal.diff_css),
+        Route("/favicon.ico", lambda request: FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")),
         Route("/t/{token}/", portal.town_page),
         Route("/t/{token}/arbeitsmappe.xlsx", portal.workbook),
         Route("/t/{token}/hochladen", portal.upload, methods=["POST"]),
