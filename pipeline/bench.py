@@ -149,6 +149,8 @@ def main() -> None:
     bench_pictures()
     bench_diff()
     bench_drafts()
+    from .bench_portal import bench_portal  # the portal: upload → draft ready (pipeline/bench_portal.py)
+    bench_portal()
 
 
 if __name__ == "__main__":
