@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -35,6 +37,7 @@ FAMILY = "Source Sans Pro"
 SLOTS = (("embedRegular", "SourceSansPro-Regular.ttf"), ("embedBold", "SourceSansPro-Bold.ttf"),
          ("embedItalic", "SourceSansPro-It.ttf"), ("embedBoldItalic", "SourceSansPro-BoldIt.ttf"))
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+SUBSET_VERSION = "1"  # bump when the subset options change: the cache key includes it
 KEY_NAMESPACE = uuid.UUID("5b0c3a52-8f0e-4d8a-9a55-6b8d1e4f2c17")  # this project's, for uuid5 keys
 # Children of w:settings that the schema puts before w:embedTrueTypeFonts (CT_Settings).
 SETTINGS_BEFORE = {qn(f"w:{n}") for n in (
@@ -59,11 +62,42 @@ def obfuscate(font: bytes, key: str) -> bytes:
     return head + font[32:]
 
 
+def _cache_file(path: Path, extra: frozenset[int]) -> Path | None:
+    """Where the subset of `path` is kept between runs (subsetting four styles takes seconds);
+    None for a document with characters beyond the printable set, which is subset anew."""
+    if extra:
+        return None
+    import fontTools
+
+    h = hashlib.sha256(f"{SUBSET_VERSION}/{fontTools.version}/".encode())
+    h.update(hashlib.sha256(path.read_bytes()).digest())
+    h.update(",".join(map(str, sorted(printable()))).encode())
+    base = os.environ.get("BROCHURE_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "brochure-pipeline" / "docx-fonts" / f"{path.stem}-{h.hexdigest()[:16]}.ttf"
+
+
 @functools.cache
 def subset_font(path: Path, extra: frozenset[int] = frozenset()) -> bytes:
     """The font reduced to the printable characters (and `extra`), hinting and OpenType
     features kept. fontTools is deterministic for a given version (pinned) and the head table
-    keeps the original's timestamp."""
+    keeps the original's timestamp, so a cached subset is the same bytes as a new one."""
+    cached = _cache_file(path, extra)
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    data = _subset(path, printable() | extra)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".font-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, cached)
+        except OSError:  # no writable cache: subset again next time
+            pass
+    return data
+
+
+def _subset(path: Path, unicodes: set[int]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -75,7 +109,7 @@ def subset_font(path: Path, extra: frozenset[int] = frozenset()) -> bytes:
     options.notdef_outline = True
     options.glyph_names = False
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=printable() | extra)
+    subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
     out = io.BytesIO()
     font.save(out)

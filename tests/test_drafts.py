@@ -300,7 +300,7 @@ def test_markdown_file_next_to_the_workbook_is_used(tmp_path):
     assert result.output_errors == []
     _, body = docx_body(tmp_path / "out" / "t-entwurf.docx")
     texts = [t for _, _, t in body]
-    i = texts.index(SECTION_TITLES[1])
+    i = body.index(("p", "Heading 1", SECTION_TITLES[1]))  # the heading, not its contents entry
     assert texts[i + 1] == "Wir verstehen Vielfalt als Stärke." and ("p", "Heading 2", "Zielgruppen") in body
     assert not [f for f in result.warnings if f.code == "E-EMPTY-SECTION" and "kommunale Aufgabe" in f.message]
 

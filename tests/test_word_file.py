@@ -308,7 +308,7 @@ def test_cover_is_a_band_in_the_type_accent_colour_holding_the_title(outputs, na
 
 
 # -- determinism and file modes ------------------------------------------------------------------
-def test_docx_rendering_is_byte_identical(outputs):
+def test_docx_rendering_is_byte_identical():
     from pipeline.build import load
     loaded = load(ROOT / "inputs" / "kiv-handbuch-2020")
     t = loaded.edition.template
@@ -370,3 +370,13 @@ def test_libreoffice_shows_the_embedded_font_and_the_coloured_cover(outputs, tmp
     expected = tuple(int(accent[i:i + 2], 16) for i in (0, 2, 4))
     for x, y in ((5, 5), (cover.width - 5, cover.height // 2), (cover.width // 2, cover.height - 5)):
         assert all(abs(a - b) < 8 for a, b in zip(cover.getpixel((x, y)), expected)), (x, y)
+
+
+def test_font_subset_is_the_same_bytes_fresh_and_from_the_cache(tmp_path, monkeypatch):
+    from pipeline import docx_fonts
+    monkeypatch.setenv("BROCHURE_CACHE", str(tmp_path))
+    path = docx_fonts._font_files()["embedItalic"]
+    first = docx_fonts.subset_font.__wrapped__(path)  # subsets and fills the cache
+    cached = list((tmp_path / "brochure-pipeline" / "docx-fonts").glob("SourceSansPro-It-*.ttf"))
+    assert len(cached) == 1 and cached[0].read_bytes() == first
+    assert docx_fonts.subset_font.__wrapped__(path) == first == docx_fonts._subset(path, set(docx_fonts.printable()))
