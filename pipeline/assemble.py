@@ -16,7 +16,7 @@ from .bibliography import Bibliographer
 from .charts import chart_from_rows, unknown_data
 from .edition import EDITION_FILE, Edition
 from .errors import InputError, Location, Report, error
-from .input_files import MAX_TEXT_BYTES, inside, read_bytes
+from .input_files import MAX_TEXT_BYTES, find_named, inside, read_bytes
 from .records import Record
 from .tree import (
     Block,
@@ -342,7 +342,7 @@ class Assembler:
                                   "give the file name inside the edition's images/ folder, e.g. foto.jpg"))
             file = ""
         if file:
-            rel = f"images/{file}"
+            rel = find_named(self.ed.folder, f"images/{file}").relative_to(self.ed.folder).as_posix()
             path = inside(self.ed.folder, rel, rec.cells["file"])
             if not path.is_file():
                 self.report.add(error("E-MISSING-FILE", rec.cells["file"], f"image '{rel}' not found",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import Finding, error, warning
-from .images import BadImage, TooLarge, effective_dpi, inspect
+from .images import BadImage, TooLarge, decodes, effective_dpi, inspect
+from .input_files import find_named
 from .records import Record
 from .spec import Spec
 
@@ -47,6 +48,10 @@ def _recommended(table: str, col: str, rec: Record, labels: dict[str, str]) -> F
 MAX_PIXELS = 40_000_000  # larger images are decompression bombs or far beyond print needs
 
 
+def _bad_image(rec: Record, file: str, exc: BadImage) -> Finding:
+    return error("E-BAD-IMAGE", rec.cells["file"], f"'images/{file}' is {exc}", "save it again as JPEG, PNG or WebP")
+
+
 def check_photos(records: dict[str, list[Record]], spec: Spec, edition: Path) -> list[Finding]:
     """Images that exist but cannot be read, are too large, or too coarse at their printed
     width (measured upright, after EXIF rotation); and a photo without alt text."""
@@ -56,7 +61,7 @@ def check_photos(records: dict[str, list[Record]], spec: Spec, edition: Path) ->
         if not str(rec["alt_text"]).strip():  # the PDF/UA output needs it, and so do readers
             findings.append(error("E-ALT-TEXT", rec.cells["alt_text"], f"photo '{rec.id}' has no alt text",
                                   "describe in a sentence what the picture shows, for readers who cannot see it"))
-        path = (edition / "images" / file).resolve()
+        path = find_named(edition, f"images/{file}").resolve() if file else edition
         if not file or not path.is_relative_to((edition / "images").resolve()) or not path.is_file():
             continue  # no image yet, or reported as E-MISSING-FILE while assembling
         try:
@@ -65,12 +70,16 @@ def check_photos(records: dict[str, list[Record]], spec: Spec, edition: Path) ->
             findings.append(_too_large(rec, f"'images/{file}' has far more than {MAX_PIXELS // 1_000_000} megapixels"))
             continue
         except BadImage as exc:
-            findings.append(error("E-BAD-IMAGE", rec.cells["file"], f"'images/{file}' is {exc}",
-                                  "save it again as JPEG, PNG or WebP"))
+            findings.append(_bad_image(rec, file, exc))
             continue
         if info.width * info.height > MAX_PIXELS:  # read from the header: nothing was decompressed
             findings.append(_too_large(rec, f"'images/{file}' has {info.width} × {info.height} pixels, more than "
                                             f"{MAX_PIXELS // 1_000_000} megapixels"))
+            continue
+        try:
+            decodes(path)  # only now: a bomb is refused from its header above
+        except BadImage as exc:
+            findings.append(_bad_image(rec, file, exc))
             continue
         width_mm = spec.width_mm.get(str(rec["width"] or "column"))
         if spec.min_dpi and width_mm:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-FORMATS = ("JPEG", "PNG", "WEBP")
+FORMATS = ("JPEG", "MPO", "PNG", "WEBP")  # MPO: a phone's JPEG with a second picture; the first is used
 MM_PER_INCH = 25.4
 ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 JPEG_QUALITY = 90
@@ -53,6 +53,20 @@ def inspect(path: Path) -> ImageInfo:
         raise TooLarge("far too many pixels to be a photo") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise BadImage(f"not a readable image ({exc.__class__.__name__})") from None
+
+
+def decodes(path: Path) -> None:
+    """Decode the whole file (a JPEG at an eighth of its size, which still reads every byte), so
+    a file cut off halfway is found by the check, not only by the build. Raises BadImage."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                if im.format in ("JPEG", "MPO"):
+                    im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
+                im.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise BadImage(f"damaged: it cannot be decoded to the end ({exc})"[:160]) from None
 
 
 def _supported(im: Image.Image) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from pathlib import Path
 
 from .errors import InputError, Location, error
@@ -67,3 +68,18 @@ def read_bytes(path: Path, where: Location, shown: str, limit: int) -> bytes | N
         raise InputError(error("E-TOO-LARGE", where, f"'{shown}' is larger than {limit / 1e6:.0f} MB",
                                "split it into several files"))
     return data
+
+
+def find_named(folder: Path, name: str) -> Path:
+    """`folder/name`, or the file whose name is the same text in another Unicode form: macOS
+    writes 'Grüße.png' decomposed (NFD), a cell holds it composed (NFC)."""
+    path = folder / name
+    if path.exists() or not folder.is_dir():
+        return path
+    wanted = unicodedata.normalize("NFC", name)
+    parent = path.parent
+    if parent.is_dir():
+        for candidate in parent.iterdir():
+            if unicodedata.normalize("NFC", candidate.name) == unicodedata.normalize("NFC", path.name):
+                return candidate
+    return folder / wanted

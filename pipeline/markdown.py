@@ -8,7 +8,7 @@ is the resolver's business (the assembler knows the tables); this module only re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from markdown_it import MarkdownIt
@@ -38,8 +38,10 @@ def _depth(line: str) -> int:
 
 
 # [@key], [@key, S. 16], [vgl. @key, S. 16], [@a; @b]
-CITATION = re.compile(r"\[([^\[\]]*?@[\w:.-]+[^\[\]]*)\]")
-_CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)\s*@(?P<key>[\w:.-]+)\s*(?:,\s*(?P<locator>.*?))?\s*$")
+CITATION = re.compile(r"\[([^\[\]]*?(?<!\w)@[\w:.-]+[^\[\]]*)\]")
+# '@' after a word character is an e-mail address ('[info@kassel.de]'); a prefix ending in ':' is
+# a label before a handle ('[Twitter: @stadtkassel]'): neither is a citation.
+_CITE_ITEM = re.compile(r"^\s*(?:(?P<prefix>[^@]*?[^@:\s])\s+)?@(?P<key>[\w:.-]+)\s*(?:,\s*(?P<locator>.*?))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class _Inline:
 
     def _text(self, text: str, token: Token, bold: bool, italic: bool) -> list[Run]:
         """Plain text, with citations replaced by what the resolver prints for them."""
+        _printable(text, Location(file=self.file, row=(token.map or [0])[0] + 1, chapter=self.chapter))
         out: list[Run] = []
         last = 0
         for m in CITATION.finditer(text):
@@ -150,6 +153,59 @@ class _Inline:
         return _merge(out)
 
 
+def _printable(text: str, where: Location) -> None:
+    """A character the outputs cannot carry, typed or written as an entity ('&#7;', '&#128512;')."""
+    bad = invalid_character(text)
+    if bad:
+        raise InputError(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
+                               "delete the invisible character (often pasted from another program) or its &#…; code"))
+    bad = unprintable_character(text)
+    if bad:
+        raise InputError(error("E-UNPRINTABLE-CHAR", where,
+                               f"contains a character the brochure's fonts cannot print: {bad}", UNPRINTABLE_HINT))
+
+
+_ENTITY = re.compile(r"&#([0-9]{1,7}|[xX][0-9a-fA-F]{1,6});")
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+_LINK_DEF = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:\s*(\S+)")
+
+
+def _definitions(lines: list[str], file: str, chapter: str, tokens: list[Token]) -> None:
+    """Footnotes and link definitions that would vanish: defined twice, or never used."""
+    notes: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        m = _FOOTNOTE_DEF.match(line)
+        if not m:
+            continue
+        where = Location(file=file, row=number, chapter=chapter)
+        if m.group(1) in notes:
+            raise InputError(error("E-FOOTNOTE", where, f"footnote [^{m.group(1)}] is defined twice "
+                                   f"(lines {notes[m.group(1)]} and {number}); only one text can be printed",
+                                   "give the second footnote its own label, e.g. [^2]"))
+        notes[m.group(1)] = number
+    body = "\n".join(line for line in lines if not _FOOTNOTE_DEF.match(line))
+    for label, number in notes.items():
+        if f"[^{label}]" not in body:
+            raise InputError(error("E-FOOTNOTE", Location(file=file, row=number, chapter=chapter),
+                                   f"footnote [^{label}] is never referenced, so its text would not be printed",
+                                   f"put [^{label}] where the note belongs, or delete the footnote"))
+    used = {str(t.attrs.get("href", "")) for tok in tokens for t in (tok.children or []) if t.type == "link_open"}
+    for number, line in enumerate(lines, start=1):
+        m = _LINK_DEF.match(line)
+        if m and m.group(2).strip("<>") not in used and not any(m.group(2) in u for u in used):
+            raise InputError(error("E-UNUSED-LINK", Location(file=file, row=number, chapter=chapter),
+                                   f"the link definition [{m.group(1)}] is used by no link, so '{m.group(2)}' would "
+                                   "not be printed", f"write the address in the text, or refer to it as [text][{m.group(1)}]"))
+
+
+def _cell_count(line: str) -> int:
+    """Cells of a pipe-table row as typed ('\\|' is a character, not a separator)."""
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return len(re.split(r"(?<!\\)\|", inner))
+
+
 def _merge(runs: list[Run]) -> list[Run]:
     merged: list[Run] = []
     for r in runs:
@@ -190,6 +246,7 @@ def _widths(line: str, columns: int) -> list[float]:
 def _table(tokens: list[Token], i: int, lines: list[str], inline: _Inline) -> tuple[DataTable, int]:
     """Read one table starting at tokens[i] (table_open); return it and the index after it."""
     start = (tokens[i].map or [0])[0]
+    first = i
     header: list[list[Run]] = []
     rows: list[list[list[Run]]] = []
     in_head = False
@@ -207,6 +264,14 @@ def _table(tokens: list[Token], i: int, lines: list[str], inline: _Inline) -> tu
             (header if in_head else rows[-1]).append(cell)
         i += 1
     columns = len(header)
+    for tok in tokens[first:i]:
+        if tok.type == "tr_open" and tok.map and tok.map[0] > start + 1:
+            line = lines[tok.map[0]]
+            if _cell_count(line) > columns:
+                raise InputError(error("E-TABLE-CELLS", Location(file=inline.file, row=tok.map[0] + 1, chapter=inline.chapter),
+                                       f"the table row has {_cell_count(line)} cells but the header only {columns}; "
+                                       "the extra cells would not be printed",
+                                       "add a column to the header row, or join the cells"))
     rows = [r + [[] for _ in range(columns - len(r))] for r in rows]
     delimiter = lines[start + 1] if start + 1 < len(lines) else ""
     return DataTable(header=header, rows=rows, widths=_widths(delimiter, columns)), i + 1
@@ -225,6 +290,15 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
             raise InputError(error("E-TOO-DEEP", Location(file=file, row=number),
                                    f"quotes or lists are nested {depth} levels deep; at most {MAX_NESTING} are printed",
                                    "remove '>' marks or indentation; a brochure never needs such depth"))
+        for m in _ENTITY.finditer(line):  # markdown-it would turn '&#7;' into U+FFFD unseen
+            code = int(m.group(1)[1:], 16) if m.group(1)[0] in "xX" else int(m.group(1))
+            ch = chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\x00"
+            try:
+                _printable(ch, Location(file=file, row=number))
+            except InputError as exc:
+                f = exc.findings[0]
+                raise InputError(replace(f, message=f"the character code {m.group(0)} stands for "
+                                         + f.message.removeprefix("contains "))) from None
         bad = invalid_character(line)
         if bad:
             raise InputError(error("E-INVALID-CHAR", Location(file=file, row=number),
@@ -237,6 +311,7 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
                                    UNPRINTABLE_HINT))
     resolver = resolver or Literal()
     tokens = _MD.parse(source)
+    _definitions(lines, file, chapter, tokens)
     inline = _Inline(_footnotes(tokens, resolver, file, chapter), resolver, file, chapter)
     intro: list[Block] = []
     top: list[Section] = []
