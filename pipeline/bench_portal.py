@@ -67,14 +67,10 @@ def bench_portal(runs: int = 5, at_once: int = 20, workers: int | None = None) -
             time.sleep(WARM_UP)  # each worker drafts an empty workbook once before its first job
             one()
             single = [one() for _ in range(runs)]
+            _report(f"1 upload at a time ({runs} runs)", single, workers, draft)
             with ThreadPoolExecutor(max_workers=at_once) as pool:
                 burst = list(pool.map(one, range(at_once)))
-        for label, times in ((f"1 upload at a time ({runs} runs)", single),
-                             (f"{at_once} uploads at once", burst)):
-            med, p95 = statistics.median(times), _p95(times)
-            print(f"portal: {label} on {workers} workers: upload → draft ready median {med:.2f} s "
-                  f"({med / draft:.1f}× brochure draft), p95 {p95:.2f} s ({p95 / draft:.1f}×); "
-                  f"brochure draft on the same workbook {draft:.2f} s")
+            _report(f"{at_once} uploads at once", burst, workers, draft)
     finally:
         if proc is not None:
             proc.send_signal(signal.SIGTERM)
@@ -83,6 +79,13 @@ def bench_portal(runs: int = 5, at_once: int = 20, workers: int | None = None) -
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _report(label: str, times: list[float], workers: int, draft: float) -> None:
+    med, p95 = statistics.median(times), _p95(times)
+    print(f"portal: {label} on {workers} workers: upload → draft ready median {med:.2f} s "
+          f"({med / draft:.1f}× brochure draft), p95 {p95:.2f} s ({p95 / draft:.1f}×); "
+          f"brochure draft on the same workbook {draft:.2f} s", flush=True)
 
 
 def _timed(fn) -> float:
