@@ -11,20 +11,22 @@ from . import links
 from .tree import Document, to_data
 from .verify import PdfContent
 
-NOT_PRINTED = {"id", "file", "record", "table", "alt", "type", "kind", "style", "template", "edition", "date",
-               "language", "width"}
+# The tree's fields whose addresses the templates print as links: running text (runs of
+# paragraphs, lists, tables, notes and references), quotes, contact and address lines, card and
+# profile values, captions, credits, sources and notes. Titles, names and labels are not linked.
+LINKED = {"text", "lines", "email", "web", "value", "caption", "credit", "source", "note"}
 
 
-def _strings(node):
+def _strings(node, key: str = ""):
     if isinstance(node, str):
-        yield node
+        if key in LINKED:
+            yield node
     elif isinstance(node, dict):
-        for key, value in node.items():
-            if key not in NOT_PRINTED:
-                yield from _strings(value)
+        for k, value in node.items():
+            yield from _strings(value, k)
     elif isinstance(node, list):
         for value in node:
-            yield from _strings(value)
+            yield from _strings(value, key)
 
 
 def document_addresses(document: Document) -> list[str]:

@@ -17,7 +17,11 @@ from .spec import Spec
 
 # A DOS (code page 850) file read as Windows-1252 puts quote signs inside words: "Bev”lkerung".
 _DOS_UMLAUT = re.compile(r"[a-zäöü][„”‚÷¡¤][a-zäöüß]")
-MAX_WORD = 300  # characters without a space: longer runs off the page (the longest address is ~150)
+# Characters without a space. Typst hyphenates a long word of letters across lines, but a run
+# with digits or signs (the longest address is ~150) can only break where an address may: longer
+# ones run off the page. Nothing longer than MAX_ANY_WORD is text at all.
+MAX_WORD = 300
+MAX_ANY_WORD = 2_000
 _EMAIL_LIKE = re.compile(r"[\w.+-]*@[\w.-]*")
 _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)*\.[A-Za-z]{2,}$")
 
@@ -81,10 +85,11 @@ def _line_findings(text: str, where: Location, spec: Spec, prose: bool) -> list[
         found.append(error("E-MOJIBAKE", where, f"'{sample}' looks like text read in the wrong encoding"
                            + (f" (meant: '{fixed}'?)" if fixed != sample else ""),
                            "save the file as UTF-8 (Excel: 'CSV UTF-8') and copy the text again from the original"))
-    long_word = next((w for w in text.split() if len(w) > MAX_WORD), None)
+    long_word = next((w for w in text.split() if len(w) > MAX_ANY_WORD
+                      or (len(w) > MAX_WORD and not w.replace("-", "").isalpha())), None)
     if long_word:
         found.append(error("E-LONG-WORD", where, f"'{long_word[:40]}…' is one word of {len(long_word)} characters "
-                           f"without a space; no line of the brochure can hold more than about {MAX_WORD}",
+                           "without a space, which no line of the brochure can hold",
                            "add spaces, or shorten it; a web address this long belongs on a web page, not in print"))
     if prose:
         for m in _EMAIL_LIKE.finditer(CITATION.sub(" ", text)):  # '[@carnau2011]' is a citation
