@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from .render_pdf import render_pdf
 from .sheets import read_tables
 from .tree import Document
 from .verify import page_count
+from .write_outputs import new_file_mode, write_atomically, write_set  # noqa: F401 (re-exported)
 
 FORMATS = ("docx", "pdf")
 
@@ -65,34 +64,12 @@ def load(folder: Path, allow_missing: bool = False) -> Loaded:
     return loaded
 
 
-def new_file_mode() -> int:
-    """The mode `open()` gives a new file under the current umask (0666 & ~umask): a built file
-    must be readable by whoever may read the folder, not only by its builder."""
-    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Write every file to a temporary name first, then move all into place.
-
-    A failure while writing leaves the previous edition's files untouched. The temporary files
-    are private (mkstemp: 0600) while written and get the umask's mode before they are moved."""
-    staged: list[tuple[Path, Path]] = []
-    mode = new_file_mode()
-    try:
-        for target, data in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                os.fchmod(fh.fileno(), mode)
-            staged.append((Path(tmp), target))
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+def write_built(out: Path, files: dict[Path, bytes]) -> None:
+    """One build's files into `out`, all or nothing (see write_outputs)."""
+    if all(p.parent == out for p in files):
+        write_set(out, {p.name: data for p, data in files.items()})
+    else:
+        write_atomically(files)
 
 
 def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_missing: bool = False) -> BuildResult:
@@ -112,7 +89,7 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_mis
                          artwork)
         pages = page_count(pdf)
         outputs[out / f"{ed.name}.pdf"] = pdf
-    write_atomically(with_manifest(ed.folder, ed.template.folder, loaded.document, loaded.records, outputs))
+    write_built(out, with_manifest(ed.folder, ed.template.folder, loaded.document, loaded.records, outputs))
     output_errors = check_outputs(ed, loaded.records, loaded.document, outputs.get(out / f"{ed.name}.docx"),
                                   outputs.get(out / f"{ed.name}.pdf"))
     chapters = sum(1 for c in loaded.document.chapters if c.kind != "contents")
@@ -133,8 +110,19 @@ def check(folder: Path, out: Path | None = None) -> tuple[Loaded | None, list[Fi
         files, missing = read_built(out, ed.name, f"brochure build {folder}")
         findings += missing
         if any(files.values()):
-            findings += check_outputs(ed, loaded.records, loaded.document, files["docx"], files["pdf"])
+            findings += read_back(out, f"brochure build {folder}",
+                                  lambda: check_outputs(ed, loaded.records, loaded.document, files["docx"], files["pdf"]))
     return loaded, findings
+
+
+def read_back(out: Path, command: str, run) -> list[Finding]:
+    """The output checks of files found on disk; a damaged file is one finding, not a traceback."""
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001 (a damaged file fails in pdfium, zipfile or lxml in many ways)
+        return [error("E-UNREADABLE-OUTPUT", Location(file=str(out)),
+                      f"the built files cannot be read back: {exc.__class__.__name__}: {str(exc)[:120]}",
+                      f"they are damaged or incomplete: build again with '{command}'")]
 
 
 def read_built(out: Path, stem: str, command: str) -> tuple[dict[str, bytes | None], list[Finding]]:

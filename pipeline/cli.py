@@ -17,7 +17,7 @@ from .compare import compare
 from .diff_report import terminal, to_html, to_json
 from .draft import build_draft, check_draft, draft_template, is_draft
 from .edition import EDITION_FILE
-from .edition_view import read_view
+from .edition_view import docx_bytes, read_view
 from .errors import Finding, InputError
 from .markdown import slug
 from .redline import redline
@@ -193,14 +193,22 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
     except InputError as exc:
         print_findings(exc.findings, verbose=True)
         sys.exit(2)
+    if views[0].source != views[1].source and "build" not in (views[0].source, views[1].source):
+        click.echo(f"note: comparing a {views[0].source.upper()} with a {views[1].source.upper()}: the two kinds of file "
+                   "hold different text (page furniture, contents, line breaks), so some changes below are only "
+                   "that difference", err=True)
     result = compare(*views)
-    if docx_out is not None:
-        if views[0].docx is None or views[1].docx is None:
-            click.echo("--docx needs the DOCX of both editions: give two build folders or two .docx files.", err=True)
-            sys.exit(2)
-        write_atomically({docx_out: redline(views[0].docx.read_bytes(), views[1].docx.read_bytes())})
-    if html_out is not None:
-        write_atomically({html_out: to_html(result).encode("utf-8")})
+    try:
+        if docx_out is not None:
+            if views[0].docx is None or views[1].docx is None:
+                click.echo("--docx needs the DOCX of both editions: give two build folders or two .docx files.", err=True)
+                sys.exit(2)
+            write_atomically({docx_out: redline(docx_bytes(views[0].docx), docx_bytes(views[1].docx))})
+        if html_out is not None:
+            write_atomically({html_out: to_html(result).encode("utf-8")})
+    except InputError as exc:
+        print_findings(exc.findings, verbose=True)
+        sys.exit(2)
     click.echo(to_json(result) if fmt == "json" else terminal(result))
     sys.exit(1 if result.changes else 0)
 

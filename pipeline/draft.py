@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .artwork import Artwork
 from .assemble_draft import Draft, assemble_draft
-from .build import BuildResult, read_built, write_atomically
+from .build import BuildResult, read_back, read_built, write_built
 from .check_names import check_cells
 from .check_output import check_outputs
 from .check_text import Source, check_text
@@ -93,7 +93,7 @@ def build_draft(folder: Path, out: Path, template_name: str = TEMPLATE) -> Build
     pdf = render_pdf(doc, ed.template.typst, ed.folder, artwork=artwork)
     name = output_name(folder)
     files = {out / f"{name}.docx": docx, out / f"{name}.pdf": pdf}
-    write_atomically(with_manifest(ed.folder, ed.template.folder, doc, loaded.records, files))
+    write_built(out, with_manifest(ed.folder, ed.template.folder, doc, loaded.records, files))
     output_errors = check_outputs(ed, {}, doc, docx, pdf, extra=loaded.draft.passages,
                                   furniture={doc.labels.get("draft", "")})
     chapters = sum(1 for c in doc.chapters if c.kind != "contents")
@@ -114,6 +114,7 @@ def check_draft(folder: Path, out: Path | None = None) -> list[Finding]:
         findings += missing
         if any(files.values()):
             doc = loaded.draft.document
-            findings += check_outputs(loaded.edition, {}, doc, files["docx"], files["pdf"],
-                                      extra=loaded.draft.passages, furniture={doc.labels.get("draft", "")})
+            findings += read_back(out, f"brochure draft {folder}", lambda: check_outputs(
+                loaded.edition, {}, doc, files["docx"], files["pdf"], extra=loaded.draft.passages,
+                furniture={doc.labels.get("draft", "")}))
     return findings

@@ -6,12 +6,14 @@ the text between them).
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Location, error
+from .input_files import read_bytes, zip_too_large
 from .manifest import CONTENT, MANIFEST
 from .markdown import slug
 from .verify import clean_pdf_text, heading_level, read_docx_parts, read_pdf
@@ -86,10 +88,29 @@ def _sections(sections: list[dict], parent: str = "") -> list[SectionView]:
     return out
 
 
+MAX_JSON = 200_000_000
+MAX_DOCX = 200_000_000  # packed or unpacked: a brochure with all its photos stays far below
+
+
 def from_build(folder: Path) -> EditionView:
     try:
-        content = json.loads((folder / CONTENT).read_text(encoding="utf-8"))
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return _from_build(folder)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # not the form 'brochure build' writes
+        raise _fail(folder, f"content.json or manifest.json is not what 'brochure build' writes "
+                    f"({exc.__class__.__name__}: {str(exc)[:80]})", "rebuild the edition, then compare again") from None
+
+
+def _read_json(path: Path):
+    data = read_bytes(path, Location(file=str(path)), path.name, MAX_JSON)
+    if data is None:
+        raise FileNotFoundError(errno.ENOENT, "missing", str(path))
+    return json.loads(data.decode("utf-8"))
+
+
+def _from_build(folder: Path) -> EditionView:
+    try:
+        content = _read_json(folder / CONTENT)
+        manifest = _read_json(folder / MANIFEST)
     except FileNotFoundError as exc:
         raise _fail(folder, f"{Path(exc.filename).name} is missing", "diff two folders written by "
                     "'brochure build' (they hold content.json and manifest.json), or two DOCX or PDF files") from None
@@ -115,9 +136,21 @@ def from_build(folder: Path) -> EditionView:
 
 
 # -- from a DOCX --------------------------------------------------------------------------------
+def docx_bytes(path: Path) -> bytes:
+    """A DOCX to compare, bounded: a zip bomb is refused before it is unpacked."""
+    data = read_bytes(path, Location(file=str(path)), path.name, MAX_DOCX)
+    if data is None:
+        raise _fail(path, "not found", "pass a .docx file")
+    why = zip_too_large(data, MAX_DOCX)
+    if why:
+        raise _fail(path, f"cannot open the DOCX: {why}", "pass a DOCX written by Word, LibreOffice or brochure")
+    return data
+
+
 def from_docx(path: Path) -> EditionView:
+    data = docx_bytes(path)
     try:
-        parts = read_docx_parts(path.read_bytes())
+        parts = read_docx_parts(data)
     except Exception as exc:  # a broken package fails in zipfile or lxml in many ways
         raise _fail(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
     chapters: list[ChapterView] = []

@@ -62,7 +62,9 @@ def _files(root: Path, base: Path) -> list[dict]:
         rel = path.relative_to(base).as_posix()
         if any(part.startswith((".", "~$")) for part in Path(rel).parts):
             continue  # editor lock files and hidden files are not inputs
-        out.append({"path": rel, "sha256": sha256(path.read_bytes())})
+        with open(path, "rb") as fh:  # streamed: an unused 3 GB file must not be read into memory
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        out.append({"path": rel, "sha256": digest})
     return out
 
 

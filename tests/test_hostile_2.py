@@ -255,3 +255,217 @@ CASES = [c for c in CASES if c.name != "draft-markdown-symlink-out"]
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_hostile_input_second_corpus(case: Case, tmp_path):
     _run_case(case, tmp_path)
+
+
+def _nfd_sheet(book):
+    book["Maßnahmen"].title = unicodedata.normalize("NFD", "Maßnahmen")
+
+
+CASES_MORE = [
+    Case("draft-sheet-name-nfd", draft({**DRAFT_BASE, "massnahmen": [{"field": 1, "text": "Sprachcafé einrichten",
+                                                                      "horizon": "kurzfristig"}]}, edit=_nfd_sheet),
+         None, printed=("Sprachcafé einrichten",), command="draft"),
+]
+
+
+@pytest.mark.parametrize("case", CASES_MORE, ids=lambda c: c.name)
+def test_hostile_input_second_corpus_more(case: Case, tmp_path):
+    _run_case(case, tmp_path)
+
+
+# ---------------------------------------------------------------------------- the command line
+def _cli(*args: str):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def built_small(tmp_path_factory) -> tuple[Path, Path]:
+    """A small edition and one build of it."""
+    tmp = tmp_path_factory.mktemp("small")
+    folder = edition()(tmp)
+    out = tmp / "out"
+    assert _cli("build", str(folder), "--out", str(out)).exit_code == 0
+    return folder, out
+
+
+def test_out_below_a_file_is_a_clear_error(built_small, tmp_path):
+    folder, _ = built_small
+    (tmp_path / "datei").write_text("x")
+    result = _cli("build", str(folder), "--out", str(tmp_path / "datei" / "out"))
+    assert result.exit_code == 1 and "E-CANNOT-WRITE" in result.output and "nothing was written" in result.output
+    assert "a file has the name of a folder" in result.output
+
+
+@pytest.mark.parametrize("err, hint", [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only drive")])
+def test_a_failed_write_names_the_cause_and_leaves_the_old_set(built_small, tmp_path, monkeypatch, err, hint):
+    import shutil
+
+    from pipeline import write_outputs
+
+    folder, built = built_small
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    calls = []
+
+    def failing(path, data, mode):
+        calls.append(path)
+        if len(calls) == 2:  # the first file is written, the second fails half way
+            path.write_bytes(data[:100])
+            raise OSError(err, os.strerror(err), str(path))
+        return real(path, data, mode)
+
+    real = write_outputs._write
+    monkeypatch.setattr(write_outputs, "_write", failing)
+    (folder / "text" / "vorwort.md").write_text("Neuer Text im Vorwort.\n", encoding="utf-8")
+    try:
+        result = _cli("build", str(folder), "--out", str(out))
+    finally:
+        (folder / "text" / "vorwort.md").write_text(TEXTS["text/vorwort.md"], encoding="utf-8")
+    assert result.exit_code == 1 and "E-CANNOT-WRITE" in result.output and hint in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder, no temporary file
+
+
+def test_the_per_file_fallback_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from pipeline import write_outputs
+
+    (tmp_path / "a.pdf").write_bytes(b"alt")
+    real_fdopen = os.fdopen
+
+    def full_disk(fd, *args, **kwargs):
+        fh = real_fdopen(fd, *args, **kwargs)
+        fh.write = lambda data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device"))
+        return fh
+
+    monkeypatch.setattr(write_outputs.os, "fdopen", full_disk)
+    with pytest.raises(write_outputs.InputError) as exc:
+        write_outputs.write_atomically({tmp_path / "a.pdf": b"neu", tmp_path / "b.docx": b"neu"})
+    assert exc.value.findings[0].code == "E-CANNOT-WRITE"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"] and (tmp_path / "a.pdf").read_bytes() == b"alt"
+
+
+KILL_SCRIPT = r'''
+import os, sys
+from pathlib import Path
+from pipeline import write_outputs as w
+target, moment = int(sys.argv[2]), sys.argv[3]
+count = 0
+def hook(fn):
+    def wrapped(*a, **k):
+        global count
+        count += 1
+        if count == target and moment == "before":
+            os._exit(9)
+        result = fn(*a, **k)
+        if count == target and moment == "after":
+            os._exit(9)
+        return result
+    return wrapped
+w._write = hook(w._write)
+w._exchange = hook(w._exchange)
+w.os.rename = hook(w.os.rename)
+w.os.chmod = hook(w.os.chmod)
+w.shutil.rmtree = hook(w.shutil.rmtree)
+names = ["ed.docx", "ed.pdf", "manifest.json", "content.json"]
+w.write_set(Path(sys.argv[1]), {n: f"neu {n}".encode() * 1000 for n in names})
+print("steps", count)
+'''
+
+
+def test_a_build_killed_at_any_moment_leaves_one_complete_set(tmp_path):
+    import subprocess
+    import sys
+
+    names = ["ed.docx", "ed.pdf", "manifest.json", "content.json"]
+    old = {n: f"alt {n}".encode() for n in names}
+    new = {n: f"neu {n}".encode() * 1000 for n in names}
+    script = tmp_path / "kill.py"
+    script.write_text(KILL_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    probe = tmp_path / "probe" / "out"
+    probe.mkdir(parents=True)
+    for n, data in old.items():
+        (probe / n).write_bytes(data)
+    done = subprocess.run([sys.executable, str(script), str(probe), "0", "none"], env=env, capture_output=True, text=True)
+    steps = int(done.stdout.split()[-1])
+    assert steps >= len(names) + 2  # every file, the exchange and the clean-up
+    seen = set()
+    for step in range(1, steps + 1):
+        for moment in ("before", "after"):
+            out = tmp_path / f"{step}-{moment}" / "out"
+            out.mkdir(parents=True)
+            for n, data in old.items():
+                (out / n).write_bytes(data)
+            subprocess.run([sys.executable, str(script), str(out), str(step), moment], env=env, capture_output=True)
+            found = {p.name: p.read_bytes() for p in out.iterdir()}
+            assert found in (old, new), (step, moment, sorted(found))
+            seen.add("old" if found == old else "new")
+    assert seen == {"old", "new"}
+
+
+def _build_folder_copy(built: Path, tmp_path: Path, name: str) -> Path:
+    import shutil
+    target = tmp_path / name
+    shutil.copytree(built, target)
+    return target
+
+
+@pytest.mark.parametrize("file, text", [("content.json", "{}"), ("manifest.json", "[1, 2]"),
+                                         ("content.json", '{"document": {"chapters": 5}}')])
+def test_diff_of_a_damaged_build_folder_is_a_clear_error(built_small, tmp_path, file, text):
+    _, built = built_small
+    broken = _build_folder_copy(built, tmp_path, "kaputt")
+    (broken / file).write_text(text)
+    result = _cli("diff", str(built), str(broken))
+    assert result.exit_code == 2 and "E-DIFF-INPUT" in result.output and "rebuild" in result.output
+
+
+def test_diff_refuses_a_docx_zip_bomb(built_small, tmp_path):
+    _, built = built_small
+    bomb = tmp_path / "bombe.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"<" + b"a" * 400_000_000)
+    docx = next(built.glob("*.docx"))
+    result = _cli("diff", str(docx), str(bomb))
+    assert result.exit_code == 2 and "would unpack to 400 MB" in result.output
+
+
+def test_check_built_with_a_truncated_pdf(built_small, tmp_path):
+    folder, built = built_small
+    damaged = _build_folder_copy(built, tmp_path, "out")
+    pdf = next(damaged.glob("*.pdf"))
+    pdf.write_bytes(pdf.read_bytes()[:5000])
+    result = _cli("check", str(folder), "--built", "--out", str(damaged), "--format", "json")
+    codes = [f["code"] for f in json.loads(result.output)["findings"]]
+    assert result.exit_code == 1 and "E-UNREADABLE-OUTPUT" in codes
+
+
+def test_comparing_a_docx_with_a_pdf_says_the_kinds_differ(built_small):
+    _, built = built_small
+    result = CliRunner().invoke(main, ["diff", str(next(built.glob("*.docx"))), str(next(built.glob("*.pdf")))])
+    assert "comparing a DOCX with a PDF" in result.output
+
+
+def test_a_draft_markdown_file_linked_outside_is_refused(tmp_path):
+    folder = draft(DRAFT_BASE)(tmp_path)
+    _draft_symlink(folder)
+    result = _cli("draft", str(folder), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "E-PATH-OUTSIDE" in result.output and not (tmp_path / "out").exists()
+
+
+def test_an_unused_huge_file_is_hashed_without_reading_it_into_memory(tmp_path):
+    import tracemalloc
+
+    from pipeline.manifest import _files
+
+    (tmp_path / "images").mkdir()
+    with open(tmp_path / "images" / "riesig.bin", "wb") as fh:
+        fh.truncate(600_000_000)  # sparse: no disk space used
+    tracemalloc.start()
+    files = _files(tmp_path / "images", tmp_path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert files[0]["path"] == "images/riesig.bin" and peak < 20_000_000
