@@ -6,9 +6,11 @@ input error naming the file instead."""
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import unicodedata
+import zipfile
 from pathlib import Path
 
 from .errors import InputError, Location, error
@@ -83,3 +85,16 @@ def find_named(folder: Path, name: str) -> Path:
             if unicodedata.normalize("NFC", candidate.name) == unicodedata.normalize("NFC", path.name):
                 return candidate
     return folder / wanted
+
+
+def zip_too_large(data: bytes, limit: int) -> str | None:
+    """Why a zip package (DOCX, XLSX) must not be unpacked, or None: what it would unpack to
+    is read from its directory before a byte is decompressed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return f"it is not a readable zip package ({exc})"
+    if total > limit or (total > 10_000_000 and total / max(1, len(data)) > 100):
+        return f"it would unpack to {total / 1e6:.0f} MB ({total / max(1, len(data)):.0f} times its size)"
+    return None
