@@ -25,7 +25,7 @@ CONTENT = "content.json"
 MANIFEST = "manifest.json"
 # The packages whose versions change the bytes or the reading of what is built.
 LIBRARIES = ("typst", "python-docx", "lxml", "pypdf", "pypdfium2", "markdown-it-py", "mdit-py-plugins", "babel",
-             "pandas", "openpyxl", "font-source-sans-pro", "font-source-serif-pro")
+             "openpyxl", "font-source-sans-pro", "font-source-serif-pro")
 
 
 def sha256(data: bytes) -> str:
