@@ -17,7 +17,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-SAMPLE = Path("inputs/kommunen/maintal")
 WARM_UP = 15.0  # seconds: more than a worker's start (imports, fonts, one empty draft)
 POLL = 0.25  # seconds between looks at the version page (a browser's meta refresh: 2 s)
 
@@ -31,19 +30,19 @@ def bench_portal(runs: int = 5, at_once: int = 20, workers: int | None = None) -
     import httpx
 
     from .batch import default_jobs
-    from .draft import build_draft
+    from .draft import build_draft, draft_template
+    from .synthetic import make_towns
     workers = workers or default_jobs()
     root = Path(tempfile.mkdtemp(prefix="bench-portal-"))
     proc = None
     try:
-        folder = root / "maintal"
-        shutil.copytree(SAMPLE, folder)
+        folder = make_towns(root / "kommunen", draft_template()[1], 1)[0]  # a complete synthetic town
         build_draft(folder, root / "warm")  # the first Typst run in a process is slower
         draft = statistics.median(_timed(lambda: build_draft(folder, root / "out")) for _ in range(runs))
 
         from .portal.store import Store
         store = Store(root / "data")
-        _, token = store.add_town("Maintal")
+        _, token = store.add_town(folder.name)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]

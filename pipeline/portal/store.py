@@ -171,7 +171,7 @@ class Store:
         which is shown once and stored only as a hash."""
         name = " ".join(name.split())
         if not name:
-            raise ValueError("give the municipality's name, e.g. \"Maintal\"")
+            raise ValueError("give the municipality's name, e.g. \"Musterstadt\"")
         town = self.find(name)
         if town and not town.revoked:
             raise FileExistsError(f"{town.name} already has a link; revoke it first to issue a new one")
