@@ -201,7 +201,7 @@ def test_cli_add_list_revoke(tmp_path):
     assert "/admin/" in r.output
 
 
-def _wait(version, timeout=90):
+def _wait(version, timeout=300):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if version.job().get("state") in ("done", "failed"):
