@@ -270,3 +270,19 @@ def test_upload_to_result_with_sections_downloads_and_comparison(tmp_path):
         r = client.get(f"/t/{token}/vergleich?alt=1&neu=2")
         assert r.status_code == 200 and "Vergleich von Version 1 mit Version 2" in r.text
         assert "<style" not in r.text and 'href="/diff-report.css"' in r.text
+
+
+def test_the_new_input_checks_have_german_text():
+    from pipeline.errors import Location, error
+    from pipeline.portal.findings_de import german
+
+    cases = {("E-BAD-VALUE", "'NaN' is not a number (NaN or infinity)"): "„NaN“ ist keine Zahl.",
+             ("E-BAD-VALUE", "'2010' is a year, not a date: write the whole date, e.g. 31.12.2010"):
+                 "„2010“ ist eine Jahreszahl, kein Datum.",
+             ("E-DUPLICATE-FIELD", "'Kommune' is given twice (rows 2 and 16)"):
+                 "„Kommune“ steht zweimal im Blatt (Zeilen 2 und 16).",
+             ("E-DUPLICATE-COLUMN", "the heading 'Text' is in columns B and C"):
+                 "Die Überschrift „Text“ steht in den Spalten B und C."}
+    for (code, message), expected in cases.items():
+        g = german(error(code, Location(file="strategie.xlsx"), message))
+        assert g.known and g.message == expected, (code, g)
