@@ -12,9 +12,8 @@ import yaml
 from . import yaml_load
 from .errors import InputError, Location, error
 from .german import parse_date
-from .glyphs import UNPRINTABLE_HINT, unprintable_character
 from .input_files import read_bytes
-from .text import invalid_character
+from .text import refuse_unprintable
 from .records import SCHEMAS, Column, parse_schemas
 from .spec import Spec, load_spec
 
@@ -128,15 +127,7 @@ def _check_strings(node: object, key: str) -> None:
         for n, v in enumerate(node, start=1):
             _check_strings(v, f"{key}[{n}]")
     elif isinstance(node, str):
-        where = Location(file=EDITION_FILE, column=key)
-        bad = invalid_character(node)
-        if bad:
-            raise InputError(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
-                                   "delete the invisible character (often pasted from another program)"))
-        bad = unprintable_character(node)
-        if bad:
-            raise InputError(error("E-UNPRINTABLE-CHAR", where,
-                                   f"contains a character the brochure's fonts cannot print: {bad}", UNPRINTABLE_HINT))
+        refuse_unprintable(node, Location(file=EDITION_FILE, column=key))
 
 
 def _shape(data: dict) -> None:

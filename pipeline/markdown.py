@@ -17,8 +17,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import InputError, Location, error
-from .glyphs import UNPRINTABLE_HINT, unprintable_character
-from .text import invalid_character, normalise
+from .text import normalise, refuse_unprintable
 from .tree import Block, Box, DataTable, ListBlock, ListItem, Paragraph, Run, Section
 
 # HTML is off: '<b>' in an editor's text prints as '<b>'. No typographer: text stays as typed.
@@ -155,14 +154,7 @@ class _Inline:
 
 def _printable(text: str, where: Location) -> None:
     """A character the outputs cannot carry, typed or written as an entity ('&#7;', '&#128512;')."""
-    bad = invalid_character(text)
-    if bad:
-        raise InputError(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
-                               "delete the invisible character (often pasted from another program) or its &#…; code"))
-    bad = unprintable_character(text)
-    if bad:
-        raise InputError(error("E-UNPRINTABLE-CHAR", where,
-                               f"contains a character the brochure's fonts cannot print: {bad}", UNPRINTABLE_HINT))
+    refuse_unprintable(text, where, " or its &#…; code")
 
 
 _ENTITY = re.compile(r"&#([0-9]{1,7}|[xX][0-9a-fA-F]{1,6});")
@@ -299,16 +291,7 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
                 f = exc.findings[0]
                 raise InputError(replace(f, message=f"the character code {m.group(0)} stands for "
                                          + f.message.removeprefix("contains "))) from None
-        bad = invalid_character(line)
-        if bad:
-            raise InputError(error("E-INVALID-CHAR", Location(file=file, row=number),
-                                   f"contains a control character that cannot be printed: {bad}",
-                                   "delete the invisible character (often pasted from another program)"))
-        bad = unprintable_character(line)
-        if bad:
-            raise InputError(error("E-UNPRINTABLE-CHAR", Location(file=file, row=number),
-                                   f"contains a character the brochure's fonts cannot print: {bad}",
-                                   UNPRINTABLE_HINT))
+        refuse_unprintable(line, Location(file=file, row=number))
     resolver = resolver or Literal()
     tokens = _MD.parse(source)
     _definitions(lines, file, chapter, tokens)

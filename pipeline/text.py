@@ -22,3 +22,19 @@ def invalid_character(text: str) -> str | None:
 def normalise(text: str) -> str:
     """NFC-normalise so that 'ü' typed two ways compares equal; keep everything else."""
     return unicodedata.normalize("NFC", text)
+
+
+def refuse_unprintable(text: str, where, extra_hint: str = "") -> None:
+    """Raise the input error for the first character no output can carry (E-INVALID-CHAR) or
+    the fonts cannot print (E-UNPRINTABLE-CHAR); `where` is the finding's Location."""
+    from .errors import InputError, error
+    from .glyphs import UNPRINTABLE_HINT, unprintable_character
+
+    bad = invalid_character(text)
+    if bad:
+        raise InputError(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
+                               "delete the invisible character (often pasted from another program)" + extra_hint))
+    bad = unprintable_character(text)
+    if bad:
+        raise InputError(error("E-UNPRINTABLE-CHAR", where,
+                               f"contains a character the brochure's fonts cannot print: {bad}", UNPRINTABLE_HINT))
