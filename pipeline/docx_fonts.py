@@ -29,7 +29,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
-from .fonts import package_fonts
+from .fonts import cache_root, package_fonts
 from .glyphs import printable
 
 FAMILY = "Source Sans Pro"
@@ -72,8 +72,7 @@ def _cache_file(path: Path, extra: frozenset[int]) -> Path | None:
     h = hashlib.sha256(f"{SUBSET_VERSION}/{fontTools.version}/".encode())
     h.update(hashlib.sha256(path.read_bytes()).digest())
     h.update(",".join(map(str, sorted(printable()))).encode())
-    base = os.environ.get("BROCHURE_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "brochure-pipeline" / "docx-fonts" / f"{path.stem}-{h.hexdigest()[:16]}.ttf"
+    return cache_root() / "docx-fonts" / f"{path.stem}-{h.hexdigest()[:16]}.ttf"
 
 
 @functools.cache

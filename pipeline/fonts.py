@@ -39,7 +39,8 @@ def package_fonts() -> list[Path]:
     return found
 
 
-def _cache_root() -> Path:
+def cache_root() -> Path:
+    """Where fonts prepared for Typst and Word are kept between runs."""
     base = os.environ.get("BROCHURE_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "brochure-pipeline"
 
@@ -138,7 +139,7 @@ def typst_font_folder() -> Path:
     """A folder holding the patched copies, made on first use and reused while the fonts
     and the patch are unchanged."""
     sources = package_fonts()
-    folder = _cache_root() / f"fonts-{_key(sources)}"
+    folder = cache_root() / f"fonts-{_key(sources)}"
     if folder.is_dir():
         return folder
     try:

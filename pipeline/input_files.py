@@ -87,14 +87,25 @@ def find_named(folder: Path, name: str) -> Path:
     return folder / wanted
 
 
+def zip_sizes(source) -> tuple[int, int]:
+    """What a zip package (a path or its bytes) unpacks to, and its packed size, read from its
+    directory before a byte is decompressed. Raises zipfile.BadZipFile or OSError."""
+    with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as z:
+        infos = z.infolist()
+        return sum(i.file_size for i in infos), max(1, sum(i.compress_size for i in infos))
+
+
+def is_zip_bomb(total: int, packed: int, limit: int, ratio: int = 100) -> bool:
+    """Over `limit` unpacked, or (above 10 MB) over `ratio` times its packed size."""
+    return total > limit or (total > 10_000_000 and total / packed > ratio)
+
+
 def zip_too_large(data: bytes, limit: int) -> str | None:
-    """Why a zip package (DOCX, XLSX) must not be unpacked, or None: what it would unpack to
-    is read from its directory before a byte is decompressed."""
+    """Why a zip package (a DOCX) must not be unpacked, or None."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            total = sum(info.file_size for info in z.infolist())
+        total, packed = zip_sizes(data)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         return f"it is not a readable zip package ({exc})"
-    if total > limit or (total > 10_000_000 and total / max(1, len(data)) > 100):
-        return f"it would unpack to {total / 1e6:.0f} MB ({total / max(1, len(data)):.0f} times its size)"
+    if is_zip_bomb(total, packed, limit):
+        return f"it would unpack to {total / 1e6:.0f} MB ({total / packed:.0f} times its size)"
     return None

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from .errors import InputError, Location, error
-from .input_files import read_bytes
+from .input_files import is_zip_bomb, read_bytes, zip_sizes
 
 WORKBOOK = "workbook.xlsx"
 MAX_ROWS = 20_000  # rows per sheet or CSV file
@@ -197,13 +197,11 @@ def read_csv(path: Path, edition: Path) -> Table:
 def check_zip(path: Path, where: Location) -> None:
     """An .xlsx is a zip: refuse one that would unpack to far more than any real workbook."""
     try:
-        with zipfile.ZipFile(path) as z:
-            total = sum(info.file_size for info in z.infolist())
-            packed = max(1, sum(info.compress_size for info in z.infolist()))
+        total, packed = zip_sizes(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(error("E-UNREADABLE", where, f"cannot open the workbook: {exc}",
                                "open it in Excel or LibreOffice and save it again as .xlsx")) from None
-    if total > MAX_UNPACKED or (total > 10_000_000 and total / packed > MAX_RATIO):
+    if is_zip_bomb(total, packed, MAX_UNPACKED, MAX_RATIO):
         raise InputError(error("E-TOO-LARGE", where,
                                f"the workbook would unpack to {total / 1e6:.0f} MB ({total / packed:.0f} times its size)",
                                "this is not a normal workbook; save the data again from Excel, or split it"))

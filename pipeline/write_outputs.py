@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import functools
 import os
 import secrets
 import shutil
@@ -63,13 +64,17 @@ def _write(path: Path, data: bytes, mode: int) -> None:
     os.chmod(path, mode)
 
 
+@functools.cache
+def _libc():
+    """The C library, looked up once (find_library runs ldconfig), or None off POSIX."""
+    name = ctypes.util.find_library("c") if os.name == "posix" else None
+    return ctypes.CDLL(name, use_errno=True) if name else None
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders atomically; False where the system or file system cannot."""
-    libc_name = ctypes.util.find_library("c")
-    if os.name != "posix" or not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    if not hasattr(libc, "renameat2"):
+    libc = _libc()
+    if libc is None or not hasattr(libc, "renameat2"):
         return False
     done = libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     if done == 0:
