@@ -119,7 +119,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-COLUMN_KINDS = ("text", "id", "number", "date", "email", "url", "phone", "choice")
+COLUMN_KINDS = ("text", "id", "number", "date", "when", "outline", "email", "url", "phone", "choice")
 ENTITIES = ("", "place", "region", "organisation")
 
 
