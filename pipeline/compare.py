@@ -20,7 +20,10 @@ from .edition_view import ChapterView, EditionView, SectionView
 RENAMED_TITLE = 80  # rapidfuzz ratio (0–100) above which a heading counts as renamed
 RENAMED_TEXT = 60  # … or its text as the same section under a new heading
 CHANGED_PARAGRAPH = 0.5  # SequenceMatcher ratio above which two paragraphs are one, changed
-TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+SPLIT = 0.9  # … above which one paragraph and several joined are the same text, split or merged
+PARAGRAPH_JOIN = "\u2029"  # stands for a paragraph break inside joined text
+# A number with its decimal or thousands separators is one token („55,2“ → „56,1“, not „55→56 , 2→1“).
+TOKEN = re.compile(r"\s+|\d+(?:[.,]\d+)+|\w+|[^\w\s]")
 DECIMAL = re.compile(r"-?\d+\.\d+")
 SKIPPED_META = {"date_text"}  # printed from 'date'
 
@@ -28,12 +31,14 @@ SKIPPED_META = {"date_text"}  # printed from 'date'
 @dataclass
 class Change:
     area: str  # meta | structure | text | records | pages
-    kind: str  # added | removed | renamed | moved | changed
+    kind: str  # added | removed | renamed | moved | changed | split | merged
     where: str  # chapter / section path, or the record's label
     what: str  # one line a reviewer reads
     old: str = ""
     new: str = ""
     words: list[tuple[str, str]] = field(default_factory=list)  # (equal | delete | insert, text)
+    item: str = ""  # chapter | section | paragraph | footnote | field | record | meta | pages
+    page: int | None = None  # the page of the new PDF it is on, when known
 
 
 @dataclass
@@ -103,25 +108,91 @@ def _shown(value: str) -> str:
     return value.replace(".", ",") if DECIMAL.fullmatch(value) else value
 
 
+def _snippet(text: str, words: int = 6) -> str:
+    head = text.split()
+    return " ".join(head[:words]) + (" …" if len(head) > words else "")
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+@dataclass
+class Stretch:
+    """Where two paragraph lists differ: OLD[i1:i2] against NEW[j1:j2]."""
+    start: int  # where it starts in NEW
+    pairs: list[tuple[int, int]]  # one paragraph, edited
+    olds: list[int]  # only in OLD
+    news: list[int]  # only in NEW
+    splits: list[tuple[int, list[int]]] = field(default_factory=list)  # one OLD paragraph is now several
+    merges: list[tuple[list[int], int]] = field(default_factory=list)  # several OLD paragraphs are now one
+
+
+def _similar(a: str, b: str) -> float:
+    m = SequenceMatcher(None, a, b, autojunk=False)
+    return m.ratio() if m.real_quick_ratio() >= SPLIT and m.quick_ratio() >= SPLIT else 0.0
+
+
+def _joins(one: list[str], many: list[str], ones: list[int], manys: list[int]):
+    """(i, [j, j+1, …]) where ONE[i] reads as consecutive paragraphs of MANY joined."""
+    found, used = [], set()
+    for i in ones:
+        for k, j in enumerate(manys):
+            run = [j]
+            while k + len(run) < len(manys) and manys[k + len(run)] == run[-1] + 1 and len(run) < 6 \
+                    and sum(len(many[x]) for x in run) < len(one[i]) * 1.1:
+                run.append(manys[k + len(run)])
+                if not used & set(run) and _similar(one[i], " ".join(many[x] for x in run)) >= SPLIT:
+                    found.append((i, list(run)))
+                    used |= set(run)
+                    break
+            if found and found[-1][0] == i:
+                break
+    return found
+
+
 def align_paragraphs(a: list[str], b: list[str]):
-    """For each stretch where two paragraph lists differ: (where it starts in B, changed pairs
-    (i, j), indexes only in A, indexes only in B). A pair is two paragraphs similar enough to be
-    one, edited."""
+    """The stretches where paragraph lists A and B differ. A pair is two paragraphs similar
+    enough to be one, edited; a split or merge one paragraph that became several or the reverse."""
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
             continue
-        olds, news, pairs = list(range(i1, i2)), list(range(j1, j2)), []
+        olds, news = list(range(i1, i2)), list(range(j1, j2))
+        splits = _joins(a, b, olds, news) if len(news) > 1 else []
+        for i, js in splits:
+            olds.remove(i)
+            news[:] = [j for j in news if j not in js]
+        merges = [(is_, j) for j, is_ in _joins(b, a, news, olds)] if len(olds) > 1 else []
+        for is_, j in merges:
+            news.remove(j)
+            olds[:] = [i for i in olds if i not in is_]
+        pairs = []
         for i in list(olds):
             best = max(news, key=lambda j: SequenceMatcher(None, a[i], b[j]).ratio(), default=None)
             if best is not None and SequenceMatcher(None, a[i], b[best]).ratio() >= CHANGED_PARAGRAPH:
                 pairs.append((i, best))
                 olds.remove(i)
                 news.remove(best)
-        yield j1, pairs, olds, news
+        yield Stretch(j1, pairs, olds, news, splits, merges)
+
+
+def cuts(whole: str, parts: list[str]) -> list[int]:
+    """Offsets in WHOLE where PARTS (its text split into paragraphs, maybe edited) begin, after
+    the first: where the diff of WHOLE against the joined parts meets each join."""
+    joined = PARAGRAPH_JOIN.join(parts)
+    joins = [sum(len(p) + 1 for p in parts[:k + 1]) - 1 for k in range(len(parts) - 1)]
+    out, at_a, at_b = [], 0, 0
+    for op, text in word_diff(whole, joined):
+        if op == "delete":
+            at_a += len(text)
+            continue
+        end = at_b + len(text)
+        while len(out) < len(joins) and at_b <= joins[len(out)] < end:
+            out.append(at_a + (joins[len(out)] - at_b if op == "equal" else 0))
+        at_b = end
+        if op == "equal":
+            at_a += len(text)
+    return out + [len(whole)] * (len(joins) - len(out))
 
 
 def _pair(old: list, new: list, key, title, text) -> tuple[list[tuple], list, list]:
@@ -175,6 +246,24 @@ def _section_text(s: SectionView) -> str:
     return " ".join(s.paragraphs)[:4000]
 
 
+def _section_score(a: SectionView, b: SectionView) -> float:
+    """How surely B is section A in another place: the same heading and text, or similar text."""
+    text = fuzz.ratio(_section_text(a), _section_text(b)) if a.paragraphs and b.paragraphs else 0
+    return text if a.title != b.title or not text else max(text, RENAMED_TEXT)
+
+
+def _parent(path: str) -> str:
+    return path.rpartition(" > ")[0]
+
+
+def _whole(sections: list[SectionView]) -> str:
+    """The text of added or removed sections, headings included, for the reviewer to read."""
+    out = []
+    for s in sections:
+        out += ([s.title] if s.title else []) + s.paragraphs + [f"[{n}] {t}" for n, t in enumerate(s.notes, 1)]
+    return "\n\n".join(out)
+
+
 class Comparer:
     def __init__(self, old: EditionView, new: EditionView):
         self.old, self.new = old, new
@@ -196,46 +285,102 @@ class Comparer:
         for key in sorted(set(self.old.meta) | set(self.new.meta)):
             a, b = self.old.meta.get(key, ""), self.new.meta.get(key, "")
             if a != b and key not in SKIPPED_META:
-                self.add("meta", "changed", key, f"{key}: {a} → {b}", a, b)
+                self.add("meta", "changed", key, f"{key}: {a} → {b}", a, b, item="meta")
 
     def _chapters(self) -> None:
         pairs, removed, added = _pair(self.old.chapters, self.new.chapters, lambda c: c.id,
                                       lambda c: c.title, _chapter_text)
         moved = _moved(pairs, self.old.chapters, self.new.chapters)
         for ch in removed:
-            self.add("structure", "removed", ch.title, f"chapter removed: {ch.title}", old=ch.title)
+            self.add("structure", "removed", ch.title, f"chapter removed: {ch.title}", old=_whole(ch.sections),
+                     item="chapter")
         for ch in added:
-            self.add("structure", "added", ch.title, f"chapter added: {ch.title}", new=ch.title)
+            self.add("structure", "added", ch.title, f"chapter added: {ch.title}", new=_whole(ch.sections),
+                     item="chapter", page=ch.pages[0] if ch.pages else None)
+        gone, came = [], []  # sections left over in their chapter, to match across chapters
         for o, n, how in sorted(pairs, key=lambda p: self.new.chapters.index(p[1])):
             if how == "renamed" or o.title != n.title:
-                self.add("structure", "renamed", n.title, f"chapter renamed: {o.title} → {n.title}", o.title, n.title)
+                self.add("structure", "renamed", n.title, f"chapter renamed: {o.title} → {n.title}", o.title, n.title,
+                         item="chapter")
             if id(o) in moved:
-                self.add("structure", "moved", n.title, f"chapter moved: {n.title}")
-            self._sections(o, n)
+                self.add("structure", "moved", n.title, f"chapter moved: {n.title}", item="chapter")
+            g, c = self._sections(o, n)
+            gone += [(o, s) for s in g]
+            came += [(n, s) for s in c]
+        self._across(gone, came)
 
-    def _sections(self, old: ChapterView, new: ChapterView) -> None:
+    def _across(self, gone: list, came: list) -> None:
+        """Sections that left one chapter and stand in another: moved, then compared; the rest
+        removed or added, with their text."""
+        for (och, o) in list(gone):
+            best = max(came, key=lambda nc: _section_score(o, nc[1]), default=None)
+            if best is None or _section_score(o, best[1]) < RENAMED_TEXT:
+                continue
+            nch, n = best
+            came.remove(best)
+            gone.remove((och, o))
+            where = f"{nch.title} > {n.path}"
+            self.add("structure", "moved", where, f"section moved from chapter {och.title} to chapter {nch.title}: "
+                     f"{o.path} → {n.path}", o.path, n.path, item="section")
+            self._compare_section(where, o, n)
+        for ch, s in gone:
+            self.add("structure", "removed", f"{ch.title} > {s.path}", f"section removed: {s.path}",
+                     old=_whole([s]), item="section")
+        for ch, s in came:
+            self.add("structure", "added", f"{ch.title} > {s.path}", f"section added: {s.path}", new=_whole([s]),
+                     item="section")
+
+    def _sections(self, old: ChapterView, new: ChapterView) -> tuple[list, list]:
+        """Compares the sections of two matched chapters; → (removed, added) sections."""
         pairs, removed, added = _pair(old.sections, new.sections, lambda s: s.path, lambda s: s.title, _section_text)
         moved = _moved(pairs, old.sections, new.sections)
-        for s in removed:
-            self.add("structure", "removed", f"{new.title} > {s.path}", f"section removed: {s.path}", old=s.path)
-        for s in added:
-            self.add("structure", "added", f"{new.title} > {s.path}", f"section added: {s.path}", new=s.path)
+        renamed = {o.path: n.path for o, n, how in pairs}
         for o, n, how in sorted(pairs, key=lambda p: new.sections.index(p[1])):
             where = f"{new.title} > {n.path}" if n.path else new.title
-            if how == "renamed":
-                self.add("structure", "renamed", where, f"section renamed: {o.path} → {n.path}", o.path, n.path)
+            if how == "renamed" and o.title != n.title:
+                self.add("structure", "renamed", where, f"section renamed: {o.path} → {n.path}", o.path, n.path,
+                         item="section")
+            elif how == "renamed" and renamed.get(_parent(o.path), _parent(o.path)) != _parent(n.path):
+                self.add("structure", "moved", where, f"section moved within the chapter: {o.path} → {n.path}",
+                         o.path, n.path, item="section")
+            # a section under a renamed heading has a new path only: nothing to report of its own
             if id(o) in moved:
-                self.add("structure", "moved", where, f"section moved within the chapter: {n.path}")
-            self._paragraphs(where, o.paragraphs, n.paragraphs)
+                self.add("structure", "moved", where, f"section moved within the chapter: {n.path}", item="section")
+            self._compare_section(where, o, n)
+        return removed, added
 
-    def _paragraphs(self, where: str, old: list[str], new: list[str]) -> None:
-        for _, pairs, olds, news in align_paragraphs([_norm(p) for p in old], [_norm(p) for p in new]):
-            for i, j in pairs:
-                self.add("text", "changed", where, "paragraph changed", old[i], new[j], word_diff(old[i], new[j]))
-            for i in olds:
-                self.add("text", "removed", where, "paragraph removed", old=old[i])
-            for j in news:
-                self.add("text", "added", where, "paragraph added", new=new[j])
+    def _compare_section(self, where: str, o: SectionView, n: SectionView) -> None:
+        self._paragraphs(where, o.paragraphs, n.paragraphs, n.pages)
+        self._paragraphs(where, o.notes, n.notes, n.note_pages, item="footnote")
+
+    def _paragraphs(self, where: str, old: list[str], new: list[str], pages: list[int] | None = None,
+                    item: str = "paragraph") -> None:
+        def page(j: int) -> int | None:
+            return pages[j] if pages and j < len(pages) else None
+        olds, news = [], []
+        for st in align_paragraphs([_norm(p) for p in old], [_norm(p) for p in new]):
+            for i, j in st.pairs:
+                self.add("text", "changed", where, f"{item} changed", old[i], new[j], word_diff(old[i], new[j]),
+                         item=item, page=page(j))
+            for i, js in st.splits:
+                parts = [new[j] for j in js]
+                self.add("text", "split", where, f"{item} split in {len(js)}", old[i], "\n\n".join(parts),
+                         word_diff(old[i], "\n\n".join(parts)), item=item, page=page(js[0]))
+            for is_, j in st.merges:
+                parts = [old[i] for i in is_]
+                self.add("text", "merged", where, f"{len(is_)} {item}s merged", "\n\n".join(parts), new[j],
+                         word_diff("\n\n".join(parts), new[j]), item=item, page=page(j))
+            olds += st.olds
+            news += st.news
+        for i in olds:  # the same text elsewhere in the section: moved, not removed and added
+            j = next((j for j in news if _norm(new[j]) == _norm(old[i])), None)
+            if j is not None:
+                news.remove(j)
+                self.add("text", "moved", where, f"{item} moved", old[i], new[j], item=item, page=page(j))
+            else:
+                self.add("text", "removed", where, f"{item} removed", old=old[i], item=item)
+        for j in news:
+            self.add("text", "added", where, f"{item} added", new=new[j], item=item, page=page(j))
 
     def _label(self, table: str, key: str, values: dict[str, str]) -> str:
         place = self.titles.get(values.get("chapter") or values.get("region") or "", "")
@@ -243,6 +388,8 @@ class Comparer:
                      if values.get(k)), key)
         group = values.get("group", "")
         who = " ".join(x for x in (group, name) if x)
+        if table == "quotes" and values.get("text"):  # a speaker may have several quotes
+            who += f" („{_snippet(values['text'])}“)"
         return f"{place} / {who}" if place else f"{table} {who}"
 
     def _records(self) -> None:
@@ -251,10 +398,10 @@ class Comparer:
             for key_a, key_b in self._align(table, a, b):
                 if key_a is None:
                     label = self._label(table, key_b, b[key_b])
-                    self.add("records", "added", label, f"{table}: {label} added", new=key_b)
+                    self.add("records", "added", label, f"{table}: {label} added", new=key_b, item="record")
                 elif key_b is None:
                     label = self._label(table, key_a, a[key_a])
-                    self.add("records", "removed", label, f"{table}: {label} removed", old=key_a)
+                    self.add("records", "removed", label, f"{table}: {label} removed", old=key_a, item="record")
                 else:
                     label = self._label(table, key_b, b[key_b])
                     for col in [*a[key_a], *(k for k in b[key_b] if k not in a[key_a])]:
@@ -264,7 +411,7 @@ class Comparer:
                             words = word_diff(x, y) if " " in x.strip() and " " in y.strip() else \
                                 [(op, t) for op, t in (("delete", x), ("insert", y)) if t]
                             self.add("records", "changed", label, f"{label}: {col} {x or '(empty)'} → {y or '(empty)'}",
-                                     x, y, words)
+                                     x, y, words, item="field")
 
     def _align(self, table: str, a: dict, b: dict) -> list[tuple[str | None, str | None]]:
         """Pairs of keys: by id, or for tables without ids (keys 'row N'), by aligning rows."""
@@ -285,14 +432,15 @@ class Comparer:
     def _pages(self) -> None:
         if self.old.pages and self.new.pages and self.old.pages != self.new.pages:
             self.add("pages", "changed", "", f"page count: {self.old.pages} → {self.new.pages}",
-                     str(self.old.pages), str(self.new.pages))
+                     str(self.old.pages), str(self.new.pages), item="pages")
         old = {c.id: c for c in self.old.chapters}
         for ch in self.new.chapters:
             o = old.get(ch.id)
             if o and o.pages and ch.pages:
                 a, b = o.pages[1] - o.pages[0] + 1, ch.pages[1] - ch.pages[0] + 1
                 if a != b:
-                    self.add("pages", "changed", ch.title, f"{ch.title}: {a} → {b} pages", str(a), str(b))
+                    self.add("pages", "changed", ch.title, f"{ch.title}: {a} → {b} pages", str(a), str(b),
+                             item="pages")
 
 
 def compare(old: EditionView, new: EditionView) -> Comparison:

@@ -7,16 +7,20 @@ the text between them).
 from __future__ import annotations
 
 import errno
+import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from lxml import etree
 
 from .errors import InputError, Location, error
 from .input_files import read_bytes, zip_too_large
 from .manifest import CONTENT, MANIFEST
 from .markdown import slug
-from .verify import clean_pdf_text, heading_level, read_docx_parts, read_pdf
+from .verify import W, clean_pdf_text, heading_level, read_docx_parts, read_pdf
 
 # Blocks made from records: their changes are reported as record changes, not as text.
 RECORD_BLOCKS = {"quote", "contacts", "figures", "photo", "chart", "cards", "profile", "bibliography"}
@@ -27,6 +31,9 @@ class SectionView:
     path: str  # "Ausgangslage" or "Ziele > Strukturelle Veränderungen"; "" for text before the first heading
     title: str
     paragraphs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # its footnotes' texts, in the order referenced
+    pages: list[int] = field(default_factory=list)  # the PDF page of each paragraph, when read from a PDF
+    note_pages: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -79,11 +86,27 @@ def _runs(runs: list[dict]) -> str:
     return "".join(r["text"] for r in runs)
 
 
+def _notes(value) -> list[str]:
+    """The texts of the footnotes referenced anywhere in a block, in order."""
+    if isinstance(value, dict):
+        if value.get("footnote"):
+            return [_runs(value["footnote"])]
+        return [t for v in value.values() for t in _notes(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _notes(v)]
+    return []
+
+
+def _section(path: str, title: str, blocks: list[dict]) -> SectionView:
+    return SectionView(path, title, [t for b in blocks for t in _block_texts(b) if t.strip()],
+                       [t for b in blocks for t in _notes(b)])
+
+
 def _sections(sections: list[dict], parent: str = "") -> list[SectionView]:
     out = []
     for s in sections:
         path = f"{parent} > {s['title']}" if parent else s["title"]
-        out.append(SectionView(path, s["title"], [t for b in s["blocks"] for t in _block_texts(b) if t.strip()]))
+        out.append(_section(path, s["title"], s["blocks"]))
         out += _sections(s["sections"], path)
     return out
 
@@ -121,8 +144,8 @@ def _from_build(folder: Path) -> EditionView:
     spans = {c["id"]: (c["start"], c["end"]) for c in (pdf or {}).get("chapters", [])}
     chapters = []
     for ch in doc["chapters"]:
-        intro = [t for b in ch["blocks"] for t in _block_texts(b) if t.strip()]
-        sections = ([SectionView("", "", intro)] if intro else []) + _sections(ch["sections"])
+        intro = _section("", "", ch["blocks"])
+        sections = ([intro] if intro.paragraphs or intro.notes else []) + _sections(ch["sections"])
         chapters.append(ChapterView(ch["id"], ch["title"], sections, spans.get(ch["id"])))
     records: dict[str, dict[str, dict[str, str]]] = {}
     order: dict[str, list[str]] = {}
@@ -153,9 +176,11 @@ def from_docx(path: Path) -> EditionView:
         parts = read_docx_parts(data)
     except Exception as exc:  # a broken package fails in zipfile or lxml in many ways
         raise _fail(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
+    notes = _footnotes_per_paragraph(data)
+    previous = ""
     chapters: list[ChapterView] = []
     heads: list[str] = []
-    for style, text in parts.paragraphs:
+    for (style, text), refs in zip(parts.paragraphs, notes):
         level = heading_level(style)
         if level == 1:
             chapters.append(ChapterView(slug(text), text))
@@ -168,10 +193,29 @@ def from_docx(path: Path) -> EditionView:
                 chapters.append(ChapterView("titelseite", "(Titelseite)"))
             if not chapters[-1].sections:
                 chapters[-1].sections.append(SectionView("", ""))
-            chapters[-1].sections[-1].paragraphs.append(text)
+            paragraphs = chapters[-1].sections[-1].paragraphs
+            if style == "Quote Attribution" and paragraphs and previous == "Quote":
+                paragraphs[-1] += "\n— " + text.replace("\n", ", ")  # a quote is one item with its speaker
+            else:
+                paragraphs.append(text)
+        previous = style
+        if refs and chapters and chapters[-1].sections:
+            chapters[-1].sections[-1].notes += refs
     core = parts.core
     meta = {"title": core["title"], "author": core["author"], "date": core["created"][:10]}
     return EditionView(path.stem, "docx", chapters, meta=meta, docx=path)
+
+
+def _footnotes_per_paragraph(data: bytes) -> list[list[str]]:
+    """For each body paragraph (in the order read_docx_parts reads them), the texts of the
+    footnotes it references."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
+        notes = etree.fromstring(z.read("word/footnotes.xml")) if "word/footnotes.xml" in names else None
+    texts = {n.get(f"{W}id"): " ".join("".join(t.text or "" for t in n.iter(f"{W}t")).split())
+             for n in (notes.iter(f"{W}footnote") if notes is not None else ())}
+    return [[texts.get(r.get(f"{W}id"), "") for r in p.iter(f"{W}footnoteReference")] for p in body.iter(f"{W}p")]
 
 
 # -- from a PDF -----------------------------------------------------------------------------------
