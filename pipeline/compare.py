@@ -252,6 +252,21 @@ def _section_score(a: SectionView, b: SectionView) -> float:
     return text if a.title != b.title or not text else max(text, RENAMED_TEXT)
 
 
+def _runs_of(indexes: list[int], item: str) -> list[list[int]]:
+    """Consecutive sentences go together, as one passage; paragraphs stay one by one."""
+    out: list[list[int]] = []
+    for i in sorted(indexes):
+        if item == "sentence" and out and out[-1][-1] == i - 1:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def _count(n: int, item: str) -> str:
+    return item if n == 1 else f"{n} {item}s"
+
+
 def _parent(path: str) -> str:
     return path.rpartition(" > ")[0]
 
@@ -350,7 +365,9 @@ class Comparer:
         return removed, added
 
     def _compare_section(self, where: str, o: SectionView, n: SectionView) -> None:
-        self._paragraphs(where, o.paragraphs, n.paragraphs, n.pages)
+        # a PDF has no paragraphs: its text is compared sentence by sentence
+        unit = "sentence" if "pdf" in (self.old.source, self.new.source) else "paragraph"
+        self._paragraphs(where, o.paragraphs, n.paragraphs, n.pages, item=unit)
         self._paragraphs(where, o.notes, n.notes, n.note_pages, item="footnote")
 
     def _paragraphs(self, where: str, old: list[str], new: list[str], pages: list[int] | None = None,
@@ -372,15 +389,20 @@ class Comparer:
                          word_diff("\n\n".join(parts), new[j]), item=item, page=page(j))
             olds += st.olds
             news += st.news
+        gone = []
         for i in olds:  # the same text elsewhere in the section: moved, not removed and added
             j = next((j for j in news if _norm(new[j]) == _norm(old[i])), None)
             if j is not None:
                 news.remove(j)
                 self.add("text", "moved", where, f"{item} moved", old[i], new[j], item=item, page=page(j))
             else:
-                self.add("text", "removed", where, f"{item} removed", old=old[i], item=item)
-        for j in news:
-            self.add("text", "added", where, f"{item} added", new=new[j], item=item, page=page(j))
+                gone.append(i)
+        for run in _runs_of(gone, item):
+            self.add("text", "removed", where, f"{_count(len(run), item)} removed", old=" ".join(old[i] for i in run),
+                     item=item)
+        for run in _runs_of(news, item):
+            self.add("text", "added", where, f"{_count(len(run), item)} added", new=" ".join(new[j] for j in run),
+                     item=item, page=page(run[0]))
 
     def _label(self, table: str, key: str, values: dict[str, str]) -> str:
         place = self.titles.get(values.get("chapter") or values.get("region") or "", "")

@@ -1,7 +1,6 @@
 """What `brochure diff` compares: an edition read back as chapters → sections → paragraphs,
 records by id, pages per chapter. From a build folder (content.json + manifest.json, exact),
-or, at the precision they allow, from a DOCX (headings and paragraphs) or a PDF (bookmarks and
-the text between them).
+or, at the precision they allow, from a DOCX (headings and paragraphs) or a PDF (pdf_view.py).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from .errors import InputError, Location, error
 from .input_files import read_bytes, zip_too_large
 from .manifest import CONTENT, MANIFEST
 from .markdown import slug
-from .verify import W, clean_pdf_text, heading_level, read_docx_parts, read_pdf
+from .verify import W, heading_level, read_docx_parts
 
 # Blocks made from records: their changes are reported as record changes, not as text.
 RECORD_BLOCKS = {"quote", "contacts", "figures", "photo", "chart", "cards", "profile", "bibliography"}
@@ -218,71 +217,6 @@ def _footnotes_per_paragraph(data: bytes) -> list[list[str]]:
     return [[texts.get(r.get(f"{W}id"), "") for r in p.iter(f"{W}footnoteReference")] for p in body.iter(f"{W}p")]
 
 
-# -- from a PDF -----------------------------------------------------------------------------------
-def from_pdf(path: Path) -> EditionView:
-    try:
-        pdf = read_pdf(path.read_bytes())
-    except Exception as exc:  # a broken or encrypted PDF
-        raise _fail(path, f"cannot read the PDF: {exc.__class__.__name__}: {exc}", "pass a .pdf file") from None
-    marks = [(level, title, page) for level, title, page in pdf.outline if page]
-    chapters: list[ChapterView] = []
-    for n, (level, title, page) in enumerate(marks):
-        if level == 1:
-            chapters.append(ChapterView(slug(title), title))
-        elif chapters:
-            chapters[-1].sections.append(SectionView(title, title))
-    starts = [page for level, _, page in marks if level == 1]
-    pages = _without_furniture(pdf.raw_pages, {c.title for c in chapters})
-    for ch, start, end in zip(chapters, starts, [s - 1 for s in starts[1:]] + [pdf.pages]):
-        ch.pages = (start, max(start, end))
-        text = clean_pdf_text("\n".join(pages[start - 1:max(start, end)]))
-        _split_by_headings(ch, re.sub(r"(?:\s*\.){4,}\s*\d*", " ", text))  # contents' dot leaders
-    return EditionView(path.stem, "pdf", chapters, meta={"title": str(pdf.metadata.get("/Title", ""))},
-                       pages=pdf.pages)
-
-
-def _without_furniture(pages: list[str], titles: set[str]) -> list[str]:
-    """Page numbers and running heads out: lines of digits, and first or last lines that recur
-    on three or more pages or repeat a chapter title."""
-    edges: dict[str, int] = {}
-    for text in pages:
-        lines = [line.strip() for line in text.split("\n") if line.strip()]
-        for line in {*lines[:2], *lines[-2:]}:
-            edges[line] = edges.get(line, 0) + 1
-    furniture = {line for line, n in edges.items() if n >= 3 or line in titles}
-    out = []
-    for text in pages:
-        lines = [line for line in text.split("\n") if line.strip()]
-        edge = {*range(2), *range(len(lines) - 2, len(lines))}
-        out.append("\n".join(line for n, line in enumerate(lines)
-                             if not (n in edge and line.strip() in furniture) and not line.strip().isdigit()))
-    return out
-
-
-def _split_by_headings(ch: ChapterView, text: str) -> None:
-    """The chapter's text, cut where its section headings occur; each piece one 'paragraph'."""
-    rest = text.strip()
-    if rest.startswith(ch.title):  # unless it went as a running head
-        rest = rest[len(ch.title):]
-    intro = SectionView("", "")
-    pieces = []
-    for s in ch.sections:
-        at = rest.find(s.title)
-        if at < 0:
-            continue
-        pieces.append((rest[:at], s))
-        rest = rest[at + len(s.title):]
-    current = intro
-    for before, s in pieces:
-        if before.strip():
-            current.paragraphs.append(before.strip())
-        current = s
-    if rest.strip():
-        current.paragraphs.append(rest.strip())
-    if intro.paragraphs:
-        ch.sections.insert(0, intro)
-
-
 def read_view(path: Path) -> EditionView:
     path = Path(path)
     if path.is_dir():
@@ -292,5 +226,6 @@ def read_view(path: Path) -> EditionView:
     if path.suffix.lower() == ".docx":
         return from_docx(path)
     if path.suffix.lower() == ".pdf":
+        from .pdf_view import from_pdf
         return from_pdf(path)
     raise _fail(path, f"cannot compare '{path.suffix}' files", "give a build folder, a .docx or a .pdf file")

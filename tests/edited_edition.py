@@ -106,7 +106,7 @@ EDITS = [
     Edit("merge", lambda c: c["kind"] == "merged" and "Hier setzt" in c["new"]),
     Edit("reorder", lambda c: c["kind"] == "moved" and "alle Akteure erreichen" in (c["new"] + c["old"])
          and c["area"] == "text"),
-    Edit("removed quote", lambda c: c["kind"] == "removed" and "Bernd Klotz" in (c["what"] + c["old"])
+    Edit("removed quote", lambda c: c["kind"] in ("removed", "changed") and "Bernd Klotz" in (c["what"] + c["old"])
          and "Miteinander" in (c["what"] + c["old"])),
     Edit("changed word + bold", lambda c: c["kind"] == "changed" and _deleted(c).strip() == "Zeit"
          and _inserted(c).strip() == "Phase"),

@@ -70,7 +70,8 @@ def test_build_folders_diff_reports_exactly_the_documented_edits(built):
         "Modellregion Integration Stadt Kassel / Programmkoordination Peggy Niering: phone 0561 - 787-21 32 → 0561 - 787-21 45",
         "Modellregion Integration Hochtaunuskreis / Allg. Koordinierungsaufgaben Dr. Uta George: "
         "email uta.george@hochtaunuskreis.de → u.george@hochtaunuskreis.de",
-        "quotes: Modellregion Integration Stadt Wiesbaden / Koordinierungsstelle Modellregion Integration added",
+        "quotes: Modellregion Integration Stadt Wiesbaden / Koordinierungsstelle Modellregion Integration "
+        "(„Ein Jahr nach der Halbzeitbilanz zeigt …“) added",
         "Modellregion Integration Stadt Offenbach / Arbeitslosenquote (September 2012): "
         "label Arbeitslosenquote (September 2011) → Arbeitslosenquote (September 2012)",
         "Modellregion Integration Stadt Offenbach / Arbeitslosenquote (September 2012): value 10,4 → 9,8",
