@@ -3,6 +3,10 @@
 The workbook explains itself: an instructions sheet in plain German, bold headings with the
 required ones marked *, a help comment on each heading, drop-downs for fixed values (from a
 hidden sheet, as Excel limits inline lists to 255 characters) and one example row per sheet.
+
+Numbers of fields of action (kind `outline`: 3, 8.1.1) and dates as people write them (kind
+`when`: „Frühjahr 2012“) are text cells, so German Excel cannot turn 8.1.1 into 08.01.2001. The
+example row is grey italic by a conditional format, only while a cell still holds its example.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -22,6 +27,10 @@ from .workbook_layout import Layout, Sheet, SheetColumn
 
 LISTS_SHEET = "Auswahllisten"
 ROWS = 500  # rows that get drop-downs and validation
+LIST_SEPARATOR = " – "  # a drop-down entry „8.1.1 – Sprache und Bildung“: the number is the text before it
+TEXT_KINDS = ("outline", "when")  # text cells: Excel would read 8.1.1 or „April 2011“ as a date
+TEXT_FORMAT = "@"
+DATE_FORMAT = "DD.MM.YYYY"
 HEAD_FILL = PatternFill("solid", fgColor="00586F")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
 EXAMPLE_FONT = Font(italic=True, color="5A6670")
@@ -34,10 +43,13 @@ def heading(col: SheetColumn) -> str:
 
 
 def example_value(col: SheetColumn) -> object:
-    """A column's example as the cell holds it: a date or number where the column has one."""
+    """A column's example as the cell holds it: a date or number where the column has one, text
+    in an outline or when column (the example 1 of a field number is the text "1")."""
     value = col.example
     if value in ("", None):
         return None
+    if col.column.kind in TEXT_KINDS:
+        return str(value)
     if col.column.kind == "date":
         return german.parse_date(value)
     if col.column.kind == "number":
@@ -65,10 +77,54 @@ def fit_row(ws: Worksheet, row: int, widths: list[int]) -> None:
     ws.row_dimensions[row].height = min(15 * lines, 409)  # 409 points: Excel's highest row
 
 
+def number_format(col: SheetColumn) -> str | None:
+    """The cell format a column's kind needs: text for outline and when, German dates for date."""
+    if col.column.kind in TEXT_KINDS:
+        return TEXT_FORMAT
+    if col.column.kind == "date":
+        return DATE_FORMAT
+    return None
+
+
 def _format(cell, col: SheetColumn) -> None:
     cell.alignment = WRAP
-    if col.column.kind == "date":
-        cell.number_format = "DD.MM.YYYY"
+    if number_format(col):
+        cell.number_format = number_format(col)
+
+
+def _literal(value: object) -> str | None:
+    """VALUE as a constant in a formula: numbers as numbers, dates as DATE(y,m,d), text quoted
+    (quotes doubled, in pieces of at most 255 characters, Excel's limit for a string constant)."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"DATE({value.year},{value.month},{value.day})"
+    if isinstance(value, (int, float)) or hasattr(value, "as_tuple"):  # Decimal
+        return format(value, "f") if hasattr(value, "as_tuple") else repr(value)
+    text = str(value)
+    parts = []
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            parts.append("CHAR(10)")
+        parts.extend('"' + line[i:i + 255].replace('"', '""') + '"' for i in range(0, max(len(line), 1), 255))
+    return "&".join(p for p in parts if p != '""') or '""'
+
+
+def example_rule(coordinate: str, value: object) -> FormulaRule | None:
+    """Grey italics for the cell at COORDINATE while it holds VALUE, its example; a cell typed
+    over keeps no trace of them, unlike a font set on the cell."""
+    literal = _literal(value)
+    if literal is None:
+        return None
+    return FormulaRule(formula=[f"{coordinate}={literal}"], font=EXAMPLE_FONT)
+
+
+def _mark_example(ws: Worksheet, cell, value: object) -> None:
+    rule = example_rule(cell.coordinate, value)
+    if rule is not None:
+        ws.conditional_formatting.add(cell.coordinate, rule)
 
 
 class _Lists:
@@ -77,17 +133,42 @@ class _Lists:
     def __init__(self, book: Workbook):
         self.ws = book.create_sheet(LISTS_SHEET)
         self.ws.sheet_state = "hidden"
-        self.ranges: dict[tuple[str, ...], str] = {}
+        self.ranges: dict[object, str] = {}
+
+    def _column(self, key: object, name: str) -> tuple[int, str] | None:
+        if key in self.ranges:
+            return None
+        col = len(self.ranges) + 1
+        self.ws.cell(row=1, column=col, value=name)
+        return col, get_column_letter(col)
 
     def range_for(self, values: tuple[str, ...], name: str) -> str:
-        if values not in self.ranges:
-            col = len(self.ranges) + 1
-            letter = get_column_letter(col)
-            self.ws.cell(row=1, column=col, value=name)
+        new = self._column(values, name)
+        if new:
+            col, letter = new
             for n, v in enumerate(values, start=2):
                 self.ws.cell(row=n, column=col, value=v)
             self.ranges[values] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
         return self.ranges[values]
+
+    def entries_for(self, source: Sheet, number: str, name: str) -> str:
+        """The range of drop-down entries „number – title“ for the rows of SOURCE: one formula
+        per row (2 … ROWS), so the list follows what the user types there. A row without a
+        number gives an empty entry; without a title, the number alone."""
+        names = [c.name for c in source.columns]
+        sheet = quote_sheetname(source.title)
+        key = (source.key, number)
+        new = self._column(key, name)
+        if new:
+            col, letter = new
+            num = f"{sheet}!${get_column_letter(names.index(number) + 1)}"
+            title = f"{sheet}!${get_column_letter(names.index('title') + 1)}" if "title" in names else None
+            for r in range(2, ROWS + 1):
+                entry = (f'IF({title}{r}="",{num}{r},{num}{r}&"{LIST_SEPARATOR}"&{title}{r})' if title
+                         else f"{num}{r}")
+                self.ws.cell(row=r, column=col, value=f'=IF({num}{r}="","",{entry})')
+            self.ranges[key] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${ROWS}"
+        return self.ranges[key]
 
 
 def _validation(col: SheetColumn, layout: Layout, lists: _Lists) -> DataValidation | None:
@@ -95,11 +176,11 @@ def _validation(col: SheetColumn, layout: Layout, lists: _Lists) -> DataValidati
     if col.list and col.list != "sections":
         sheet_key, column = col.list.split(".")
         source = layout.sheet(sheet_key)
-        index = [c.name for c in source.columns].index(column) + 1
-        letter = get_column_letter(index)
-        dv = DataValidation(type="list", formula1=f"{quote_sheetname(source.title)}!${letter}$2:${letter}${ROWS}",
-                            allow_blank=True)
-        dv.error = f"Bitte eine Nummer aus dem Blatt „{source.title}“ wählen."
+        dv = DataValidation(type="list", formula1=lists.entries_for(source, column, col.header), allow_blank=True)
+        # a warning, not a stop: the number alone (8.1.1) is as good as „8.1.1 – Sprache und Bildung“
+        dv.errorStyle = "warning"
+        dv.error = (f"Bitte ein Handlungsfeld aus dem Blatt „{source.title}“ wählen "
+                    "oder seine Nummer eintragen, so wie sie dort steht.")
     elif col.column.choices:
         dv = DataValidation(type="list", formula1=lists.range_for(col.column.choices, col.header), allow_blank=True)
         dv.error = "Bitte einen Wert aus der Liste wählen."
@@ -109,6 +190,8 @@ def _validation(col: SheetColumn, layout: Layout, lists: _Lists) -> DataValidati
     elif kind == "date":
         dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
         dv.error = "Bitte ein Datum eintragen, z. B. 31.12.2019."
+    elif kind in TEXT_KINDS and col.help:
+        dv = DataValidation(allow_blank=True)  # any value: only the tip when the cell is selected
     else:
         return None
     dv.errorTitle = col.header
@@ -130,6 +213,8 @@ def _table_sheet(ws: Worksheet, sheet: Sheet, layout: Layout, lists: _Lists, mun
         dim = ws.column_dimensions[get_column_letter(n)]
         dim.width = col.width
         dim.alignment = WRAP  # every row wraps, not only the ones the scaffold writes
+        if number_format(col):
+            dim.number_format = number_format(col)  # every row, too: a cell typed in row 40 stays text
         dv = _validation(col, layout, lists)
         if dv:
             ws.add_data_validation(dv)
@@ -147,8 +232,9 @@ def _table_sheet(ws: Worksheet, sheet: Sheet, layout: Layout, lists: _Lists, mun
             fit_row(ws, r, widths)
         return
     for n, col in enumerate(sheet.columns, start=1):
-        cell = ws.cell(row=2, column=n, value=_example(col, municipality, today))
-        cell.font = EXAMPLE_FONT
+        value = _example(col, municipality, today)
+        cell = ws.cell(row=2, column=n, value=value)
+        _mark_example(ws, cell, value)
     fit_row(ws, 2, widths)
 
 
@@ -160,8 +246,11 @@ def _fields_sheet(ws: Worksheet, sheet: Sheet, layout: Layout, lists: _Lists, mu
         ws.column_dimensions[get_column_letter(n)].width = width
     for r, col in enumerate(sheet.columns, start=2):
         ws.cell(row=r, column=1, value=heading(col)).font = Font(bold=True)
-        value = ws.cell(row=r, column=2, value=_example(col, municipality, today))
+        example = _example(col, municipality, today)
+        value = ws.cell(row=r, column=2, value=example)
         _format(value, col)
+        if example == example_value(col):  # the layout's example, not the town's name or today
+            _mark_example(ws, value, example)
         ws.cell(row=r, column=3, value=col.help).alignment = WRAP
         fit_row(ws, r, [30, 40, 60])
         dv = _validation(col, layout, lists)

@@ -10,20 +10,34 @@ towns and the tests' workbooks, so all of them go through the real scaffold and 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.styles import Font
 
 from . import german
-from .scaffold import fit_row, heading
+from .scaffold import TEXT_KINDS, fit_row, heading, number_format
 from .workbook_layout import Layout, Sheet, SheetColumn
 
 
+def _text(value: object) -> str:
+    """An outline or when value as typed into a text cell: 8.1.1, 1, 12.04.2011, Frühjahr 2012."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _value(col: SheetColumn, value: object) -> object:
-    """Dates and numbers as real cells where the data gives them as German text."""
+    """Dates and numbers as real cells where the data gives them as German text; outline and
+    when values as the text a person types (the scaffold made their cells text cells)."""
     if value in ("", None):
         return None
+    if col.column.kind in TEXT_KINDS:
+        return _text(value)
     parse = {"date": german.parse_date, "number": german.parse_number}.get(col.column.kind)
     if parse and isinstance(value, str):
         try:
@@ -37,22 +51,28 @@ def _cell_value(value: object) -> object:
     return float(value) if hasattr(value, "as_tuple") else value  # Decimal → float for openpyxl
 
 
+def _put(cell, col: SheetColumn, value: object) -> None:
+    cell.value = _cell_value(_value(col, value))
+    if col.column.kind in TEXT_KINDS and cell.value is not None:
+        cell.number_format = number_format(col)  # as Excel gives a typed cell its column's format
+
+
 def _fill_fields(ws, sheet: Sheet, values: dict) -> None:
     rows = {str(ws.cell(row=r, column=1).value or ""): r for r in range(2, ws.max_row + 1)}
     for col in sheet.columns:
         if col.name in values:
-            ws.cell(row=rows[heading(col)], column=2).value = _cell_value(_value(col, values[col.name]))
+            _put(ws.cell(row=rows[heading(col)], column=2), col, values[col.name])
 
 
 def _fill_rows(ws, sheet: Sheet, rows: list[dict]) -> None:
     # .value = …, not cell(value=…): openpyxl ignores value=None there, and the example row must go
+    # (its grey italics are a conditional format of the example value: they go with it)
     for c in range(1, len(sheet.columns) + 1):
         ws.cell(row=2, column=c).value = None
-        ws.cell(row=2, column=c).font = Font()  # the example's grey italics go with it
     widths = [c.width for c in sheet.columns]
     for r, row in enumerate(rows, start=2):
         for c, col in enumerate(sheet.columns, start=1):
-            ws.cell(row=r, column=c).value = _cell_value(_value(col, row.get(col.name)))
+            _put(ws.cell(row=r, column=c), col, row.get(col.name))
         fit_row(ws, r, widths)
 
 
