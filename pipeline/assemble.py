@@ -18,6 +18,7 @@ from .edition import EDITION_FILE, Edition
 from .errors import InputError, Location, Report, error
 from .input_files import MAX_TEXT_BYTES, find_named, inside, read_bytes
 from .records import Record
+from .when import When
 from .tree import (
     Block,
     Box,
@@ -58,6 +59,8 @@ def cell_text(value: object) -> str:
         return german.number(value)
     if isinstance(value, dt.date):
         return german.day_month_year(value)
+    if isinstance(value, When):
+        return value.text
     return "" if value is None else str(value)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import german, markdown
+from . import cell_lists, german, markdown, outline
 from .assemble import cell_text
 from .charts import alt_text
 from .check_output import Passage
@@ -40,6 +40,7 @@ from .tree import (
     Series,
     Signature,
 )
+from .table_widths import fit_widths
 from .workbook_layout import DraftSection, Layout
 
 HORIZONS = ("kurzfristig", "mittelfristig", "langfristig")
@@ -97,42 +98,83 @@ class DraftAssembler:
         return text
 
     # -- the fields of action, checked once: everything else refers to their numbers --------
-    def _fields(self) -> dict[int, Record]:
-        out: dict[int, Record] = {}
+    def _fields(self) -> dict[str, Record]:
+        """Every row of sheet Handlungsfelder by its number, in plan order (8.2 before 8.10).
+        A number with rows below it (8.1 above 8.1.1) is a group, printed as a heading."""
+        out: dict[str, Record] = {}
         for rec in self.records.get("handlungsfelder", []):
             number = rec["number"]
-            if number is None:
+            if not number:
                 continue
-            if number != int(number) or number < 1:
-                self.report.add(error("E-BAD-VALUE", rec.cells["number"], f"'{german.number(number)}' is not a field number",
-                                      "number the fields of action 1, 2, 3, …"))
-                continue
-            if int(number) in out:
+            if number in out:
                 self.report.add(error("E-DUPLICATE-ID", rec.cells["number"],
-                                      f"field of action {int(number)} is already used in row {out[int(number)].row}",
+                                      f"field of action {number} is already used in row {out[number].row}",
                                       "give every field of action its own number"))
                 continue
-            out[int(number)] = rec
+            out[number] = rec
+        out = dict(sorted(out.items(), key=lambda item: outline.parts(item[0])))
+        missing: dict[str, list[str]] = {}
+        for number in out:
+            up = outline.parent(number)
+            while up and up not in out:
+                missing.setdefault(up, []).append(number)
+                up = outline.parent(up)
+        for group, below in missing.items():
+            self.report.add(warning("W-MISSING-GROUP", self._where("handlungsfelder", column="number"),
+                                    f"there is no row for group {group} above {', '.join(below)}: "
+                                    "no heading is printed for it",
+                                    f"add a row with Nr. {group} and the group's title, e.g. "
+                                    "„Stadtweite Handlungsfelder“"))
         for table in ("ziele", "massnahmen"):
             for rec in self.records.get(table, []):
-                if rec["field"] is not None and int(rec["field"]) not in out:
-                    known = ", ".join(str(n) for n in sorted(out)) or "(none yet)"
+                if rec["field"] and rec["field"] not in out:
+                    known = ", ".join(out) or "(none yet)"
                     self.report.add(error("E-UNKNOWN-REF", rec.cells["field"],
-                                          f"there is no field of action {german.number(rec['field'])}",
+                                          f"there is no field of action {rec['field']}",
                                           f"use a number from sheet '{self.layout.sheet('handlungsfelder').title}': {known}"))
-        return dict(sorted(out.items()))
+        return out
 
-    def field_title(self, number: int) -> str:
-        return f"{self.label('field')} {number}: {_text(self.fields[number]['title'])}"
+    @property
+    def hierarchical(self) -> bool:
+        return any("." in n for n in self.fields)
+
+    def children(self, number: str) -> list[str]:
+        """The rows printed directly below NUMBER ('' for the top): the nearest existing ancestor
+        holds a row whose own parent has no row (see W-MISSING-GROUP)."""
+        def holder(n: str) -> str:
+            up = outline.parent(n)
+            while up and up not in self.fields:
+                up = outline.parent(up)
+            return up
+        return [n for n in self.fields if holder(n) == number]
+
+    def field_title(self, number: str) -> str:
+        title = _text(self.fields[number]["title"])
+        return f"{number} {title}" if self.hierarchical else f"{self.label('field')} {number}: {title}"
+
+    def _field_tree(self, prefix: str, fill: Callable[[str, Section], None], number: str = "",
+                    level: int = 2) -> list[Section]:
+        """A section per row of Handlungsfelder below NUMBER, nested as the plan numbers them."""
+        out = []
+        for n in self.children(number):
+            s = Section(id=f"{prefix}-{n.replace('.', '-')}", title=self.field_title(n), level=level)
+            fill(n, s)
+            s.sections = self._field_tree(prefix, fill, n, level + 1)
+            out.append(s)
+        return out
+
+    def rows_for(self, table: str, number: str) -> list[Record]:
+        return [r for r in self.records.get(table, []) if r["field"] == number]
+
+    def is_group(self, number: str) -> bool:
+        return bool(self.children(number))
 
     # -- text of a section -----------------------------------------------------------------
     def _section_text(self, section: DraftSection) -> tuple[list[Block], list[Section], str]:
         blocks: list[Block] = []
         for rec in self.records.get("texte", []):
             if _text(rec["section"]) == section.title:
-                for line in _text(rec["text"]).splitlines():
-                    if line.strip():
-                        blocks.append(Paragraph([Run(self._keep("text", line.strip(), rec.cells["text"]))]))
+                blocks += self._cell_blocks("text", rec, "text")
         sections: list[Section] = []
         source = ""
         where = Location(file=section.file)
@@ -149,25 +191,49 @@ class DraftAssembler:
             blocks += md_blocks
         return blocks, sections, source
 
-    def _placeholder(self, hint: str, where: Location, name: str) -> Placeholder:
+    def _placeholder(self, hint: str, where: Location, name: str, fix: str = "") -> Placeholder:
         self.placeholders += 1
-        self.report.add(warning("E-EMPTY-SECTION", where, f"'{name}' is empty (placeholder printed)",
-                                "fill in the sheet named here, or write the section's text in sheet 'Texte' "
-                                "or a Markdown file next to the workbook"))
+        self.report.add(warning("W-EMPTY-SECTION", where, f"'{name}' is empty (placeholder printed)",
+                                fix or "fill in the sheet named here, or write the section's text in sheet "
+                                "'Texte' or a Markdown file next to the workbook"))
         return Placeholder(text=hint, comment=f"{self.label('missing_section', name=name)}. {hint}")
 
+    def _cell_blocks(self, what: str, rec: Record, column: str) -> list[Block]:
+        """A text cell as paragraphs and lists, the way it was typed (Alt+Enter, „- “, „1.“)."""
+        out: list[Block] = []
+        for kind, items in cell_lists.groups(cell_lists.lines(_text(rec[column]))):
+            for item in items:
+                self._keep(what, item.text, rec.cells[column])
+            if kind == "text":
+                out.append(Paragraph([Run(items[0].text)]))
+            else:
+                out.append(ListBlock(ordered=kind == "number", start=items[0].number or 1,
+                                     items=[ListItem([Run(i.text)], level=i.level) for i in items]))
+        return out
+
     # -- what each kind of section adds from its sheet ---------------------------------------
-    def _table(self, sheet_key: str, columns: dict[str, str], rows: list[Record], widths: list[float]) -> DataTable:
-        """A table of the sheet's rows; columns nobody filled in are left out."""
+    def _table(self, sheet_key: str, columns: list[str], rows: list[Record],
+               shown: dict[str, Callable[[Record], str]] | None = None) -> DataTable:
+        """A table of the sheet's rows, each column as wide as its content needs; columns
+        nobody filled in are left out. Text typed on several lines keeps its lines and bullets."""
         sheet = self.layout.sheet(sheet_key)
-        used = [(name, w) for name, w in zip(columns, widths) if any(_cell(r[name]) for r in rows)]
-        total = sum(w for _, w in used)
-        return DataTable(header=[[Run(columns[name] or sheet.header(name))] for name, _ in used],
-                         rows=[[[Run(_cell(r[name]))] for name, _ in used] for r in rows],
-                         widths=[round(w / total, 4) for _, w in used], table=sheet_key)
+        shown = shown or {}
+
+        def text(r: Record, name: str) -> str:
+            return shown[name](r) if name in shown else cell_lists.as_cell(_cell(r[name]))
+        used = [name for name in columns if any(text(r, name) for r in rows)]
+        header = [sheet.header(name) for name in used]
+        body = [[text(r, name) for name in used] for r in rows]
+        for r in rows:
+            for name in used:
+                if name not in shown and isinstance(r[name], str):
+                    for line in cell_lists.lines(r[name]):
+                        self._keep(f"{sheet.title} {sheet.header(name)}", line.text, r.cells[name])
+        return DataTable(header=[[Run(h)] for h in header], rows=[[[Run(c)] for c in row] for row in body],
+                         widths=fit_widths(header, body), table=sheet_key)
 
     def content_foreword(self) -> list[Block]:
-        return []  # the signature is added once the section has text
+        return []  # the signature is added to the section's text (or its placeholder)
 
     def content_text(self) -> list[Block]:
         return []
@@ -176,12 +242,8 @@ class DraftAssembler:
         rows = self.records.get("bevoelkerung", [])
         if not rows:
             return []
-        sheet = self.layout.sheet("bevoelkerung")
-        table = DataTable(header=[[Run(sheet.header(c))] for c in ("group", "label", "value", "as_of")],
-                          rows=[[[Run(_text(r["group"]))], [Run(_text(r["label"]))],
-                                 [Run(german.quantity(r["value"], _text(r["unit"])) if r["value"] is not None else "")],
-                                 [Run(_cell(r["as_of"]))]] for r in rows],
-                          widths=[0.22, 0.44, 0.17, 0.17], table="bevoelkerung")
+        table = self._table("bevoelkerung", ["group", "label", "value", "as_of"], rows, {
+            "value": lambda r: german.quantity(r["value"], _text(r["unit"])) if r["value"] is not None else ""})
         blocks: list[Block] = [table]
         sources = list(dict.fromkeys(_text(r["source"]) for r in rows if _text(r["source"])))
         if sources:
@@ -212,84 +274,83 @@ class DraftAssembler:
         return charts
 
     def content_participation(self) -> list[Block]:
-        rows = sorted(self.records.get("beteiligung", []), key=lambda r: (r["date"] or dt.date.max, r.row))
+        """The process in time order. Dates may be approximate („Frühjahr 2012“, „seit 2010“);
+        a step without a date keeps its place after the step above it in the sheet."""
+        rows = self.records.get("beteiligung", [])
         if not rows:
             return []
-        return [self._table("beteiligung", {"date": "", "format": "", "place": "", "participants": "", "results": ""},
-                            rows, [1.3, 2, 1.6, 1.3, 3.8])]
+        keys, last = [], ()
+        for r in rows:
+            last = r["date"].key if r["date"] else last
+            keys.append((last, r.row))
+        rows = [r for _, r in sorted(zip(keys, rows), key=lambda pair: pair[0])]
+        return [self._table("beteiligung", ["date", "strand", "format", "place", "participants", "results"],
+                            rows, {"date": lambda r: r["date"].text if r["date"] else ""})]
 
     def content_principles(self) -> list[Block]:
         rows = self.records.get("leitlinien", [])
         blocks: list[Block] = []
         for r in (r for r in rows if r["kind"] == "Vision"):
             title = _text(r["title"]) or self.label("vision")
-            body = [Paragraph([Run(self._keep("vision", _text(r["text"]), r.cells["text"]))])]
-            blocks.append(Box(title=self._keep("vision title", title, r.cells["title"]), blocks=body, kind="vision"))
+            blocks.append(Box(title=self._keep("vision title", title, r.cells["title"]),
+                              blocks=self._cell_blocks("vision", r, "text"), kind="vision"))
         items = []
         for r in (r for r in rows if r["kind"] != "Vision"):
             runs = []
             if _text(r["title"]):
                 runs.append(Run(self._keep("principle title", _text(r["title"]), r.cells["title"]) + ": ", bold=True))
-            runs.append(Run(self._keep("principle", _text(r["text"]), r.cells["text"])))
+            text = " ".join(line.text for line in cell_lists.lines(_text(r["text"])))
+            runs.append(Run(self._keep("principle", text, r.cells["text"])))
             items.append(ListItem(runs))
         if items:
             blocks.append(ListBlock(ordered=True, items=items))
         return blocks
 
+    def _field_head(self, number: str, s: Section) -> None:
+        rec = self.fields[number]
+        self._keep("field of action", _text(rec["title"]), rec.cells["title"])
+        kind = ", ".join(x for x in (_text(rec["type"]), _text(rec["scope"])) if x)
+        if kind:
+            s.blocks.append(Paragraph([Run(kind, italic=True)]))
+        s.blocks += self._cell_blocks("field description", rec, "text")
+
     def content_fields(self) -> tuple[list[Block], list[Section]]:
-        sections = []
-        measures = self.records.get("massnahmen", [])
-        for number, rec in self.fields.items():
-            title = self.field_title(number)
-            self._keep("field of action", _text(rec["title"]), rec.cells["title"])
-            s = Section(id=f"handlungsfeld-{number}", title=title, level=2)
-            kind = ", ".join(x for x in (_text(rec["type"]), _text(rec["scope"])) if x)
-            if kind:
-                s.blocks.append(Paragraph([Run(kind, italic=True)]))
-            for line in _text(rec["text"]).splitlines():
-                if line.strip():
-                    s.blocks.append(Paragraph([Run(self._keep("field description", line.strip(), rec.cells["text"]))]))
-            mine = [m for m in measures if m["field"] is not None and int(m["field"]) == number]
-            if not mine:
+        """A section per field of action (groups as headings above them), each with one table
+        of its measures, short-term first."""
+        def fill(number: str, s: Section) -> None:
+            self._field_head(number, s)
+            mine = sorted(self.rows_for("massnahmen", number),
+                          key=lambda m: (HORIZONS.index(m["horizon"]) if m["horizon"] in HORIZONS else 9, m.row))
+            if mine:
+                s.blocks.append(self._table("massnahmen", ["text", "horizon", "responsible", "indicator"], mine,
+                                            {"horizon": lambda m: self.label(f"horizon_{m['horizon']}")
+                                             if m["horizon"] else ""}))
+            elif not self.is_group(number):
                 s.blocks.append(self._placeholder(self.label("no_measures") + " " + self.label("no_measures_hint"),
-                                                  self._where("massnahmen"), title))
-            for horizon in HORIZONS:
-                rows = [m for m in mine if m["horizon"] == horizon]
-                if rows:
-                    sub = Section(id=f"handlungsfeld-{number}-{horizon}", title=self.label(f"horizon_{horizon}"),
-                                  level=3)
-                    sub.blocks.append(self._table("massnahmen", {"text": "", "responsible": "", "indicator": ""},
-                                                  rows, [4, 2, 3]))
-                    s.sections.append(sub)
-            sections.append(s)
-        return [], sections
+                                                  self._where("massnahmen"), s.title))
+        return [], self._field_tree("handlungsfeld", fill)
 
     def content_goals(self) -> tuple[list[Block], list[Section]]:
-        goals = self.records.get("ziele", [])
-        if not goals:
+        if not self.records.get("ziele"):
             return [], []
-        sections = []
-        for number in self.fields:
-            title = self.field_title(number)
-            s = Section(id=f"ziele-{number}", title=title, level=2)
-            mine = [g for g in goals if g["field"] is not None and int(g["field"]) == number]
-            mine.sort(key=lambda g: (GOAL_LEVELS.index(g["level"]) if g["level"] in GOAL_LEVELS else 9, g.row))
+
+        def fill(number: str, s: Section) -> None:
+            mine = sorted(self.rows_for("ziele", number),
+                          key=lambda g: (GOAL_LEVELS.index(g["level"]) if g["level"] in GOAL_LEVELS else 9, g.row))
             if mine:
-                s.blocks.append(self._table("ziele", {"level": "", "text": "", "indicator": ""}, mine, [1.6, 4, 3]))
-            else:
-                s.blocks.append(self._placeholder(self.label("no_goals"), self._where("ziele"), title))
-            sections.append(s)
-        return [], sections
+                s.blocks.append(self._table("ziele", ["level", "text", "indicator"], mine))
+            elif not self.is_group(number):
+                s.blocks.append(self._placeholder(self.label("no_goals"), self._where("ziele"), s.title))
+        return [], self._field_tree("ziele", fill)
 
     def content_evaluation(self) -> list[Block]:
         rows = self.records.get("evaluation", [])
-        return [self._table("evaluation", {"kind": "", "subject": "", "method": "", "interval": "", "responsible": ""},
-                            rows, [1.3, 3, 3, 1.3, 1.8])] if rows else []
+        return [self._table("evaluation", ["kind", "subject", "method", "interval", "responsible"], rows)] \
+            if rows else []
 
     def content_networks(self) -> list[Block]:
         rows = self.records.get("netzwerke", [])
-        return [self._table("netzwerke", {"name": "", "kind": "", "role": "", "contact": ""}, rows,
-                            [2.5, 1.6, 3.5, 2.4])] if rows else []
+        return [self._table("netzwerke", ["name", "kind", "role", "contact"], rows)] if rows else []
 
     # -- chapters ---------------------------------------------------------------------------
     def _chapter(self, n: int, section: DraftSection) -> Chapter:
@@ -314,28 +375,43 @@ class DraftAssembler:
             sheet = CONTENT_SHEETS.get(section.content, "texte")
             ch.blocks.append(self._placeholder(section.hint, self._where(sheet), section.title))
             ch.blocks += blocks
-            return ch
-        ch.blocks = text + blocks
-        ch.sections = md_sections + sections
+            ch.run_on = True  # a framed hint needs no page of its own
+        else:
+            ch.blocks = text + blocks
+            ch.sections = md_sections + sections
         if section.content == "foreword" and _text(self.base_value("mayor")):
-            signature = Signature(closing="", name=_text(self.base_value("mayor")),
+            signature = Signature(closing="", name=self._keep("mayor", _text(self.base_value("mayor")),
+                                                              self.base.cells["mayor"]),
                                   role=" ".join(x for x in (_text(self.base_value("mayor_title")),
                                                             self._of()) if x))
             (ch.sections[-1].blocks if ch.sections else ch.blocks).append(signature)
         return ch
 
     def _key_figures(self) -> Figures | None:
+        figures = []
         population = self.base_value("population")
-        if population in (None, ""):
-            return None
-        figures = [Figure(label=self.label("population"), value=german.number(population))]
+        if population not in (None, ""):
+            figures.append(Figure(label=self.label("population"), value=german.number(population)))
         if _text(self.base_value("district")):
             figures.append(Figure(label=self.layout.sheet("stammdaten").header("district"),
-                                  value=_text(self.base_value("district"))))
-        return Figures(title=_text(self.base_value("municipality")), figures=figures, source="")
+                                  value=self._keep("district", _text(self.base_value("district")),
+                                                   self.base.cells["district"])))
+        return Figures(title=_text(self.base_value("municipality")), figures=figures, source="") if figures else None
 
     def _of(self) -> str:
         return f"{self.label('of_' + _text(self.base_value('kind')))} {_text(self.base_value('municipality'))}".strip()
+
+    def _council(self) -> list[Block]:
+        """The council's part, as far as the sheet gives it: decided, presented or planned,
+        with or without a date."""
+        council, when = _text(self.base_value("council")), self.base_value("council_decision")
+        step = _text(self.base_value("council_step")) or ("beschlossen" if when else "vorgestellt" if council else "")
+        if not (council or when):
+            return []
+        key = f"council_{step}" + ("" if council else "_nobody") + ("" if when else "_undated")
+        if council:
+            self._keep("council", council, self.base.cells["council"])
+        return [Paragraph([Run(self.label(key, council=council, date=when.text if when else ""))])]
 
     def _contact(self) -> Chapter:
         lines = [_text(self.base_value(k)) for k in ("office", "contact") if _text(self.base_value(k))]
@@ -345,26 +421,35 @@ class DraftAssembler:
         for key in ("office", "contact", "email", "phone"):
             if _text(self.base_value(key)) and self.base:
                 self._keep(key, _text(self.base_value(key)), self.base.cells[key])
-        blocks: list[Block] = [Lines(lines)] if lines else []
-        decision = self.base_value("council_decision")
-        if decision:
-            council = _text(self.base_value("council")) or "—"
-            blocks.append(Paragraph([Run(self.label("decision", council=council,
-                                                    date=german.day_month_year(decision)))]))
         title = self.label("contact_chapter")
+        blocks: list[Block] = [Lines(lines)] if lines else [
+            self._placeholder(self.label("contact_hint"), self._where("stammdaten", column="contact"), title,
+                              "fill in Verantwortliche Stelle, Ansprechperson, E-Mail and Telefon in sheet "
+                              "'Stammdaten'")]
+        blocks += self._council()
         return Chapter(id="kontakt", kind="imprint", title=title, running_head=title, style="imprint",
                        blocks=blocks)
+
+    def _titles(self, municipality: str) -> tuple[str, str]:
+        """The cover's title and the line under it: „… der Stadt Viernheim“ unless the
+        strategy's own title already names the town („Mein Rodgau ist …“)."""
+        own = _text(self.base_value("strategy_title"))
+        if own:
+            self._keep("strategy title", own, self.base.cells["strategy_title"])
+        title = own or self.label("title")
+        named = municipality and municipality.casefold() in title.casefold()
+        return title, "" if named else self._of()
 
     def build(self) -> Document:
         municipality = _text(self.base_value("municipality"))
         as_of = self.base_value("as_of") or None
-        title = _text(self.base_value("strategy_title")) or self.label("title")
-        of = self._of()
-        date_text = f"{self.label('as_of')}: {german.day_month_year(as_of)}" if as_of else ""
+        title, of = self._titles(municipality)
+        date_text = f"{self.label('as_of')}: {german.long_date(as_of)}" if as_of else ""
         chapters = [Chapter(id="inhalt", kind="contents", title=self.label("contents"),
                             running_head=self.label("contents"), style="contents")]
         chapters += [self._chapter(n, s) for n, s in enumerate(self.layout.sections, start=1)]
         chapters.append(self._contact())
+        chapters[1].run_on = False  # the first section starts its own page after the contents
         publisher = " ".join(x for x in (_text(self.base_value("kind")), municipality) if x)  # 'Stadt Musterstadt'
         meta = Meta(title=f"{title} – {of}" if of else title, subtitle=self.label("draft_note"),
                     author=publisher, publisher=publisher, date=(as_of or FALLBACK_DATE).isoformat(),

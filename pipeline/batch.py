@@ -61,7 +61,7 @@ def build_one(folder: Path, out: Path) -> Outcome:
                        errors=[str(error("E-INTERNAL", Location(file=str(folder)), f"{exc.__class__.__name__}: {exc}",
                                          "the other towns are not affected; please report this with the workbook"))],
                        error_count=1)
-    placeholders = sum(1 for f in result.warnings if f.code == "E-EMPTY-SECTION")
+    placeholders = sum(1 for f in result.warnings if f.code == "W-EMPTY-SECTION")
     if result.output_errors:
         return Outcome(name, str(folder), "failed", result.pages, len(result.warnings), placeholders,
                        result.seconds, [str(f) for f in result.output_errors[:SHOWN_ERRORS]],

@@ -17,8 +17,8 @@ from .compare import compare
 from .diff_report import terminal, to_html, to_json
 from .draft import build_draft, check_draft, draft_template, is_draft
 from .edition import EDITION_FILE
-from .edition_view import docx_bytes, read_view
-from .errors import Finding, InputError
+from .edition_view import docx_bytes, read_pair
+from .errors import Finding, InputError, group_findings
 from .markdown import slug
 from .redline import redline
 from .scaffold import init_draft
@@ -38,7 +38,7 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 def print_findings(findings: list[Finding], verbose: bool) -> None:
     """Short form for builds: the first few findings of each code."""
     by_code: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
+    for f in group_findings(findings):
         by_code[f.code].append(f)
     for code, items in by_code.items():
         shown = items if verbose else items[:SHOWN_PER_CODE]
@@ -56,7 +56,7 @@ def print_report(name: str, findings: list[Finding]) -> None:
         if not group:
             continue
         click.echo(f"{title} ({len(group)})")
-        for f in group:
+        for f in group_findings(group):
             click.echo(f"  {f.code}  {f.location}")
             click.echo(f"      {f.message}")
             if f.hint:
@@ -189,28 +189,32 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
 
     Exit status as diff(1): 0 no differences, 1 differences, 2 trouble."""
     try:
-        views = read_view(old), read_view(new)
+        views = read_pair(old, new)
     except InputError as exc:
         print_findings(exc.findings, verbose=True)
         sys.exit(2)
-    if views[0].source != views[1].source and "build" not in (views[0].source, views[1].source):
-        click.echo(f"note: comparing a {views[0].source.upper()} with a {views[1].source.upper()}: the two kinds of file "
-                   "hold different text (page furniture, contents, line breaks), so some changes below are only "
-                   "that difference", err=True)
+    for path, view in zip((old, new), views):
+        if view.revisions:
+            click.echo(f"note: {path} holds {view.revisions} tracked changes of its own; it is compared as if they "
+                       "were accepted", err=True)
     result = compare(*views)
-    try:
-        if docx_out is not None:
+    trouble = False
+    if html_out is not None:  # written whatever becomes of the redline
+        write_atomically({html_out: to_html(result).encode("utf-8")})
+    if docx_out is not None:
+        try:
             if views[0].docx is None or views[1].docx is None:
-                click.echo("--docx needs the DOCX of both editions: give two build folders or two .docx files.", err=True)
-                sys.exit(2)
-            write_atomically({docx_out: redline(docx_bytes(views[0].docx), docx_bytes(views[1].docx))})
-        if html_out is not None:
-            write_atomically({html_out: to_html(result).encode("utf-8")})
-    except InputError as exc:
-        print_findings(exc.findings, verbose=True)
-        sys.exit(2)
+                click.echo("--docx needs the DOCX of both editions: give two build folders or two .docx files; "
+                           "no redline written.", err=True)
+                trouble = True
+            else:
+                write_atomically({docx_out: redline(docx_bytes(views[0].docx), docx_bytes(views[1].docx),
+                                                    (str(views[0].docx), str(views[1].docx)))})
+        except InputError as exc:
+            print_findings(exc.findings, verbose=True)
+            trouble = True
     click.echo(to_json(result) if fmt == "json" else terminal(result))
-    sys.exit(1 if result.changes else 0)
+    sys.exit(2 if trouble else 1 if result.changes else 0)
 
 
 @main.command("check")

@@ -14,7 +14,7 @@ from .errors import InputError, Location, Report, error, warning
 from .records import Record, convert, validate_table
 from .scaffold import LISTS_SHEET, example_value
 from .sheets import Row, Table, read_workbook
-from .workbook_layout import Layout, Sheet
+from .workbook_layout import Layout, Sheet, SheetColumn
 
 FIELD_LABEL, FIELD_VALUE = "Angabe", "Wert"
 OWN_SHEETS = ("Anleitung", LISTS_SHEET)  # written by the scaffold, never read as data
@@ -80,14 +80,49 @@ def _fields_record(table: Table, sheet: Sheet, report: Report) -> Record:
     return Record(table=sheet.key, row=2, values=values, origin=table.where(), cells=cells, schema=sheet.schema)
 
 
-def _example_rows(table: Table, sheet: Sheet, records: list[Record], report: Report) -> None:
-    """The scaffold's example row left in place is data, so it is printed, but flagged."""
-    examples = {c.name: example_value(c) for c in sheet.columns if c.example not in ("", None)}
+def _is_example(col: SheetColumn, value: object) -> bool:
+    """A cell still holding the scaffold's example. A choice ('Stadt', 'kurzfristig') is no
+    evidence on its own: many towns choose just that; nor is field number 1."""
+    example = example_value(col)
+    if example in ("", None) or col.column.choices or col.column.kind == "outline" or col.name == "municipality":
+        return False
+    if col.column.kind == "when":
+        return value is not None and getattr(value, "text", None) == getattr(_when(example), "text", "")
+    return value == example or (isinstance(value, str) and value == str(example))
+
+
+def _when(value: object):
+    from .when import parse_when  # noqa: PLC0415
+    try:
+        return parse_when(value)
+    except ValueError:
+        return None
+
+
+def _example_values(sheet: Sheet, records: list[Record], report: Report) -> None:
+    """Every example from the new workbook left in place is printed as if real, so each is
+    named: a row left whole (W-EXAMPLE-ROW) or single cells (W-EXAMPLE-VALUE). In a table
+    sheet the examples stand in row 2, so only row 2 can still hold them."""
+    examples = [c for c in sheet.columns if example_value(c) not in ("", None)]
     for rec in records:
-        if examples and rec.row == 2 and all(rec.values.get(k) == v for k, v in examples.items()):
-            report.add(warning("W-EXAMPLE-ROW", table.where(row=rec.row),
-                               "this row is still the example from the new workbook",
+        if sheet.layout == "table" and rec.row != 2:
+            continue
+        left = [c for c in examples if _is_example(c, rec.values.get(c.name))]
+        whole = sheet.layout == "table" and examples and all(
+            rec.values.get(c.name) == example_value(c) or _is_example(c, rec.values.get(c.name)) for c in examples)
+        if whole:
+            report.add(warning("W-EXAMPLE-ROW", rec.origin, "this row is still the example from the new workbook",
                                "overwrite it with your own entry or delete the row"))
+            continue
+        for c in left:
+            report.add(warning("W-EXAMPLE-VALUE", rec.cells[c.name],
+                               f"'{c.header}' still holds the example '{_shown(rec.values.get(c.name))}' "
+                               "from the new workbook", "overwrite it with your own value or empty the cell"))
+
+
+def _shown(value: object) -> str:
+    from .assemble import cell_text  # noqa: PLC0415
+    return getattr(value, "text", None) or cell_text(value)
 
 
 def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[Record]]:
@@ -116,10 +151,11 @@ def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[R
         if sheet.layout == "fields":
             report.extend(table.problems)
             records[sheet.key] = [_fields_record(table, sheet, report)]
+            _example_values(sheet, records[sheet.key], report)
             continue
         table = _rename(table, sheet)
         if sheet.key == "texte":  # pre-filled section names without text are not entries
             table.rows = [r for r in table.rows if str(r.values.get("text", "")).strip()]
         records[sheet.key] = validate_table(table, report, {sheet.key: sheet.schema})
-        _example_rows(table, sheet, records[sheet.key], report)
+        _example_values(sheet, records[sheet.key], report)
     return records

@@ -15,6 +15,7 @@ class Location:
     column: str | None = None
     chapter: str | None = None
     section: str | None = None
+    rows: tuple[int, ...] | None = None  # one finding for many rows (see group_findings)
 
     def __str__(self) -> str:
         parts = []
@@ -22,7 +23,9 @@ class Location:
             parts.append(self.file)
         if self.sheet:
             parts.append(f"sheet '{self.sheet}'")
-        if self.row is not None:
+        if self.rows:
+            parts.append(f"rows {row_ranges(self.rows)}")
+        elif self.row is not None:
             text_file = (self.file or "").endswith((".md", ".yaml", ".yml", ".typ"))
             parts.append(f"{'line' if text_file else 'row'} {self.row}")
         if self.column:
@@ -34,7 +37,18 @@ class Location:
         return ", ".join(parts) or "(edition)"
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items() if v is not None}
+
+
+def row_ranges(rows: tuple[int, ...], through: str = "–", then: str = ", ") -> str:
+    """'2–100, 105': consecutive rows as one span."""
+    spans: list[list[int]] = []
+    for r in sorted(set(rows)):
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    return then.join(str(a) if a == b else f"{a}{through}{b}" for a, b in spans)
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,31 @@ def error(code: str, location: Location, message: str, hint: str = "") -> Findin
 
 def warning(code: str, location: Location, message: str, hint: str = "") -> Finding:
     return Finding("warning", code, location, message, hint)
+
+
+def group_findings(findings: list[Finding]) -> list[Finding]:
+    """One finding per cause: the same code in the same column of the same sheet, with the same
+    hint, is reported once with the rows it concerns ('rows 2–100'), in first-seen order."""
+    groups: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        loc = f.location
+        key = (f.severity, f.code, loc.file, loc.sheet, loc.column, loc.chapter, loc.section, f.hint) \
+            if loc.row is not None and loc.sheet is not None else (id(f),)
+        groups.setdefault(key, []).append(f)
+    out = []
+    for same in groups.values():
+        first = same[0]
+        if len(same) == 1:
+            out.append(first)
+            continue
+        rows = tuple(sorted({f.location.row for f in same}))
+        message = first.message if all(f.message == first.message for f in same) else \
+            f"{first.message} (row {first.location.row}; {len(same) - 1} more like it)"
+        out.append(Finding(first.severity, first.code, Location(
+            file=first.location.file, sheet=first.location.sheet, column=first.location.column,
+            chapter=first.location.chapter, section=first.location.section, rows=rows, row=rows[0]),
+            message, first.hint))
+    return out
 
 
 @dataclass

@@ -23,6 +23,11 @@ def day_month_year(date: dt.date) -> str:
     return format_date(date, "dd.MM.yyyy", locale=LOCALE)
 
 
+def long_date(date: dt.date) -> str:
+    """'12. April 2011', as running text writes a date."""
+    return format_date(date, "d. MMMM yyyy", locale=LOCALE)
+
+
 def number(value: Decimal | int | float) -> str:
     """'13.300', '55,2' — grouping with a point, decimal comma, no trailing zeros added."""
     return format_decimal(value, locale=LOCALE, decimal_quantization=False)
@@ -43,6 +48,8 @@ def parse_number(raw: object) -> Decimal:
     """
     if isinstance(raw, bool):
         raise ValueError(f"'{raw}' is not a number")
+    if isinstance(raw, dt.date):
+        raise ExcelDate(raw, typed_as(raw))
     if isinstance(raw, int):
         return _printable(Decimal(raw), raw)
     if isinstance(raw, float):
@@ -54,6 +61,26 @@ def parse_number(raw: object) -> Decimal:
         return _printable(parse_decimal(text, locale=LOCALE, strict=True), raw)
     except (NumberFormatError, ArithmeticError) as exc:
         raise ValueError(f"'{raw}' is not a number in German notation (e.g. 1.234,5)") from exc
+
+
+class ExcelDate(ValueError):
+    """A date cell where a number was meant: Excel turned what was typed into a date."""
+
+    def __init__(self, value: dt.date, typed: str):
+        self.date = value
+        self.typed = typed  # what was probably typed: '8.1.1'
+        super().__init__(f"'{value:%d.%m.%Y}' is a date Excel made out of what was typed (probably '{typed}')")
+
+
+def typed_as(value: dt.date, today: dt.date | None = None) -> str:
+    """What German Excel was given to make this date: 8.1.1 → 08.01.2001, 8.1 → 08.01.<this year>,
+    18.5 → 18.05.<this year>."""
+    year = (today or dt.date.today()).year
+    if value.year == year:
+        return f"{value.day}.{value.month}"
+    if 2000 <= value.year <= 2029:
+        return f"{value.day}.{value.month}.{value.year - 2000}"
+    return f"{value.day}.{value.month}.{value.year}"
 
 
 MAX_DIGITS = 15  # before the decimal comma: no brochure prints a larger figure

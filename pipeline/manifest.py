@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .records import Record
+from .when import When
 from .tree import Document, to_data
 from .verify import chapter_spans, page_count
 
@@ -37,6 +38,8 @@ def _plain(value: object) -> object:
         return format(value, "f")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, When):
+        return value.text  # as printed: '5./6. Februar 2010'
     return value
 
 

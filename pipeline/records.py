@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import german
+from . import german, outline
 from .errors import InputError, Location, Report, error, warning
 from .glyphs import UNPRINTABLE_HINT, unprintable_character
 from .sheets import Row, Table
@@ -183,6 +183,23 @@ class Record:
         return str(self.values.get("id", ""))
 
 
+_BAD_VALUE_HINTS = {
+    "number": "write numbers like 55,2 or 120.000 and dates like 31.12.2010",
+    "outline": "number the fields of action 1, 2, 3 or, with groups, 8, 8.1, 8.1.1 (format the column as text)",
+    "when": "write a day (12.04.2011), days (5./6. Februar 2010), a month (April 2011), a season or half-year "
+            "(Frühjahr 2012, 2. Halbjahr 2013) or a span (2010–2013, seit 2010)",
+}
+
+
+def _excel_date_hint(col: Column, where: Location, typed: str) -> str:
+    shown = where.column or col.name
+    if col.kind == "number" and typed.count(".") == 1:
+        return (f"if you meant the number {typed.replace('.', ',')}, type it with a decimal comma; "
+                f"otherwise format column '{shown}' as text (Zellen formatieren → Text) and type it again")
+    return (f"format column '{shown}' as text (Zellen formatieren → Text) and type {typed} again; "
+            "in a new workbook (brochure init-draft) the column is text already")
+
+
 def convert(col: Column, raw: object, where: Location, report: Report) -> object:
     if raw == "" or raw is None:
         if col.required:
@@ -195,9 +212,16 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
             return german.parse_number(raw)
         if col.kind == "date":
             return german.parse_date(raw)
+        if col.kind == "outline":
+            return outline.parse(raw)
+        if col.kind == "when":
+            from .when import parse_when  # noqa: PLC0415 (drafts only)
+            return parse_when(raw)
+    except german.ExcelDate as exc:
+        report.add(error("E-EXCEL-DATE", where, str(exc), _excel_date_hint(col, where, exc.typed)))
+        return None
     except ValueError as exc:
-        report.add(error("E-BAD-VALUE", where, str(exc),
-                         "write numbers like 55,2 or 120.000 and dates like 31.12.2010"))
+        report.add(error("E-BAD-VALUE", where, str(exc), _BAD_VALUE_HINTS.get(col.kind, _BAD_VALUE_HINTS["number"])))
         return None
     if isinstance(raw, (float, Decimal)) and math.isfinite(raw):
         # a number typed into a text cell prints as Excel shows it: 3,5; a postcode as its digits

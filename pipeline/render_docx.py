@@ -489,6 +489,9 @@ class DocxWriter:
         self._properties()
         cover = self._cover()
         for i, ch in enumerate(self.tree.chapters):
+            if ch.run_on and i > 0 and self.tree.chapters[i - 1].kind != "contents":
+                self._chapter(ch)  # on the page of the chapter before, as in the PDF
+                continue
             self._start_chapter(ch, first=(i == 0))
             if i == 0:  # the cover's section now ends in a paragraph of its own
                 sect = self.docx.sections[0]._sectPr

@@ -23,11 +23,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import german
+from .outline import LIST_SEPARATOR  # a drop-down entry „8.1.1 – Sprache und Bildung“
 from .workbook_layout import Layout, Sheet, SheetColumn
 
 LISTS_SHEET = "Auswahllisten"
 ROWS = 500  # rows that get drop-downs and validation
-LIST_SEPARATOR = " – "  # a drop-down entry „8.1.1 – Sprache und Bildung“: the number is the text before it
 TEXT_KINDS = ("outline", "when")  # text cells: Excel would read 8.1.1 or „April 2011“ as a date
 TEXT_FORMAT = "@"
 DATE_FORMAT = "DD.MM.YYYY"

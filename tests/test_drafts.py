@@ -95,7 +95,7 @@ def fill_by_hand(path: Path) -> None:
     measures.append([3, "Schulung interkulturelle Kompetenz", "kurzfristig", "Personalamt", ""])
     book["Leitlinien"].append(["Vision", "", "Neu-Übach ist eine Stadt für alle."])
     book["Leitlinien"].append(["Leitlinie", "Teilhabe", "Alle können mitreden."])
-    book["Beteiligung"].append(["12.03.2025", "Auftaktveranstaltung", "Bürgerhaus", "ca. 80", "Sechs Themen benannt"])
+    book["Beteiligung"].append(["12.03.2025", "stadtweit", "Auftaktveranstaltung", "Bürgerhaus", "ca. 80", "Sechs Themen benannt"])
     book["Netzwerke und Akteure"].append(["Runder Tisch Integration", "Netzwerk", "begleitet die Umsetzung", ""])
     texts = book["Texte"]
     for row in range(2, texts.max_row + 1):
@@ -140,7 +140,7 @@ def test_scaffold_has_instructions_sheets_headers_dropdowns_and_examples(tmp_pat
     column = horizon.formula1.split("!$")[1][0]
     values = [book[LISTS_SHEET][f"{column}{r}"].value for r in range(2, 5)]
     assert values == ["kurzfristig", "mittelfristig", "langfristig"]
-    assert "Handlungsfelder" in rules["A2:A500"].formula1  # field numbers from the fields sheet
+    assert LISTS_SHEET in rules["A2:A500"].formula1  # field numbers and titles, from the fields sheet
     base = book["Stammdaten"]
     assert base["A2"].value == "Kommune *" and base["B2"].value == "Musterstadt"
     texts = [c.value for c in book["Texte"]["A"][1:]]
@@ -175,8 +175,9 @@ def test_sections_in_order_in_docx_and_pdf(by_hand):
     assert result.output_errors == []
 
 
-def test_fields_of_action_numbered_and_measures_under_their_horizon(by_hand):
+def test_fields_of_action_numbered_with_one_measures_table_each(by_hand):
     _, out, _ = by_hand
+    doc = open_docx(str(out / "neu-uebach-entwurf.docx"))
     _, body = docx_body(out / "neu-uebach-entwurf.docx")
     # the chapter's heading, not its entry in the table of contents
     start = next(i for i, b in enumerate(body) if b[1] == "Heading 1" and b[2] == SECTION_TITLES[5])
@@ -185,29 +186,27 @@ def test_fields_of_action_numbered_and_measures_under_their_horizon(by_hand):
     fields = [t for _, style, t in chapter if style == "Heading 2"]
     assert fields == ["Handlungsfeld 1: Sprache und Bildung", "Handlungsfeld 2: Arbeit & Wirtschaft",
                       "Handlungsfeld 3: Öffnung der Verwaltung"]
-    where = {}
-    field = horizon = None
+    assert not [t for _, style, t in chapter if style == "Heading 3"]  # no heading per horizon
+    tables = {}
+    field = None
     for kind, style, text in chapter:
         if style == "Heading 2":
-            field, horizon = text, None
-        elif style == "Heading 3":
-            horizon = text
+            field = text.split(":")[0]
         elif kind == "table":
-            for measure in ("Sprachcafé in der Stadtbücherei", "Kita-Sprachlotsen ausbilden",
-                            "Jobmesse <Vielfalt> & #Zukunft", "Familienbildung in drei Sprachen",
-                            "Schulung interkulturelle Kompetenz"):
-                if measure in text:
-                    where[measure] = (field.split(":")[0], horizon)
-    assert where == {
-        "Sprachcafé in der Stadtbücherei": ("Handlungsfeld 1", "Kurzfristig"),
-        "Kita-Sprachlotsen ausbilden": ("Handlungsfeld 1", "Mittelfristig"),
-        "Familienbildung in drei Sprachen": ("Handlungsfeld 1", "Langfristig"),
-        "Jobmesse <Vielfalt> & #Zukunft": ("Handlungsfeld 2", "Langfristig"),
-        "Schulung interkulturelle Kompetenz": ("Handlungsfeld 3", "Kurzfristig"),
+            assert field not in tables, "one table per field of action"
+            tables[field] = text
+    by_field = {}
+    for table in doc.tables:
+        rows = [[c.text for c in row.cells] for row in table.rows]
+        if rows[0][:2] == ["Maßnahme", "Zeithorizont"]:
+            by_field[rows[1][0]] = [(r[0], r[1]) for r in rows[1:]]
+    assert by_field == {
+        "Sprachcafé in der Stadtbücherei": [("Sprachcafé in der Stadtbücherei", "Kurzfristig"),
+                                            ("Kita-Sprachlotsen ausbilden", "Mittelfristig"),
+                                            ("Familienbildung in drei Sprachen", "Langfristig")],
+        "Jobmesse <Vielfalt> & #Zukunft": [("Jobmesse <Vielfalt> & #Zukunft", "Langfristig")],
+        "Schulung interkulturelle Kompetenz": [("Schulung interkulturelle Kompetenz", "Kurzfristig")],
     }
-    # horizons in their fixed order within a field
-    horizons = [t for _, style, t in chapter[1:chapter.index(("p", "Heading 2", fields[1]))] if style == "Heading 3"]
-    assert horizons == ["Kurzfristig", "Mittelfristig", "Langfristig"]
 
 
 def test_placeholders_and_word_comments_exactly_for_the_empty_sections(by_hand):
@@ -234,7 +233,7 @@ def test_placeholders_and_word_comments_exactly_for_the_empty_sections(by_hand):
         run = start.getnext()
         anchored.append("".join(t.text for t in run.iter(qn("w:t"))))
     assert anchored == [t for _, t in placeholders]
-    empty = [f.message for f in result.warnings if f.code == "E-EMPTY-SECTION"]
+    empty = [f.message for f in result.warnings if f.code == "W-EMPTY-SECTION"]
     assert [m.split("'")[1] for m in empty] == EMPTY_BY_HAND
 
 
@@ -256,12 +255,12 @@ def test_check_lists_the_placeholders_in_the_brochure_report_format(by_hand):
     folder, _, _ = by_hand
     result = CliRunner().invoke(main, ["check", str(folder)])
     assert result.exit_code == 0
-    listed = re.findall(r"E-EMPTY-SECTION\s+strategie\.xlsx, sheet '([^']+)'.*\n\s+'([^']+)' is empty", result.output)
+    listed = re.findall(r"W-EMPTY-SECTION\s+strategie\.xlsx, sheet '([^']+)'.*\n\s+'([^']+)' is empty", result.output)
     assert [name for _, name in listed] == EMPTY_BY_HAND
     assert [sheet for sheet, _ in listed] == ["Texte", "Ziele", "Evaluation und Monitoring"]
     assert "0 errors" in result.output and "clean" in result.output
     as_json = CliRunner().invoke(main, ["check", str(folder), "--format", "json"])
-    assert '"E-EMPTY-SECTION"' in as_json.output
+    assert '"W-EMPTY-SECTION"' in as_json.output
 
 
 def test_same_workbook_same_bytes(by_hand, tmp_path):
@@ -302,7 +301,7 @@ def test_markdown_file_next_to_the_workbook_is_used(tmp_path):
     texts = [t for _, _, t in body]
     i = body.index(("p", "Heading 1", SECTION_TITLES[1]))  # the heading, not its contents entry
     assert texts[i + 1] == "Wir verstehen Vielfalt als Stärke." and ("p", "Heading 2", "Zielgruppen") in body
-    assert not [f for f in result.warnings if f.code == "E-EMPTY-SECTION" and "kommunale Aufgabe" in f.message]
+    assert not [f for f in result.warnings if f.code == "W-EMPTY-SECTION" and "kommunale Aufgabe" in f.message]
 
 
 # -- many towns at once ------------------------------------------------------------------------------
@@ -371,7 +370,7 @@ def test_rodgau_is_the_incomplete_sample_with_exactly_its_gaps(samples):
     _, out = samples
     doc, body = docx_body(out / "rodgau" / "rodgau-entwurf.docx")
     placeholders = sum(1 for b in body if b[1] == "Missing Section")
-    findings = [f for f in check_draft(KOMMUNEN / "rodgau") if f.code == "E-EMPTY-SECTION"]
+    findings = [f for f in check_draft(KOMMUNEN / "rodgau") if f.code == "W-EMPTY-SECTION"]
     assert placeholders == len(findings) == len(list(doc.comments)) == 5
     named = [f.message.split("'")[1] for f in findings]
     # its population sheet is filled in (illustrative figures), so the Ausgangslage has a table and charts

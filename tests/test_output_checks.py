@@ -152,7 +152,7 @@ def test_allow_missing_builds_a_draft_with_visible_placeholders(tmp_path):
     assert not (tmp_path / "out").exists()
 
     result = build(folder, tmp_path / "draft", allow_missing=True)
-    assert {w.code for w in result.warnings} >= {"E-MISSING-SECTION", "E-MISSING-CONTACT"}
+    assert {w.code for w in result.warnings} >= {"W-MISSING-SECTION", "W-MISSING-CONTACT"}
     assert all(w.severity == "warning" for w in result.warnings)
     docx = read_docx((tmp_path / "draft" / "ed.docx").read_bytes())
     pdf = read_pdf((tmp_path / "draft" / "ed.pdf").read_bytes())

@@ -181,7 +181,7 @@ def test_tokens_are_stored_only_as_hashes(tmp_path):
 def test_german_catalogue():
     f = error("E-BAD-EMAIL", Location(sheet="Stammdaten", row=9), "'rathaus.de' is not an e-mail address", "…")
     assert german(f).message == "„rathaus.de“ ist keine gültige E-Mail-Adresse."
-    f = warning("E-EMPTY-SECTION", Location(sheet="Ziele"), "'Ziele und Indikatoren' is empty (placeholder printed)")
+    f = warning("W-EMPTY-SECTION", Location(sheet="Ziele"), "'Ziele und Indikatoren' is empty (placeholder printed)")
     assert "„Ziele und Indikatoren“" in german(f).message
     unknown = german(error("E-SOMETHING-NEW", Location(), "a new check"))
     assert not unknown.known and "E-SOMETHING-NEW" in unknown.message

@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..errors import Finding, InputError, Location, error
+from ..errors import Finding, InputError, Location, error, group_findings, row_ranges
 from ..sheets import check_zip
 from .findings_de import SEVERITY, german
 from .jobs import JobPool
@@ -99,17 +99,20 @@ def _date(iso: str) -> str:
 def _findings_view(result: dict | None) -> list[dict]:
     """Findings grouped by sheet (in workbook order), each in German with row and column."""
     groups: dict[str, list[dict]] = {}
-    for raw in (result or {}).get("findings", []):
-        loc = raw.get("location", {})
-        f = Finding(raw["severity"], raw["code"], Location(**loc), raw["message"], raw.get("hint", ""))
+    found = [Finding(raw["severity"], raw["code"], Location(**{k: tuple(v) if k == "rows" else v
+                                                               for k, v in raw.get("location", {}).items()}),
+                     raw["message"], raw.get("hint", "")) for raw in (result or {}).get("findings", [])]
+    for f in group_findings(found):  # one line per cause: 'Zeilen 2–100'
+        loc = f.location
         de = german(f)
-        sheet = loc.get("sheet") or ("Datei " + loc["file"] if loc.get("file") else "Allgemein")
+        sheet = loc.sheet or ("Datei " + loc.file if loc.file else "Allgemein")
         groups.setdefault(sheet, []).append({
             "severity": f.severity, "severity_de": SEVERITY.get(f.severity, f.severity), "code": f.code,
-            "row": loc.get("row"), "column": loc.get("column") or "", "message": de.message, "hint": de.hint,
+            "row": row_ranges(loc.rows, then=", ") if loc.rows else loc.row, "first_row": loc.row or 0,
+            "column": loc.column or "", "message": de.message, "hint": de.hint,
             "known": de.known, "english": f.message, "english_hint": f.hint})
     for items in groups.values():
-        items.sort(key=lambda i: (i["severity"] != "error", i["row"] or 0))
+        items.sort(key=lambda i: (i["severity"] != "error", i["first_row"]))
     return [{"sheet": s, "entries": items, "errors": sum(i["severity"] == "error" for i in items)}
             for s, items in groups.items()]
 
