@@ -37,7 +37,8 @@ class Change:
     old: str = ""
     new: str = ""
     words: list[tuple[str, str]] = field(default_factory=list)  # (equal | delete | insert, text)
-    item: str = ""  # chapter | section | paragraph | footnote | field | record | meta | pages
+    item: str = ""  # chapter | section | paragraph | sentence | footnote | field | record | meta | pages
+    name: str = ""  # the field, edition key or table the change is of
     page: int | None = None  # the page of the new PDF it is on, when known
 
 
@@ -300,7 +301,7 @@ class Comparer:
         for key in sorted(set(self.old.meta) | set(self.new.meta)):
             a, b = self.old.meta.get(key, ""), self.new.meta.get(key, "")
             if a != b and key not in SKIPPED_META:
-                self.add("meta", "changed", key, f"{key}: {a} → {b}", a, b, item="meta")
+                self.add("meta", "changed", key, f"{key}: {a} → {b}", a, b, item="meta", name=key)
 
     def _chapters(self) -> None:
         pairs, removed, added = _pair(self.old.chapters, self.new.chapters, lambda c: c.id,
@@ -336,7 +337,7 @@ class Comparer:
             gone.remove((och, o))
             where = f"{nch.title} > {n.path}"
             self.add("structure", "moved", where, f"section moved from chapter {och.title} to chapter {nch.title}: "
-                     f"{o.path} → {n.path}", o.path, n.path, item="section")
+                     f"{o.path} → {n.path}", f"{och.title} > {o.path}", f"{nch.title} > {n.path}", item="section")
             self._compare_section(where, o, n)
         for ch, s in gone:
             self.add("structure", "removed", f"{ch.title} > {s.path}", f"section removed: {s.path}",
@@ -420,10 +421,12 @@ class Comparer:
             for key_a, key_b in self._align(table, a, b):
                 if key_a is None:
                     label = self._label(table, key_b, b[key_b])
-                    self.add("records", "added", label, f"{table}: {label} added", new=key_b, item="record")
+                    self.add("records", "added", label, f"{table}: {label} added", new=key_b, item="record",
+                             name=table)
                 elif key_b is None:
                     label = self._label(table, key_a, a[key_a])
-                    self.add("records", "removed", label, f"{table}: {label} removed", old=key_a, item="record")
+                    self.add("records", "removed", label, f"{table}: {label} removed", old=key_a, item="record",
+                             name=table)
                 else:
                     label = self._label(table, key_b, b[key_b])
                     for col in [*a[key_a], *(k for k in b[key_b] if k not in a[key_a])]:
@@ -433,7 +436,7 @@ class Comparer:
                             words = word_diff(x, y) if " " in x.strip() and " " in y.strip() else \
                                 [(op, t) for op, t in (("delete", x), ("insert", y)) if t]
                             self.add("records", "changed", label, f"{label}: {col} {x or '(empty)'} → {y or '(empty)'}",
-                                     x, y, words, item="field")
+                                     x, y, words, item="field", name=col)
 
     def _align(self, table: str, a: dict, b: dict) -> list[tuple[str | None, str | None]]:
         """Pairs of keys: by id, or for tables without ids (keys 'row N'), by aligning rows."""

@@ -53,6 +53,8 @@ class EditionView:
     meta: dict[str, str] = field(default_factory=dict)
     pages: int | None = None
     docx: Path | None = None  # the DOCX to redline, when there is one
+    pdf: Path | None = None  # a build folder's PDF
+    revisions: int = 0  # tracked changes a DOCX holds already (read as if accepted)
 
 
 def _fail(path: Path, message: str, hint: str) -> InputError:
@@ -153,8 +155,10 @@ def _from_build(folder: Path) -> EditionView:
         order[table] = [r["id"] for r in rows]
     docx = next((folder / o["path"] for o in manifest["outputs"] if o["path"].endswith(".docx")), None)
     meta = {k: str(v) for k, v in doc["meta"].items() if k not in ("edition", "template")}
+    pdf_path = folder / pdf["path"] if pdf else None
     return EditionView(manifest.get("edition", folder.name), "build", chapters, records, order, meta,
-                       pdf["pages"] if pdf else None, docx if docx and docx.is_file() else None)
+                       pdf["pages"] if pdf else None, docx if docx and docx.is_file() else None,
+                       pdf_path if pdf_path and pdf_path.is_file() else None)
 
 
 # -- from a DOCX --------------------------------------------------------------------------------
@@ -202,7 +206,13 @@ def from_docx(path: Path) -> EditionView:
             chapters[-1].sections[-1].notes += refs
     core = parts.core
     meta = {"title": core["title"], "author": core["author"], "date": core["created"][:10]}
-    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path)
+    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=_revisions(data))
+
+
+def _revisions(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    return sum(1 for _ in body.iter(*(f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange"))))
 
 
 def _footnotes_per_paragraph(data: bytes) -> list[list[str]]:
@@ -229,3 +239,26 @@ def read_view(path: Path) -> EditionView:
         from .pdf_view import from_pdf
         return from_pdf(path)
     raise _fail(path, f"cannot compare '{path.suffix}' files", "give a build folder, a .docx or a .pdf file")
+
+
+def read_pair(old: Path, new: Path) -> tuple[EditionView, EditionView]:
+    """Two editions to compare, read alike: a build folder against a DOCX or PDF is read from
+    the folder's file of that kind, so both sides carry the same text. A DOCX against a PDF is
+    refused: their texts differ in running heads, contents and line breaks, and every
+    difference would be reported as a change."""
+    views = [read_view(old), read_view(new)]
+    kinds = {v.source for v in views}
+    if kinds == {"docx", "pdf"}:
+        path = Path(old) if views[0].source == "pdf" else Path(new)
+        raise _fail(path, "cannot compare a DOCX with a PDF: the two hold their text differently (running heads, "
+                    "page numbers, the contents, line breaks), so hundreds of differences would be only that",
+                    "compare two DOCX files, two PDF files or two build folders")
+    if "build" in kinds and len(kinds) == 2:
+        k = next(n for n, v in enumerate(views) if v.source == "build")
+        other = views[1 - k].source
+        file = views[k].docx if other == "docx" else views[k].pdf
+        if file is None:
+            raise _fail(Path((old, new)[k]), f"the build folder holds no {other.upper()} to compare with",
+                        "rebuild the edition, or compare two build folders")
+        views[k] = read_view(file)
+    return views[0], views[1]
