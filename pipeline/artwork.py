@@ -2,17 +2,31 @@
 
 The PDF gets charts as vector SVG and photos at up to PRINT_DPI; the DOCX gets charts as PNG
 and photos at up to WORD_DPI at their placed width, so the editable file stays small.
+
+Prepared pictures are kept in a content-addressed cache (`<cache root>/artwork/`, see
+fonts.cache_root): the key is a hash of everything the picture's bytes depend on — the chart's
+data and look, or the photo file's bytes, the size and resolution asked for, the versions of the
+libraries that draw them and the source of the modules that do. So a picture is redrawn exactly
+when one of those changes, and a cached picture has the bytes a fresh drawing has.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
+import tempfile
+import threading
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from .edition import FIGURE_WIDTH_MM
 from .errors import InputError, Location, error
+from .fonts import cache_root
 from .images import BadImage, prepare
-from .tree import Chart, Document, Photo, chapter_blocks
+from .tree import Chart, Document, Photo, chapter_blocks, to_data
 
 PRINT_DPI = 450
 WORD_DPI = 300
@@ -29,15 +43,86 @@ def key(block: Photo | Chart) -> str:
     return f"{block.type}:{block.id}"
 
 
+# What draws the pictures: its versions and source are part of every cache key.
+DRAWING_PACKAGES = ("matplotlib", "pillow", "numpy", "font-source-sans-pro")
+DRAWING_MODULES = ("chart_draw.py", "charts.py", "images.py", "artwork.py")
+
+
+@functools.cache
+def renderer_versions() -> str:
+    """The versions of the drawing libraries and a hash of our drawing code, as one string."""
+    here = Path(__file__).parent
+    parts = [f"{p}={metadata.version(p)}" for p in DRAWING_PACKAGES]
+    parts += [f"{m}={hashlib.sha256((here / m).read_bytes()).hexdigest()[:16]}" for m in DRAWING_MODULES]
+    return ";".join(parts)
+
+
+def cache_folder() -> Path | None:
+    """Where prepared pictures are kept; None when caching is switched off (BROCHURE_CACHE=off)."""
+    if os.environ.get("BROCHURE_CACHE", "").lower() == "off":
+        return None
+    return cache_root() / "artwork"
+
+
+class PictureCache:
+    """Prepared pictures by key, on disk (written atomically, shared by every process) and in
+    memory for this process."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.memory: dict[tuple[str, str], bytes] = {}
+        self.drawn = 0  # pictures made (not found) since this cache was opened; the tests count them
+
+    def _path(self, k: str, ext: str) -> Path:
+        return self.folder / k[:2] / f"{k}.{ext}"
+
+    def get(self, k: str, exts: tuple[str, ...]) -> tuple[bytes, str] | None:
+        for ext in exts:
+            if (k, ext) in self.memory:
+                return self.memory[(k, ext)], ext
+            if self.folder is not None:
+                try:
+                    data = self._path(k, ext).read_bytes()
+                except OSError:
+                    continue
+                self.memory[(k, ext)] = data
+                return data, ext
+        return None
+
+    def put(self, k: str, ext: str, data: bytes) -> None:
+        self.drawn += 1
+        self.memory[(k, ext)] = data
+        if self.folder is None:
+            return
+        path = self._path(k, ext)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full cache only costs time
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:40]
+
+
+_draw_lock = threading.Lock()  # matplotlib's style settings are global: one chart at a time
+
+
 class Artwork:
-    def __init__(self, folder: Path, theme: dict[str, str] | None = None, widths: dict[str, float] | None = None):
+    def __init__(self, folder: Path, theme: dict[str, str] | None = None, widths: dict[str, float] | None = None,
+                 cache: PictureCache | None = None):
         self.folder = folder
         self.theme = theme or {}
         self.widths = widths or dict(FIGURE_WIDTH_MM)
+        self.cache = cache if cache is not None else PictureCache(cache_folder())
 
     @classmethod
-    def of(cls, folder: Path, template) -> "Artwork":
-        return cls(folder, template.theme, {w: template.figure_width_mm(w) for w in ("column", "full")})
+    def of(cls, folder: Path, template, cache: PictureCache | None = None) -> "Artwork":
+        return cls(folder, template.theme, {w: template.figure_width_mm(w) for w in ("column", "full")}, cache)
 
     def width_mm(self, width: str) -> float:
         return self.widths.get(width, self.widths["column"])
@@ -46,18 +131,30 @@ class Artwork:
         """The block's image for 'pdf' or 'docx'; None for a photo still to come."""
         width = self.width_mm(block.width)
         if isinstance(block, Chart):
-            # matplotlib loads only when a document has a chart
-            from .chart_draw import draw
             fmt = "svg" if target == "pdf" else "png"
-            return Asset(draw(block, fmt, width, self.theme), fmt, width)
+            k = _digest("chart", to_data(block), fmt, width, self.theme, renderer_versions())
+            found = self.cache.get(k, (fmt,))
+            if found is None:
+                # matplotlib loads only when a chart has to be drawn
+                from .chart_draw import draw
+                with _draw_lock:
+                    found = draw(block, fmt, width, self.theme), fmt
+                self.cache.put(k, fmt, found[0])
+            return Asset(found[0], fmt, width)
         if not block.file:
             return None
+        path = self.folder / block.file
         try:
-            data, ext = prepare(self.folder / block.file, width, PRINT_DPI if target == "pdf" else WORD_DPI)
+            k = _digest("photo", hashlib.sha256(path.read_bytes()).hexdigest(), width,
+                        PRINT_DPI if target == "pdf" else WORD_DPI, renderer_versions())
+            found = self.cache.get(k, ("jpg", "png"))
+            if found is None:
+                found = prepare(path, width, PRINT_DPI if target == "pdf" else WORD_DPI)
+                self.cache.put(k, found[1], found[0])
         except (BadImage, OSError) as exc:
             raise InputError(error("E-BAD-IMAGE", Location(file=block.file), str(exc),
                                    "save it again as JPEG, PNG or WebP")) from None
-        return Asset(data, ext, width)
+        return Asset(found[0], found[1], width)
 
     def all(self, doc: Document, target: str) -> dict[str, Asset]:
         out: dict[str, Asset] = {}

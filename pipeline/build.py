@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from .artwork import Artwork
@@ -11,6 +12,7 @@ from .assemble import assemble
 from .check_output import check_outputs
 from .checks import check_inputs
 from .edition import Edition, load_edition
+from .build_result import BuildResult  # noqa: F401 (re-exported)
 from .errors import Finding, InputError, Location, Report, error
 from .manifest import with_manifest
 from .records import Record, validate
@@ -30,17 +32,6 @@ class Loaded:
     records: dict[str, list[Record]]
     document: Document
     report: Report
-
-
-@dataclass
-class BuildResult:
-    edition: str
-    files: list[Path]
-    pages: int | None
-    chapters: int
-    seconds: float
-    warnings: list[Finding] = field(default_factory=list)
-    output_errors: list[Finding] = field(default_factory=list)  # from reading the files back
 
 
 def collect(folder: Path, allow_missing: bool = False) -> Loaded:
@@ -72,6 +63,24 @@ def write_built(out: Path, files: dict[Path, bytes]) -> None:
         write_atomically(files)
 
 
+def render_both(doc: Document, ed: Edition, artwork: Artwork, formats: tuple[str, ...] = FORMATS,
+                total_pages: int | None | bool = True) -> tuple[bytes | None, bytes | None]:
+    """DOCX and PDF side by side: Typst typesets in a thread of its own (it releases the GIL)
+    while python-docx writes the Word file. Each output's bytes are those of rendering it alone.
+    `total_pages=True` means the edition's own page count."""
+    pages = ed.pages if total_pages is True else total_pages
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="typst") if "pdf" in formats else None
+    try:
+        pdf = pool.submit(render_pdf, doc, ed.template.typst, ed.folder, pages, ed.template.spec.multiple_of,
+                          artwork) if pool else None
+        docx = render_docx(doc, ed.template.reference_docx, ed.folder, artwork, ed.template.toc_depth,
+                           ed.template.docx_cover) if "docx" in formats else None
+        return docx, pdf.result() if pdf else None
+    finally:
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_missing: bool = False) -> BuildResult:
     """Check the inputs (nothing is written if they have errors), render, write, then read the
     files back and check them against the inputs."""
@@ -81,12 +90,10 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_mis
     outputs: dict[Path, bytes] = {}
     pages = None
     artwork = Artwork.of(ed.folder, ed.template)
-    if "docx" in formats:
-        outputs[out / f"{ed.name}.docx"] = render_docx(loaded.document, ed.template.reference_docx, ed.folder, artwork,
-                                                     ed.template.toc_depth, ed.template.docx_cover)
-    if "pdf" in formats:
-        pdf = render_pdf(loaded.document, ed.template.typst, ed.folder, ed.pages, ed.template.spec.multiple_of,
-                         artwork)
+    docx, pdf = render_both(loaded.document, ed, artwork, formats)
+    if docx is not None:
+        outputs[out / f"{ed.name}.docx"] = docx
+    if pdf is not None:
         pages = page_count(pdf)
         outputs[out / f"{ed.name}.pdf"] = pdf
     write_built(out, with_manifest(ed.folder, ed.template.folder, loaded.document, loaded.records, outputs))

@@ -12,11 +12,12 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import typst
 
-from .artwork import Artwork
+from .artwork import Artwork, Asset
 from . import links
 from .fonts import typst_font_paths
 from .errors import InputError, Location, error
@@ -62,6 +63,16 @@ def _padding(spans: list[dict], budgets: dict[str, int], total: int | None, mult
     return pads
 
 
+def _unpadded(spans: list[dict], pads: dict[str, int]) -> list[dict]:
+    """The chapter spans the PDF would have without the blank pages `pads` added."""
+    out, shift = [], 0
+    for span in spans:
+        start = span["start"] - shift
+        shift += pads.get(span["id"], 0)
+        out.append({**span, "start": start, "end": span["end"] - shift})
+    return out
+
+
 def typst_source(files: list[Path]) -> bytes:
     """The template's Typst files joined in order: a shared block library, then the type's look.
 
@@ -70,45 +81,99 @@ def typst_source(files: list[Path]) -> bytes:
     return b"\n".join(f.read_bytes() for f in files)
 
 
+class Typesetter:
+    """One warm Typst compiler over one scratch root, for one template.
+
+    Everything the document reads comes from files in the root (`content.json`, `assets.json`,
+    `pads.json`, the pictures by content hash), never from `sys.inputs`: a changed `sys.inputs`
+    value throws away all of Typst's memoised work, while a changed file invalidates only what
+    reads it. So the padding pass after the first costs a fraction of it, and a process that
+    lives on (the preview, a batch worker, the portal's workers) re-typesets an edit in the
+    time the pages it touches take. The bytes are those of a fresh compiler."""
+
+    def __init__(self, typst_files: list[Path]):
+        self.files = list(typst_files)
+        self._dir = tempfile.TemporaryDirectory(prefix="brochure-typst-")
+        self.root = Path(self._dir.name)
+        self.compiler = typst.Compiler(root=str(self.root), font_paths=font_paths(self.files[-1].parent),
+                                       ignore_system_fonts=True)
+        self._written: dict[str, bytes] = {}
+        self._pads: dict[str, dict[str, int]] = {}  # last padding per document title
+        self.lock = threading.Lock()  # one document at a time in a root
+
+    def put(self, name: str, data: bytes) -> None:
+        """A file in the root; rewritten only when its bytes change."""
+        if self._written.get(name) != data:
+            Path(self.root, name).write_bytes(data)
+            self._written[name] = data
+
+    def typeset(self, doc: Document, assets: dict[str, Asset], total_pages: int | None = None,
+                multiple_of: int | None = None) -> bytes:
+        index = {}
+        for name, asset in assets.items():
+            file = f"{hashlib.sha256(asset.data).hexdigest()[:20]}.{asset.ext}"
+            self.put(file, asset.data)
+            index[name] = {"file": file, "width_mm": asset.width_mm}
+        self.put("content.json", json.dumps(to_data(doc), ensure_ascii=False, sort_keys=True).encode())
+        self.put("assets.json", json.dumps(index, sort_keys=True).encode())
+        self.put("links.txt", links.PATTERN.encode())
+        options = {"input": typst_source(self.files), "pdf_standards": ["ua-1"], "timestamp": timestamp(doc),
+                   "sys_inputs": {}}
+        budgets = {c.id: c.pages for c in doc.chapters if c.pages}
+        ids = [c.id for c in doc.chapters]
+        try:
+            if not (budgets or total_pages or multiple_of):  # only then can blank pages be needed
+                return self._compile({}, options)
+            # Start from the padding this document had last time: if the edit moved no chapter
+            # end, that one pass is the PDF that an unpadded pass and a padded one give (blank
+            # pages only follow a chapter's text), and it is checked to be so.
+            key = doc.meta.title
+            guess = self._pads.get(key)
+            if guess:
+                pdf = self._compile(guess, options)
+                spans = chapter_spans(pdf, ids)
+                if spans and _padding(_unpadded(spans, guess), budgets, total_pages, multiple_of) == guess:
+                    return pdf
+            pdf = self._compile({}, options)
+            spans = chapter_spans(pdf, ids)
+            pads = _padding(spans, budgets, total_pages, multiple_of) if spans else {}
+            self._pads[key] = pads
+            return self._compile(pads, options) if pads else pdf
+        except RuntimeError as exc:
+            # Typst reports problems in the template or with an image; name them, don't trace.
+            raise InputError(error("E-TYPESET", Location(file=str(self.files[-1].name)),
+                                   f"the PDF could not be typeset: {str(exc).strip()[:800]}",
+                                   "check the image files named above; if none is named, the template has a bug")) from None
+
+    def _compile(self, pads: dict[str, int], options: dict) -> bytes:
+        self.put("pads.json", json.dumps(pads, sort_keys=True).encode())
+        return self.compiler.compile(**options)
+
+    def close(self) -> None:
+        self._dir.cleanup()
+
+
+_warm: dict[tuple, Typesetter] = {}
+_warm_lock = threading.Lock()
+
+
+def typesetter(typst_files: list[Path]) -> Typesetter:
+    """This process's warm typesetter for a template (made on first use)."""
+    key = tuple(str(f) for f in typst_files) + tuple(font_paths(typst_files[-1].parent))
+    with _warm_lock:
+        if key not in _warm:
+            _warm[key] = Typesetter(typst_files)
+        return _warm[key]
+
+
 def render_pdf(doc: Document, typst_files: list[Path], edition_folder: Path, total_pages: int | None = None,
                multiple_of: int | None = None, artwork: Artwork | None = None) -> bytes:
     """Typeset the tree; a second pass adds the blank pages that page budgets call for.
 
-    The compiler's root is a scratch folder holding only the prepared pictures (charts as SVG,
-    photos upright in sRGB), named by content hash, so the document can read nothing else."""
+    The compiler's root is a scratch folder holding only the content as JSON and the prepared
+    pictures (charts as SVG, photos upright in sRGB), named by content hash, so the document can
+    read nothing else."""
     artwork = artwork or Artwork(edition_folder)
-    with tempfile.TemporaryDirectory(prefix="brochure-typst-") as root:
-        assets = {}
-        for name, asset in artwork.all(doc, "pdf").items():
-            file = f"{hashlib.sha256(asset.data).hexdigest()[:20]}.{asset.ext}"
-            Path(root, file).write_bytes(asset.data)
-            assets[name] = {"file": file, "width_mm": asset.width_mm}
-        return _typeset(doc, typst_files, Path(root), assets, total_pages, multiple_of)
-
-
-def _typeset(doc: Document, typst_files: list[Path], root: Path, assets: dict, total_pages: int | None,
-             multiple_of: int | None) -> bytes:
-    data = json.dumps(to_data(doc), ensure_ascii=False, sort_keys=True)
-    inputs = {"content": data, "assets": json.dumps(assets, sort_keys=True), "links": links.PATTERN}
-    main = typst_files[-1]
-    try:
-        compiler = typst.Compiler(
-            root=str(root),
-            font_paths=font_paths(main.parent),
-            ignore_system_fonts=True,
-        )
-        options = {"input": typst_source(typst_files), "pdf_standards": ["ua-1"], "timestamp": timestamp(doc)}
-        pdf = compiler.compile(sys_inputs=inputs, **options)
-        budgets = {c.id: c.pages for c in doc.chapters if c.pages}
-        pads: dict[str, int] = {}
-        if budgets or total_pages or multiple_of:  # only then can blank pages be needed
-            spans = chapter_spans(pdf, [c.id for c in doc.chapters])
-            pads = _padding(spans, budgets, total_pages, multiple_of) if spans else {}
-        if pads:
-            pdf = compiler.compile(sys_inputs={**inputs, "pads": json.dumps(pads, sort_keys=True)}, **options)
-        return pdf
-    except RuntimeError as exc:
-        # Typst reports problems in the template or with an image; name them, don't trace.
-        raise InputError(error("E-TYPESET", Location(file=str(main.name)),
-                               f"the PDF could not be typeset: {str(exc).strip()[:800]}",
-                               "check the image files named above; if none is named, the template has a bug")) from None
+    setter = typesetter(typst_files)
+    with setter.lock:
+        return setter.typeset(doc, artwork.all(doc, "pdf"), total_pages, multiple_of)
