@@ -151,7 +151,7 @@ def _tokens(text: str) -> list[tuple[str, object]]:
             word = low[i:j]
             out.append(("-", None) if word == "bis" and out else ("w", word))  # a leading 'bis' is open_start
         elif c == ".":
-            if not out or out[-1][0] != "w":  # the dot of 'Apr.' carries nothing
+            if not out or out[-1][0] != "w" or out[-1][1] not in MONTHS:  # the dot of 'Apr.' carries nothing
                 out.append((".", None))
         elif c == "/" or c in DASHES:
             out.append(("/" if c == "/" else "-", None))
@@ -254,8 +254,10 @@ def _term(tokens: list, right: _Term | None = None) -> _Term:
         if word in SEASONS:
             name, first, last = SEASONS[word]
             return _span(f"{name} {year}", dt.date(_year(year), first, 1), year, last)
-        if word == "winter":
-            raise _Refused(f"is ambiguous: write Winter {year - 1}/{year % 100:02d} or Winter {year}/{(year + 1) % 100:02d}")
+        if word == "winter":  # which one? a guess would move the step by a year
+            _year(year)
+            raise _Refused(f"is ambiguous: write Winter {year - 1}/{year % 100:02d} "
+                           f"or Winter {year}/{(year + 1) % 100:02d}")
         if word in PARTS:
             first = 1 + 4 * list(PARTS).index(word)
             return _span(f"{PARTS[word]} {year}", dt.date(_year(year), first, 1), year, first + 3)
@@ -264,9 +266,9 @@ def _term(tokens: list, right: _Term | None = None) -> _Term:
         first = 1 + 10 * list(PARTS).index(v[0])
         last = month.end if v[0] == "ende" else month.start.replace(day=first + 9)
         return _Term("part", month.start.replace(day=first), last, f"{PARTS[v[0]]} {month.text}")
-    if shape in ("n.wy", "wwy", "wny"):
-        number, unit = (ORDINALS.get(v[0]), v[1]) if shape == "wwy" else (v[0], v[1]) if shape == "n.wy" \
-            else (v[1], "quartal" if v[0] == "q" else None)
+    if shape in ("n.wy", "wwy", "wny"):  # 2. Halbjahr 2013, zweites Halbjahr 2013, Q2 2013
+        number, unit = {"n.wy": (v[0], v[1]), "wwy": (ORDINALS.get(v[0]), v[1]),
+                        "wny": (v[1], "quartal" if v[0] == "q" else None)}[shape]
         if unit in UNITS and number in range(1, 13 // UNITS[unit][1] + 1):
             name, months = UNITS[unit]
             first = 1 + months * (number - 1)
