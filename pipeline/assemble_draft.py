@@ -39,6 +39,7 @@ from .tree import (
     Section,
     Series,
     Signature,
+    walk_sections,
 )
 from .table_widths import fit_widths
 from .workbook_layout import DraftSection, Layout
@@ -75,6 +76,7 @@ class DraftAssembler:
         self.base = (records.get("stammdaten") or [None])[0]
         self.passages: list[Passage] = []
         self.placeholders = 0
+        self.field_depth = 0  # heading level of the deepest field of action
         self.fields = self._fields()
 
     def label(self, key: str, **values: str) -> str:
@@ -328,7 +330,9 @@ class DraftAssembler:
             elif not self.is_group(number):
                 s.blocks.append(self._placeholder(self.label("no_measures") + " " + self.label("no_measures_hint"),
                                                   self._where("massnahmen"), s.title))
-        return [], self._field_tree("handlungsfeld", fill)
+        sections = self._field_tree("handlungsfeld", fill)
+        self.field_depth = max((s.level for s in walk_sections(sections)), default=0)
+        return [], sections
 
     def content_goals(self) -> tuple[list[Block], list[Section]]:
         if not self.records.get("ziele"):
@@ -453,7 +457,8 @@ class DraftAssembler:
         publisher = " ".join(x for x in (_text(self.base_value("kind")), municipality) if x)  # 'Stadt Musterstadt'
         meta = Meta(title=f"{title} – {of}" if of else title, subtitle=self.label("draft_note"),
                     author=publisher, publisher=publisher, date=(as_of or FALLBACK_DATE).isoformat(),
-                    date_text=date_text, language="de-DE", template=self.template, edition=municipality)
+                    date_text=date_text, language="de-DE", template=self.template, edition=municipality,
+                    toc_depth=self.field_depth)  # the contents lists every field of action
         cover = Cover(title=title, subtitle=of, programme=self.label("draft"), items=[], publisher=publisher,
                       date_text=date_text)
         return Document(meta=meta, cover=cover, chapters=chapters, labels=self.labels)

@@ -88,8 +88,8 @@ def build_draft(folder: Path, out: Path, template_name: str = TEMPLATE) -> Build
     ed = loaded.edition
     doc = loaded.draft.document
     artwork = Artwork.of(ed.folder, ed.template)
-    docx = render_docx(doc, ed.template.reference_docx, ed.folder, artwork, ed.template.toc_depth,
-                       ed.template.docx_cover)
+    docx = render_docx(doc, ed.template.reference_docx, ed.folder, artwork,
+                       max(ed.template.toc_depth, doc.meta.toc_depth), ed.template.docx_cover)
     pdf = render_pdf(doc, ed.template.typst, ed.folder, artwork=artwork)
     name = output_name(folder)
     files = {out / f"{name}.docx": docx, out / f"{name}.pdf": pdf}

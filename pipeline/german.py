@@ -48,8 +48,8 @@ def parse_number(raw: object) -> Decimal:
     """
     if isinstance(raw, bool):
         raise ValueError(f"'{raw}' is not a number")
-    if isinstance(raw, dt.date):
-        raise ExcelDate(raw, typed_as(raw))
+    if isinstance(raw, dt.date):  # 18.5 typed with a point: German Excel reads a day and a month
+        raise ExcelDate(raw, f"{raw.day}.{raw.month}")
     if isinstance(raw, int):
         return _printable(Decimal(raw), raw)
     if isinstance(raw, float):

@@ -255,6 +255,7 @@ class Meta:
     language: str  # 'de-DE'
     template: str
     edition: str
+    toc_depth: int = 0  # heading levels the contents lists; 0: as the template's Typst says
 
 
 @dataclass

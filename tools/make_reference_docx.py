@@ -343,7 +343,7 @@ def build(path: str) -> None:
     _table_style(doc, "Cards", borders="grid", fill=TINT)
     _table_style(doc, "Profile", borders="rows")
 
-    for level in (1, 2, 3):
+    for level in (1, 2, 3, 4, 5):  # a plan with groups lists its fields of action at level 4
         toc = _builtin(doc, f"TOC{level}", f"toc {level}")  # Word's own name: its TOC field uses them
         _font(toc, 10.5 if level == 1 else 9.5, bold=level == 1)
         _para(toc, before=6 if level == 1 else 0, after=2, indent=0.6 * (level - 1))
