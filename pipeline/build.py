@@ -1,4 +1,7 @@
-"""One build: load → assemble → check → render → verify, then write all files atomically."""
+"""One build: load → assemble → check → render → verify, then write all files atomically.
+
+The renderers and readers are imported where they are used, so `brochure check` loads neither
+Typst nor python-docx nor the PDF readers."""
 
 from __future__ import annotations
 
@@ -9,21 +12,15 @@ from pathlib import Path
 
 from .artwork import Artwork
 from .assemble import assemble
-from .check_output import check_outputs
 from .checks import check_inputs
 from .edition import Edition, load_edition
-from .build_result import BuildResult  # noqa: F401 (re-exported)
+from .build_result import FORMATS, BuildResult  # noqa: F401 (re-exported)
 from .errors import Finding, InputError, Location, Report, error
-from .manifest import with_manifest
 from .records import Record, validate
-from .render_docx import render_docx
-from .render_pdf import render_pdf
 from .sheets import read_tables
 from .tree import Document
-from .verify import page_count
 from .write_outputs import new_file_mode, write_atomically, write_set  # noqa: F401 (re-exported)
 
-FORMATS = ("docx", "pdf")
 
 
 @dataclass
@@ -34,18 +31,23 @@ class Loaded:
     report: Report
 
 
-def collect(folder: Path, allow_missing: bool = False) -> Loaded:
+def collect(folder: Path, allow_missing: bool = False, while_checking=None) -> Loaded:
     """Inputs → content tree plus every finding of the input checks.
 
     Raises InputError only when the edition cannot be read at all (no edition.yaml, a file
-    in an unreadable encoding); everything else is collected in the report."""
+    in an unreadable encoding); everything else is collected in the report. `while_checking`,
+    if given, is called with the assembled Loaded before the input checks run (the preview
+    starts typesetting there; the checks only read the tree unless allow_missing)."""
     report = Report()
     edition = load_edition(folder)
     tables = read_tables(edition.folder)
     records = validate(tables, report, edition.template.schemas)
     document = assemble(edition, records, report)
+    loaded = Loaded(edition, records, document, report)
+    if while_checking is not None:
+        while_checking(loaded)
     check_inputs(edition, tables, records, document, report, allow_missing)
-    return Loaded(edition, records, document, report)
+    return loaded
 
 
 def load(folder: Path, allow_missing: bool = False) -> Loaded:
@@ -68,6 +70,8 @@ def render_both(doc: Document, ed: Edition, artwork: Artwork, formats: tuple[str
     """DOCX and PDF side by side: Typst typesets in a thread of its own (it releases the GIL)
     while python-docx writes the Word file. Each output's bytes are those of rendering it alone.
     `total_pages=True` means the edition's own page count."""
+    from .render_docx import render_docx
+    from .render_pdf import render_pdf
     pages = ed.pages if total_pages is True else total_pages
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="typst") if "pdf" in formats else None
     try:
@@ -84,6 +88,9 @@ def render_both(doc: Document, ed: Edition, artwork: Artwork, formats: tuple[str
 def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_missing: bool = False) -> BuildResult:
     """Check the inputs (nothing is written if they have errors), render, write, then read the
     files back and check them against the inputs."""
+    from .check_output import check_outputs
+    from .manifest import with_manifest
+    from .verify import page_count
     start = time.perf_counter()
     loaded = load(Path(folder), allow_missing)
     ed = loaded.edition
@@ -113,6 +120,7 @@ def check(folder: Path, out: Path | None = None) -> tuple[Loaded | None, list[Fi
         return None, exc.findings
     findings = list(loaded.report.findings)
     if out is not None:
+        from .check_output import check_outputs
         ed = loaded.edition
         files, missing = read_built(out, ed.name, f"brochure build {folder}")
         findings += missing

@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 from dataclasses import fields
-from importlib import metadata
 from pathlib import Path
 
 from .build_result import BuildResult
@@ -50,9 +49,21 @@ def _code_digest() -> str:
     _tree_digest(h, PACKAGE, PACKAGE)
     _tree_digest(h, TEMPLATES, TEMPLATES)
     h.update(sys.version.encode())
-    for dist in sorted(metadata.distributions(), key=lambda d: d.metadata["Name"] or ""):
-        h.update(f"{dist.metadata['Name']}=={dist.version};".encode())
+    h.update(";".join(_installed()).encode())
     return h.hexdigest()
+
+
+def _installed() -> list[str]:
+    """Every installed distribution as its metadata folder's name ('lxml-6.0.2.dist-info'):
+    name and version without parsing each METADATA file (that costs a third of a second)."""
+    found = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(n for n in names if n.endswith((".dist-info", ".egg-info")))
+    return sorted(found)
 
 
 def build_key(folder: Path, formats: tuple[str, ...], allow_missing: bool) -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from .errors import Finding
 
+FORMATS = ("docx", "pdf")
+
 
 @dataclass
 class BuildResult:

@@ -11,17 +11,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .batch import default_jobs, find_drafts, run_batch, summary_table
-from .build import FORMATS, build, check, write_atomically
-from .compare import compare
-from .diff_report import terminal, to_html, to_json
-from .draft import build_draft, check_draft, draft_template, is_draft
-from .edition import EDITION_FILE
-from .edition_view import docx_bytes, read_pair
+from .build_result import FORMATS
 from .errors import Finding, InputError, group_findings
-from .markdown import slug
-from .redline import redline
-from .scaffold import init_draft
+
+# Each command imports what it uses when it runs (lazy imports): `brochure diff` or `check` does
+# not load Typst, python-docx or matplotlib, and a rebuild from the build cache loads none of them.
 
 SHOWN_PER_CODE = 3
 EDITION = click.Path(path_type=Path, file_okay=False, exists=True)
@@ -88,8 +82,9 @@ def build_command(edition: Path, out: Path | None, formats: tuple[str, ...], all
 
     Nothing is written when the input check finds errors. After writing, the files are read
     back and checked; problems found there are listed and make the exit status 1."""
+    from .build_cache import cached_build
     out = out or Path("outputs") / edition.resolve().name
-    _build_and_report("Build", edition, lambda: build(edition, out, formats, allow_missing), verbose)
+    _build_and_report("Build", edition, lambda: cached_build(edition, out, formats, allow_missing), verbose)
 
 
 def _build_and_report(what: str, folder: Path, run, verbose: bool) -> None:
@@ -110,10 +105,25 @@ def _print_build(result, verbose: bool) -> None:
     pages = f"{result.pages} pages, " if result.pages is not None else ""
     files = ", ".join(str(f) for f in result.files)
     click.echo(f"Built {result.edition}: {pages}{result.chapters} chapters, {len(result.files)} files written "
-               f"({files}), {len(result.warnings)} warnings, {result.seconds:.1f} s")
+               f"({files}), {len(result.warnings)} warnings, {result.seconds:.1f} s"
+               f"{' (inputs unchanged: the files of the last build)' if getattr(result, 'reused', False) else ''}")
     if result.output_errors:
         click.echo(f"The built files failed {len(result.output_errors)} output check(s), listed above.", err=True)
         sys.exit(1)
+
+
+@main.command("preview")
+@click.argument("edition", type=EDITION)
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True,
+              help="Port on 127.0.0.1 (the preview never listens on other addresses).")
+def preview_command(edition: Path, port: int) -> None:
+    """Rebuild EDITION's PDF on every save and show it with its findings at http://127.0.0.1:PORT/.
+
+    The compiler and the prepared pictures stay warm, so an edited paragraph shows within a
+    second. Input errors are listed on the page; the last good PDF stays shown. Nothing is
+    written; 'brochure build' writes the files."""
+    from .preview import serve
+    serve(edition, port, echo=click.echo)
 
 
 @main.command("init-draft")
@@ -123,6 +133,9 @@ def init_draft_command(municipality: str, folder: Path | None) -> None:
     """Create a workbook for MUNICIPALITY's strategy draft in FOLDER [default: ./<municipality>].
 
     The workbook explains itself (sheet 'Anleitung'); fill it in, then run 'brochure draft FOLDER'."""
+    from .draft import draft_template
+    from .markdown import slug
+    from .scaffold import init_draft
     name = municipality.strip()
     if not name:
         raise click.BadParameter("give the municipality's name, e.g. \"Musterstadt\"", param_hint="MUNICIPALITY")
@@ -151,6 +164,8 @@ def draft_command(folder: Path, out: Path | None, jobs: int | None, verbose: boo
     Empty sections are printed as placeholders (with a Word comment in the DOCX) and listed
     as warnings. If FOLDER holds several municipality folders, all are built in parallel and a
     summary table follows; the exit status is 1 if any failed."""
+    from .batch import default_jobs, find_drafts, run_batch, summary_table
+    from .draft import build_draft, draft_template, is_draft
     out = out or Path("outputs") / folder.resolve().name
     _, layout = draft_template()
     if is_draft(folder, layout):
@@ -188,6 +203,11 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
     or two PDF files (from the text read back).
 
     Exit status as diff(1): 0 no differences, 1 differences, 2 trouble."""
+    from .compare import compare
+    from .diff_report import terminal, to_html, to_json
+    from .edition_view import docx_bytes, read_pair
+    from .redline import redline
+    from .write_outputs import write_atomically
     try:
         views = read_pair(old, new)
     except InputError as exc:
@@ -230,6 +250,10 @@ def check_command(edition: Path, built: bool, out: Path | None, fmt: str, strict
     be a strategy draft folder, or a folder of them (each town is reported in turn).
 
     Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage error."""
+    from .build import check
+    from .batch import find_drafts
+    from .draft import check_draft, draft_template, is_draft
+    from .edition import EDITION_FILE
     if out is not None and not built:
         raise click.UsageError("--out only makes sense with --built")
     _, layout = draft_template()
@@ -273,6 +297,7 @@ DATA = click.option("--data", "data", type=click.Path(path_type=Path, file_okay=
 @click.option("--job-timeout", type=click.FloatRange(min=1), default=None, help="Seconds a draft may take [default: 120].")
 def serve_command(data: Path, host: str, port: int, workers: int | None, job_timeout: float | None) -> None:
     """Run the web portal through which municipalities draft their strategy (docs/portal.md)."""
+    from .batch import default_jobs
     from .portal.app import serve
     serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import re
 import unicodedata
 
 from fontTools.ttLib import TTFont
@@ -31,9 +32,32 @@ def printable() -> frozenset[int]:
     return frozenset(set.intersection(*sets) - NOT_IN_PDF_TEXT)
 
 
+@functools.cache
+def _unprintable_pattern() -> re.Pattern:
+    """A regular expression matching any character the loop below would refuse: the check runs
+    on every cell and line, and a search in C is some twenty times faster than the loop."""
+    ok = {c for c in printable() if not unicodedata.combining(chr(c))}
+    ok |= {c for c in range(0x3001) if chr(c).isspace() and not unicodedata.combining(chr(c))}
+    ranges, start, prev = [], None, None
+    for c in sorted(ok):
+        if start is None:
+            start = prev = c
+        elif c == prev + 1:
+            prev = c
+        else:
+            ranges.append((start, prev))
+            start = prev = c
+    if start is not None:
+        ranges.append((start, prev))
+    return re.compile("[^" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
+                                     for a, b in ranges) + "]")
+
+
 def unprintable_character(text: str) -> str | None:
     """A description of the first character the fonts cannot print, or None. Whitespace of any
     kind is printable: it prints as space or line break. Expects NFC text, as the loaders give."""
+    if _unprintable_pattern().search(text) is None:
+        return None
     glyphs = printable()
     for n, ch in enumerate(text, start=1):
         # A combining mark left over after NFC has no precomposed letter: it would be stacked

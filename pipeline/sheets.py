@@ -15,8 +15,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from .errors import InputError, Location, error
 from .input_files import is_zip_bomb, read_bytes, zip_sizes
@@ -67,10 +65,19 @@ def _cell(value: object) -> object:
     return str(value).strip()
 
 
+def column_letter(n: int) -> str:
+    """Excel's name of the n-th column (1 → A, 27 → AA), without loading openpyxl for a CSV."""
+    letters = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
 def _headings(header: list[object], table: Table) -> list[str]:
     """Column names from a header row; a column without heading is '(column C)' (reported
     later if it holds data); a heading given twice is an error, since one column would be lost."""
-    columns = [str(h).strip() if h not in (None, "") else f"(column {get_column_letter(n)})"
+    columns = [str(h).strip() if h not in (None, "") else f"(column {column_letter(n)})"
                for n, h in enumerate(header, start=1)]
     first: dict[str, int] = {}
     for n, name in enumerate(columns, start=1):
@@ -78,7 +85,7 @@ def _headings(header: list[object], table: Table) -> list[str]:
         if key in first and not name.startswith("(column "):
             table.problems.append(error(
                 "E-DUPLICATE-COLUMN", Location(file=table.file, sheet=table.sheet, row=1, column=name),
-                f"the heading '{name}' is in columns {get_column_letter(first[key])} and {get_column_letter(n)}",
+                f"the heading '{name}' is in columns {column_letter(first[key])} and {column_letter(n)}",
                 "rename or delete one of them: only one column of a name can be read"))
         first.setdefault(key, n)
     return columns
@@ -270,6 +277,7 @@ def read_workbook(path: Path, edition: Path) -> dict[str, Table]:
     rel = path.relative_to(edition).as_posix()
     check_zip(path, Location(file=rel))
     try:
+        from openpyxl import load_workbook  # only for workbooks: CSV editions never load it (0.3 s)
         book = load_workbook(path, data_only=False)
         # the stored cells only (iter_rows would visit every empty cell up to the last one)
         has_formulas = any(c.data_type == "f" for ws in book.worksheets for c in ws._cells.values())
