@@ -45,9 +45,9 @@ def terminal(c: Comparison) -> str:
             continue
         lines += ["", click.style(title, bold=True, underline=True)]
         for ch in items:
-            mark = {"added": "+", "removed": "-", "changed": "~", "renamed": "~", "moved": "↕"}[ch.kind]
+            mark = {"added": "+", "removed": "-", "moved": "↕"}.get(ch.kind, "~")
             if area == "text":
-                lines.append(f"  {mark} {ch.where}: {ch.what}")
+                lines.append(f"  {mark} {ch.where}: {ch.what}" + (f" (page {ch.page})" if ch.page else ""))
                 if ch.words:
                     lines.append(f"      {_words_terminal(ch)}")
                 else:

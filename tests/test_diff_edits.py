@@ -1,0 +1,221 @@
+"""`brochure diff` on a second edited edition (tests/edited_edition.py: kiv-handbuch-2020 with a
+changed footnote, a section moved to another chapter, a split, a merge, reordered list items, a
+removed quote, a word changed next to new bold, a decimal, a renamed parent heading and a new
+section): what the folder, DOCX and PDF comparisons report, the redline accepted and rejected
+run by run, a DOCX holding an editor's tracked changes, refused pairs, and the German report in
+headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from edited_edition import EDITS, make_pair, score, with_tracked_changes
+from pipeline.build import build
+from pipeline.cli import main
+from pipeline.compare import compare, word_diff
+from pipeline.edition_view import read_view
+from pipeline.redline import redline
+from tracked_changes import W, apply, paragraphs, part
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    root = tmp_path_factory.mktemp("edited")
+    old, new = make_pair(root / "in")
+    build(old, root / "alt")
+    build(new, root / "neu")
+    return root / "alt", root / "neu"
+
+
+def run(*args):
+    """The CLI as a user runs it; a traceback is a failure whatever the exit status."""
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def _files(pair, kind: str) -> tuple[Path, Path]:
+    a, b = pair
+    return (a, b) if kind == "folder" else (a / f"kiv-alt.{kind}", b / f"kiv-neu.{kind}")
+
+
+def _changes(pair, kind: str) -> list[dict]:
+    return [asdict(c) for c in compare(*(read_view(p) for p in _files(pair, kind))).changes]
+
+
+# What a PDF cannot show: a paragraph break (split, merge) and a list item's bounds (reorder)
+# leave no trace in its text.
+NOT_IN_PDF = {"split", "merge", "reorder"}
+
+
+@pytest.mark.parametrize("kind", ["folder", "docx", "pdf"])
+def test_each_planted_edit_is_reported_by_its_name(pair, kind):
+    changes = _changes(pair, kind)
+    recall, precision, missed = score(changes)
+    if kind == "pdf":
+        assert set(missed) == NOT_IN_PDF and precision >= 0.75
+    else:
+        assert missed == [] and precision == 1.0
+    # the renamed heading alone is reported, not its six unchanged subsections
+    assert len([c for c in changes if c["kind"] == "renamed"]) == 1
+    moved = next(c for c in changes if c["kind"] == "moved" and c["area"] == "structure")
+    assert moved["what"].startswith("section moved from chapter 3. Erstellung kommunaler")
+    added = next(c for c in changes if c["kind"] == "added" and c["item"] == "section")
+    assert "Ab 2021 können sich auch Landkreise um eine Förderung bewerben." in added["new"]
+
+
+def test_where_each_edit_stands(pair):
+    changes = {c["kind"] + ":" + c["item"]: c for c in _changes(pair, "folder")}
+    assert changes["merged:paragraph"]["where"] == "Vorwort"
+    assert changes["split:paragraph"]["where"] == "Einleitung"
+    note = changes["changed:footnote"]
+    assert note["where"].startswith("2. Kernelemente") and [w for w in note["words"] if w[0] != "equal"] == \
+        [("insert", ", Berlin")]
+    quote = changes["removed:record"]
+    assert "Bernd Klotz („Das Miteinander der Einwohnerinnen und Einwohner …“)" in quote["what"]
+    pdf = _changes(pair, "pdf")
+    decimal = next(c for c in pdf if ("delete", "2,5") in c["words"])
+    assert decimal["page"] == 31 and ("insert", "3,5") in decimal["words"]
+
+
+def test_a_number_is_one_token():
+    assert [w for w in word_diff("Quote 55,2 % und 1.000 Personen.", "Quote 56,1 % und 1.200 Personen.")
+            if w[0] != "equal"] == [("delete", "55,2"), ("insert", "56,1"), ("delete", "1.000"), ("insert", "1.200")]
+
+
+# -- the redline --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def red(pair, tmp_path_factory):
+    target = tmp_path_factory.mktemp("red") / "redline.docx"
+    result = run("diff", *pair, "--docx", target)
+    assert result.exit_code == 1, result.output
+    return target
+
+
+@pytest.mark.parametrize("accept", [True, False], ids=["accept-all", "reject-all"])
+def test_redline_accepts_to_the_new_and_rejects_to_the_old_edition_run_by_run(pair, red, accept):
+    old, new = (p.read_bytes() for p in _files(pair, "docx"))
+    got = paragraphs(apply(part(red.read_bytes()), accept))
+    assert got == paragraphs(part(new if accept else old))
+    notes = paragraphs(apply(part(red.read_bytes(), "word/footnotes.xml"), accept))
+    assert notes == paragraphs(part(new if accept else old, "word/footnotes.xml"))
+
+
+def test_redline_tracks_formatting_footnotes_splits_and_merges(red):
+    body, notes = part(red.read_bytes()), part(red.read_bytes(), "word/footnotes.xml")
+    def text(p) -> str:
+        return "".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText"))
+    davor = next(p for p in body.iter(f"{W}p") if text(p).startswith("Davor:"))
+    # bold kept where it was, „Rückhalt“ made bold as a formatting change, one word replaced
+    bold = ["".join(t.text for t in r.iter(f"{W}t")) for r in davor.iter(f"{W}r") if r.find(f"{W}rPr/{W}b") is not None]
+    assert bold == ["Davor:", "Rückhalt"]
+    change = next(davor.iter(f"{W}rPrChange"))
+    assert change.getparent().getparent().findtext(f"{W}t") == "Rückhalt" and change.find(f"{W}rPr/{W}b") is None
+    assert ["".join(d.itertext()) for d in davor.iter(f"{W}del")] == ["Zeit"]
+    note = next(n for n in notes.iter(f"{W}footnote") if "DESI" in "".join(n.itertext()))
+    assert ["".join(i.itertext()) for i in note.iter(f"{W}ins")] == [", Berlin"]
+    marks = [(m.tag, text(m.getparent().getparent().getparent())[:20])
+             for m in body.iter(f"{W}ins", f"{W}del") if m.getparent().tag == f"{W}rPr"
+             and m.getparent().getparent().tag == f"{W}pPr"]
+    assert (f"{W}ins", "Diesen neuen Herausf") in marks  # the split: a new paragraph mark
+    assert (f"{W}del", "Ob das Zusammenleben") in marks  # the merge: a mark taken out
+
+
+def test_redline_validates_and_is_deterministic(pair, red, tmp_path):
+    openxml = pytest.importorskip("openxml_audit", reason="openxml-audit is in the test extra (pip install -e '.[test]')")
+    assert [str(e) for e in openxml.OpenXmlValidator(max_errors=0).validate(red).errors] == []
+    old, new = (p.read_bytes() for p in _files(pair, "docx"))
+    assert redline(old, new) == red.read_bytes()
+
+
+def test_libreoffice_accepts_the_redline_to_the_new_and_rejects_it_to_the_old_edition(pair, red, tmp_path):
+    """An independent reader: LibreOffice's own „Alle annehmen / ablehnen“, compared with the
+    editions after the same round trip through LibreOffice (it restyles a few runs of the contents)."""
+    python = Path("/usr/bin/python3")
+    if shutil.which("soffice") is None or not python.exists() or subprocess.run(
+            [str(python), "-c", "import uno"], capture_output=True).returncode != 0:
+        pytest.skip("LibreOffice with its Python bridge is not installed (apt-get install libreoffice-writer-nogui "
+                    "python3-uno)")
+    old, new = _files(pair, "docx")
+    jobs = [f"accept,{red},{tmp_path}/accepted.docx", f"reject,{red},{tmp_path}/rejected.docx",
+            f"keep,{new},{tmp_path}/new.docx", f"keep,{old},{tmp_path}/old.docx"]
+    run = subprocess.run([str(python), str(Path(__file__).parent / "lo_track_changes.py"), str(tmp_path / "lo"), *jobs],
+                         capture_output=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+
+    def read(name: str):
+        return [p for p in paragraphs(part((tmp_path / name).read_bytes())) if p]
+    assert read("accepted.docx") == read("new.docx")
+    assert read("rejected.docx") == read("old.docx")
+
+
+# -- inputs ----------------------------------------------------------------------------------------
+def test_docx_with_an_editors_tracked_changes(pair, tmp_path):
+    old, new = _files(pair, "docx")
+    edited = tmp_path / "kiv-neu.docx"
+    edited.write_bytes(with_tracked_changes(new.read_bytes()))
+    html, docx = tmp_path / "bericht.html", tmp_path / "redline.docx"
+    result = run("diff", old, edited, "--html", html, "--docx", docx)
+    assert result.exit_code == 2
+    assert "holds 2 tracked changes of its own; it is compared as if they were accepted" in result.output
+    assert "E-DIFF-INPUT" in result.output and "already holds 2 tracked changes" in result.output
+    assert not docx.exists() and html.is_file()  # the report is made, the redline refused whole
+    changes = [asdict(c) for c in compare(read_view(old), read_view(edited)).changes]
+    assert set(score(changes)[2]) == set()  # every planted edit still named
+    assert any(("insert", "Neu: ") in c["words"] for c in changes)  # the editor's insertion, accepted
+
+
+def test_a_docx_against_a_pdf_is_refused_and_a_folder_is_read_as_its_file(pair, tmp_path):
+    docx, pdf = _files(pair, "docx")[0], _files(pair, "pdf")[1]
+    html = tmp_path / "r.html"
+    refused = run("diff", docx, pdf, "--html", html)
+    assert refused.exit_code == 2 and "cannot compare a DOCX with a PDF" in refused.output and not html.exists()
+    folder_vs_docx = run("diff", pair[0], _files(pair, "docx")[1], "--format", "json")
+    both_docx = run("diff", *_files(pair, "docx"), "--format", "json")
+    assert folder_vs_docx.exit_code == 1 and folder_vs_docx.stdout == both_docx.stdout
+
+
+def test_two_pdfs_with_docx_still_write_the_html(pair, tmp_path):
+    html, docx = tmp_path / "r.html", tmp_path / "r.docx"
+    result = run("diff", *_files(pair, "pdf"), "--html", html, "--docx", docx)
+    assert result.exit_code == 2 and "--docx needs the DOCX" in result.output
+    assert html.is_file() and not docx.exists() and "Fußnote geändert" in html.read_text(encoding="utf-8")
+
+
+# -- the German report in a browser -------------------------------------------------------------------
+ENGLISH = ("paragraph changed", ">before<", ">after<", 'lang="en"', "section moved", "No differences")
+
+
+@pytest.mark.parametrize("kind", ["folder", "docx", "pdf"])
+def test_german_report_fits_1280_px_and_passes_axe(pair, kind, tmp_path):
+    from test_portal_browser import AXE, CHROMIUM, _axe, _playwright
+    target = tmp_path / "bericht.html"
+    run("diff", *_files(pair, kind), "--html", target)
+    page_text = target.read_text(encoding="utf-8")
+    assert '<html lang="de">' in page_text and not [e for e in ENGLISH if e in page_text]
+    assert "· ·" not in page_text
+    sync_playwright = _playwright()
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run 'npm ci' in tests/browser")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(target.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        entries = page.evaluate("[...document.querySelectorAll('nav li a')].map(a => [a.textContent, "
+                                "document.querySelector(a.getAttribute('href')).textContent])")
+        for entry, target_text in entries:  # a shortened entry is cut after a whole word of its change
+            if entry.endswith(" …"):
+                last = entry[:-2].split()[-1]
+                assert re.search(rf"(?<!\w){re.escape(last)}(?!\w)", target_text), (entry, target_text[:200])
+        assert any(e.startswith("Fußnote geändert: ") for e, _ in entries)
+        assert _axe(page, AXE) == []
+        page.screenshot(path=str(tmp_path / f"{kind}.png"), full_page=True)
+        browser.close()
