@@ -129,9 +129,11 @@ class Stretch:
     merges: list[tuple[list[int], int]] = field(default_factory=list)  # several OLD paragraphs are now one
 
 
-def _similar(a: str, b: str) -> float:
+def _similar(a: str, b: str, least: float = SPLIT) -> float:
+    """Similarity of two texts (0 … 1), or 0 when the quick upper bounds are below LEAST. No
+    autojunk: in a long paragraph it would junk the common letters and miss the likeness."""
     m = SequenceMatcher(None, a, b, autojunk=False)
-    return m.ratio() if m.real_quick_ratio() >= SPLIT and m.quick_ratio() >= SPLIT else 0.0
+    return m.ratio() if m.real_quick_ratio() >= least and m.quick_ratio() >= least else 0.0
 
 
 def _joins(one: list[str], many: list[str], ones: list[int], manys: list[int]):
@@ -169,8 +171,9 @@ def align_paragraphs(a: list[str], b: list[str]):
             olds[:] = [i for i in olds if i not in is_]
         pairs = []
         for i in list(olds):
-            best = max(news, key=lambda j: SequenceMatcher(None, a[i], b[j]).ratio(), default=None)
-            if best is not None and SequenceMatcher(None, a[i], b[best]).ratio() >= CHANGED_PARAGRAPH:
+            scores = {j: _similar(a[i], b[j], CHANGED_PARAGRAPH) for j in news}
+            best = max(news, key=lambda j: scores[j], default=None)
+            if best is not None and scores[best] >= CHANGED_PARAGRAPH:
                 pairs.append((i, best))
                 olds.remove(i)
                 news.remove(best)
@@ -382,10 +385,14 @@ class Comparer:
                          item=item, page=page(j))
             for i, js in st.splits:
                 parts = [new[j] for j in js]
+                if item == "sentence" and _norm(" ".join(parts)) == _norm(old[i]):
+                    continue  # a PDF's sentence bounds moved, not its text
                 self.add("text", "split", where, f"{item} split in {len(js)}", old[i], "\n\n".join(parts),
                          word_diff(old[i], "\n\n".join(parts)), item=item, page=page(js[0]))
             for is_, j in st.merges:
                 parts = [old[i] for i in is_]
+                if item == "sentence" and _norm(" ".join(parts)) == _norm(new[j]):
+                    continue
                 self.add("text", "merged", where, f"{len(is_)} {item}s merged", "\n\n".join(parts), new[j],
                          word_diff("\n\n".join(parts), new[j]), item=item, page=page(j))
             olds += st.olds
