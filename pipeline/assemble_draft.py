@@ -215,7 +215,7 @@ class DraftAssembler:
 
     # -- what each kind of section adds from its sheet ---------------------------------------
     def _table(self, sheet_key: str, columns: list[str], rows: list[Record],
-               shown: dict[str, Callable[[Record], str]] | None = None) -> DataTable:
+               shown: dict[str, Callable[[Record], str]] | None = None, unbroken: tuple[str, ...] = ()) -> DataTable:
         """A table of the sheet's rows, each column as wide as its content needs; columns
         nobody filled in are left out. Text typed on several lines keeps its lines and bullets."""
         sheet = self.layout.sheet(sheet_key)
@@ -232,7 +232,8 @@ class DraftAssembler:
                     for line in cell_lists.lines(r[name]):
                         self._keep(f"{sheet.title} {sheet.header(name)}", line.text, r.cells[name])
         return DataTable(header=[[Run(h)] for h in header], rows=[[[Run(c)] for c in row] for row in body],
-                         widths=fit_widths(header, body), table=sheet_key)
+                         widths=fit_widths(header, body, unbroken=frozenset(
+                             i for i, name in enumerate(used) if name in unbroken)), table=sheet_key)
 
     def content_foreword(self) -> list[Block]:
         return []  # the signature is added to the section's text (or its placeholder)
@@ -245,7 +246,8 @@ class DraftAssembler:
         if not rows:
             return []
         table = self._table("bevoelkerung", ["group", "label", "value", "as_of"], rows, {
-            "value": lambda r: german.quantity(r["value"], _text(r["unit"])) if r["value"] is not None else ""})
+            "value": lambda r: german.quantity(r["value"], _text(r["unit"])) if r["value"] is not None else ""},
+            unbroken=("value", "as_of"))
         blocks: list[Block] = [table]
         sources = list(dict.fromkeys(_text(r["source"]) for r in rows if _text(r["source"])))
         if sources:
@@ -287,7 +289,7 @@ class DraftAssembler:
             keys.append((last, r.row))
         rows = [r for _, r in sorted(zip(keys, rows), key=lambda pair: pair[0])]
         return [self._table("beteiligung", ["date", "strand", "format", "place", "participants", "results"],
-                            rows, {"date": lambda r: r["date"].text if r["date"] else ""})]
+                            rows, {"date": lambda r: r["date"].text if r["date"] else ""}, unbroken=("date",))]
 
     def content_principles(self) -> list[Block]:
         rows = self.records.get("leitlinien", [])

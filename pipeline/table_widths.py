@@ -1,39 +1,51 @@
-"""Column widths from a table's content, the way browsers lay out an automatic table.
+"""Column widths from a table's content.
 
-Each column needs at least its longest word (so no word is broken without a hyphen, or only a
-long compound is) and would like its longest line; the page's width goes first to the minimum
-of every column, and what is left in proportion to how much more each column would like.
+A row is as tall as its fullest cell, so a table is shortest when each column's width follows
+how much text its cells hold on average. No column gets less than its longest word (capped: a
+longer German compound is hyphenated) or more than its longest line needs; what one column
+cannot use goes to the others.
 """
 
 from __future__ import annotations
 
-LINE = 78  # characters of a table cell's size that fit across the text column
-LONGEST_WORD = 18  # a longer word may be hyphenated rather than widen its column further
+LINE = 110  # characters of a table cell's size (9 pt) across an A4 text column, padding included
+LONGEST_WORD = 9  # a longer word is hyphenated rather than widen its column further
+PADDING = 3  # characters' worth of cell inset
 
 
-def _minimum(texts: list[str]) -> int:
-    words = [w for t in texts for w in t.split()]
-    return min(max((len(w) for w in words), default=1), LONGEST_WORD) + 2
-
-
-def _wanted(texts: list[str]) -> int:
-    return max((len(line) for t in texts for line in t.split("\n")), default=1) + 2
-
-
-def fit_widths(header: list[str], rows: list[list[str]], line: int = LINE) -> list[float]:
-    """Relative widths (summing to 1) for columns holding HEADER and ROWS' texts."""
+def fit_widths(header: list[str], rows: list[list[str]], line: int = LINE,
+               unbroken: frozenset[int] = frozenset()) -> list[float]:
+    """Relative widths (summing to 1) for columns holding HEADER and ROWS' texts; the columns
+    numbered in UNBROKEN (dates: „5./6. Februar 2010“) keep each line whole."""
     columns = [[h] + [r[i] for r in rows] for i, h in enumerate(header)]
-    low = [_minimum(c) for c in columns]
-    high = [max(_wanted(c), m) for c, m in zip(columns, low)]
-    if sum(high) <= line:
-        chosen = [float(h) for h in high]
-    elif sum(low) >= line:
-        chosen = [float(m) for m in low]
-    else:
-        spare = line - sum(low)
-        extra = [h - m for h, m in zip(high, low)]
-        chosen = [m + spare * e / sum(extra) for m, e in zip(low, extra)]
+    low, high, weight = [], [], []
+    for i, texts in enumerate(columns):
+        lines = [ln for t in texts for ln in t.split("\n")] or [""]
+        longest_line = max(len(ln) for ln in lines) + PADDING
+        longest_word = min(max((len(w) for t in texts for w in t.split()), default=1), LONGEST_WORD) + PADDING
+        low.append(longest_line if i in unbroken else longest_word)
+        high.append(max(longest_line, low[-1]))
+        weight.append(max(sum(len(t) for t in texts[1:]) / max(len(texts) - 1, 1), 1.0) ** 0.85)  # softened: short columns stay readable
+    chosen = _share(low, high, weight, line)
     total = sum(chosen)
     widths = [round(c / total, 4) for c in chosen]
     widths[-1] = round(1 - sum(widths[:-1]), 4)  # exact sum, whatever the rounding
     return widths
+
+
+def _share(low: list[int], high: list[int], weight: list[float], line: int) -> list[float]:
+    """Water-filling: LINE shared by WEIGHT, each share kept within its column's LOW and HIGH."""
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(low)) if i not in fixed]
+        room = line - sum(fixed.values())
+        if not free:
+            return [fixed[i] for i in range(len(low))]
+        total = sum(weight[i] for i in free)
+        share = {i: room * weight[i] / total for i in free}
+        clamp = {i: (low[i] if share[i] < low[i] else high[i]) for i in free
+                 if share[i] < low[i] or share[i] > high[i]}
+        if not clamp:
+            fixed.update(share)
+            return [fixed[i] for i in range(len(low))]
+        fixed.update(clamp)

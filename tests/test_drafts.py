@@ -342,8 +342,40 @@ def samples(tmp_path_factory):
 def test_sample_towns_all_build(samples):
     result, out = samples
     assert result.exit_code == 0, result.output
-    for town in ("viernheim", "maintal", "rodgau"):
+    for town in ("viernheim", "maintal", "rodgau", "michelstadt"):
         assert (out / town / f"{town}-entwurf.docx").is_file()
+
+
+def test_michelstadt_holds_a_plan_with_groups_a_dated_process_and_lists(samples):
+    """The sample with a real plan's shape: 14 fields under four groups, 13 process steps with
+    dates as people write them, lists typed in cells; clean, and the same in both files."""
+    from pipeline.when import parse_when
+    result, out = samples
+    assert "michelstadt   built " in result.output  # no warnings
+    docx, pdf = out / "michelstadt" / "michelstadt-entwurf.docx", out / "michelstadt" / "michelstadt-entwurf.pdf"
+    doc, body = docx_body(docx)
+    start = next(i for i, b in enumerate(body) if b[1] == "Heading 1" and b[2] == SECTION_TITLES[5])
+    end = next(i for i, b in enumerate(body) if b[1] == "Heading 1" and b[2] == SECTION_TITLES[6])
+    heads = [(int(style.split()[-1]), t.split()[0]) for _, style, t in body[start + 1:end] if style.startswith("Heading")]
+    groups = [n for level, n in heads if level < 4]
+    fields = [n for level, n in heads if level == 4]
+    assert groups == ["8", "8.1", "8.2", "9", "9.1", "9.2"] and len(fields) == 14
+    assert all(level == n.count(".") + 2 for level, n in heads)  # 8 → 2, 8.1 → 3, 8.1.1 → 4
+    assert fields == sorted(fields, key=lambda n: tuple(int(p) for p in n.split(".")))
+    _, outline = pdf_read(pdf)
+    at = outline.index((1, SECTION_TITLES[5]))
+    assert [(lvl, t.split()[0]) for lvl, t in outline[at + 1:at + 1 + len(heads)]] == heads
+    process = next(t for t in doc.tables if t.rows[0].cells[0].text == "Datum")
+    dates = [r.cells[0].text for r in process.rows[1:]]
+    assert len(dates) == 13 and "16./17. März 2019" in dates
+    keys = [parse_when(d).key for d in dates if d]
+    assert keys == sorted(keys)  # chronological
+    assert not [d for d in dates if re.fullmatch(r"\d\d\.\d\d\.\d{4}", d)]  # German, not 12.04.2019
+    lists = [p.text for p in doc.paragraphs if p.style.name.startswith("List")]
+    assert len(lists) >= 6 and not [p.text for p in doc.paragraphs if p.text.startswith(("- ", "• "))]
+    texts, _ = pdf_read(pdf)
+    whole = flat(" ".join(texts))
+    assert all(flat(d) in whole for d in dates if d)
 
 
 def test_viernheim_has_its_seven_fields_of_action_and_no_placeholder(samples):
