@@ -160,7 +160,7 @@ PAGE = """<!DOCTYPE html>
 <p id="stand" role="status" aria-live="polite">{status}</p></header>
 <main>
 <section class="pdf" aria-label="PDF der Broschüre">{frame}</section>
-<section class="befunde" aria-labelledby="befunde-titel">
+<section class="befunde" aria-labelledby="befunde-titel" tabindex="0">
 <h2 id="befunde-titel">Befunde</h2>
 <div id="befunde">{findings}</div>
 </section>
