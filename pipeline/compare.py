@@ -256,6 +256,35 @@ def _section_score(a: SectionView, b: SectionView) -> float:
     return text if a.title != b.title or not text else max(text, RENAMED_TEXT)
 
 
+STYLE_EN = {"+b": "now bold", "-b": "no longer bold", "+i": "now italic", "-i": "no longer italic",
+            "+b+i": "now bold and italic", "-b-i": "no longer bold or italic", "+b-i": "now bold, not italic",
+            "-b+i": "now italic, not bold"}
+
+
+def restyled(text: str, old: tuple, new: tuple) -> tuple[list[tuple[str, str]], list[str]]:
+    """TEXT as equal and 'restyle' runs where its bold or italic differs between the OLD and
+    NEW spans, and for each restyled run a code: '+i' made italic, '-b' no longer bold …"""
+    def styles(spans) -> list[frozenset]:
+        out = [set() for _ in text]
+        for start, end, style in spans:
+            for k in range(start, min(end, len(text))):
+                out[k].add(style)
+        return [frozenset(x) for x in out]
+    before, after = styles(old), styles(new)
+    words: list[tuple[str, str]] = []
+    codes: list[str] = []
+    for k, ch in enumerate(text):
+        code = "".join(f"+{x}" for x in sorted(after[k] - before[k])) + "".join(f"-{x}" for x in sorted(before[k] - after[k]))
+        op = "restyle" if code else "equal"
+        if words and words[-1][0] == op and (op == "equal" or codes[-1] == code):
+            words[-1] = (op, words[-1][1] + ch)
+            continue
+        words.append((op, ch))
+        if code:
+            codes.append(code)
+    return words, codes
+
+
 def _runs_of(indexes: list[int], item: str) -> list[list[int]]:
     """Consecutive sentences go together, as one passage; paragraphs stay one by one."""
     out: list[list[int]] = []
@@ -373,6 +402,21 @@ class Comparer:
         unit = "sentence" if "pdf" in (self.old.source, self.new.source) else "paragraph"
         self._paragraphs(where, o.paragraphs, n.paragraphs, n.pages, item=unit)
         self._paragraphs(where, o.notes, n.notes, n.note_pages, item="footnote")
+        self._formatting(where, o, n)
+
+    def _formatting(self, where: str, o: SectionView, n: SectionView) -> None:
+        """Paragraphs whose text stayed but whose bold or italic changed."""
+        if not o.formats or not n.formats:
+            return
+        a, b = [_norm(p) for p in o.paragraphs], [_norm(p) for p in n.paragraphs]
+        for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+            for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
+                if o.paragraphs[i] == n.paragraphs[j] and o.formats[i] != n.formats[j]:
+                    words, codes = restyled(n.paragraphs[j], o.formats[i], n.formats[j])
+                    said = "; ".join(f"„{t}“ {STYLE_EN[c]}" for (_, t), c in zip((w for w in words if w[0] == "restyle"),
+                                                                               codes))
+                    self.add("text", "changed", where, f"formatting changed: {said}", o.paragraphs[i], n.paragraphs[j],
+                             words, item="formatting", name=" ".join(codes))
 
     def _paragraphs(self, where: str, old: list[str], new: list[str], pages: list[int] | None = None,
                     item: str = "paragraph") -> None:

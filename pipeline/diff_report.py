@@ -29,6 +29,8 @@ def _words_terminal(change: Change) -> str:
             out.append(text if len(text) <= 60 else f"{text[:25]} … {text[-25:]}")
         elif op == "delete":
             out.append(click.style(f"[-{text}-]", fg="red"))
+        elif op == "restyle":
+            out.append(click.style(f"[~{text}~]", fg="yellow"))
         else:
             out.append(click.style(f"{{+{text}+}}", fg="green"))
     return "".join(out).replace("\n", " ⏎ ")
@@ -78,7 +80,7 @@ color:#fff;background:#56616e}.added .kind{background:#2d7d46}.removed .kind{bac
 .sides div{background:#fafafa;border:1px solid #eee;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere;min-width:0}
 .sides h4{margin:0 0 4px;font-size:12px;color:#56616e}
 del{background:#ffd7d5;color:#82071e;text-decoration:line-through}ins{background:#ccffd8;color:#055d20;
-text-decoration:none}.empty{padding:30px;font-size:18px}
+text-decoration:none}mark{background:#fff3b0;color:#1b1f24}.empty{padding:30px;font-size:18px}
 """
 
 # The page is German: the reviewers' language. Labels by (item, kind).
@@ -88,7 +90,8 @@ KINDS_DE = {"added": "neu", "removed": "entfernt", "changed": "geändert", "rena
             "moved": "verschoben", "split": "geteilt", "merged": "zusammengeführt"}
 ITEMS_DE = {"chapter": ("Kapitel", "n"), "section": ("Abschnitt", "m"), "paragraph": ("Absatz", "m"),
             "sentence": ("Satz", "m"), "footnote": ("Fußnote", "f"), "field": ("Feld", "n"), "record": ("Eintrag", "m"),
-            "meta": ("Angabe", "f"), "pages": ("Seitenzahl", "f")}
+            "meta": ("Angabe", "f"), "pages": ("Seitenzahl", "f"), "formatting": ("Formatierung", "f")}
+STYLE_DE = {"+b": "jetzt fett", "-b": "nicht mehr fett", "+i": "jetzt kursiv", "-i": "nicht mehr kursiv"}
 PLURAL_DE = {"paragraph": "Absätze", "sentence": "Sätze"}
 TABLES_DE = {"quotes": "Zitat", "contacts": "Kontakt", "figures": "Kennzahl", "photos": "Foto", "portraits": "Porträt",
              "links": "Link", "regions": "Region", "municipalities": "Kommune", "references": "Literaturangabe",
@@ -120,6 +123,11 @@ def subject_de(ch: Change) -> str:
         return f"{ch.where}: {ch.name}" if ch.where != ch.name else ch.name
     if ch.area == "pages":
         return f"{ch.where}: {ch.old} → {ch.new} Seiten" if ch.where else f"{ch.old} → {ch.new} Seiten"
+    if ch.item == "formatting":
+        restyled = [t for op, t in ch.words if op == "restyle"]
+        said = [f"„{_short(t, 40)}“ " + ", ".join(STYLE_DE[c[k:k + 2]] for k in range(0, len(c), 2))
+                for t, c in zip(restyled, ch.name.split())]
+        return f"{ch.where} ({'; '.join(said)})"
     return ch.where
 
 
@@ -177,9 +185,17 @@ def _sentence_tail(text: str) -> str:
 def _side(change: Change, keep: str) -> str:
     """One side of a word diff: the old text with deletions marked, or the new with insertions."""
     parts = []
+    codes = iter(change.name.split()) if change.item == "formatting" else iter(())
     for op, text in _context(change.words):
         if op == "equal":
             parts.append(html.escape(text))
+        elif op == "restyle":  # the words in the formatting of this side
+            code = next(codes, "")
+            shown = html.escape(text)
+            for style in ("b", "i"):
+                if f"{'+' if keep == 'insert' else '-'}{style}" in code:
+                    shown = f"<{style}>{shown}</{style}>"
+            parts.append(f"<mark>{shown}</mark>")
         elif op == keep:
             tag = "del" if op == "delete" else "ins"
             shown = "¶" + text if not text.strip() and "\n" in text else text  # a paragraph break

@@ -19,7 +19,7 @@ from .errors import InputError, Location, error
 from .input_files import read_bytes, zip_too_large
 from .manifest import CONTENT, MANIFEST
 from .markdown import slug
-from .verify import W, heading_level, read_docx_parts
+from .verify import W, heading_level, paragraph_text, read_docx_parts
 
 # Blocks made from records: their changes are reported as record changes, not as text.
 RECORD_BLOCKS = {"quote", "contacts", "figures", "photo", "chart", "cards", "profile", "bibliography"}
@@ -33,6 +33,7 @@ class SectionView:
     notes: list[str] = field(default_factory=list)  # its footnotes' texts, in the order referenced
     pages: list[int] = field(default_factory=list)  # the PDF page of each paragraph, when read from a PDF
     note_pages: list[int] = field(default_factory=list)
+    formats: list[tuple] = field(default_factory=list)  # bold and italic spans of each paragraph, when known
 
 
 @dataclass
@@ -87,6 +88,38 @@ def _runs(runs: list[dict]) -> str:
     return "".join(r["text"] for r in runs)
 
 
+def _spans(runs: list[dict]) -> tuple:
+    """Where a paragraph's text is bold or italic: (start, end, 'b' | 'i'), from its runs."""
+    out, at = [], 0
+    for r in runs:
+        end = at + len(r["text"])
+        out += [(at, end, style) for style, key in (("b", "bold"), ("i", "italic")) if r.get(key) and end > at]
+        at = end
+    return merge_spans(out)
+
+
+def merge_spans(spans: list[tuple[int, int, str]]) -> tuple:
+    out: list[tuple[int, int, str]] = []
+    for start, end, style in sorted(spans, key=lambda x: (x[2], x[0])):
+        if out and out[-1][2] == style and out[-1][1] == start:
+            out[-1] = (out[-1][0], end, style)
+        else:
+            out.append((start, end, style))
+    return tuple(sorted(out))
+
+
+def _block_spans(block: dict) -> list[tuple]:
+    """The formatting of each of _block_texts' texts, in the same order."""
+    kind = block.get("type")
+    if kind == "paragraph":
+        return [_spans(block["runs"])]
+    if kind == "list":
+        return [_spans(item["runs"]) for item in block["items"]]
+    if kind == "box":
+        return ([()] if block.get("title") else []) + [x for b in block["blocks"] for x in _block_spans(b)]
+    return [()] * len(_block_texts(block))
+
+
 def _notes(value) -> list[str]:
     """The texts of the footnotes referenced anywhere in a block, in order."""
     if isinstance(value, dict):
@@ -99,8 +132,9 @@ def _notes(value) -> list[str]:
 
 
 def _section(path: str, title: str, blocks: list[dict]) -> SectionView:
-    return SectionView(path, title, [t for b in blocks for t in _block_texts(b) if t.strip()],
-                       [t for b in blocks for t in _notes(b)])
+    items = [(t, f) for b in blocks for t, f in zip(_block_texts(b), _block_spans(b)) if t.strip()]
+    return SectionView(path, title, [t for t, _ in items], [t for b in blocks for t in _notes(b)],
+                       formats=[f for _, f in items])
 
 
 def _sections(sections: list[dict], parent: str = "") -> list[SectionView]:
@@ -179,11 +213,11 @@ def from_docx(path: Path) -> EditionView:
         parts = read_docx_parts(data)
     except Exception as exc:  # a broken package fails in zipfile or lxml in many ways
         raise _fail(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
-    notes = _footnotes_per_paragraph(data)
+    extras = _extras_per_paragraph(data)
     previous = ""
     chapters: list[ChapterView] = []
     heads: list[str] = []
-    for (style, text), refs in zip(parts.paragraphs, notes):
+    for (style, text), (refs, spans) in zip(parts.paragraphs, extras):
         level = heading_level(style)
         if level == 1:
             chapters.append(ChapterView(slug(text), text))
@@ -196,11 +230,14 @@ def from_docx(path: Path) -> EditionView:
                 chapters.append(ChapterView("titelseite", "(Titelseite)"))
             if not chapters[-1].sections:
                 chapters[-1].sections.append(SectionView("", ""))
-            paragraphs = chapters[-1].sections[-1].paragraphs
-            if style == "Quote Attribution" and paragraphs and previous == "Quote":
-                paragraphs[-1] += "\n— " + text.replace("\n", ", ")  # a quote is one item with its speaker
+            section = chapters[-1].sections[-1]
+            if style == "Quote Attribution" and section.paragraphs and previous == "Quote":
+                joint = len(section.paragraphs[-1]) + 3  # a quote is one item with its speaker
+                section.paragraphs[-1] += "\n— " + text.replace("\n", ", ")
+                section.formats[-1] = merge_spans([*section.formats[-1], *((a + joint, b + joint, f) for a, b, f in spans)])
             else:
-                paragraphs.append(text)
+                section.paragraphs.append(text)
+                section.formats.append(spans)
         previous = style
         if refs and chapters and chapters[-1].sections:
             chapters[-1].sections[-1].notes += refs
@@ -215,16 +252,30 @@ def _revisions(data: bytes) -> int:
     return sum(1 for _ in body.iter(*(f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange"))))
 
 
-def _footnotes_per_paragraph(data: bytes) -> list[list[str]]:
-    """For each body paragraph (in the order read_docx_parts reads them), the texts of the
-    footnotes it references."""
+def _extras_per_paragraph(data: bytes) -> list[tuple[list[str], tuple]]:
+    """For each body paragraph (in the order read_docx_parts reads them): the texts of the
+    footnotes it references, and where its runs are bold or italic."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = z.namelist()
         body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
         notes = etree.fromstring(z.read("word/footnotes.xml")) if "word/footnotes.xml" in names else None
     texts = {n.get(f"{W}id"): " ".join("".join(t.text or "" for t in n.iter(f"{W}t")).split())
              for n in (notes.iter(f"{W}footnote") if notes is not None else ())}
-    return [[texts.get(r.get(f"{W}id"), "") for r in p.iter(f"{W}footnoteReference")] for p in body.iter(f"{W}p")]
+    return [([texts.get(r.get(f"{W}id"), "") for r in p.iter(f"{W}footnoteReference")], _run_spans(p))
+            for p in body.iter(f"{W}p")]
+
+
+def _run_spans(p) -> tuple:
+    spans, at = [], 0
+    for r in p.iter(f"{W}r"):
+        end = at + len(paragraph_text(r))
+        rpr = r.find(f"{W}rPr")
+        for style in ("b", "i"):
+            el = rpr.find(f"{W}{style}") if rpr is not None else None
+            if el is not None and el.get(f"{W}val") not in ("0", "false") and end > at:
+                spans.append((at, end, style))
+        at = end
+    return merge_spans(spans)
 
 
 def read_view(path: Path) -> EditionView:

@@ -17,6 +17,7 @@ import copy
 import datetime as dt
 import io
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from docx import Document as open_docx
 from docx.oxml.ns import qn
@@ -290,11 +291,24 @@ def _notes(part) -> list:
     return root, [n for n in root.iter(qn("w:footnote")) if n.get(qn("w:type")) in (None, "normal")]
 
 
+def _reformat(marker: Redliner, old_p, new_p) -> None:
+    """The same text with other formatting: rewritten, so the old formatting is kept in
+    w:rPrChange."""
+    if any(el.tag in COMPLEX for el in new_p.iter()):
+        return
+    old, new = pieces(old_p), pieces(new_p)
+    if _text(old) == _text(new) and [x.key for x in old] != [x.key for x in new]:
+        marker.rewrite(new_p, old, new)
+
+
 def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
     """Marks every difference from OLD_PS in NEW_PS; END(copy) places a removed paragraph after
     the last one. Without END (footnotes), only changed paragraphs are marked: a note's
     reference comes and goes with the text that holds it."""
     a, b = [" ".join(paragraph_text(p).split()) for p in old_ps], [" ".join(paragraph_text(p).split()) for p in new_ps]
+    for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
+            _reformat(marker, old_ps[i], new_ps[j])
     for st in align_paragraphs(a, b):
         last = {}  # old index → the new paragraph standing for it, so removed ones go after it
         for i, j in st.pairs:

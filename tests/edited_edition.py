@@ -71,6 +71,8 @@ def make_pair(dest: Path) -> tuple[Path, Path]:
     # 7 a word changed and another one made bold in a paragraph that has bold already
     _replace(t / "03-strategien.md", "eine längere Zeit der Entwicklung. Gesichert sein müssen der Rückhalt",
              "eine längere Phase der Entwicklung. Gesichert sein müssen der **Rückhalt**")
+    # 11 formatting only: one word made italic in a paragraph whose text stays
+    _replace(t / "04-erfolge.md", "verdient große Anerkennung.", "verdient *große* Anerkennung.")
     # 8 a decimal number
     _replace(t / "03-strategien.md", "| Zeit | mindestens 2,5 Std. |", "| Zeit | mindestens 3,5 Std. |")
     # 9 a renamed parent heading (its ### subsections stay)
@@ -113,6 +115,7 @@ EDITS = [
     Edit("decimal", lambda c: c["kind"] == "changed" and _deleted(c) == "2,5" and _inserted(c) == "3,5"),
     Edit("renamed parent heading", lambda c: c["kind"] == "renamed" and "und Beratung" in c["what"]
          and c["area"] == "structure"),
+    Edit("formatting only", lambda c: c["kind"] == "changed" and "formatting" in c["what"] and "große" in c["new"]),
     Edit("added section with text", lambda c: c["kind"] == "added" and "Neue Förderrunde 2021" in c["what"]
          and "Landkreise" in c["new"]),
 ]

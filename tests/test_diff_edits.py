@@ -51,8 +51,8 @@ def _changes(pair, kind: str) -> list[dict]:
 
 
 # What a PDF cannot show: a paragraph break (split, merge) and a list item's bounds (reorder)
-# leave no trace in its text.
-NOT_IN_PDF = {"split", "merge", "reorder"}
+# leave no trace in its text, and its text has no formatting.
+NOT_IN_PDF = {"split", "merge", "reorder", "formatting only"}
 
 
 @pytest.mark.parametrize("kind", ["folder", "docx", "pdf"])
@@ -78,6 +78,8 @@ def test_where_each_edit_stands(pair):
     note = changes["changed:footnote"]
     assert note["where"].startswith("2. Kernelemente") and [w for w in note["words"] if w[0] != "equal"] == \
         [("insert", ", Berlin")]
+    formatting = changes["changed:formatting"]
+    assert formatting["what"] == "formatting changed: „große“ now italic" and formatting["where"].startswith("4. Erfolge")
     quote = changes["removed:record"]
     assert "Bernd Klotz („Das Miteinander der Einwohnerinnen und Einwohner …“)" in quote["what"]
     pdf = _changes(pair, "pdf")
@@ -119,6 +121,8 @@ def test_redline_tracks_formatting_footnotes_splits_and_merges(red):
     change = next(davor.iter(f"{W}rPrChange"))
     assert change.getparent().getparent().findtext(f"{W}t") == "Rückhalt" and change.find(f"{W}rPr/{W}b") is None
     assert ["".join(d.itertext()) for d in davor.iter(f"{W}del")] == ["Zeit"]
+    italic = next(r for r in body.iter(f"{W}r") if r.findtext(f"{W}t") == "große" and r.find(f"{W}rPr/{W}i") is not None)
+    assert italic.find(f"{W}rPr/{W}rPrChange/{W}rPr/{W}i") is None  # formatting only: the old, upright, kept
     note = next(n for n in notes.iter(f"{W}footnote") if "DESI" in "".join(n.itertext()))
     assert ["".join(i.itertext()) for i in note.iter(f"{W}ins")] == [", Berlin"]
     marks = [(m.tag, text(m.getparent().getparent().getparent())[:20])
