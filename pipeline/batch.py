@@ -82,7 +82,7 @@ def _context():
     forking a process whose Typst thread pool is running can deadlock the child."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.batch"])
+        ctx.set_forkserver_preload(["pipeline.batch", "pipeline.render_docx", "pipeline.render_pdf", "pipeline.check_output"])
         return ctx
     return multiprocessing.get_context("spawn")
 

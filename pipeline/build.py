@@ -66,18 +66,17 @@ def write_built(out: Path, files: dict[Path, bytes]) -> None:
 
 
 def render_both(doc: Document, ed: Edition, artwork: Artwork, formats: tuple[str, ...] = FORMATS,
-                total_pages: int | None | bool = True) -> tuple[bytes | None, bytes | None]:
+                total_pages: int | None = None, multiple_of: int | None = None,
+                toc_depth: int | None = None) -> tuple[bytes | None, bytes | None]:
     """DOCX and PDF side by side: Typst typesets in a thread of its own (it releases the GIL)
-    while python-docx writes the Word file. Each output's bytes are those of rendering it alone.
-    `total_pages=True` means the edition's own page count."""
+    while python-docx writes the Word file. Each output's bytes are those of rendering it alone."""
     from .render_docx import render_docx
     from .render_pdf import render_pdf
-    pages = ed.pages if total_pages is True else total_pages
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="typst") if "pdf" in formats else None
     try:
-        pdf = pool.submit(render_pdf, doc, ed.template.typst, ed.folder, pages, ed.template.spec.multiple_of,
-                          artwork) if pool else None
-        docx = render_docx(doc, ed.template.reference_docx, ed.folder, artwork, ed.template.toc_depth,
+        pdf = pool.submit(render_pdf, doc, ed.template.typst, ed.folder, total_pages, multiple_of, artwork) \
+            if pool else None
+        docx = render_docx(doc, ed.template.reference_docx, ed.folder, artwork, toc_depth or ed.template.toc_depth,
                            ed.template.docx_cover) if "docx" in formats else None
         return docx, pdf.result() if pdf else None
     finally:
@@ -97,7 +96,7 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_mis
     outputs: dict[Path, bytes] = {}
     pages = None
     artwork = Artwork.of(ed.folder, ed.template)
-    docx, pdf = render_both(loaded.document, ed, artwork, formats)
+    docx, pdf = render_both(loaded.document, ed, artwork, formats, ed.pages, ed.template.spec.multiple_of)
     if docx is not None:
         outputs[out / f"{ed.name}.docx"] = docx
     if pdf is not None:

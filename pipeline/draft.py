@@ -15,18 +15,13 @@ from pathlib import Path
 
 from .artwork import Artwork
 from .assemble_draft import Draft, assemble_draft
-from .build import BuildResult, read_back, read_built, write_built
+from .build import BuildResult, read_back, read_built, render_both, write_built
 from .check_names import check_cells
-from .check_output import check_outputs
 from .check_text import Source, check_text
 from .draft_load import read_draft
 from .edition import Edition, Template, load_template
 from .errors import Finding, InputError, Report
-from .manifest import with_manifest
 from .records import Record
-from .render_docx import render_docx
-from .render_pdf import render_pdf
-from .verify import page_count
 from .workbook_layout import Layout, parse_layout
 
 TEMPLATE = "strategie"
@@ -82,15 +77,16 @@ def output_name(folder: Path) -> str:
 
 def build_draft(folder: Path, out: Path, template_name: str = TEMPLATE) -> BuildResult:
     """Check, render both files, write them together, read them back."""
+    from .check_output import check_outputs
+    from .manifest import with_manifest
+    from .verify import page_count
     start = time.perf_counter()
     loaded = collect_draft(folder, template_name)
     loaded.report.raise_if_errors()
     ed = loaded.edition
     doc = loaded.draft.document
     artwork = Artwork.of(ed.folder, ed.template)
-    docx = render_docx(doc, ed.template.reference_docx, ed.folder, artwork,
-                       max(ed.template.toc_depth, doc.meta.toc_depth), ed.template.docx_cover)
-    pdf = render_pdf(doc, ed.template.typst, ed.folder, artwork=artwork)
+    docx, pdf = render_both(doc, ed, artwork, toc_depth=max(ed.template.toc_depth, doc.meta.toc_depth))
     name = output_name(folder)
     files = {out / f"{name}.docx": docx, out / f"{name}.pdf": pdf}
     write_built(out, with_manifest(ed.folder, ed.template.folder, doc, loaded.records, files))
@@ -113,6 +109,7 @@ def check_draft(folder: Path, out: Path | None = None) -> list[Finding]:
         files, missing = read_built(out, output_name(folder), f"brochure draft {folder}")
         findings += missing
         if any(files.values()):
+            from .check_output import check_outputs
             doc = loaded.draft.document
             findings += read_back(out, f"brochure draft {folder}", lambda: check_outputs(
                 loaded.edition, {}, doc, files["docx"], files["pdf"], extra=loaded.draft.passages,

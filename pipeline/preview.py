@@ -8,7 +8,7 @@ size, mtime) and rebuilds when one changed: inputs → checks → PDF, then the 
 Input errors are shown on the page and the last good PDF stays served; nothing is written to
 the edition or the output folder (`brochure build` writes the files).
 
-Why polling, not inotify: an edition is a few dozen files, a stat of each every quarter second
+Why polling, not inotify: an edition is a few dozen files, a stat of each every tenth of a second
 costs well under a millisecond, it needs no further dependency (watchfiles would be one) and it
 works on the network shares where editors keep their editions, which inotify does not watch.
 
@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-POLL = 0.25  # seconds between looks at the edition folder
+POLL = 0.1  # seconds between looks at the edition folder
 HERE = Path(__file__).parent
 SEVERITY = {"error": "Fehler", "warning": "Hinweis"}
 

@@ -98,7 +98,7 @@ class Typesetter:
         self.compiler = typst.Compiler(root=str(self.root), font_paths=font_paths(self.files[-1].parent),
                                        ignore_system_fonts=True)
         self._written: dict[str, bytes] = {}
-        self._pads: dict[str, dict[str, int]] = {}  # last padding per document title
+        self._pads: dict[str, dict[str, int]] = {}  # last padding per document (title, chapters, template)
         self.lock = threading.Lock()  # one document at a time in a root
 
     def put(self, name: str, data: bytes) -> None:
@@ -127,17 +127,25 @@ class Typesetter:
             # Start from the padding this document had last time: if the edit moved no chapter
             # end, that one pass is the PDF that an unpadded pass and a padded one give (blank
             # pages only follow a chapter's text), and it is checked to be so.
-            key = doc.meta.title
-            guess = self._pads.get(key)
-            if guess:
+            key = hashlib.sha256(json.dumps([doc.meta.title, ids, str(self.files)]).encode()).hexdigest()[:24]
+            guess = self._pads.get(key) or _stored_pads(key)
+            for _ in range(2 if guess else 0):  # the guess, then what its pass says is needed
                 pdf = self._compile(guess, options)
                 spans = chapter_spans(pdf, ids)
-                if spans and _padding(_unpadded(spans, guess), budgets, total_pages, multiple_of) == guess:
+                needed = _padding(_unpadded(spans, guess), budgets, total_pages, multiple_of) if spans else None
+                if needed == guess:
+                    if self._pads.get(key) != guess:
+                        self._pads[key] = guess
+                        _store_pads(key, guess)
                     return pdf
+                if not needed:
+                    break
+                guess = needed
             pdf = self._compile({}, options)
             spans = chapter_spans(pdf, ids)
             pads = _padding(spans, budgets, total_pages, multiple_of) if spans else {}
             self._pads[key] = pads
+            _store_pads(key, pads)
             return self._compile(pads, options) if pads else pdf
         except RuntimeError as exc:
             # Typst reports problems in the template or with an image; name them, don't trace.
@@ -151,6 +159,35 @@ class Typesetter:
 
     def close(self) -> None:
         self._dir.cleanup()
+
+
+def _pads_file(key: str) -> Path | None:
+    from .artwork import cache_folder
+    folder = cache_folder()
+    return None if folder is None else folder.parent / "pads" / f"{key}.json"
+
+
+def _stored_pads(key: str) -> dict[str, int]:
+    """The padding a document had in an earlier process: only a first guess, checked as above."""
+    path = _pads_file(key)
+    try:
+        pads = json.loads(path.read_text()) if path else {}
+    except (OSError, ValueError):
+        return {}
+    return pads if isinstance(pads, dict) and all(isinstance(v, int) for v in pads.values()) else {}
+
+
+def _store_pads(key: str, pads: dict[str, int]) -> None:
+    path = _pads_file(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(pads, sort_keys=True))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # only a guess for the next process
 
 
 _warm: dict[tuple, Typesetter] = {}
