@@ -369,14 +369,15 @@ class Comparer:
             gone.remove((och, o))
             where = f"{nch.title} > {n.path}"
             self.add("structure", "moved", where, f"section moved from chapter {och.title} to chapter {nch.title}: "
-                     f"{o.path} → {n.path}", f"{och.title} > {o.path}", f"{nch.title} > {n.path}", item="section")
+                     f"{o.path} → {n.path}", f"{och.title} > {o.path}", f"{nch.title} > {n.path}", item="section",
+                     page=n.pages[0] if n.pages else None)
             self._compare_section(where, o, n)
         for ch, s in gone:
             self.add("structure", "removed", f"{ch.title} > {s.path}", f"section removed: {s.path}",
                      old=_whole([s]), item="section")
         for ch, s in came:
             self.add("structure", "added", f"{ch.title} > {s.path}", f"section added: {s.path}", new=_whole([s]),
-                     item="section")
+                     item="section", page=s.pages[0] if s.pages else None)
 
     def _sections(self, old: ChapterView, new: ChapterView) -> tuple[list, list]:
         """Compares the sections of two matched chapters; → (removed, added) sections."""
