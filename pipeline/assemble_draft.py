@@ -328,7 +328,7 @@ class DraftAssembler:
             if mine:
                 s.blocks.append(self._table("massnahmen", ["text", "horizon", "responsible", "indicator"], mine,
                                             {"horizon": lambda m: self.label(f"horizon_{m['horizon']}")
-                                             if m["horizon"] else ""}))
+                                             if m["horizon"] else ""}, unbroken=("horizon",)))
             elif not self.is_group(number):
                 s.blocks.append(self._placeholder(self.label("no_measures") + " " + self.label("no_measures_hint"),
                                                   self._where("massnahmen"), s.title))

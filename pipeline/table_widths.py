@@ -1,12 +1,14 @@
 """Column widths from a table's content.
 
 A row is as tall as its fullest cell, so a table is shortest when each column's width follows
-how much text its cells hold on average. No column gets less than its longest word (capped: a
-longer German compound is hyphenated) or more than its longest line needs; what one column
-cannot use goes to the others.
+how much text its cells typically hold (the median: one long cell must not starve the rest).
+No column gets less than its longest word (capped: a longer German compound is hyphenated) or
+more than its longest line needs; what one column cannot use goes to the others.
 """
 
 from __future__ import annotations
+
+from statistics import median
 
 LINE = 110  # characters of a table cell's size (9 pt) across an A4 text column, padding included
 LONGEST_WORD = 9  # a longer word is hyphenated rather than widen its column further
@@ -25,7 +27,7 @@ def fit_widths(header: list[str], rows: list[list[str]], line: int = LINE,
         longest_word = min(max((len(w) for t in texts for w in t.split()), default=1), LONGEST_WORD) + PADDING
         low.append(longest_line if i in unbroken else longest_word)
         high.append(max(longest_line, low[-1]))
-        weight.append(max(sum(len(t) for t in texts[1:]) / max(len(texts) - 1, 1), 1.0) ** 0.85)  # softened: short columns stay readable
+        weight.append(max(float(median(len(t) for t in texts[1:]) if len(texts) > 1 else 1), 1.0))
     chosen = _share(low, high, weight, line)
     total = sum(chosen)
     widths = [round(c / total, 4) for c in chosen]

@@ -50,6 +50,8 @@ CATALOGUE: dict[str, list[Rule]] = {
              "„{value}“: Das Ende liegt vor dem Anfang.", "Schreiben Sie das frühere Datum zuerst, z. B. 2010–2013."),
         Rule(rf"{q('value')} is not a date: month (?P<month>\d+) of (?P<year>\d+) has no day (?P<day>\d+)",
              "„{value}“ gibt es nicht: Der Monat {month}/{year} hat keinen {day}. Tag.", "Prüfen Sie das Datum."),
+        Rule(rf"{q('value')} is ambiguous: write (?P<a>.+?) or (?P<b>.+)$", "„{value}“ ist nicht eindeutig.",
+             "Schreiben Sie {a} oder {b}."),
         Rule(rf"{q('value')} is not a date: write e\.g\.",
              "„{value}“ ist keine Datumsangabe, die der Entwurf lesen kann.",
              "Schreiben Sie z. B. 12.04.2011, 5./6. Februar 2010, April 2011, Frühjahr 2012, 2. Halbjahr 2013, "
