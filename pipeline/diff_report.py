@@ -96,6 +96,12 @@ PLURAL_DE = {"paragraph": "Absätze", "sentence": "Sätze"}
 TABLES_DE = {"quotes": "Zitat", "contacts": "Kontakt", "figures": "Kennzahl", "photos": "Foto", "portraits": "Porträt",
              "links": "Link", "regions": "Region", "municipalities": "Kommune", "references": "Literaturangabe",
              "charts": "Diagramm"}
+# Edition keys and the sheets' usual columns; others are shown as their column name.
+META_DE = {"date": "Datum", "title": "Titel", "subtitle": "Untertitel", "author": "Verfasser", "publisher": "Herausgeber",
+           "programme": "Programm", "language": "Sprache", "email": "E-Mail", "phone": "Telefon", "fax": "Fax",
+           "label": "Bezeichnung", "value": "Wert", "name": "Name", "role": "Funktion", "text": "Text",
+           "caption": "Bildunterschrift", "speaker": "Person", "group": "Gruppe", "url": "Adresse", "web": "Website",
+           "address": "Anschrift", "unit": "Einheit", "source": "Quelle", "population": "Einwohnerzahl"}
 SOURCES_DE = {"build": "Build-Ordner", "docx": "DOCX", "pdf": "PDF"}
 CONTEXT = 240  # characters of unchanged text shown around a change before it is shortened
 
@@ -104,6 +110,8 @@ def label_de(ch: Change) -> str:
     """'Absatz geändert', 'Fußnote neu', 'Zitat entfernt' …"""
     if ch.item == "record":
         noun = TABLES_DE.get(ch.name, f"Eintrag ({ch.name})")
+    elif ch.item in ("field", "meta"):  # the field first: the label after it may be long
+        noun = f"{ITEMS_DE[ch.item][0]} „{META_DE.get(ch.name, ch.name)}“"
     elif ch.kind == "merged" and ch.item in PLURAL_DE:
         return f"{PLURAL_DE[ch.item]} zusammengeführt"
     else:
@@ -119,8 +127,8 @@ def subject_de(ch: Change) -> str:
         if ch.kind in ("renamed",) or (ch.kind == "moved" and ch.old and ch.new):
             return f"{ch.old} → {ch.new}"
         return ch.where.rpartition(" > ")[2] if ch.item == "section" else ch.where
-    if ch.area in ("meta", "records") and ch.item in ("field", "meta"):
-        return f"{ch.where}: {ch.name}" if ch.where != ch.name else ch.name
+    if ch.item == "meta":
+        return f"{ch.old} → {ch.new}"
     if ch.area == "pages":
         return f"{ch.where}: {ch.old} → {ch.new} Seiten" if ch.where else f"{ch.old} → {ch.new} Seiten"
     if ch.item == "formatting":
