@@ -63,24 +63,25 @@ def _fail(path: Path, message: str, hint: str) -> InputError:
 
 
 # -- from a build folder ----------------------------------------------------------------------
-def _block_texts(block: dict) -> list[str]:
+def _block_items(block: dict) -> list[tuple[str, tuple]]:
+    """The texts a block shows, each with where it is bold or italic."""
     kind = block.get("type")
     if kind == "paragraph":
-        return [_runs(block["runs"])]
+        return [(_runs(block["runs"]), _spans(block["runs"]))]
     if kind == "list":
-        return [_runs(item["runs"]) for item in block["items"]]
+        return [(_runs(item["runs"]), _spans(item["runs"])) for item in block["items"]]
     if kind == "table" and not block.get("table"):  # a Markdown table is typed text
-        return [" | ".join(_runs(c) for c in row) for row in [block["header"], *block["rows"]] if row]
+        return [(" | ".join(_runs(c) for c in row), ()) for row in [block["header"], *block["rows"]] if row]
     if kind == "table":
         return []  # built from a sheet: its rows are compared as records
     if kind == "box":
-        return ([block["title"]] if block.get("title") else []) + [t for b in block["blocks"] for t in _block_texts(b)]
+        return ([(block["title"], ())] if block.get("title") else []) + [x for b in block["blocks"] for x in _block_items(b)]
     if kind == "lines":
-        return list(block["lines"])
+        return [(line, ()) for line in block["lines"]]
     if kind == "signature":
-        return [" ".join(x for x in (block["closing"], block["name"], block["role"]) if x)]
+        return [(" ".join(x for x in (block["closing"], block["name"], block["role"]) if x), ())]
     if kind == "placeholder":
-        return [block["text"]]
+        return [(block["text"], ())]
     return []  # record blocks (quotes, contacts, figures, photos, …)
 
 
@@ -108,18 +109,6 @@ def merge_spans(spans: list[tuple[int, int, str]]) -> tuple:
     return tuple(sorted(out))
 
 
-def _block_spans(block: dict) -> list[tuple]:
-    """The formatting of each of _block_texts' texts, in the same order."""
-    kind = block.get("type")
-    if kind == "paragraph":
-        return [_spans(block["runs"])]
-    if kind == "list":
-        return [_spans(item["runs"]) for item in block["items"]]
-    if kind == "box":
-        return ([()] if block.get("title") else []) + [x for b in block["blocks"] for x in _block_spans(b)]
-    return [()] * len(_block_texts(block))
-
-
 def _notes(value) -> list[str]:
     """The texts of the footnotes referenced anywhere in a block, in order."""
     if isinstance(value, dict):
@@ -132,7 +121,7 @@ def _notes(value) -> list[str]:
 
 
 def _section(path: str, title: str, blocks: list[dict]) -> SectionView:
-    items = [(t, f) for b in blocks for t, f in zip(_block_texts(b), _block_spans(b)) if t.strip()]
+    items = [(t, f) for b in blocks for t, f in _block_items(b) if t.strip()]
     return SectionView(path, title, [t for t, _ in items], [t for b in blocks for t in _notes(b)],
                        formats=[f for _, f in items])
 
