@@ -483,3 +483,48 @@ def test_check_on_a_folder_of_towns_reports_each_and_fails_if_one_has_errors(tmp
     import json
     data = json.loads(as_json.output)
     assert [d["edition"] for d in data] == ["aach", "bebra"] and data[0]["errors"] == 0 and data[1]["errors"] >= 2
+
+
+def test_every_filled_cell_of_michelstadt_appears_in_both_files(samples):
+    """Nothing silent: each value typed into the sample's workbook is printed in the PDF and the
+    DOCX (a list item without its marker, a date or number in its German form)."""
+    import datetime as dt
+
+    from pipeline import cell_lists, german
+    from pipeline.when import parse_when
+    _, out = samples
+    docx, pdf = out / "michelstadt" / "michelstadt-entwurf.docx", out / "michelstadt" / "michelstadt-entwurf.pdf"
+    texts, _ = pdf_read(pdf)
+    def squeeze(text: str) -> str:  # an address may wrap after its '.' in a narrow cell: compare without spaces
+        return re.sub(r"\s+", "", flat(text)).casefold()
+    in_pdf = squeeze(" ".join(texts))
+    doc = open_docx(str(docx))
+    in_docx = squeeze(" ".join([p.text for p in doc.paragraphs]
+                               + [c.text for t in doc.tables for row in t.rows for c in row.cells]))
+    mapped = {"council_step", "horizon"}  # printed as „Beschluss:“, „Kurzfristig“
+    book = load_workbook(KOMMUNEN / "michelstadt" / LAYOUT.file)
+    missing = []
+    for sheet in LAYOUT.sheets:
+        ws = book[sheet.title]
+        if sheet.layout == "fields":
+            cells = [(c, ws.cell(row=r, column=2).value) for r, c in enumerate(sheet.columns, start=2)]
+        else:
+            cells = [(c, ws.cell(row=r, column=n).value) for r in range(2, ws.max_row + 1)
+                     for n, c in enumerate(sheet.columns, start=1)]
+        for col, value in cells:
+            if value in (None, "") or col.name in mapped or (sheet.key == "texte" and col.name == "section"):
+                continue
+            if isinstance(value, dt.datetime):
+                shown = [german.long_date(value.date()) if col.name == "as_of" and sheet.layout == "fields"
+                         else german.day_month_year(value.date())]
+            elif col.column.kind == "when":
+                shown = [parse_when(value).text]
+            elif isinstance(value, (int, float)) and col.column.kind == "number":
+                shown = [german.number(value)]
+            else:
+                shown = [line.text for line in cell_lists.lines(str(value))]
+            for text in shown:
+                key = squeeze(text)
+                if key not in in_pdf or key not in in_docx:
+                    missing.append((sheet.title, col.header, text))
+    assert missing == []
