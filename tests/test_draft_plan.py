@@ -22,6 +22,7 @@ from pipeline.draft import build_draft, check_draft, draft_template
 from pipeline.errors import InputError, group_findings
 from pipeline.scaffold import init_draft
 from pipeline.workbook_fill import fill_workbook
+from tests.test_drafts import pdf_read
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE, LAYOUT = draft_template()
@@ -120,20 +121,11 @@ def docx_lines(path: Path) -> list[tuple[str, str]]:
 
 
 def pdf_text(path: Path) -> str:
-    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
+    return "\n".join(pdf_read(path)[0])
 
 
 def pdf_outline(path: Path) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
-
-    def walk(items, level):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                out.append((level, item.title))
-    walk(PdfReader(io.BytesIO(path.read_bytes())).outline, 1)
-    return out
+    return pdf_read(path)[1]
 
 
 @pytest.fixture(scope="module")
