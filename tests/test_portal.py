@@ -187,6 +187,21 @@ def test_german_catalogue():
     assert not unknown.known and "E-SOMETHING-NEW" in unknown.message
 
 
+def test_findings_of_one_cause_are_one_line_in_german_with_their_rows():
+    from pipeline.portal.app import _findings_view
+    raw = [error("E-UNKNOWN-REF", Location(file="strategie.xlsx", sheet="Maßnahmen", row=r, column="Handlungsfeld Nr."),
+                 "there is no field of action 7.7", "use a number from sheet 'Handlungsfelder': 8.1.1").to_dict()
+           for r in range(2, 101)]
+    raw.append(error("E-EXCEL-DATE", Location(file="strategie.xlsx", sheet="Handlungsfelder", row=5, column="Nr."),
+                     "'08.01.2001' is a date Excel made out of what was typed (probably '8.1.1')", "…").to_dict())
+    view = {g["sheet"]: g["entries"] for g in _findings_view({"findings": raw})}
+    assert len(view["Maßnahmen"]) == 1
+    entry = view["Maßnahmen"][0]
+    assert entry["row"] == "2–100" and entry["message"] == "Es gibt kein Handlungsfeld 7.7."
+    date = view["Handlungsfelder"][0]
+    assert date["row"] == 5 and "vermutlich „8.1.1“" in date["message"] and "als Text" in date["hint"]
+
+
 def test_cli_add_list_revoke(tmp_path):
     runner = CliRunner()
     r = runner.invoke(main, ["portal", "add-town", "Maintal", "--data", str(tmp_path), "--base-url", "https://p.example"])
