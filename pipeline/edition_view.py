@@ -200,9 +200,9 @@ def from_docx(path: Path) -> EditionView:
     data = docx_bytes(path)
     try:
         parts = read_docx_parts(data)
+        extras, revisions = _extras_per_paragraph(data)
     except Exception as exc:  # a broken package fails in zipfile or lxml in many ways
         raise _fail(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
-    extras = _extras_per_paragraph(data)
     previous = ""
     chapters: list[ChapterView] = []
     heads: list[str] = []
@@ -232,26 +232,22 @@ def from_docx(path: Path) -> EditionView:
             chapters[-1].sections[-1].notes += refs
     core = parts.core
     meta = {"title": core["title"], "author": core["author"], "date": core["created"][:10]}
-    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=_revisions(data))
+    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions)
 
 
-def _revisions(data: bytes) -> int:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        body = etree.fromstring(z.read("word/document.xml"))
-    return sum(1 for _ in body.iter(*(f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange"))))
-
-
-def _extras_per_paragraph(data: bytes) -> list[tuple[list[str], tuple]]:
+def _extras_per_paragraph(data: bytes) -> tuple[list[tuple[list[str], tuple]], int]:
     """For each body paragraph (in the order read_docx_parts reads them): the texts of the
-    footnotes it references, and where its runs are bold or italic."""
+    footnotes it references, and where its runs are bold or italic; and how many tracked changes
+    the body holds already."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = z.namelist()
         body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
         notes = etree.fromstring(z.read("word/footnotes.xml")) if "word/footnotes.xml" in names else None
     texts = {n.get(f"{W}id"): " ".join("".join(t.text or "" for t in n.iter(f"{W}t")).split())
              for n in (notes.iter(f"{W}footnote") if notes is not None else ())}
+    revisions = sum(1 for _ in body.iter(*(f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange"))))
     return [([texts.get(r.get(f"{W}id"), "") for r in p.iter(f"{W}footnoteReference")], _run_spans(p))
-            for p in body.iter(f"{W}p")]
+            for p in body.iter(f"{W}p")], revisions
 
 
 def _run_spans(p) -> tuple:
@@ -290,8 +286,8 @@ def read_pair(old: Path, new: Path) -> tuple[EditionView, EditionView]:
     kinds = {v.source for v in views}
     if kinds == {"docx", "pdf"}:
         path = Path(old) if views[0].source == "pdf" else Path(new)
-        raise _fail(path, "cannot compare a DOCX with a PDF: the two hold their text differently (running heads, "
-                    "page numbers, the contents, line breaks), so hundreds of differences would be only that",
+        raise _fail(path, "refused: comparing a DOCX with a PDF would report hundreds of differences that are only "
+                    "how the two hold their text (running heads, page numbers, the contents, line breaks)",
                     "compare two DOCX files, two PDF files or two build folders")
     if "build" in kinds and len(kinds) == 2:
         k = next(n for n, v in enumerate(views) if v.source == "build")

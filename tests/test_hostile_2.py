@@ -446,7 +446,7 @@ def test_check_built_with_a_truncated_pdf(built_small, tmp_path):
 def test_comparing_a_docx_with_a_pdf_says_the_kinds_differ(built_small):
     _, built = built_small
     result = CliRunner().invoke(main, ["diff", str(next(built.glob("*.docx"))), str(next(built.glob("*.pdf")))])
-    assert "comparing a DOCX with a PDF" in result.output
+    assert result.exit_code == 2 and "comparing a DOCX with a PDF" in result.output  # refused, with the reason
 
 
 def test_a_draft_markdown_file_linked_outside_is_refused(tmp_path):
