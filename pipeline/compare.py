@@ -9,6 +9,7 @@ field by field, by id (or, for tables without ids, by aligning their rows).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
@@ -130,10 +131,10 @@ class Stretch:
 
 
 def _similar(a: str, b: str, least: float = SPLIT) -> float:
-    """Similarity of two texts (0 … 1), or 0 when the quick upper bounds are below LEAST. No
-    autojunk: in a long paragraph it would junk the common letters and miss the likeness."""
-    m = SequenceMatcher(None, a, b, autojunk=False)
-    return m.ratio() if m.real_quick_ratio() >= least and m.quick_ratio() >= least else 0.0
+    """Similarity of two texts (0 … 1; an LCS ratio, like SequenceMatcher's without its
+    autojunk, which in a long paragraph junks the common letters), 0 when below LEAST.
+    rapidfuzz computes it bit-parallel: a stretch of many unlike paragraphs stays quick."""
+    return fuzz.ratio(a, b, score_cutoff=least * 100) / 100
 
 
 def _joins(one: list[str], many: list[str], ones: list[int], manys: list[int]):
@@ -177,7 +178,47 @@ def align_paragraphs(a: list[str], b: list[str]):
                 pairs.append((i, best))
                 olds.remove(i)
                 news.remove(best)
-        yield Stretch(j1, pairs, olds, news, splits, merges)
+        st = Stretch(j1, pairs, olds, news, splits, merges)
+        _uncross(st)
+        yield st
+
+
+def _uncross(st: Stretch) -> None:
+    """Keeps the matches of a stretch in one order (the longest such chain): one that crosses
+    another would put a removed paragraph at the wrong place when all changes are rejected. The
+    others go back to removed and added."""
+    items = sorted([(i, j, "pair", (i, j)) for i, j in st.pairs] + [(i, js[0], "split", (i, js)) for i, js in st.splits]
+                   + [(is_[0], j, "merge", (is_, j)) for is_, j in st.merges])
+    tails: list[int] = []  # longest increasing chain of j over items in i order
+    links: list[int] = []
+    for k, (_, j, _, _) in enumerate(items):
+        at = bisect.bisect_left([items[x][1] for x in tails], j)
+        links.append(tails[at - 1] if at else -1)
+        if at == len(tails):
+            tails.append(k)
+        else:
+            tails[at] = k
+    keep, k = set(), tails[-1] if tails else -1
+    while k >= 0:
+        keep.add(k)
+        k = links[k]
+    for k, (_, _, kind, payload) in enumerate(items):
+        if k in keep:
+            continue
+        if kind == "pair":
+            st.pairs.remove(payload)
+            st.olds.append(payload[0])
+            st.news.append(payload[1])
+        elif kind == "split":
+            st.splits.remove(payload)
+            st.olds.append(payload[0])
+            st.news.extend(payload[1])
+        else:
+            st.merges.remove(payload)
+            st.olds.extend(payload[0])
+            st.news.append(payload[1])
+    st.olds.sort()
+    st.news.sort()
 
 
 def cuts(whole: str, parts: list[str]) -> list[int]:
