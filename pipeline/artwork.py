@@ -16,7 +16,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from importlib import metadata
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from .edition import FIGURE_WIDTH_MM
 from .errors import InputError, Location, error
-from .fonts import cache_root
+from .fonts import cache_root, put_cached
 from .images import BadImage, prepare
 from .tree import Chart, Document, Photo, chapter_blocks, to_data
 
@@ -92,17 +91,8 @@ class PictureCache:
     def put(self, k: str, ext: str, data: bytes) -> None:
         self.drawn += 1
         self.memory[(k, ext)] = data
-        if self.folder is None:
-            return
-        path = self._path(k, ext)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only or full cache only costs time
+        if self.folder is not None:
+            put_cached(self._path(k, ext), data)
 
 
 def _digest(*parts) -> str:

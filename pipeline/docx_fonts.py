@@ -17,8 +17,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import os
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -29,7 +27,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
-from .fonts import cache_root, package_fonts
+from .fonts import cache_root, package_fonts, put_cached
 from .glyphs import printable
 
 FAMILY = "Source Sans Pro"
@@ -85,14 +83,7 @@ def subset_font(path: Path, extra: frozenset[int] = frozenset()) -> bytes:
         return cached.read_bytes()
     data = _subset(path, printable() | extra)
     if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".font-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, cached)
-        except OSError:  # no writable cache: subset again next time
-            pass
+        put_cached(cached, data)  # no writable cache: subset again next time
     return data
 
 

@@ -45,6 +45,19 @@ def cache_root() -> Path:
     return Path(base) / "brochure-pipeline"
 
 
+def put_cached(path: Path, data: bytes) -> None:
+    """Write one cache file atomically (readers see the old file or the whole new one). A
+    read-only or full cache raises nothing: it only costs the work again next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 def _key(sources: list[Path]) -> str:
     h = hashlib.sha256(PATCH_VERSION.encode())
     import fontTools

@@ -19,7 +19,7 @@ import typst
 
 from .artwork import Artwork, Asset
 from . import links
-from .fonts import typst_font_paths
+from .fonts import put_cached, typst_font_paths
 from .errors import InputError, Location, error
 from .tree import Document, to_data
 from .verify import chapter_spans
@@ -179,15 +179,8 @@ def _stored_pads(key: str) -> dict[str, int]:
 
 def _store_pads(key: str, pads: dict[str, int]) -> None:
     path = _pads_file(key)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(pads, sort_keys=True))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # only a guess for the next process
+    if path is not None:
+        put_cached(path, json.dumps(pads, sort_keys=True).encode())  # only a guess for the next process
 
 
 _warm: dict[tuple, Typesetter] = {}

@@ -156,18 +156,12 @@ def test_a_damaged_build_cache_entry_is_built_again(sample_copy, tmp_path, cache
 
 # -- the live preview: a real server on a loopback port ---------------------------------------------
 httpx = pytest.importorskip("httpx")
-
-
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from portal_server import free_port  # noqa: E402
 
 
 @pytest.fixture
 def preview(sample_copy, tmp_path):
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "preview.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "preview", str(sample_copy), "--port", str(port)],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
