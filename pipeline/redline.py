@@ -245,11 +245,12 @@ class Redliner:
             if k < len(new_ps) - 1:
                 self.mark_paragraph(p, "w:ins")
 
-    def merge(self, old_ps: list, new_p) -> None:
+    def merge(self, old_ps: list, new_p) -> list:
         """Several old paragraphs now one: the new one cut into as many, the marks between them
-        deleted."""
+        deleted. → the paragraphs standing for each old one."""
         olds, new = [pieces(p) for p in old_ps], pieces(new_p)
         at = [0, *cuts(_text(new), [_text(o) for o in olds]), len(new)]
+        made = []
         for k, old in enumerate(olds[:-1]):
             p = etree.Element(qn("w:p"))
             ppr = new_p.find(qn("w:pPr"))
@@ -260,7 +261,9 @@ class Redliner:
             new_p.addprevious(p)
             self.rewrite(p, old, new[at[k]:at[k + 1]])
             self.mark_paragraph(p, "w:del")
+            made.append(p)
         self.rewrite(new_p, olds[-1], new[at[-2]:])
+        return made + [new_p]
 
 
 def _paragraphs(root) -> list:
@@ -310,33 +313,38 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
         for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
             _reformat(marker, old_ps[i], new_ps[j])
     for st in align_paragraphs(a, b):
-        last = {}  # old index → the new paragraph standing for it, so removed ones go after it
+        first, last = {}, {}  # old index → the new paragraphs standing for it, to place removed ones
         for i, j in st.pairs:
             p = new_ps[j]
             if any(el.tag in COMPLEX for el in p.iter()):
                 p.addprevious(marker.deleted_copy(old_ps[i]))
                 marker.inserted(p)
+                first[i] = p.getprevious()
             else:
                 marker.rewrite(p, pieces(old_ps[i]), pieces(p))
+                first[i] = p
             last[i] = p
         if end is None:
             continue
         for i, js in st.splits:
             marker.split(old_ps[i], [new_ps[j] for j in js])
-            last[i] = new_ps[js[-1]]
+            first[i], last[i] = new_ps[js[0]], new_ps[js[-1]]
         for is_, j in st.merges:
-            marker.merge([old_ps[i] for i in is_], new_ps[j])
-            last[is_[-1]] = new_ps[j]
+            for i, p in zip(is_, marker.merge([old_ps[i] for i in is_], new_ps[j])):
+                first[i] = last[i] = p
         anchor = new_ps[st.start] if st.start < len(new_ps) else None
         for i in sorted(st.olds):
             copy_ = marker.deleted_copy(old_ps[i])
-            if i - 1 in last:
+            later = min((k for k in first if k > i), default=None)
+            if i - 1 in last:  # after the paragraph standing for the one before it …
                 last[i - 1].addnext(copy_)
+            elif later is not None:  # … or before the one standing for the next one kept
+                first[later].addprevious(copy_)
             elif anchor is not None:
                 anchor.addprevious(copy_)
             else:
                 end(copy_)
-            last[i] = copy_
+            first[i] = last[i] = copy_
         for j in st.news:
             marker.inserted(new_ps[j])
 
