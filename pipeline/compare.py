@@ -562,4 +562,7 @@ class Comparer:
 
 
 def compare(old: EditionView, new: EditionView) -> Comparison:
-    return Comparer(old, new).run()
+    from .change_pages import add_pages  # it reads the new PDF of a build folder
+    result = Comparer(old, new).run()
+    add_pages(result, new)
+    return result

@@ -82,9 +82,10 @@ def test_where_each_edit_stands(pair):
     assert formatting["what"] == "formatting changed: „große“ now italic" and formatting["where"].startswith("4. Erfolge")
     quote = changes["removed:record"]
     assert "Bernd Klotz („Das Miteinander der Einwohnerinnen und Einwohner …“)" in quote["what"]
-    pdf = _changes(pair, "pdf")
-    decimal = next(c for c in pdf if ("delete", "2,5") in c["words"])
-    assert decimal["page"] == 31 and ("insert", "3,5") in decimal["words"]
+    for kind in ("pdf", "folder"):  # the page of the new PDF: read from it, or looked up in the folder's PDF
+        decimal = next(c for c in _changes(pair, kind) if ("delete", "2,5") in c["words"])
+        assert decimal["page"] == 31 and ("insert", "3,5") in decimal["words"]
+    assert changes["split:paragraph"]["page"] == 5 and changes["changed:footnote"]["page"] == 9
 
 
 def test_a_number_is_one_token():
