@@ -206,7 +206,6 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
     from .compare import compare
     from .diff_report import terminal, to_html, to_json
     from .edition_view import docx_bytes, read_pair
-    from .redline import redline
     from .write_outputs import write_atomically
     try:
         views = read_pair(old, new)
@@ -228,6 +227,7 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
                            "no redline written.", err=True)
                 trouble = True
             else:
+                from .redline import redline  # python-docx and the redline only for --docx
                 write_atomically({docx_out: redline(docx_bytes(views[0].docx), docx_bytes(views[1].docx),
                                                     (str(views[0].docx), str(views[1].docx)))})
         except InputError as exc:

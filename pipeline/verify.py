@@ -8,10 +8,13 @@ import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 
-import pypdfium2 as pdfium
-from docx.styles import BabelFish
 from lxml import etree
-from pypdf import PdfReader
+
+
+def _pdfium():
+    """PDFium, imported on first use: `brochure diff` of two build folders never needs it."""
+    import pypdfium2
+    return pypdfium2
 
 
 def clean_pdf_text(text: str) -> str:
@@ -46,8 +49,9 @@ class PdfContent:
     data: bytes = b""
 
     @cached_property
-    def reader(self) -> PdfReader:
+    def reader(self):
         """pypdf, opened only when asked: for metadata, language and the structure tree."""
+        from pypdf import PdfReader  # only for the accessibility check; loaded when it runs
         return PdfReader(io.BytesIO(self.data))
 
     @cached_property
@@ -76,7 +80,7 @@ def chapter_spans(pdf: bytes | PdfContent, chapter_ids: list[str]) -> list[dict]
     """First and last page of every chapter, from the PDF's top-level bookmarks (one per
     chapter, in order). None if they do not match the chapters one to one."""
     if isinstance(pdf, bytes):
-        doc = pdfium.PdfDocument(pdf)
+        doc = _pdfium().PdfDocument(pdf)
         try:
             outline, total = _outline(doc), len(doc)
         finally:
@@ -91,14 +95,14 @@ def chapter_spans(pdf: bytes | PdfContent, chapter_ids: list[str]) -> list[dict]
 
 
 def page_count(data: bytes) -> int:
-    doc = pdfium.PdfDocument(data)
+    doc = _pdfium().PdfDocument(data)
     try:
         return len(doc)
     finally:
         doc.close()
 
 
-def _outline(pdf: pdfium.PdfDocument) -> list[tuple[int, str, int]]:
+def _outline(pdf) -> list[tuple[int, str, int]]:
     """(level, title, page number 1-based; 0 if its page is gone) for every bookmark."""
     out = []
     for mark in pdf.get_toc(max_depth=16):
@@ -108,13 +112,13 @@ def _outline(pdf: pdfium.PdfDocument) -> list[tuple[int, str, int]]:
     return out
 
 
-def _page_texts(pdf: pdfium.PdfDocument) -> list[str]:
+def _page_texts(pdf) -> list[str]:
     return [page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "-\n") for page in pdf]
 
 
 def page_texts_of_pdf(data: bytes) -> list[str]:
     """Each page's text as extracted, without the outline or the cleaning `read_pdf` does."""
-    pdf = pdfium.PdfDocument(data)
+    pdf = _pdfium().PdfDocument(data)
     try:
         return _page_texts(pdf)
     finally:
@@ -125,7 +129,7 @@ def read_pdf(data: bytes) -> PdfContent:
     """Text and bookmarks read with PDFium (about 15 times faster than pypdf, which the tests
     use as an independent reader); line ends and end-of-line hyphens come out as pypdf gives
     them. Metadata and the document language are read with pypdf, when asked for."""
-    pdf = pdfium.PdfDocument(data)
+    pdf = _pdfium().PdfDocument(data)
     try:
         raw_pages = _page_texts(pdf)
         outline = _outline(pdf)
@@ -190,6 +194,7 @@ def read_docx_parts(data: bytes) -> DocxParts:
     names, default = {}, ""
     for st in styles.iter(f"{W}style") if styles is not None else ():
         name_el = st.find(f"{W}name")
+        from docx.styles import BabelFish
         name = BabelFish.internal2ui(name_el.get(f"{W}val")) if name_el is not None else ""
         names[st.get(f"{W}styleId")] = name
         if st.get(f"{W}type") == "paragraph" and st.get(f"{W}default") in ("1", "true"):
