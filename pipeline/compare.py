@@ -315,7 +315,8 @@ def restyled(text: str, old: tuple, new: tuple) -> tuple[list[tuple[str, str]], 
     words: list[tuple[str, str]] = []
     codes: list[str] = []
     for k, ch in enumerate(text):
-        code = "".join(f"+{x}" for x in sorted(after[k] - before[k])) + "".join(f"-{x}" for x in sorted(before[k] - after[k]))
+        code = "".join(f"+{x}" for x in sorted(after[k] - before[k])) + \
+            "".join(f"-{x}" for x in sorted(before[k] - after[k]))
         op = "restyle" if code else "equal"
         if words and words[-1][0] == op and (op == "equal" or codes[-1] == code):
             words[-1] = (op, words[-1][1] + ch)
@@ -455,8 +456,8 @@ class Comparer:
             for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
                 if o.paragraphs[i] == n.paragraphs[j] and o.formats[i] != n.formats[j]:
                     words, codes = restyled(n.paragraphs[j], o.formats[i], n.formats[j])
-                    said = "; ".join(f"„{t}“ {STYLE_EN[c]}" for (_, t), c in zip((w for w in words if w[0] == "restyle"),
-                                                                               codes))
+                    changed = [t for op, t in words if op == "restyle"]
+                    said = "; ".join(f"„{t}“ {STYLE_EN[c]}" for t, c in zip(changed, codes))
                     self.add("text", "changed", where, f"formatting changed: {said}", o.paragraphs[i], n.paragraphs[j],
                              words, item="formatting", name=" ".join(codes))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import io
 import json
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +74,8 @@ def _block_items(block: dict) -> list[tuple[str, tuple]]:
     if kind == "table":
         return []  # built from a sheet: its rows are compared as records
     if kind == "box":
-        return ([(block["title"], ())] if block.get("title") else []) + [x for b in block["blocks"] for x in _block_items(b)]
+        title = [(block["title"], ())] if block.get("title") else []
+        return title + [x for b in block["blocks"] for x in _block_items(b)]
     if kind == "lines":
         return [(line, ()) for line in block["lines"]]
     if kind == "signature":
@@ -223,7 +223,8 @@ def from_docx(path: Path) -> EditionView:
             if style == "Quote Attribution" and section.paragraphs and previous == "Quote":
                 joint = len(section.paragraphs[-1]) + 3  # a quote is one item with its speaker
                 section.paragraphs[-1] += "\n— " + text.replace("\n", ", ")
-                section.formats[-1] = merge_spans([*section.formats[-1], *((a + joint, b + joint, f) for a, b, f in spans)])
+                moved = [(a + joint, b + joint, f) for a, b, f in spans]
+                section.formats[-1] = merge_spans([*section.formats[-1], *moved])
             else:
                 section.paragraphs.append(text)
                 section.formats.append(spans)

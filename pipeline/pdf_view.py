@@ -18,7 +18,8 @@ PAGE = "\ue000"  # marks a page break in a chapter's text until each sentence kn
 # A sentence ends at . ! ? … (closing quotes or brackets may follow) before a capital, a digit or
 # an opening quote; a bullet starts a list item.
 ITEM = "\ue001"  # starts a sentence where the text alone does not show it
-SENTENCE_END = re.compile(r"(?<=[.!?…])[“”\")]*[\s\ue000]+(?=\ue000?[A-ZÄÖÜ0-9„\"(])|[\s\ue000]*[•\ue001]\s*")
+SENTENCE_END = re.compile(r"(?<=[.!?…])[“”\")]*[\s\ue000]+(?=\ue000?[A-ZÄÖÜ0-9„\"(])"
+                          r"|[\s\ue000]*[•\ue001]\s*")
 # A footnote at the foot of a page: its number glued to its text ('2DESI – Institut …').
 NOTE_START = re.compile(r"^(\d{1,3})(?=[^\d\s.,:;)–-])")
 LEADERS = re.compile(r"(?:\s*\.){4,}\s*\d*")  # the contents' dot leaders and page numbers

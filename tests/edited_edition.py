@@ -34,7 +34,8 @@ WIDERSTAENDE = "Wer eine Strategie erarbeitet, stellt Vertrautes und Bewährtes 
 SPLIT_AT = " Hierzu zählen etwa die WIR-Koordinatorinnen"
 MERGE_FIRST_END = "an eine lebendige demokratische Debattenkultur."
 LONG_URL = ("https://soziales.hessen.de/integration/landesprogramm-wir?dokument="
-            "Foerderaufruf2021KommunaleVielfaltsUndIntegrationsstrategienFuerLandkreiseUndKommunenMitMehrAls50000Einwohnern")
+            "Foerderaufruf2021KommunaleVielfaltsUndIntegrationsstrategien"
+            "FuerLandkreiseUndKommunenMitMehrAls50000Einwohnern")
 NEW_SECTION = "## Neue Förderrunde 2021\n\nAb 2021 können sich auch Landkreise um eine Förderung bewerben.\n\n"
 
 

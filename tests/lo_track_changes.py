@@ -21,7 +21,8 @@ def _prop(name, value):
 
 def main(profile: str, jobs: list[str]) -> None:
     pipe = f"brochure{int(time.time() * 1000) % 10**9}"
-    office = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore", f"-env:UserInstallation=file://{profile}",
+    office = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore",
+                               f"-env:UserInstallation=file://{profile}",
                                f"--accept=pipe,name={pipe};urp;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
