@@ -19,6 +19,7 @@ from .errors import Finding, InputError, Location, Report, error
 from .records import Record, validate
 from .sheets import read_tables
 from .tree import Document
+from .verify import PdfContent
 from .write_outputs import new_file_mode, write_atomically, write_set  # noqa: F401 (re-exported)
 
 
@@ -65,20 +66,33 @@ def write_built(out: Path, files: dict[Path, bytes]) -> None:
         write_atomically(files)
 
 
+@dataclass
+class Rendered:
+    docx: bytes | None
+    pdf: bytes | None
+    pdf_read: PdfContent | None  # the PDF read back with PDFium, for the output checks
+
+
 def render_both(doc: Document, ed: Edition, artwork: Artwork, formats: tuple[str, ...] = FORMATS,
                 total_pages: int | None = None, multiple_of: int | None = None,
-                toc_depth: int | None = None) -> tuple[bytes | None, bytes | None]:
-    """DOCX and PDF side by side: Typst typesets in a thread of its own (it releases the GIL)
-    while python-docx writes the Word file. Each output's bytes are those of rendering it alone."""
+                toc_depth: int | None = None) -> Rendered:
+    """DOCX and PDF side by side: Typst typesets in a thread of its own and PDFium then reads
+    the PDF back there (both release the GIL) while python-docx writes the Word file. Each
+    output's bytes are those of rendering it alone."""
     from .render_docx import render_docx
     from .render_pdf import render_pdf
+    from .verify import read_pdf
+
+    def typeset() -> tuple[bytes, PdfContent]:
+        pdf = render_pdf(doc, ed.template.typst, ed.folder, total_pages, multiple_of, artwork)
+        return pdf, read_pdf(pdf)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="typst") if "pdf" in formats else None
     try:
-        pdf = pool.submit(render_pdf, doc, ed.template.typst, ed.folder, total_pages, multiple_of, artwork) \
-            if pool else None
+        job = pool.submit(typeset) if pool else None
         docx = render_docx(doc, ed.template.reference_docx, ed.folder, artwork, toc_depth or ed.template.toc_depth,
                            ed.template.docx_cover) if "docx" in formats else None
-        return docx, pdf.result() if pdf else None
+        pdf, read = job.result() if job else (None, None)
+        return Rendered(docx, pdf, read)
     finally:
         if pool:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -89,22 +103,20 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_mis
     files back and check them against the inputs."""
     from .check_output import check_outputs
     from .manifest import with_manifest
-    from .verify import page_count
     start = time.perf_counter()
     loaded = load(Path(folder), allow_missing)
     ed = loaded.edition
     outputs: dict[Path, bytes] = {}
     pages = None
     artwork = Artwork.of(ed.folder, ed.template)
-    docx, pdf = render_both(loaded.document, ed, artwork, formats, ed.pages, ed.template.spec.multiple_of)
-    if docx is not None:
-        outputs[out / f"{ed.name}.docx"] = docx
-    if pdf is not None:
-        pages = page_count(pdf)
-        outputs[out / f"{ed.name}.pdf"] = pdf
+    done = render_both(loaded.document, ed, artwork, formats, ed.pages, ed.template.spec.multiple_of)
+    if done.docx is not None:
+        outputs[out / f"{ed.name}.docx"] = done.docx
+    if done.pdf is not None:
+        pages = done.pdf_read.pages
+        outputs[out / f"{ed.name}.pdf"] = done.pdf
     write_built(out, with_manifest(ed.folder, ed.template.folder, loaded.document, loaded.records, outputs))
-    output_errors = check_outputs(ed, loaded.records, loaded.document, outputs.get(out / f"{ed.name}.docx"),
-                                  outputs.get(out / f"{ed.name}.pdf"))
+    output_errors = check_outputs(ed, loaded.records, loaded.document, done.docx, done.pdf, pdf_read=done.pdf_read)
     chapters = sum(1 for c in loaded.document.chapters if c.kind != "contents")
     return BuildResult(edition=ed.name, files=list(outputs), pages=pages, chapters=chapters,
                        seconds=time.perf_counter() - start, warnings=loaded.report.warnings,

@@ -209,11 +209,12 @@ def check_lost(items: list[Passage], docx: DocxContent | None, pdf_text: str | N
 
 def check_outputs(edition: Edition, records: dict[str, list[Record]], document: Document,
                   docx_bytes: bytes | None, pdf_bytes: bytes | None, extra: list[Passage] = (),
-                  furniture: set[str] = frozenset()) -> list[Finding]:
-    """`extra`: further typed text the files must contain; `furniture`: lines on every PDF page."""
+                  furniture: set[str] = frozenset(), pdf_read: PdfContent | None = None) -> list[Finding]:
+    """`extra`: further typed text the files must contain; `furniture`: lines on every PDF page;
+    `pdf_read`: the PDF already read back (build.render_both reads it beside the DOCX)."""
     names = {"docx": f"{edition.name}.docx", "pdf": f"{edition.name}.pdf"}
     docx = read_docx(docx_bytes) if docx_bytes is not None else None
-    pdf = read_pdf(pdf_bytes) if pdf_bytes is not None else None
+    pdf = pdf_read if pdf_read is not None else read_pdf(pdf_bytes) if pdf_bytes is not None else None
     findings = check_headings(document, docx, pdf, names, edition.source_file)
     if pdf is not None:
         findings += check_pages(edition, document, pdf, names["pdf"])

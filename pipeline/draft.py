@@ -79,21 +79,21 @@ def build_draft(folder: Path, out: Path, template_name: str = TEMPLATE) -> Build
     """Check, render both files, write them together, read them back."""
     from .check_output import check_outputs
     from .manifest import with_manifest
-    from .verify import page_count
     start = time.perf_counter()
     loaded = collect_draft(folder, template_name)
     loaded.report.raise_if_errors()
     ed = loaded.edition
     doc = loaded.draft.document
     artwork = Artwork.of(ed.folder, ed.template)
-    docx, pdf = render_both(doc, ed, artwork, toc_depth=max(ed.template.toc_depth, doc.meta.toc_depth))
+    done = render_both(doc, ed, artwork, toc_depth=max(ed.template.toc_depth, doc.meta.toc_depth))
+    docx, pdf = done.docx, done.pdf
     name = output_name(folder)
     files = {out / f"{name}.docx": docx, out / f"{name}.pdf": pdf}
     write_built(out, with_manifest(ed.folder, ed.template.folder, doc, loaded.records, files))
     output_errors = check_outputs(ed, {}, doc, docx, pdf, extra=loaded.draft.passages,
-                                  furniture={doc.labels.get("draft", "")})
+                                  furniture={doc.labels.get("draft", "")}, pdf_read=done.pdf_read)
     chapters = sum(1 for c in doc.chapters if c.kind != "contents")
-    return BuildResult(edition=ed.name, files=list(files), pages=page_count(pdf), chapters=chapters,
+    return BuildResult(edition=ed.name, files=list(files), pages=done.pdf_read.pages, chapters=chapters,
                        seconds=time.perf_counter() - start, warnings=loaded.report.warnings,
                        output_errors=output_errors)
 
