@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing.util
 import os
 import tempfile
 import threading
@@ -95,6 +96,8 @@ class Typesetter:
         self.files = list(typst_files)
         self._dir = tempfile.TemporaryDirectory(prefix="brochure-typst-")
         self.root = Path(self._dir.name)
+        # Worker processes end without atexit; multiprocessing runs these finalizers there too.
+        multiprocessing.util.Finalize(self, self._dir.cleanup, exitpriority=0)
         self.compiler = typst.Compiler(root=str(self.root), font_paths=font_paths(self.files[-1].parent),
                                        ignore_system_fonts=True)
         self._written: dict[str, bytes] = {}
