@@ -437,8 +437,8 @@ class DraftAssembler:
                        blocks=blocks)
 
     def _titles(self, municipality: str) -> tuple[str, str]:
-        """The cover's title and the line under it: „… der Stadt Viernheim“ unless the
-        strategy's own title already names the town („Mein Rodgau ist …“)."""
+        """The cover's title and the line under it: „… der Stadt Musterstadt“ unless the
+        strategy's own title already names the town („Mein Musterstadt ist …“)."""
         own = _text(self.base_value("strategy_title"))
         if own:
             self._keep("strategy title", own, self.base.cells["strategy_title"])
