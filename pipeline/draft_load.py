@@ -133,7 +133,7 @@ def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[R
         raise InputError(error("E-MISSING-FILE", Location(file=layout.file), "the workbook is missing",
                                (f"rename {found[0]} to {layout.file}" if len(found) == 1 else
                                 f"create it with: brochure init-draft \"<Kommune>\" {folder}")))
-    tables = read_workbook(path, folder)
+    tables = read_workbook(path, folder, skip=frozenset(OWN_SHEETS))
     known = {_key(s.title) for s in layout.sheets} | {_key(name) for name in OWN_SHEETS}
     for name, table in tables.items():
         if _key(name) not in known:

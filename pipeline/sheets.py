@@ -273,14 +273,17 @@ def _column_at(columns: list[str], index: int) -> str | None:
     return columns[index - 1] if 0 < index <= len(columns) else None
 
 
-def read_workbook(path: Path, edition: Path) -> dict[str, Table]:
+def read_workbook(path: Path, edition: Path, skip: frozenset[str] = frozenset()) -> dict[str, Table]:
+    """Every sheet as a table, but those named in SKIP (a scaffold's own help and list sheets:
+    their formulas must not cost a second reading of the whole file)."""
     rel = path.relative_to(edition).as_posix()
     check_zip(path, Location(file=rel))
     try:
         from openpyxl import load_workbook  # only for workbooks: CSV editions never load it (0.3 s)
         book = load_workbook(path, data_only=False)
         # the stored cells only (iter_rows would visit every empty cell up to the last one)
-        has_formulas = any(c.data_type == "f" for ws in book.worksheets for c in ws._cells.values())
+        has_formulas = any(c.data_type == "f" for ws in book.worksheets if ws.title not in skip
+                           for c in ws._cells.values())
         values = load_workbook(path, data_only=True) if has_formulas else None
     except Exception as exc:  # openpyxl raises many types for broken files
         raise InputError(error("E-UNREADABLE", Location(file=rel),
@@ -288,6 +291,8 @@ def read_workbook(path: Path, edition: Path) -> dict[str, Table]:
                                "open it in Excel or LibreOffice and save it again as .xlsx")) from None
     tables: dict[str, Table] = {}
     for ws in book.worksheets:
+        if ws.title in skip:
+            continue
         table = _sheet_table(ws, values[ws.title] if values else None, rel)
         if table.name in tables:
             raise InputError(error("E-DUPLICATE-SHEET", Location(file=rel, sheet=ws.title),
