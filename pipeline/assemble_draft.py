@@ -115,12 +115,15 @@ class DraftAssembler:
                 continue
             out[number] = rec
         out = dict(sorted(out.items(), key=lambda item: outline.parts(item[0])))
+        # each row is printed below its nearest ancestor that has a row ('' for the top)
+        self.below: dict[str, list[str]] = {}
         missing: dict[str, list[str]] = {}
         for number in out:
             up = outline.parent(number)
             while up and up not in out:
                 missing.setdefault(up, []).append(number)
                 up = outline.parent(up)
+            self.below.setdefault(up, []).append(number)
         for group, below in missing.items():
             self.report.add(warning("W-MISSING-GROUP", self._where("handlungsfelder", column="number"),
                                     f"there is no row for group {group} above {', '.join(below)}: "
@@ -141,14 +144,8 @@ class DraftAssembler:
         return any("." in n for n in self.fields)
 
     def children(self, number: str) -> list[str]:
-        """The rows printed directly below NUMBER ('' for the top): the nearest existing ancestor
-        holds a row whose own parent has no row (see W-MISSING-GROUP)."""
-        def holder(n: str) -> str:
-            up = outline.parent(n)
-            while up and up not in self.fields:
-                up = outline.parent(up)
-            return up
-        return [n for n in self.fields if holder(n) == number]
+        """The rows printed directly below NUMBER ('' for the top; see W-MISSING-GROUP)."""
+        return self.below.get(number, [])
 
     def field_title(self, number: str) -> str:
         title = _text(self.fields[number]["title"])
@@ -169,7 +166,7 @@ class DraftAssembler:
         return [r for r in self.records.get(table, []) if r["field"] == number]
 
     def is_group(self, number: str) -> bool:
-        return bool(self.children(number))
+        return number in self.below
 
     # -- text of a section -----------------------------------------------------------------
     def _section_text(self, section: DraftSection) -> tuple[list[Block], list[Section], str]:
@@ -223,9 +220,10 @@ class DraftAssembler:
 
         def text(r: Record, name: str) -> str:
             return shown[name](r) if name in shown else cell_lists.as_cell(_cell(r[name]))
-        used = [name for name in columns if any(text(r, name) for r in rows)]
+        cells = {name: [text(r, name) for r in rows] for name in columns}
+        used = [name for name in columns if any(cells[name])]
         header = [sheet.header(name) for name in used]
-        body = [[text(r, name) for name in used] for r in rows]
+        body = [[cells[name][i] for name in used] for i in range(len(rows))]
         for r in rows:
             for name in used:
                 if name not in shown and isinstance(r[name], str):
@@ -455,7 +453,6 @@ class DraftAssembler:
                             running_head=self.label("contents"), style="contents")]
         chapters += [self._chapter(n, s) for n, s in enumerate(self.layout.sections, start=1)]
         chapters.append(self._contact())
-        chapters[1].run_on = False  # the first section starts its own page after the contents
         publisher = " ".join(x for x in (_text(self.base_value("kind")), municipality) if x)  # 'Stadt Musterstadt'
         meta = Meta(title=f"{title} – {of}" if of else title, subtitle=self.label("draft_note"),
                     author=publisher, publisher=publisher, date=(as_of or FALLBACK_DATE).isoformat(),

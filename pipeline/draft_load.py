@@ -10,10 +10,12 @@ import difflib
 from dataclasses import replace
 from pathlib import Path
 
+from .assemble import cell_text
 from .errors import InputError, Location, Report, error, warning
 from .records import Record, convert, validate_table
 from .scaffold import LISTS_SHEET, example_value
 from .sheets import Row, Table, read_workbook
+from .when import parse_when
 from .workbook_layout import Layout, Sheet, SheetColumn
 
 FIELD_LABEL, FIELD_VALUE = "Angabe", "Wert"
@@ -92,7 +94,6 @@ def _is_example(col: SheetColumn, value: object) -> bool:
 
 
 def _when(value: object):
-    from .when import parse_when  # noqa: PLC0415
     try:
         return parse_when(value)
     except ValueError:
@@ -109,20 +110,15 @@ def _example_values(sheet: Sheet, records: list[Record], report: Report) -> None
             continue
         left = [c for c in examples if _is_example(c, rec.values.get(c.name))]
         whole = sheet.layout == "table" and examples and all(
-            rec.values.get(c.name) == example_value(c) or _is_example(c, rec.values.get(c.name)) for c in examples)
+            c in left or rec.values.get(c.name) == example_value(c) for c in examples)
         if whole:
             report.add(warning("W-EXAMPLE-ROW", rec.origin, "this row is still the example from the new workbook",
                                "overwrite it with your own entry or delete the row"))
             continue
         for c in left:
             report.add(warning("W-EXAMPLE-VALUE", rec.cells[c.name],
-                               f"'{c.header}' still holds the example '{_shown(rec.values.get(c.name))}' "
+                               f"'{c.header}' still holds the example '{cell_text(rec.values.get(c.name))}' "
                                "from the new workbook", "overwrite it with your own value or empty the cell"))
-
-
-def _shown(value: object) -> str:
-    from .assemble import cell_text  # noqa: PLC0415
-    return getattr(value, "text", None) or cell_text(value)
 
 
 def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[Record]]:

@@ -29,7 +29,7 @@ def parse(raw: object) -> str:
             return str(int(raw))
         raise ValueError(f"'{raw}' is a decimal number, not a field number: Excel cannot tell 8.1 from 8.10")
     text = str(raw).strip()
-    text = text.split(LIST_SEPARATOR.strip(), 1)[0].strip() if LIST_SEPARATOR.strip() in text else text
+    text = text.split(LIST_SEPARATOR.strip(), 1)[0].strip()
     text = text.rstrip(".")  # '3.' as Germans write ordinals
     if not _OUTLINE.fullmatch(text) or any(int(p) == 0 for p in text.split(".")):
         raise ValueError(f"'{raw}' is not a field number: write 1, 2, 3 or, in a plan with groups, 8, 8.1, 8.1.1")

@@ -13,6 +13,7 @@ from .errors import InputError, Location, Report, error, warning
 from .glyphs import UNPRINTABLE_HINT, unprintable_character
 from .sheets import Row, Table
 from .text import invalid_character, normalise
+from .when import parse_when
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,6 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
         if col.kind == "outline":
             return outline.parse(raw)
         if col.kind == "when":
-            from .when import parse_when  # noqa: PLC0415 (drafts only)
             return parse_when(raw)
     except german.ExcelDate as exc:
         report.add(error("E-EXCEL-DATE", where, str(exc), _excel_date_hint(col, where, exc.typed)))

@@ -231,7 +231,7 @@ class Chapter:
     source: str = ""  # the Markdown file, relative to the edition folder ("" if none)
     table: str = ""  # for chapters made one per row: the table they come from
     pages: int | None = None  # page budget (the PDF is padded to it; the check reports overruns)
-    run_on: bool = False  # starts below the chapter before it, not on a new page (a short placeholder)
+    run_on: bool = False  # may start below the chapter before it (a short placeholder); never after the contents
 
 
 @dataclass
