@@ -114,3 +114,13 @@ def test_the_data_reference_is_what_the_tool_generates_now():
     assert committed == reference.generate(), "docs/typst-data.md is stale: run tools/make_typst_data_reference.py"
     for cls in reference.block_classes():
         assert f"### {reference.block_type(cls)}\n" in committed
+
+
+def test_the_override_in_docs_templates_md_builds(tmp_path, loaded_with_nested_cards):
+    guide = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    example = re.search(r"## Restyling one block\n.*?```typ\n(.*?)```", guide, re.S).group(1)
+    doc, folder = loaded_with_nested_cards.document, loaded_with_nested_cards.edition.folder
+    restyled = read_pdf(render_pdf(doc, typst_files(tmp_path, example), folder))
+    lines = {line.strip() for page in restyled.raw_pages for line in page.splitlines()}
+    assert all(card.title in lines for card in cards_of(doc))  # each a list item of its own line
+    assert "Musterstadt" not in restyled.text  # the card's fields are no longer drawn
