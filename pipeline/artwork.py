@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .edition import FIGURE_WIDTH_MM
 from .errors import InputError, Location, error
 from .fonts import cache_root, put_cached
 from .images import BadImage, prepare
-from .tree import Chart, Document, Photo, chapter_blocks, to_data
+from .tree import Chart, Document, Page, Photo, chapter_blocks, to_data
 
 PRINT_DPI = 450
 WORD_DPI = 300
@@ -107,7 +106,7 @@ class Artwork:
                  cache: PictureCache | None = None):
         self.folder = folder
         self.theme = theme or {}
-        self.widths = widths or dict(FIGURE_WIDTH_MM)
+        self.widths = widths or dict.fromkeys(("column", "full"), Page().text_width_mm)
         self.cache = cache if cache is not None else PictureCache(cache_folder())
 
     @classmethod

@@ -33,6 +33,7 @@ from .tree import (
     ListBlock,
     ListItem,
     Meta,
+    Page,
     Paragraph,
     Placeholder,
     Run,
@@ -41,7 +42,7 @@ from .tree import (
     Signature,
     walk_sections,
 )
-from .table_widths import fit_widths
+from .table_widths import fit_widths, line_for
 from .workbook_layout import DraftSection, Layout
 
 HORIZONS = ("kurzfristig", "mittelfristig", "langfristig")
@@ -66,8 +67,9 @@ def _text(value: object) -> str:
 
 class DraftAssembler:
     def __init__(self, folder: Path, layout: Layout, labels: dict[str, str], template: str,
-                 records: dict[str, list[Record]], report: Report):
+                 records: dict[str, list[Record]], report: Report, page: Page | None = None):
         self.folder = folder
+        self.page = page or Page()
         self.layout = layout
         self.labels = labels
         self.template = template
@@ -230,7 +232,7 @@ class DraftAssembler:
                     for line in cell_lists.lines(r[name]):
                         self._keep(f"{sheet.title} {sheet.header(name)}", line.text, r.cells[name])
         return DataTable(header=[[Run(h)] for h in header], rows=[[[Run(c)] for c in row] for row in body],
-                         widths=fit_widths(header, body, unbroken=frozenset(
+                         widths=fit_widths(header, body, line_for(self.page.text_width_mm), unbroken=frozenset(
                              i for i, name in enumerate(used) if name in unbroken)), table=sheet_key)
 
     def content_foreword(self) -> list[Block]:
@@ -457,7 +459,7 @@ class DraftAssembler:
         meta = Meta(title=f"{title} – {of}" if of else title, subtitle=self.label("draft_note"),
                     author=publisher, publisher=publisher, date=(as_of or FALLBACK_DATE).isoformat(),
                     date_text=date_text, language="de-DE", template=self.template, edition=municipality,
-                    toc_depth=self.field_depth)  # the contents lists every field of action
+                    toc_depth=self.field_depth, page=self.page)  # the contents lists every field of action
         cover = Cover(title=title, subtitle=of, programme=self.label("draft"), items=[], publisher=publisher,
                       date_text=date_text)
         return Document(meta=meta, cover=cover, chapters=chapters, labels=self.labels)
@@ -468,7 +470,7 @@ def _cell(value: object) -> str:
 
 
 def assemble_draft(folder: Path, layout: Layout, labels: dict[str, str], template: str,
-                   records: dict[str, list[Record]], report: Report) -> Draft:
-    a = DraftAssembler(folder, layout, labels, template, records, report)
+                   records: dict[str, list[Record]], report: Report, page: Page | None = None) -> Draft:
+    a = DraftAssembler(folder, layout, labels, template, records, report, page)
     document = a.build()
     return Draft(document=document, passages=a.passages, placeholders=a.placeholders)

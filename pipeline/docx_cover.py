@@ -21,9 +21,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 from docx.table import Table, _Cell
 
-PAGE_MM = (210.0, 297.0)  # A4, as every template
 DATE_ROW_MM = 40.0  # the band's bottom row holding the date, 30 mm above the page's edge as in the PDF
-TILE_MM, GAP_MM, TILE_ROW_MM = 52.0, 5.0, 20.0
+TILE_MM, GAP_MM, TILE_ROW_MM = 52.0, 5.0, 20.0  # tiles narrow on a page too small for three of them
 DEFAULT_LINES = ["publisher", "title", "rule", "subtitle", "programme", "items"]
 STYLES = {"publisher": "Cover Publisher", "title": "Title", "rule": "Cover Rule", "subtitle": "Cover Subtitle",
           "programme": "Cover Programme"}
@@ -74,6 +73,8 @@ class CoverWriter:
         self.inset_top = float(inset.get("top", 40))
         self.lines = list(layout.get("lines") or DEFAULT_LINES)
         self.theme = writer.theme
+        section = writer.docx.sections[-1]  # the reference document's page, before any section is added
+        self.page_mm = (round(section.page_width.mm, 1), round(section.page_height.mm, 1))
 
     @property
     def full_page(self) -> bool:
@@ -102,16 +103,16 @@ class CoverWriter:
         margins = (f'<w:tcMar><w:top w:w="{_twips(self.inset_top)}" w:type="dxa"/>'
                    f'<w:left w:w="{_twips(self.inset_x)}" w:type="dxa"/>'
                    f'<w:right w:w="{_twips(self.inset_x)}" w:type="dxa"/></w:tcMar>')
-        width = PAGE_MM[0]
+        width, height = self.page_mm
         if self.full_page:
             date_margins = (f'<w:tcMar><w:left w:w="{_twips(self.inset_x)}" w:type="dxa"/>'
                             f'<w:bottom w:w="{_twips(30)}" w:type="dxa"/>'
                             f'<w:right w:w="{_twips(self.inset_x)}" w:type="dxa"/></w:tcMar><w:vAlign w:val="bottom"/>')
             # 2 mm short of the page: the section's closing paragraph must still fit on it
-            rows = [(PAGE_MM[1] - DATE_ROW_MM - 2, [(width, fill + margins)]),
+            rows = [(height - DATE_ROW_MM - 2, [(width, fill + margins)]),
                     (DATE_ROW_MM, [(width, fill + date_margins)])]
         else:
-            rows = [(PAGE_MM[1] * self.band, [(width, fill + margins)])]
+            rows = [(height * self.band, [(width, fill + margins)])]
         table = self._add(_table(rows, caption=self.w.labels.get("cover", "Titelseite")))
         cell = _Cell(table._tbl.tr_lst[0].tc_lst[0], table)
         for style, text in self._line_texts():
@@ -128,13 +129,15 @@ class CoverWriter:
                 f'<w:shd w:val="clear" w:color="auto" w:fill="{tint}"/>'
                 f'<w:tcMar><w:left w:w="{_twips(3)}" w:type="dxa"/><w:right w:w="{_twips(3)}" w:type="dxa"/></w:tcMar>'
                 '<w:vAlign w:val="center"/>')
+        # three tiles a row, leaving on the right at least the inset (20 mm at most)
+        size = min(TILE_MM, (self.page_mm[0] - self.inset_x - min(self.inset_x, 20.0) - 2 * GAP_MM) / 3)
         rows = []
         for start in range(0, len(items), 3):
             if start:
-                rows.append((GAP_MM, [(TILE_MM, ""), (GAP_MM, ""), (TILE_MM, ""), (GAP_MM, ""), (TILE_MM, "")]))
+                rows.append((GAP_MM, [(size, ""), (GAP_MM, ""), (size, ""), (GAP_MM, ""), (size, "")]))
             cells = []
             for n in range(3):
-                cells += ([(GAP_MM, "")] if n else []) + [(TILE_MM, tile if start + n < len(items) else "")]
+                cells += ([(GAP_MM, "")] if n else []) + [(size, tile if start + n < len(items) else "")]
             rows.append((TILE_ROW_MM, cells))
         table = self._add(_table(rows, indent_mm=self.inset_x))
         for r, tr in enumerate(table._tbl.tr_lst):

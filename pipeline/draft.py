@@ -63,7 +63,7 @@ def collect_draft(folder: Path, template_name: str = TEMPLATE) -> LoadedDraft:
     template, layout = draft_template(template_name)
     report = Report()
     records = read_draft(folder, layout, report)
-    draft = assemble_draft(folder, layout, template.labels, template.name, records, report)
+    draft = assemble_draft(folder, layout, template.labels, template.name, records, report, template.page)
     sources = [Source(c.source, c.id, (folder / c.source).read_text(encoding="utf-8-sig"))
                for c in draft.document.chapters if c.source]
     report.extend(check_text(sources, records, template.spec))

@@ -15,11 +15,12 @@ from .german import parse_date
 from .input_files import read_bytes
 from .text import refuse_unprintable
 from .records import SCHEMAS, Column, parse_schemas
+from .page import parse_page
 from .spec import Spec, load_spec
+from .tree import Page
 
 EDITION_FILE = "edition.yaml"
 TEMPLATE_FILE = "template.yaml"
-FIGURE_WIDTH_MM = {"column": 160.0, "full": 160.0}  # one-column A4 text width, unless the spec says otherwise
 _THEME_COLOUR = re.compile(r'#let\s+([a-z-]+)\s*=\s*rgb\("(#[0-9a-fA-F]{6})"\)')
 _OUTLINE_DEPTH = re.compile(r"#outline\([^)]*depth:\s*(\d+)")
 CHAPTER_KINDS = ("foreword", "contents", "prose", "each", "bibliography", "imprint")
@@ -43,6 +44,7 @@ class Template:
     raw: dict = field(default_factory=dict)
     schemas: dict[str, tuple[Column, ...]] = field(default_factory=lambda: dict(SCHEMAS))
     blocks: dict[str, dict] = field(default_factory=dict)  # named generated blocks (boxes, cards, tables)
+    page: Page = field(default_factory=Page)  # template.yaml `page:` (size and margins, mm)
 
     @property
     def theme(self) -> dict[str, str]:
@@ -68,8 +70,9 @@ class Template:
         return dict(self.raw.get("docx_cover") or {})
 
     def figure_width_mm(self, width: str) -> float:
-        """Printed width of a photo or chart placed 'column' or 'full' (spec.yaml photos.width_mm)."""
-        return float(self.spec.width_mm.get(width) or FIGURE_WIDTH_MM.get(width, FIGURE_WIDTH_MM["column"]))
+        """Printed width of a photo or chart placed 'column' or 'full' (spec.yaml photos.width_mm);
+        the page's text width when the spec gives none."""
+        return float(self.spec.width_mm.get(width) or self.page.text_width_mm)
 
 
 @dataclass
@@ -193,7 +196,8 @@ def load_template(name: str, root: Path | None = None) -> Template:
                     typst=[folder / t for t in (typst if isinstance(typst, list) else [typst])],
                     reference_docx=folder / raw.get("reference_docx", "reference.docx"),
                     spec=load_spec(folder, schemas), raw=raw, schemas=schemas,
-                    blocks=dict(raw.get("blocks") or {}))
+                    blocks=dict(raw.get("blocks") or {}),
+                    page=parse_page(raw.get("page"), rel))
 
 
 def _required(data: dict, key: str) -> object:

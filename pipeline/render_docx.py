@@ -47,7 +47,7 @@ from .tree import (
     Signature,
 )
 
-TEXT_WIDTH = Cm(16.6)
+NESTED_INSET = Cm(1.6)  # a table inside a box or card is this much narrower than the text
 # Colours of the cover when the type's theme.typ defines none (the Halbzeitbilanz theme).
 DEFAULT_THEME = {"accent": "#17477e", "highlight": "#c8102e", "muted": "#56616e", "ink": "#1b1f24",
                  "tint": "#eaf0f7"}
@@ -73,6 +73,12 @@ def _field(paragraph, instruction: str, placeholder: str = "", dirty: bool = Fal
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
+def text_width(docx) -> int:
+    """The text width (EMU) of the reference document's page: its width less the side margins."""
+    section = docx.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin
+
+
 class DocxWriter:
     def __init__(self, doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
                  toc_depth: int = 2, cover: dict | None = None):
@@ -83,6 +89,7 @@ class DocxWriter:
         self.cover_layout = cover or {}
         self.labels = doc.labels
         self.docx = open_docx(str(reference))
+        self.text_width = text_width(self.docx)
         self.footnotes = self._footnotes_root()
         self.next_footnote = 1
         self.numbering = self.docx.part.numbering_part.element
@@ -252,7 +259,7 @@ class DocxWriter:
         p = self.body.add_paragraph()
         p.paragraph_format.keep_with_next = True
         run = p.add_run()
-        run.add_picture(io.BytesIO(asset.data), width=min(Cm(asset.width_mm / 10), TEXT_WIDTH))
+        run.add_picture(io.BytesIO(asset.data), width=min(Cm(asset.width_mm / 10), self._width()))
         doc_pr = run._r.find(".//" + qn("wp:docPr"))
         doc_pr.set("descr", block.alt)
         doc_pr.set("title", title)
@@ -300,7 +307,7 @@ class DocxWriter:
         table = self.body.add_table(rows=rows, cols=len(widths))
         self._style(table, style)
         table.autofit = False
-        total = TEXT_WIDTH if self.body is self.docx else Cm(15.0)
+        total = self._width()
         emu = [int(total * w) for w in widths]
         # Straight on the XML: python-docx's column.cells rebuilds the whole cell grid per call.
         for col, width in zip(table._tbl.tblGrid.gridCol_lst, emu):
@@ -309,6 +316,10 @@ class DocxWriter:
             for tc, width in zip(tr.tc_lst, emu):
                 tc.width = width
         return table
+
+    def _width(self) -> int:
+        """The width (EMU) a table or picture may take where blocks go now."""
+        return self.text_width if self.body is self.docx else self.text_width - NESTED_INSET
 
     @staticmethod
     def _row_paragraphs(table, row: int):

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from statistics import median
 
-LINE = 110  # characters of a table cell's size (9 pt) across an A4 text column, padding included
+LINE = 110  # characters of a table cell's size (9 pt) across a LINE_MM text column, padding included
+LINE_MM = 160.0
 LONGEST_WORD = 9  # a longer word is hyphenated rather than widen its column further
 PADDING = 3  # characters' worth of cell inset
+
+
+def line_for(text_width_mm: float) -> int:
+    """How many characters of cell text a column TEXT_WIDTH_MM wide holds (LINE at LINE_MM)."""
+    return max(20, round(LINE * text_width_mm / LINE_MM))
 
 
 def fit_widths(header: list[str], rows: list[list[str]], line: int = LINE,

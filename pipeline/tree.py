@@ -245,6 +245,21 @@ class Cover:
 
 
 @dataclass
+class Page:
+    """The type's page in millimetres (template.yaml `page:`); inside/outside mirror on facing pages."""
+    width_mm: float = 210.0
+    height_mm: float = 297.0
+    top_mm: float = 25.0
+    bottom_mm: float = 25.0
+    inside_mm: float = 25.0
+    outside_mm: float = 25.0
+
+    @property
+    def text_width_mm(self) -> float:
+        return self.width_mm - self.inside_mm - self.outside_mm
+
+
+@dataclass
 class Meta:
     title: str
     subtitle: str
@@ -256,6 +271,7 @@ class Meta:
     template: str
     edition: str
     toc_depth: int = 0  # heading levels the contents lists; 0: as the template's Typst says
+    page: Page = field(default_factory=Page)  # size and margins of the type's pages
 
 
 @dataclass

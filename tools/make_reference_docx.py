@@ -22,12 +22,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline import docx_package  # noqa: E402
 from pipeline.edition import load_template  # noqa: E402
+from pipeline.tree import Page  # noqa: E402
 
 # Defaults (the Halbzeitbilanz theme); `build` replaces them with the type's theme.typ colours.
 BLUE = RGBColor(0x17, 0x47, 0x7E)  # accent (headings)
@@ -161,7 +162,7 @@ FOOTNOTES = f"""<w:footnotes {nsdecls('w')}>
 </w:footnotes>"""
 
 
-TEXT_WIDTH_CM = 16.6  # A4 less 2 × 2.2 cm margins
+TEXT_WIDTH_CM = 16.6  # the page less its side margins; `build` sets it from the type's page
 RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -205,16 +206,20 @@ def _hex(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#").upper())
 
 
-def build(path: str) -> None:
+def build(path: str, page: Page) -> None:
+    """Write the reference document to PATH: the styles, and PAGE's size and margins (Word has no
+    facing pages here: left is the inside margin, right the outside one)."""
+    global TEXT_WIDTH_CM
+    TEXT_WIDTH_CM = page.text_width_mm / 10
     doc = Document()
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     sec = doc.sections[0]
-    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
-    sec.left_margin = sec.right_margin = Cm(2.2)
-    sec.top_margin, sec.bottom_margin = Cm(2.4), Cm(2.2)
+    sec.page_width, sec.page_height = Mm(page.width_mm), Mm(page.height_mm)
+    sec.left_margin, sec.right_margin = Mm(page.inside_mm), Mm(page.outside_mm)
+    sec.top_margin, sec.bottom_margin = Mm(page.top_mm), Mm(page.bottom_mm)
 
     # German document defaults: language for spell check and hyphenation.
     defaults = doc.styles.element.find(qn("w:docDefaults"))
@@ -403,7 +408,7 @@ def main(argv: list[str] | None = None) -> None:
         BLUE, RED = _hex(theme.get("accent", str(BLUE))), _hex(theme.get("highlight", str(RED)))
         GREY, INK = _hex(theme.get("muted", str(GREY))), _hex(theme.get("ink", str(INK)))
         TINT = theme.get("tint", TINT).lstrip("#").upper()
-        build(str(template.reference_docx))
+        build(str(template.reference_docx), template.page)
         print(f"wrote {template.reference_docx}")
 
 
