@@ -124,3 +124,12 @@ def test_the_override_in_docs_templates_md_builds(tmp_path, loaded_with_nested_c
     lines = {line.strip() for page in restyled.raw_pages for line in page.splitlines()}
     assert all(card.title in lines for card in cards_of(doc))  # each a list item of its own line
     assert "Musterstadt" not in restyled.text  # the card's fields are no longer drawn
+
+
+def test_an_empty_drawers_dictionary_says_so_rather_than_listing_nothing(tmp_path, loaded_with_nested_cards):
+    doc, folder = loaded_with_nested_cards.document, loaded_with_nested_cards.edition.folder
+    with pytest.raises(InputError) as caught:
+        render_pdf(doc, typst_files(tmp_path, "#let chapter-body = chapter-body.with(drawers: (:))\n"), folder)
+    finding = caught.value.findings[0]
+    assert finding.code == "E-TYPESET"
+    assert re.search(r"no drawer for block type '\w+'; this template draws: no block type", finding.message)
