@@ -15,14 +15,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import threading
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from .errors import InputError, Location, error
-from .fonts import cache_root, put_cached
+from .fonts import cache_root, caching_off, put_cached
 from .images import BadImage, prepare
 from .tree import Chart, Document, Page, Photo, chapter_blocks, to_data
 
@@ -42,8 +40,8 @@ def key(block: Photo | Chart) -> str:
 
 
 # What draws the pictures: its versions and source are part of every cache key.
-DRAWING_PACKAGES = ("matplotlib", "pillow", "numpy", "font-source-sans-pro")
-DRAWING_MODULES = ("chart_draw.py", "charts.py", "images.py", "artwork.py")
+DRAWING_PACKAGES = ("typst", "pillow", "fonttools", "font-source-sans-pro")
+DRAWING_MODULES = ("chart_draw.py", "chart.typ", "charts.py", "images.py", "artwork.py", "fonts.py")
 
 
 @functools.cache
@@ -57,7 +55,7 @@ def renderer_versions() -> str:
 
 def cache_folder() -> Path | None:
     """Where prepared pictures are kept; None when caching is switched off (BROCHURE_CACHE=off)."""
-    if os.environ.get("BROCHURE_CACHE", "").lower() == "off":
+    if caching_off():
         return None
     return cache_root() / "artwork"
 
@@ -98,9 +96,6 @@ def _digest(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:40]
 
 
-_draw_lock = threading.Lock()  # matplotlib's style settings are global: one chart at a time
-
-
 class Artwork:
     def __init__(self, folder: Path, theme: dict[str, str] | None = None, widths: dict[str, float] | None = None,
                  cache: PictureCache | None = None):
@@ -124,10 +119,8 @@ class Artwork:
             k = _digest("chart", to_data(block), fmt, width, self.theme, renderer_versions())
             found = self.cache.get(k, (fmt,))
             if found is None:
-                # matplotlib loads only when a chart has to be drawn
                 from .chart_draw import draw
-                with _draw_lock:
-                    found = draw(block, fmt, width, self.theme), fmt
+                found = draw(block, fmt, width, self.theme), fmt
                 self.cache.put(k, fmt, found[0])
             return Asset(found[0], fmt, width)
         if not block.file:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .build_result import BuildResult
 from .errors import Finding, Location
-from .fonts import cache_root
+from .fonts import cache_root, caching_off
 
 FORMAT = "brochure-build-cache-1"
 PACKAGE = Path(__file__).resolve().parent
@@ -75,7 +75,7 @@ def build_key(folder: Path, formats: tuple[str, ...], allow_missing: bool) -> st
 
 
 def _entry(folder: Path) -> Path | None:
-    if os.environ.get("BROCHURE_CACHE", "").lower() == "off":
+    if caching_off():
         return None
     where = hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:24]
     return cache_root() / "builds" / where

@@ -15,7 +15,7 @@ from .build_result import FORMATS
 from .errors import Finding, InputError, group_findings
 
 # Each command imports what it uses when it runs (lazy imports): `brochure diff` or `check` does
-# not load Typst, python-docx or matplotlib, and a rebuild from the build cache loads none of them.
+# not load Typst or python-docx, and a rebuild from the build cache loads none of them.
 
 SHOWN_PER_CODE = 3
 EDITION = click.Path(path_type=Path, file_okay=False, exists=True)

@@ -39,10 +39,27 @@ def package_fonts() -> list[Path]:
     return found
 
 
+def caching_off() -> bool:
+    """BROCHURE_CACHE=off: nothing is kept between runs."""
+    return os.environ.get("BROCHURE_CACHE", "").lower() == "off"
+
+
 def cache_root() -> Path:
-    """Where fonts prepared for Typst and Word are kept between runs."""
+    """Where fonts prepared for Typst and Word are kept between runs; with caching off, a
+    folder of this process's own that is removed when it ends."""
+    if caching_off():
+        return _private_root()
     base = os.environ.get("BROCHURE_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "brochure-pipeline"
+
+
+@functools.cache
+def _private_root() -> Path:
+    import atexit
+    import shutil
+    folder = Path(tempfile.mkdtemp(prefix="brochure-nocache-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder / "brochure-pipeline"
 
 
 def put_cached(path: Path, data: bytes) -> None:

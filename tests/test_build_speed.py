@@ -109,7 +109,7 @@ def test_pictures_are_redrawn_exactly_when_their_inputs_or_renderers_change(samp
     assert _drawn(sample_copy, cache_dir) == 0
 
     versions = artwork.renderer_versions()
-    monkeypatch.setattr(artwork, "renderer_versions", lambda: versions.replace("matplotlib=", "matplotlib=0"))
+    monkeypatch.setattr(artwork, "renderer_versions", lambda: versions.replace("typst=", "typst=0"))
     assert _drawn(sample_copy, cache_dir) == pictures  # another renderer version: everything redrawn
 
 

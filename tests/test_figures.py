@@ -18,11 +18,17 @@ from pypdf import PdfReader
 from editions import TABLES, write_edition
 from pipeline.accessibility import struct_summary
 from pipeline.build import build, check
-from pipeline.chart_draw import draw
+from pipeline.chart_draw import draw, ticks
 from pipeline.charts import alt_text, class_labels
 from pipeline.tree import Chart, Series
 
 NNBSP = "\u202f"
+
+
+def pdfium_text(pdf: bytes) -> str:
+    import pypdfium2
+    doc = pypdfium2.PdfDocument(pdf)
+    return "\n".join(page.get_textpage().get_text_range() for page in doc)
 
 CHART = {"id": "ch-alter", "chapter": "kassel", "section": "Ausgangslage", "kind": "stacked_bar",
          "data": "alter", "title": "Verteilung nach Altersgruppen in Prozent", "unit": "%",
@@ -116,15 +122,31 @@ def test_drawing_is_deterministic_vector_svg_and_300_dpi_png(kind):
     assert round(image.info["dpi"][0]) == 300
 
 
-def test_bar_labels_and_axis_ticks_are_german_in_the_drawing(monkeypatch):
-    # the real SVG has its text as outlines; drawn with text kept as text, it can be read
-    from pipeline import chart_draw
-    style = chart_draw._style
-    monkeypatch.setattr(chart_draw, "_style", lambda theme: {**style(theme), "svg.fonttype": "none"})
-    svg = draw(_chart(series=[Series("Anteil", [55.2, 40.0, 7.25])]), "svg", 82).decode()
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_bar_labels_and_axis_ticks_are_german_in_the_drawing(horizontal):
+    # the real SVG has its text as outlines; the same drawing as PDF keeps it as text
+    pdf = draw(_chart(series=[Series("Anteil", [55.2, 40.0, 7.25])], horizontal=horizontal), "pdf", 82)
+    text = pdfium_text(pdf)
     for label in (f"55,2{NNBSP}%", f"7,25{NNBSP}%", f"20{NNBSP}%", "A"):  # bar labels, a tick, a category
-        assert f">{label}<" in svg, label
-    assert "55.2" not in svg
+        assert label in text, label
+    assert "55.2" not in text
+
+
+def test_value_axis_ticks_are_round_numbers_covering_the_data():
+    assert ticks(0, 81) == [0, 20, 40, 60, 80]
+    assert ticks(0, 110) == [0, 25, 50, 75, 100]
+    assert ticks(-25, 40) == [-20, 0, 20, 40]
+    assert ticks(0, 0.9) == [0, 0.2, 0.4, 0.6, 0.8]
+
+
+def test_grouped_and_negative_bars_and_the_class_legend_are_drawn(tmp_path):
+    chart = _chart(series=[Series("2010", [12.0, -4.5, 30.0]), Series("2011", [15.0, 2.0, 28.0])])
+    text = pdfium_text(draw(chart, "pdf", 120))
+    assert "2010" in text and "2011" in text  # the legend names each series
+    assert "−4,5" in text or "-4,5" in text
+    classes = _chart(kind="classes", classes=[0, 20, 50], reference=20.5, reference_label="Durchschnitt")
+    text = pdfium_text(draw(classes, "pdf", 120))
+    assert f"20{NNBSP}% bis 50{NNBSP}%" in text and f"Durchschnitt: 20,5{NNBSP}%" in text
 
 
 # -- charts: in both built files ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Draw the sample editions' images: graphics made by the project, not photos of events.
 
+    .venv/bin/pip install -e '.[tools]'   # matplotlib, which only this tool needs
     .venv/bin/python tools/make_sample_images.py inputs/halbzeitbilanz-2012/images
 
 Three files, in the three formats the pipeline accepts, so the samples exercise each path:
@@ -21,8 +22,18 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pipeline.chart_draw import _register_fonts  # noqa: E402  (the brochure's own font)
+import importlib.resources
+from functools import lru_cache
+
+from matplotlib import font_manager
+
+
+@lru_cache(maxsize=1)
+def _register_fonts() -> None:
+    """The brochure's own font, from the pip package."""
+    folder = importlib.resources.files("font_source_sans_pro") / "files"
+    for name in ("SourceSansPro-Regular.ttf", "SourceSansPro-Semibold.ttf", "SourceSansPro-Bold.ttf"):
+        font_manager.fontManager.addfont(str(folder / name))
 
 ACCENT, HIGHLIGHT, TINT, INK, MUTED = "#17477e", "#c8102e", "#eaf0f7", "#1b1f24", "#56616e"
 STYLE = {"font.family": "Source Sans Pro", "text.color": INK, "svg.hashsalt": "samples"}
