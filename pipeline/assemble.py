@@ -7,6 +7,7 @@ nowhere is an error, so nothing given is silently lost.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -48,7 +49,7 @@ from .tree import (
 
 _FIELD = re.compile(r"\{(\w+)\}")
 _CREDIT_KIND = re.compile(r"^[A-ZÄÖÜ][\w-]{1,20}:\s")  # "Grafik: …", "Foto: …", "Illustration: …"
-BLOCK_TYPES = ("box", "cards", "table")
+BLOCK_TYPES = ("box", "cards", "table", "figures")
 
 
 def cell_text(value: object) -> str:
@@ -92,6 +93,8 @@ class Assembler:
         self.chapter_ids: set[str] = set()
         self.blocks = {**edition.template.blocks, **edition.blocks}
         self.bib = Bibliographer(records.get("references", []), self.labels)
+        self.printed: dict[str, set[int]] = {}  # table → rows a named block or chapter printed
+        self.bad_refs: set[tuple[str, int]] = set()  # rows already reported as E-UNKNOWN-REF
 
     # -- what Markdown refers to: citations and named blocks --------------------------------
     def cite(self, cites: list[markdown.Cite], where: Location) -> str:
@@ -105,7 +108,10 @@ class Assembler:
             parts.append(" ".join(x for x in (c.prefix, label) if x) + (f", {c.locator}" if c.locator else ""))
         return "(" + "; ".join(parts) + ")"
 
-    def directive(self, name: str, argument: str, blocks: list[Block], where: Location) -> list[Block]:
+    def directive(self, name: str, argument: str, blocks: list[Block], where: Location,
+                  context: Record | None = None) -> list[Block]:
+        """A named block; `context` is the row its `where:` patterns are filled from (a chapter's
+        row), else a fence's argument stands for `{id}` (`::: kennzahlen kassel`)."""
         if name == "box":
             return [Box(title=argument, blocks=blocks)]
         spec = self.blocks.get(name)
@@ -114,14 +120,17 @@ class Assembler:
             self.report.add(error("E-UNKNOWN-BLOCK", where, f"there is no block '{name}'",
                                   f"use one of: {known}; a box with its own title is '::: box Titel'"))
             return [Box(title=argument, blocks=blocks, kind=name)]
-        return self.named_block(name, spec, argument, where, blocks)
+        if context is None:
+            context = Record(table="", row=0, values={"id": argument}, origin=where)
+        return self.named_block(name, spec, argument, where, blocks, context)
 
-    def named_block(self, name: str, spec: dict, argument: str, where: Location, blocks: list[Block]) -> list[Block]:
+    def named_block(self, name: str, spec: dict, argument: str, where: Location, blocks: list[Block],
+                    context: Record | None = None) -> list[Block]:
         """A block the brochure type (template.yaml `blocks:`) or edition defines by name."""
         kind = spec.get("type")
         table = spec.get("table")
         rows = self.records.get(table, []) if table else []
-        if kind not in BLOCK_TYPES or (table and table not in self.records):
+        if kind not in BLOCK_TYPES or (table and table not in self.ed.template.schemas):  # a declared table may have no sheet
             raise InputError(error("E-TEMPLATE", Location(file=f"templates/{self.ed.template.name}/template.yaml",
                                                          column=f"blocks.{name}"),
                                    f"block '{name}' needs a type ({', '.join(BLOCK_TYPES)}) and a known table",
@@ -131,12 +140,21 @@ class Assembler:
                 return [Box(title=str(spec.get("untitled") or argument or ""), blocks=blocks, kind=name)]
             rec = next((r for r in rows if r.id == argument), None)
             if rec is None:
+                ids = [r.id for r in rows]
+                close = difflib.get_close_matches(argument, ids, n=1)
                 self.report.add(error("E-UNKNOWN-REF", where, f"box '{name}' refers to '{argument}', which is not an id in table '{table}'",
-                                      "use one of: " + ", ".join(r.id for r in rows)))
+                                      (f"did you mean '{close[0]}'? " if close else "")
+                                      + (f"use one of: {', '.join(ids)}" if ids else
+                                         f"table '{table}' has no rows yet: add one with id '{argument}'")))
                 return [Box(title=argument, blocks=blocks, kind=name)]
+            self._printed(table, [rec])
             return [Box(title=fill(str(spec.get("title", "{id}")), rec), blocks=blocks, kind=name,
                         record=f"{table}:{rec.id}")]
+        if kind == "figures":
+            box = self._figures(spec, rows, context)
+            return ([box] if box else []) + blocks
         fields = dict(spec.get("fields") or spec.get("columns") or {})
+        self._printed(table, rows)
         if kind == "cards":
             cards = [Card(title=fill(str(spec.get("title", "{id}")), r),
                           fields=[Field(label, fill_lines(pattern, r)) for label, pattern in fields.items()],
@@ -174,13 +192,18 @@ class Assembler:
                 chapters.append(getattr(self, f"_{kind}")(entry, where))
         self.chapter_ids = {c.id for c in chapters}
         self._check_references()
+        self._check_printed()
         for chapter in chapters:
             self._place(chapter)
         return Document(meta=self._meta(), cover=self._cover(), chapters=chapters, labels=self.labels)
 
     def _chapter(self, entry: dict, where: Location, cid: str, title: str, kind: str,
-                 text: str | None, subtitle: str = "") -> Chapter:
+                 text: str | None, subtitle: str = "", context: Record | None = None) -> Chapter:
         blocks, sections = self._markdown(text, cid, where) if text else ([], [])
+        top: list[Block] = []
+        for name in entry.get("blocks") or []:  # named blocks at the chapter's top, filled from its row
+            top += self.directive(str(name), cid, [], where, context)
+        blocks = top + blocks
         table = str(entry.get("table", "")) if kind == "record" else ""
         return Chapter(id=cid, kind=kind, title=title, subtitle=subtitle,
                        running_head=entry.get("running_head") or title,
@@ -245,22 +268,19 @@ class Assembler:
         table = entry.get("table")
         if table not in self.records:
             raise InputError(error("E-BAD-CHAPTER", where, f"table '{table}' is unknown",
-                                   "use a table name such as 'regions' or 'portraits'"))
+                                   "use one of the tables: " + ", ".join(sorted(self.ed.template.schemas))))
         rows = self.records[table]
         if not rows:
             self.report.add(error("E-MISSING-SHEET", Location(file="data/", sheet=table),
                                   f"table '{table}' is missing or empty, so its chapters cannot be built",
                                   f"add the sheet '{table}' (or data/{table}.csv) with one row per chapter"))
         chapters = []
+        self._printed(table, rows)
         for rec in rows:
             ch = self._chapter(entry, rec.origin, rec.id, fill(entry.get("title", "{id}"), rec), "record",
                                fill(entry["text"], rec) if entry.get("text") else None,
-                               subtitle=fill(entry.get("subtitle", ""), rec))
+                               subtitle=fill(entry.get("subtitle", ""), rec), context=rec)
             ch.running_head = fill(entry.get("running_head", ch.title), rec)
-            if entry.get("figures"):
-                box = self._figures(rec.id)
-                if box:
-                    ch.blocks.insert(0, box)
             if entry.get("profile"):
                 fields = [Field(str(label), fill_lines(pattern, rec)) for label, pattern in dict(entry["profile"]).items()]
                 ch.blocks.insert(0, Profile(fields=[f for f in fields if f.value], record=f"{table}:{rec.id}"))
@@ -268,32 +288,60 @@ class Assembler:
         return chapters
 
     # -- records --------------------------------------------------------------------------
-    def _figures(self, region: str) -> Figures | None:
-        rows = [r for r in self.records.get("figures", []) if r["region"] == region and r["value"] is not None]
-        if not rows:
+    def _figures(self, spec: dict, rows: list[Record], context: Record | None) -> Figures | None:
+        """Key figures (`type: figures`): one per selected row whose value is not empty. `where:`
+        keeps the rows whose columns equal its patterns filled from the context row."""
+        wanted = {str(c): fill(str(p), context) if context else str(p) for c, p in dict(spec.get("where") or {}).items()}
+        chosen = [r for r in rows if all(cell_text(r[c]) == v for c, v in wanted.items())]
+        figures, sources = [], []
+        self._printed(str(spec.get("table")), chosen)  # a row without a value is left out on purpose
+        for r in chosen:
+            value = fill_lines(str(spec.get("value", "{value}")), r)
+            if not value.strip():
+                continue
+            figures.append(Figure(label=fill_lines(str(spec.get("label", "{label}")), r),
+                                  value=german.with_unit(value, fill_lines(str(spec.get("unit", "")), r)),
+                                  note=fill_lines(str(spec.get("note", "")), r)))
+            sources.append(fill_lines(str(spec.get("source", "")), r))
+        if not figures:
             return None
-        as_of = self.labels.get("as_of", "Stand")
-        figures = [Figure(label=str(r["label"]), value=german.quantity(r["value"], str(r["unit"])),
-                          note=f"{as_of}: {german.day_month_year(r['as_of'])}" if r["as_of"] else "")
-                   for r in rows]
-        sources = list(dict.fromkeys(str(r["source"]) for r in rows if r["source"]))
-        return Figures(title=self.labels.get("figures", "Zahlen und Fakten"), figures=figures,
-                       source="; ".join(sources))
+        title = fill(str(spec.get("title") or self.labels.get("figures", "Zahlen und Fakten")), context) \
+            if context else str(spec.get("title") or self.labels.get("figures", "Zahlen und Fakten"))
+        return Figures(title=title, figures=figures, source="; ".join(dict.fromkeys(s for s in sources if s)))
 
     def _check_references(self) -> None:
-        regions = {r.id for r in self.records.get("regions", [])}
-        for table, column, known, what in (("quotes", "chapter", self.chapter_ids, "chapter"),
-                                           ("photos", "chapter", self.chapter_ids, "chapter"),
-                                           ("contacts", "chapter", self.chapter_ids, "chapter"),
-                                           ("links", "chapter", self.chapter_ids, "chapter"),
-                                           ("figures", "region", regions, "region"),
-                                           ("portraits", "region", regions, "region")):
+        """Built-in tables name chapters; a declared column with `ref: <table>` names that table's ids."""
+        for table in ("quotes", "photos", "contacts", "links"):
             for rec in self.records.get(table, []):
-                ref = rec[column]
-                if ref and ref not in known:
-                    self.report.add(error("E-UNKNOWN-REF", rec.cells[column],
-                                          f"'{ref}' is not the id of any {what}",
-                                          f"use one of: {', '.join(sorted(known))}"))
+                self._check_ref(rec, "chapter", self.chapter_ids, "chapter ids")
+        for table, schema in self.ed.template.schemas.items():
+            for col in (c for c in schema if c.ref):
+                known = {r.id for r in self.records.get(col.ref, [])}
+                for rec in self.records.get(table, []):
+                    self._check_ref(rec, col.name, known, f"ids in table '{col.ref}'")
+
+    def _printed(self, table: str | None, rows: list[Record]) -> None:
+        if table:
+            self.printed.setdefault(table, set()).update(r.row for r in rows)
+
+    def _check_printed(self) -> None:
+        """A row of a table the edition prints from that no block or chapter selected is lost
+        (a key figure whose `where:` matches no chapter, say)."""
+        for table, rows in self.printed.items():
+            for rec in self.records.get(table, []):
+                if rec.row not in rows and (table, rec.row) not in self.bad_refs:
+                    self.report.add(error("E-LOST-CONTENT", rec.origin,
+                                          f"row {rec.row} of table '{table}' is printed by no block or chapter",
+                                          "check the columns the block's 'where:' selects by, or delete the row"))
+
+    def _check_ref(self, rec: Record, column: str, known: set[str], what: str) -> None:
+        ref = rec[column]
+        if ref and ref not in known:
+            self.bad_refs.add((rec.table, rec.row))
+            close = difflib.get_close_matches(str(ref), sorted(known), n=1)
+            hint = (f"did you mean '{close[0]}'? " if close else "") + \
+                (f"use one of: {', '.join(sorted(known))}" if known else f"there are no {what} yet; add that row first")
+            self.report.add(error("E-UNKNOWN-REF", rec.cells[column], f"'{ref}' is not one of the {what}", hint))
 
     def _place(self, chapter: Chapter) -> None:
         for rec in self.records.get("quotes", []):

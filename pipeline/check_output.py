@@ -24,6 +24,7 @@ from .tree import (
     Chapter,
     DataTable,
     Document,
+    Figures,
     Profile,
     chapter_blocks,
     plain,
@@ -55,8 +56,7 @@ def passages(edition: Edition, records: dict[str, list[Record]], document: Docum
     """Everything from the inputs that a reader must find in the brochure."""
     out: list[Passage] = []
     for table, fields in (("quotes", ("text", "speaker", "role")), ("contacts", ("name", "organisation", "phone", "email")),
-                          ("links", ("url",)), ("photos", ("caption",)), ("figures", ("label",)),
-                          ("portraits", ("title",))):
+                          ("links", ("url",)), ("photos", ("caption",))):
         for rec in records.get(table, []):
             for f in fields:
                 if str(rec[f]).strip():
@@ -80,7 +80,7 @@ def passages(edition: Edition, records: dict[str, list[Record]], document: Docum
 
 def _generated(document: Document, origin: str) -> list[Passage]:
     """Text the engine built from table rows (overview cards, profile headers, tables from a
-    sheet, bibliography entries): it must reach the files as much as typed text. Markdown
+    sheet, key figures, bibliography entries): it must reach the files as much as typed text. Markdown
     tables are typed text, found with their line numbers by `text_passages`."""
     out: list[Passage] = []
     for chapter in document.chapters:
@@ -91,6 +91,8 @@ def _generated(document: Document, origin: str) -> list[Passage]:
                 texts = [t for c in b.cards for t in (c.title, *(f.value for f in c.fields))]
             elif isinstance(b, Profile):
                 texts = [f.value for f in b.fields]
+            elif isinstance(b, Figures):
+                texts = [t for f in b.figures for t in (f.label, f.value, f.note)] + [b.source]
             elif isinstance(b, Bibliography):
                 texts = [plain(e.runs) for e in b.entries]
             elif isinstance(b, DataTable) and b.table:

@@ -40,6 +40,7 @@ class Change:
     words: list[tuple[str, str]] = field(default_factory=list)  # (equal | delete | insert, text)
     item: str = ""  # chapter | section | paragraph | sentence | footnote | field | record | meta | pages
     name: str = ""  # the field, edition key or table the change is of
+    noun: str = ""  # a record's table in German, as its template.yaml says ("Region")
     page: int | None = None  # the page of the new PDF it is on, when known
 
 
@@ -354,11 +355,30 @@ def _whole(sections: list[SectionView]) -> str:
     return "\n\n".join(out)
 
 
+_FIELD = re.compile(r"\{(\w+)\}")
+_NAME_COLUMNS = ("name", "speaker", "title", "label", "caption", "municipality")  # a row's name, by default
+
+
+def _table_names(template: str) -> tuple[dict, dict[str, tuple[str, ...]]]:
+    """The declared tables' `label`/`noun` and their `ref:` columns, from the brochure type;
+    nothing when the type is unknown here (a DOCX, or a type since removed)."""
+    from .edition import load_template
+    from .errors import InputError
+    try:
+        t = load_template(template) if template else None
+    except InputError:
+        t = None
+    if t is None:
+        return {}, {}
+    return dict(t.tables), {name: tuple(c.name for c in cols if c.ref) for name, cols in t.schemas.items()}
+
+
 class Comparer:
     def __init__(self, old: EditionView, new: EditionView):
         self.old, self.new = old, new
         self.changes: list[Change] = []
         self.titles = {c.id: c.title for c in old.chapters} | {c.id: c.title for c in new.chapters}
+        self.tables, self.refs = _table_names(new.template or old.template)
 
     def add(self, *args, **kwargs) -> None:
         self.changes.append(Change(*args, **kwargs))
@@ -500,14 +520,22 @@ class Comparer:
                      item=item, page=page(run[0]))
 
     def _label(self, table: str, key: str, values: dict[str, str]) -> str:
-        place = self.titles.get(values.get("chapter") or values.get("region") or "", "")
-        name = next((values[k] for k in ("name", "speaker", "title", "label", "caption", "municipality")
-                     if values.get(k)), key)
+        """'<chapter> / <row>': the chapter the row names (its `chapter` column or a column with
+        `ref:` to a table of chapters), the row by its table's `label:` pattern or a name column."""
+        refs = [values.get(c, "") for c in ("chapter", *self.refs.get(table, ()))]
+        place = self.titles.get(next((r for r in refs if r), ""), "")
+        info = self.tables.get(table)
+        name = _FIELD.sub(lambda m: values.get(m.group(1), ""), info.label).strip() if info and info.label else ""
+        name = name or next((values[k] for k in _NAME_COLUMNS if values.get(k)), key)
         group = values.get("group", "")
         who = " ".join(x for x in (group, name) if x)
         if table == "quotes" and values.get("text"):  # a speaker may have several quotes
             who += f" („{_snippet(values['text'])}“)"
         return f"{place} / {who}" if place else f"{table} {who}"
+
+    def _noun(self, table: str) -> str:
+        info = self.tables.get(table)
+        return info.noun if info else ""
 
     def _records(self) -> None:
         for table in sorted(set(self.old.records) | set(self.new.records)):
@@ -516,11 +544,11 @@ class Comparer:
                 if key_a is None:
                     label = self._label(table, key_b, b[key_b])
                     self.add("records", "added", label, f"{table}: {label} added", new=key_b, item="record",
-                             name=table)
+                             name=table, noun=self._noun(table))
                 elif key_b is None:
                     label = self._label(table, key_a, a[key_a])
                     self.add("records", "removed", label, f"{table}: {label} removed", old=key_a, item="record",
-                             name=table)
+                             name=table, noun=self._noun(table))
                 else:
                     label = self._label(table, key_b, b[key_b])
                     for col in [*a[key_a], *(k for k in b[key_b] if k not in a[key_a])]:

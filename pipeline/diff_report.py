@@ -14,7 +14,7 @@ import click
 from .compare import Change, Comparison
 
 AREAS = (("meta", "Edition"), ("structure", "Chapters and sections"), ("text", "Text"),
-         ("records", "Records (contacts, quotes, figures, portraits …)"), ("pages", "Pages"))
+         ("records", "Records (rows of the tables)"), ("pages", "Pages"))
 
 
 def _counts(c: Comparison) -> str:
@@ -93,9 +93,9 @@ ITEMS_DE = {"chapter": ("Kapitel", "n"), "section": ("Abschnitt", "m"), "paragra
             "meta": ("Angabe", "f"), "pages": ("Seitenzahl", "f"), "formatting": ("Formatierung", "f")}
 STYLE_DE = {"+b": "jetzt fett", "-b": "nicht mehr fett", "+i": "jetzt kursiv", "-i": "nicht mehr kursiv"}
 PLURAL_DE = {"paragraph": "Absätze", "sentence": "Sätze"}
-TABLES_DE = {"quotes": "Zitat", "contacts": "Kontakt", "figures": "Kennzahl", "photos": "Foto", "portraits": "Porträt",
-             "links": "Link", "regions": "Region", "municipalities": "Kommune", "references": "Literaturangabe",
-             "charts": "Diagramm"}
+# The built-in tables; a type's own tables name their rows in template.yaml (`noun:`).
+TABLES_DE = {"quotes": "Zitat", "contacts": "Kontakt", "photos": "Foto", "links": "Link",
+             "references": "Literaturangabe", "charts": "Diagramm"}
 # Edition keys and the sheets' usual columns; others are shown as their column name.
 META_DE = {"date": "Datum", "title": "Titel", "subtitle": "Untertitel", "author": "Verfasser", "publisher": "Herausgeber",
            "programme": "Programm", "language": "Sprache", "email": "E-Mail", "phone": "Telefon", "fax": "Fax",
@@ -109,7 +109,7 @@ CONTEXT = 240  # characters of unchanged text shown around a change before it is
 def label_de(ch: Change) -> str:
     """'Absatz geändert', 'Fußnote neu', 'Zitat entfernt' …"""
     if ch.item == "record":
-        noun = TABLES_DE.get(ch.name, f"Eintrag ({ch.name})")
+        noun = ch.noun or TABLES_DE.get(ch.name, f"Eintrag ({ch.name})")
     elif ch.item in ("field", "meta"):  # the field first: the label after it may be long
         noun = f"{ITEMS_DE[ch.item][0]} „{META_DE.get(ch.name, ch.name)}“"
     elif ch.kind == "merged" and ch.item in PLURAL_DE:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt  # noqa: F401  (Edition.date)
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from . import yaml_load
+from . import template_check, yaml_load
 from .errors import InputError, Location, error
 from .german import parse_date
 from .input_files import read_bytes
 from .text import refuse_unprintable
-from .records import SCHEMAS, Column, parse_schemas
+from .records import SCHEMAS, Column, TableInfo, parse_schemas, parse_table_info
 from .page import parse_page
 from .spec import Spec, load_spec
 from .tree import Page
@@ -29,8 +30,11 @@ MAX_TITLE = 300  # characters of a title, subtitle or running head
 
 
 def templates_root() -> Path:
-    """templates/ next to the package (a source checkout, installed editable)."""
-    return Path(__file__).resolve().parent.parent / "templates"
+    """templates/ next to the package (a source checkout, installed editable), or the folder
+    BROCHURE_TEMPLATES names (a type developed outside the checkout; set by whoever runs the
+    engine, never by an edition, since a type's Typst code runs)."""
+    env = os.environ.get("BROCHURE_TEMPLATES")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Template:
     raw: dict = field(default_factory=dict)
     schemas: dict[str, tuple[Column, ...]] = field(default_factory=lambda: dict(SCHEMAS))
     blocks: dict[str, dict] = field(default_factory=dict)  # named generated blocks (boxes, cards, tables)
+    tables: dict[str, TableInfo] = field(default_factory=dict)  # how the diff names a declared table's rows
     page: Page = field(default_factory=Page)  # template.yaml `page:` (size and margins, mm)
 
     @property
@@ -190,13 +195,17 @@ def load_template(name: str, root: Path | None = None) -> Template:
                                "use one of: " + ", ".join(known)))
     rel = f"templates/{name}/{TEMPLATE_FILE}"
     raw = _yaml(folder / TEMPLATE_FILE, rel)
+    if findings := template_check.template_keys(raw, folder / TEMPLATE_FILE, rel):
+        raise InputError(findings)  # before the tables are read: a misspelt column key is named with its line
     schemas = {**SCHEMAS, **parse_schemas(raw.get("tables"), rel)}
+    if findings := template_check.check_template(raw, folder, rel, schemas):
+        raise InputError(findings)
     typst = raw.get("typst", "brochure.typ")
     return Template(name=name, folder=folder, labels=dict(raw.get("labels", {})),
                     typst=[folder / t for t in (typst if isinstance(typst, list) else [typst])],
                     reference_docx=folder / raw.get("reference_docx", "reference.docx"),
                     spec=load_spec(folder, schemas), raw=raw, schemas=schemas,
-                    blocks=dict(raw.get("blocks") or {}),
+                    blocks=dict(raw.get("blocks") or {}), tables=parse_table_info(raw.get("tables")),
                     page=parse_page(raw.get("page"), rel))
 
 
@@ -224,6 +233,8 @@ def load_edition(folder: Path) -> Edition:
         raise InputError(error("E-NO-EDITION", Location(file=str(folder)), "edition folder not found",
                                "pass the folder that contains edition.yaml, e.g. inputs/halbzeitbilanz-2012"))
     data = _yaml(folder / EDITION_FILE, EDITION_FILE)
+    if findings := template_check.edition_keys(data, folder / EDITION_FILE, EDITION_FILE):
+        raise InputError(findings)
     _check_strings(data, "")
     _shape(data)
     for key in ("title", "subtitle", "programme"):
@@ -243,9 +254,12 @@ def load_edition(folder: Path) -> Edition:
                                    f"chapter {n} has no valid 'kind' (got {kind!r})",
                                    "use one of: " + ", ".join(CHAPTER_KINDS)))
         _page_count(ch.get("pages"), f"chapters[{n}].pages")
+    template = load_template(_text(data, "template", True))
+    if findings := template_check.check_edition(data, folder / EDITION_FILE, EDITION_FILE, template.schemas):
+        raise InputError(findings)
     return Edition(
         folder=folder, name=folder.name,
-        template=load_template(_text(data, "template", True)),
+        template=template,
         title=_text(data, "title", True), subtitle=_text(data, "subtitle"),
         programme=_text(data, "programme"), publisher=_text(data, "publisher", True),
         author=_text(data, "author") or _text(data, "publisher"), date=date,

@@ -55,6 +55,7 @@ class EditionView:
     docx: Path | None = None  # the DOCX to redline, when there is one
     pdf: Path | None = None  # a build folder's PDF
     revisions: int = 0  # tracked changes a DOCX holds already (read as if accepted)
+    template: str = ""  # the brochure type (a build folder's), whose template.yaml names its tables' rows
 
 
 def _fail(path: Path, message: str, hint: str) -> InputError:
@@ -181,7 +182,8 @@ def _from_build(folder: Path) -> EditionView:
     pdf_path = folder / pdf["path"] if pdf else None
     return EditionView(manifest.get("edition", folder.name), "build", chapters, records, order, meta,
                        pdf["pages"] if pdf else None, docx if docx and docx.is_file() else None,
-                       pdf_path if pdf_path and pdf_path.is_file() else None)
+                       pdf_path if pdf_path and pdf_path.is_file() else None,
+                       template=str(doc["meta"].get("template") or ""))
 
 
 # -- from a DOCX --------------------------------------------------------------------------------

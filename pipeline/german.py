@@ -35,7 +35,11 @@ def number(value: Decimal | int | float) -> str:
 
 def quantity(value: Decimal | int | float, unit: str = "") -> str:
     """'55,2 %' with a narrow no-break space before the per-cent sign, '120.000 Einwohner*innen'."""
-    text = number(value)
+    return with_unit(number(value), unit)
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A printed number and its unit: '55,2\u202f%', '31 Familien'."""
     if not unit:
         return text
     return f"{text}\u202f{unit}" if unit == "%" else f"{text} {unit}"

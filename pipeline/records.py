@@ -23,24 +23,14 @@ class Column:
     kind: str = "text"  # text | id | number | date | email | url | phone | choice
     choices: tuple[str, ...] = ()
     entity: str = ""  # "place", "region" or "organisation": spellings compared across sheets
+    ref: str = ""  # a table whose ids this column holds (checked: E-UNKNOWN-REF)
 
 
+# The generic registry: the built-in tables every brochure type may use, placed by the engine
+# (quotes, photos, charts, contacts and links go into the chapter their `chapter` column names;
+# references feed citations and the bibliography). A type's own tables are declared in its
+# template.yaml `tables:` (docs/templates.md); the engine names none of them.
 SCHEMAS: dict[str, tuple[Column, ...]] = {
-    "regions": (
-        Column("id", True, "id"),
-        Column("name", True, entity="region"),
-        Column("kind", True, "choice", ("Landkreis", "Stadt", "Landkreis und Stadt")),
-        Column("chapter_title", True),
-        Column("web", kind="url"),
-    ),
-    "figures": (
-        Column("region", True, "id"),
-        Column("label", True),
-        Column("value", True, "number"),
-        Column("unit"),
-        Column("as_of", kind="date"),
-        Column("source"),
-    ),
     "quotes": (
         Column("id", True, "id"),
         Column("chapter", True, "id"),
@@ -98,13 +88,6 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("alt_text"),
         Column("width", kind="choice", choices=("column", "full")),
     ),
-    "portraits": (
-        Column("id", True, "id"),
-        Column("title", True),
-        Column("subtitle"),
-        Column("organisation", entity="organisation"),
-        Column("region", True, "id"),
-    ),
     # Works cited with [@id] and listed by a bibliography chapter.
     "references": (
         Column("id", True, "id"),
@@ -138,6 +121,13 @@ def parse_schemas(raw: object, rel: str) -> dict[str, tuple[Column, ...]]:
         key = f"tables.{name}"
         if name in SCHEMAS:
             fail(key, f"table '{name}' is built in and cannot be redefined")
+        if isinstance(columns, dict):  # the long form: {label: "{name}", noun: Region, columns: […]}
+            unknown = sorted(set(columns) - set(TABLE_KEYS))
+            if unknown:
+                close = difflib.get_close_matches(unknown[0], TABLE_KEYS, n=1)
+                fail(f"{key}.{unknown[0]}", f"unknown key '{unknown[0]}'"
+                     + (f"; did you mean '{close[0]}'?" if close else f"; use: {', '.join(TABLE_KEYS)}"))
+            columns = columns.get("columns")
         if not isinstance(columns, list) or not columns:
             fail(key, f"'{key}' must be a list of columns")
         parsed = []
@@ -147,7 +137,7 @@ def parse_schemas(raw: object, rel: str) -> dict[str, tuple[Column, ...]]:
                 col = {"name": col}
             if not isinstance(col, dict) or not isinstance(col.get("name"), str):
                 fail(ckey, "a column needs a 'name'")
-            unknown = sorted(set(col) - {"name", "required", "kind", "choices", "entity"})
+            unknown = sorted(set(col) - {"name", "required", "kind", "choices", "entity", "ref"})
             if unknown:
                 fail(f"{ckey}.{unknown[0]}", f"unknown key '{unknown[0]}'")
             kind = col.get("kind", "text")
@@ -156,9 +146,35 @@ def parse_schemas(raw: object, rel: str) -> dict[str, tuple[Column, ...]]:
             if col.get("entity", "") not in ENTITIES:
                 fail(f"{ckey}.entity", f"entity must be one of: {', '.join(e for e in ENTITIES if e)}")
             parsed.append(Column(col["name"], bool(col.get("required", False)), kind,
-                                 tuple(str(c) for c in col.get("choices") or ()), col.get("entity", "")))
+                                 tuple(str(c) for c in col.get("choices") or ()), col.get("entity", ""),
+                                 str(col.get("ref") or "")))
         out[str(name)] = tuple(parsed)
+    for name, columns in out.items():
+        for n, col in enumerate(columns, start=1):
+            if col.ref and col.ref not in out and col.ref not in SCHEMAS:
+                close = difflib.get_close_matches(col.ref, [*out, *SCHEMAS], n=1)
+                fail(f"tables.{name}[{n}].ref", f"column '{col.name}' refers to table '{col.ref}', which is not declared"
+                     + (f"; did you mean '{close[0]}'?" if close else ""))
     return out
+
+
+TABLE_KEYS = ("columns", "label", "noun")
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """How the diff names a row of a declared table: `label`, a {column} pattern ("{name}"), and
+    `noun`, the German word for one row ("Region"). Without them: the first name-like column."""
+    label: str = ""
+    noun: str = ""
+
+
+def parse_table_info(raw: object) -> dict[str, TableInfo]:
+    """The long form's `label` and `noun` of each declared table (validated by parse_schemas)."""
+    if not isinstance(raw, dict):
+        return {}
+    return {str(name): TableInfo(str(spec.get("label") or ""), str(spec.get("noun") or ""))
+            for name, spec in raw.items() if isinstance(spec, dict)}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -264,9 +280,11 @@ def validate_table(table: Table, report: Report, schemas: dict[str, tuple[Column
                            "or delete it if it is not meant for the brochure"))
     schema = schemas.get(table.name)
     if schema is None:
+        close = difflib.get_close_matches(table.name, sorted(schemas), n=1)
         report.add(warning("W-UNKNOWN-TABLE", table.where(),
                            f"table '{table.name}' is not used by this brochure type",
-                           "known tables: " + ", ".join(schemas)
+                           (f"did you mean '{close[0]}'? " if close else "")
+                           + "tables of this type: " + ", ".join(sorted(schemas))
                            + "; a chart's data table must be named in the charts table's 'data' column"))
         return []
     names = [c.name for c in schema]

@@ -24,7 +24,7 @@ EDITION = {
         {"kind": "contents", "id": "inhalt", "title": "Inhalt"},
         {"kind": "prose", "id": "konzeption", "title": "Konzeption", "text": "text/konzeption.md"},
         {"kind": "each", "table": "regions", "style": "region", "title": "{chapter_title}",
-         "text": "text/regionen/{id}.md", "figures": True},
+         "text": "text/regionen/{id}.md", "blocks": ["kennzahlen"]},
         {"kind": "each", "table": "portraits", "style": "portrait", "title": "{title}",
          "running_head": "Projektporträts", "text": "text/portraets/{id}.md"},
         *({"kind": "prose", "id": cid, "title": title, "text": f"text/{cid}.md"}

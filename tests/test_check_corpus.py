@@ -155,7 +155,7 @@ CASES = [
          texts=_region_text("kassel", lambda s: s.replace("Text zu Ausgangslage in kassel.", "TODO: Zahlen ergänzen"))),
     Case("lorem-ipsum-in-text", "E-PLACEHOLDER", {"file": "text/konzeption.md", "row": 1, "chapter": "konzeption"},
          texts=lambda t: t.__setitem__("text/konzeption.md", "Lorem ipsum dolor sit amet.\n")),
-    Case("template-braces-in-title", "E-PLACEHOLDER", {"file": "edition.yaml", "row": 56},  # keys are written sorted
+    Case("template-braces-in-title", "E-PLACEHOLDER", {"file": "edition.yaml", "row": 57},  # keys are written sorted
          edition=lambda e: e.__setitem__("title", "Testausgabe {{ jahr }}")),
     Case("paragraph-printed-twice", "E-DUPLICATE-PARAGRAPH", {"file": "text/regionen/offenbach.md", "row": 7,
                                                                "chapter": "offenbach"},
