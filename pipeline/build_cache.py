@@ -47,7 +47,8 @@ def _code_digest() -> str:
     """The pipeline's source, the templates and every installed library version: fixed for a process."""
     h = hashlib.sha256(FORMAT.encode())
     _tree_digest(h, PACKAGE, PACKAGE)
-    _tree_digest(h, TEMPLATES, TEMPLATES)
+    templates = Path(os.environ.get("BROCHURE_TEMPLATES") or TEMPLATES)  # as edition.templates_root
+    _tree_digest(h, templates, templates)
     h.update(sys.version.encode())
     h.update(";".join(_installed()).encode())
     return h.hexdigest()

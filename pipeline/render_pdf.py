@@ -21,8 +21,9 @@ import typst
 from .artwork import Artwork, Asset
 from . import links
 from .fonts import put_cached, typst_font_paths
-from .errors import InputError, Location, error
+from .errors import InputError
 from .tree import Document, to_data
+from .typst_errors import typeset_findings
 from .verify import chapter_spans
 
 def font_paths(template_folder: Path) -> list[str]:
@@ -151,10 +152,9 @@ class Typesetter:
             _store_pads(key, pads)
             return self._compile(pads, options) if pads else pdf
         except RuntimeError as exc:
-            # Typst reports problems in the template or with an image; name them, don't trace.
-            raise InputError(error("E-TYPESET", Location(file=str(self.files[-1].name)),
-                                   f"the PDF could not be typeset: {str(exc).strip()[:800]}",
-                                   "check the image files named above; if none is named, the template has a bug")) from None
+            # Typst reports problems in the template or with an image; name file and line, don't trace.
+            from .edition import templates_root
+            raise InputError(typeset_findings(exc, self.files, templates_root())) from None
 
     def _compile(self, pads: dict[str, int], options: dict) -> bytes:
         self.put("pads.json", json.dumps(pads, sort_keys=True).encode())

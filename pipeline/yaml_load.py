@@ -70,3 +70,35 @@ def load(text: str) -> object:
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise YamlProblem(f"the file is larger than {MAX_BYTES // 1_000_000} MB", None, too_large=True)
     return yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
+def key_lines(text: str) -> dict[tuple, int]:
+    """The line of every key and list item, by path (('blocks', 'praxis', 'title'), ('chapters', 0)),
+    for findings about a value the loader accepted. Parsed only when there is something to report."""
+    try:
+        loader = _BoundedLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, YamlProblem):
+        return {}
+    lines: dict[tuple, int] = {}
+    seen: set[int] = set()
+
+    def walk(node, path: tuple) -> None:
+        if id(node) in seen:  # an alias: its anchor's lines are already known
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    lines[(*path, key.value)] = key.start_mark.line + 1
+                    walk(value, (*path, key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for n, item in enumerate(node.value):
+                lines[(*path, n)] = item.start_mark.line + 1
+                walk(item, (*path, n))
+    if root is not None:
+        walk(root, ())
+    return lines

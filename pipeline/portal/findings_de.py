@@ -222,6 +222,12 @@ CATALOGUE: dict[str, list[Rule]] = {
                              "Bitte melden Sie das dem Ministerium.")],
     "E-TYPESET": [Rule(None, "Der Satz des PDF ist fehlgeschlagen.", "Bitte melden Sie das dem Ministerium.")],
     "E-TEMPLATE": [Rule(None, "Die Vorlage des Portals ist fehlerhaft.", "Bitte melden Sie das dem Ministerium.")],
+    # The template checks: a municipality sees them only if the portal's own template is broken.
+    "E-TEMPLATE-FILE": [Rule(None, "Die Vorlage des Portals ist unvollständig.", "Bitte melden Sie das dem Ministerium.")],
+    "E-UNKNOWN-KEY": [Rule(None, "Die Vorlage des Portals enthält eine unbekannte Einstellung.",
+                           "Bitte melden Sie das dem Ministerium.")],
+    "E-UNKNOWN-FIELD": [Rule(None, "Die Vorlage des Portals verweist auf eine Spalte, die es nicht gibt.",
+                             "Bitte melden Sie das dem Ministerium.")],
     "E-DUPLICATE-FIELD": [Rule(rf"{q('label')} is given twice \(rows (?P<a>\d+) and (?P<b>\d+)\)",
                                 "„{label}“ steht zweimal im Blatt (Zeilen {a} und {b}).",
                                 "Löschen Sie eine der beiden Zeilen: nur ein Wert kann gedruckt werden.")],
