@@ -23,11 +23,13 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt, RGBColor
+import yaml
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline import docx_package  # noqa: E402
-from pipeline.edition import load_template  # noqa: E402
+from pipeline.edition import TEMPLATE_FILE, Template  # noqa: E402
+from pipeline.page import parse_page  # noqa: E402
 from pipeline.tree import Page  # noqa: E402
 
 # Defaults (the Halbzeitbilanz theme); `build` replaces them with the type's theme.typ colours.
@@ -398,12 +400,24 @@ def build(path: str, page: Page) -> None:
     Path(path).write_bytes(docx_package.normalise(out.getvalue()))  # same styles, same bytes
 
 
+def _template(folder: Path) -> Template:
+    """What this tool needs of a type (its Typst files for the colours, its page), read without
+    load_template: that one refuses a type whose reference.docx does not exist yet."""
+    rel = f"templates/{folder.name}/{TEMPLATE_FILE}"
+    raw = yaml.safe_load((folder / TEMPLATE_FILE).read_text(encoding="utf-8")) or {}
+    typst = raw.get("typst", "brochure.typ")
+    return Template(name=folder.name, folder=folder, labels={},
+                    typst=[folder / t for t in (typst if isinstance(typst, list) else [typst])],
+                    reference_docx=folder / raw.get("reference_docx", "reference.docx"),
+                    page=parse_page(raw.get("page"), rel))
+
+
 def main(argv: list[str] | None = None) -> None:
     global BLUE, RED, GREY, INK, TINT
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("types", nargs="+", type=Path, help="brochure type folders, e.g. templates/halbzeitbilanz")
     for folder in args.parse_args(argv).types:
-        template = load_template(folder.resolve().name, folder.resolve().parent)
+        template = _template(folder.resolve())
         theme = template.theme
         BLUE, RED = _hex(theme.get("accent", str(BLUE))), _hex(theme.get("highlight", str(RED)))
         GREY, INK = _hex(theme.get("muted", str(GREY))), _hex(theme.get("ink", str(INK)))
