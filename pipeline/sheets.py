@@ -303,7 +303,7 @@ def read_workbook(path: Path, edition: Path, skip: frozenset[str] = frozenset())
 
 
 def read_tables(edition: Path) -> dict[str, Table]:
-    """All tables of an edition, keyed by table name ('regions', 'quotes', …)."""
+    """All tables of an edition, keyed by table name ('quotes', 'photos', …)."""
     data = edition / "data"
     workbook = data / WORKBOOK
     csvs = sorted(p for p in data.iterdir() if p.suffix.lower() == ".csv") if data.is_dir() else []

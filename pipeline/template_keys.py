@@ -48,7 +48,7 @@ TEMPLATE_FILES = ("typst", "reference_docx")
 
 CHAPTER = {
     "kind": ANY, "id": ANY, "title": ANY, "running_head": ANY, "subtitle": ANY, "text": ANY,
-    "pages": ANY, "style": ANY, "table": ANY, "figures": ANY, "blocks": ANY,
+    "pages": ANY, "style": ANY, "table": ANY, "blocks": ANY,
     "profile": ANY,  # labels of the profile header, chosen by the edition
     "signature": {"closing": ANY, "name": ANY, "role": ANY},
 }
