@@ -119,7 +119,7 @@ def _prepared(path: Path, stamp: tuple[int, int], max_px: int) -> tuple[bytes, s
         im = im.resize((max_px, max(1, round(im.height * max_px / im.width))), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     if alpha or fmt == "PNG":  # graphics and transparency stay lossless
-        im.save(out, "PNG", compress_level=9)
+        im.save(out, "PNG", compress_level=6)  # level 9: 4× the time for 2 % smaller files
         return out.getvalue(), "png"
     im.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue(), "jpg"
