@@ -1,0 +1,179 @@
+"""The page comes from the type's template.yaml `page:`: the A5 sample type (templates/programmflyer)
+builds in both formats on A5, its Word tables and pictures fit its text column, the A4 types keep
+A4, and a changed margin changes the Word text width. Real builds, read back with pypdf and
+python-docx; the expected sizes are read from the template.yaml files, not written here."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from pypdf import PdfReader
+
+from conftest import ROOT, build_and_read
+from pipeline.draft import build_draft
+from pipeline.edition import load_template
+from pipeline.errors import InputError
+from pipeline.page import PAPER, parse_page
+
+FLYER = ROOT / "inputs" / "programmflyer-2014"
+TYPE = "programmflyer"
+PT_PER_MM = 72 / 25.4
+TOLERANCE_MM = 0.5
+
+
+def page_entry(template_dir: Path) -> dict:
+    return yaml.safe_load((template_dir / "template.yaml").read_text(encoding="utf-8"))["page"]
+
+
+def expected_mm(entry: dict) -> tuple[float, float, dict]:
+    width, height = PAPER[entry["size"]] if "size" in entry else (entry["width"], entry["height"])
+    return width, height, entry["margin"]
+
+
+def pdf_pages_mm(pdf: bytes) -> list[tuple[float, float]]:
+    import io
+    return [(float(p.mediabox.width) / PT_PER_MM, float(p.mediabox.height) / PT_PER_MM)
+            for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def body_sections(docx_path: Path):
+    """The sections after the cover (the cover's section has no margins)."""
+    sections = list(open_docx(str(docx_path)).sections)
+    return [s for s in sections if s.left_margin]
+
+
+def body_tables_and_pictures(docx_path: Path) -> tuple[list[int], list[int]]:
+    """Widths (EMU) of every table after the cover and of every inline picture."""
+    doc = open_docx(str(docx_path))
+    tables, in_cover = [], True
+    for child in doc.element.body:
+        if child.tag == qn("w:p") and child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            in_cover = False  # the cover section ends with the first section break
+        for tbl in child.iter(qn("w:tbl")) if not in_cover else ():
+            grid = tbl.find(qn("w:tblGrid"))
+            tables.append(sum(int(c.get(qn("w:w"))) for c in grid.findall(qn("w:gridCol"))) * 635)  # twips → EMU
+    pictures = [int(e.get("cx")) for e in doc.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")]
+    return tables, pictures
+
+
+@pytest.fixture(scope="module")
+def flyer(tmp_path_factory):
+    out = tmp_path_factory.mktemp("flyer")
+    return build_and_read(FLYER, out), out
+
+
+def test_a5_flyer_builds_in_both_formats_on_a5_pages(flyer):
+    built, out = flyer
+    assert built.result.output_errors == [] and built.result.warnings == [], built.result
+    width, height, _ = expected_mm(page_entry(ROOT / "templates" / TYPE))
+    pages = pdf_pages_mm(built.pdf_bytes)
+    assert len(pages) == yaml.safe_load((FLYER / "edition.yaml").read_text(encoding="utf-8"))["pages"]
+    for w, h in pages:
+        assert abs(w - width) <= TOLERANCE_MM and abs(h - height) <= TOLERANCE_MM, (w, h)
+    assert abs(width - 148) <= TOLERANCE_MM and abs(height - 210) <= TOLERANCE_MM  # it is A5
+    assert "WIR im Kreis Offenbach" in built.pdf.text and "Maruschka Güldner" in built.docx.text
+
+
+def test_the_word_page_is_the_templates_page(flyer):
+    _, out = flyer
+    width, height, margin = expected_mm(page_entry(ROOT / "templates" / TYPE))
+    sections = body_sections(out / f"{FLYER.name}.docx")
+    assert sections
+    for s in sections:
+        got = {"width": s.page_width.mm, "height": s.page_height.mm, "top": s.top_margin.mm,
+               "bottom": s.bottom_margin.mm, "inside": s.left_margin.mm, "outside": s.right_margin.mm}
+        want = {"width": width, "height": height, **margin}
+        for key, value in want.items():
+            assert abs(got[key] - value) <= TOLERANCE_MM, (key, got[key], value)
+
+
+def test_word_tables_and_pictures_fit_the_a5_text_width(flyer):
+    _, out = flyer
+    width, _, margin = expected_mm(page_entry(ROOT / "templates" / TYPE))
+    text_width = Mm(width - margin["inside"] - margin["outside"])
+    tables, pictures = body_tables_and_pictures(out / f"{FLYER.name}.docx")
+    assert tables and pictures  # the cards, the dates table, the chart
+    assert max(tables) <= text_width + Mm(TOLERANCE_MM), (max(tables), text_width)
+    assert max(pictures) <= text_width + Mm(TOLERANCE_MM), (max(pictures), text_width)
+    assert max(tables) >= text_width - Mm(2)  # the dates table spans the column, not an A4 one cut down
+
+
+def test_the_flyer_builds_to_the_same_bytes_twice(flyer, tmp_path):
+    built, _ = flyer
+    again = build_and_read(FLYER, tmp_path)
+    assert again.pdf_bytes == built.pdf_bytes and again.docx_bytes == built.docx_bytes
+
+
+def test_the_a4_types_keep_a4(sample_built, tmp_path):
+    kiv = build_and_read(ROOT / "inputs" / "kiv-handbuch-2020", tmp_path / "kiv")
+    draft = build_draft(ROOT / "inputs" / "kommunen" / "rodgau", tmp_path / "draft")
+    pdfs = {"halbzeitbilanz": sample_built.pdf_bytes, "kiv-handbuch": kiv.pdf_bytes,
+            "strategie": next(f for f in draft.files if f.suffix == ".pdf").read_bytes()}
+    for name, pdf in pdfs.items():
+        width, height, _ = expected_mm(page_entry(ROOT / "templates" / name))
+        assert (width, height) == PAPER["a4"]
+        for w, h in pdf_pages_mm(pdf):
+            assert abs(w - width) <= TOLERANCE_MM and abs(h - height) <= TOLERANCE_MM, (name, w, h)
+
+
+def test_a_wider_margin_narrows_the_word_tables(flyer, tmp_path, monkeypatch):
+    _, out = flyer
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    yaml_file = templates / TYPE / "template.yaml"
+    entry = page_entry(templates / TYPE)
+    text = yaml_file.read_text(encoding="utf-8")
+    old = f"inside: {entry['margin']['inside']}, outside: {entry['margin']['outside']}"
+    assert old in text
+    yaml_file.write_text(text.replace(old, f"inside: {entry['margin']['inside'] + 10}, "
+                                          f"outside: {entry['margin']['outside'] + 10}"), encoding="utf-8")
+    subprocess.run([sys.executable, str(ROOT / "tools" / "make_reference_docx.py"), str(templates / TYPE)],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("BROCHURE_TEMPLATES", str(templates))
+    narrow = build_and_read(FLYER, tmp_path / "out")
+    assert narrow.result.output_errors == []
+    before, _ = body_tables_and_pictures(out / f"{FLYER.name}.docx")
+    after, pictures = body_tables_and_pictures(tmp_path / "out" / f"{FLYER.name}.docx")
+    assert len(before) == len(after)
+    assert abs((max(before) - max(after)) - Mm(20)) <= Mm(TOLERANCE_MM), (max(before), max(after))
+    assert max(pictures) <= max(after) + Mm(TOLERANCE_MM)  # the chart follows the narrower column
+
+
+@pytest.mark.parametrize("entry, column, words", [
+    ({"size": "a7"}, "page.size", "a5"),
+    ({"size": "a5", "margin": {"inside": 60, "outside": 60}}, "page.margin", "at least"),
+    ({"size": "a5", "margin": {"left": 10}}, "page.margin.left", "inside"),
+    ({"width": "breit", "height": 210}, "page.width", "millimetres"),
+    ({"size": "a5", "margin": {"top": -3}}, "page.margin.top", "negative"),
+])
+def test_a_wrong_page_entry_is_a_finding_naming_the_key(entry, column, words):
+    with pytest.raises(InputError) as caught:
+        parse_page(entry, "templates/x/template.yaml")
+    finding = caught.value.findings[0]
+    assert finding.code == "E-BAD-VALUE" and finding.location.column == column
+    assert words in finding.message + finding.hint
+
+
+def test_a_type_without_page_gets_a4_and_the_figure_width_follows_the_page():
+    flyer = load_template(TYPE)
+    width, _, margin = expected_mm(page_entry(ROOT / "templates" / TYPE))
+    assert flyer.figure_width_mm("full") == pytest.approx(width - margin["inside"] - margin["outside"])
+    assert (parse_page(None, "t").width_mm, parse_page(None, "t").height_mm) == PAPER["a4"]
+
+
+def test_pipeline_code_names_no_sample_type():
+    words = [TYPE, "flyer", *yaml.safe_load((ROOT / "templates" / TYPE / "template.yaml").read_text(
+        encoding="utf-8"))["tables"]]
+    for path in (ROOT / "pipeline").rglob("*.py"):
+        text = path.read_text(encoding="utf-8").lower()
+        for word in words:
+            assert word not in text, f"{path.name} mentions '{word}'"
