@@ -116,7 +116,7 @@ def parse_spec(data: object, rel: str, schemas: dict[str, tuple[Column, ...]] = 
         c = r.mapping(raw, key, "chapter")
         if bool(c.get("id")) == bool(c.get("table")):
             r.fail(key, "a required chapter needs either 'id' or 'table', not both",
-                   "write '- id: vorwort' for one chapter or '- table: regions' for one per row")
+                   "write '- id: vorwort' for one chapter or '- table: <a table of this type>' for one per row")
         spec.chapters.append(ChapterRule(
             id=str(c["id"]) if c.get("id") else None, table=str(c["table"]) if c.get("table") else None,
             title=str(c.get("title") or c.get("id") or c.get("table")),
