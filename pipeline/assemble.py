@@ -116,9 +116,11 @@ class Assembler:
             return [Box(title=argument, blocks=blocks)]
         spec = self.blocks.get(name)
         if spec is None:
-            known = ", ".join(["box", *sorted(self.blocks)])
+            names = ["box", *sorted(self.blocks)]
+            close = difflib.get_close_matches(name, names, n=1)
             self.report.add(error("E-UNKNOWN-BLOCK", where, f"there is no block '{name}'",
-                                  f"use one of: {known}; a box with its own title is '::: box Titel'"))
+                                  (f"did you mean '{close[0]}'? " if close else "")
+                                  + f"use one of: {', '.join(names)}; a box with its own title is '::: box Titel'"))
             return [Box(title=argument, blocks=blocks, kind=name)]
         if context is None:
             context = Record(table="", row=0, values={"id": argument}, origin=where)

@@ -181,6 +181,13 @@ def test_unknown_box_reference_suggests_an_id(work):
     assert f["hint"].startswith("did you mean 'maintal'?")
 
 
+def test_misspelt_block_name_in_a_fence_suggests_the_block(work):
+    line = edit(work / "ed" / "text" / "03-strategien.md", "::: praxis maintal", "::: prax maintal")
+    f = one(work, "E-UNKNOWN-BLOCK")
+    assert (f["location"]["file"], f["location"]["row"]) == ("text/03-strategien.md", line)
+    assert f["hint"].startswith("did you mean 'praxis'?")
+
+
 def test_unknown_reference_into_a_table_without_rows_never_lists_nothing(work):
     ed = work / "ed" / "edition.yaml"
     ed.write_text(ed.read_text(encoding="utf-8") + 'blocks:\n  verweis:\n    type: box\n    table: links\n'
