@@ -12,6 +12,7 @@ from .errors import Finding, Location, error
 
 # "error: unknown variable: foo\n  ┌─ …/__typst_py_bytes__.typ:3:1" — typst-py's diagnostic text
 _DIAGNOSTIC = re.compile(r"^error: (?P<message>.*?)\n\s*┌─ (?P<file>[^\n]*?):(?P<line>\d+):(?P<col>\d+)", re.M | re.S)
+_HINT = re.compile(r"^\s*= hint: (.*)$", re.M)
 _JOINED = "__typst_py_bytes__"
 MAX_FINDINGS = 5
 
@@ -41,12 +42,15 @@ def hint_for(message: str) -> str:
         name = message.split(":", 1)[-1].strip()
         return (f"'{name}' is not defined where it is used: check its spelling, or define it (#let {name} = …) "
                 "in this file or one listed before it in template.yaml 'typst:'")
-    if m.startswith(("unclosed", "unexpected", "expected", "unterminated")) or "delimiter" in m:
+    if "argument" in m:
+        return "check the function's parameters: their names and how many it takes (Typst's documentation)"
+    if m.startswith(("unclosed", "unexpected", "expected", "unterminated")) or "delimiter" in m \
+            or "not valid in code" in m:
         return "a syntax error: check the brackets, quotes and commas at this line and the lines before it"
     if "file not found" in m or "failed to load" in m or "decode" in m or "image" in m:
         return "an image could not be read: check the image files the findings name, or the path in the template"
     if "does not contain key" in m or "cannot access" in m or "has no field" in m:
-        return "the content data has no such field: see docs/templates.md for the data Typst receives"
+        return "the content data has no such field: docs/typst-data.md lists the data Typst receives"
     if "pdf/ua" in m:
         return "a PDF/UA-1 rule: see docs/accessibility.md"
     return "Typst could not typeset the template at this line; see Typst's message"
@@ -59,15 +63,17 @@ def typeset_findings(exc: Exception, files: list[Path], templates: Path) -> list
     findings = []
     for m in _DIAGNOSTIC.finditer(diagnostic):
         message = m["message"].strip()
+        own = _HINT.findall(diagnostic[m.end():].split("\nerror: ", 1)[0])  # Typst's own hints for this error
+        hint = "; ".join([hint_for(message), *(h.strip() for h in own)])
         line, col = int(m["line"]), int(m["col"]) + 1  # Typst counts columns from 0
         if _JOINED in m["file"] and starts:
             path, line = locate(line, starts)
             where = Location(file=_shown(path, templates), row=line)
             findings.append(error("E-TYPESET", where, f"the PDF could not be typeset: {message} (column {col})"[:800],
-                                  hint_for(message)))
+                                  hint))
         else:
             findings.append(error("E-TYPESET", Location(file=Path(m["file"]).name),
-                                  f"the PDF could not be typeset: {message}"[:800], hint_for(message)))
+                                  f"the PDF could not be typeset: {message}"[:800], hint))
         if len(findings) == MAX_FINDINGS or hint_for(message).startswith("a syntax error"):
             break  # what follows a syntax error is mostly its echo
     if not findings:

@@ -228,3 +228,25 @@ def test_unknown_variable_in_brochure_typ_names_its_file_and_line(work):
     text = typeset(work)
     assert f"E-TYPESET templates/{TYPE}/brochure.typ, line 3: " in text, text
     assert "unknown variable: no-such-thing" in text and "'no-such-thing' is not defined" in text
+
+
+@pytest.mark.parametrize("line, hint", [("#set text(colr: red)", "check the function's parameters"),
+                                         ("#a-b", "try adding spaces around the minus sign")])
+def test_typst_errors_map_to_the_middle_file_with_a_fitting_hint(tmp_path, line, hint):
+    """Joined a.typ + b.typ + c.typ, compiled for real: the error is placed at b.typ's line 3,
+    with a hint for its kind and Typst's own hint, never the syntax or image hint."""
+    import typst
+
+    from pipeline.render_pdf import typst_source
+    from pipeline.typst_errors import typeset_findings
+    folder = tmp_path / "templates" / "t"
+    folder.mkdir(parents=True)
+    files = []
+    for name, text in (("a.typ", "#let a = 1\n#let b = 2\n"), ("b.typ", f"one\n\n{line}\n"), ("c.typ", "end\n")):
+        (folder / name).write_text(text, encoding="utf-8")
+        files.append(folder / name)
+    with pytest.raises(typst.TypstError) as caught:
+        typst.Compiler(root=str(tmp_path)).compile(input=typst_source(files))
+    (found,) = typeset_findings(caught.value, files, tmp_path / "templates")
+    assert (found.location.file, found.location.row) == ("templates/t/b.typ", 3)
+    assert hint in found.hint and "syntax" not in found.hint and "image" not in found.hint
