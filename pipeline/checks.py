@@ -14,6 +14,7 @@ from .check_structure import find_gaps
 from .check_text import Source, check_text
 from .edition import EDITION_FILE, Edition
 from .errors import Finding, Location, Report
+from .page import check_reference_page
 from .records import Record
 from .sheets import Table
 from .tree import Document
@@ -54,3 +55,6 @@ def check_inputs(edition: Edition, tables: dict[str, Table], records: dict[str, 
     lines += [(rec.cells[col], value) for rows in records.values() for rec in rows
               for col, value in rec.values.items() if isinstance(value, str) and value]
     report.extend(check_words(lines, known_words(records, spec)))
+    template = edition.template
+    report.extend(check_reference_page(template.page, template.reference_docx,
+                                       f"templates/{template.name}/{template.reference_docx.name}"))

@@ -10,7 +10,11 @@ into reference.docx, and the figure width follows its text width.
 
 from __future__ import annotations
 
-from .errors import InputError, Location, error
+import re
+import zipfile
+from pathlib import Path
+
+from .errors import Finding, InputError, Location, error, warning
 from .tree import Page
 
 PAPER = {"a3": (297.0, 420.0), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "a6": (105.0, 148.0),
@@ -71,3 +75,27 @@ def parse_page(raw: object, rel: str) -> Page:
                                    f"the margins leave {side - a - b:g} mm of the page's {side:g} mm {what} for text",
                                    f"leave at least {MIN_TEXT_MM:g} mm: make the margins smaller or the page larger"))
     return page
+
+
+_PGSZ = re.compile(rb'<w:pgSz\b[^>]*?\bw:w="(\d+)"[^>]*?\bw:h="(\d+)"')
+MISMATCH_MM = 1.0  # Word stores the page in twips: a rounding is no mismatch
+
+
+def check_reference_page(page: Page, reference: Path, rel: str) -> list[Finding]:
+    """W-PAGE-MISMATCH when the type's reference.docx (REL names it) is set up for another paper
+    than its `page:`: the Word file would come out on that paper, with that text width."""
+    try:
+        with zipfile.ZipFile(reference) as z:
+            found = _PGSZ.findall(z.read("word/document.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return []  # a missing or broken reference document is the template check's to report
+    if not found:
+        return []
+    width, height = (int(v) * 25.4 / 1440 for v in found[-1])  # the body's section comes last
+    if abs(width - page.width_mm) <= MISMATCH_MM and abs(height - page.height_mm) <= MISMATCH_MM:
+        return []
+    folder = rel.rsplit("/", 1)[0]
+    return [warning("W-PAGE-MISMATCH", Location(file=rel),
+                    f"reference.docx is {width:.0f} × {height:.0f} mm, but template.yaml's page: is "
+                    f"{page.width_mm:g} × {page.height_mm:g} mm: the Word file gets the reference's page",
+                    f"remake it: .venv/bin/python tools/make_reference_docx.py {folder}")]

@@ -18,6 +18,7 @@ from docx.shared import Mm
 from pypdf import PdfReader
 
 from conftest import ROOT, build_and_read
+from pipeline.build import collect
 from pipeline.draft import build_draft
 from pipeline.edition import load_template
 from pipeline.errors import InputError
@@ -177,3 +178,17 @@ def test_pipeline_code_names_no_sample_type():
         text = path.read_text(encoding="utf-8").lower()
         for word in words:
             assert word not in text, f"{path.name} mentions '{word}'"
+
+
+def test_a_reference_docx_on_other_paper_is_a_warning_naming_it(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    shutil.copy(ROOT / "templates" / "kiv-handbuch" / "reference.docx", templates / TYPE / "reference.docx")  # A4
+    monkeypatch.setenv("BROCHURE_TEMPLATES", str(templates))
+    found = [f for f in collect(FLYER).report.findings if f.code == "W-PAGE-MISMATCH"]
+    assert len(found) == 1, found
+    assert found[0].location.file == f"templates/{TYPE}/reference.docx"
+    assert "210 × 297" in found[0].message and "148 × 210" in found[0].message
+    assert f"make_reference_docx.py templates/{TYPE}" in found[0].hint
+    monkeypatch.delenv("BROCHURE_TEMPLATES")
+    assert not [f for f in collect(FLYER).report.findings if f.code == "W-PAGE-MISMATCH"]  # the shipped one fits
