@@ -166,6 +166,13 @@ def test_block_reading_an_undeclared_table(work):
     assert "regions" not in f["hint"]  # another type's table is no choice here
 
 
+def test_block_of_an_unknown_type(work):
+    line = edit(template(work), "    type: cards\n", "    type: card\n")
+    f = one(work, "E-TEMPLATE")
+    assert f["location"] == {"file": REL, "row": line, "column": "blocks.uebersicht.type"}
+    assert f["hint"].startswith("did you mean 'cards'?")
+
+
 # -- tables and references ------------------------------------------------------------------------
 
 def test_unknown_table_lists_only_this_types_tables(work):
