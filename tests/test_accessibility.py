@@ -22,7 +22,8 @@ from pipeline.verify import read_pdf
 HEADINGS = {f"/H{i}": i for i in range(1, 7)}
 
 
-@pytest.fixture(scope="module", params=["halbzeitbilanz-2012", "kiv-handbuch-2020", "kommunen/viernheim"])
+@pytest.fixture(scope="module", params=["halbzeitbilanz-2012", "kiv-handbuch-2020", "programmflyer-2014",
+                                        "kommunen/viernheim"])
 def output(request, tmp_path_factory):
     """(name, document tree as JSON, DOCX bytes, PDF bytes) of one sample, built fresh."""
     out = tmp_path_factory.mktemp(request.param.replace("/", "-"))
