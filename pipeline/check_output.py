@@ -17,7 +17,7 @@ from .edition import EDITION_FILE, Edition
 from .errors import Finding, Location, error
 from .markdown import text_passages
 from .records import Record
-from .text_index import TextIndex
+from .text_index import TextIndex, words
 from .tree import (
     Bibliography,
     Cards,
@@ -199,7 +199,8 @@ def check_lost(items: list[Passage], docx: DocxContent | None, pdf_text: str | N
     indexes = {fmt: TextIndex(text) for fmt, text in (("docx", docx.text if docx else None), ("pdf", pdf_text))
                if text is not None}
     for item in items:
-        missing = [names[fmt] for fmt, index in indexes.items() if not index.contains(item.text)]
+        item_words = words(item.text)
+        missing = [names[fmt] for fmt, index in indexes.items() if not index.contains(item.text, item_words)]
         if missing:
             excerpt = item.text if len(item.text) <= 60 else item.text[:57] + "…"
             findings.append(error("E-LOST-CONTENT", item.where,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from .verify import canonical
 
@@ -23,8 +24,10 @@ FOUND = 0.95  # share of a passage's words that must be found in order
 
 def words(text: str) -> list[str]:
     out = []
-    for w in canonical(text).replace("/", " ").split():  # long web addresses break at '/'
-        w = _NOTE_NUMBER.sub("", w.strip(_STRIP)).casefold()
+    for w in canonical(text).replace("/", " ").casefold().split():  # long web addresses break at '/'
+        w = w.strip(_STRIP)
+        if not w.isalpha():  # only a word with a digit can carry a note number; the regex is slow
+            w = _NOTE_NUMBER.sub("", w)
         if w:
             out.append(w)
     return out
@@ -36,16 +39,26 @@ def _squeeze(text: str) -> str:
 
 class TextIndex:
     def __init__(self, text: str):
+        self.text = text
         self.words = words(text)
         self.joined = " " + " ".join(self.words) + " "
-        self.squeezed = _squeeze(text)
-        self.trigrams: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        for i in range(len(self.words) - 2):
-            self.trigrams[tuple(self.words[i:i + 3])].append(i)
 
-    def coverage(self, passage: str) -> float:
-        """Share of the passage's words found in order at the best-matching place (0 … 1)."""
-        w = words(passage)
+    # Most passages are found word for word; these two are made only for those that are not.
+    @cached_property
+    def squeezed(self) -> str:
+        return _squeeze(self.text)
+
+    @cached_property
+    def trigrams(self) -> dict[tuple[str, ...], list[int]]:
+        found: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for i in range(len(self.words) - 2):
+            found[tuple(self.words[i:i + 3])].append(i)
+        return found
+
+    def coverage(self, passage: str | list[str]) -> float:
+        """Share of the passage's words found in order at the best-matching place (0 … 1).
+        `passage` may be given as its words() already."""
+        w = words(passage) if isinstance(passage, str) else passage
         if not w:
             return 1.0
         if " " + " ".join(w) + " " in self.joined:  # the common case: found word for word
@@ -62,10 +75,10 @@ class TextIndex:
             best = max(best, sum(b.size for b in matcher.get_matching_blocks()))
         return best / len(w)
 
-    def contains(self, passage: str) -> bool:
+    def contains(self, passage: str, passage_words: list[str] | None = None) -> bool:
         """Found word by word, or — for text the typesetter broke inside a token ('example.⏎org',
         '<!⏎[CDATA'), where line ends are no word boundaries — found with all spacing removed."""
-        if self.coverage(passage) >= FOUND:
+        if self.coverage(passage if passage_words is None else passage_words) >= FOUND:
             return True
         squeezed = _squeeze(passage)
         return len(squeezed) >= 4 and squeezed in self.squeezed
