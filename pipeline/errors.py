@@ -28,8 +28,8 @@ class Location:
         elif self.row is not None:
             text_file = (self.file or "").endswith((".md", ".yaml", ".yml", ".typ"))
             parts.append(f"{'line' if text_file else 'row'} {self.row}")
-        if self.column:
-            parts.append(f"column '{self.column}'")
+        if self.column:  # in a YAML file the "column" is a key path (chapters[3].title)
+            parts.append(f"{'key' if (self.file or '').endswith(('.yaml', '.yml')) else 'column'} '{self.column}'")
         if self.chapter:
             parts.append(f"chapter '{self.chapter}'")
         if self.section:
