@@ -111,7 +111,7 @@ class Assembler:
     def directive(self, name: str, argument: str, blocks: list[Block], where: Location,
                   context: Record | None = None) -> list[Block]:
         """A named block; `context` is the row its `where:` patterns are filled from (a chapter's
-        row), else a fence's argument stands for `{id}` (`::: kennzahlen kassel`)."""
+        row), else the row a fence's argument names (`::: kennzahlen kassel`, see _fence_row)."""
         if name == "box":
             return [Box(title=argument, blocks=blocks)]
         spec = self.blocks.get(name)
@@ -123,8 +123,25 @@ class Assembler:
                                   + f"use one of: {', '.join(names)}; a box with its own title is '::: box Titel'"))
             return [Box(title=argument, blocks=blocks, kind=name)]
         if context is None:
-            context = Record(table="", row=0, values={"id": argument}, origin=where)
+            context = self._fence_row(name, spec, argument, where)
         return self.named_block(name, spec, argument, where, blocks, context)
+
+    def _fence_row(self, name: str, spec: dict, argument: str, where: Location) -> Record:
+        """The row a fence's argument names: in the table a `where:` column refers to (`ref:`),
+        so the title can print its name; an id that table lacks is an error at the fence."""
+        schema = {c.name: c for c in self.ed.template.schemas.get(str(spec.get("table")), ())}
+        refs = [schema[c].ref for c in dict(spec.get("where") or {}) if c in schema and schema[c].ref]
+        if argument and refs:
+            rows = self.records.get(refs[0], [])
+            rec = next((r for r in rows if r.id == argument), None)
+            if rec is not None:
+                return rec
+            ids = [r.id for r in rows]
+            close = difflib.get_close_matches(argument, ids, n=1)
+            self.report.add(error("E-UNKNOWN-REF", where, f"block '{name}' refers to '{argument}', which is not an id in table '{refs[0]}'",
+                                  (f"did you mean '{close[0]}'? " if close else "")
+                                  + (f"use one of: {', '.join(ids)}" if ids else f"table '{refs[0]}' has no rows yet")))
+        return Record(table="", row=0, values={"id": argument}, origin=where)
 
     def named_block(self, name: str, spec: dict, argument: str, where: Location, blocks: list[Block],
                     context: Record | None = None) -> list[Block]:

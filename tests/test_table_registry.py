@@ -117,6 +117,30 @@ def test_a_new_table_and_its_key_figures_print_in_both_files(work):
     assert [len(f.figures) for f in boxes["nordlicht"]] == [2] and [len(f.figures) for f in boxes["suedwind"]] == [1]
 
 
+def _with_overview(work: Path, fence: str) -> None:
+    """A prose chapter whose Markdown places the block with a fence naming a stand."""
+    ed = work / "ed" / "edition.yaml"
+    data = yaml.safe_load(ed.read_text(encoding="utf-8"))
+    data["chapters"].insert(1, {"kind": "prose", "id": "ueberblick", "title": "Überblick", "text": "text/ueberblick.md"})
+    ed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (work / "ed" / "text" / "ueberblick.md").write_text(f"Zwei Stände waren dabei.\n\n{fence}\n:::\n", encoding="utf-8")
+
+
+def test_a_fence_places_key_figures_of_the_row_it_names(work):
+    _with_overview(work, "::: standzahlen suedwind")
+    chapter = next(ch for ch in load(work / "ed").document.chapters if ch.id == "ueberblick")
+    boxes = [b for b in chapter.blocks if b.type == "figures"]
+    assert [(b.title, [(f.label, f.value) for f in b.figures]) for b in boxes] == [
+        ("Bilanz Südwind Kollektiv", [("Verteilte Probepackungen", "415 Stück")])]
+
+
+def test_a_fence_naming_no_row_is_an_error_at_its_line(work):
+    _with_overview(work, "::: standzahlen suedwnid")
+    refs = [f for f in _findings(work / "ed") if f.code == "E-UNKNOWN-REF"]
+    assert [(f.location.file, f.location.row) for f in refs] == [("text/ueberblick.md", 3)]
+    assert "table 'stands'" in refs[0].message and refs[0].hint.startswith("did you mean 'suedwind'?")
+
+
 def test_a_misspelt_field_in_a_figures_block_is_named_at_load(work):
     path = work / "templates" / TYPE / "template.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("value: '{count}'", "value: '{cuont}'"), encoding="utf-8")
