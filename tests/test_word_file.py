@@ -30,7 +30,7 @@ from pipeline.render_docx import render_docx
 from pipeline.verify import read_docx
 
 ROOT = Path(__file__).resolve().parent.parent
-EDITIONS = ("halbzeitbilanz-2012", "halbzeitbilanz-2013", "kiv-handbuch-2020")
+EDITIONS = ("halbzeitbilanz-2012", "halbzeitbilanz-2013", "kiv-handbuch-2020", "programmflyer-2014")
 TOWNS = ("maintal", "rodgau", "viernheim")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
