@@ -170,6 +170,11 @@ class Assembler:
             return [Box(title=fill(str(spec.get("title", "{id}")), rec), blocks=blocks, kind=name,
                         record=f"{table}:{rec.id}")]
         if kind == "figures":
+            if not isinstance(spec.get("where") or {}, dict):
+                origin = EDITION_FILE if name in self.ed.blocks else f"templates/{self.ed.template.name}/template.yaml"
+                raise InputError(error("E-TEMPLATE", Location(file=origin, column=f"blocks.{name}.where"),
+                                       f"block '{name}': 'where' must map columns to values",
+                                       'write e.g. where: {region: "{id}"}'))
             box = self._figures(spec, rows, context)
             return ([box] if box else []) + blocks
         fields = dict(spec.get("fields") or spec.get("columns") or {})
@@ -205,6 +210,9 @@ class Assembler:
         for n, entry in enumerate(self.ed.chapters, start=1):
             where = Location(file=EDITION_FILE, column=f"chapters[{n}]")
             kind = entry["kind"]
+            if not isinstance(entry.get("blocks") or [], list):
+                raise InputError(error("E-BAD-VALUE", Location(file=EDITION_FILE, column=f"chapters[{n}].blocks"),
+                                       "'blocks' must be a list of block names", "write e.g. blocks: [kennzahlen]"))
             if kind == "each":
                 chapters.extend(self._each(entry, where))
             else:

@@ -239,3 +239,19 @@ def test_pipeline_code_names_no_type_table():
                 if as_table or (quoted and name not in blocks):
                     found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("where, code, column", [
+    ("blocks", "E-BAD-VALUE", "chapters[2].blocks"),  # blocks: standzahlen, not a list
+    ("where", "E-TEMPLATE", "blocks.standzahlen.where"),  # where: nordlicht, not a mapping
+])
+def test_a_figures_setting_of_the_wrong_shape_is_a_finding_not_a_traceback(work, where, code, column):
+    if where == "blocks":
+        path, old, new = work / "ed" / "edition.yaml", "blocks:\n  - standzahlen", "blocks: standzahlen"
+    else:
+        path, old, new = work / "templates" / TYPE / "template.yaml", "where:\n      stand: '{id}'", "where: nordlicht"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    found = [f for f in _findings(work / "ed") if f.code == code]
+    assert [f.location.column for f in found] == [column], _findings(work / "ed")
