@@ -187,6 +187,12 @@ def _shape(data: dict) -> None:
 
 def load_template(name: str, root: Path | None = None) -> Template:
     folder = (root or templates_root()) / name
+    rel = f"templates/{name}"
+    with template_check.lines_for({f"{rel}/{TEMPLATE_FILE}": folder / TEMPLATE_FILE, f"{rel}/spec.yaml": folder / "spec.yaml"}):
+        return _load_template(name, root, folder)
+
+
+def _load_template(name: str, root: Path | None, folder: Path) -> Template:
     # a plain name only: the type's Typst files run, so they must come from templates/, not from an edition
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name) or not (folder / TEMPLATE_FILE).is_file():
         known = sorted(p.name for p in (root or templates_root()).iterdir() if (p / TEMPLATE_FILE).is_file())
@@ -229,6 +235,11 @@ def _text(data: dict, key: str, required: bool = False) -> str:
 
 def load_edition(folder: Path) -> Edition:
     folder = Path(folder)
+    with template_check.lines_for({EDITION_FILE: folder / EDITION_FILE}):
+        return _load_edition(folder)
+
+
+def _load_edition(folder: Path) -> Edition:
     if not folder.is_dir():
         raise InputError(error("E-NO-EDITION", Location(file=str(folder)), "edition folder not found",
                                "pass the folder that contains edition.yaml, e.g. inputs/halbzeitbilanz-2012"))

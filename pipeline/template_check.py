@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from . import yaml_load
-from .errors import Finding, Location, error
+from .errors import Finding, InputError, Location, error
 from .records import Column
 from .template_keys import BLOCK_KEYS, BLOCK_NOT_PATTERNS, CHAPTER, EDITION_KEYS, TEMPLATE_FILES, TEMPLATE_KEYS
 from .yaml_keys import check_keys, path_text
@@ -177,3 +179,34 @@ def check_edition(raw: dict, path: Path, rel: str, schemas: dict[str, tuple[Colu
         findings += pattern_findings({k: ch[k] for k in _CHAPTER_PATTERNS if k in ch}, columns,
                                      f"chapter {n + 1}", f"table '{ch['table']}'", rel, ("chapters", n), lines)
     return findings
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def key_path(text: str) -> tuple:
+    """'chapters[3].signature' → ('chapters', 2, 'signature'): path_text read back."""
+    return tuple(int(n) - 1 if n else name for name, n in _PART.findall(text))
+
+
+def with_lines(findings: list[Finding], files: dict[str, Path]) -> list[Finding]:
+    """The line of each finding on a YAML file that names a key path but no line yet."""
+    lines = {rel: _Lines(path) for rel, path in files.items()}
+    out = []
+    for f in findings:
+        loc = f.location
+        if loc.row is None and loc.column and loc.file in lines:
+            path = key_path(loc.column)
+            line = next((n for k in range(len(path), 0, -1) if (n := lines[loc.file](path[:k]))), None)
+            f = replace(f, location=replace(loc, row=line))
+        out.append(f)
+    return out
+
+
+@contextmanager
+def lines_for(files: dict[str, Path]):
+    """Findings raised inside get the line of the key they name (see with_lines)."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputError(with_lines(exc.findings, files)) from None

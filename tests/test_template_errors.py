@@ -125,6 +125,19 @@ def test_unknown_keys_in_edition_yaml_at_top_and_in_a_chapter(work):
     assert found[key]["hint"].startswith("did you mean 'title'?")
 
 
+def test_findings_on_a_key_get_its_line_in_edition_template_and_spec(work):
+    ed = work / "ed" / "edition.yaml"
+    line = edit(ed, "\ndate:", "\npages: 0\ndate:") + 1
+    f = one(work, "E-BAD-VALUE")
+    assert f["location"] == {"file": "edition.yaml", "row": line, "column": "pages"}
+    edit(ed, "\npages: 0\n", "\n")
+    spec = work / "templates" / TYPE / "spec.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "pagez: {multiple_of: 4}\n", encoding="utf-8")
+    f = one(work, "E-SPEC")
+    assert f["location"]["file"] == f"templates/{TYPE}/spec.yaml"
+    assert f["location"]["row"] == spec.read_text(encoding="utf-8").count("\n")
+
+
 def test_shipped_templates_and_editions_have_no_unknown_keys():
     from pipeline.edition import load_edition, load_template
     for name in ("halbzeitbilanz", "kiv-handbuch", "strategie"):
