@@ -5,7 +5,6 @@ file, key and line and a "did you mean", instead of a traceback or a silently ig
 
 from __future__ import annotations
 
-import difflib
 import re
 from contextlib import contextmanager
 from dataclasses import replace
@@ -15,15 +14,10 @@ from . import yaml_load
 from .errors import Finding, InputError, Location, error
 from .records import Column
 from .template_keys import BLOCK_KEYS, BLOCK_NOT_PATTERNS, CHAPTER, EDITION_KEYS, TEMPLATE_FILES, TEMPLATE_KEYS
-from .yaml_keys import check_keys, path_text
+from .yaml_keys import check_keys, did_you_mean, path_text
 
 _FIELD = re.compile(r"\{(\w+)\}")  # as assemble.fill reads them
 _CHAPTER_PATTERNS = tuple(k for k in CHAPTER if k in ("title", "subtitle", "running_head", "text", "profile"))
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'? " if close else ""
 
 
 class _Lines:
@@ -41,19 +35,12 @@ class _Lines:
         return self._lines.get(path)
 
 
-def _text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return ""
-
-
 def template_keys(raw: dict, path: Path, rel: str) -> list[Finding]:
-    return check_keys(raw, TEMPLATE_KEYS, rel, _text(path))
+    return check_keys(raw, TEMPLATE_KEYS, rel, _Lines(path))
 
 
 def edition_keys(raw: dict, path: Path, rel: str) -> list[Finding]:
-    return check_keys(raw, EDITION_KEYS, rel, _text(path))
+    return check_keys(raw, EDITION_KEYS, rel, _Lines(path))
 
 
 def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
@@ -75,7 +62,7 @@ def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
                 continue
             findings.append(error("E-TEMPLATE-FILE", where,
                                   f"'{path_text(kpath)}' names '{name}', which is not a file in {rel.rsplit('/', 1)[0]}/",
-                                  _did_you_mean(name, _files_near(folder, name)) + _file_hint(key, folder.name)))
+                                  did_you_mean(name, _files_near(folder, name)) + _file_hint(key, folder.name)))
     return findings
 
 
@@ -110,7 +97,7 @@ def block_findings(blocks: object, schemas: dict[str, tuple[Column, ...]], rel: 
             findings.append(error("E-TEMPLATE", Location(file=rel, row=lines((*bpath, "type")) or lines(bpath),
                                                          column=path_text((*bpath, "type"))),
                                   f"block '{name}' has type {kind!r}; the block types are: {', '.join(BLOCK_KEYS)}",
-                                  _did_you_mean(str(kind), list(BLOCK_KEYS)) + "see docs/templates.md"))
+                                  did_you_mean(str(kind), list(BLOCK_KEYS)) + "see docs/templates.md"))
         table = spec.get("table")
         if table is None:
             continue
@@ -118,7 +105,7 @@ def block_findings(blocks: object, schemas: dict[str, tuple[Column, ...]], rel: 
             findings.append(error("E-TEMPLATE", Location(file=rel, row=lines((*bpath, "table")),
                                                          column=path_text((*bpath, "table"))),
                                   f"block '{name}' reads table '{table}', which this brochure type does not declare",
-                                  _did_you_mean(str(table), sorted(schemas))
+                                  did_you_mean(str(table), sorted(schemas))
                                   + "tables of this type: " + ", ".join(sorted(schemas))
                                   + "; declare a new one under 'tables:' in template.yaml"))
             continue
@@ -133,7 +120,7 @@ def block_findings(blocks: object, schemas: dict[str, tuple[Column, ...]], rel: 
                     wpath = (*bpath, "where", str(column))
                     findings.append(error("E-UNKNOWN-FIELD", Location(file=rel, row=lines(wpath), column=path_text(wpath)),
                                           f"block '{name}' selects rows by '{column}', which is not a column of table '{table}'",
-                                          _did_you_mean(str(column), columns) + "columns: " + ", ".join(columns)))
+                                          did_you_mean(str(column), columns) + "columns: " + ", ".join(columns)))
     return findings
 
 
@@ -156,7 +143,7 @@ def pattern_findings(values: dict, columns: list[str], what: str, table: str, re
                         "E-UNKNOWN-FIELD", Location(file=rel, row=lines(path), column=path_text(path)),
                         f"{what}: '{{{field}}}'" + (f" in '{value}'" if value.strip() != f"{{{field}}}" else "")
                         + f" is not a column of {table}; it would print empty"[:300],
-                        _did_you_mean(field, columns) + "columns: " + ", ".join(columns)))
+                        did_you_mean(field, columns) + "columns: " + ", ".join(columns)))
     for key, value in values.items():
         walk(value, (*prefix, key))
     return findings

@@ -8,9 +8,9 @@ ListOr (a list or a mapping) or Choose (the allowed keys depend on a value, e.g.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import yaml_load
 from .errors import Finding, Location, error
 
 ANY = None
@@ -84,18 +84,20 @@ def unknown_keys(data: object, schema: object, path: tuple = ()) -> list[tuple[t
     return out
 
 
-def check_keys(data: object, schema: object, rel: str, text: str) -> list[Finding]:
-    """E-UNKNOWN-KEY for every key the schema does not allow, naming file, key path and line."""
-    unknown = unknown_keys(data, schema)
-    if not unknown:
-        return []
-    lines = yaml_load.key_lines(text)
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """"did you mean 'x'? " for the closest choice, or nothing."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def check_keys(data: object, schema: object, rel: str, line_of: Callable[[tuple], int | None]) -> list[Finding]:
+    """E-UNKNOWN-KEY for every key the schema does not allow, naming file, key path and line
+    (`line_of` a key path, e.g. yaml_load.key_lines(text).get)."""
     findings = []
-    for path, allowed in unknown:
+    for path, allowed in unknown_keys(data, schema):
         key = path[-1]
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         where = f"in '{path_text(path[:-1])}'" if len(path) > 1 else "at the top level"
-        hint = (f"did you mean '{close[0]}'? " if close else "") + "allowed here: " + ", ".join(allowed)
-        findings.append(error("E-UNKNOWN-KEY", Location(file=rel, row=lines.get(path), column=path_text(path)),
-                              f"unknown key '{key}' {where}: it would be ignored", hint))
+        findings.append(error("E-UNKNOWN-KEY", Location(file=rel, row=line_of(path), column=path_text(path)),
+                              f"unknown key '{key}' {where}: it would be ignored",
+                              did_you_mean(key, allowed) + "allowed here: " + ", ".join(allowed)))
     return findings
