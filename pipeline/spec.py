@@ -13,6 +13,7 @@ import yaml
 
 from .errors import InputError, Location, error
 from .records import SCHEMAS, Column
+from .yaml_keys import did_you_mean
 
 SPEC_FILE = "spec.yaml"
 
@@ -79,7 +80,7 @@ class _Reader:
         unknown = sorted(set(map(str, value)) - _KEYS[kind])
         if unknown:
             self.fail(f"{key}.{unknown[0]}" if key else unknown[0], f"unknown key '{unknown[0]}'",
-                      "known keys here: " + ", ".join(sorted(_KEYS[kind])))
+                      did_you_mean(unknown[0], sorted(_KEYS[kind])) + "known keys here: " + ", ".join(sorted(_KEYS[kind])))
         return value
 
     def names(self, value: object, key: str) -> tuple[str, ...]:

@@ -136,6 +136,7 @@ def test_findings_on_a_key_get_its_line_in_edition_template_and_spec(work):
     f = one(work, "E-SPEC")
     assert f["location"]["file"] == f"templates/{TYPE}/spec.yaml"
     assert f["location"]["row"] == spec.read_text(encoding="utf-8").count("\n")
+    assert f["hint"].startswith("did you mean 'pages'?")
 
 
 def test_shipped_templates_and_editions_have_no_unknown_keys():
