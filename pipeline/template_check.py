@@ -6,6 +6,7 @@ file, key and line and a "did you mean", instead of a traceback or a silently ig
 from __future__ import annotations
 
 import re
+import zipfile
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -59,11 +60,23 @@ def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
                                       f"write e.g. {key}: {defaults.get(key, 'file')}"))
                 continue
             if (folder / name).is_file():
+                if key == "reference_docx" and not _is_docx(folder / name):
+                    findings.append(error("E-TEMPLATE-FILE", where, f"'{name}' is not a Word document (.docx) with styles",
+                                          _file_hint(key, folder.name) + ", or save it from Word as .docx"))
                 continue
             findings.append(error("E-TEMPLATE-FILE", where,
                                   f"'{path_text(kpath)}' names '{name}', which is not a file in {rel.rsplit('/', 1)[0]}/",
                                   did_you_mean(name, _files_near(folder, name)) + _file_hint(key, folder.name)))
     return findings
+
+
+def _is_docx(path: Path) -> bool:
+    """A zip holding word/styles.xml: read from the zip's directory, nothing unpacked."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "word/document.xml" in z.namelist() and "word/styles.xml" in z.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def _files_near(folder: Path, name: str) -> list[str]:

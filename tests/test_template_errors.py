@@ -87,6 +87,16 @@ def test_missing_reference_docx_is_a_finding_and_nothing_is_built(work):
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_reference_docx_that_is_no_word_file(work):
+    (work / "templates" / TYPE / "reference.docx").write_bytes(b"not a docx")
+    f = one(work, "E-TEMPLATE-FILE")
+    assert f["location"]["column"] == "reference_docx" and "not a Word document" in f["message"]
+    out = work / "out"
+    done = run(work, "build", str(work / "ed"), "--out", str(out), "--format", "docx")
+    assert done.returncode == 1 and "E-TEMPLATE-FILE" in done.stdout + done.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
 # -- unknown keys -----------------------------------------------------------------------------
 
 def test_unknown_top_level_key_in_template_yaml(work):
