@@ -10,18 +10,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .artwork import Artwork
-from .assemble import assemble
-from .checks import check_inputs
-from .edition import Edition, load_edition
-from .build_result import FORMATS, BuildResult  # noqa: F401 (re-exported)
-from .errors import Finding, InputError, Location, Report, error
-from .records import Record, validate
-from .sheets import read_tables
-from .tree import Document
-from .verify import PdfContent
-from .write_outputs import new_file_mode, write_atomically, write_set  # noqa: F401 (re-exported)
-
+from pipeline.assemble import assemble
+from pipeline.build_result import FORMATS, BuildResult  # noqa: F401 (re-exported)
+from pipeline.check import check_inputs
+from pipeline.errors import Finding, InputError, Location, Report, error
+from pipeline.load import load_edition, read_tables, validate
+from pipeline.load.edition import Edition
+from pipeline.load.records import Record
+from pipeline.render import Artwork
+from pipeline.tree import Document
+from pipeline.verify.read_back import PdfContent
+from pipeline.write_outputs import new_file_mode, write_atomically, write_set  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -79,9 +78,8 @@ def render_both(doc: Document, ed: Edition, artwork: Artwork, formats: tuple[str
     """DOCX and PDF side by side: Typst typesets in a thread of its own and PDFium then reads
     the PDF back there (both release the GIL) while python-docx writes the Word file. Each
     output's bytes are those of rendering it alone."""
-    from .render_docx import render_docx
-    from .render_pdf import render_pdf
-    from .verify import read_pdf
+    from pipeline.render import render_docx, render_pdf
+    from pipeline.verify import read_pdf
 
     def typeset() -> tuple[bytes, PdfContent]:
         pdf = render_pdf(doc, ed.template.typst, ed.folder, total_pages, multiple_of, artwork)
@@ -101,8 +99,8 @@ def render_both(doc: Document, ed: Edition, artwork: Artwork, formats: tuple[str
 def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_missing: bool = False) -> BuildResult:
     """Check the inputs (nothing is written if they have errors), render, write, then read the
     files back and check them against the inputs."""
-    from .check_output import check_outputs
-    from .manifest import with_manifest
+    from pipeline.manifest import with_manifest
+    from pipeline.verify import check_outputs
     start = time.perf_counter()
     loaded = load(Path(folder), allow_missing)
     ed = loaded.edition
@@ -131,7 +129,7 @@ def check(folder: Path, out: Path | None = None) -> tuple[Loaded | None, list[Fi
         return None, exc.findings
     findings = list(loaded.report.findings)
     if out is not None:
-        from .check_output import check_outputs
+        from pipeline.verify import check_outputs
         ed = loaded.edition
         files, missing = read_built(out, ed.name, f"brochure build {folder}")
         findings += missing

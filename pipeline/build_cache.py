@@ -26,9 +26,9 @@ import time
 from dataclasses import fields
 from pathlib import Path
 
-from .build_result import BuildResult
-from .errors import Finding, Location
-from .fonts import cache_root, caching_off
+from pipeline.build_result import BuildResult
+from pipeline.errors import Finding, Location
+from pipeline.render.fonts import cache_root, caching_off
 
 FORMAT = "brochure-build-cache-1"
 PACKAGE = Path(__file__).resolve().parent
@@ -141,12 +141,12 @@ def cached_build(folder: Path, out: Path, formats: tuple[str, ...], allow_missin
     hit = lookup(folder, key)
     if hit is not None:
         files, meta = hit
-        from .write_outputs import write_set
+        from pipeline.write_outputs import write_set
         write_set(Path(out), files)
         return BuildResult(edition=meta["edition"], files=[Path(out) / n for n in meta["outputs"]],
                            pages=meta["pages"], chapters=meta["chapters"], seconds=time.perf_counter() - start,
                            warnings=meta["warnings"], output_errors=meta["output_errors"], reused=True)
-    from .build import build
+    from pipeline.build import build
     result = build(folder, out, formats, allow_missing)
     written = sorted(p.name for p in Path(out).iterdir() if p.is_file() and p.name in _written_names(result))
     store(folder, key, {n: (Path(out) / n).read_bytes() for n in written},

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .build_result import FORMATS
-from .errors import Finding, InputError, group_findings
+from pipeline import __version__
+from pipeline.build_result import FORMATS
+from pipeline.errors import Finding, InputError, group_findings
 
 # Each command imports what it uses when it runs (lazy imports): `brochure diff` or `check` does
 # not load Typst or python-docx, and a rebuild from the build cache loads none of them.
@@ -82,7 +82,7 @@ def build_command(edition: Path, out: Path | None, formats: tuple[str, ...], all
 
     Nothing is written when the input check finds errors. After writing, the files are read
     back and checked; problems found there are listed and make the exit status 1."""
-    from .build_cache import cached_build
+    from pipeline.build_cache import cached_build
     out = out or Path("outputs") / edition.resolve().name
     _build_and_report("Build", edition, lambda: cached_build(edition, out, formats, allow_missing), verbose)
 
@@ -122,7 +122,7 @@ def preview_command(edition: Path, port: int) -> None:
     The compiler and the prepared pictures stay warm, so an edited paragraph shows within a
     second. Input errors are listed on the page; the last good PDF stays shown. Nothing is
     written; 'brochure build' writes the files."""
-    from .preview import serve
+    from pipeline.web.preview import serve
     serve(edition, port, echo=click.echo)
 
 
@@ -133,9 +133,9 @@ def init_draft_command(municipality: str, folder: Path | None) -> None:
     """Create a workbook for MUNICIPALITY's strategy draft in FOLDER [default: ./<municipality>].
 
     The workbook explains itself (sheet 'Anleitung'); fill it in, then run 'brochure draft FOLDER'."""
-    from .draft import draft_template
-    from .markdown import slug
-    from .scaffold import init_draft
+    from pipeline.drafts.draft import draft_template
+    from pipeline.load.markdown import slug
+    from pipeline.drafts.scaffold import init_draft
     name = municipality.strip()
     if not name:
         raise click.BadParameter("give the municipality's name, e.g. \"Musterstadt\"", param_hint="MUNICIPALITY")
@@ -164,8 +164,8 @@ def draft_command(folder: Path, out: Path | None, jobs: int | None, verbose: boo
     Empty sections are printed as placeholders (with a Word comment in the DOCX) and listed
     as warnings. If FOLDER holds several municipality folders, all are built in parallel and a
     summary table follows; the exit status is 1 if any failed."""
-    from .batch import default_jobs, find_drafts, run_batch, summary_table
-    from .draft import build_draft, draft_template, is_draft
+    from pipeline.drafts.batch import default_jobs, find_drafts, run_batch, summary_table
+    from pipeline.drafts.draft import build_draft, draft_template, is_draft
     out = out or Path("outputs") / folder.resolve().name
     _, layout = draft_template()
     if is_draft(folder, layout):
@@ -203,10 +203,10 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
     or two PDF files (from the text read back).
 
     Exit status as diff(1): 0 no differences, 1 differences, 2 trouble."""
-    from .compare import compare
-    from .diff_report import terminal, to_html, to_json
-    from .edition_view import docx_bytes, read_pair
-    from .write_outputs import write_atomically
+    from pipeline.diff.changes import compare
+    from pipeline.diff.report import terminal, to_html, to_json
+    from pipeline.diff.edition_view import docx_bytes, read_pair
+    from pipeline.write_outputs import write_atomically
     try:
         views = read_pair(old, new)
     except InputError as exc:
@@ -227,7 +227,7 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
                            "no redline written.", err=True)
                 trouble = True
             else:
-                from .redline import redline  # python-docx and the redline only for --docx
+                from pipeline.diff.word_redline import redline  # python-docx and the redline only for --docx
                 write_atomically({docx_out: redline(docx_bytes(views[0].docx), docx_bytes(views[1].docx),
                                                     (str(views[0].docx), str(views[1].docx)))})
         except InputError as exc:
@@ -250,10 +250,10 @@ def check_command(edition: Path, built: bool, out: Path | None, fmt: str, strict
     be a strategy draft folder, or a folder of them (each town is reported in turn).
 
     Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage error."""
-    from .build import check
-    from .batch import find_drafts
-    from .draft import check_draft, draft_template, is_draft
-    from .edition import EDITION_FILE
+    from pipeline.build import check
+    from pipeline.drafts.batch import find_drafts
+    from pipeline.drafts.draft import check_draft, draft_template, is_draft
+    from pipeline.load.edition import EDITION_FILE
     if out is not None and not built:
         raise click.UsageError("--out only makes sense with --built")
     _, layout = draft_template()
@@ -297,8 +297,8 @@ DATA = click.option("--data", "data", type=click.Path(path_type=Path, file_okay=
 @click.option("--job-timeout", type=click.FloatRange(min=1), default=None, help="Seconds a draft may take [default: 120].")
 def serve_command(data: Path, host: str, port: int, workers: int | None, job_timeout: float | None) -> None:
     """Run the web portal through which municipalities draft their strategy (docs/portal.md)."""
-    from .batch import default_jobs
-    from .portal.app import serve
+    from pipeline.drafts.batch import default_jobs
+    from pipeline.web.portal.app import serve
     serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo)
 
 
@@ -308,7 +308,7 @@ def portal_group() -> None:
 
 
 def _store(data: Path):
-    from .portal.store import Store
+    from pipeline.web.portal.store import Store
     return Store(data)
 
 

@@ -16,11 +16,11 @@ from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import __version__
-from .records import Record
-from .when import When
-from .tree import Document, to_data
-from .verify import chapter_spans, page_count
+from pipeline import __version__
+from pipeline.load.records import Record
+from pipeline.load.when import When
+from pipeline.tree import Document, to_data
+from pipeline.verify.read_back import chapter_spans, page_count
 
 CONTENT = "content.json"
 MANIFEST = "manifest.json"

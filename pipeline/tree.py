@@ -221,7 +221,7 @@ class Section:
 @dataclass
 class Chapter:
     id: str
-    kind: str  # foreword | contents | prose | record | imprint
+    kind: str  # as edition.yaml says: foreword | contents | prose | each (one chapter per row) | bibliography | imprint
     title: str
     running_head: str
     style: str = "prose"  # look chosen by the template: prose, region, portrait, imprint …
@@ -280,12 +280,14 @@ class Document:
     cover: Cover
     chapters: list[Chapter]
     labels: dict[str, str] = field(default_factory=dict)
+    # table → rows a named block or chapter printed, for the check stage; not drawn, not in content.json
+    printed: dict[str, set[int]] = field(default_factory=dict, metadata={"data": False})
 
 
 def to_data(obj):
     """Plain JSON-ready data (dicts, lists, strings) from any tree node."""
     if is_dataclass(obj):
-        return {f.name: to_data(getattr(obj, f.name)) for f in fields(obj)}
+        return {f.name: to_data(getattr(obj, f.name)) for f in fields(obj) if f.metadata.get("data", True)}
     if isinstance(obj, list):
         return [to_data(x) for x in obj]
     if isinstance(obj, dict):

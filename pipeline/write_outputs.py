@@ -24,7 +24,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import InputError, Location, error
+from pipeline.errors import InputError, Location, error
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import BuildResult, build, load
-from pipeline.verify import DocxContent, PdfContent, read_docx, read_pdf
+from pipeline.verify.read_back import DocxContent, PdfContent, read_docx, read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "inputs" / "halbzeitbilanz-2012"
@@ -55,7 +55,7 @@ READER_SAMPLES = ("halbzeitbilanz-2012", "kiv-handbuch-2020", "kommunen/maintal"
 @pytest.fixture(scope="session")
 def reader_samples(tmp_path_factory) -> dict[str, Path]:
     """The two sample brochures and one strategy draft, built once: name → built PDF."""
-    from pipeline.draft import build_draft
+    from pipeline.drafts.draft import build_draft
 
     built = {}
     for name in READER_SAMPLES:

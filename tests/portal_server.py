@@ -77,8 +77,8 @@ def sample_data(town: str = "maintal") -> dict:
 
 def fill(path: Path, data: dict) -> Path:
     """Type DATA into the workbook at PATH with openpyxl, as a town would in Excel."""
-    from pipeline.draft import draft_template
-    from pipeline.workbook_fill import fill_workbook
+    from pipeline.drafts.draft import draft_template
+    from pipeline.drafts.workbook_fill import fill_workbook
     _, layout = draft_template()
     fill_workbook(path, layout, copy.deepcopy(data))
     return path

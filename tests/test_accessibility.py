@@ -14,10 +14,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from conftest import ROOT
-from pipeline.accessibility import docx_problems, pdf_problems, struct_summary
+from pipeline.verify.accessibility import docx_problems, pdf_problems, struct_summary
 from pipeline.build import build
-from pipeline.draft import build_draft
-from pipeline.verify import read_pdf
+from pipeline.drafts.draft import build_draft
+from pipeline.verify.read_back import read_pdf
 
 HEADINGS = {f"/H{i}": i for i in range(1, 7)}
 

@@ -13,9 +13,9 @@ import pytest
 
 from pipeline.build import load
 from pipeline.errors import InputError
-from pipeline.render_pdf import render_pdf
+from pipeline.render.pdf import render_pdf
 from pipeline.tree import Box, Card, Cards, Field, Paragraph, Run, chapter_blocks
-from pipeline.verify import chapter_spans, read_pdf
+from pipeline.verify.read_back import chapter_spans, read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPE = "kiv-handbuch"  # the shipped type with a cards overview

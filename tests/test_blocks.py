@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.bibliography import Bibliographer
+from pipeline.assemble.bibliography import Bibliographer
 from pipeline.errors import InputError, Location
-from pipeline.markdown import Cite, citations, parse, text_passages
-from pipeline.records import Record
+from pipeline.load.markdown import Cite, citations, parse, text_passages
+from pipeline.load.records import Record
 from pipeline.tree import Box, DataTable, plain
 
 TABLE = """| Ziel | Beschreibung |

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import artwork, build_cache, render_pdf
-from pipeline.artwork import Artwork, PictureCache
+from pipeline import build_cache
+from pipeline.render import artwork
+from pipeline.render import pdf as render_pdf
+from pipeline.render.artwork import Artwork, PictureCache
 from pipeline.build import build, load
 from pipeline.build_cache import cached_build
-from pipeline.verify import read_pdf
+from pipeline.verify.read_back import read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "inputs" / "halbzeitbilanz-2012"

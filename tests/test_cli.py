@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from editions import TABLES, write_edition
 from pipeline.cli import main
-from pipeline.verify import read_docx, read_pdf
+from pipeline.verify.read_back import read_docx, read_pdf
 
 
 def _run(*args):

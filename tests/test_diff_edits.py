@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from edited_edition import make_pair, score, with_tracked_changes
 from pipeline.build import build
 from pipeline.cli import main
-from pipeline.compare import compare, word_diff
-from pipeline.edition_view import read_view
-from pipeline.redline import redline
+from pipeline.diff.changes import compare, word_diff
+from pipeline.diff.edition_view import read_view
+from pipeline.diff.word_redline import redline
 from tracked_changes import W, apply, paragraphs, part
 
 try:  # the portal tests' headless Chromium (a fixture), which skips with its reason where absent

@@ -18,10 +18,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pipeline.cli import main
-from pipeline.draft import build_draft, check_draft, draft_template
+from pipeline.drafts.draft import build_draft, check_draft, draft_template
 from pipeline.errors import InputError, group_findings
-from pipeline.scaffold import init_draft
-from pipeline.workbook_fill import fill_workbook
+from pipeline.drafts.scaffold import init_draft
+from pipeline.drafts.workbook_fill import fill_workbook
 from tests.test_drafts import pdf_read
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,12 +16,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from pipeline.edition import load_template
-from pipeline.scaffold import (LIST_SEPARATOR, LISTS_SHEET, ROWS, TEXT_FORMAT, example_rule, example_value,
+from pipeline.load.edition import load_template
+from pipeline.drafts.scaffold import (LIST_SEPARATOR, LISTS_SHEET, ROWS, TEXT_FORMAT, example_rule, example_value,
                                init_draft)
-from pipeline.sheets import read_workbook
-from pipeline.workbook_fill import fill_workbook
-from pipeline.workbook_layout import parse_layout
+from pipeline.load.sheets import read_workbook
+from pipeline.drafts.workbook_fill import fill_workbook
+from pipeline.drafts.workbook_layout import parse_layout
 
 LAYOUT = parse_layout(load_template("strategie").raw, "templates/strategie/template.yaml")
 TODAY = dt.date(2024, 5, 6)

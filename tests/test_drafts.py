@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pipeline.cli import main
-from pipeline.draft import build_draft, check_draft, draft_template
+from pipeline.drafts.draft import build_draft, check_draft, draft_template
 from pipeline.errors import InputError
-from pipeline.scaffold import LISTS_SHEET, init_draft
-from pipeline.workbook_fill import fill_workbook
+from pipeline.drafts.scaffold import LISTS_SHEET, init_draft
+from pipeline.drafts.workbook_fill import fill_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 KOMMUNEN = ROOT / "inputs" / "kommunen"
@@ -349,7 +349,7 @@ def test_sample_towns_all_build(samples):
 def test_michelstadt_holds_a_plan_with_groups_a_dated_process_and_lists(samples):
     """The sample with a real plan's shape: 14 fields under four groups, 13 process steps with
     dates as people write them, lists typed in cells; clean, and the same in both files."""
-    from pipeline.when import parse_when
+    from pipeline.load.when import parse_when
     result, out = samples
     assert "michelstadt   built " in result.output  # no warnings
     docx, pdf = out / "michelstadt" / "michelstadt-entwurf.docx", out / "michelstadt" / "michelstadt-entwurf.pdf"
@@ -490,8 +490,9 @@ def test_every_filled_cell_of_michelstadt_appears_in_both_files(samples):
     DOCX (a list item without its marker, a date or number in its German form)."""
     import datetime as dt
 
-    from pipeline import cell_lists, german
-    from pipeline.when import parse_when
+    from pipeline.load import cell_lists
+    from pipeline.load import german
+    from pipeline.load.when import parse_when
     _, out = samples
     docx, pdf = out / "michelstadt" / "michelstadt-entwurf.docx", out / "michelstadt" / "michelstadt-entwurf.pdf"
     texts, _ = pdf_read(pdf)

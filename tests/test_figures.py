@@ -16,10 +16,10 @@ from PIL import Image, ImageCms
 from pypdf import PdfReader
 
 from editions import TABLES, write_edition
-from pipeline.accessibility import struct_summary
+from pipeline.verify.accessibility import struct_summary
 from pipeline.build import build, check
-from pipeline.chart_draw import draw, ticks
-from pipeline.charts import alt_text, class_labels
+from pipeline.render.chart_draw import draw, ticks
+from pipeline.assemble.charts import alt_text, class_labels
 from pipeline.tree import Chart, Series
 
 NNBSP = "\u202f"

@@ -7,7 +7,7 @@ import hashlib
 
 from fontTools.ttLib import TTFont
 
-from pipeline import fonts
+from pipeline.render import fonts
 
 
 def _ccmp_mapping(font: TTFont) -> dict[str, str]:

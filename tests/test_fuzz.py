@@ -20,15 +20,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.edition import load_template
+from pipeline.load.edition import load_template
 from pipeline.errors import Location, Report
-from pipeline.glyphs import printable
-from pipeline.records import Column, convert
-from pipeline.render_docx import render_docx
-from pipeline.render_pdf import render_pdf
+from pipeline.load.glyphs import printable
+from pipeline.load.records import Column, convert
+from pipeline.render.docx import render_docx
+from pipeline.render.pdf import render_pdf
 from pipeline.tree import (Chapter, Contact, Contacts, Cover, Document, Meta, Paragraph, Photo, Quote, Run,
                            Section)
-from pipeline.verify import page_texts_of_pdf, read_docx
+from pipeline.verify.read_back import page_texts_of_pdf, read_docx
 
 settings.register_profile("ci", max_examples=2000, deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.too_slow])

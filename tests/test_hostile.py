@@ -25,10 +25,10 @@ from click.testing import CliRunner
 
 from editions import EDITION, TABLES, TEXTS, write_edition
 from pipeline.cli import main
-from pipeline.draft import draft_template
-from pipeline.scaffold import init_draft
-from pipeline.verify import canonical, read_docx, read_pdf
-from pipeline.workbook_fill import fill_workbook
+from pipeline.drafts.draft import draft_template
+from pipeline.drafts.scaffold import init_draft
+from pipeline.verify.read_back import canonical, read_docx, read_pdf
+from pipeline.drafts.workbook_fill import fill_workbook
 
 _, LAYOUT = draft_template()
 

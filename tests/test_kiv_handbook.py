@@ -20,9 +20,9 @@ from docx.oxml.ns import qn
 from lxml import etree
 from pypdf import PdfReader
 
-from pipeline.bibliography import sort_key
+from pipeline.assemble.bibliography import sort_key
 from pipeline.build import collect
-from pipeline.verify import chapter_spans, clean_pdf_text
+from pipeline.verify.read_back import chapter_spans, clean_pdf_text
 
 from conftest import ROOT, build_and_read
 
@@ -193,7 +193,7 @@ def test_practice_boxes_carry_the_municipality_name_from_the_sheet(kiv, kiv_docx
 
 def test_pipeline_code_names_no_brochure_or_municipality():
     words = ["kiv", "handbuch", *(m["name"].split()[0].lower() for m in MUNICIPALITIES), "maintal"]
-    for path in (ROOT / "pipeline").glob("*.py"):
+    for path in (ROOT / "pipeline").rglob("*.py"):
         text = path.read_text(encoding="utf-8").lower()
         for word in words:
             assert not re.search(rf"\b{re.escape(word)}\b", text), f"{path.name} mentions '{word}'"

@@ -10,7 +10,7 @@ import pytest
 from conftest import build_and_read
 from editions import TEXTS, write_edition
 from pipeline.errors import InputError
-from pipeline.markdown import parse
+from pipeline.load.markdown import parse
 from pipeline.tree import ListBlock, Paragraph
 
 SOURCE = """Einleitung mit **fett** und *kursiv*.

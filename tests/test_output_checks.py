@@ -13,11 +13,11 @@ from pypdf import PdfReader, PdfWriter
 from conftest import SAMPLE
 from editions import TABLES, TEXTS, write_edition
 from pipeline.build import build, check
-from pipeline.check_output import check_outputs
+from pipeline.verify.outputs import check_outputs
 from pipeline.cli import main
-from pipeline.render_pdf import render_pdf
+from pipeline.render.pdf import render_pdf
 from pipeline.tree import Quote, walk_sections
-from pipeline.verify import read_docx, read_pdf
+from pipeline.verify.read_back import read_docx, read_pdf
 
 
 def _codes(findings):
@@ -168,7 +168,7 @@ def test_every_finding_code_is_documented_in_one_line():
 
     root = Path(__file__).resolve().parent.parent
     used = set()
-    for path in (root / "pipeline").glob("*.py"):
+    for path in (root / "pipeline").rglob("*.py"):
         used |= set(re.findall(r'"([EW]-[A-Z0-9-]+)"', path.read_text(encoding="utf-8")))
     documented = set(re.findall(r"^\| `([EW]-[A-Z0-9-]+)`", (root / "docs" / "checks.md").read_text(encoding="utf-8"),
                                 re.MULTILINE))

@@ -19,10 +19,10 @@ from pypdf import PdfReader
 
 from conftest import ROOT, build_and_read
 from pipeline.build import collect
-from pipeline.draft import build_draft
-from pipeline.edition import load_template
+from pipeline.drafts.draft import build_draft
+from pipeline.load.edition import load_template
 from pipeline.errors import InputError
-from pipeline.page import PAPER, parse_page
+from pipeline.load.page import PAPER, parse_page
 
 FLYER = ROOT / "inputs" / "programmflyer-2014"
 TYPE = "programmflyer"

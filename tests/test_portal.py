@@ -16,10 +16,10 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from pipeline.cli import main  # noqa: E402
 from pipeline.errors import Location, error, warning  # noqa: E402
-from pipeline.portal.app import create_app  # noqa: E402
-from pipeline.portal.findings_de import german  # noqa: E402
-from pipeline.portal.jobs import JobPool, RESTARTED  # noqa: E402
-from pipeline.portal.store import Store, write_json  # noqa: E402
+from pipeline.web.portal.app import create_app  # noqa: E402
+from pipeline.web.portal.findings_de import german  # noqa: E402
+from pipeline.web.portal.jobs import JobPool, RESTARTED  # noqa: E402
+from pipeline.web.portal.store import Store, write_json  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MAINTAL = (ROOT / "inputs/kommunen/maintal/strategie.xlsx").read_bytes()
@@ -188,7 +188,7 @@ def test_german_catalogue():
 
 
 def test_findings_of_one_cause_are_one_line_in_german_with_their_rows():
-    from pipeline.portal.app import _findings_view
+    from pipeline.web.portal.app import _findings_view
     raw = [error("E-UNKNOWN-REF", Location(file="strategie.xlsx", sheet="Maßnahmen", row=r, column="Handlungsfeld Nr."),
                  "there is no field of action 7.7", "use a number from sheet 'Handlungsfelder': 8.1.1").to_dict()
            for r in range(2, 101)]
@@ -289,7 +289,7 @@ def test_upload_to_result_with_sections_downloads_and_comparison(tmp_path):
 
 def test_the_new_input_checks_have_german_text():
     from pipeline.errors import Location, error
-    from pipeline.portal.findings_de import german
+    from pipeline.web.portal.findings_de import german
 
     cases = {("E-BAD-VALUE", "'NaN' is not a number (NaN or infinity)"): "„NaN“ ist keine Zahl.",
              ("E-BAD-VALUE", "'2010' is a year, not a date: write the whole date, e.g. 31.12.2010"):

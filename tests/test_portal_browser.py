@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.portal.store import Store
+from pipeline.web.portal.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import READER_SAMPLES
-from pipeline import links
+from pipeline.render import links
 from readers import audit, engines
 
 
@@ -220,8 +220,8 @@ def test_the_builds_own_check_notices_an_address_that_is_no_link_or_reads_wrong(
     from pypdf import PdfWriter
     from pypdf.generic import NameObject
 
-    from pipeline.check_addresses import document_addresses, pdf_address_problems
-    from pipeline.verify import read_pdf
+    from pipeline.verify.addresses import document_addresses, pdf_address_problems
+    from pipeline.verify.read_back import read_pdf
 
     document = sample_loaded.document
     assert "peggy.niering@stadt-kassel.de" in document_addresses(document)
@@ -244,7 +244,7 @@ def test_the_builds_own_check_notices_an_address_that_is_no_link_or_reads_wrong(
 def test_a_social_media_handle_prints_and_a_broken_address_is_still_refused(tmp_path):
     from editions import TEXTS, write_edition
     from pipeline.build import build, check
-    from pipeline.verify import read_pdf
+    from pipeline.verify.read_back import read_pdf
 
     texts = dict(TEXTS)
     texts["text/konzeption.md"] = ("Folgen Sie uns unter @integration_hessen oder schreiben Sie an "
@@ -264,7 +264,7 @@ def test_a_social_media_handle_prints_and_a_broken_address_is_still_refused(tmp_
 
 
 def test_a_closing_signature_never_stands_alone_on_a_page(reader_samples):
-    from pipeline.verify import page_texts_of_pdf
+    from pipeline.verify.read_back import page_texts_of_pdf
 
     pages = page_texts_of_pdf(reader_samples["kiv-handbuch-2020"].read_bytes())
     page = next(t for t in pages if "Kai Klose" in t)

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 import io
 
 from pipeline.tree import Contacts, Quote, walk_sections
-from pipeline.verify import normalise_space
+from pipeline.verify.read_back import normalise_space
 
 REGIONS = ["Hochtaunuskreis", "Stadt Kassel", "Main-Kinzig-Kreis/Hanau", "Stadt Offenbach", "Stadt Wetzlar",
            "Stadt Wiesbaden"]

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from pipeline.build import build, load
 from pipeline.errors import InputError
-from pipeline.records import SCHEMAS
+from pipeline.load.records import SCHEMAS
 from pipeline import tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,9 +193,9 @@ def test_a_reference_column_to_an_undeclared_table_is_a_template_error(work):
 
 
 def test_the_diff_names_rows_by_their_declared_label_and_noun(work):
-    from pipeline.compare import compare
-    from pipeline.diff_report import label_de
-    from pipeline.edition_view import from_build
+    from pipeline.diff.changes import compare
+    from pipeline.diff.report import label_de
+    from pipeline.diff.edition_view import from_build
     build(work / "ed", work / "old")
     (work / "ed" / "data" / "stands.csv").write_text(
         STANDS.replace("Südwind Kollektiv", "Südwind Kollektiv eG") + "westwind;Westwind Verlag;Halle 2\n", encoding="utf-8")

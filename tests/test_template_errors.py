@@ -150,7 +150,7 @@ def test_findings_on_a_key_get_its_line_in_edition_template_and_spec(work):
 
 
 def test_shipped_templates_and_editions_have_no_unknown_keys():
-    from pipeline.edition import load_edition, load_template
+    from pipeline.load.edition import load_edition, load_template
     for name in ("halbzeitbilanz", "kiv-handbuch", "strategie"):
         load_template(name)
     for ed in ("halbzeitbilanz-2012", "halbzeitbilanz-2013", "kiv-handbuch-2020"):
@@ -268,8 +268,8 @@ def test_typst_errors_map_to_the_middle_file_with_a_fitting_hint(tmp_path, line,
     with a hint for its kind and Typst's own hint, never the syntax or image hint."""
     import typst
 
-    from pipeline.render_pdf import typst_source
-    from pipeline.typst_errors import typeset_findings
+    from pipeline.render.pdf import typst_source
+    from pipeline.render.typst_errors import typeset_findings
     folder = tmp_path / "templates" / "t"
     folder.mkdir(parents=True)
     files = []

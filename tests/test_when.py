@@ -1,4 +1,4 @@
-"""pipeline.when: dates as people write them — accepted forms, refusals, sorting, and properties
+"""pipeline.load.when: dates as people write them — accepted forms, refusals, sorting, and properties
 (only ValueError on any text; every accepted date re-parses from its print form to the same span)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.when import When, parse_when
+from pipeline.load.when import When, parse_when
 
 # the project's profiles, as in test_fuzz.py: 'ci' derandomised, 'fuzz' (make fuzz) random and longer
 settings.register_profile("ci", max_examples=2000, deadline=None, derandomize=True, database=None,

@@ -20,14 +20,14 @@ from docx import Document as open_docx
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from pipeline import links
+from pipeline.render import links
 from pipeline.build import build, new_file_mode, write_atomically
 from pipeline.cli import main
-from pipeline.docx_fonts import embedded_fonts, font_key
-from pipeline.draft import build_draft
-from pipeline.edition import load_template
-from pipeline.render_docx import render_docx
-from pipeline.verify import read_docx
+from pipeline.render.docx_fonts import embedded_fonts, font_key
+from pipeline.drafts.draft import build_draft
+from pipeline.load.edition import load_template
+from pipeline.render.docx import render_docx
+from pipeline.verify.read_back import read_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = ("halbzeitbilanz-2012", "halbzeitbilanz-2013", "kiv-handbuch-2020", "programmflyer-2014")
@@ -373,7 +373,7 @@ def test_libreoffice_shows_the_embedded_font_and_the_coloured_cover(outputs, tmp
 
 
 def test_font_subset_is_the_same_bytes_fresh_and_from_the_cache(tmp_path, monkeypatch):
-    from pipeline import docx_fonts
+    from pipeline.render import docx_fonts
     monkeypatch.setenv("BROCHURE_CACHE", str(tmp_path))
     path = docx_fonts._font_files()["embedItalic"]
     first = docx_fonts.subset_font.__wrapped__(path)  # subsets and fills the cache

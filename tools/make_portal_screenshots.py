@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from portal_server import Server, fill, sample_data, with_mistakes  # noqa: E402
 
-from pipeline.portal.store import Store  # noqa: E402
+from pipeline.web.portal.store import Store  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -27,9 +27,9 @@ import yaml
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pipeline import docx_package  # noqa: E402
-from pipeline.edition import TEMPLATE_FILE, Template  # noqa: E402
-from pipeline.page import parse_page  # noqa: E402
+from pipeline.render import docx_package  # noqa: E402
+from pipeline.load.edition import TEMPLATE_FILE, Template  # noqa: E402
+from pipeline.load.page import parse_page  # noqa: E402
 from pipeline.tree import Page  # noqa: E402
 
 # Defaults (the Halbzeitbilanz theme); `build` replaces them with the type's theme.typ colours.

@@ -18,9 +18,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.draft import draft_template  # noqa: E402
-from pipeline.scaffold import init_draft  # noqa: E402
-from pipeline.workbook_fill import fill_workbook  # noqa: E402
+from pipeline.drafts.draft import draft_template  # noqa: E402
+from pipeline.drafts.scaffold import init_draft  # noqa: E402
+from pipeline.drafts.workbook_fill import fill_workbook  # noqa: E402
 
 SCAFFOLD_DATE = dt.date(2020, 12, 1)  # fixed, so regenerating gives the same cells
 

@@ -114,6 +114,8 @@ def _fields_table(cls: type) -> list[str]:
     notes = dict(_FIELD_COMMENT.findall(inspect.getsource(cls)))
     rows = ["| field | Typst type | default | note |", "|---|---|---|---|"]
     for f in dataclasses.fields(cls):
+        if not f.metadata.get("data", True):
+            continue  # kept for the checks, not written to content.json (tree.to_data)
         kind = "string (always this value)" if f.name == "type" else _typst_type(hints[f.name])
         rows.append(f"| `{f.name}` | {kind} | {_default(f)} | {notes.get(f.name, '').replace('|', '/')} |")
     return rows

@@ -1,0 +1,597 @@
+"""Compare two editions (EditionView) into a list of changes a reviewer can read.
+
+Chapters and sections are matched by id or heading path first, then by similarity (renamed),
+and their order is compared (moved). Paragraphs are aligned within matched sections and changed
+ones get a word-level diff; words are whole tokens, so a changed compound („Kooperation“ →
+„Zusammenarbeit“) is one replaced word and punctuation stays separate. Records are compared
+field by field, by id (or, for tables without ids, by aligning their rows).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
+
+from pipeline.diff.edition_view import ChapterView, EditionView, SectionView
+
+RENAMED_TITLE = 80  # rapidfuzz ratio (0–100) above which a heading counts as renamed
+RENAMED_TEXT = 60  # … or its text as the same section under a new heading
+CHANGED_PARAGRAPH = 0.5  # SequenceMatcher ratio above which two paragraphs are one, changed
+SPLIT = 0.9  # … above which one paragraph and several joined are the same text, split or merged
+PARAGRAPH_JOIN = "\u2029"  # stands for a paragraph break inside joined text
+# A number with its decimal or thousands separators is one token („55,2“ → „56,1“, not „55→56 , 2→1“).
+TOKEN = re.compile(r"\s+|\d+(?:[.,]\d+)+|\w+|[^\w\s]")
+DECIMAL = re.compile(r"-?\d+\.\d+")
+SKIPPED_META = {"date_text"}  # printed from 'date'
+
+
+@dataclass
+class Change:
+    area: str  # meta | structure | text | records | pages
+    kind: str  # added | removed | renamed | moved | changed | split | merged
+    where: str  # chapter / section path, or the record's label
+    what: str  # one line a reviewer reads
+    old: str = ""
+    new: str = ""
+    words: list[tuple[str, str]] = field(default_factory=list)  # (equal | delete | insert, text)
+    item: str = ""  # chapter | section | paragraph | sentence | footnote | field | record | meta | pages
+    name: str = ""  # the field, edition key or table the change is of
+    noun: str = ""  # a record's table in German, as its template.yaml says ("Region")
+    page: int | None = None  # the page of the new PDF it is on, when known
+
+
+@dataclass
+class Comparison:
+    old: str
+    new: str
+    sources: tuple[str, str]
+    changes: list[Change]
+    pages: tuple[int | None, int | None]
+
+    def to_dict(self) -> dict:
+        return {"old": self.old, "new": self.new, "sources": list(self.sources), "pages": list(self.pages),
+                "changes": [asdict(c) for c in self.changes]}
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(op, text) runs turning OLD into NEW, word by word, whitespace kept."""
+    a, b = TOKEN.findall(old), TOKEN.findall(new)
+    out: list[tuple[str, str]] = []
+
+    def add(op: str, text: str) -> None:
+        if not text:
+            return
+        if out and out[-1][0] == op:
+            out[-1] = (op, out[-1][1] + text)
+        else:
+            out.append((op, text))
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            add("equal", "".join(a[i1:i2]))
+        else:
+            add("delete", "".join(a[i1:i2]))
+            add("insert", "".join(b[j1:j2]))
+    return _absorb_spaces(out)
+
+
+def _absorb_spaces(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A lone space between two changes belongs to them: 'a b' → 'x y' is one change, not two."""
+    out: list[tuple[str, str]] = []
+    for i, (op, text) in enumerate(runs):
+        between = 0 < i < len(runs) - 1 and runs[i - 1][0] != "equal" and runs[i + 1][0] != "equal"
+        if op == "equal" and not text.strip() and between:
+            for kind in ("delete", "insert"):
+                out.append((kind, text))
+            continue
+        out.append((op, text))
+    merged: list[tuple[str, str]] = []
+    deletes, inserts = "", ""
+    for op, text in out + [("equal", "")]:
+        if op == "delete":
+            deletes += text
+        elif op == "insert":
+            inserts += text
+        else:
+            if deletes:
+                merged.append(("delete", deletes))
+            if inserts:
+                merged.append(("insert", inserts))
+            deletes, inserts = "", ""
+            if text:
+                merged.append(("equal", text))
+    return merged
+
+
+def _shown(value: str) -> str:
+    """A record value as the brochure prints it: decimal numbers with a comma."""
+    return value.replace(".", ",") if DECIMAL.fullmatch(value) else value
+
+
+def _snippet(text: str, words: int = 6) -> str:
+    head = text.split()
+    return " ".join(head[:words]) + (" …" if len(head) > words else "")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class Stretch:
+    """Where two paragraph lists differ: OLD[i1:i2] against NEW[j1:j2]."""
+    start: int  # where it starts in NEW
+    pairs: list[tuple[int, int]]  # one paragraph, edited
+    olds: list[int]  # only in OLD
+    news: list[int]  # only in NEW
+    splits: list[tuple[int, list[int]]] = field(default_factory=list)  # one OLD paragraph is now several
+    merges: list[tuple[list[int], int]] = field(default_factory=list)  # several OLD paragraphs are now one
+
+
+def _similar(a: str, b: str, least: float = SPLIT) -> float:
+    """Similarity of two texts (0 … 1; an LCS ratio, like SequenceMatcher's without its
+    autojunk, which in a long paragraph junks the common letters), 0 when below LEAST.
+    rapidfuzz computes it bit-parallel: a stretch of many unlike paragraphs stays quick."""
+    return fuzz.ratio(a, b, score_cutoff=least * 100) / 100
+
+
+def _joins(one: list[str], many: list[str], ones: list[int], manys: list[int]):
+    """(i, [j, j+1, …]) where ONE[i] reads as consecutive paragraphs of MANY joined."""
+    found, used = [], set()
+    for i in ones:
+        for k, j in enumerate(manys):
+            run = [j]
+            while k + len(run) < len(manys) and manys[k + len(run)] == run[-1] + 1 and len(run) < 6 \
+                    and sum(len(many[x]) for x in run) < len(one[i]) * 1.1:
+                run.append(manys[k + len(run)])
+                if not used & set(run) and _similar(one[i], " ".join(many[x] for x in run)) >= SPLIT:
+                    found.append((i, list(run)))
+                    used |= set(run)
+                    break
+            if found and found[-1][0] == i:
+                break
+    return found
+
+
+def align_paragraphs(a: list[str], b: list[str]):
+    """The stretches where paragraph lists A and B differ. A pair is two paragraphs similar
+    enough to be one, edited; a split or merge one paragraph that became several or the reverse."""
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        olds, news = list(range(i1, i2)), list(range(j1, j2))
+        splits = _joins(a, b, olds, news) if len(news) > 1 else []
+        for i, js in splits:
+            olds.remove(i)
+            news[:] = [j for j in news if j not in js]
+        merges = [(is_, j) for j, is_ in _joins(b, a, news, olds)] if len(olds) > 1 else []
+        for is_, j in merges:
+            news.remove(j)
+            olds[:] = [i for i in olds if i not in is_]
+        pairs = []
+        for i in list(olds):
+            scores = {j: _similar(a[i], b[j], CHANGED_PARAGRAPH) for j in news}
+            best = max(news, key=lambda j: scores[j], default=None)
+            if best is not None and scores[best] >= CHANGED_PARAGRAPH:
+                pairs.append((i, best))
+                olds.remove(i)
+                news.remove(best)
+        st = Stretch(j1, pairs, olds, news, splits, merges)
+        _uncross(st)
+        yield st
+
+
+def _uncross(st: Stretch) -> None:
+    """Keeps the matches of a stretch in one order (the longest such chain): one that crosses
+    another would put a removed paragraph at the wrong place when all changes are rejected. The
+    others go back to removed and added."""
+    items = sorted([(i, j, "pair", (i, j)) for i, j in st.pairs] + [(i, js[0], "split", (i, js)) for i, js in st.splits]
+                   + [(is_[0], j, "merge", (is_, j)) for is_, j in st.merges])
+    tails: list[int] = []  # longest increasing chain of j over items in i order
+    links: list[int] = []
+    for k, (_, j, _, _) in enumerate(items):
+        at = bisect.bisect_left([items[x][1] for x in tails], j)
+        links.append(tails[at - 1] if at else -1)
+        if at == len(tails):
+            tails.append(k)
+        else:
+            tails[at] = k
+    keep, k = set(), tails[-1] if tails else -1
+    while k >= 0:
+        keep.add(k)
+        k = links[k]
+    for k, (_, _, kind, payload) in enumerate(items):
+        if k in keep:
+            continue
+        if kind == "pair":
+            st.pairs.remove(payload)
+            st.olds.append(payload[0])
+            st.news.append(payload[1])
+        elif kind == "split":
+            st.splits.remove(payload)
+            st.olds.append(payload[0])
+            st.news.extend(payload[1])
+        else:
+            st.merges.remove(payload)
+            st.olds.extend(payload[0])
+            st.news.append(payload[1])
+    st.olds.sort()
+    st.news.sort()
+
+
+def cuts(whole: str, parts: list[str]) -> list[int]:
+    """Offsets in WHOLE where PARTS (its text split into paragraphs, maybe edited) begin, after
+    the first: where the diff of WHOLE against the joined parts meets each join."""
+    joined = PARAGRAPH_JOIN.join(parts)
+    joins = [sum(len(p) + 1 for p in parts[:k + 1]) - 1 for k in range(len(parts) - 1)]
+    out, at_a, at_b = [], 0, 0
+    for op, text in word_diff(whole, joined):
+        if op == "delete":
+            at_a += len(text)
+            continue
+        end = at_b + len(text)
+        while len(out) < len(joins) and at_b <= joins[len(out)] < end:
+            out.append(at_a + (joins[len(out)] - at_b if op == "equal" else 0))
+        at_b = end
+        if op == "equal":
+            at_a += len(text)
+    return out + [len(whole)] * (len(joins) - len(out))
+
+
+def _pair(old: list, new: list, key, title, text) -> tuple[list[tuple], list, list]:
+    """Match items by key, then by title or text similarity. → (pairs with how, removed, added)."""
+    new_by_key = {key(n): n for n in new}
+    pairs, rest_old = [], []
+    used = set()
+    for o in old:
+        n = new_by_key.get(key(o))
+        if n is not None and id(n) not in used:
+            pairs.append((o, n, "same"))
+            used.add(id(n))
+        else:
+            rest_old.append(o)
+    rest_new = [n for n in new if id(n) not in used]
+    removed = []
+    for o in rest_old:
+        best, score = None, 0.0
+        for n in rest_new:
+            s = fuzz.ratio(title(o), title(n))
+            if s < RENAMED_TITLE:
+                s = fuzz.ratio(text(o), text(n)) if text(o) and text(n) else 0
+                s = s if s >= RENAMED_TEXT else 0
+            if s > score:
+                best, score = n, s
+        if best is not None:
+            pairs.append((o, best, "renamed"))
+            rest_new.remove(best)
+        else:
+            removed.append(o)
+    return pairs, removed, rest_new
+
+
+def _moved(pairs: list[tuple], old: list, new: list) -> set[int]:
+    """Ids of old items whose position among the matched ones changed (outside the longest
+    common order)."""
+    old_pos = {id(o): i for i, o in enumerate(old)}
+    new_pos = {id(n): i for i, n in enumerate(new)}
+    seq_old = sorted(pairs, key=lambda p: old_pos[id(p[0])])
+    order = [new_pos[id(p[1])] for p in seq_old]
+    kept = SequenceMatcher(None, order, sorted(order), autojunk=False)
+    in_order = {order[b.a + k] for b in kept.get_matching_blocks() for k in range(b.size)}
+    return {id(p[0]) for p, pos in zip(seq_old, order) if pos not in in_order}
+
+
+def _chapter_text(ch: ChapterView) -> str:
+    return " ".join(p for s in ch.sections for p in s.paragraphs)[:4000]
+
+
+def _section_text(s: SectionView) -> str:
+    return " ".join(s.paragraphs)[:4000]
+
+
+def _section_score(a: SectionView, b: SectionView) -> float:
+    """How surely B is section A in another place: the same heading and text, or similar text."""
+    text = fuzz.ratio(_section_text(a), _section_text(b)) if a.paragraphs and b.paragraphs else 0
+    return text if a.title != b.title or not text else max(text, RENAMED_TEXT)
+
+
+STYLE_EN = {"+b": "now bold", "-b": "no longer bold", "+i": "now italic", "-i": "no longer italic",
+            "+b+i": "now bold and italic", "-b-i": "no longer bold or italic", "+b-i": "now bold, not italic",
+            "-b+i": "now italic, not bold"}
+
+
+def restyled(text: str, old: tuple, new: tuple) -> tuple[list[tuple[str, str]], list[str]]:
+    """TEXT as equal and 'restyle' runs where its bold or italic differs between the OLD and
+    NEW spans, and for each restyled run a code: '+i' made italic, '-b' no longer bold …"""
+    def styles(spans) -> list[frozenset]:
+        out = [set() for _ in text]
+        for start, end, style in spans:
+            for k in range(start, min(end, len(text))):
+                out[k].add(style)
+        return [frozenset(x) for x in out]
+    before, after = styles(old), styles(new)
+    words: list[tuple[str, str]] = []
+    codes: list[str] = []
+    for k, ch in enumerate(text):
+        code = "".join(f"+{x}" for x in sorted(after[k] - before[k])) + \
+            "".join(f"-{x}" for x in sorted(before[k] - after[k]))
+        op = "restyle" if code else "equal"
+        if words and words[-1][0] == op and (op == "equal" or codes[-1] == code):
+            words[-1] = (op, words[-1][1] + ch)
+            continue
+        words.append((op, ch))
+        if code:
+            codes.append(code)
+    return words, codes
+
+
+def _runs_of(indexes: list[int], item: str) -> list[list[int]]:
+    """Consecutive sentences go together, as one passage; paragraphs stay one by one."""
+    out: list[list[int]] = []
+    for i in sorted(indexes):
+        if item == "sentence" and out and out[-1][-1] == i - 1:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def _count(n: int, item: str) -> str:
+    return item if n == 1 else f"{n} {item}s"
+
+
+def _parent(path: str) -> str:
+    return path.rpartition(" > ")[0]
+
+
+def _whole(sections: list[SectionView]) -> str:
+    """The text of added or removed sections, headings included, for the reviewer to read."""
+    out = []
+    for s in sections:
+        out += ([s.title] if s.title else []) + s.paragraphs + [f"[{n}] {t}" for n, t in enumerate(s.notes, 1)]
+    return "\n\n".join(out)
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+_NAME_COLUMNS = ("name", "speaker", "title", "label", "caption", "municipality")  # a row's name, by default
+
+
+def _table_names(template: str) -> tuple[dict, dict[str, tuple[str, ...]]]:
+    """The declared tables' `label`/`noun` and their `ref:` columns, from the brochure type;
+    nothing when the type is unknown here (a DOCX, or a type since removed)."""
+    from pipeline.load.edition import load_template
+    from pipeline.errors import InputError
+    try:
+        t = load_template(template) if template else None
+    except InputError:
+        t = None
+    if t is None:
+        return {}, {}
+    return dict(t.tables), {name: tuple(c.name for c in cols if c.ref) for name, cols in t.schemas.items()}
+
+
+class Comparer:
+    def __init__(self, old: EditionView, new: EditionView):
+        self.old, self.new = old, new
+        self.changes: list[Change] = []
+        self.titles = {c.id: c.title for c in old.chapters} | {c.id: c.title for c in new.chapters}
+        self.tables, self.refs = _table_names(new.template or old.template)
+
+    def add(self, *args, **kwargs) -> None:
+        self.changes.append(Change(*args, **kwargs))
+
+    def run(self) -> Comparison:
+        self._meta()
+        self._chapters()
+        self._records()
+        self._pages()
+        return Comparison(self.old.name, self.new.name, (self.old.source, self.new.source), self.changes,
+                          (self.old.pages, self.new.pages))
+
+    def _meta(self) -> None:
+        for key in sorted(set(self.old.meta) | set(self.new.meta)):
+            a, b = self.old.meta.get(key, ""), self.new.meta.get(key, "")
+            if a != b and key not in SKIPPED_META:
+                self.add("meta", "changed", key, f"{key}: {a} → {b}", a, b, item="meta", name=key)
+
+    def _chapters(self) -> None:
+        pairs, removed, added = _pair(self.old.chapters, self.new.chapters, lambda c: c.id,
+                                      lambda c: c.title, _chapter_text)
+        moved = _moved(pairs, self.old.chapters, self.new.chapters)
+        for ch in removed:
+            self.add("structure", "removed", ch.title, f"chapter removed: {ch.title}", old=_whole(ch.sections),
+                     item="chapter")
+        for ch in added:
+            self.add("structure", "added", ch.title, f"chapter added: {ch.title}", new=_whole(ch.sections),
+                     item="chapter", page=ch.pages[0] if ch.pages else None)
+        gone, came = [], []  # sections left over in their chapter, to match across chapters
+        for o, n, how in sorted(pairs, key=lambda p: self.new.chapters.index(p[1])):
+            if how == "renamed" or o.title != n.title:
+                self.add("structure", "renamed", n.title, f"chapter renamed: {o.title} → {n.title}", o.title, n.title,
+                         item="chapter")
+            if id(o) in moved:
+                self.add("structure", "moved", n.title, f"chapter moved: {n.title}", item="chapter")
+            g, c = self._sections(o, n)
+            gone += [(o, s) for s in g]
+            came += [(n, s) for s in c]
+        self._across(gone, came)
+
+    def _across(self, gone: list, came: list) -> None:
+        """Sections that left one chapter and stand in another: moved, then compared; the rest
+        removed or added, with their text."""
+        for (och, o) in list(gone):
+            best = max(came, key=lambda nc: _section_score(o, nc[1]), default=None)
+            if best is None or _section_score(o, best[1]) < RENAMED_TEXT:
+                continue
+            nch, n = best
+            came.remove(best)
+            gone.remove((och, o))
+            where = f"{nch.title} > {n.path}"
+            self.add("structure", "moved", where, f"section moved from chapter {och.title} to chapter {nch.title}: "
+                     f"{o.path} → {n.path}", f"{och.title} > {o.path}", f"{nch.title} > {n.path}", item="section",
+                     page=n.pages[0] if n.pages else None)
+            self._compare_section(where, o, n)
+        for ch, s in gone:
+            self.add("structure", "removed", f"{ch.title} > {s.path}", f"section removed: {s.path}",
+                     old=_whole([s]), item="section")
+        for ch, s in came:
+            self.add("structure", "added", f"{ch.title} > {s.path}", f"section added: {s.path}", new=_whole([s]),
+                     item="section", page=s.pages[0] if s.pages else None)
+
+    def _sections(self, old: ChapterView, new: ChapterView) -> tuple[list, list]:
+        """Compares the sections of two matched chapters; → (removed, added) sections."""
+        pairs, removed, added = _pair(old.sections, new.sections, lambda s: s.path, lambda s: s.title, _section_text)
+        moved = _moved(pairs, old.sections, new.sections)
+        renamed = {o.path: n.path for o, n, how in pairs}
+        for o, n, how in sorted(pairs, key=lambda p: new.sections.index(p[1])):
+            where = f"{new.title} > {n.path}" if n.path else new.title
+            if how == "renamed" and o.title != n.title:
+                self.add("structure", "renamed", where, f"section renamed: {o.path} → {n.path}", o.path, n.path,
+                         item="section")
+            elif how == "renamed" and renamed.get(_parent(o.path), _parent(o.path)) != _parent(n.path):
+                self.add("structure", "moved", where, f"section moved within the chapter: {o.path} → {n.path}",
+                         o.path, n.path, item="section")
+            # a section under a renamed heading has a new path only: nothing to report of its own
+            if id(o) in moved:
+                self.add("structure", "moved", where, f"section moved within the chapter: {n.path}", item="section")
+            self._compare_section(where, o, n)
+        return removed, added
+
+    def _compare_section(self, where: str, o: SectionView, n: SectionView) -> None:
+        # a PDF has no paragraphs: its text is compared sentence by sentence
+        unit = "sentence" if "pdf" in (self.old.source, self.new.source) else "paragraph"
+        self._paragraphs(where, o.paragraphs, n.paragraphs, n.pages, item=unit)
+        self._paragraphs(where, o.notes, n.notes, n.note_pages, item="footnote")
+        self._formatting(where, o, n)
+
+    def _formatting(self, where: str, o: SectionView, n: SectionView) -> None:
+        """Paragraphs whose text stayed but whose bold or italic changed."""
+        if not o.formats or not n.formats:
+            return
+        a, b = [_norm(p) for p in o.paragraphs], [_norm(p) for p in n.paragraphs]
+        for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+            for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
+                if o.paragraphs[i] == n.paragraphs[j] and o.formats[i] != n.formats[j]:
+                    words, codes = restyled(n.paragraphs[j], o.formats[i], n.formats[j])
+                    changed = [t for op, t in words if op == "restyle"]
+                    said = "; ".join(f"„{t}“ {STYLE_EN[c]}" for t, c in zip(changed, codes))
+                    self.add("text", "changed", where, f"formatting changed: {said}", o.paragraphs[i], n.paragraphs[j],
+                             words, item="formatting", name=" ".join(codes))
+
+    def _paragraphs(self, where: str, old: list[str], new: list[str], pages: list[int] | None = None,
+                    item: str = "paragraph") -> None:
+        def page(j: int) -> int | None:
+            return pages[j] if pages and j < len(pages) else None
+        olds, news = [], []
+        for st in align_paragraphs([_norm(p) for p in old], [_norm(p) for p in new]):
+            for i, j in st.pairs:
+                self.add("text", "changed", where, f"{item} changed", old[i], new[j], word_diff(old[i], new[j]),
+                         item=item, page=page(j))
+            for i, js in st.splits:
+                parts = [new[j] for j in js]
+                if item == "sentence" and _norm(" ".join(parts)) == _norm(old[i]):
+                    continue  # a PDF's sentence bounds moved, not its text
+                self.add("text", "split", where, f"{item} split in {len(js)}", old[i], "\n\n".join(parts),
+                         word_diff(old[i], "\n\n".join(parts)), item=item, page=page(js[0]))
+            for is_, j in st.merges:
+                parts = [old[i] for i in is_]
+                if item == "sentence" and _norm(" ".join(parts)) == _norm(new[j]):
+                    continue
+                self.add("text", "merged", where, f"{len(is_)} {item}s merged", "\n\n".join(parts), new[j],
+                         word_diff("\n\n".join(parts), new[j]), item=item, page=page(j))
+            olds += st.olds
+            news += st.news
+        gone = []
+        for i in olds:  # the same text elsewhere in the section: moved, not removed and added
+            j = next((j for j in news if _norm(new[j]) == _norm(old[i])), None)
+            if j is not None:
+                news.remove(j)
+                self.add("text", "moved", where, f"{item} moved", old[i], new[j], item=item, page=page(j))
+            else:
+                gone.append(i)
+        for run in _runs_of(gone, item):
+            self.add("text", "removed", where, f"{_count(len(run), item)} removed", old=" ".join(old[i] for i in run),
+                     item=item)
+        for run in _runs_of(news, item):
+            self.add("text", "added", where, f"{_count(len(run), item)} added", new=" ".join(new[j] for j in run),
+                     item=item, page=page(run[0]))
+
+    def _label(self, table: str, key: str, values: dict[str, str]) -> str:
+        """'<chapter> / <row>': the chapter the row names (its `chapter` column or a column with
+        `ref:` to a table of chapters), the row by its table's `label:` pattern or a name column."""
+        refs = [values.get(c, "") for c in ("chapter", *self.refs.get(table, ()))]
+        place = self.titles.get(next((r for r in refs if r), ""), "")
+        info = self.tables.get(table)
+        name = _FIELD.sub(lambda m: values.get(m.group(1), ""), info.label).strip() if info and info.label else ""
+        name = name or next((values[k] for k in _NAME_COLUMNS if values.get(k)), key)
+        group = values.get("group", "")
+        who = " ".join(x for x in (group, name) if x)
+        if table == "quotes" and values.get("text"):  # a speaker may have several quotes
+            who += f" („{_snippet(values['text'])}“)"
+        return f"{place} / {who}" if place else f"{table} {who}"
+
+    def _noun(self, table: str) -> str:
+        info = self.tables.get(table)
+        return info.noun if info else ""
+
+    def _records(self) -> None:
+        for table in sorted(set(self.old.records) | set(self.new.records)):
+            a, b = self.old.records.get(table, {}), self.new.records.get(table, {})
+            for key_a, key_b in self._align(table, a, b):
+                if key_a is None:
+                    label = self._label(table, key_b, b[key_b])
+                    self.add("records", "added", label, f"{table}: {label} added", new=key_b, item="record",
+                             name=table, noun=self._noun(table))
+                elif key_b is None:
+                    label = self._label(table, key_a, a[key_a])
+                    self.add("records", "removed", label, f"{table}: {label} removed", old=key_a, item="record",
+                             name=table, noun=self._noun(table))
+                else:
+                    label = self._label(table, key_b, b[key_b])
+                    for col in [*a[key_a], *(k for k in b[key_b] if k not in a[key_a])]:
+                        x, y = _shown(a[key_a].get(col, "")), _shown(b[key_b].get(col, ""))
+                        if x != y:
+                            # one-word values (e-mail, number) are replaced whole, longer ones word by word
+                            words = word_diff(x, y) if " " in x.strip() and " " in y.strip() else \
+                                [(op, t) for op, t in (("delete", x), ("insert", y)) if t]
+                            self.add("records", "changed", label, f"{label}: {col} {x or '(empty)'} → {y or '(empty)'}",
+                                     x, y, words, item="field", name=col)
+
+    def _align(self, table: str, a: dict, b: dict) -> list[tuple[str | None, str | None]]:
+        """Pairs of keys: by id, or for tables without ids (keys 'row N'), by aligning rows."""
+        if not any(k.startswith("row ") for k in (*a, *b)):
+            return [(k, k if k in b else None) for k in a] + [(None, k) for k in b if k not in a]
+        ka, kb = self.old.record_order.get(table, list(a)), self.new.record_order.get(table, list(b))
+        rows_a = [tuple(sorted(a[k].items())) for k in ka]
+        rows_b = [tuple(sorted(b[k].items())) for k in kb]
+        out: list[tuple[str | None, str | None]] = []
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, rows_a, rows_b, autojunk=False).get_opcodes():
+            if op == "equal":
+                continue
+            olds, news = ka[i1:i2], kb[j1:j2]
+            out += list(zip(olds, news))
+            out += [(k, None) for k in olds[len(news):]] + [(None, k) for k in news[len(olds):]]
+        return out
+
+    def _pages(self) -> None:
+        if self.old.pages and self.new.pages and self.old.pages != self.new.pages:
+            self.add("pages", "changed", "", f"page count: {self.old.pages} → {self.new.pages}",
+                     str(self.old.pages), str(self.new.pages), item="pages")
+        old = {c.id: c for c in self.old.chapters}
+        for ch in self.new.chapters:
+            o = old.get(ch.id)
+            if o and o.pages and ch.pages:
+                a, b = o.pages[1] - o.pages[0] + 1, ch.pages[1] - ch.pages[0] + 1
+                if a != b:
+                    self.add("pages", "changed", ch.title, f"{ch.title}: {a} → {b} pages", str(a), str(b),
+                             item="pages")
+
+
+def compare(old: EditionView, new: EditionView) -> Comparison:
+    from pipeline.diff.change_pages import add_pages  # it reads the new PDF of a build folder
+    result = Comparer(old, new).run()
+    add_pages(result, new)
+    return result

@@ -1,0 +1,303 @@
+"""What `brochure diff` compares: an edition read back as chapters → sections → paragraphs,
+records by id, pages per chapter. From a build folder (content.json + manifest.json, exact),
+or, at the precision they allow, from a DOCX (headings and paragraphs) or a PDF (pdf_view.py).
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from pipeline.errors import InputError, Location, error
+from pipeline.load.input_files import read_bytes, zip_too_large
+from pipeline.manifest import CONTENT, MANIFEST
+from pipeline.load.markdown import slug
+from pipeline.verify.read_back import W, heading_level, paragraph_text, read_docx_parts
+
+# Blocks made from records: their changes are reported as record changes, not as text.
+RECORD_BLOCKS = {"quote", "contacts", "figures", "photo", "chart", "cards", "profile", "bibliography"}
+
+
+@dataclass
+class SectionView:
+    path: str  # "Ausgangslage" or "Ziele > Strukturelle Veränderungen"; "" for text before the first heading
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # its footnotes' texts, in the order referenced
+    pages: list[int] = field(default_factory=list)  # the PDF page of each paragraph, when read from a PDF
+    note_pages: list[int] = field(default_factory=list)
+    formats: list[tuple] = field(default_factory=list)  # bold and italic spans of each paragraph, when known
+
+
+@dataclass
+class ChapterView:
+    id: str
+    title: str
+    sections: list[SectionView] = field(default_factory=list)
+    pages: tuple[int, int] | None = None  # first and last page in the PDF
+
+
+@dataclass
+class EditionView:
+    name: str
+    source: str  # "build", "docx" or "pdf"
+    chapters: list[ChapterView]
+    records: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # table → key → field → value
+    record_order: dict[str, list[str]] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+    pages: int | None = None
+    docx: Path | None = None  # the DOCX to redline, when there is one
+    pdf: Path | None = None  # a build folder's PDF
+    revisions: int = 0  # tracked changes a DOCX holds already (read as if accepted)
+    template: str = ""  # the brochure type (a build folder's), whose template.yaml names its tables' rows
+
+
+def _fail(path: Path, message: str, hint: str) -> InputError:
+    return InputError(error("E-DIFF-INPUT", Location(file=str(path)), message, hint))
+
+
+# -- from a build folder ----------------------------------------------------------------------
+def _block_items(block: dict) -> list[tuple[str, tuple]]:
+    """The texts a block shows, each with where it is bold or italic."""
+    kind = block.get("type")
+    if kind == "paragraph":
+        return [(_runs(block["runs"]), _spans(block["runs"]))]
+    if kind == "list":
+        return [(_runs(item["runs"]), _spans(item["runs"])) for item in block["items"]]
+    if kind == "table" and not block.get("table"):  # a Markdown table is typed text
+        return [(" | ".join(_runs(c) for c in row), ()) for row in [block["header"], *block["rows"]] if row]
+    if kind == "table":
+        return []  # built from a sheet: its rows are compared as records
+    if kind == "box":
+        title = [(block["title"], ())] if block.get("title") else []
+        return title + [x for b in block["blocks"] for x in _block_items(b)]
+    if kind == "lines":
+        return [(line, ()) for line in block["lines"]]
+    if kind == "signature":
+        return [(" ".join(x for x in (block["closing"], block["name"], block["role"]) if x), ())]
+    if kind == "placeholder":
+        return [(block["text"], ())]
+    return []  # record blocks (quotes, contacts, figures, photos, …)
+
+
+def _runs(runs: list[dict]) -> str:
+    return "".join(r["text"] for r in runs)
+
+
+def _spans(runs: list[dict]) -> tuple:
+    """Where a paragraph's text is bold or italic: (start, end, 'b' | 'i'), from its runs."""
+    out, at = [], 0
+    for r in runs:
+        end = at + len(r["text"])
+        out += [(at, end, style) for style, key in (("b", "bold"), ("i", "italic")) if r.get(key) and end > at]
+        at = end
+    return merge_spans(out)
+
+
+def merge_spans(spans: list[tuple[int, int, str]]) -> tuple:
+    out: list[tuple[int, int, str]] = []
+    for start, end, style in sorted(spans, key=lambda x: (x[2], x[0])):
+        if out and out[-1][2] == style and out[-1][1] == start:
+            out[-1] = (out[-1][0], end, style)
+        else:
+            out.append((start, end, style))
+    return tuple(sorted(out))
+
+
+def _notes(value) -> list[str]:
+    """The texts of the footnotes referenced anywhere in a block, in order."""
+    if isinstance(value, dict):
+        if value.get("footnote"):
+            return [_runs(value["footnote"])]
+        return [t for v in value.values() for t in _notes(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _notes(v)]
+    return []
+
+
+def _section(path: str, title: str, blocks: list[dict]) -> SectionView:
+    items = [(t, f) for b in blocks for t, f in _block_items(b) if t.strip()]
+    return SectionView(path, title, [t for t, _ in items], [t for b in blocks for t in _notes(b)],
+                       formats=[f for _, f in items])
+
+
+def _sections(sections: list[dict], parent: str = "") -> list[SectionView]:
+    out = []
+    for s in sections:
+        path = f"{parent} > {s['title']}" if parent else s["title"]
+        out.append(_section(path, s["title"], s["blocks"]))
+        out += _sections(s["sections"], path)
+    return out
+
+
+MAX_JSON = 200_000_000
+MAX_DOCX = 200_000_000  # packed or unpacked: a brochure with all its photos stays far below
+
+
+def from_build(folder: Path) -> EditionView:
+    try:
+        return _from_build(folder)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # not the form 'brochure build' writes
+        raise _fail(folder, f"content.json or manifest.json is not what 'brochure build' writes "
+                    f"({exc.__class__.__name__}: {str(exc)[:80]})", "rebuild the edition, then compare again") from None
+
+
+def _read_json(path: Path):
+    data = read_bytes(path, Location(file=str(path)), path.name, MAX_JSON)
+    if data is None:
+        raise FileNotFoundError(errno.ENOENT, "missing", str(path))
+    return json.loads(data.decode("utf-8"))
+
+
+def _from_build(folder: Path) -> EditionView:
+    try:
+        content = _read_json(folder / CONTENT)
+        manifest = _read_json(folder / MANIFEST)
+    except FileNotFoundError as exc:
+        raise _fail(folder, f"{Path(exc.filename).name} is missing", "diff two folders written by "
+                    "'brochure build' (they hold content.json and manifest.json), or two DOCX or PDF files") from None
+    except json.JSONDecodeError as exc:
+        raise _fail(folder, f"content.json or manifest.json is not valid JSON: {exc}", "rebuild the edition") from None
+    doc = content["document"]
+    pdf = next((o for o in manifest["outputs"] if o["path"].endswith(".pdf")), None)
+    spans = {c["id"]: (c["start"], c["end"]) for c in (pdf or {}).get("chapters", [])}
+    chapters = []
+    for ch in doc["chapters"]:
+        intro = _section("", "", ch["blocks"])
+        sections = ([intro] if intro.paragraphs or intro.notes else []) + _sections(ch["sections"])
+        chapters.append(ChapterView(ch["id"], ch["title"], sections, spans.get(ch["id"])))
+    records: dict[str, dict[str, dict[str, str]]] = {}
+    order: dict[str, list[str]] = {}
+    for table, rows in content["records"].items():
+        records[table] = {r["id"]: {k: "" if v is None else str(v) for k, v in r["values"].items()} for r in rows}
+        order[table] = [r["id"] for r in rows]
+    docx = next((folder / o["path"] for o in manifest["outputs"] if o["path"].endswith(".docx")), None)
+    meta = {k: str(v) for k, v in doc["meta"].items() if k not in ("edition", "template")}
+    pdf_path = folder / pdf["path"] if pdf else None
+    return EditionView(manifest.get("edition", folder.name), "build", chapters, records, order, meta,
+                       pdf["pages"] if pdf else None, docx if docx and docx.is_file() else None,
+                       pdf_path if pdf_path and pdf_path.is_file() else None,
+                       template=str(doc["meta"].get("template") or ""))
+
+
+# -- from a DOCX --------------------------------------------------------------------------------
+def docx_bytes(path: Path) -> bytes:
+    """A DOCX to compare, bounded: a zip bomb is refused before it is unpacked."""
+    data = read_bytes(path, Location(file=str(path)), path.name, MAX_DOCX)
+    if data is None:
+        raise _fail(path, "not found", "pass a .docx file")
+    why = zip_too_large(data, MAX_DOCX)
+    if why:
+        raise _fail(path, f"cannot open the DOCX: {why}", "pass a DOCX written by Word, LibreOffice or brochure")
+    return data
+
+
+def from_docx(path: Path) -> EditionView:
+    data = docx_bytes(path)
+    try:
+        parts = read_docx_parts(data)
+        extras, revisions = _extras_per_paragraph(data)
+    except Exception as exc:  # a broken package fails in zipfile or lxml in many ways
+        raise _fail(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
+    previous = ""
+    chapters: list[ChapterView] = []
+    heads: list[str] = []
+    for (style, text), (refs, spans) in zip(parts.paragraphs, extras):
+        level = heading_level(style)
+        if level == 1:
+            chapters.append(ChapterView(slug(text), text))
+            heads = []
+        elif level and chapters:
+            heads = heads[:level - 2] + [text]
+            chapters[-1].sections.append(SectionView(" > ".join(heads), text))
+        elif text.strip():
+            if not chapters:
+                chapters.append(ChapterView("titelseite", "(Titelseite)"))
+            if not chapters[-1].sections:
+                chapters[-1].sections.append(SectionView("", ""))
+            section = chapters[-1].sections[-1]
+            if style == "Quote Attribution" and section.paragraphs and previous == "Quote":
+                joint = len(section.paragraphs[-1]) + 3  # a quote is one item with its speaker
+                section.paragraphs[-1] += "\n— " + text.replace("\n", ", ")
+                moved = [(a + joint, b + joint, f) for a, b, f in spans]
+                section.formats[-1] = merge_spans([*section.formats[-1], *moved])
+            else:
+                section.paragraphs.append(text)
+                section.formats.append(spans)
+        previous = style
+        if refs and chapters and chapters[-1].sections:
+            chapters[-1].sections[-1].notes += refs
+    core = parts.core
+    meta = {"title": core["title"], "author": core["author"], "date": core["created"][:10]}
+    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions)
+
+
+def _extras_per_paragraph(data: bytes) -> tuple[list[tuple[list[str], tuple]], int]:
+    """For each body paragraph (in the order read_docx_parts reads them): the texts of the
+    footnotes it references, and where its runs are bold or italic; and how many tracked changes
+    the body holds already."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
+        notes = etree.fromstring(z.read("word/footnotes.xml")) if "word/footnotes.xml" in names else None
+    texts = {n.get(f"{W}id"): " ".join("".join(t.text or "" for t in n.iter(f"{W}t")).split())
+             for n in (notes.iter(f"{W}footnote") if notes is not None else ())}
+    revisions = sum(1 for _ in body.iter(*(f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange"))))
+    return [([texts.get(r.get(f"{W}id"), "") for r in p.iter(f"{W}footnoteReference")], _run_spans(p))
+            for p in body.iter(f"{W}p")], revisions
+
+
+def _run_spans(p) -> tuple:
+    spans, at = [], 0
+    for r in p.iter(f"{W}r"):
+        end = at + len(paragraph_text(r))
+        rpr = r.find(f"{W}rPr")
+        for style in ("b", "i"):
+            el = rpr.find(f"{W}{style}") if rpr is not None else None
+            if el is not None and el.get(f"{W}val") not in ("0", "false") and end > at:
+                spans.append((at, end, style))
+        at = end
+    return merge_spans(spans)
+
+
+def read_view(path: Path) -> EditionView:
+    path = Path(path)
+    if path.is_dir():
+        return from_build(path)
+    if not path.exists():
+        raise _fail(path, "not found", "give a build folder (outputs/<edition>), a .docx or a .pdf file")
+    if path.suffix.lower() == ".docx":
+        return from_docx(path)
+    if path.suffix.lower() == ".pdf":
+        from pipeline.diff.pdf_view import from_pdf
+        return from_pdf(path)
+    raise _fail(path, f"cannot compare '{path.suffix}' files", "give a build folder, a .docx or a .pdf file")
+
+
+def read_pair(old: Path, new: Path) -> tuple[EditionView, EditionView]:
+    """Two editions to compare, read alike: a build folder against a DOCX or PDF is read from
+    the folder's file of that kind, so both sides carry the same text. A DOCX against a PDF is
+    refused: their texts differ in running heads, contents and line breaks, and every
+    difference would be reported as a change."""
+    views = [read_view(old), read_view(new)]
+    kinds = {v.source for v in views}
+    if kinds == {"docx", "pdf"}:
+        path = Path(old) if views[0].source == "pdf" else Path(new)
+        raise _fail(path, "refused: comparing a DOCX with a PDF would report hundreds of differences that are only "
+                    "how the two hold their text (running heads, page numbers, the contents, line breaks)",
+                    "compare two DOCX files, two PDF files or two build folders")
+    if "build" in kinds and len(kinds) == 2:
+        k = next(n for n, v in enumerate(views) if v.source == "build")
+        other = views[1 - k].source
+        file = views[k].docx if other == "docx" else views[k].pdf
+        if file is None:
+            raise _fail(Path((old, new)[k]), f"the build folder holds no {other.upper()} to compare with",
+                        "rebuild the edition, or compare two build folders")
+        views[k] = read_view(file)
+    return views[0], views[1]

@@ -1,0 +1,263 @@
+"""A comparison as a reviewer reads it: a terminal summary, JSON, or one self-contained HTML page.
+
+All text from the editions is escaped for its target (ANSI styling wraps it, html.escape for
+the page); the page loads nothing from elsewhere: no scripts, fonts or images from the network.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import click
+
+from pipeline.diff.changes import Change, Comparison
+
+AREAS = (("meta", "Edition"), ("structure", "Chapters and sections"), ("text", "Text"),
+         ("records", "Records (rows of the tables)"), ("pages", "Pages"))
+
+
+def _counts(c: Comparison) -> str:
+    parts = [f"{sum(ch.area == a for ch in c.changes)} {a}" for a, _ in AREAS if any(ch.area == a for ch in c.changes)]
+    return ", ".join(parts)
+
+
+def _words_terminal(change: Change) -> str:
+    out = []
+    for op, text in change.words:
+        if op == "equal":
+            out.append(text if len(text) <= 60 else f"{text[:25]} … {text[-25:]}")
+        elif op == "delete":
+            out.append(click.style(f"[-{text}-]", fg="red"))
+        elif op == "restyle":
+            out.append(click.style(f"[~{text}~]", fg="yellow"))
+        else:
+            out.append(click.style(f"{{+{text}+}}", fg="green"))
+    return "".join(out).replace("\n", " ⏎ ")
+
+
+def terminal(c: Comparison) -> str:
+    """Plain text; click adds colour on a terminal and strips it elsewhere."""
+    if not c.changes:
+        return f"{c.old} and {c.new}: no differences"
+    lines = [click.style(f"{c.old} → {c.new}: {len(c.changes)} changes ({_counts(c)})", bold=True)]
+    for area, title in AREAS:
+        items = [ch for ch in c.changes if ch.area == area]
+        if not items:
+            continue
+        lines += ["", click.style(title, bold=True, underline=True)]
+        for ch in items:
+            mark = {"added": "+", "removed": "-", "moved": "↕"}.get(ch.kind, "~")
+            if area == "text":
+                lines.append(f"  {mark} {ch.where}: {ch.what}" + (f" (page {ch.page})" if ch.page else ""))
+                if ch.words:
+                    lines.append(f"      {_words_terminal(ch)}")
+                else:
+                    lines.append(f"      {click.style((ch.old or ch.new)[:200], fg='red' if ch.old else 'green')}")
+            else:
+                lines.append(f"  {mark} {ch.what}")
+    return "\n".join(lines)
+
+
+def to_json(c: Comparison) -> str:
+    return json.dumps(c.to_dict(), ensure_ascii=False, indent=2)
+
+
+CSS = """
+body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f6f7f8}
+header{background:#17477e;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px;overflow-wrap:anywhere}
+main{display:grid;grid-template-columns:minmax(0,300px) minmax(0,1fr);gap:24px;padding:20px 28px}
+nav{position:sticky;top:12px;align-self:start;background:#fff;border:1px solid #dde;padding:12px;font-size:13px;
+max-height:90vh;overflow:auto;overflow-wrap:anywhere}nav ol{padding-left:18px;margin:4px 0 10px}
+nav h2{font-size:14px;margin:8px 0 2px}nav li{margin-bottom:3px}.page{color:#56616e;white-space:nowrap}
+section.area{background:#fff;border:1px solid #dde;padding:8px 18px 14px;margin-bottom:18px;min-width:0}
+.change{border-top:1px solid #eee;padding:10px 0}.change h3{font-size:15px;margin:0;display:inline}
+.where{font-size:13px;color:#56616e;overflow-wrap:anywhere}
+.kind{display:inline-block;font-size:11px;text-transform:uppercase;border-radius:3px;padding:1px 6px;margin-right:6px;
+color:#fff;background:#56616e}.added .kind{background:#2d7d46}.removed .kind{background:#c8102e}
+.moved .kind,.renamed .kind,.split .kind,.merged .kind{background:#8a5c00}
+.sides{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:12px;margin-top:6px}
+.sides div{background:#fafafa;border:1px solid #eee;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere;min-width:0}
+.sides h4{margin:0 0 4px;font-size:12px;color:#56616e}
+del{background:#ffd7d5;color:#82071e;text-decoration:line-through}ins{background:#ccffd8;color:#055d20;
+text-decoration:none}mark{background:#fff3b0;color:#1b1f24}.empty{padding:30px;font-size:18px}
+"""
+
+# The page is German: the reviewers' language. Labels by (item, kind).
+AREAS_DE = {"meta": "Ausgabe", "structure": "Kapitel und Abschnitte", "text": "Text",
+            "records": "Datensätze (Kontakte, Zitate, Zahlen, Porträts …)", "pages": "Seiten"}
+KINDS_DE = {"added": "neu", "removed": "entfernt", "changed": "geändert", "renamed": "umbenannt",
+            "moved": "verschoben", "split": "geteilt", "merged": "zusammengeführt"}
+ITEMS_DE = {"chapter": ("Kapitel", "n"), "section": ("Abschnitt", "m"), "paragraph": ("Absatz", "m"),
+            "sentence": ("Satz", "m"), "footnote": ("Fußnote", "f"), "field": ("Feld", "n"), "record": ("Eintrag", "m"),
+            "meta": ("Angabe", "f"), "pages": ("Seitenzahl", "f"), "formatting": ("Formatierung", "f")}
+STYLE_DE = {"+b": "jetzt fett", "-b": "nicht mehr fett", "+i": "jetzt kursiv", "-i": "nicht mehr kursiv"}
+PLURAL_DE = {"paragraph": "Absätze", "sentence": "Sätze"}
+# The built-in tables; a type's own tables name their rows in template.yaml (`noun:`).
+TABLES_DE = {"quotes": "Zitat", "contacts": "Kontakt", "photos": "Foto", "links": "Link",
+             "references": "Literaturangabe", "charts": "Diagramm"}
+# Edition keys and the sheets' usual columns; others are shown as their column name.
+META_DE = {"date": "Datum", "title": "Titel", "subtitle": "Untertitel", "author": "Verfasser", "publisher": "Herausgeber",
+           "programme": "Programm", "language": "Sprache", "email": "E-Mail", "phone": "Telefon", "fax": "Fax",
+           "label": "Bezeichnung", "value": "Wert", "name": "Name", "role": "Funktion", "text": "Text",
+           "caption": "Bildunterschrift", "speaker": "Person", "group": "Gruppe", "url": "Adresse", "web": "Website",
+           "address": "Anschrift", "unit": "Einheit", "source": "Quelle", "population": "Einwohnerzahl"}
+SOURCES_DE = {"build": "Build-Ordner", "docx": "DOCX", "pdf": "PDF"}
+CONTEXT = 240  # characters of unchanged text shown around a change before it is shortened
+
+
+def label_de(ch: Change) -> str:
+    """'Absatz geändert', 'Fußnote neu', 'Zitat entfernt' …"""
+    if ch.item == "record":
+        noun = ch.noun or TABLES_DE.get(ch.name, f"Eintrag ({ch.name})")
+    elif ch.item in ("field", "meta"):  # the field first: the label after it may be long
+        noun = f"{ITEMS_DE[ch.item][0]} „{META_DE.get(ch.name, ch.name)}“"
+    elif ch.kind == "merged" and ch.item in PLURAL_DE:
+        return f"{PLURAL_DE[ch.item]} zusammengeführt"
+    else:
+        noun = ITEMS_DE.get(ch.item, ("Änderung", "f"))[0]
+    if ch.area == "text" and ch.kind in ("added", "removed") and ch.what[:1].isdigit() and ch.item in PLURAL_DE:
+        noun = f"{ch.what.split()[0]} {PLURAL_DE[ch.item]}"
+    return f"{noun} {KINDS_DE.get(ch.kind, ch.kind)}"
+
+
+def subject_de(ch: Change) -> str:
+    """What the change is about, in the edition's own words."""
+    if ch.area == "structure":
+        if ch.kind in ("renamed",) or (ch.kind == "moved" and ch.old and ch.new):
+            return f"{ch.old} → {ch.new}"
+        return ch.where.rpartition(" > ")[2] if ch.item == "section" else ch.where
+    if ch.item == "meta":
+        return f"{ch.old} → {ch.new}"
+    if ch.area == "pages":
+        return f"{ch.where}: {ch.old} → {ch.new} Seiten" if ch.where else f"{ch.old} → {ch.new} Seiten"
+    if ch.item == "formatting":
+        restyled = [t for op, t in ch.words if op == "restyle"]
+        said = [f"„{_short(t, 40)}“ " + ", ".join(STYLE_DE[c[k:k + 2]] for k in range(0, len(c), 2))
+                for t, c in zip(restyled, ch.name.split())]
+        return f"{ch.where} ({'; '.join(said)})"
+    return ch.where
+
+
+def nav_subject_de(ch: Change) -> str:
+    """The subject as short as the contents needs it: the section, not the whole path."""
+    if ch.area == "text":
+        return ch.where.rpartition(" > ")[2]
+    if ch.area == "structure" and ch.kind == "moved" and ch.old and ch.new:
+        return f"{ch.new.rpartition(' > ')[2]} (nach {ch.new.partition(' > ')[0]})"
+    return subject_de(ch)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    """Cut at a word, never inside one."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return (cut or text[:limit]) + " …"
+
+
+def _context(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Long unchanged text around the changes shortened to the sentences next to them."""
+    out = []
+    for n, (op, text) in enumerate(words):
+        if op != "equal" or len(text) <= CONTEXT:
+            out.append((op, text))
+            continue
+        first, last = n == 0, n == len(words) - 1
+        head = "" if first else _sentence_head(text)
+        tail = "" if last else _sentence_tail(text)
+        out.append((op, head + " … " + tail if head or tail else text))
+    if out and out[0][0] == "equal":
+        out[0] = ("equal", out[0][1].lstrip(" "))
+    if out and out[-1][0] == "equal":
+        out[-1] = ("equal", out[-1][1].rstrip(" "))
+    return out
+
+
+def _sentence_head(text: str) -> str:
+    """The start of TEXT up to its first sentence end (at most CONTEXT characters)."""
+    end = next((m for m in (text.find(". "), text.find("\n")) if 0 <= m < CONTEXT), -1)
+    return text[:end + 1] if end >= 0 else _short(text, CONTEXT // 2).removesuffix(" …")
+
+
+def _sentence_tail(text: str) -> str:
+    """The end of TEXT from its last sentence start (at most CONTEXT characters)."""
+    window = text[-CONTEXT:]
+    start = max(window.rfind(". "), window.rfind("\n"))
+    if start >= 0:
+        return window[start + 1:].lstrip()
+    cut = window[CONTEXT // 2:] if len(window) > CONTEXT // 2 else window
+    return cut.split(" ", 1)[-1]
+
+
+def _side(change: Change, keep: str) -> str:
+    """One side of a word diff: the old text with deletions marked, or the new with insertions."""
+    parts = []
+    codes = iter(change.name.split()) if change.item == "formatting" else iter(())
+    for op, text in _context(change.words):
+        if op == "equal":
+            parts.append(html.escape(text))
+        elif op == "restyle":  # the words in the formatting of this side
+            code = next(codes, "")
+            shown = html.escape(text)
+            for style in ("b", "i"):
+                if f"{'+' if keep == 'insert' else '-'}{style}" in code:
+                    shown = f"<{style}>{shown}</{style}>"
+            parts.append(f"<mark>{shown}</mark>")
+        elif op == keep:
+            tag = "del" if op == "delete" else "ins"
+            shown = "¶" + text if not text.strip() and "\n" in text else text  # a paragraph break
+            parts.append(f"<{tag}>{html.escape(shown)}</{tag}>")
+    return "".join(parts)
+
+
+def _page(ch: Change) -> str:
+    return f' <span class="page">S. {ch.page}</span>' if ch.page else ""
+
+
+def _change_html(n: int, ch: Change) -> str:
+    head = (f'<div class="change {ch.kind}" id="c{n}"><span class="kind">{html.escape(KINDS_DE.get(ch.kind, ch.kind))}'
+            f'</span><h3>{html.escape(label_de(ch))}: {html.escape(subject_de(ch))}</h3>{_page(ch)}')
+    where = f'<div class="where">{html.escape(ch.where)}</div>' if ch.where and ch.area == "text" else ""
+    if ch.words:
+        body = (f'<div class="sides"><div><h4>Vorher</h4>{_side(ch, "delete")}</div>'
+                f'<div><h4>Nachher</h4>{_side(ch, "insert")}</div></div>')
+    elif ch.area in ("text", "structure") and (ch.old or ch.new) and ch.kind in ("added", "removed", "moved"):
+        if ch.area == "structure" and ch.kind == "moved":
+            body = ""
+        else:
+            text = html.escape(ch.old or ch.new)
+            body = (f'<div class="sides"><div><h4>Vorher</h4>{f"<del>{text}</del>" if ch.old else ""}</div>'
+                    f'<div><h4>Nachher</h4>{f"<ins>{text}</ins>" if ch.new and not ch.old else ""}</div></div>')
+            if ch.kind == "moved":  # the same text at another place
+                body = f'<div class="sides"><div><h4>Text</h4>{text}</div><div></div></div>'
+    else:
+        body = ""
+    return head + where + body + "</div>"
+
+
+def to_html(c: Comparison) -> str:
+    title = f"Änderungen: {c.old} → {c.new}"
+    numbered = list(enumerate(c.changes, start=1))
+    nav, areas = [], []
+    for area, _ in AREAS:
+        items = [(n, ch) for n, ch in numbered if ch.area == area]
+        if not items:
+            continue
+        label = AREAS_DE[area]
+        nav.append(f'<h2><a href="#{area}">{html.escape(label)}</a> ({len(items)})</h2><ol>' + "".join(
+            f'<li><a href="#c{n}">{html.escape(_short(f"{label_de(ch)}: {nav_subject_de(ch)}"))}</a>{_page(ch)}</li>'
+            for n, ch in items) + "</ol>")
+        areas.append(f'<section class="area" id="{area}"><h2>{html.escape(label)}</h2>'
+                     + "".join(_change_html(n, ch) for n, ch in items) + "</section>")
+    body = "".join(areas) or '<p class="empty">Keine Unterschiede.</p>'
+    facts = [f"{len(c.changes)} Änderung{'en' if len(c.changes) != 1 else ''}"]
+    if all(c.pages):
+        facts.append(f"{c.pages[0]} → {c.pages[1]} Seiten")
+    facts.append("verglichen: " + " / ".join(SOURCES_DE.get(s, s) for s in c.sources))
+    return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
+            f"<header><h1>{html.escape(title)}</h1><div>{html.escape(' · '.join(facts))}</div></header>"
+            f'<main><nav aria-label="Änderungen">{"".join(nav) or "–"}</nav><div>{body}</div></main>'
+            f"</body></html>\n")

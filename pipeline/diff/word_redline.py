@@ -1,0 +1,372 @@
+"""The new edition's DOCX with every change from the old one as a Word tracked change.
+
+Paragraphs of both documents are aligned (body and table cells, in reading order), and so are
+the footnotes. A changed paragraph is rewritten character by character from its runs: unchanged
+text keeps the new run's properties (with the old ones in <w:rPrChange> where only the formatting
+changed), removed text comes back in <w:del> with the old run's properties, added text is in
+<w:ins>. A paragraph split in two gets an inserted paragraph mark, two merged into one a deleted
+one, so accepting all changes gives the new edition and rejecting all the old one, run by run.
+A paragraph only in the old edition comes back deleted at its place; one only in the new edition
+is marked inserted. A DOCX that already holds tracked changes is refused: a second layer of
+revisions on top of an editor's own cannot be rejected back to either edition.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+from lxml import etree
+
+from pipeline.render import docx_package
+from pipeline.diff.changes import align_paragraphs, cuts, word_diff
+from pipeline.errors import InputError, Location, error
+from pipeline.verify.read_back import paragraph_text
+
+AUTHOR = "brochure diff"
+# Paragraph content the rewrite would lose: such a paragraph is redlined as a whole instead.
+COMPLEX = {qn(t) for t in ("w:drawing", "w:pict", "w:fldChar", "w:fldSimple", "w:commentRangeStart", "w:object")}
+KEEP = {qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd")}
+HYPERLINK = qn("w:hyperlink")
+REVISIONS = {qn(t) for t in ("w:ins", "w:del", "w:moveFrom", "w:moveTo", "w:rPrChange", "w:pPrChange")}
+ATOM = "\ufffc"  # a run part that is no text (a footnote reference): one token of its own
+TEXT_OF = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
+
+
+@dataclass
+class Piece:
+    """One character of a paragraph with the run it came from."""
+    char: str
+    rpr: object  # the run's w:rPr, or None
+    key: bytes  # the run properties serialised, to tell formatting apart
+    link: object = None  # the w:hyperlink the run stood in
+    atom: object = None  # for ATOM: the run element holding it
+
+
+def _key(rpr) -> bytes:
+    return etree.tostring(rpr, method="c14n") if rpr is not None and len(rpr) else b""
+
+
+def pieces(p) -> list[Piece]:
+    out: list[Piece] = []
+
+    def walk(parent, link) -> None:
+        for child in parent:
+            if child.tag == HYPERLINK:
+                walk(child, child)
+            elif child.tag == qn("w:r"):
+                rpr = child.find(qn("w:rPr"))
+                key = _key(rpr)
+                for el in child:
+                    if el.tag == qn("w:rPr"):
+                        continue
+                    if el.tag in TEXT_OF and not (el.tag == qn("w:br") and el.get(qn("w:type"))):
+                        text = (el.text or "") if TEXT_OF[el.tag] is None else TEXT_OF[el.tag]
+                        out.extend(Piece(c, rpr, key, link) for c in text)
+                    elif el.tag not in (qn("w:delText"), qn("w:instrText")):
+                        run = etree.Element(qn("w:r"))
+                        if rpr is not None:
+                            run.append(copy.deepcopy(rpr))
+                        run.append(copy.deepcopy(el))
+                        out.append(Piece(ATOM, rpr, key, link, run))
+            elif child.tag == qn("w:smartTag"):
+                walk(child, link)
+            elif child.tag == qn("w:sdt") and child.find(qn("w:sdtContent")) is not None:
+                walk(child.find(qn("w:sdtContent")), link)
+    walk(p, None)
+    return out
+
+
+def _text(ps: list[Piece]) -> str:
+    return "".join(x.char for x in ps)
+
+
+def _groups(ps: list[Piece], key):
+    """Consecutive pieces with the same key."""
+    start = 0
+    for k in range(1, len(ps) + 1):
+        if k == len(ps) or key(ps[k]) != key(ps[start]):
+            yield ps[start:k]
+            start = k
+
+
+class Redliner:
+    def __init__(self, date: dt.datetime):
+        self.next_id = 9000  # clear of comment and bookmark ids
+        self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def mark(self, tag: str):
+        el = etree.Element(qn(tag))
+        el.set(qn("w:id"), str(self.next_id))
+        el.set(qn("w:author"), AUTHOR)
+        el.set(qn("w:date"), self.date)
+        self.next_id += 1
+        return el
+
+    @staticmethod
+    def run(rpr, text: str, deleted: bool = False):
+        r = etree.Element(qn("w:r"))
+        if rpr is not None and len(rpr):
+            r.append(copy.deepcopy(rpr))
+        for n, piece in enumerate(text.split("\n")):
+            if n:
+                etree.SubElement(r, qn("w:br"))
+            for m, part in enumerate(piece.split("\t")):
+                if m:
+                    etree.SubElement(r, qn("w:tab"))
+                if part:
+                    t = etree.SubElement(r, qn("w:delText" if deleted else "w:t"))
+                    t.text = part
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return r
+
+    def mark_paragraph(self, p, tag: str) -> None:
+        """The paragraph mark itself inserted or deleted: the whole paragraph, or the break
+        between it and the next one, goes with it."""
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = etree.Element(qn("w:pPr"))
+            p.insert(0, ppr)
+        rpr = ppr.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = etree.Element(qn("w:rPr"))
+            later = [ppr.find(qn(t)) for t in ("w:sectPr", "w:pPrChange")]
+            later = [el for el in later if el is not None]
+            if later:  # the schema wants rPr before a section break
+                later[0].addprevious(rpr)
+            else:
+                ppr.append(rpr)
+        rpr.insert(0, self.mark(tag))
+
+    def _changed_rpr(self, new: Piece, old: Piece):
+        """The new run properties, holding the old ones in w:rPrChange when they differ."""
+        rpr = copy.deepcopy(new.rpr) if new.rpr is not None else etree.Element(qn("w:rPr"))
+        if new.key != old.key:
+            change = self.mark("w:rPrChange")
+            before = etree.SubElement(change, qn("w:rPr"))
+            for child in old.rpr if old.rpr is not None else ():
+                before.append(copy.deepcopy(child))
+            rpr.append(change)
+        return rpr
+
+    def rewrite(self, p, old: list[Piece], new: list[Piece]) -> None:
+        """The paragraph's content rebuilt as unchanged, deleted and inserted runs."""
+        for child in list(p):
+            if child.tag not in KEEP:
+                p.remove(child)
+        out: list[tuple[object, object]] = []  # (link or None, element)
+        a = b = 0
+        for op, text in word_diff(_text(old), _text(new)):
+            n = len(text)
+            if op == "equal":
+                pairs = list(zip(new[b:b + n], old[a:a + n]))
+                for group in _groups(pairs, lambda x: (x[0].key, x[1].key, id(x[0].link), x[0].atom is not None)):
+                    first = group[0][0]
+                    if first.atom is not None:
+                        out += [(x.link, copy.deepcopy(x.atom)) for x, _ in group]
+                    else:
+                        out.append((first.link, self.run(self._changed_rpr(first, group[0][1]),
+                                                         "".join(x.char for x, _ in group))))
+                a, b = a + n, b + n
+            elif op == "delete":
+                # inside a link only when the link goes on on both sides
+                link = new[b - 1].link if 0 < b < len(new) and new[b - 1].link is new[b].link else None
+                for group in _groups(old[a:a + n], lambda x: (x.key, x.atom is not None)):
+                    if group[0].atom is not None:
+                        continue  # a reference into the old package's notes
+                    wrap = self.mark("w:del")
+                    wrap.append(self.run(group[0].rpr, _text(group), deleted=True))
+                    out.append((link, wrap))
+                a += n
+            else:
+                for group in _groups(new[b:b + n], lambda x: (x.key, id(x.link), x.atom is not None)):
+                    wrap = self.mark("w:ins")
+                    if group[0].atom is not None:
+                        wrap.extend(copy.deepcopy(x.atom) for x in group)
+                    else:
+                        wrap.append(self.run(group[0].rpr, _text(group)))
+                    out.append((group[0].link, wrap))
+                b += n
+        holder = None
+        for link, el in out:
+            if link is None:
+                p.append(el)
+                holder = None
+                continue
+            if holder is None or holder[0] is not link:
+                holder = (link, etree.SubElement(p, HYPERLINK, dict(link.attrib)))
+            holder[1].append(el)
+
+    def _wrap_runs(self, parent, tag: str) -> None:
+        for child in list(parent):
+            if child.tag == qn("w:r"):
+                wrap = self.mark(tag)
+                parent.replace(child, wrap)
+                wrap.append(child)
+            elif child.tag == HYPERLINK:  # w:ins and w:del go inside a link, never around it
+                self._wrap_runs(child, tag)
+
+    def _wrap_all(self, p, tag: str) -> None:
+        """Every run of the paragraph, and its mark, as one tracked insertion or deletion."""
+        self._wrap_runs(p, tag)
+        self.mark_paragraph(p, tag)
+
+    def inserted(self, p) -> None:
+        self._wrap_all(p, "w:ins")
+
+    def deleted_copy(self, old_p):
+        """A copy of an old paragraph, every run deleted; images and note references dropped,
+        as they point into the old package."""
+        p = copy.deepcopy(old_p)
+        for el in list(p.iter(*COMPLEX, qn("w:footnoteReference"), qn("w:endnoteReference"), qn("w:sectPr"),
+                              qn("w:instrText"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
+            el.getparent().remove(el)
+        for link in list(p.iter(HYPERLINK)):  # its r:id is the old package's; the text stays
+            for child in list(link):
+                link.addprevious(child)
+            link.getparent().remove(link)
+        for t in p.iter(qn("w:t")):
+            t.tag = qn("w:delText")
+        self._wrap_all(p, "w:del")
+        return p
+
+    def split(self, old_p, new_ps: list) -> None:
+        """One old paragraph now several: each new one rewritten against its share of the old
+        text, the marks between them inserted."""
+        old, news = pieces(old_p), [pieces(p) for p in new_ps]
+        at = [0, *cuts(_text(old), [_text(n) for n in news]), len(old)]
+        for k, p in enumerate(new_ps):
+            self.rewrite(p, old[at[k]:at[k + 1]], news[k])
+            if k < len(new_ps) - 1:
+                self.mark_paragraph(p, "w:ins")
+
+    def merge(self, old_ps: list, new_p) -> list:
+        """Several old paragraphs now one: the new one cut into as many, the marks between them
+        deleted. → the paragraphs standing for each old one."""
+        olds, new = [pieces(p) for p in old_ps], pieces(new_p)
+        at = [0, *cuts(_text(new), [_text(o) for o in olds]), len(new)]
+        made = []
+        for k, old in enumerate(olds[:-1]):
+            p = etree.Element(qn("w:p"))
+            ppr = new_p.find(qn("w:pPr"))
+            if ppr is not None:
+                p.append(copy.deepcopy(ppr))
+                for sect in p.iter(qn("w:sectPr")):
+                    sect.getparent().remove(sect)
+            new_p.addprevious(p)
+            self.rewrite(p, old, new[at[k]:at[k + 1]])
+            self.mark_paragraph(p, "w:del")
+            made.append(p)
+        self.rewrite(new_p, olds[-1], new[at[-2]:])
+        return made + [new_p]
+
+
+def _paragraphs(root) -> list:
+    return list(root.iter(qn("w:p")))
+
+
+def _revisions(root) -> int:
+    return sum(1 for _ in root.iter(*REVISIONS))
+
+
+def _refuse_revisions(doc, notes, name: str) -> None:
+    n = _revisions(doc.element) + (_revisions(notes) if notes is not None else 0)
+    if n:
+        raise InputError(error("E-DIFF-INPUT", Location(file=name),
+                               f"the DOCX already holds {n} tracked change{'s' if n > 1 else ''} of its own, so a "
+                               "redline on top of them could not be rejected back to either edition",
+                               "accept or reject them in Word (Überprüfen → Annehmen/Ablehnen) and save, then "
+                               "compare again; the summary and the HTML report do not need this"))
+
+
+def _notes_part(doc):
+    return next((p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/footnotes.xml"), None)
+
+
+def _notes(part) -> list:
+    """The real footnotes of a footnotes part (not its separators)."""
+    root = etree.fromstring(part.blob)
+    return root, [n for n in root.iter(qn("w:footnote")) if n.get(qn("w:type")) in (None, "normal")]
+
+
+def _reformat(marker: Redliner, old_p, new_p) -> None:
+    """The same text with other formatting: rewritten, so the old formatting is kept in
+    w:rPrChange."""
+    if any(el.tag in COMPLEX for el in new_p.iter()):
+        return
+    old, new = pieces(old_p), pieces(new_p)
+    if _text(old) == _text(new) and [x.key for x in old] != [x.key for x in new]:
+        marker.rewrite(new_p, old, new)
+
+
+def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
+    """Marks every difference from OLD_PS in NEW_PS; END(copy) places a removed paragraph after
+    the last one. Without END (footnotes), only changed paragraphs are marked: a note's
+    reference comes and goes with the text that holds it."""
+    a, b = [" ".join(paragraph_text(p).split()) for p in old_ps], [" ".join(paragraph_text(p).split()) for p in new_ps]
+    for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
+            _reformat(marker, old_ps[i], new_ps[j])
+    for st in align_paragraphs(a, b):
+        first, last = {}, {}  # old index → the new paragraphs standing for it, to place removed ones
+        for i, j in st.pairs:
+            p = new_ps[j]
+            if any(el.tag in COMPLEX for el in p.iter()):
+                p.addprevious(marker.deleted_copy(old_ps[i]))
+                marker.inserted(p)
+                first[i] = p.getprevious()
+            else:
+                marker.rewrite(p, pieces(old_ps[i]), pieces(p))
+                first[i] = p
+            last[i] = p
+        if end is None:
+            continue
+        for i, js in st.splits:
+            marker.split(old_ps[i], [new_ps[j] for j in js])
+            first[i], last[i] = new_ps[js[0]], new_ps[js[-1]]
+        for is_, j in st.merges:
+            for i, p in zip(is_, marker.merge([old_ps[i] for i in is_], new_ps[j])):
+                first[i] = last[i] = p
+        anchor = new_ps[st.start] if st.start < len(new_ps) else None
+        for i in sorted(st.olds):
+            copy_ = marker.deleted_copy(old_ps[i])
+            later = min((k for k in first if k > i), default=None)
+            if i - 1 in last:  # after the paragraph standing for the one before it …
+                last[i - 1].addnext(copy_)
+            elif later is not None:  # … or before the one standing for the next one kept
+                first[later].addprevious(copy_)
+            elif anchor is not None:
+                anchor.addprevious(copy_)
+            else:
+                end(copy_)
+            first[i] = last[i] = copy_
+        for j in st.news:
+            marker.inserted(new_ps[j])
+
+
+def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "new")) -> bytes:
+    old_doc, new_doc = open_docx(io.BytesIO(old_docx)), open_docx(io.BytesIO(new_docx))
+    old_part, new_part = _notes_part(old_doc), _notes_part(new_doc)
+    old_notes = _notes(old_part) if old_part is not None else (None, [])
+    new_notes = _notes(new_part) if new_part is not None else (None, [])
+    _refuse_revisions(old_doc, old_notes[0], names[0])
+    _refuse_revisions(new_doc, new_notes[0], names[1])
+    created = new_doc.core_properties.created or dt.datetime(2000, 1, 1)
+    marker = Redliner(created)
+    body = new_doc.element.body
+    _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
+             lambda p: body.find(qn("w:sectPr")).addprevious(p))
+    if new_part is not None and old_notes[1]:
+        # footnotes one paragraph each, as the renderer writes them; others are left alone
+        olds = [n for n in old_notes[1] if len(_paragraphs(n)) == 1]
+        news = [n for n in new_notes[1] if len(_paragraphs(n)) == 1]
+        _redline(marker, [_paragraphs(n)[0] for n in olds], [_paragraphs(n)[0] for n in news])
+        new_part._blob = etree.tostring(new_notes[0], xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    new_doc.save(out)
+    return docx_package.normalise(out.getvalue())

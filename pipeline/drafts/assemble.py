@@ -1,0 +1,479 @@
+"""A municipality's records → the strategy draft's content tree, in the layout's nine sections.
+
+Each section takes its text (sheet „Texte“ and/or a Markdown file next to the workbook) and
+what its sheet holds. A section left empty gets a placeholder with the layout's hint, which
+the DOCX also carries as a Word comment, and a finding, so `brochure check` lists it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.load import cell_lists
+from pipeline.load import german
+from pipeline.load import markdown
+from pipeline.load import outline
+from pipeline.assemble.document import cell_text
+from pipeline.assemble.charts import alt_text
+from pipeline.verify.outputs import Passage
+from pipeline.errors import InputError, Location, Report, error, warning
+from pipeline.load.input_files import MAX_TEXT_BYTES, inside, read_bytes
+from pipeline.load.records import Record
+from pipeline.tree import (
+    Block,
+    Box,
+    Chapter,
+    Chart,
+    Cover,
+    DataTable,
+    Document,
+    Figure,
+    Figures,
+    Lines,
+    ListBlock,
+    ListItem,
+    Meta,
+    Page,
+    Paragraph,
+    Placeholder,
+    Run,
+    Section,
+    Series,
+    Signature,
+    walk_sections,
+)
+from pipeline.assemble.table_widths import fit_widths, line_for
+from pipeline.drafts.workbook_layout import DraftSection, Layout
+
+HORIZONS = ("kurzfristig", "mittelfristig", "langfristig")
+GOAL_LEVELS = ("Vision", "strategisches Ziel", "operatives Ziel")
+# Which sheet a section's content comes from, so a finding can send the author there.
+CONTENT_SHEETS = {"text": "texte", "foreword": "texte", "population": "bevoelkerung",
+                  "participation": "beteiligung", "principles": "leitlinien", "fields": "handlungsfelder",
+                  "goals": "ziele", "evaluation": "evaluation", "networks": "netzwerke"}
+FALLBACK_DATE = dt.date(2000, 1, 1)  # PDF/DOCX timestamp when the workbook gives no 'Stand'
+
+
+@dataclass
+class Draft:
+    document: Document
+    passages: list[Passage] = field(default_factory=list)  # typed text the files must contain
+    placeholders: int = 0
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class DraftAssembler:
+    def __init__(self, folder: Path, layout: Layout, labels: dict[str, str], template: str,
+                 records: dict[str, list[Record]], report: Report, page: Page | None = None):
+        self.folder = folder
+        self.page = page or Page()
+        self.layout = layout
+        self.labels = labels
+        self.template = template
+        self.records = records
+        self.report = report
+        self.base = (records.get("stammdaten") or [None])[0]
+        self.passages: list[Passage] = []
+        self.placeholders = 0
+        self.field_depth = 0  # heading level of the deepest field of action
+        self.fields = self._fields()
+
+    def label(self, key: str, **values: str) -> str:
+        text = self.labels.get(key, key)
+        for k, v in values.items():
+            text = text.replace("{" + k + "}", v)
+        return text
+
+    def base_value(self, key: str) -> object:
+        return self.base[key] if self.base else ""
+
+    def _where(self, sheet_key: str, row: int | None = None, column: str | None = None) -> Location:
+        sheet = next((s for s in self.layout.sheets if s.key == sheet_key), None)
+        return Location(file=self.layout.file, sheet=sheet.title if sheet else sheet_key, row=row,
+                        column=sheet.header(column) if sheet and column else column)
+
+    def _keep(self, what: str, text: str, where: Location) -> str:
+        """Remember typed text so the output check can find it in both files."""
+        if text.strip():
+            self.passages.append(Passage(what, text, where))
+        return text
+
+    # -- the fields of action, checked once: everything else refers to their numbers --------
+    def _fields(self) -> dict[str, Record]:
+        """Every row of sheet Handlungsfelder by its number, in plan order (8.2 before 8.10).
+        A number with rows below it (8.1 above 8.1.1) is a group, printed as a heading."""
+        out: dict[str, Record] = {}
+        for rec in self.records.get("handlungsfelder", []):
+            number = rec["number"]
+            if not number:
+                continue
+            if number in out:
+                self.report.add(error("E-DUPLICATE-ID", rec.cells["number"],
+                                      f"field of action {number} is already used in row {out[number].row}",
+                                      "give every field of action its own number"))
+                continue
+            out[number] = rec
+        out = dict(sorted(out.items(), key=lambda item: outline.parts(item[0])))
+        # each row is printed below its nearest ancestor that has a row ('' for the top)
+        self.below: dict[str, list[str]] = {}
+        missing: dict[str, list[str]] = {}
+        for number in out:
+            up = outline.parent(number)
+            while up and up not in out:
+                missing.setdefault(up, []).append(number)
+                up = outline.parent(up)
+            self.below.setdefault(up, []).append(number)
+        for group, below in missing.items():
+            self.report.add(warning("W-MISSING-GROUP", self._where("handlungsfelder", column="number"),
+                                    f"there is no row for group {group} above {', '.join(below)}: "
+                                    "no heading is printed for it",
+                                    f"add a row with Nr. {group} and the group's title, e.g. "
+                                    "„Stadtweite Handlungsfelder“"))
+        for table in ("ziele", "massnahmen"):
+            for rec in self.records.get(table, []):
+                if rec["field"] and rec["field"] not in out:
+                    known = ", ".join(out) or "(none yet)"
+                    self.report.add(error("E-UNKNOWN-REF", rec.cells["field"],
+                                          f"there is no field of action {rec['field']}",
+                                          f"use a number from sheet '{self.layout.sheet('handlungsfelder').title}': {known}"))
+        return out
+
+    @property
+    def hierarchical(self) -> bool:
+        return any("." in n for n in self.fields)
+
+    def children(self, number: str) -> list[str]:
+        """The rows printed directly below NUMBER ('' for the top; see W-MISSING-GROUP)."""
+        return self.below.get(number, [])
+
+    def field_title(self, number: str) -> str:
+        title = _text(self.fields[number]["title"])
+        return f"{number} {title}" if self.hierarchical else f"{self.label('field')} {number}: {title}"
+
+    def _field_tree(self, prefix: str, fill: Callable[[str, Section], None], number: str = "",
+                    level: int = 2) -> list[Section]:
+        """A section per row of Handlungsfelder below NUMBER, nested as the plan numbers them."""
+        out = []
+        for n in self.children(number):
+            s = Section(id=f"{prefix}-{n.replace('.', '-')}", title=self.field_title(n), level=level)
+            fill(n, s)
+            s.sections = self._field_tree(prefix, fill, n, level + 1)
+            out.append(s)
+        return out
+
+    def rows_for(self, table: str, number: str) -> list[Record]:
+        return [r for r in self.records.get(table, []) if r["field"] == number]
+
+    def is_group(self, number: str) -> bool:
+        return number in self.below
+
+    # -- text of a section -----------------------------------------------------------------
+    def _section_text(self, section: DraftSection) -> tuple[list[Block], list[Section], str]:
+        blocks: list[Block] = []
+        for rec in self.records.get("texte", []):
+            if _text(rec["section"]) == section.title:
+                blocks += self._cell_blocks("text", rec, "text")
+        sections: list[Section] = []
+        source = ""
+        where = Location(file=section.file)
+        data = read_bytes(inside(self.folder, section.file, where), where, section.file, MAX_TEXT_BYTES) \
+            if section.file else None
+        if data is not None:
+            source = section.file
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise InputError(error("E-ENCODING", Location(file=section.file), "file is not UTF-8",
+                                       "save it as UTF-8 in your editor")) from None
+            md_blocks, sections = markdown.parse(text, section.file, section.id)
+            blocks += md_blocks
+        return blocks, sections, source
+
+    def _placeholder(self, hint: str, where: Location, name: str, fix: str = "") -> Placeholder:
+        self.placeholders += 1
+        self.report.add(warning("W-EMPTY-SECTION", where, f"'{name}' is empty (placeholder printed)",
+                                fix or "fill in the sheet named here, or write the section's text in sheet "
+                                "'Texte' or a Markdown file next to the workbook"))
+        return Placeholder(text=hint, comment=f"{self.label('missing_section', name=name)}. {hint}")
+
+    def _cell_blocks(self, what: str, rec: Record, column: str) -> list[Block]:
+        """A text cell as paragraphs and lists, the way it was typed (Alt+Enter, „- “, „1.“)."""
+        out: list[Block] = []
+        for kind, items in cell_lists.groups(cell_lists.lines(_text(rec[column]))):
+            for item in items:
+                self._keep(what, item.text, rec.cells[column])
+            if kind == "text":
+                out.append(Paragraph([Run(items[0].text)]))
+            else:
+                out.append(ListBlock(ordered=kind == "number", start=items[0].number or 1,
+                                     items=[ListItem([Run(i.text)], level=i.level) for i in items]))
+        return out
+
+    # -- what each kind of section adds from its sheet ---------------------------------------
+    def _table(self, sheet_key: str, columns: list[str], rows: list[Record],
+               shown: dict[str, Callable[[Record], str]] | None = None, unbroken: tuple[str, ...] = ()) -> DataTable:
+        """A table of the sheet's rows, each column as wide as its content needs; columns
+        nobody filled in are left out. Text typed on several lines keeps its lines and bullets."""
+        sheet = self.layout.sheet(sheet_key)
+        shown = shown or {}
+
+        def text(r: Record, name: str) -> str:
+            return shown[name](r) if name in shown else cell_lists.as_cell(_cell(r[name]))
+        cells = {name: [text(r, name) for r in rows] for name in columns}
+        used = [name for name in columns if any(cells[name])]
+        header = [sheet.header(name) for name in used]
+        body = [[cells[name][i] for name in used] for i in range(len(rows))]
+        for r in rows:
+            for name in used:
+                if name not in shown and isinstance(r[name], str):
+                    for line in cell_lists.lines(r[name]):
+                        self._keep(f"{sheet.title} {sheet.header(name)}", line.text, r.cells[name])
+        return DataTable(header=[[Run(h)] for h in header], rows=[[[Run(c)] for c in row] for row in body],
+                         widths=fit_widths(header, body, line_for(self.page.text_width_mm), unbroken=frozenset(
+                             i for i, name in enumerate(used) if name in unbroken)), table=sheet_key)
+
+    def content_foreword(self) -> list[Block]:
+        return []  # the signature is added to the section's text (or its placeholder)
+
+    def content_text(self) -> list[Block]:
+        return []
+
+    def content_population(self) -> list[Block]:
+        rows = self.records.get("bevoelkerung", [])
+        if not rows:
+            return []
+        table = self._table("bevoelkerung", ["group", "label", "value", "as_of"], rows, {
+            "value": lambda r: german.quantity(r["value"], _text(r["unit"])) if r["value"] is not None else ""},
+            unbroken=("value", "as_of"))
+        blocks: list[Block] = [table]
+        sources = list(dict.fromkeys(_text(r["source"]) for r in rows if _text(r["source"])))
+        if sources:
+            line = f"{self.label('source')}: {'; '.join(sources)}"
+            blocks.append(Paragraph([Run(line, italic=True)]))
+        return blocks + self._population_charts(rows)
+
+    def _population_charts(self, rows: list[Record]) -> list[Block]:
+        """A bar chart per group that the template titles (label 'chart_<group>') and that has
+        at least two per-cent rows: the draft's picture of its population."""
+        charts: list[Block] = []
+        groups = dict.fromkeys(_text(r["group"]) for r in rows)
+        for group in groups:
+            title = self.labels.get(f"chart_{group}")
+            shares = [r for r in rows
+                      if _text(r["group"]) == group and _text(r["unit"]) == "%" and r["value"] is not None]
+            if not title or len(shares) < 2:
+                continue
+            sources = "; ".join(dict.fromkeys(_text(r["source"]) for r in shares if _text(r["source"])))
+            dates = sorted({r["as_of"] for r in shares if r["as_of"]})
+            note = f"{self.label('as_of')}: {german.day_month_year(dates[-1])}" if dates else ""
+            chart = Chart(id=f"bevoelkerung-{markdown.slug(group)}", kind="bar", title=title,
+                          categories=[_text(r["label"]) for r in shares],
+                          series=[Series(name=self.label("share"), values=[float(r["value"]) for r in shares])],
+                          unit="%", source=sources, note=note, horizontal=True)
+            chart.alt = alt_text(chart)
+            charts.append(chart)
+        return charts
+
+    def content_participation(self) -> list[Block]:
+        """The process in time order. Dates may be approximate („Frühjahr 2012“, „seit 2010“);
+        a step without a date keeps its place after the step above it in the sheet."""
+        rows = self.records.get("beteiligung", [])
+        if not rows:
+            return []
+        keys, last = [], ()
+        for r in rows:
+            last = r["date"].key if r["date"] else last
+            keys.append((last, r.row))
+        rows = [r for _, r in sorted(zip(keys, rows), key=lambda pair: pair[0])]
+        return [self._table("beteiligung", ["date", "strand", "format", "place", "participants", "results"],
+                            rows, {"date": lambda r: r["date"].text if r["date"] else ""}, unbroken=("date",))]
+
+    def content_principles(self) -> list[Block]:
+        rows = self.records.get("leitlinien", [])
+        blocks: list[Block] = []
+        for r in (r for r in rows if r["kind"] == "Vision"):
+            title = _text(r["title"]) or self.label("vision")
+            blocks.append(Box(title=self._keep("vision title", title, r.cells["title"]),
+                              blocks=self._cell_blocks("vision", r, "text"), kind="vision"))
+        items = []
+        for r in (r for r in rows if r["kind"] != "Vision"):
+            runs = []
+            if _text(r["title"]):
+                runs.append(Run(self._keep("principle title", _text(r["title"]), r.cells["title"]) + ": ", bold=True))
+            text = " ".join(line.text for line in cell_lists.lines(_text(r["text"])))
+            runs.append(Run(self._keep("principle", text, r.cells["text"])))
+            items.append(ListItem(runs))
+        if items:
+            blocks.append(ListBlock(ordered=True, items=items))
+        return blocks
+
+    def _field_head(self, number: str, s: Section) -> None:
+        rec = self.fields[number]
+        self._keep("field of action", _text(rec["title"]), rec.cells["title"])
+        kind = ", ".join(x for x in (_text(rec["type"]), _text(rec["scope"])) if x)
+        if kind:
+            s.blocks.append(Paragraph([Run(kind, italic=True)]))
+        s.blocks += self._cell_blocks("field description", rec, "text")
+
+    def content_fields(self) -> tuple[list[Block], list[Section]]:
+        """A section per field of action (groups as headings above them), each with one table
+        of its measures, short-term first."""
+        def fill(number: str, s: Section) -> None:
+            self._field_head(number, s)
+            mine = sorted(self.rows_for("massnahmen", number),
+                          key=lambda m: (HORIZONS.index(m["horizon"]) if m["horizon"] in HORIZONS else 9, m.row))
+            if mine:
+                s.blocks.append(self._table("massnahmen", ["text", "horizon", "responsible", "indicator"], mine,
+                                            {"horizon": lambda m: self.label(f"horizon_{m['horizon']}")
+                                             if m["horizon"] else ""}, unbroken=("horizon",)))
+            elif not self.is_group(number):
+                s.blocks.append(self._placeholder(self.label("no_measures") + " " + self.label("no_measures_hint"),
+                                                  self._where("massnahmen"), s.title))
+        sections = self._field_tree("handlungsfeld", fill)
+        self.field_depth = max((s.level for s in walk_sections(sections)), default=0)
+        return [], sections
+
+    def content_goals(self) -> tuple[list[Block], list[Section]]:
+        if not self.records.get("ziele"):
+            return [], []
+
+        def fill(number: str, s: Section) -> None:
+            mine = sorted(self.rows_for("ziele", number),
+                          key=lambda g: (GOAL_LEVELS.index(g["level"]) if g["level"] in GOAL_LEVELS else 9, g.row))
+            if mine:
+                s.blocks.append(self._table("ziele", ["level", "text", "indicator"], mine))
+            elif not self.is_group(number):
+                s.blocks.append(self._placeholder(self.label("no_goals"), self._where("ziele"), s.title))
+        return [], self._field_tree("ziele", fill)
+
+    def content_evaluation(self) -> list[Block]:
+        rows = self.records.get("evaluation", [])
+        return [self._table("evaluation", ["kind", "subject", "method", "interval", "responsible"], rows)] \
+            if rows else []
+
+    def content_networks(self) -> list[Block]:
+        rows = self.records.get("netzwerke", [])
+        return [self._table("netzwerke", ["name", "kind", "role", "contact"], rows)] if rows else []
+
+    # -- chapters ---------------------------------------------------------------------------
+    def _chapter(self, n: int, section: DraftSection) -> Chapter:
+        builder: Callable = getattr(self, f"content_{section.content}", None)
+        if builder is None:
+            raise InputError(error("E-TEMPLATE", Location(file=f"templates/{self.template}/template.yaml",
+                                                         column=f"sections[{n}].content"),
+                                   f"section content '{section.content}' is unknown",
+                                   "use one of: " + ", ".join(CONTENT_SHEETS)))
+        title = f"{n}. {section.title}"
+        text, md_sections, source = self._section_text(section)
+        made = builder()
+        blocks, sections = made if isinstance(made, tuple) else (made, [])
+        ch = Chapter(id=section.id, kind="prose", title=title, running_head=section.title, style="draft",
+                     source=source)
+        has_content = bool(text or md_sections or blocks or sections)
+        if section.content == "population":
+            figures = self._key_figures()
+            if figures:
+                blocks.insert(0, figures)
+        if not has_content:
+            sheet = CONTENT_SHEETS.get(section.content, "texte")
+            ch.blocks.append(self._placeholder(section.hint, self._where(sheet), section.title))
+            ch.blocks += blocks
+            ch.run_on = True  # a framed hint needs no page of its own
+        else:
+            ch.blocks = text + blocks
+            ch.sections = md_sections + sections
+        if section.content == "foreword" and _text(self.base_value("mayor")):
+            signature = Signature(closing="", name=self._keep("mayor", _text(self.base_value("mayor")),
+                                                              self.base.cells["mayor"]),
+                                  role=" ".join(x for x in (_text(self.base_value("mayor_title")),
+                                                            self._of()) if x))
+            (ch.sections[-1].blocks if ch.sections else ch.blocks).append(signature)
+        return ch
+
+    def _key_figures(self) -> Figures | None:
+        figures = []
+        population = self.base_value("population")
+        if population not in (None, ""):
+            figures.append(Figure(label=self.label("population"), value=german.number(population)))
+        if _text(self.base_value("district")):
+            figures.append(Figure(label=self.layout.sheet("stammdaten").header("district"),
+                                  value=self._keep("district", _text(self.base_value("district")),
+                                                   self.base.cells["district"])))
+        return Figures(title=_text(self.base_value("municipality")), figures=figures, source="") if figures else None
+
+    def _of(self) -> str:
+        return f"{self.label('of_' + _text(self.base_value('kind')))} {_text(self.base_value('municipality'))}".strip()
+
+    def _council(self) -> list[Block]:
+        """The council's part, as far as the sheet gives it: decided, presented or planned,
+        with or without a date."""
+        council, when = _text(self.base_value("council")), self.base_value("council_decision")
+        step = _text(self.base_value("council_step")) or ("beschlossen" if when else "vorgestellt" if council else "")
+        if not (council or when):
+            return []
+        key = f"council_{step}" + ("" if council else "_nobody") + ("" if when else "_undated")
+        if council:
+            self._keep("council", council, self.base.cells["council"])
+        return [Paragraph([Run(self.label(key, council=council, date=when.text if when else ""))])]
+
+    def _contact(self) -> Chapter:
+        lines = [_text(self.base_value(k)) for k in ("office", "contact") if _text(self.base_value(k))]
+        for key, label in (("email", "E-Mail"), ("phone", "Telefon")):
+            if _text(self.base_value(key)):
+                lines.append(f"{label}: {_text(self.base_value(key))}")
+        for key in ("office", "contact", "email", "phone"):
+            if _text(self.base_value(key)) and self.base:
+                self._keep(key, _text(self.base_value(key)), self.base.cells[key])
+        title = self.label("contact_chapter")
+        blocks: list[Block] = [Lines(lines)] if lines else [
+            self._placeholder(self.label("contact_hint"), self._where("stammdaten", column="contact"), title,
+                              "fill in Verantwortliche Stelle, Ansprechperson, E-Mail and Telefon in sheet "
+                              "'Stammdaten'")]
+        blocks += self._council()
+        return Chapter(id="kontakt", kind="imprint", title=title, running_head=title, style="imprint",
+                       blocks=blocks)
+
+    def _titles(self, municipality: str) -> tuple[str, str]:
+        """The cover's title and the line under it: „… der Stadt Musterstadt“ unless the
+        strategy's own title already names the town („Mein Musterstadt ist …“)."""
+        own = _text(self.base_value("strategy_title"))
+        if own:
+            self._keep("strategy title", own, self.base.cells["strategy_title"])
+        title = own or self.label("title")
+        named = municipality and municipality.casefold() in title.casefold()
+        return title, "" if named else self._of()
+
+    def build(self) -> Document:
+        municipality = _text(self.base_value("municipality"))
+        as_of = self.base_value("as_of") or None
+        title, of = self._titles(municipality)
+        date_text = f"{self.label('as_of')}: {german.long_date(as_of)}" if as_of else ""
+        chapters = [Chapter(id="inhalt", kind="contents", title=self.label("contents"),
+                            running_head=self.label("contents"), style="contents")]
+        chapters += [self._chapter(n, s) for n, s in enumerate(self.layout.sections, start=1)]
+        chapters.append(self._contact())
+        publisher = " ".join(x for x in (_text(self.base_value("kind")), municipality) if x)  # 'Stadt Musterstadt'
+        meta = Meta(title=f"{title} – {of}" if of else title, subtitle=self.label("draft_note"),
+                    author=publisher, publisher=publisher, date=(as_of or FALLBACK_DATE).isoformat(),
+                    date_text=date_text, language="de-DE", template=self.template, edition=municipality,
+                    toc_depth=self.field_depth, page=self.page)  # the contents lists every field of action
+        cover = Cover(title=title, subtitle=of, programme=self.label("draft"), items=[], publisher=publisher,
+                      date_text=date_text)
+        return Document(meta=meta, cover=cover, chapters=chapters, labels=self.labels)
+
+
+def _cell(value: object) -> str:
+    return cell_text(value).strip()
+
+
+def assemble_draft(folder: Path, layout: Layout, labels: dict[str, str], template: str,
+                   records: dict[str, list[Record]], report: Report, page: Page | None = None) -> Draft:
+    a = DraftAssembler(folder, layout, labels, template, records, report, page)
+    document = a.build()
+    return Draft(document=document, passages=a.passages, placeholders=a.placeholders)

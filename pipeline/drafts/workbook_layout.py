@@ -1,0 +1,112 @@
+"""The draft workbook's layout (template.yaml `workbook:` and `sections:`), read once.
+
+One description serves the scaffold (sheet names, headings, drop-downs, help and example rows),
+the reader (German headings → column names) and the checks (kinds, required cells), so the
+workbook a municipality receives and the one the pipeline reads cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.errors import InputError, Location, error
+from pipeline.load.records import COLUMN_KINDS, Column
+
+LAYOUTS = ("table", "fields")
+_COLUMN_KEYS = {"name", "header", "required", "kind", "choices", "entity", "example", "help", "width", "list"}
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    column: Column
+    header: str  # the German heading the workbook shows
+    example: object = ""
+    help: str = ""
+    width: int = 16  # characters, for the scaffold
+    list: str = ""  # drop-down from another sheet's column ('handlungsfelder.number') or 'sections'
+
+    @property
+    def name(self) -> str:
+        return self.column.name
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str  # the table name the engine uses ('massnahmen')
+    title: str  # the sheet name the workbook shows ('Maßnahmen')
+    layout: str  # 'table': one row per entry; 'fields': one row per field (Angabe | Wert)
+    columns: tuple[SheetColumn, ...]
+
+    def header(self, name: str) -> str:
+        return next((c.header for c in self.columns if c.name == name), name)
+
+    @property
+    def schema(self) -> tuple[Column, ...]:
+        return tuple(c.column for c in self.columns)
+
+
+@dataclass(frozen=True)
+class DraftSection:
+    id: str
+    title: str
+    content: str  # what the engine adds from the sheets: text, foreword, population, fields …
+    hint: str  # placeholder text and Word comment while the section is empty
+    file: str = ""  # optional Markdown file next to the workbook
+
+
+@dataclass
+class Layout:
+    file: str
+    title: str
+    instructions: list[str]
+    sheets: list[Sheet]
+    sections: list[DraftSection] = field(default_factory=list)
+
+    def sheet(self, key: str) -> Sheet:
+        return next(s for s in self.sheets if s.key == key)
+
+
+def parse_layout(raw: dict, rel: str) -> Layout:
+    def fail(key: str, message: str) -> None:
+        raise InputError(error("E-TEMPLATE", Location(file=rel, column=key), message,
+                               "see docs/templates.md for the 'workbook' format"))
+
+    book = raw.get("workbook")
+    if not isinstance(book, dict) or not isinstance(book.get("sheets"), list):
+        fail("workbook", "'workbook' must have a 'file' and a list of 'sheets'")
+    sheets = []
+    for n, s in enumerate(book["sheets"], start=1):
+        key = f"workbook.sheets[{n}]"
+        if not isinstance(s, dict) or not s.get("key") or not s.get("sheet"):
+            fail(key, "a sheet needs a 'key' (the table name) and a 'sheet' (its name in the workbook)")
+        layout = s.get("layout", "table")
+        if layout not in LAYOUTS:
+            fail(f"{key}.layout", f"layout must be one of: {', '.join(LAYOUTS)}")
+        columns = []
+        for m, c in enumerate(s.get("columns") or [], start=1):
+            ckey = f"{key}.columns[{m}]"
+            if not isinstance(c, dict) or not c.get("name") or not c.get("header"):
+                fail(ckey, "a column needs a 'name' and a 'header'")
+            unknown = sorted(set(c) - _COLUMN_KEYS)
+            if unknown:
+                fail(f"{ckey}.{unknown[0]}", f"unknown key '{unknown[0]}'")
+            kind = c.get("kind", "text")
+            if kind not in COLUMN_KINDS:
+                fail(f"{ckey}.kind", f"kind '{kind}' is unknown; use one of: {', '.join(COLUMN_KINDS)}")
+            choices = tuple(str(x) for x in c.get("choices") or ())
+            if c.get("list") == "sections":
+                choices = tuple(str(x["title"]) for x in raw.get("sections") or [])
+            columns.append(SheetColumn(
+                Column(str(c["name"]), bool(c.get("required", False)), kind, choices, c.get("entity", "")),
+                header=str(c["header"]), example=c.get("example", ""), help=str(c.get("help", "")),
+                width=int(c.get("width", 16)), list=str(c.get("list", ""))))
+        sheets.append(Sheet(str(s["key"]), str(s["sheet"]), layout, tuple(columns)))
+    sections = []
+    for n, s in enumerate(raw.get("sections") or [], start=1):
+        if not isinstance(s, dict) or not all(s.get(k) for k in ("id", "title", "content", "hint")):
+            fail(f"sections[{n}]", "a section needs 'id', 'title', 'content' and 'hint'")
+        sections.append(DraftSection(str(s["id"]), str(s["title"]), str(s["content"]), str(s["hint"]),
+                                     str(s.get("file", ""))))
+    return Layout(file=str(book.get("file", "strategie.xlsx")), title=str(book.get("title", "")),
+                  instructions=[str(x) for x in book.get("instructions") or []], sheets=sheets,
+                  sections=sections)

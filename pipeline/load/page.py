@@ -1,0 +1,101 @@
+"""A brochure type's page: size and margins from template.yaml `page:`, in millimetres.
+
+    page:
+      size: a5                       # or width: 148 and height: 210
+      margin: {top: 16, bottom: 18, inside: 15, outside: 13}
+
+Typst sets its pages from it (content.json `meta.page`), tools/make_reference_docx.py writes it
+into reference.docx, and the figure width follows its text width.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from pipeline.errors import Finding, InputError, Location, error, warning
+from pipeline.tree import Page
+
+PAPER = {"a3": (297.0, 420.0), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "a6": (105.0, 148.0),
+         "din-lang": (99.0, 210.0), "letter": (215.9, 279.4)}
+MARGINS = ("top", "bottom", "inside", "outside")
+SIDE_MM = (50.0, 1000.0)  # a page side Typst and Word both lay out sensibly
+MIN_TEXT_MM = 40.0  # the margins must leave at least this much text area each way
+
+
+def _number(value: object, rel: str, key: str, hint: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise InputError(error("E-BAD-VALUE", Location(file=rel, column=key),
+                               f"'{key}' must be a number of millimetres, got {value!r}"[:200], hint))
+    return float(value)
+
+
+def parse_page(raw: object, rel: str) -> Page:
+    """The `page:` entry of a template.yaml (REL names it in findings); A4 defaults when absent."""
+    if raw is None:
+        return Page()
+    if not isinstance(raw, dict):
+        raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page"),
+                               "'page' must be a mapping", "write page: {size: a4, margin: {top: 20, …}}"))
+    page = Page()
+    size = raw.get("size")
+    if size is not None:
+        if str(size).lower() not in PAPER:
+            raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page.size"),
+                                   f"unknown paper size {size!r}"[:200],
+                                   "use one of: " + ", ".join(PAPER) + ", or give width and height in mm"))
+        page.width_mm, page.height_mm = PAPER[str(size).lower()]
+    for key in ("width", "height"):
+        if key in raw:
+            value = _number(raw[key], rel, f"page.{key}", f"write e.g. page: {{{key}: 148}}")
+            if not SIDE_MM[0] <= value <= SIDE_MM[1]:
+                raise InputError(error("E-BAD-VALUE", Location(file=rel, column=f"page.{key}"),
+                                       f"page {key} {value:g} mm is outside {SIDE_MM[0]:g}–{SIDE_MM[1]:g} mm",
+                                       "give the trimmed page size in millimetres"))
+            setattr(page, f"{key}_mm", value)
+    margin = raw.get("margin")
+    if margin is not None:
+        if not isinstance(margin, dict):
+            raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page.margin"),
+                                   "'page.margin' must be a mapping", "write margin: {top: 20, bottom: 20, inside: 20, outside: 18}"))
+        for key, value in margin.items():
+            if key not in MARGINS:
+                raise InputError(error("E-BAD-VALUE", Location(file=rel, column=f"page.margin.{key}"),
+                                       f"unknown margin '{key}'", "use: " + ", ".join(MARGINS) + " (mirrored for facing pages)"))
+            mm = _number(value, rel, f"page.margin.{key}", "write the margin in mm, e.g. 20")
+            if mm < 0:
+                raise InputError(error("E-BAD-VALUE", Location(file=rel, column=f"page.margin.{key}"),
+                                       f"margin {key} is negative ({mm:g} mm)", "give 0 or more millimetres"))
+            setattr(page, f"{key}_mm", mm)
+    for what, side, a, b in (("width", page.width_mm, page.inside_mm, page.outside_mm),
+                             ("height", page.height_mm, page.top_mm, page.bottom_mm)):
+        if side - a - b < MIN_TEXT_MM:
+            raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page.margin"),
+                                   f"the margins leave {side - a - b:g} mm of the page's {side:g} mm {what} for text",
+                                   f"leave at least {MIN_TEXT_MM:g} mm: make the margins smaller or the page larger"))
+    return page
+
+
+_PGSZ = re.compile(rb'<w:pgSz\b[^>]*?\bw:w="(\d+)"[^>]*?\bw:h="(\d+)"')
+MISMATCH_MM = 1.0  # Word stores the page in twips: a rounding is no mismatch
+
+
+def check_reference_page(page: Page, reference: Path, rel: str) -> list[Finding]:
+    """W-PAGE-MISMATCH when the type's reference.docx (REL names it) is set up for another paper
+    than its `page:`: the Word file would come out on that paper, with that text width."""
+    try:
+        with zipfile.ZipFile(reference) as z:
+            found = _PGSZ.findall(z.read("word/document.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return []  # a missing or broken reference document is the template check's to report
+    if not found:
+        return []
+    width, height = (int(v) * 25.4 / 1440 for v in found[-1])  # the body's section comes last
+    if abs(width - page.width_mm) <= MISMATCH_MM and abs(height - page.height_mm) <= MISMATCH_MM:
+        return []
+    folder = rel.rsplit("/", 1)[0]
+    return [warning("W-PAGE-MISMATCH", Location(file=rel),
+                    f"reference.docx is {width:.0f} × {height:.0f} mm, but template.yaml's page: is "
+                    f"{page.width_mm:g} × {page.height_mm:g} mm: the Word file gets the reference's page",
+                    f"remake it: .venv/bin/python tools/make_reference_docx.py {folder}")]

@@ -1,0 +1,212 @@
+"""Checks of a brochure type and an edition's settings when they load, for template authors:
+unknown keys, files template.yaml names that do not exist, blocks of an unknown type or table,
+and `{field}` patterns naming no column of their table. Every mistake is one finding with
+file, key and line and a "did you mean", instead of a traceback or a silently ignored setting."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline.load import yaml_load
+from pipeline.errors import Finding, InputError, Location, error
+from pipeline.load.records import Column
+from pipeline.load.template_keys import BLOCK_KEYS, BLOCK_NOT_PATTERNS, CHAPTER, EDITION_KEYS, TEMPLATE_FILES, TEMPLATE_KEYS
+from pipeline.load.yaml_keys import check_keys, did_you_mean, path_text
+
+_FIELD = re.compile(r"\{(\w+)\}")  # as assemble.fill reads them
+_CHAPTER_PATTERNS = tuple(k for k in CHAPTER if k in ("title", "subtitle", "running_head", "text", "profile"))
+
+
+class _Lines:
+    """Key lines of one file, parsed only when a finding needs one."""
+    def __init__(self, path: Path):
+        self.path = path
+        self._lines: dict[tuple, int] | None = None
+
+    def __call__(self, path: tuple) -> int | None:
+        if self._lines is None:
+            try:
+                self._lines = yaml_load.key_lines(self.path.read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError):
+                self._lines = {}
+        return self._lines.get(path)
+
+
+def template_keys(raw: dict, path: Path, rel: str) -> list[Finding]:
+    return check_keys(raw, TEMPLATE_KEYS, rel, _Lines(path))
+
+
+def edition_keys(raw: dict, path: Path, rel: str) -> list[Finding]:
+    return check_keys(raw, EDITION_KEYS, rel, _Lines(path))
+
+
+def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
+    """Every file template.yaml names must be a file, relative to the type's folder."""
+    lines = _Lines(folder / "template.yaml")
+    defaults = {"typst": "brochure.typ", "reference_docx": "reference.docx"}
+    findings = []
+    for key in TEMPLATE_FILES:
+        value = raw.get(key, defaults.get(key))
+        names = value if isinstance(value, list) else [value]
+        for n, name in enumerate(names):
+            kpath = (key, n) if isinstance(value, list) else (key,)
+            where = Location(file=rel, row=lines(kpath) or lines((key,)), column=path_text(kpath))
+            if not isinstance(name, str) or not name.strip():
+                findings.append(error("E-TEMPLATE-FILE", where, f"'{path_text(kpath)}' must be a file name, not {name!r}"[:200],
+                                      f"write e.g. {key}: {defaults.get(key, 'file')}"))
+                continue
+            if (folder / name).is_file():
+                if key == "reference_docx" and not _is_docx(folder / name):
+                    findings.append(error("E-TEMPLATE-FILE", where, f"'{name}' is not a Word document (.docx) with styles",
+                                          _file_hint(key, folder.name) + ", or save it from Word as .docx"))
+                continue
+            findings.append(error("E-TEMPLATE-FILE", where,
+                                  f"'{path_text(kpath)}' names '{name}', which is not a file in {rel.rsplit('/', 1)[0]}/",
+                                  did_you_mean(name, _files_near(folder, name)) + _file_hint(key, folder.name)))
+    return findings
+
+
+def _is_docx(path: Path) -> bool:
+    """A zip holding word/styles.xml: read from the zip's directory, nothing unpacked."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "word/document.xml" in z.namelist() and "word/styles.xml" in z.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _files_near(folder: Path, name: str) -> list[str]:
+    """The files beside where NAME points (its folder, or the type's folder), written as NAME is."""
+    parent = Path(name).parent
+    where = folder / parent if (folder / parent).is_dir() else folder
+    prefix = "" if where == folder else parent.as_posix() + "/"
+    return sorted(prefix + p.name for p in where.iterdir() if p.is_file())
+
+
+def _file_hint(key: str, type_name: str) -> str:
+    if key == "reference_docx":
+        return f"make it with: .venv/bin/python tools/make_reference_docx.py templates/{type_name}"
+    return "the path is relative to the type's folder, e.g. ../common/blocks.typ"
+
+
+def block_findings(blocks: object, schemas: dict[str, tuple[Column, ...]], rel: str, prefix: tuple,
+                   lines: _Lines) -> list[Finding]:
+    """Each named block: a known type, a declared table, patterns naming that table's columns."""
+    if not isinstance(blocks, dict):
+        return []
+    findings = []
+    for name, spec in blocks.items():
+        bpath = (*prefix, str(name))
+        if not isinstance(spec, dict):
+            findings.append(error("E-TEMPLATE", Location(file=rel, row=lines(bpath), column=path_text(bpath)),
+                                  f"block '{name}' must be a mapping (type, table, …)", "see docs/templates.md"))
+            continue
+        kind = spec.get("type")
+        if kind not in BLOCK_KEYS:
+            findings.append(error("E-TEMPLATE", Location(file=rel, row=lines((*bpath, "type")) or lines(bpath),
+                                                         column=path_text((*bpath, "type"))),
+                                  f"block '{name}' has type {kind!r}; the block types are: {', '.join(BLOCK_KEYS)}",
+                                  did_you_mean(str(kind), list(BLOCK_KEYS)) + "see docs/templates.md"))
+        table = spec.get("table")
+        if table is None:
+            continue
+        if str(table) not in schemas:
+            findings.append(error("E-TEMPLATE", Location(file=rel, row=lines((*bpath, "table")),
+                                                         column=path_text((*bpath, "table"))),
+                                  f"block '{name}' reads table '{table}', which this brochure type does not declare",
+                                  did_you_mean(str(table), sorted(schemas))
+                                  + "tables of this type: " + ", ".join(sorted(schemas))
+                                  + "; declare a new one under 'tables:' in template.yaml"))
+            continue
+        columns = [c.name for c in schemas[str(table)]]
+        # a figures block's title is filled from the chapter's row, like its `where:` values
+        skip = (*BLOCK_NOT_PATTERNS, "title") if kind == "figures" else BLOCK_NOT_PATTERNS
+        findings += pattern_findings({k: v for k, v in spec.items() if k not in skip}, columns,
+                                     f"block '{name}'", f"table '{table}'", rel, bpath, lines)
+        if isinstance(spec.get("where"), dict):
+            for column in spec["where"]:
+                if str(column) not in columns:
+                    wpath = (*bpath, "where", str(column))
+                    findings.append(error("E-UNKNOWN-FIELD", Location(file=rel, row=lines(wpath), column=path_text(wpath)),
+                                          f"block '{name}' selects rows by '{column}', which is not a column of table '{table}'",
+                                          did_you_mean(str(column), columns) + "columns: " + ", ".join(columns)))
+    return findings
+
+
+def pattern_findings(values: dict, columns: list[str], what: str, table: str, rel: str, prefix: tuple,
+                     lines: _Lines) -> list[Finding]:
+    """E-UNKNOWN-FIELD for each `{name}` in VALUES (texts, lists or mappings of them) that is no column."""
+    findings = []
+
+    def walk(value: object, path: tuple) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, (*path, str(k)))
+        elif isinstance(value, list):
+            for n, v in enumerate(value):
+                walk(v, (*path, n))
+        elif isinstance(value, str):
+            for field in dict.fromkeys(_FIELD.findall(value)):
+                if field not in columns:
+                    findings.append(error(
+                        "E-UNKNOWN-FIELD", Location(file=rel, row=lines(path), column=path_text(path)),
+                        f"{what}: '{{{field}}}'" + (f" in '{value}'" if value.strip() != f"{{{field}}}" else "")
+                        + f" is not a column of {table}; it would print empty"[:300],
+                        did_you_mean(field, columns) + "columns: " + ", ".join(columns)))
+    for key, value in values.items():
+        walk(value, (*prefix, key))
+    return findings
+
+
+def check_template(raw: dict, folder: Path, rel: str, schemas: dict[str, tuple[Column, ...]]) -> list[Finding]:
+    """Files and blocks of template.yaml (the keys are checked before its tables are read)."""
+    lines = _Lines(folder / "template.yaml")
+    return template_files(raw, folder, rel) + block_findings(raw.get("blocks"), schemas, rel, ("blocks",), lines)
+
+
+def check_edition(raw: dict, path: Path, rel: str, schemas: dict[str, tuple[Column, ...]]) -> list[Finding]:
+    """The edition's own blocks and the `{field}` patterns of its chapters made from a table."""
+    lines = _Lines(path)
+    findings = block_findings(raw.get("blocks"), schemas, rel, ("blocks",), lines)
+    for n, ch in enumerate(raw.get("chapters") or []):
+        if not isinstance(ch, dict) or ch.get("kind") != "each" or str(ch.get("table")) not in schemas:
+            continue
+        columns = [c.name for c in schemas[str(ch["table"])]]
+        findings += pattern_findings({k: ch[k] for k in _CHAPTER_PATTERNS if k in ch}, columns,
+                                     f"chapter {n + 1}", f"table '{ch['table']}'", rel, ("chapters", n), lines)
+    return findings
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def key_path(text: str) -> tuple:
+    """'chapters[3].signature' → ('chapters', 2, 'signature'): path_text read back."""
+    return tuple(int(n) - 1 if n else name for name, n in _PART.findall(text))
+
+
+def with_lines(findings: list[Finding], files: dict[str, Path]) -> list[Finding]:
+    """The line of each finding on a YAML file that names a key path but no line yet."""
+    lines = {rel: _Lines(path) for rel, path in files.items()}
+    out = []
+    for f in findings:
+        loc = f.location
+        if loc.row is None and loc.column and loc.file in lines:
+            path = key_path(loc.column)
+            line = next((n for k in range(len(path), 0, -1) if (n := lines[loc.file](path[:k]))), None)
+            f = replace(f, location=replace(loc, row=line))
+        out.append(f)
+    return out
+
+
+@contextmanager
+def lines_for(files: dict[str, Path]):
+    """Findings raised inside get the line of the key they name (see with_lines)."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputError(with_lines(exc.findings, files)) from None

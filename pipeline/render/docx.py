@@ -1,0 +1,528 @@
+"""Content tree → DOCX with python-docx, using the brochure type's reference document styles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+from docx import Document as open_docx
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm
+from docx.table import Table as DocxTable
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run as Run_
+from lxml import etree
+
+from pipeline.render import docx_package
+from pipeline.render import links
+from pipeline.render.artwork import Artwork
+from pipeline.render.docx_cover import CoverWriter
+from pipeline.render.docx_fonts import embed_fonts
+from pipeline.render.docx_toc import Toc
+from pipeline.tree import (
+    Bibliography,
+    Box,
+    Cards,
+    Chapter,
+    Chart,
+    Contacts,
+    DataTable,
+    Document,
+    Figures,
+    Lines,
+    ListBlock,
+    Paragraph,
+    Photo,
+    Placeholder,
+    Profile,
+    Quote,
+    Run,
+    Section,
+    Signature,
+)
+
+NESTED_INSET = Cm(1.6)  # a table inside a box or card is this much narrower than the text
+# Colours of the cover when the type's theme.typ defines none (the Halbzeitbilanz theme).
+DEFAULT_THEME = {"accent": "#17477e", "highlight": "#c8102e", "muted": "#56616e", "ink": "#1b1f24",
+                 "tint": "#eaf0f7"}
+
+
+def _field(paragraph, instruction: str, placeholder: str = "", dirty: bool = False) -> None:
+    """A complex field (PAGE, TOC …) that Word computes; `placeholder` shows until it does."""
+    dirty_attr = ' w:dirty="true"' if dirty else ""
+    p = paragraph._p
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"{dirty_attr}/></w:r>'))
+    instr = parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"></w:instrText></w:r>')
+    instr[0].text = f" {instruction} "
+    p.append(instr)
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    result = parse_xml(f'<w:r {nsdecls("w")}/>')
+    for i, line in enumerate(placeholder.split("\n")):
+        if i:
+            result.append(parse_xml(f'<w:br {nsdecls("w")}/>'))
+        t = parse_xml(f'<w:t {nsdecls("w")} xml:space="preserve"/>')
+        t.text = line
+        result.append(t)
+    p.append(result)
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+
+
+def text_width(docx) -> int:
+    """The text width (EMU) of the reference document's page: its width less the side margins."""
+    section = docx.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+class DocxWriter:
+    def __init__(self, doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
+                 toc_depth: int = 2, cover: dict | None = None):
+        self.tree = doc
+        self.folder = edition_folder
+        self.artwork = artwork or Artwork(edition_folder)
+        self.theme = {**DEFAULT_THEME, **self.artwork.theme}
+        self.cover_layout = cover or {}
+        self.labels = doc.labels
+        self.docx = open_docx(str(reference))
+        self.text_width = text_width(self.docx)
+        self.footnotes = self._footnotes_root()
+        self.next_footnote = 1
+        self.numbering = self.docx.part.numbering_part.element
+        self.body = self.docx  # where blocks go: the document, or a table cell (boxes, cards)
+        self.part = self.docx.part  # whose relationships hyperlinks use: the document's, or the footnotes'
+        self._style_ids: dict[str, str | None] = {}
+        self.toc = Toc(doc, toc_depth)
+
+    # -- styles ---------------------------------------------------------------------------
+    def _style(self, item, name: str) -> None:
+        """Give a paragraph or table a style of the reference document, by its id.
+
+        python-docx's own setter compares with the default style by scanning every style on
+        each call, which made styling most of the DOCX rendering time."""
+        sid = self._style_ids.get(name)
+        if sid is None:
+            sid = self._style_ids[name] = self.docx.styles[name].style_id
+        if isinstance(item, DocxTable):
+            item._tbl.tblPr.style = sid
+            return
+        # pStyle is the first child of pPr, which is the first of the paragraph: set them
+        # directly, as python-docx's generic insert scans every possible successor per call
+        p = item._p
+        ppr = p.pPr
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            p.insert(0, ppr)
+        pstyle = ppr.find(qn("w:pStyle"))
+        if pstyle is None:
+            pstyle = OxmlElement("w:pStyle")
+            ppr.insert(0, pstyle)
+        pstyle.set(qn("w:val"), sid)
+
+    def _char_style(self, name: str) -> str | None:
+        """The id of a character style, or None when the reference document lacks it (an
+        editor's older reference.docx): the text is then written without it."""
+        if name not in self._style_ids:
+            try:
+                self._style_ids[name] = self.docx.styles[name].style_id
+            except KeyError:
+                self._style_ids[name] = None
+        return self._style_ids[name]
+
+    def _para(self, container, style: str, text: str = ""):
+        paragraph = container.add_paragraph()
+        self._style(paragraph, style)
+        if text:
+            self._text(paragraph, text)
+        return paragraph
+
+    # -- package parts --------------------------------------------------------------------
+    def _footnotes_part(self):
+        for rel in self.docx.part.rels.values():
+            if rel.reltype == RT.FOOTNOTES:
+                return rel.target_part
+        return None
+
+    def _footnotes_root(self):
+        part = self._footnotes_part()
+        return etree.fromstring(part.blob) if part is not None else None
+
+    def _store_footnotes(self) -> None:
+        part = self._footnotes_part()
+        if part is not None:
+            part._blob = etree.tostring(self.footnotes, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    # -- inline ---------------------------------------------------------------------------
+    def _text(self, paragraph, text: str, bold=False, italic=False, style: str | None = None):
+        """Text as runs, line breaks as breaks, and every e-mail and web address as a link."""
+        parts = text.split("\n")
+        for i, part in enumerate(parts):
+            for piece, uri in links.split(part):
+                if uri is not None:
+                    run = self._link(paragraph, piece, uri)
+                elif style is None and "\t" not in piece and "\r" not in piece:
+                    run = paragraph.add_run()
+                    if piece:
+                        run._r.add_t(piece)  # what run.text does for plain text, without its per-character loop
+                else:
+                    run = paragraph.add_run(piece, style=style)
+                run.bold = bold or None
+                run.italic = italic or None
+            if i < len(parts) - 1:
+                # the break goes into the last run, unless that run is a link's
+                (run if uri is None else paragraph.add_run()).add_break(WD_BREAK.LINE)
+
+    def _link(self, paragraph, text: str, uri: str) -> Run_:
+        """A w:hyperlink to an external address holding one run in the Hyperlink style."""
+        rid = self.part.relate_to(uri, RT.HYPERLINK, is_external=True)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), rid)
+        link.set(qn("w:history"), "1")
+        paragraph._p.append(link)
+        r = OxmlElement("w:r")
+        link.append(r)
+        run = Run_(r, paragraph)
+        style = self._char_style("Hyperlink")
+        if style:
+            r.get_or_add_rPr().style = style
+        r.add_t(text)
+        return run
+
+    def _runs(self, paragraph, runs: list[Run]) -> None:
+        for r in runs:
+            if r.footnote is not None:
+                self._footnote(paragraph, r.footnote)
+            else:
+                self._text(paragraph, r.text, r.bold, r.italic)
+
+    def _footnote(self, paragraph, note: list[Run]) -> None:
+        if self.footnotes is None:  # reference document without footnotes part: inline note
+            self._text(paragraph, " (" + "".join(r.text for r in note) + ")")
+            return
+        fid = self.next_footnote
+        self.next_footnote += 1
+        ref = paragraph.add_run(style="Footnote Reference")
+        ref._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="{fid}"/>'))
+        # Write the note's paragraph with python-docx, then move it into footnotes.xml.
+        holder = self._para(self.docx, "Footnote Text")
+        mark = holder.add_run(style="Footnote Reference")
+        mark._r.append(parse_xml(f'<w:footnoteRef {nsdecls("w")}/>'))
+        holder.add_run(" ")
+        outer, self.part = self.part, self._footnotes_part()  # links in a note relate from footnotes.xml
+        self._runs(holder, note)
+        self.part = outer
+        p = holder._p
+        p.getparent().remove(p)
+        note_el = parse_xml(f'<w:footnote {nsdecls("w")} w:id="{fid}"/>')
+        note_el.append(p)
+        self.footnotes.append(note_el)
+
+    # -- blocks ---------------------------------------------------------------------------
+    def _new_list_number(self, start: int) -> int:
+        """A fresh numbering instance so each numbered list starts at its own number."""
+        style = self.docx.styles["List Number"].element
+        num_id = int(style.find(qn("w:pPr")).find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val")))
+        nums = self.numbering.findall(qn("w:num"))
+        abstract = next(n for n in nums if int(n.get(qn("w:numId"))) == num_id).find(qn("w:abstractNumId"))
+        new_id = max(int(n.get(qn("w:numId"))) for n in nums) + 1
+        self.numbering.append(parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{new_id}"><w:abstractNumId w:val="{abstract.get(qn("w:val"))}"/>'
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'))
+        return new_id
+
+    def _list(self, block: ListBlock) -> None:
+        num_id = self._new_list_number(block.start) if block.ordered else None
+        for item in block.items:
+            base = "List Number" if block.ordered and item.level == 0 else "List Bullet"
+            style = base if item.level == 0 else f"{base} {min(item.level + 1, 3)}"
+            p = self._para(self.body, style)
+            if num_id is not None and item.level == 0:
+                ppr = p._p.get_or_add_pPr()
+                ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
+            self._runs(p, item.runs)
+
+    def _quote(self, q: Quote) -> None:
+        self._para(self.body, "Quote", f"„{q.text}“")
+        p = self._para(self.body, "Quote Attribution")
+        self._text(p, q.speaker, bold=True)
+        self._text(p, "\n" + q.role)
+
+    def _picture(self, block: Photo | Chart, title: str) -> bool:
+        """The block's prepared image in its own paragraph, with alt text (descr) for screen readers."""
+        asset = self.artwork.picture(block, "docx")
+        if asset is None:
+            return False
+        p = self.body.add_paragraph()
+        p.paragraph_format.keep_with_next = True
+        run = p.add_run()
+        run.add_picture(io.BytesIO(asset.data), width=min(Cm(asset.width_mm / 10), self._width()))
+        doc_pr = run._r.find(".//" + qn("wp:docPr"))
+        doc_pr.set("descr", block.alt)
+        doc_pr.set("title", title)
+        return True
+
+    def _photo(self, photo: Photo) -> None:
+        if not self._picture(photo, photo.caption):
+            self._para(self.body, "Photo Placeholder", self.labels.get("photo_missing", "Foto folgt"))
+        caption = photo.caption + (f" ({photo.credit})" if photo.credit else "")
+        self._para(self.body, "Caption", caption)
+
+    def _chart(self, chart: Chart) -> None:
+        self._para(self.body, "Chart Title", chart.title).paragraph_format.keep_with_next = True
+        self._picture(chart, chart.title)
+        if chart.source:
+            self._para(self.body, "Caption", f"{self.labels.get('source', 'Quelle')}: {chart.source}")
+        if chart.note:
+            self._para(self.body, "Caption", chart.note)
+
+    def _contacts(self, block: Contacts) -> None:
+        labels = self.labels
+        for c in block.contacts:
+            if c.group:
+                self._para(self.body, "Contact Group", c.group)
+            lines = list(c.lines)
+            for key, value in (("phone", c.phone), ("fax", c.fax), ("email", c.email)):
+                if value:
+                    lines.append(f"{labels.get(key, key)}: {value}")
+            if c.web:
+                lines.append(c.web)
+            p = self._para(self.body, "Contact")
+            self._text(p, "\n".join(lines))
+
+    def _figures(self, block: Figures) -> None:
+        self._para(self.body, "Figures Title", block.title.upper())
+        for f in block.figures:
+            p = self._para(self.body, "Figures")
+            self._text(p, f.value, bold=True)
+            self._text(p, f" {f.label}" + (f" ({f.note})" if f.note else ""))
+        if block.source:
+            self._para(self.body, "Figures", f"{self.labels.get('source', 'Quelle')}: {block.source}")
+
+    # -- tables and boxes: real Word tables ------------------------------------------------
+    def _grid(self, rows: int, widths: list[float], style: str = "Table Grid"):
+        table = self.body.add_table(rows=rows, cols=len(widths))
+        self._style(table, style)
+        table.autofit = False
+        total = self._width()
+        emu = [int(total * w) for w in widths]
+        # Straight on the XML: python-docx's column.cells rebuilds the whole cell grid per call.
+        for col, width in zip(table._tbl.tblGrid.gridCol_lst, emu):
+            col.w = width
+        for tr in table._tbl.tr_lst:
+            for tc, width in zip(tr.tc_lst, emu):
+                tc.width = width
+        return table
+
+    def _width(self) -> int:
+        """The width (EMU) a table or picture may take where blocks go now."""
+        return self.text_width if self.body is self.docx else self.text_width - NESTED_INSET
+
+    @staticmethod
+    def _row_paragraphs(table, row: int):
+        """The first paragraph of each cell in a row (cheaper than python-docx's row.cells)."""
+        return [_Cell(tc, table).paragraphs[0] for tc in table._tbl.tr_lst[row].tc_lst]
+
+    def _table(self, b: DataTable) -> None:
+        head = 1 if b.header else 0
+        table = self._grid(head + len(b.rows), b.widths)
+        if head:
+            row = table.rows[0]
+            # Repeat the header row at the top of every page the table runs onto.
+            row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+            for p, runs in zip(self._row_paragraphs(table, 0), b.header):
+                self._style(p, "Table Header")
+                self._runs(p, runs)
+        for r, cells in enumerate(b.rows, start=head):
+            for p, runs in zip(self._row_paragraphs(table, r), cells):
+                self._style(p, "Table Text")
+                self._runs(p, runs)
+        self._para(self.body, "Table Spacer")
+
+    def _box(self, b: Box) -> None:
+        """A one-cell table; its blocks are drawn into the cell, whose first paragraph holds the
+        title (or is dropped when the box has none)."""
+        cell = self._grid(1, [1.0], style="Box").cell(0, 0)
+        first = cell.paragraphs[0]
+        if b.title:
+            self._style(first, "Box Title")
+            self._text(first, b.title)
+        outer, self.body = self.body, cell
+        for inner in b.blocks:
+            self._block(inner)
+        self.body = outer
+        if not b.title and len(cell.paragraphs) > 1:
+            first._p.getparent().remove(first._p)
+        self._para(self.body, "Table Spacer")
+
+    def _cards(self, b: Cards) -> None:
+        rows = -(-len(b.cards) // b.columns)
+        table = self._grid(rows, [1 / b.columns] * b.columns, style="Cards")
+        for n, card in enumerate(b.cards):
+            cell = table.cell(n // b.columns, n % b.columns)
+            self._style(cell.paragraphs[0], "Card Title")
+            self._text(cell.paragraphs[0], card.title)
+            for f in card.fields:
+                self._para(cell, "Card Label", f.label)
+                self._text(self._para(cell, "Card Text"), f.value)
+        self._para(self.body, "Table Spacer")
+
+    def _profile(self, b: Profile) -> None:
+        table = self._grid(len(b.fields), [0.28, 0.72], style="Profile")
+        for row, f in zip(table.rows, b.fields):
+            label, value = row.cells
+            self._style(label.paragraphs[0], "Profile Label")
+            self._text(label.paragraphs[0], f.label)
+            self._style(value.paragraphs[0], "Table Text")
+            self._text(value.paragraphs[0], f.value)
+        self._para(self.body, "Table Spacer")
+
+    def _block(self, b) -> None:
+        if isinstance(b, Paragraph):
+            self._runs(self.body.add_paragraph(), b.runs)
+        elif isinstance(b, ListBlock):
+            self._list(b)
+        elif isinstance(b, Quote):
+            self._quote(b)
+        elif isinstance(b, Photo):
+            self._photo(b)
+        elif isinstance(b, Chart):
+            self._chart(b)
+        elif isinstance(b, Contacts):
+            self._contacts(b)
+        elif isinstance(b, Figures):
+            self._figures(b)
+        elif isinstance(b, Signature):
+            p = self._para(self.body, "Signature")
+            if b.closing:
+                self._text(p, b.closing + "\n\n")
+            self._text(p, b.name, bold=True)
+            if b.role:
+                self._text(p, "\n" + b.role)
+        elif isinstance(b, Lines):
+            self._text(self._para(self.body, "Address"), "\n".join(b.lines))
+        elif isinstance(b, Placeholder):
+            run = self._para(self.body, "Missing Section").add_run(b.text)
+            if b.comment:
+                author = self.labels.get("comment_author", "brochure")
+                comment = self.docx.add_comment(run, text=b.comment, initials=_initials(author), author=author)
+                # python-docx stamps the current time; the edition's date keeps builds byte-identical
+                comment._comment_elm.date = dt.datetime.fromisoformat(self.tree.meta.date).replace(
+                    tzinfo=dt.timezone.utc)
+        elif isinstance(b, DataTable):
+            self._table(b)
+        elif isinstance(b, Box):
+            self._box(b)
+        elif isinstance(b, Cards):
+            self._cards(b)
+        elif isinstance(b, Profile):
+            self._profile(b)
+        elif isinstance(b, Bibliography):
+            for entry in b.entries:
+                self._runs(self._para(self.body, "Bibliography"), entry.runs)
+        else:  # a new block type must be taught to every renderer
+            raise TypeError(f"DOCX renderer does not know block type {type(b).__name__}")
+
+    def _heading(self, level: int, title: str) -> None:
+        p = self._para(self.docx, f"Heading {min(level, 9)}", title)
+        self.toc.mark(p, level, title)
+
+    def _section(self, s: Section) -> None:
+        self._heading(s.level, s.title)
+        for b in s.blocks:
+            self._block(b)
+        for sub in s.sections:
+            self._section(sub)
+
+    # -- pages ----------------------------------------------------------------------------
+    def _cover(self) -> CoverWriter:
+        cover = CoverWriter(self)
+        cover.write()
+        return cover
+
+    def _start_chapter(self, ch: Chapter, first: bool) -> None:
+        section = self.docx.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = True
+        header = section.header
+        header.is_linked_to_previous = False
+        hp = header.paragraphs[0]
+        mark = self.labels.get("draft", "")  # a draft says so on every page, in Word too
+        hp.text = f"{mark} · {ch.running_head}" if mark else ch.running_head
+        self._style(hp, "Header")
+        section.first_page_header.is_linked_to_previous = False
+        if mark:
+            first = section.first_page_header.paragraphs[0]
+            first.text = mark
+            self._style(first, "Header")
+        if first:  # one footer definition; later chapters link to it
+            for footer in (section.footer, section.first_page_footer):
+                footer.is_linked_to_previous = False
+                fp = footer.paragraphs[0]
+                fp.alignment = 1
+                _field(fp, "PAGE", "1")
+
+    def _chapter(self, ch: Chapter) -> None:
+        if ch.kind == "contents":
+            self._para(self.docx, "TOC Heading", ch.title)
+            self.toc.write(self.docx, self._style)
+            if self.labels.get("toc_hint"):  # hidden by its style: on screen for editors, never printed
+                self._para(self.docx, "TOC Hint", self.labels["toc_hint"])
+            return
+        self._heading(1, ch.title)
+        if ch.subtitle:
+            self._para(self.docx, "Subtitle", ch.subtitle)
+        for b in ch.blocks:
+            self._block(b)
+        for s in ch.sections:
+            self._section(s)
+
+    def _properties(self) -> None:
+        m = self.tree.meta
+        date = dt.datetime.fromisoformat(m.date).replace(tzinfo=dt.timezone.utc)
+        cp = self.docx.core_properties
+        cp.title = m.title
+        cp.subject = m.subtitle
+        cp.author = m.author
+        cp.last_modified_by = m.author
+        cp.language = m.language
+        cp.keywords = m.subtitle
+        cp.comments = ""
+        cp.category = ""
+        cp.created = date
+        cp.modified = date
+        cp.last_printed = date
+        cp.revision = 1
+
+    def render(self) -> bytes:
+        self._properties()
+        cover = self._cover()
+        for i, ch in enumerate(self.tree.chapters):
+            if ch.run_on and i > 0 and self.tree.chapters[i - 1].kind != "contents":
+                self._chapter(ch)  # on the page of the chapter before, as in the PDF
+                continue
+            self._start_chapter(ch, first=(i == 0))
+            if i == 0:  # the cover's section now ends in a paragraph of its own
+                sect = self.docx.sections[0]._sectPr
+                cover.finish(self.docx.sections[0], DocxParagraph(sect.getparent().getparent(), self.docx._body))
+            self._chapter(ch)
+        self._store_footnotes()
+        embed_fonts(self.docx)
+        out = io.BytesIO()
+        self.docx.save(out)
+        return docx_package.normalise(out.getvalue())
+
+
+def _initials(author: str) -> str:
+    """'Strategie-Entwurf' → 'SE': Word shows them on the comment."""
+    return "".join(w[0] for w in re.split(r"[\s-]+", author) if w).upper()[:4] or "B"
+
+
+def render_docx(doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
+                toc_depth: int = 2, cover: dict | None = None) -> bytes:
+    """The content tree as DOCX. `toc_depth`: heading levels in the table of contents (as the
+    type's PDF prints them); `cover`: the type's `docx_cover` layout from template.yaml."""
+    return DocxWriter(doc, reference, edition_folder, artwork, toc_depth, cover).render()

@@ -1,0 +1,244 @@
+"""Output checks: read the built DOCX and PDF back and hold them against the inputs.
+
+Every heading is there (DOCX headings, PDF bookmarks), the printed table of contents names the
+pages where chapters really start, page budgets and the page count hold, and every passage of
+the inputs (paragraph, quote, contact, caption, figure, imprint line) can be found in both files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from pipeline.verify.accessibility import docx_problems, pdf_problems
+from pipeline.verify.addresses import pdf_address_problems
+from pipeline.load.edition import EDITION_FILE, Edition
+from pipeline.errors import Finding, Location, error
+from pipeline.load.markdown import text_passages
+from pipeline.load.records import Record
+from pipeline.verify.text_index import TextIndex, words
+from pipeline.tree import (
+    Bibliography,
+    Cards,
+    Chapter,
+    DataTable,
+    Document,
+    Figures,
+    Profile,
+    chapter_blocks,
+    plain,
+    walk_sections,
+)
+from pipeline.verify.read_back import (
+    DocxContent,
+    PdfContent,
+    canonical,
+    chapter_spans,
+    clean_pdf_text,
+    read_docx,
+    read_pdf,
+)
+
+
+@dataclass
+class Passage:
+    what: str  # "quote 'q-kassel'", "paragraph", …
+    text: str
+    where: Location
+
+
+def _key(title: str) -> str:
+    return canonical(title).casefold()
+
+
+def passages(edition: Edition, records: dict[str, list[Record]], document: Document) -> list[Passage]:
+    """Everything from the inputs that a reader must find in the brochure."""
+    out: list[Passage] = []
+    for table, fields in (("quotes", ("text", "speaker", "role")), ("contacts", ("name", "organisation", "phone", "email")),
+                          ("links", ("url",)), ("photos", ("caption",))):
+        for rec in records.get(table, []):
+            for f in fields:
+                if str(rec[f]).strip():
+                    out.append(Passage(f"{table[:-1]} '{rec.id or rec.row}' ({f})", str(rec[f]), rec.cells[f]))
+    seen = set()
+    for chapter in document.chapters:
+        if not chapter.source or chapter.source in seen or not (edition.folder / chapter.source).is_file():
+            continue
+        seen.add(chapter.source)
+        source = (edition.folder / chapter.source).read_text(encoding="utf-8-sig")
+        for line, pieces in text_passages(source):
+            for piece in pieces:
+                out.append(Passage("paragraph", piece, Location(file=chapter.source, row=line, chapter=chapter.id)))
+    out += _generated(document, edition.source_file)
+    for n, item in enumerate(edition.imprint, start=1):
+        for text in [*(item.get("lines") or []), item.get("text") or ""]:
+            if str(text).strip():
+                out.append(Passage("imprint line", str(text), Location(file=EDITION_FILE, column=f"imprint[{n}]")))
+    return out
+
+
+def _generated(document: Document, origin: str) -> list[Passage]:
+    """Text the engine built from table rows (overview cards, profile headers, tables from a
+    sheet, key figures, bibliography entries): it must reach the files as much as typed text. Markdown
+    tables are typed text, found with their line numbers by `text_passages`."""
+    out: list[Passage] = []
+    for chapter in document.chapters:
+        where = Location(file=chapter.source or origin, chapter=chapter.id)
+        for b in chapter_blocks(chapter):
+            texts: list[str] = []
+            if isinstance(b, Cards):
+                texts = [t for c in b.cards for t in (c.title, *(f.value for f in c.fields))]
+            elif isinstance(b, Profile):
+                texts = [f.value for f in b.fields]
+            elif isinstance(b, Figures):
+                texts = [t for f in b.figures for t in (f.label, f.value, f.note)] + [b.source]
+            elif isinstance(b, Bibliography):
+                texts = [plain(e.runs) for e in b.entries]
+            elif isinstance(b, DataTable) and b.table:
+                texts = [plain(cell) for row in [b.header, *b.rows] for cell in row]
+            out += [Passage(f"{b.type} entry", line, where) for t in texts for line in t.split("\n") if line.strip()]
+    return out
+
+
+def pdf_flow(pdf: PdfContent, running_heads: set[str], furniture: set[str] = frozenset()) -> str:
+    """The PDF's text without running heads, page numbers and furniture printed on every page
+    (a watermark such as ENTWURF), hyphenation undone."""
+    pages = []
+    for raw in pdf.raw_pages:
+        lines = [line for line in raw.split("\n") if not (furniture and line.strip() in furniture)]
+        if lines and lines[-1].strip().isdigit():
+            lines.pop()
+        if lines and lines[0].strip() in running_heads:
+            lines.pop(0)
+        pages.append("\n".join(lines))
+    return clean_pdf_text("\n".join(pages))
+
+
+def _headings(document: Document):
+    for chapter in document.chapters:
+        yield chapter, None, 1, chapter.title
+        for s in walk_sections(chapter.sections):
+            yield chapter, s.title, s.level, s.title
+
+
+def check_headings(document: Document, docx: DocxContent | None, pdf: PdfContent | None,
+                   names: dict[str, str], origin: str = EDITION_FILE) -> list[Finding]:
+    """Every heading of the content tree, in order, in the DOCX headings and the PDF bookmarks.
+
+    The sequences are aligned, so a missing 'Perspektiven' is pinned to its chapter even
+    though six chapters have one."""
+    findings = []
+    expected = list(_headings(document))
+    wanted = [(level, _key(title)) for _, _, level, title in expected]
+    for fmt, content in (("docx", docx), ("pdf", pdf)):
+        if content is None:
+            continue
+        found = [(lvl, _key(t)) for lvl, t in content.headings] if fmt == "docx" else \
+            [(lvl, _key(t)) for lvl, t, _ in content.outline]
+        place = "headings" if fmt == "docx" else "bookmarks (outline)"
+        matcher = SequenceMatcher(None, wanted, found, autojunk=False)
+        for op, i1, i2, _, _ in matcher.get_opcodes():
+            if op not in ("delete", "replace"):
+                continue
+            for chapter, section, level, title in expected[i1:i2]:
+                where = Location(file=chapter.source or origin, chapter=chapter.id, section=section)
+                findings.append(error("E-OUTPUT-HEADING", where,
+                                      f"heading '{title}' (level {level}) is missing from the {place} of {names[fmt]}",
+                                      "rebuild; if it stays missing, the template drops it (report a bug)"))
+    return findings
+
+
+def _toc_pages(pdf: PdfContent, contents: Chapter, spans: list[dict]) -> str:
+    start = next(s["start"] for s in spans if s["id"] == contents.id)
+    end = next(s["end"] for s in spans if s["id"] == contents.id)
+    return canonical(clean_pdf_text("\n".join(pdf.raw_pages[start - 1:end])))
+
+
+def check_pages(edition: Edition, document: Document, pdf: PdfContent, name: str) -> list[Finding]:
+    findings: list[Finding] = []
+    spans = chapter_spans(pdf, [c.id for c in document.chapters])
+    if spans is None:
+        return findings  # bookmarks do not match the chapters: reported by check_headings
+    by_id = {c.id: c for c in document.chapters}
+    contents = next((c for c in document.chapters if c.kind == "contents"), None)
+    toc = _toc_pages(pdf, contents, spans) if contents else ""
+    for span in spans:
+        chapter = by_id[span["id"]]
+        where = Location(file=name, chapter=chapter.id)
+        used = span["end"] - span["start"] + 1
+        if chapter.pages and used > chapter.pages:
+            findings.append(error("E-PAGE-BUDGET", where,
+                                  f"chapter '{chapter.title}' takes {used} pages, its budget is {chapter.pages}",
+                                  "shorten the text, remove a photo or quote, or raise 'pages' for this chapter"))
+        if contents and chapter is not contents:
+            m = re.search(re.escape(canonical(chapter.title)) + r"[\s.·…]*(\d+)", toc)
+            if not m:
+                findings.append(error("E-TOC-PAGE", where, f"chapter '{chapter.title}' is not listed in the table of contents",
+                                      "rebuild; the template's outline must list every chapter"))
+            elif int(m.group(1)) != span["start"]:
+                findings.append(error("E-TOC-PAGE", where,
+                                      f"the table of contents says page {m.group(1)} for '{chapter.title}', "
+                                      f"but it starts on page {span['start']}",
+                                      "rebuild from the inputs; never edit page numbers by hand"))
+    total = pdf.pages
+    spec = edition.template.spec
+    if edition.pages and total != edition.pages:
+        findings.append(error("E-PAGE-COUNT", Location(file=name), f"the PDF has {total} pages, the edition requires {edition.pages}",
+                              "shorten chapters that exceed their budget, or change 'pages' in edition.yaml"))
+    elif spec.multiple_of and total % spec.multiple_of:
+        findings.append(error("E-PAGE-MULTIPLE", Location(file=name),
+                              f"the PDF has {total} pages, not a multiple of {spec.multiple_of} as the binding needs",
+                              "shorten a chapter so blank pages can be added before the last one"))
+    return findings
+
+
+def check_lost(items: list[Passage], docx: DocxContent | None, pdf_text: str | None,
+               names: dict[str, str]) -> list[Finding]:
+    findings = []
+    indexes = {fmt: TextIndex(text) for fmt, text in (("docx", docx.text if docx else None), ("pdf", pdf_text))
+               if text is not None}
+    for item in items:
+        item_words = words(item.text)
+        missing = [names[fmt] for fmt, index in indexes.items() if not index.contains(item.text, item_words)]
+        if missing:
+            excerpt = item.text if len(item.text) <= 60 else item.text[:57] + "…"
+            findings.append(error("E-LOST-CONTENT", item.where,
+                                  f"{item.what} is missing from {' and '.join(missing)}: '{excerpt}'",
+                                  "rebuild; if it stays missing, check that its row points to an existing "
+                                  "chapter and section"))
+    return findings
+
+
+def check_outputs(edition: Edition, records: dict[str, list[Record]], document: Document,
+                  docx_bytes: bytes | None, pdf_bytes: bytes | None, extra: list[Passage] = (),
+                  furniture: set[str] = frozenset(), pdf_read: PdfContent | None = None) -> list[Finding]:
+    """`extra`: further typed text the files must contain; `furniture`: lines on every PDF page;
+    `pdf_read`: the PDF already read back (build.render_both reads it beside the DOCX)."""
+    names = {"docx": f"{edition.name}.docx", "pdf": f"{edition.name}.pdf"}
+    docx = read_docx(docx_bytes) if docx_bytes is not None else None
+    pdf = pdf_read if pdf_read is not None else read_pdf(pdf_bytes) if pdf_bytes is not None else None
+    findings = check_headings(document, docx, pdf, names, edition.source_file)
+    if pdf is not None:
+        findings += check_pages(edition, document, pdf, names["pdf"])
+    heads = {c.running_head for c in document.chapters}
+    findings += check_lost([*passages(edition, records, document), *extra], docx,
+                           pdf_flow(pdf, heads, furniture - {""}) if pdf is not None else None, names)
+    findings += check_accessibility(document, docx_bytes, pdf, names)
+    return findings
+
+
+def check_accessibility(document: Document, docx_bytes: bytes | None, pdf: PdfContent | None,
+                        names: dict[str, str]) -> list[Finding]:
+    """What assistive technology needs from both files (see accessibility.py)."""
+    language = document.meta.language.split("-")[0] or "de"
+    found = []
+    if pdf is not None:
+        titles = [c.title for c in document.chapters]
+        found += [(names["pdf"], p) for p in pdf_problems(pdf, titles, language)]
+        found += [(names["pdf"], p) for p in pdf_address_problems(document, pdf)]
+    if docx_bytes is not None:
+        found += [(names["docx"], p) for p in docx_problems(docx_bytes, language)]
+    return [error("E-ACCESSIBILITY", Location(file=file), problem,
+                  "the template or a custom reference.docx dropped it; see docs/accessibility.md")
+            for file, problem in found]

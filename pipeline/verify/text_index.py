@@ -1,0 +1,84 @@
+"""Find a passage of input text in the text read back from an output, word by word.
+
+Typesetting gets in the way of plain substring search: a paragraph is interrupted by a page
+break (running head, page number), a footnote or a pull-quote; hyphens come back as soft
+hyphens; note numbers stick to words. So a passage counts as found when nearly all of its
+words appear in order near one place of the output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from difflib import SequenceMatcher
+from functools import cached_property
+
+from pipeline.verify.read_back import canonical
+
+_STRIP = "„“”‚‘’\"'«»()[]{}.,;:!?…–—/*•"
+# A note number sticks to the word before or after it: 'Programmkoordinatoren1', 'bezeichnet.8',
+# '1Zur'.
+_NOTE_NUMBER = re.compile(r"(?<=[^\W\d_])[.,;:!?“”\"')]*\d{1,2}$|^\d{1,2}(?=[^\W\d_]{2})")
+FOUND = 0.95  # share of a passage's words that must be found in order
+
+
+def words(text: str) -> list[str]:
+    out = []
+    for w in canonical(text).replace("/", " ").casefold().split():  # long web addresses break at '/'
+        w = w.strip(_STRIP)
+        if not w.isalpha():  # only a word with a digit can carry a note number; the regex is slow
+            w = _NOTE_NUMBER.sub("", w)
+        if w:
+            out.append(w)
+    return out
+
+
+def _squeeze(text: str) -> str:
+    return "".join(canonical(text).split()).casefold()
+
+
+class TextIndex:
+    def __init__(self, text: str):
+        self.text = text
+        self.words = words(text)
+        self.joined = " " + " ".join(self.words) + " "
+
+    # Most passages are found word for word; these two are made only for those that are not.
+    @cached_property
+    def squeezed(self) -> str:
+        return _squeeze(self.text)
+
+    @cached_property
+    def trigrams(self) -> dict[tuple[str, ...], list[int]]:
+        found: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for i in range(len(self.words) - 2):
+            found[tuple(self.words[i:i + 3])].append(i)
+        return found
+
+    def coverage(self, passage: str | list[str]) -> float:
+        """Share of the passage's words found in order at the best-matching place (0 … 1).
+        `passage` may be given as its words() already."""
+        w = words(passage) if isinstance(passage, str) else passage
+        if not w:
+            return 1.0
+        if " " + " ".join(w) + " " in self.joined:  # the common case: found word for word
+            return 1.0
+        if len(w) < 6:
+            return 0.0
+        starts: list[int] = []
+        for offset in (0, len(w) // 2, len(w) - 3):
+            starts += [p - offset for p in self.trigrams.get(tuple(w[offset:offset + 3]), [])[:5]]
+        best = 0
+        for start in sorted(set(starts))[:15]:
+            window = self.words[max(0, start - 5): start + len(w) + 40 + len(w) // 4]
+            matcher = SequenceMatcher(None, w, window, autojunk=False)
+            best = max(best, sum(b.size for b in matcher.get_matching_blocks()))
+        return best / len(w)
+
+    def contains(self, passage: str, passage_words: list[str] | None = None) -> bool:
+        """Found word by word, or — for text the typesetter broke inside a token ('example.⏎org',
+        '<!⏎[CDATA'), where line ends are no word boundaries — found with all spacing removed."""
+        if self.coverage(passage if passage_words is None else passage_words) >= FOUND:
+            return True
+        squeezed = _squeeze(passage)
+        return len(squeezed) >= 4 and squeezed in self.squeezed

@@ -1,0 +1,417 @@
+"""The portal's pages and downloads (Starlette): a municipality's link, the ministry's overview.
+
+Every page under /t/<token>/ first looks the token up (its hash) and gets one town or a 404;
+versions are integers looked up in that town's folder; files are the fixed names the store
+gives. Forms carry a CSRF token bound to the link; uploads are counted while the body is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import html
+import os
+import re
+import zipfile
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from pipeline.errors import Finding, InputError, Location, error, group_findings, row_ranges
+from pipeline.load.sheets import check_zip
+from pipeline.web.portal.findings_de import SEVERITY, german
+from pipeline.web.portal.jobs import JobPool
+from pipeline.web.portal.store import WORKBOOK, Store, Version, token_hash, write_json
+
+HERE = Path(__file__).parent
+MAX_UPLOAD = 10_000_000  # bytes; a filled workbook is well under 1 MB
+WORKBOOK_PART = "xl/workbook.xml"
+MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+           (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+           (b"cross-origin-opener-policy", b"same-origin"), (b"cross-origin-resource-policy", b"same-origin"),
+           (b"permissions-policy", b"camera=(), microphone=(), geolocation=()")]
+STATES = {"queued": "Wartet", "running": "Wird erstellt", "done": "Fertig", "failed": "Fehlgeschlagen",
+          "unknown": "Unbekannt"}
+SECTION_STATES = {"filled": "ausgefüllt", "placeholder": "Platzhalter", "error": "Fehler"}
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response, pages, files and errors alike."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        private = scope.get("path", "").startswith(("/t/", "/admin/"))
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [h for h in HEADERS if h[0] not in names]
+                if private:
+                    extra.append((b"cache-control", b"no-store"))
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+        await self.app(scope, receive, with_headers)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _limited(receive, limit: int):
+    seen = 0
+
+    async def inner():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge()
+        return message
+    return inner
+
+
+def _date(iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(iso).strftime("%d.%m.%Y, %H:%M Uhr")
+    except (TypeError, ValueError):
+        return ""
+
+
+def _findings_view(result: dict | None) -> list[dict]:
+    """Findings grouped by sheet (in workbook order), each in German with row and column."""
+    groups: dict[str, list[dict]] = {}
+    found = [Finding(raw["severity"], raw["code"], Location(**{k: tuple(v) if k == "rows" else v
+                                                               for k, v in raw.get("location", {}).items()}),
+                     raw["message"], raw.get("hint", "")) for raw in (result or {}).get("findings", [])]
+    for f in group_findings(found):  # one line per cause: 'Zeilen 2–100'
+        loc = f.location
+        de = german(f)
+        sheet = loc.sheet or ("Datei " + loc.file if loc.file else "Allgemein")
+        groups.setdefault(sheet, []).append({
+            "severity": f.severity, "severity_de": SEVERITY.get(f.severity, f.severity), "code": f.code,
+            "row": row_ranges(loc.rows, then=", ") if loc.rows else loc.row, "first_row": loc.row or 0,
+            "column": loc.column or "", "message": de.message, "hint": de.hint,
+            "known": de.known, "english": f.message, "english_hint": f.hint})
+    for items in groups.values():
+        items.sort(key=lambda i: (i["severity"] != "error", i["first_row"]))
+    return [{"sheet": s, "entries": items, "errors": sum(i["severity"] == "error" for i in items)}
+            for s, items in groups.items()]
+
+
+class Portal:
+    def __init__(self, store: Store, workers: int = 2, max_upload: int = MAX_UPLOAD, time_limit: float | None = None,
+                 start_jobs: bool = True):
+        self.store = store
+        self.max_upload = max_upload
+        kwargs = {"time_limit": time_limit} if time_limit else {}
+        self.pool = JobPool(store, workers, **kwargs)
+        self.start_jobs = start_jobs
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoescape=True,
+                                 undefined=jinja2.StrictUndefined)
+        env.filters["date"] = _date
+        self.templates = Jinja2Templates(env=env)
+        self._lock_fd: int | None = None
+
+    # -- helpers ---------------------------------------------------------------------------
+    def page(self, request: Request, name: str, status: int = 200, **context) -> Response:
+        return self.templates.TemplateResponse(request, name, context, status_code=status)
+
+    def not_found(self, request: Request) -> Response:
+        return self.page(request, "error.html", 404, title="Seite nicht gefunden",
+                         text="Diese Seite gibt es nicht, oder der Link ist nicht mehr gültig. "
+                              "Bitte verwenden Sie den Link, den Sie vom Ministerium erhalten haben.")
+
+    def _town(self, request: Request):
+        return self.store.town_for_token(request.path_params.get("token", ""))
+
+    def _version(self, request: Request):
+        town = self._town(request)
+        if town is None:
+            return None, None
+        return town, self.store.version(town, request.path_params.get("n"))
+
+    def _summary(self, v: Version) -> dict:
+        job, result = v.job(), v.result()
+        sections = (result or {}).get("sections", [])
+        return {"number": v.number, "uploaded": self.store.uploaded(v).get("uploaded", ""),
+                "state": job.get("state", "unknown"), "state_de": STATES.get(job.get("state"), "Unbekannt"),
+                "message": job.get("message", ""), "outcome": (result or {}).get("outcome"),
+                "filled": sum(s["state"] == "filled" for s in sections), "sections": len(sections),
+                "errors": (result or {}).get("errors", 0), "warnings": (result or {}).get("warnings", 0),
+                "pages": (result or {}).get("pages")}
+
+    # -- municipality ----------------------------------------------------------------------
+    async def index(self, request: Request) -> Response:
+        return self.page(request, "index.html")
+
+    async def town_page(self, request: Request, status: int = 200, problems: list[dict] | None = None) -> Response:
+        town = self._town(request)
+        if town is None:
+            return self.not_found(request)
+        token = request.path_params["token"]
+        versions = [self._summary(v) for v in reversed(self.store.versions(town))]
+        return self.page(request, "town.html", status, town=town, base=f"/t/{token}", versions=versions,
+                         csrf=self.store.csrf_token(token_hash(token)), problems=problems or [],
+                         max_mb=f"{self.max_upload / 1e6:.0f}", title=f"Strategie-Entwurf {town.name}")
+
+    async def workbook(self, request: Request) -> Response:
+        town = self._town(request)
+        if town is None:
+            return self.not_found(request)
+        path = await run_in_threadpool(self.store.ensure_workbook, town)
+        return FileResponse(path, media_type=MIME["xlsx"], filename=f"strategie-{town.id}.xlsx")
+
+    def _upload_problem(self, code: str, message: str, status: int):
+        return status, [{"message": german(error(code, Location(), message)).message,
+                         "hint": german(error(code, Location(), message)).hint}]
+
+    async def upload(self, request: Request) -> Response:
+        town = self._town(request)
+        if town is None:
+            return self.not_found(request)
+        token = request.path_params["token"]
+        length = request.headers.get("content-length", "")
+        too_large = self._upload_problem("E-UPLOAD-SIZE", f"at most {self.max_upload / 1e6:.0f} MB", 413)
+        if length.isdigit() and int(length) > self.max_upload + 100_000:
+            return await self.town_page(request, *too_large)
+        try:
+            form = await Request(request.scope, _limited(request.receive, self.max_upload + 100_000)).form(
+                max_files=1, max_fields=4, max_part_size=10_000)
+        except BodyTooLarge:
+            return await self.town_page(request, *too_large)
+        except Exception:  # a malformed multipart body
+            return await self.town_page(request, *self._upload_problem("E-UPLOAD-EMPTY", "", 400))
+        try:
+            if not self.store.csrf_ok(token_hash(token), form.get("csrf")):
+                return self.page(request, "error.html", 403, title="Formular abgelaufen",
+                                 text="Das Formular konnte nicht überprüft werden. Bitte laden Sie die Seite neu "
+                                      "und versuchen Sie es noch einmal.", back=f"/t/{token}/")
+            upload = form.get("arbeitsmappe")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                return await self.town_page(request, *self._upload_problem("E-UPLOAD-EMPTY", "", 400))
+            if not upload.filename.lower().endswith(".xlsx"):
+                return await self.town_page(request, *self._upload_problem("E-UPLOAD-NAME", "", 400))
+            data = await upload.read()
+        finally:
+            await form.close()
+        if not data:
+            return await self.town_page(request, *self._upload_problem("E-UPLOAD-EMPTY", "", 400))
+        if len(data) > self.max_upload:
+            return await self.town_page(request, *too_large)
+        if self.pool.full():
+            return self.page(request, "error.html", 503, title="Bitte später noch einmal",
+                             text="Gerade werden sehr viele Entwürfe erstellt. Bitte laden Sie die Arbeitsmappe "
+                                  "in einigen Minuten noch einmal hoch.", back=f"/t/{token}/")
+        version = await run_in_threadpool(self.store.new_version, town, data, upload.filename)
+        problems = await run_in_threadpool(precheck, version)
+        if problems:
+            write_json(version.folder / "result.json", {
+                "outcome": "errors", "pages": None, "seconds": 0, "errors": len(problems), "warnings": 0,
+                "findings": [f.to_dict() for f in problems], "sections": []})
+            write_json(version.folder / "job.json", {"state": "done", "message": "", "attempts": 0})
+        else:
+            self.pool.submit(version)
+        return RedirectResponse(f"/t/{token}/v/{version.number}", status_code=303)
+
+    async def version_page(self, request: Request) -> Response:
+        town, version = self._version(request)
+        if version is None:
+            return self.not_found(request)
+        token = request.path_params["token"]
+        summary = self._summary(version)
+        result = version.result() if summary["state"] == "done" else None
+        built = [v.number for v in self.store.versions(town)
+                 if v.number < version.number and (v.out / "content.json").is_file()]
+        return self.page(request, "version.html", town=town, base=f"/t/{token}", v=summary, result=result,
+                         groups=_findings_view(result), position=self.pool.position(version),
+                         states=SECTION_STATES, csrf=self.store.csrf_token(token_hash(token)),
+                         previous=max(built, default=None),
+                         refresh=summary["state"] in ("queued", "running"), max_mb=f"{self.max_upload / 1e6:.0f}",
+                         title=f"Version {version.number} – {town.name}")
+
+    async def download(self, request: Request) -> Response:
+        town, version = self._version(request)
+        fmt = request.path_params.get("fmt")
+        if version is None or fmt not in ("docx", "pdf"):
+            return self.not_found(request)
+        path = version.file(fmt)
+        if not path.is_file():
+            return self.not_found(request)
+        return FileResponse(path, media_type=MIME[fmt], filename=f"{town.id}-entwurf-v{version.number}.{fmt}")
+
+    async def thumbnail(self, request: Request) -> Response:
+        _, version = self._version(request)
+        page = request.path_params.get("page")
+        if version is None or not isinstance(page, int) or page < 1:
+            return self.not_found(request)
+        path = version.thumb(page)
+        if not path.is_file():
+            return self.not_found(request)
+        return FileResponse(path, media_type="image/png")
+
+    async def compare(self, request: Request) -> Response:
+        town = self._town(request)
+        if town is None:
+            return self.not_found(request)
+        token = request.path_params["token"]
+        picked = []
+        for key in ("alt", "neu"):
+            value = request.query_params.get(key, "")
+            version = self.store.version(town, int(value)) if value.isdigit() else None
+            if version is None:
+                return self.not_found(request)
+            picked.append(version)
+        old, new = picked
+        if not all((v.out / "content.json").is_file() for v in picked):
+            return self.page(request, "error.html", 409, title="Vergleich nicht möglich",
+                             text="Verglichen werden können nur Versionen, aus denen ein Entwurf erstellt wurde. "
+                                  "Bitte wählen Sie zwei solche Versionen.", back=f"/t/{token}/")
+        report = await run_in_threadpool(diff_html, old, new)
+        nav = (f'<nav class="portal-nav" lang="de" aria-label="Portal"><a href="/t/{token}/">Zurück zur Übersicht '
+               f'({_escape(town.name)})</a> · Vergleich von Version {old.number} mit Version {new.number}. Der Bericht ist '
+               f'englisch beschriftet; die Texte der Strategie stehen auf Deutsch.</nav>')
+        return Response(report.replace("<body>", "<body>" + nav, 1), media_type="text/html; charset=utf-8")
+
+    # -- ministry --------------------------------------------------------------------------
+    async def admin(self, request: Request) -> Response:
+        if not self.store.is_admin(request.path_params.get("token", "")):
+            return self.not_found(request)
+        rows = []
+        for town in self.store.towns():
+            versions = self.store.versions(town)
+            latest = self._summary(versions[-1]) if versions else None
+            rows.append({"town": town, "versions": len(versions), "latest": latest})
+        return self.page(request, "admin.html", rows=rows, title="Übersicht der Kommunen")
+
+    async def diff_css(self, request: Request) -> Response:
+        from pipeline.diff.report import CSS
+        return Response(CSS + PORTAL_NAV_CSS, media_type="text/css")
+
+    async def on_404(self, request: Request, exc) -> Response:
+        return self.not_found(request)
+
+    async def on_500(self, request: Request, exc) -> Response:
+        return self.page(request, "error.html", 500, title="Fehler im Portal",
+                         text="Das Portal hat einen Fehler gemeldet. Ihre Dateien sind gespeichert; bitte versuchen "
+                              "Sie es später noch einmal.")
+
+    # -- life cycle ------------------------------------------------------------------------
+    def lock(self) -> None:
+        """One server per data folder: two dispatchers would run the same jobs twice."""
+        fd = os.open(self.store.root / "serve.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise RuntimeError(f"another 'brochure serve' is using {self.store.root}") from None
+        self._lock_fd = fd
+
+    @asynccontextmanager
+    async def lifespan(self, app):
+        if self.start_jobs:
+            self.lock()
+            await run_in_threadpool(self.pool.start)
+        try:
+            yield
+        finally:
+            if self.start_jobs:
+                await run_in_threadpool(self.pool.stop)
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                self._lock_fd = None
+
+
+PORTAL_NAV_CSS = """
+.portal-nav{background:#fff;color:#1b1f24;padding:10px 28px;border-bottom:1px solid #c5ccd3}
+.portal-nav a{color:#0b4f8a;font-weight:600}
+.portal-nav a:focus{outline:3px solid #b35c00;outline-offset:2px}
+"""
+
+
+def _escape(text: str) -> str:
+    return html.escape(text)
+
+
+def precheck(version: Version) -> list[Finding]:
+    """Checked before a worker sees it: a zip with a workbook part, not a zip bomb (the same
+    check, and so the same finding, as the CLI's reader)."""
+    where = Location(file=WORKBOOK)
+    try:
+        check_zip(version.upload, where)
+    except InputError as exc:
+        return exc.findings
+    try:
+        with zipfile.ZipFile(version.upload) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [error("E-UNREADABLE", where, f"cannot open the workbook: {exc}",
+                      "open it in Excel or LibreOffice and save it again as .xlsx")]
+    if WORKBOOK_PART not in names:
+        return [error("E-NOT-WORKBOOK", where, f"the file is a zip archive without {WORKBOOK_PART}, so not an .xlsx workbook",
+                      "open it in Excel or LibreOffice and save it again as .xlsx")]
+    return []
+
+
+def diff_html(old: Version, new: Version) -> str:
+    """The product's diff report of two builds, its style sheet linked instead of inline (CSP)."""
+    from pipeline.diff.changes import compare
+    from pipeline.diff.report import CSS, to_html
+    from pipeline.diff.edition_view import read_view
+    report = to_html(compare(read_view(old.out), read_view(new.out)))
+    report = report.replace(f"<style>{CSS}</style>", '<link rel="stylesheet" href="/diff-report.css">', 1)
+    return re.sub(r"<title>[^<]*</title>", f"<title>Vergleich Version {old.number} → {new.number}</title>", report, 1)
+
+
+def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_limit: float | None = None,
+               start_jobs: bool = True) -> Starlette:
+    portal = Portal(Store(data), workers, max_upload, time_limit, start_jobs)
+    routes = [
+        Route("/", portal.index),
+        Route("/diff-report.css", portal.diff_css),
+        Route("/favicon.ico", lambda request: FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")),
+        Route("/t/{token}/", portal.town_page),
+        Route("/t/{token}/arbeitsmappe.xlsx", portal.workbook),
+        Route("/t/{token}/hochladen", portal.upload, methods=["POST"]),
+        Route("/t/{token}/v/{n:int}", portal.version_page),
+        Route("/t/{token}/v/{n:int}/entwurf.{fmt}", portal.download),
+        Route("/t/{token}/v/{n:int}/seite-{page:int}.png", portal.thumbnail),
+        Route("/t/{token}/vergleich", portal.compare),
+        Route("/admin/{token}/", portal.admin),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=portal.lifespan,
+                    exception_handlers={404: portal.on_404, 405: portal.on_404, 500: portal.on_500})
+    app.state.portal = portal
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def serve(data: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
+          time_limit: float | None = None, echo=print) -> None:
+    """Run the portal on uvicorn (one server process; drafts in WORKERS worker processes)."""
+    import uvicorn
+    app = create_app(data, workers, time_limit=time_limit)
+    store: Store = app.state.portal.store
+    if not store.has_admin():
+        echo(f"Overview for the ministry (shown once, stored hashed): http://{host}:{port}/admin/{store.new_admin_token()}/")
+    echo(f"Portal data in {store.root}; {len(store.towns())} towns; {workers} draft workers")
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False)

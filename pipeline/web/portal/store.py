@@ -1,0 +1,289 @@
+"""The portal's data: every town's space as plain files under one folder, written atomically.
+
+    DIR/secret                   random key for the CSRF tokens (0600)
+    DIR/admin.json               {"token_sha256": …} of the ministry's overview link
+    DIR/tokens/<sha256 of token> the id of the town that link opens (revoking deletes it)
+    DIR/towns/<id>/town.json     name, created, token hash, revoked
+    DIR/towns/<id>/vorlage.xlsx  the town's empty workbook (brochure init-draft)
+    DIR/towns/<id>/versions/<n>/ one upload: <id>/strategie.xlsx, job.json, result.json,
+                                 out/ (the build folder), thumbs/page-<p>.png
+
+Nothing a request carries becomes a path: a link's token is hashed and looked up, a version is
+an integer looked up in the town's own folder, and every file name is fixed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.drafts.draft import draft_template
+from pipeline.load.markdown import slug
+from pipeline.drafts.scaffold import init_draft
+
+DEFAULT_DIR = Path("portal-data")
+TOKEN_BYTES = 32  # 256 bits: 43 URL-safe characters, never guessed
+WORKBOOK = "strategie.xlsx"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write to a temporary file in the same folder, then rename: readers see old or new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass
+class Town:
+    id: str
+    name: str
+    folder: Path
+    created: str
+    revoked: bool = False
+
+    @property
+    def versions_dir(self) -> Path:
+        return self.folder / "versions"
+
+    @property
+    def workbook(self) -> Path:
+        return self.folder / "vorlage.xlsx"
+
+
+@dataclass
+class Version:
+    number: int
+    folder: Path
+    town: Town
+
+    @property
+    def input_folder(self) -> Path:  # named after the town: the build names its files after it
+        return self.folder / self.town.id
+
+    @property
+    def upload(self) -> Path:
+        return self.input_folder / WORKBOOK
+
+    @property
+    def out(self) -> Path:
+        return self.folder / "out"
+
+    @property
+    def thumbs(self) -> Path:
+        return self.folder / "thumbs"
+
+    def job(self) -> dict:
+        return read_json(self.folder / "job.json") or {"state": "unknown"}
+
+    def result(self) -> dict | None:
+        return read_json(self.folder / "result.json")
+
+    def file(self, fmt: str) -> Path:
+        """The built DOCX or PDF (fmt is 'docx' or 'pdf', never from a request)."""
+        suffix = {"docx": "docx", "pdf": "pdf"}[fmt]
+        return self.out / f"{self.town.id}-entwurf.{suffix}"
+
+    def thumb(self, page: int) -> Path:
+        return self.thumbs / f"page-{int(page)}.png"
+
+
+class Store:
+    def __init__(self, root: Path = DEFAULT_DIR):
+        self.root = Path(root).resolve()
+        (self.root / "towns").mkdir(parents=True, exist_ok=True)
+        (self.root / "tokens").mkdir(exist_ok=True)
+        secret = self.root / "secret"
+        if not secret.exists():
+            fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        self._secret = secret.read_text().strip().encode()
+
+    # -- towns and links ----------------------------------------------------------------------
+    def towns(self) -> list[Town]:
+        found = []
+        for folder in sorted((self.root / "towns").iterdir()):
+            town = self._town(folder.name)
+            if town:
+                found.append(town)
+        return sorted(found, key=lambda t: t.name.casefold())
+
+    def _town(self, town_id: str) -> Town | None:
+        if not town_id or "/" in town_id or town_id.startswith("."):
+            return None
+        folder = self.root / "towns" / town_id
+        data = read_json(folder / "town.json")
+        if data is None:
+            return None
+        return Town(id=town_id, name=data["name"], folder=folder, created=data.get("created", ""),
+                    revoked=bool(data.get("revoked")))
+
+    def find(self, name_or_id: str) -> Town | None:
+        key = name_or_id.strip().casefold()
+        return next((t for t in self.towns() if t.id == slug(name_or_id) or t.name.casefold() == key), None)
+
+    def add_town(self, name: str) -> tuple[Town, str]:
+        """Create NAME's space (or give a revoked town a new link); returns the town and its token,
+        which is shown once and stored only as a hash."""
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("give the municipality's name, e.g. \"Musterstadt\"")
+        town = self.find(name)
+        if town and not town.revoked:
+            raise FileExistsError(f"{town.name} already has a link; revoke it first to issue a new one")
+        if town is None:
+            base = slug(name) or "kommune"
+            town_id, n = base, 2
+            while (self.root / "towns" / town_id).exists():
+                town_id, n = f"{base}-{n}", n + 1
+            folder = self.root / "towns" / town_id
+            folder.mkdir(parents=True)
+            town = Town(id=town_id, name=name, folder=folder, created=now())
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        digest = token_hash(token)
+        write_json(town.folder / "town.json", {"name": town.name, "created": town.created,
+                                               "token_sha256": digest, "revoked": False})
+        write_bytes(self.root / "tokens" / digest, town.id.encode())
+        town.revoked = False
+        self.ensure_workbook(town)
+        return town, token
+
+    def revoke(self, town: Town) -> None:
+        data = read_json(town.folder / "town.json") or {}
+        digest = data.get("token_sha256", "")
+        if digest:
+            (self.root / "tokens" / digest).unlink(missing_ok=True)
+        data.update(revoked=True, revoked_at=now())
+        write_json(town.folder / "town.json", data)
+
+    def town_for_token(self, token: str) -> Town | None:
+        """The town a link's token opens, or None (unknown, malformed or revoked)."""
+        if not token or len(token) > 128:
+            return None
+        digest = token_hash(token)  # hex: safe as a file name whatever the token holds
+        try:
+            town_id = (self.root / "tokens" / digest).read_text().strip()
+        except OSError:
+            return None
+        town = self._town(town_id)
+        if town is None or town.revoked:
+            return None
+        stored = (read_json(town.folder / "town.json") or {}).get("token_sha256", "")
+        return town if hmac.compare_digest(stored, digest) else None
+
+    def ensure_workbook(self, town: Town) -> Path:
+        """The town's empty workbook, made once by the same scaffold as `brochure init-draft`."""
+        if not town.workbook.is_file():
+            _, layout = draft_template()
+            with tempfile.TemporaryDirectory(dir=town.folder) as tmp:
+                made = init_draft(town.name, Path(tmp), layout)
+                os.replace(made, town.workbook)
+        return town.workbook
+
+    # -- admin link ---------------------------------------------------------------------------
+    def has_admin(self) -> bool:
+        return (read_json(self.root / "admin.json") or {}).get("token_sha256") is not None
+
+    def new_admin_token(self) -> str:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        write_json(self.root / "admin.json", {"token_sha256": token_hash(token), "created": now()})
+        return token
+
+    def is_admin(self, token: str) -> bool:
+        stored = (read_json(self.root / "admin.json") or {}).get("token_sha256", "")
+        return bool(stored) and bool(token) and len(token) <= 128 and hmac.compare_digest(stored, token_hash(token))
+
+    # -- CSRF ---------------------------------------------------------------------------------
+    def csrf_token(self, scope: str) -> str:
+        """A form token bound to one link (the hash of its token): a page of town A never
+        validates a form posted into town B, and no cookie is needed."""
+        return hmac.new(self._secret, f"csrf:{scope}".encode(), hashlib.sha256).hexdigest()
+
+    def csrf_ok(self, scope: str, given: object) -> bool:
+        return isinstance(given, str) and hmac.compare_digest(self.csrf_token(scope), given)
+
+    # -- versions -----------------------------------------------------------------------------
+    def versions(self, town: Town) -> list[Version]:
+        if not town.versions_dir.is_dir():
+            return []
+        numbers = sorted(int(p.name) for p in town.versions_dir.iterdir() if p.name.isdigit())
+        return [Version(n, town.versions_dir / str(n), town) for n in numbers]
+
+    def version(self, town: Town, number: int) -> Version | None:
+        """Version NUMBER of TOWN, or None: the number is looked up in the town's own folder."""
+        if not isinstance(number, int) or number < 1:
+            return None
+        return next((v for v in self.versions(town) if v.number == number), None)
+
+    def new_version(self, town: Town, data: bytes, filename: str) -> Version:
+        """Keep an upload as the next version (numbered, timed); the workbook is written before
+        the job file, so a job on disk always has its workbook."""
+        town.versions_dir.mkdir(parents=True, exist_ok=True)
+        n = max([v.number for v in self.versions(town)], default=0) + 1
+        while True:
+            try:
+                (town.versions_dir / str(n)).mkdir()
+                break
+            except FileExistsError:  # two uploads at once: the next free number
+                n += 1
+        version = Version(n, town.versions_dir / str(n), town)
+        write_bytes(version.upload, data)
+        write_json(version.folder / "upload.json", {"uploaded": now(), "filename": filename[:200],
+                                                    "bytes": len(data)})
+        return version
+
+    def uploaded(self, version: Version) -> dict:
+        return read_json(version.folder / "upload.json") or {}
+
+    def pending_jobs(self) -> list[Version]:
+        """Versions whose job is queued or was running (found on start after a stop)."""
+        found = []
+        for town in self.towns():
+            for v in self.versions(town):
+                if v.job().get("state") in ("queued", "running"):
+                    found.append(v)
+        return found
