@@ -210,10 +210,21 @@ def test_the_diff_names_rows_by_their_declared_label_and_noun(work):
 # -- the engine names no type's tables ---------------------------------------------------------
 
 def _declared_tables() -> set[str]:
+    """The tables every shipped type declares, and the sheets of a type's draft workbook."""
     names = set()
     for path in (ROOT / "templates").glob("*/template.yaml"):
-        names |= set((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("tables") or {})
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names |= set(raw.get("tables") or {})
+        names |= {str(s["key"]) for s in (raw.get("workbook") or {}).get("sheets") or []}
     return names
+
+
+def _draft_vocabulary() -> set[str]:
+    """The draft engine's own words, which a sheet key may happen to equal: the roles sheets
+    play (workbook_layout.ROLES) and the content kinds of sections."""
+    from pipeline.drafts.assemble import CONTENT_ROLES
+    from pipeline.drafts.workbook_layout import ROLES
+    return set(ROLES) | set(CONTENT_ROLES)
 
 
 def _block_types() -> set[str]:
@@ -227,8 +238,9 @@ def test_pipeline_code_names_no_type_table():
     but never as a table: records.get("figures"), records["figures"]."""
     tables = _declared_tables()
     assert {"regions", "figures", "portraits", "municipalities"} <= tables  # the shipped types declare them
+    assert {"stammdaten", "massnahmen", "texte"} <= tables  # the strategy workbook's sheets
     assert not tables & set(SCHEMAS)
-    blocks = _block_types()
+    blocks = _block_types() | _draft_vocabulary()
     assert "figures" in blocks
     found = []
     for path in sorted((ROOT / "pipeline").rglob("*.py")):

@@ -46,14 +46,14 @@ from pipeline.tree import (
     walk_sections,
 )
 from pipeline.assemble.table_widths import fit_widths, line_for
-from pipeline.drafts.workbook_layout import DraftSection, Layout
+from pipeline.drafts.workbook_layout import ROLES, DraftSection, Layout
 
 HORIZONS = ("kurzfristig", "mittelfristig", "langfristig")
 GOAL_LEVELS = ("Vision", "strategisches Ziel", "operatives Ziel")
-# Which sheet a section's content comes from, so a finding can send the author there.
-CONTENT_SHEETS = {"text": "texte", "foreword": "texte", "population": "bevoelkerung",
-                  "participation": "beteiligung", "principles": "leitlinien", "fields": "handlungsfelder",
-                  "goals": "ziele", "evaluation": "evaluation", "networks": "netzwerke"}
+# Which sheet (by its role) a section's content comes from, so a finding can send the author there.
+CONTENT_ROLES = {"text": "texts", "foreword": "texts", "population": "population", "participation": "participation",
+                 "principles": "principles", "fields": "fields", "goals": "goals", "evaluation": "evaluation",
+                 "networks": "networks"}
 FALLBACK_DATE = dt.date(2000, 1, 1)  # PDF/DOCX timestamp when the workbook gives no 'Stand'
 
 
@@ -78,7 +78,8 @@ class DraftAssembler:
         self.template = template
         self.records = records
         self.report = report
-        self.base = (records.get("stammdaten") or [None])[0]
+        self.k = {role: layout.key(role) for role in ROLES}  # role → table key, as the type names its sheets
+        self.base = (records.get(self.k["master"]) or [None])[0]
         self.passages: list[Passage] = []
         self.placeholders = 0
         self.field_depth = 0  # heading level of the deepest field of action
@@ -109,7 +110,7 @@ class DraftAssembler:
         """Every row of sheet Handlungsfelder by its number, in plan order (8.2 before 8.10).
         A number with rows below it (8.1 above 8.1.1) is a group, printed as a heading."""
         out: dict[str, Record] = {}
-        for rec in self.records.get("handlungsfelder", []):
+        for rec in self.records.get(self.k["fields"], []):
             number = rec["number"]
             if not number:
                 continue
@@ -130,18 +131,18 @@ class DraftAssembler:
                 up = outline.parent(up)
             self.below.setdefault(up, []).append(number)
         for group, below in missing.items():
-            self.report.add(warning("W-MISSING-GROUP", self._where("handlungsfelder", column="number"),
+            self.report.add(warning("W-MISSING-GROUP", self._where(self.k["fields"], column="number"),
                                     f"there is no row for group {group} above {', '.join(below)}: "
                                     "no heading is printed for it",
                                     f"add a row with Nr. {group} and the group's title, e.g. "
                                     "„Stadtweite Handlungsfelder“"))
-        for table in ("ziele", "massnahmen"):
+        for table in (self.k["goals"], self.k["measures"]):
             for rec in self.records.get(table, []):
                 if rec["field"] and rec["field"] not in out:
                     known = ", ".join(out) or "(none yet)"
                     self.report.add(error("E-UNKNOWN-REF", rec.cells["field"],
                                           f"there is no field of action {rec['field']}",
-                                          f"use a number from sheet '{self.layout.sheet('handlungsfelder').title}': {known}"))
+                                          f"use a number from sheet '{self.layout.by_role('fields').title}': {known}"))
         return out
 
     @property
@@ -176,7 +177,7 @@ class DraftAssembler:
     # -- text of a section -----------------------------------------------------------------
     def _section_text(self, section: DraftSection) -> tuple[list[Block], list[Section], str]:
         blocks: list[Block] = []
-        for rec in self.records.get("texte", []):
+        for rec in self.records.get(self.k["texts"], []):
             if _text(rec["section"]) == section.title:
                 blocks += self._cell_blocks("text", rec, "text")
         sections: list[Section] = []
@@ -245,10 +246,10 @@ class DraftAssembler:
         return []
 
     def content_population(self) -> list[Block]:
-        rows = self.records.get("bevoelkerung", [])
+        rows = self.records.get(self.k["population"], [])
         if not rows:
             return []
-        table = self._table("bevoelkerung", ["group", "label", "value", "as_of"], rows, {
+        table = self._table(self.k["population"], ["group", "label", "value", "as_of"], rows, {
             "value": lambda r: german.quantity(r["value"], _text(r["unit"])) if r["value"] is not None else ""},
             unbroken=("value", "as_of"))
         blocks: list[Block] = [table]
@@ -283,7 +284,7 @@ class DraftAssembler:
     def content_participation(self) -> list[Block]:
         """The process in time order. Dates may be approximate („Frühjahr 2012“, „seit 2010“);
         a step without a date keeps its place after the step above it in the sheet."""
-        rows = self.records.get("beteiligung", [])
+        rows = self.records.get(self.k["participation"], [])
         if not rows:
             return []
         keys, last = [], ()
@@ -291,11 +292,11 @@ class DraftAssembler:
             last = r["date"].key if r["date"] else last
             keys.append((last, r.row))
         rows = [r for _, r in sorted(zip(keys, rows), key=lambda pair: pair[0])]
-        return [self._table("beteiligung", ["date", "strand", "format", "place", "participants", "results"],
+        return [self._table(self.k["participation"], ["date", "strand", "format", "place", "participants", "results"],
                             rows, {"date": lambda r: r["date"].text if r["date"] else ""}, unbroken=("date",))]
 
     def content_principles(self) -> list[Block]:
-        rows = self.records.get("leitlinien", [])
+        rows = self.records.get(self.k["principles"], [])
         blocks: list[Block] = []
         for r in (r for r in rows if r["kind"] == "Vision"):
             title = _text(r["title"]) or self.label("vision")
@@ -326,40 +327,40 @@ class DraftAssembler:
         of its measures, short-term first."""
         def fill(number: str, s: Section) -> None:
             self._field_head(number, s)
-            mine = sorted(self.rows_for("massnahmen", number),
+            mine = sorted(self.rows_for(self.k["measures"], number),
                           key=lambda m: (HORIZONS.index(m["horizon"]) if m["horizon"] in HORIZONS else 9, m.row))
             if mine:
-                s.blocks.append(self._table("massnahmen", ["text", "horizon", "responsible", "indicator"], mine,
+                s.blocks.append(self._table(self.k["measures"], ["text", "horizon", "responsible", "indicator"], mine,
                                             {"horizon": lambda m: self.label(f"horizon_{m['horizon']}")
                                              if m["horizon"] else ""}, unbroken=("horizon",)))
             elif not self.is_group(number):
                 s.blocks.append(self._placeholder(self.label("no_measures") + " " + self.label("no_measures_hint"),
-                                                  self._where("massnahmen"), s.title))
+                                                  self._where(self.k["measures"]), s.title))
         sections = self._field_tree("handlungsfeld", fill)
         self.field_depth = max((s.level for s in walk_sections(sections)), default=0)
         return [], sections
 
     def content_goals(self) -> tuple[list[Block], list[Section]]:
-        if not self.records.get("ziele"):
+        if not self.records.get(self.k["goals"]):
             return [], []
 
         def fill(number: str, s: Section) -> None:
-            mine = sorted(self.rows_for("ziele", number),
+            mine = sorted(self.rows_for(self.k["goals"], number),
                           key=lambda g: (GOAL_LEVELS.index(g["level"]) if g["level"] in GOAL_LEVELS else 9, g.row))
             if mine:
-                s.blocks.append(self._table("ziele", ["level", "text", "indicator"], mine))
+                s.blocks.append(self._table(self.k["goals"], ["level", "text", "indicator"], mine))
             elif not self.is_group(number):
-                s.blocks.append(self._placeholder(self.label("no_goals"), self._where("ziele"), s.title))
-        return [], self._field_tree("ziele", fill)
+                s.blocks.append(self._placeholder(self.label("no_goals"), self._where(self.k["goals"]), s.title))
+        return [], self._field_tree(self.k["goals"], fill)
 
     def content_evaluation(self) -> list[Block]:
-        rows = self.records.get("evaluation", [])
-        return [self._table("evaluation", ["kind", "subject", "method", "interval", "responsible"], rows)] \
+        rows = self.records.get(self.k["evaluation"], [])
+        return [self._table(self.k["evaluation"], ["kind", "subject", "method", "interval", "responsible"], rows)] \
             if rows else []
 
     def content_networks(self) -> list[Block]:
-        rows = self.records.get("netzwerke", [])
-        return [self._table("netzwerke", ["name", "kind", "role", "contact"], rows)] if rows else []
+        rows = self.records.get(self.k["networks"], [])
+        return [self._table(self.k["networks"], ["name", "kind", "role", "contact"], rows)] if rows else []
 
     # -- chapters ---------------------------------------------------------------------------
     def _chapter(self, n: int, section: DraftSection) -> Chapter:
@@ -381,7 +382,7 @@ class DraftAssembler:
             if figures:
                 blocks.insert(0, figures)
         if not has_content:
-            sheet = CONTENT_SHEETS.get(section.content, "texte")
+            sheet = self.k[CONTENT_ROLES.get(section.content, "texts")]
             ch.blocks.append(self._placeholder(section.hint, self._where(sheet), section.title))
             ch.blocks += blocks
             ch.run_on = True  # a framed hint needs no page of its own
@@ -402,7 +403,7 @@ class DraftAssembler:
         if population not in (None, ""):
             figures.append(Figure(label=self.label("population"), value=german.number(population)))
         if _text(self.base_value("district")):
-            figures.append(Figure(label=self.layout.sheet("stammdaten").header("district"),
+            figures.append(Figure(label=self.layout.by_role("master").header("district"),
                                   value=self._keep("district", _text(self.base_value("district")),
                                                    self.base.cells["district"])))
         return Figures(title=_text(self.base_value("municipality")), figures=figures, source="") if figures else None
@@ -432,7 +433,7 @@ class DraftAssembler:
                 self._keep(key, _text(self.base_value(key)), self.base.cells[key])
         title = self.label("contact_chapter")
         blocks: list[Block] = [Lines(lines)] if lines else [
-            self._placeholder(self.label("contact_hint"), self._where("stammdaten", column="contact"), title,
+            self._placeholder(self.label("contact_hint"), self._where(self.k["master"], column="contact"), title,
                               "fill in Verantwortliche Stelle, Ansprechperson, E-Mail and Telefon in sheet "
                               "'Stammdaten'")]
         blocks += self._council()

@@ -150,7 +150,7 @@ def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[R
             _example_values(sheet, records[sheet.key], report)
             continue
         table = _rename(table, sheet)
-        if sheet.key == "texte":  # pre-filled section names without text are not entries
+        if sheet.role == "texts":  # pre-filled section names without text are not entries
             table.rows = [r for r in table.rows if str(r.values.get("text", "")).strip()]
         records[sheet.key] = validate_table(table, report, {sheet.key: sheet.schema})
         _example_values(sheet, records[sheet.key], report)

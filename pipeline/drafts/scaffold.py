@@ -224,7 +224,7 @@ def _table_sheet(ws: Worksheet, sheet: Sheet, layout: Layout, lists: _Lists, mun
     ws.freeze_panes = "A2"
     widths = [c.width for c in sheet.columns]
     fit_row(ws, 1, widths)
-    if sheet.key == "texte":
+    if sheet.role == "texts":
         # One row per section, so a writer sees where each text goes.
         for r, title in enumerate(sections, start=2):
             ws.cell(row=r, column=1, value=title).alignment = WRAP

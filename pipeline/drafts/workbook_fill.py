@@ -3,9 +3,9 @@
 Used to make the sample municipalities (tools/make_sample_drafts.py), the benchmark's synthetic
 towns and the tests' workbooks, so all of them go through the real scaffold and the real reader.
 
-    data = {"stammdaten": {"municipality": "Musterstadt", "population": 25000, …},
-            "handlungsfelder": [{"number": 1, "title": "Sprache und Bildung", …}, …],
-            "texte": {"vorwort": "Absatz eins\\nAbsatz zwei", …}}
+The data is keyed by each sheet's key as the type's template.yaml names it: a mapping of column
+names to values for a sheet of layout `fields`, a list of such mappings (one per row) for a
+table sheet, and section id → text for the sheet whose role is `texts`.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def _fill_texts(ws, layout: Layout, texts: dict[str, str]) -> None:
     for section in layout.sections:
         if section.id in texts:
             ws.cell(row=by_title[section.title], column=2).value = texts[section.id]
-            fit_row(ws, by_title[section.title], [c.width for c in layout.sheet("texte").columns])
+            fit_row(ws, by_title[section.title], [c.width for c in layout.by_role("texts").columns])
 
 
 def fill_workbook(path: Path, layout: Layout, data: dict) -> None:
@@ -94,7 +94,7 @@ def fill_workbook(path: Path, layout: Layout, data: dict) -> None:
         ws = book[sheet.title]
         if sheet.layout == "fields":
             _fill_fields(ws, sheet, data[sheet.key])
-        elif sheet.key == "texte":
+        elif sheet.role == "texts":
             _fill_texts(ws, layout, data[sheet.key])
         else:
             _fill_rows(ws, sheet, data[sheet.key])

@@ -13,6 +13,20 @@ from pipeline.errors import InputError, Location, error
 from pipeline.load.records import COLUMN_KINDS, Column
 
 LAYOUTS = ("table", "fields")
+# What the draft engine reads from a workbook, by role: the generic registry. The type's
+# template.yaml gives each sheet its role, so no sheet key or name is written in Python.
+ROLES = {
+    "master": "the municipality's master data, one row per field (name, kind, contact, mayor, council …)",
+    "texts": "the sections' own text, by section title",
+    "population": "population figures for the initial situation, with charts",
+    "participation": "the participation steps, by date",
+    "principles": "the guiding principles",
+    "fields": "the numbered fields of action (8, 8.1, 8.1.1 …)",
+    "goals": "goals and indicators per field of action",
+    "measures": "measures per field of action",
+    "evaluation": "evaluation and monitoring",
+    "networks": "networks and actors",
+}
 _COLUMN_KEYS = {"name", "header", "required", "kind", "choices", "entity", "example", "help", "width", "list"}
 
 
@@ -32,8 +46,9 @@ class SheetColumn:
 
 @dataclass(frozen=True)
 class Sheet:
-    key: str  # the table name the engine uses ('massnahmen')
-    title: str  # the sheet name the workbook shows ('Maßnahmen')
+    key: str  # the table name the records are kept under
+    title: str  # the sheet name the workbook shows
+    role: str  # what the engine reads from it (ROLES)
     layout: str  # 'table': one row per entry; 'fields': one row per field (Angabe | Wert)
     columns: tuple[SheetColumn, ...]
 
@@ -65,6 +80,13 @@ class Layout:
     def sheet(self, key: str) -> Sheet:
         return next(s for s in self.sheets if s.key == key)
 
+    def key(self, role: str) -> str:
+        """The table key of the sheet playing ROLE ('' if the type has none: nothing to read)."""
+        return next((s.key for s in self.sheets if s.role == role), "")
+
+    def by_role(self, role: str) -> Sheet | None:
+        return next((s for s in self.sheets if s.role == role), None)
+
 
 def parse_layout(raw: dict, rel: str) -> Layout:
     def fail(key: str, message: str) -> None:
@@ -79,6 +101,11 @@ def parse_layout(raw: dict, rel: str) -> Layout:
         key = f"workbook.sheets[{n}]"
         if not isinstance(s, dict) or not s.get("key") or not s.get("sheet"):
             fail(key, "a sheet needs a 'key' (the table name) and a 'sheet' (its name in the workbook)")
+        role = str(s.get("role", ""))
+        if role not in ROLES:
+            fail(f"{key}.role", f"role '{role}' is unknown; use one of: {', '.join(ROLES)}")
+        if any(other.role == role for other in sheets):
+            fail(f"{key}.role", f"two sheets have the role '{role}'")
         layout = s.get("layout", "table")
         if layout not in LAYOUTS:
             fail(f"{key}.layout", f"layout must be one of: {', '.join(LAYOUTS)}")
@@ -100,7 +127,7 @@ def parse_layout(raw: dict, rel: str) -> Layout:
                 Column(str(c["name"]), bool(c.get("required", False)), kind, choices, c.get("entity", "")),
                 header=str(c["header"]), example=c.get("example", ""), help=str(c.get("help", "")),
                 width=int(c.get("width", 16)), list=str(c.get("list", ""))))
-        sheets.append(Sheet(str(s["key"]), str(s["sheet"]), layout, tuple(columns)))
+        sheets.append(Sheet(str(s["key"]), str(s["sheet"]), role, layout, tuple(columns)))
     sections = []
     for n, s in enumerate(raw.get("sections") or [], start=1):
         if not isinstance(s, dict) or not all(s.get(k) for k in ("id", "title", "content", "hint")):

@@ -36,7 +36,7 @@ TEMPLATE_KEYS: dict[str, object] = {
     "labels": ANY,  # open: a type's brochure.typ may print labels of its own
     "workbook": {
         "file": ANY, "title": ANY, "instructions": ANY,
-        "sheets": Items({"key": ANY, "sheet": ANY, "layout": ANY, "columns": Items({
+        "sheets": Items({"key": ANY, "sheet": ANY, "role": ANY, "layout": ANY, "columns": Items({
             "name": ANY, "header": ANY, "required": ANY, "kind": ANY, "choices": ANY, "entity": ANY,
             "example": ANY, "help": ANY, "width": ANY, "list": ANY})}),
     },

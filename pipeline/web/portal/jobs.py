@@ -62,7 +62,7 @@ def warm_up() -> None:
 
 def _sections(document: dict | None, findings: list[Finding]) -> list[dict]:
     """The nine chapters of the strategy at a glance: filled, placeholder or error."""
-    from pipeline.drafts.assemble import CONTENT_SHEETS
+    from pipeline.drafts.assemble import CONTENT_ROLES
     from pipeline.drafts.draft import draft_template
     _, layout = draft_template()
     chapters = {c["id"]: c for c in (document or {}).get("chapters", [])}
@@ -70,12 +70,12 @@ def _sections(document: dict | None, findings: list[Finding]) -> list[dict]:
     unreadable = document is None
     out = []
     for n, section in enumerate(layout.sections, start=1):
-        keys = {CONTENT_SHEETS.get(section.content, "texte")}
+        roles = {CONTENT_ROLES.get(section.content, "texts")}
         if section.content == "fields":
-            keys |= {"massnahmen"}
+            roles |= {"measures"}
         if section.content == "foreword":
-            keys |= {"stammdaten"}
-        sheets = [layout.sheet(k).title for k in sorted(keys) if any(s.key == k for s in layout.sheets)]
+            roles |= {"master"}
+        sheets = sorted(s.title for s in (layout.by_role(r) for r in roles) if s is not None)
         chapter = chapters.get(section.id)
         if unreadable or any(s in error_sheets for s in sheets):
             state = "error"
