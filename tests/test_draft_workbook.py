@@ -273,3 +273,30 @@ def test_filled_workbook_keeps_outline_and_when_values_as_text(workbook):
     tables = read_workbook(workbook, workbook.parent)
     rows_read = tables["Handlungsfelder"].rows
     assert [r.values["Nr. *"] for r in rows_read] == ["8.1.1", "1", "8.10"]
+
+
+@pytest.mark.parametrize("role, message, at", [("stammdaten", "role 'stammdaten' is unknown; use one of: master", 1),
+                                               ("texts", "two sheets have the role 'texts'", 10)])
+def test_a_sheet_role_the_engine_does_not_know_or_a_doubled_one_is_a_template_error(role, message, at):
+    import copy
+    from pipeline.errors import InputError
+    raw = copy.deepcopy(load_template("strategie").raw)
+    raw["workbook"]["sheets"][0]["role"] = role  # the master data sheet
+    with pytest.raises(InputError) as caught:
+        parse_layout(raw, "templates/strategie/template.yaml")
+    finding = caught.value.findings[0]
+    assert finding.code == "E-TEMPLATE" and finding.location.column == f"workbook.sheets[{at}].role"
+    assert message in finding.message
+
+
+def test_the_engine_reads_sheets_by_role_so_a_type_may_rename_them():
+    import copy
+    raw = copy.deepcopy(load_template("strategie").raw)
+    for sheet in raw["workbook"]["sheets"]:
+        sheet["key"] = "t_" + sheet["key"]
+        for col in sheet.get("columns") or []:
+            if str(col.get("list", "")).count("."):
+                col["list"] = "t_" + col["list"]
+    layout = parse_layout(raw, "x.yaml")
+    assert layout.key("measures") == "t_massnahmen" and layout.by_role("texts").title == "Texte"
+    assert layout.key("fields") == "t_" + LAYOUT.key("fields")
