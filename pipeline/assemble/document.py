@@ -20,6 +20,7 @@ from pipeline.load.edition import EDITION_FILE, Edition
 from pipeline.errors import InputError, Location, Report, error
 from pipeline.load.input_files import MAX_TEXT_BYTES, find_named, inside, read_bytes
 from pipeline.load.records import Record
+from pipeline.load.template_keys import BLOCK_KEYS
 from pipeline.load.when import When
 from pipeline.tree import (
     Block,
@@ -50,7 +51,7 @@ from pipeline.tree import (
 
 _FIELD = re.compile(r"\{(\w+)\}")
 _CREDIT_KIND = re.compile(r"^[A-ZÄÖÜ][\w-]{1,20}:\s")  # "Grafik: …", "Foto: …", "Illustration: …"
-BLOCK_TYPES = ("box", "cards", "table", "figures")
+BLOCK_TYPES = tuple(BLOCK_KEYS)  # the named block types, as template.yaml may declare them
 
 
 def cell_text(value: object) -> str:
