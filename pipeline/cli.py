@@ -250,21 +250,22 @@ def check_command(edition: Path, built: bool, out: Path | None, fmt: str, strict
     be a strategy draft folder, or a folder of them (each town is reported in turn).
 
     Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage error."""
-    from pipeline.build import check
-    from pipeline.drafts.batch import find_drafts
-    from pipeline.drafts.draft import check_draft, draft_template, is_draft
+    from pipeline.drafts.workbook_layout import draft_template, is_draft
     from pipeline.load.edition import EDITION_FILE
     if out is not None and not built:
         raise click.UsageError("--out only makes sense with --built")
-    _, layout = draft_template()
     out = out or Path("outputs") / edition.resolve().name
-    batch = not is_draft(edition, layout) and not (edition / EDITION_FILE).is_file() and \
-        bool(towns := find_drafts(edition, layout.file))
+    towns = []
+    layout = None if (edition / EDITION_FILE).is_file() else draft_template()[1]  # an edition needs no draft layout
+    if layout is not None and not is_draft(edition, layout):
+        from pipeline.drafts.batch import find_drafts
+        towns = find_drafts(edition, layout.file)
+    batch = bool(towns)
     folders = towns if batch else [edition]
     reports = []
     for folder in folders:
         target = (out / folder.name if batch else out) if built else None
-        findings = check_draft(folder, target) if is_draft(folder, layout) else check(folder, target)[1]
+        findings = _check_one(folder, target, layout is not None and is_draft(folder, layout))
         if strict:
             findings = [replace(f, severity="error") for f in findings]
         findings = [f for f in findings if f.severity == "error"] + [f for f in findings if f.severity == "warning"]
@@ -282,6 +283,15 @@ def check_command(edition: Path, built: bool, out: Path | None, fmt: str, strict
                 click.echo("")
             print_report(name, findings)
     sys.exit(1 if errors else 0)
+
+
+def _check_one(folder: Path, target: Path | None, draft: bool) -> list:
+    """One edition's or one draft's findings; openpyxl and the draft assembler load only for a draft."""
+    if draft:
+        from pipeline.drafts.draft import check_draft
+        return check_draft(folder, target)
+    from pipeline.build import check
+    return check(folder, target)[1]
 
 
 DATA = click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False), default=Path("portal-data"),

@@ -8,7 +8,6 @@ in (a date that is not a date, a measure for a field of action that does not exi
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +18,10 @@ from pipeline.build import BuildResult, read_back, read_built, render_both, writ
 from pipeline.check.names import check_cells
 from pipeline.check.text import Source, check_text
 from pipeline.drafts.load import read_draft
-from pipeline.load.edition import Edition, Template, load_template
+from pipeline.load.edition import Edition, Template
 from pipeline.errors import Finding, InputError, Report
 from pipeline.load.records import Record
-from pipeline.drafts.workbook_layout import Layout, parse_layout
-
-TEMPLATE = "strategie"
+from pipeline.drafts.workbook_layout import TEMPLATE, Layout, draft_template, is_draft  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -35,16 +32,6 @@ class LoadedDraft:
     draft: Draft
     report: Report
 
-
-@functools.cache  # read once per process: a batch builds hundreds of towns from one template
-def draft_template(name: str = TEMPLATE) -> tuple[Template, Layout]:
-    template = load_template(name)
-    return template, parse_layout(template.raw, f"templates/{name}/template.yaml")
-
-
-def is_draft(folder: Path, layout: Layout | None = None) -> bool:
-    layout = layout or draft_template()[1]
-    return (Path(folder) / layout.file).is_file()
 
 
 def _edition(folder: Path, template: Template, layout: Layout, draft: Draft) -> Edition:

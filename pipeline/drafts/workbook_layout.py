@@ -7,10 +7,15 @@ workbook a municipality receives and the one the pipeline reads cannot drift apa
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.errors import InputError, Location, error
+from pipeline.load.edition import Template, load_template
 from pipeline.load.records import COLUMN_KINDS, Column
+
+TEMPLATE = "strategie"  # the draft type `brochure draft` builds unless told otherwise
 
 LAYOUTS = ("table", "fields")
 # What the draft engine reads from a workbook, by role: the generic registry. The type's
@@ -137,3 +142,15 @@ def parse_layout(raw: dict, rel: str) -> Layout:
     return Layout(file=str(book.get("file", "strategie.xlsx")), title=str(book.get("title", "")),
                   instructions=[str(x) for x in book.get("instructions") or []], sheets=sheets,
                   sections=sections)
+
+
+@functools.cache  # read once per process: a batch builds hundreds of towns from one template
+def draft_template(name: str = TEMPLATE) -> tuple[Template, Layout]:
+    template = load_template(name)
+    return template, parse_layout(template.raw, f"templates/{name}/template.yaml")
+
+
+def is_draft(folder: Path, layout: Layout | None = None) -> bool:
+    """Whether FOLDER holds a draft workbook (checked without loading the draft machinery)."""
+    layout = layout or draft_template()[1]
+    return (Path(folder) / layout.file).is_file()
