@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.assemble import assemble
 from pipeline.build_result import FORMATS, BuildResult  # noqa: F401 (re-exported)
@@ -21,6 +22,9 @@ from pipeline.render import Artwork
 from pipeline.tree import Document
 from pipeline.verify.read_back import PdfContent
 from pipeline.write_outputs import new_file_mode, write_atomically, write_set  # noqa: F401 (re-exported)
+
+if TYPE_CHECKING:
+    from pipeline.verify.outputs import DocxRead
 
 
 @dataclass
@@ -70,16 +74,18 @@ class Rendered:
     docx: bytes | None
     pdf: bytes | None
     pdf_read: PdfContent | None  # the PDF read back with PDFium, for the output checks
+    docx_read: DocxRead | None = None  # the DOCX read back and indexed, for the same
 
 
 def render_both(doc: Document, ed: Edition, artwork: Artwork, formats: tuple[str, ...] = FORMATS,
                 total_pages: int | None = None, multiple_of: int | None = None,
                 toc_depth: int | None = None) -> Rendered:
     """DOCX and PDF side by side: Typst typesets in a thread of its own and PDFium then reads
-    the PDF back there (both release the GIL) while python-docx writes the Word file. Each
-    output's bytes are those of rendering it alone."""
+    the PDF back there (both release the GIL) while python-docx writes the Word file and it is
+    read back for the output checks. Each output's bytes are those of rendering it alone."""
     from pipeline.render import render_docx, render_pdf
     from pipeline.verify import read_pdf
+    from pipeline.verify.outputs import read_docx_side
 
     def typeset() -> tuple[bytes, PdfContent]:
         pdf = render_pdf(doc, ed.template.typst, ed.folder, total_pages, multiple_of, artwork)
@@ -89,8 +95,9 @@ def render_both(doc: Document, ed: Edition, artwork: Artwork, formats: tuple[str
         job = pool.submit(typeset) if pool else None
         docx = render_docx(doc, ed.template.reference_docx, ed.folder, artwork, toc_depth or ed.template.toc_depth,
                            ed.template.docx_cover) if "docx" in formats else None
+        docx_read = read_docx_side(docx, doc.meta.language) if docx is not None else None
         pdf, read = job.result() if job else (None, None)
-        return Rendered(docx, pdf, read)
+        return Rendered(docx, pdf, read, docx_read)
     finally:
         if pool:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -114,7 +121,8 @@ def build(folder: Path, out: Path, formats: tuple[str, ...] = FORMATS, allow_mis
         pages = done.pdf_read.pages
         outputs[out / f"{ed.name}.pdf"] = done.pdf
     write_built(out, with_manifest(ed.folder, ed.template.folder, loaded.document, loaded.records, outputs))
-    output_errors = check_outputs(ed, loaded.records, loaded.document, done.docx, done.pdf, pdf_read=done.pdf_read)
+    output_errors = check_outputs(ed, loaded.records, loaded.document, done.docx, done.pdf, pdf_read=done.pdf_read,
+                                  docx_read=done.docx_read)
     chapters = sum(1 for c in loaded.document.chapters if c.kind != "contents")
     return BuildResult(edition=ed.name, files=list(outputs), pages=pages, chapters=chapters,
                        seconds=time.perf_counter() - start, warnings=loaded.report.warnings,

@@ -78,7 +78,8 @@ def build_draft(folder: Path, out: Path, template_name: str = TEMPLATE) -> Build
     files = {out / f"{name}.docx": docx, out / f"{name}.pdf": pdf}
     write_built(out, with_manifest(ed.folder, ed.template.folder, doc, loaded.records, files))
     output_errors = check_outputs(ed, {}, doc, docx, pdf, extra=loaded.draft.passages,
-                                  furniture={doc.labels.get("draft", "")}, pdf_read=done.pdf_read)
+                                  furniture={doc.labels.get("draft", "")}, pdf_read=done.pdf_read,
+                                  docx_read=done.docx_read)
     chapters = sum(1 for c in doc.chapters if c.kind != "contents")
     return BuildResult(edition=ed.name, files=list(files), pages=done.pdf_read.pages, chapters=chapters,
                        seconds=time.perf_counter() - start, warnings=loaded.report.warnings,

@@ -193,11 +193,27 @@ def check_pages(edition: Edition, document: Document, pdf: PdfContent, name: str
     return findings
 
 
+@dataclass
+class DocxRead:
+    """The DOCX read back, its text indexed and its own accessibility problems: made in the
+    main thread while Typst still typesets the PDF (build.render_both)."""
+    content: DocxContent
+    index: TextIndex
+    problems: list[str]
+
+
+def read_docx_side(docx_bytes: bytes, language: str) -> DocxRead:
+    content = read_docx(docx_bytes)
+    return DocxRead(content, TextIndex(content.text), docx_problems(docx_bytes, language.split("-")[0] or "de"))
+
+
 def check_lost(items: list[Passage], docx: DocxContent | None, pdf_text: str | None,
-               names: dict[str, str]) -> list[Finding]:
+               names: dict[str, str], docx_index: TextIndex | None = None) -> list[Finding]:
     findings = []
     indexes = {fmt: TextIndex(text) for fmt, text in (("docx", docx.text if docx else None), ("pdf", pdf_text))
-               if text is not None}
+               if text is not None and not (fmt == "docx" and docx_index is not None)}
+    if docx_index is not None:
+        indexes = {"docx": docx_index, **indexes}
     for item in items:
         item_words = words(item.text)
         missing = [names[fmt] for fmt, index in indexes.items() if not index.contains(item.text, item_words)]
@@ -212,23 +228,28 @@ def check_lost(items: list[Passage], docx: DocxContent | None, pdf_text: str | N
 
 def check_outputs(edition: Edition, records: dict[str, list[Record]], document: Document,
                   docx_bytes: bytes | None, pdf_bytes: bytes | None, extra: list[Passage] = (),
-                  furniture: set[str] = frozenset(), pdf_read: PdfContent | None = None) -> list[Finding]:
+                  furniture: set[str] = frozenset(), pdf_read: PdfContent | None = None,
+                  docx_read: DocxRead | None = None) -> list[Finding]:
     """`extra`: further typed text the files must contain; `furniture`: lines on every PDF page;
-    `pdf_read`: the PDF already read back (build.render_both reads it beside the DOCX)."""
+    `pdf_read`, `docx_read`: the files already read back (build.render_both reads the DOCX
+    while the PDF is typeset, and the PDF in the Typst thread)."""
     names = {"docx": f"{edition.name}.docx", "pdf": f"{edition.name}.pdf"}
-    docx = read_docx(docx_bytes) if docx_bytes is not None else None
+    if docx_read is None and docx_bytes is not None:
+        docx_read = read_docx_side(docx_bytes, document.meta.language)
+    docx = docx_read.content if docx_read is not None else None
     pdf = pdf_read if pdf_read is not None else read_pdf(pdf_bytes) if pdf_bytes is not None else None
     findings = check_headings(document, docx, pdf, names, edition.source_file)
     if pdf is not None:
         findings += check_pages(edition, document, pdf, names["pdf"])
     heads = {c.running_head for c in document.chapters}
     findings += check_lost([*passages(edition, records, document), *extra], docx,
-                           pdf_flow(pdf, heads, furniture - {""}) if pdf is not None else None, names)
-    findings += check_accessibility(document, docx_bytes, pdf, names)
+                           pdf_flow(pdf, heads, furniture - {""}) if pdf is not None else None, names,
+                           docx_read.index if docx_read is not None else None)
+    findings += check_accessibility(document, docx_read.problems if docx_read is not None else None, pdf, names)
     return findings
 
 
-def check_accessibility(document: Document, docx_bytes: bytes | None, pdf: PdfContent | None,
+def check_accessibility(document: Document, docx_problem_list: list[str] | None, pdf: PdfContent | None,
                         names: dict[str, str]) -> list[Finding]:
     """What assistive technology needs from both files (see accessibility.py)."""
     language = document.meta.language.split("-")[0] or "de"
@@ -237,8 +258,8 @@ def check_accessibility(document: Document, docx_bytes: bytes | None, pdf: PdfCo
         titles = [c.title for c in document.chapters]
         found += [(names["pdf"], p) for p in pdf_problems(pdf, titles, language)]
         found += [(names["pdf"], p) for p in pdf_address_problems(document, pdf)]
-    if docx_bytes is not None:
-        found += [(names["docx"], p) for p in docx_problems(docx_bytes, language)]
+    if docx_problem_list is not None:
+        found += [(names["docx"], p) for p in docx_problem_list]
     return [error("E-ACCESSIBILITY", Location(file=file), problem,
                   "the template or a custom reference.docx dropped it; see docs/accessibility.md")
             for file, problem in found]
