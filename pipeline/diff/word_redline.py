@@ -367,6 +367,4 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
         news = [n for n in new_notes[1] if len(_paragraphs(n)) == 1]
         _redline(marker, [_paragraphs(n)[0] for n in olds], [_paragraphs(n)[0] for n in news])
         new_part._blob = etree.tostring(new_notes[0], xml_declaration=True, encoding="UTF-8", standalone=True)
-    out = io.BytesIO()
-    new_doc.save(out)
-    return docx_package.normalise(out.getvalue())
+    return docx_package.package_bytes(new_doc)

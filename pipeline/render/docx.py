@@ -511,9 +511,7 @@ class DocxWriter:
             self._chapter(ch)
         self._store_footnotes()
         embed_fonts(self.docx)
-        out = io.BytesIO()
-        self.docx.save(out)
-        return docx_package.normalise(out.getvalue())
+        return docx_package.package_bytes(self.docx)
 
 
 def _initials(author: str) -> str:
