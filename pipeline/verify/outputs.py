@@ -207,13 +207,9 @@ def read_docx_side(docx_bytes: bytes, language: str) -> DocxRead:
     return DocxRead(content, TextIndex(content.text), docx_problems(docx_bytes, language.split("-")[0] or "de"))
 
 
-def check_lost(items: list[Passage], docx: DocxContent | None, pdf_text: str | None,
-               names: dict[str, str], docx_index: TextIndex | None = None) -> list[Finding]:
+def check_lost(items: list[Passage], indexes: dict[str, TextIndex], names: dict[str, str]) -> list[Finding]:
+    """Every passage in each file's text (`indexes`: format → its text indexed)."""
     findings = []
-    indexes = {fmt: TextIndex(text) for fmt, text in (("docx", docx.text if docx else None), ("pdf", pdf_text))
-               if text is not None and not (fmt == "docx" and docx_index is not None)}
-    if docx_index is not None:
-        indexes = {"docx": docx_index, **indexes}
     for item in items:
         item_words = words(item.text)
         missing = [names[fmt] for fmt, index in indexes.items() if not index.contains(item.text, item_words)]
@@ -241,10 +237,11 @@ def check_outputs(edition: Edition, records: dict[str, list[Record]], document: 
     findings = check_headings(document, docx, pdf, names, edition.source_file)
     if pdf is not None:
         findings += check_pages(edition, document, pdf, names["pdf"])
-    heads = {c.running_head for c in document.chapters}
-    findings += check_lost([*passages(edition, records, document), *extra], docx,
-                           pdf_flow(pdf, heads, furniture - {""}) if pdf is not None else None, names,
-                           docx_read.index if docx_read is not None else None)
+    indexes = {"docx": docx_read.index} if docx_read is not None else {}
+    if pdf is not None:
+        heads = {c.running_head for c in document.chapters}
+        indexes["pdf"] = TextIndex(pdf_flow(pdf, heads, furniture - {""}))
+    findings += check_lost([*passages(edition, records, document), *extra], indexes, names)
     findings += check_accessibility(document, docx_read.problems if docx_read is not None else None, pdf, names)
     return findings
 

@@ -26,7 +26,7 @@ def words(text: str) -> list[str]:
     out = []
     for w in canonical(text).replace("/", " ").casefold().split():  # long web addresses break at '/'
         w = w.strip(_STRIP)
-        if not w.isalpha():  # only a word with a digit can carry a note number; the regex is slow
+        if not w.isalpha():  # letters alone carry no note number, and the regex is slow
             w = _NOTE_NUMBER.sub("", w)
         if w:
             out.append(w)
