@@ -16,14 +16,13 @@ import importlib.resources
 import json
 import math
 import struct
-import tempfile
 import threading
 import zlib
 from functools import cache
 from pathlib import Path
 
 from pipeline.assemble.charts import class_labels, class_of, format_value
-from pipeline.render.fonts import typst_font_paths
+from pipeline.render.fonts import scratch_root, typst_font_paths
 from pipeline.tree import Chart
 
 PNG_DPI = 300
@@ -90,7 +89,7 @@ def _label(text: str, colour: str, inside: bool = False) -> dict:
     return {"text": text, "colour": colour, "inside": inside}
 
 
-def _bars(chart: Chart, theme: dict[str, str], width_mm: float) -> dict:
+def _bars(chart: Chart, theme: dict[str, str]) -> dict:
     k = len(chart.series)
     colours = palette(theme, k)
     stacked = chart.kind == "stacked_bar"
@@ -142,7 +141,7 @@ def _classes(chart: Chart, theme: dict[str, str]) -> dict:
 def layout(chart: Chart, width_mm: float, theme: dict[str, str] | None = None) -> dict:
     """Everything chart.typ draws, as JSON-ready data."""
     theme = {**DEFAULT_THEME, **(theme or {})}
-    spec = _classes(chart, theme) if chart.kind == "classes" else _bars(chart, theme, width_mm)
+    spec = _classes(chart, theme) if chart.kind == "classes" else _bars(chart, theme)
     spec["ticks"] = [{"at": t, "text": _value_text(t, chart.unit)} for t in ticks(spec["lo"], spec["hi"])]
     spec["horizontal"] = chart.kind == "classes" or chart.horizontal
     spec.update(width=width_mm, ink=theme["ink"], muted=theme["muted"], grid=_mix(theme["muted"], "#ffffff", 0.7),
@@ -154,7 +153,7 @@ class _Drawer:
     """A Typst compiler whose root holds chart.typ; each chart is one chart.json in it."""
 
     def __init__(self):
-        self._dir = tempfile.TemporaryDirectory(prefix="brochure-chart-")
+        self._dir = scratch_root(self, "brochure-chart-")
         self.root = Path(self._dir.name)
         self.source = (importlib.resources.files(__package__) / "chart.typ").read_bytes()
         import typst

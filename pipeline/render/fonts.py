@@ -188,3 +188,12 @@ def typst_font_folder() -> Path:
                 f.unlink()
             work.rmdir()
     return folder
+
+
+def scratch_root(owner: object, prefix: str) -> tempfile.TemporaryDirectory:
+    """A temporary folder for a Typst compiler's root, removed with OWNER or when the process
+    ends. Worker processes end without atexit; multiprocessing runs this finalizer there too."""
+    import multiprocessing.util
+    folder = tempfile.TemporaryDirectory(prefix=prefix)
+    multiprocessing.util.Finalize(owner, folder.cleanup, exitpriority=0)
+    return folder

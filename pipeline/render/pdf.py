@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing.util
 import os
-import tempfile
 import threading
 from pathlib import Path
 
@@ -20,7 +18,7 @@ import typst
 
 from pipeline.render.artwork import Artwork, Asset
 from pipeline.render import links
-from pipeline.render.fonts import put_cached, typst_font_paths
+from pipeline.render.fonts import put_cached, scratch_root, typst_font_paths
 from pipeline.errors import InputError
 from pipeline.tree import Document, to_data
 from pipeline.render.typst_errors import typeset_findings
@@ -95,10 +93,8 @@ class Typesetter:
 
     def __init__(self, typst_files: list[Path]):
         self.files = list(typst_files)
-        self._dir = tempfile.TemporaryDirectory(prefix="brochure-typst-")
+        self._dir = scratch_root(self, "brochure-typst-")
         self.root = Path(self._dir.name)
-        # Worker processes end without atexit; multiprocessing runs these finalizers there too.
-        multiprocessing.util.Finalize(self, self._dir.cleanup, exitpriority=0)
         self.compiler = typst.Compiler(root=str(self.root), font_paths=font_paths(self.files[-1].parent),
                                        ignore_system_fonts=True)
         self._written: dict[str, bytes] = {}
