@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 
@@ -89,6 +90,18 @@ def error(code: str, location: Location, message: str, hint: str = "") -> Findin
 
 def warning(code: str, location: Location, message: str, hint: str = "") -> Finding:
     return Finding("warning", code, location, message, hint)
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """"did you mean 'x'? " for the closest choice, or nothing."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def one_of(word: str, choices: list[str], none_yet: str) -> str:
+    """The hint for a name that is not among CHOICES: the closest one and all of them, or
+    NONE_YET when there are none (never an empty list)."""
+    return did_you_mean(word, choices) + (f"use one of: {', '.join(choices)}" if choices else none_yet)
 
 
 def group_findings(findings: list[Finding]) -> list[Finding]:

@@ -7,7 +7,6 @@ nowhere is an error, so nothing given is silently lost.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -17,10 +16,10 @@ from pipeline.load import markdown
 from pipeline.assemble.bibliography import Bibliographer
 from pipeline.assemble.charts import chart_from_rows, unknown_data
 from pipeline.load.edition import EDITION_FILE, Edition
-from pipeline.errors import InputError, Location, Report, error
+from pipeline.errors import InputError, Location, Report, did_you_mean, error, one_of
 from pipeline.load.input_files import MAX_TEXT_BYTES, find_named, inside, read_bytes
 from pipeline.load.records import Record
-from pipeline.load.template_keys import BLOCK_KEYS
+from pipeline.load.template_keys import BLOCK_KEYS, FIELD_PATTERN
 from pipeline.load.when import When
 from pipeline.tree import (
     Block,
@@ -49,7 +48,6 @@ from pipeline.tree import (
     walk_sections,
 )
 
-_FIELD = re.compile(r"\{(\w+)\}")
 _CREDIT_KIND = re.compile(r"^[A-ZÄÖÜ][\w-]{1,20}:\s")  # "Grafik: …", "Foto: …", "Illustration: …"
 BLOCK_TYPES = tuple(BLOCK_KEYS)  # the named block types, as template.yaml may declare them
 
@@ -70,7 +68,7 @@ def cell_text(value: object) -> str:
 def fill(pattern: str, record: Record) -> str:
     """Put record values into a pattern like 'text/regionen/{id}.md'. Values are inserted as
     they are, never parsed again, so a cell containing '{x}' stays '{x}'."""
-    return _FIELD.sub(lambda m: cell_text(record[m.group(1)]), pattern)
+    return FIELD_PATTERN.sub(lambda m: cell_text(record[m.group(1)]), pattern)
 
 
 def fill_lines(pattern: object, record: Record) -> str:
@@ -79,7 +77,7 @@ def fill_lines(pattern: object, record: Record) -> str:
     lines = pattern if isinstance(pattern, list) else [pattern]
     out = []
     for line in map(str, lines):
-        names = _FIELD.findall(line)
+        names = FIELD_PATTERN.findall(line)
         if names and all(cell_text(record[n]).strip() == "" for n in names):
             continue
         out.append(fill(line, record))
@@ -118,9 +116,8 @@ class Assembler:
         spec = self.blocks.get(name)
         if spec is None:
             names = ["box", *sorted(self.blocks)]
-            close = difflib.get_close_matches(name, names, n=1)
             self.report.add(error("E-UNKNOWN-BLOCK", where, f"there is no block '{name}'",
-                                  (f"did you mean '{close[0]}'? " if close else "")
+                                  did_you_mean(name, names)
                                   + f"use one of: {', '.join(names)}; a box with its own title is '::: box Titel'"))
             return [Box(title=argument, blocks=blocks, kind=name)]
         if context is None:
@@ -137,11 +134,8 @@ class Assembler:
             rec = next((r for r in rows if r.id == argument), None)
             if rec is not None:
                 return rec
-            ids = [r.id for r in rows]
-            close = difflib.get_close_matches(argument, ids, n=1)
             self.report.add(error("E-UNKNOWN-REF", where, f"block '{name}' refers to '{argument}', which is not an id in table '{refs[0]}'",
-                                  (f"did you mean '{close[0]}'? " if close else "")
-                                  + (f"use one of: {', '.join(ids)}" if ids else f"table '{refs[0]}' has no rows yet")))
+                                  one_of(argument, [r.id for r in rows], f"table '{refs[0]}' has no rows yet")))
         return Record(table="", row=0, values={"id": argument}, origin=where)
 
     def named_block(self, name: str, spec: dict, argument: str, where: Location, blocks: list[Block],
@@ -160,12 +154,9 @@ class Assembler:
                 return [Box(title=str(spec.get("untitled") or argument or ""), blocks=blocks, kind=name)]
             rec = next((r for r in rows if r.id == argument), None)
             if rec is None:
-                ids = [r.id for r in rows]
-                close = difflib.get_close_matches(argument, ids, n=1)
                 self.report.add(error("E-UNKNOWN-REF", where, f"box '{name}' refers to '{argument}', which is not an id in table '{table}'",
-                                      (f"did you mean '{close[0]}'? " if close else "")
-                                      + (f"use one of: {', '.join(ids)}" if ids else
-                                         f"table '{table}' has no rows yet: add one with id '{argument}'")))
+                                      one_of(argument, [r.id for r in rows],
+                                             f"table '{table}' has no rows yet: add one with id '{argument}'")))
                 return [Box(title=argument, blocks=blocks, kind=name)]
             self._printed(table, [rec])
             return [Box(title=fill(str(spec.get("title", "{id}")), rec), blocks=blocks, kind=name,

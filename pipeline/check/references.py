@@ -10,9 +10,7 @@ again.
 
 from __future__ import annotations
 
-import difflib
-
-from pipeline.errors import Finding, error
+from pipeline.errors import Finding, error, one_of
 from pipeline.load.edition import Edition
 from pipeline.load.records import Record
 from pipeline.tree import Document
@@ -24,10 +22,8 @@ def _bad_ref(rec: Record, column: str, known: set[str], what: str) -> Finding | 
     ref = rec[column]
     if not ref or ref in known:
         return None
-    close = difflib.get_close_matches(str(ref), sorted(known), n=1)
-    hint = (f"did you mean '{close[0]}'? " if close else "") + \
-        (f"use one of: {', '.join(sorted(known))}" if known else f"there are no {what} yet; add that row first")
-    return error("E-UNKNOWN-REF", rec.cells[column], f"'{ref}' is not one of the {what}", hint)
+    return error("E-UNKNOWN-REF", rec.cells[column], f"'{ref}' is not one of the {what}",
+                 one_of(str(ref), sorted(known), f"there are no {what} yet; add that row first"))
 
 
 def check_references(edition: Edition, records: dict[str, list[Record]], document: Document) -> list[Finding]:

@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 from rapidfuzz import fuzz
 
 from pipeline.diff.edition_view import ChapterView, EditionView, SectionView
+from pipeline.load.template_keys import FIELD_PATTERN
 
 RENAMED_TITLE = 80  # rapidfuzz ratio (0–100) above which a heading counts as renamed
 RENAMED_TEXT = 60  # … or its text as the same section under a new heading
@@ -355,7 +356,6 @@ def _whole(sections: list[SectionView]) -> str:
     return "\n\n".join(out)
 
 
-_FIELD = re.compile(r"\{(\w+)\}")
 _NAME_COLUMNS = ("name", "speaker", "title", "label", "caption", "municipality")  # a row's name, by default
 
 
@@ -525,7 +525,7 @@ class Comparer:
         refs = [values.get(c, "") for c in ("chapter", *self.refs.get(table, ()))]
         place = self.titles.get(next((r for r in refs if r), ""), "")
         info = self.tables.get(table)
-        name = _FIELD.sub(lambda m: values.get(m.group(1), ""), info.label).strip() if info and info.label else ""
+        name = FIELD_PATTERN.sub(lambda m: values.get(m.group(1), ""), info.label).strip() if info and info.label else ""
         name = name or next((values[k] for k in _NAME_COLUMNS if values.get(k)), key)
         group = values.get("group", "")
         who = " ".join(x for x in (group, name) if x)

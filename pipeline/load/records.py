@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from pipeline.load import german
 from pipeline.load import outline
-from pipeline.errors import InputError, Location, Report, error, warning
+from pipeline.errors import InputError, Location, Report, did_you_mean, error, warning
 from pipeline.load.glyphs import UNPRINTABLE_HINT, unprintable_character
 from pipeline.load.sheets import Row, Table
 from pipeline.load.text import invalid_character, normalise
@@ -109,7 +109,8 @@ ENTITIES = ("", "place", "region", "organisation")
 
 
 def parse_schemas(raw: object, rel: str) -> dict[str, tuple[Column, ...]]:
-    """Tables a brochure type adds (template.yaml `tables:`), in the same terms as SCHEMAS."""
+    """Tables a brochure type adds (template.yaml `tables:`), in the same terms as SCHEMAS. Its
+    keys are checked before (template_keys.TABLE, E-UNKNOWN-KEY with line and "did you mean")."""
     def fail(key: str, message: str) -> None:
         raise InputError(error("E-TEMPLATE", Location(file=rel, column=key), message,
                                "see docs/templates.md for the 'tables' format"))
@@ -123,11 +124,6 @@ def parse_schemas(raw: object, rel: str) -> dict[str, tuple[Column, ...]]:
         if name in SCHEMAS:
             fail(key, f"table '{name}' is built in and cannot be redefined")
         if isinstance(columns, dict):  # the long form: {label: "{name}", noun: Region, columns: […]}
-            unknown = sorted(set(columns) - set(TABLE_KEYS))
-            if unknown:
-                close = difflib.get_close_matches(unknown[0], TABLE_KEYS, n=1)
-                fail(f"{key}.{unknown[0]}", f"unknown key '{unknown[0]}'"
-                     + (f"; did you mean '{close[0]}'?" if close else f"; use: {', '.join(TABLE_KEYS)}"))
             columns = columns.get("columns")
         if not isinstance(columns, list) or not columns:
             fail(key, f"'{key}' must be a list of columns")
@@ -138,9 +134,6 @@ def parse_schemas(raw: object, rel: str) -> dict[str, tuple[Column, ...]]:
                 col = {"name": col}
             if not isinstance(col, dict) or not isinstance(col.get("name"), str):
                 fail(ckey, "a column needs a 'name'")
-            unknown = sorted(set(col) - {"name", "required", "kind", "choices", "entity", "ref"})
-            if unknown:
-                fail(f"{ckey}.{unknown[0]}", f"unknown key '{unknown[0]}'")
             kind = col.get("kind", "text")
             if kind not in COLUMN_KINDS:
                 fail(f"{ckey}.kind", f"kind '{kind}' is unknown; use one of: {', '.join(COLUMN_KINDS)}")
@@ -157,9 +150,6 @@ def parse_schemas(raw: object, rel: str) -> dict[str, tuple[Column, ...]]:
                 fail(f"tables.{name}[{n}].ref", f"column '{col.name}' refers to table '{col.ref}', which is not declared"
                      + (f"; did you mean '{close[0]}'?" if close else ""))
     return out
-
-
-TABLE_KEYS = ("columns", "label", "noun")
 
 
 @dataclass(frozen=True)
@@ -281,10 +271,9 @@ def validate_table(table: Table, report: Report, schemas: dict[str, tuple[Column
                            "or delete it if it is not meant for the brochure"))
     schema = schemas.get(table.name)
     if schema is None:
-        close = difflib.get_close_matches(table.name, sorted(schemas), n=1)
         report.add(warning("W-UNKNOWN-TABLE", table.where(),
                            f"table '{table.name}' is not used by this brochure type",
-                           (f"did you mean '{close[0]}'? " if close else "")
+                           did_you_mean(table.name, sorted(schemas))
                            + "tables of this type: " + ", ".join(sorted(schemas))
                            + "; a chart's data table must be named in the charts table's 'data' column"))
         return []

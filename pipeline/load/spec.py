@@ -11,9 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.errors import InputError, Location, error
+from pipeline.errors import InputError, Location, did_you_mean, error
 from pipeline.load.records import SCHEMAS, Column
-from pipeline.load.yaml_keys import did_you_mean
 
 SPEC_FILE = "spec.yaml"
 

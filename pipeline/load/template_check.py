@@ -12,12 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.load import yaml_load
-from pipeline.errors import Finding, InputError, Location, error
+from pipeline.errors import Finding, InputError, Location, did_you_mean, error
 from pipeline.load.records import Column
-from pipeline.load.template_keys import BLOCK_KEYS, BLOCK_NOT_PATTERNS, CHAPTER, EDITION_KEYS, TEMPLATE_FILES, TEMPLATE_KEYS
-from pipeline.load.yaml_keys import check_keys, did_you_mean, path_text
+from pipeline.load.template_keys import (BLOCK_KEYS, BLOCK_NOT_PATTERNS, CHAPTER, EDITION_KEYS, FIELD_PATTERN,
+                                         TEMPLATE_FILES, TEMPLATE_KEYS)
+from pipeline.load.yaml_keys import check_keys, path_text
 
-_FIELD = re.compile(r"\{(\w+)\}")  # as assemble.fill reads them
 _CHAPTER_PATTERNS = tuple(k for k in CHAPTER if k in ("title", "subtitle", "running_head", "text", "profile"))
 
 
@@ -150,7 +150,7 @@ def pattern_findings(values: dict, columns: list[str], what: str, table: str, re
             for n, v in enumerate(value):
                 walk(v, (*path, n))
         elif isinstance(value, str):
-            for field in dict.fromkeys(_FIELD.findall(value)):
+            for field in dict.fromkeys(FIELD_PATTERN.findall(value)):
                 if field not in columns:
                     findings.append(error(
                         "E-UNKNOWN-FIELD", Location(file=rel, row=lines(path), column=path_text(path)),

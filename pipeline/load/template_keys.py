@@ -4,7 +4,13 @@ A new setting is added here, or the loader reports it as E-UNKNOWN-KEY (docs/che
 
 from __future__ import annotations
 
+import re
+
 from pipeline.load.yaml_keys import ANY, Choose, Items, ListOr, Named
+
+# A `{column}` in a pattern of template.yaml or edition.yaml: filled by assemble.fill, checked by
+# template_check, read by the diff for row labels.
+FIELD_PATTERN = re.compile(r"\{(\w+)\}")
 
 # Named blocks (template.yaml and edition.yaml `blocks:`), by their `type`.
 BLOCK_KEYS: dict[str, dict] = {

@@ -7,11 +7,10 @@ ListOr (a list or a mapping) or Choose (the allowed keys depend on a value, e.g.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.errors import Finding, Location, error
+from pipeline.errors import Finding, Location, did_you_mean, error
 
 ANY = None
 
@@ -82,12 +81,6 @@ def unknown_keys(data: object, schema: object, path: tuple = ()) -> list[tuple[t
         else:
             out.append(((*path, str(key)), sorted(schema)))
     return out
-
-
-def did_you_mean(word: str, choices: list[str]) -> str:
-    """"did you mean 'x'? " for the closest choice, or nothing."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'? " if close else ""
 
 
 def check_keys(data: object, schema: object, rel: str, line_of: Callable[[tuple], int | None]) -> list[Finding]:
