@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EDITIONS := $(wildcard inputs/*/edition.yaml)
 
-.PHONY: brochure test bench fuzz clean
+.PHONY: brochure lint test bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ brochure: $(STAMP)
 	done
 	$(BIN)/brochure draft inputs/kommunen --out outputs/kommunen
 
-test: $(STAMP)
+# pyflakes and bugbear rules (pyproject.toml [tool.ruff]): zero findings, before any test runs.
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests tools
+
+test: lint
 	$(BIN)/python -m pytest
 
 # Longer, random property runs (FUZZ_EXAMPLES per property, default 20000): prints examples tried and failures.

@@ -60,7 +60,20 @@ def print_report(name: str, findings: list[Finding]) -> None:
     click.echo(f"{name}: {len(errors)} errors, {len(warnings)} warnings: {verdict}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Input errors that escape a command (a broken brochure type found while it loads) are
+    listed like any other, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            print_findings(exc.findings, verbose=True)
+            click.echo(f"Stopped: {len(exc.findings)} error(s); nothing was written.", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="brochure")
 def main() -> None:
     """Assemble brochures from spreadsheets and Markdown into DOCX and PDF."""
@@ -256,7 +269,12 @@ def check_command(edition: Path, built: bool, out: Path | None, fmt: str, strict
         raise click.UsageError("--out only makes sense with --built")
     out = out or Path("outputs") / edition.resolve().name
     towns = []
-    layout = None if (edition / EDITION_FILE).is_file() else draft_template()[1]  # an edition needs no draft layout
+    try:
+        layout = None if (edition / EDITION_FILE).is_file() else draft_template()[1]  # an edition needs no draft layout
+    except InputError as exc:  # the draft type itself is broken: its findings are the report
+        layout, broken = None, exc.findings
+    else:
+        broken = []
     if layout is not None and not is_draft(edition, layout):
         from pipeline.drafts.batch import find_drafts
         towns = find_drafts(edition, layout.file)
@@ -265,7 +283,7 @@ def check_command(edition: Path, built: bool, out: Path | None, fmt: str, strict
     reports = []
     for folder in folders:
         target = (out / folder.name if batch else out) if built else None
-        findings = _check_one(folder, target, layout is not None and is_draft(folder, layout))
+        findings = broken or _check_one(folder, target, layout is not None and is_draft(folder, layout))
         if strict:
             findings = [replace(f, severity="error") for f in findings]
         findings = [f for f in findings if f.severity == "error"] + [f for f in findings if f.severity == "warning"]

@@ -6,9 +6,7 @@ build). No test here asserts a time."""
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import signal
 import subprocess
 import sys

@@ -27,9 +27,11 @@ from tracked_changes import W, apply, paragraphs, part
 try:  # the portal tests' headless Chromium (a fixture), which skips with its reason where absent
     from test_portal_browser import browser  # noqa: F401
 except pytest.skip.Exception as why:  # that module needs httpx
+    _no_browser = str(why)  # `why` is unbound once the except clause ends
+
     @pytest.fixture(scope="module")
     def browser():
-        pytest.skip(str(why))
+        pytest.skip(_no_browser)
 
 
 @pytest.fixture(scope="module")

@@ -214,7 +214,7 @@ def test_placeholders_and_word_comments_exactly_for_the_empty_sections(by_hand):
     doc, body = docx_body(out / "neu-uebach-entwurf.docx")
     chapter = None
     placeholders = []
-    for kind, style, text in body:
+    for _kind, style, text in body:
         if style == "Heading 1":
             chapter = text
         elif style == "Missing Section":

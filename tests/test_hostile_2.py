@@ -6,7 +6,6 @@ are test functions below the table."""
 
 from __future__ import annotations
 
-import copy
 import errno
 import json
 import os
@@ -14,14 +13,13 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from editions import EDITION, TABLES, TEXTS, write_csv
+from editions import EDITION, TEXTS
 from pipeline.cli import main
-from test_hostile import Case, draft, edition, replace_file, test_hostile_input as _run_case, vorwort, workbook
+from test_hostile import Case, draft, edition, replace_file, test_hostile_input as _run_case, workbook
 
 ED_YAML = yaml.safe_dump(EDITION, allow_unicode=True, sort_keys=False)
 

@@ -149,12 +149,27 @@ def test_findings_on_a_key_get_its_line_in_edition_template_and_spec(work):
     assert f["hint"].startswith("did you mean 'pages'?")
 
 
-def test_shipped_templates_and_editions_have_no_unknown_keys():
-    from pipeline.load.edition import load_edition, load_template
-    for name in ("halbzeitbilanz", "kiv-handbuch", "strategie"):
-        load_template(name)
-    for ed in ("halbzeitbilanz-2012", "halbzeitbilanz-2013", "kiv-handbuch-2020"):
-        load_edition(ROOT / "inputs" / ed)
+SHIPPED_TYPES = sorted(p.parent.name for p in (ROOT / "templates").glob("*/template.yaml"))
+SHIPPED_EDITIONS = sorted(p.parent.name for p in (ROOT / "inputs").glob("*/edition.yaml"))
+
+
+def test_the_shipped_types_and_editions_are_found():
+    assert {"halbzeitbilanz", "kiv-handbuch", "programmflyer", "strategie"} <= set(SHIPPED_TYPES)
+    assert {"halbzeitbilanz-2012", "kiv-handbuch-2020", "programmflyer-2014"} <= set(SHIPPED_EDITIONS)
+
+
+@pytest.mark.parametrize("name", SHIPPED_TYPES)
+def test_shipped_type_has_no_unknown_keys(name):
+    from pipeline.drafts.workbook_layout import draft_template
+    from pipeline.load.edition import load_template
+    if "workbook" in load_template(name).raw:  # a draft type: its workbook and sections too
+        draft_template(name)
+
+
+@pytest.mark.parametrize("name", SHIPPED_EDITIONS)
+def test_shipped_edition_has_no_unknown_keys(name):
+    from pipeline.load.edition import load_edition
+    load_edition(ROOT / "inputs" / name)
 
 
 # -- {field} patterns ---------------------------------------------------------------------------
@@ -281,3 +296,21 @@ def test_typst_errors_map_to_the_middle_file_with_a_fitting_hint(tmp_path, line,
     (found,) = typeset_findings(caught.value, files, tmp_path / "templates")
     assert (found.location.file, found.location.row) == ("templates/t/b.typ", 3)
     assert hint in found.hint and "syntax" not in found.hint and "image" not in found.hint
+
+
+# -- the strategy draft's sections --------------------------------------------------------------
+
+def test_misspelt_section_content_in_a_draft_type_is_a_template_finding(work):
+    """A misspelt `content:` of a draft section ended in a NameError (issue 27)."""
+    shutil.copytree(ROOT / "inputs" / "kommunen" / "maintal", work / "town")
+    line = edit(work / "templates" / "strategie" / "template.yaml", "content: fields,", "content: field,")
+    done = run(work, "check", "--format", "json", str(work / "town"))
+    assert done.returncode == 1, done.stderr
+    found = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "E-TEMPLATE"]
+    assert [f["location"] for f in found] == [
+        {"file": "templates/strategie/template.yaml", "row": line, "column": "sections[6].content"}]
+    assert "'field'" in found[0]["message"]
+    assert found[0]["hint"].startswith("did you mean 'fields'?")
+    done = run(work, "draft", str(work / "town"), "--out", str(work / "out"))
+    assert done.returncode == 1 and "E-TEMPLATE" in done.stdout + done.stderr
+    assert not (work / "out").exists()

@@ -110,7 +110,7 @@ def bench_diff(old: str = "halbzeitbilanz-2012", new: str = "halbzeitbilanz-2013
         for label, (a, b) in cases.items():
             times, result = [], None
             for _ in range(RUNS):
-                t, result = _time(lambda: compare(read_view(a), read_view(b)))
+                t, result = _time(lambda a=a, b=b: compare(read_view(a), read_view(b)))
                 times.append(t)
             print(f"diff {old} → {new} ({label}): {len(result.changes)} changes in "
                   f"{statistics.median(times):.3f} s (median of {RUNS})")
@@ -129,7 +129,7 @@ def bench_pictures(folder: Path = Path("inputs/halbzeitbilanz-2012")) -> None:
     art = Artwork.of(folder, loaded.edition.template)
     charts = [b for ch in loaded.document.chapters for b in chapter_blocks(ch) if isinstance(b, Chart)]
     for fmt, target in (("SVG", "pdf"), ("PNG 300 dpi", "docx")):
-        times = [_time(lambda: [art.picture(c, target) for c in charts])[0] for _ in range(RUNS)]
+        times = [_time(lambda target=target: [art.picture(c, target) for c in charts])[0] for _ in range(RUNS)]
         print(f"charts: {len(charts)} drawn as {fmt} in {statistics.median(times):.3f} s (median of {RUNS})")
     root = Path(tempfile.mkdtemp(prefix="bench-photo-"))
     try:
@@ -138,7 +138,7 @@ def bench_pictures(folder: Path = Path("inputs/halbzeitbilanz-2012")) -> None:
         exif[0x0112] = 6
         Image.effect_noise((6000, 4000), 40).convert("RGB").save(photo, quality=92, exif=exif.tobytes())
         for dpi, target in ((PRINT_DPI, "PDF"), (WORD_DPI, "DOCX")):
-            t, (data, _) = _time(lambda: prepare(photo, 172, dpi))
+            t, (data, _) = _time(lambda dpi=dpi: prepare(photo, 172, dpi))
             print(f"photo: 6000 × 4000 JPEG ({photo.stat().st_size / 1e6:.1f} MB, turned upright) → {target} at "
                   f"{dpi} dpi, full width: {len(data) / 1e6:.1f} MB in {t:.2f} s")
     finally:

@@ -134,7 +134,7 @@ def bench_preview(edits: int = 5) -> None:
             before = preview.state.pdf_version
             start = time.perf_counter()
             _edit(folder, n)
-            wait_for(preview, lambda s: s.pdf_version > before, timeout=120)
+            wait_for(preview, lambda s, before=before: s.pdf_version > before, timeout=120)
             shown.append(time.perf_counter() - start)
             wait_for(preview, lambda s: not s.building, timeout=120)  # its output checks, then the next edit
         _ratio(f"preview: edited paragraph served (median of {edits})", statistics.median(shown), 1.0,

@@ -32,7 +32,7 @@ def from_pdf(path: Path) -> EditionView:
         raise _fail(path, f"cannot read the PDF: {exc.__class__.__name__}: {exc}", "pass a .pdf file") from None
     marks = [(level, title, page) for level, title, page in pdf.outline if page]
     chapters: list[ChapterView] = []
-    for level, title, page in marks:
+    for level, title, _page in marks:
         if level == 1:
             chapters.append(ChapterView(slug(title), title))
         elif chapters:

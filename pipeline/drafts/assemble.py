@@ -46,14 +46,10 @@ from pipeline.tree import (
     walk_sections,
 )
 from pipeline.assemble.table_widths import fit_widths, line_for
-from pipeline.drafts.workbook_layout import ROLES, DraftSection, Layout
+from pipeline.drafts.workbook_layout import CONTENTS, ROLES, DraftSection, Layout
 
 HORIZONS = ("kurzfristig", "mittelfristig", "langfristig")
 GOAL_LEVELS = ("Vision", "strategisches Ziel", "operatives Ziel")
-# Which sheet (by its role) a section's content comes from, so a finding can send the author there.
-CONTENT_ROLES = {"text": "texts", "foreword": "texts", "population": "population", "participation": "participation",
-                 "principles": "principles", "fields": "fields", "goals": "goals", "evaluation": "evaluation",
-                 "networks": "networks"}
 FALLBACK_DATE = dt.date(2000, 1, 1)  # PDF/DOCX timestamp when the workbook gives no 'Stand'
 
 
@@ -364,12 +360,7 @@ class DraftAssembler:
 
     # -- chapters ---------------------------------------------------------------------------
     def _chapter(self, n: int, section: DraftSection) -> Chapter:
-        builder: Callable = getattr(self, f"content_{section.content}", None)
-        if builder is None:
-            raise InputError(error("E-TEMPLATE", Location(file=f"templates/{self.template}/template.yaml",
-                                                         column=f"sections[{n}].content"),
-                                   f"section content '{section.content}' is unknown",
-                                   "use one of: " + ", ".join(CONTENT_SHEETS)))
+        builder: Callable = getattr(self, f"content_{section.content}")  # known: workbook_layout.CONTENTS
         title = f"{n}. {section.title}"
         text, md_sections, source = self._section_text(section)
         made = builder()
@@ -382,7 +373,7 @@ class DraftAssembler:
             if figures:
                 blocks.insert(0, figures)
         if not has_content:
-            sheet = self.k[CONTENT_ROLES.get(section.content, "texts")]
+            sheet = self.k[CONTENTS.get(section.content, "texts")]
             ch.blocks.append(self._placeholder(section.hint, self._where(sheet), section.title))
             ch.blocks += blocks
             ch.run_on = True  # a framed hint needs no page of its own

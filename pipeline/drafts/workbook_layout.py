@@ -11,9 +11,10 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import InputError, Location, error
+from pipeline.errors import InputError, Location, error, one_of
 from pipeline.load.edition import Template, load_template
 from pipeline.load.records import COLUMN_KINDS, Column
+from pipeline.load.template_check import lines_for
 
 TEMPLATE = "strategie"  # the draft type `brochure draft` builds unless told otherwise
 
@@ -32,6 +33,11 @@ ROLES = {
     "evaluation": "evaluation and monitoring",
     "networks": "networks and actors",
 }
+# What a section adds from the sheets (`sections[n].content`), and the role of the sheet it reads,
+# so that a finding about an empty section sends the author to the right sheet.
+CONTENTS = {"text": "texts", "foreword": "texts", "population": "population", "participation": "participation",
+            "principles": "principles", "fields": "fields", "goals": "goals", "evaluation": "evaluation",
+            "networks": "networks"}
 _COLUMN_KEYS = {"name", "header", "required", "kind", "choices", "entity", "example", "help", "width", "list"}
 
 
@@ -137,6 +143,10 @@ def parse_layout(raw: dict, rel: str) -> Layout:
     for n, s in enumerate(raw.get("sections") or [], start=1):
         if not isinstance(s, dict) or not all(s.get(k) for k in ("id", "title", "content", "hint")):
             fail(f"sections[{n}]", "a section needs 'id', 'title', 'content' and 'hint'")
+        if str(s["content"]) not in CONTENTS:
+            raise InputError(error("E-TEMPLATE", Location(file=rel, column=f"sections[{n}].content"),
+                                   f"section content '{s['content']}' is unknown",
+                                   one_of(str(s["content"]), list(CONTENTS), "")))
         sections.append(DraftSection(str(s["id"]), str(s["title"]), str(s["content"]), str(s["hint"]),
                                      str(s.get("file", ""))))
     return Layout(file=str(book.get("file", "strategie.xlsx")), title=str(book.get("title", "")),
@@ -147,7 +157,9 @@ def parse_layout(raw: dict, rel: str) -> Layout:
 @functools.cache  # read once per process: a batch builds hundreds of towns from one template
 def draft_template(name: str = TEMPLATE) -> tuple[Template, Layout]:
     template = load_template(name)
-    return template, parse_layout(template.raw, f"templates/{name}/template.yaml")
+    rel = f"templates/{name}/template.yaml"
+    with lines_for({rel: template.folder / "template.yaml"}):  # each finding gets its key's line
+        return template, parse_layout(template.raw, rel)
 
 
 def is_draft(folder: Path, layout: Layout | None = None) -> bool:

@@ -378,7 +378,7 @@ def diff_html(old: Version, new: Version) -> str:
     from pipeline.diff.edition_view import read_view
     report = to_html(compare(read_view(old.out), read_view(new.out)))
     report = report.replace(f"<style>{CSS}</style>", '<link rel="stylesheet" href="/diff-report.css">', 1)
-    return re.sub(r"<title>[^<]*</title>", f"<title>Vergleich Version {old.number} → {new.number}</title>", report, 1)
+    return re.sub(r"<title>[^<]*</title>", f"<title>Vergleich Version {old.number} → {new.number}</title>", report, count=1)
 
 
 def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_limit: float | None = None,

@@ -44,8 +44,8 @@ def warm_up() -> None:
     import shutil
     import tempfile
     from pipeline.drafts import draft  # noqa: F401
-    from pipeline.render import docx as render_docx
-    from pipeline.render import pdf as render_pdf
+    from pipeline.render import docx as render_docx  # noqa: F401 (imported to warm the worker)
+    from pipeline.render import pdf as render_pdf  # noqa: F401 (imported to warm the worker)
     from pipeline.render.fonts import typst_font_folder
     from pipeline.drafts.scaffold import init_draft
     typst_font_folder()
