@@ -1,12 +1,29 @@
-"""Shared fixtures: the sample edition built once per test session, and small test editions."""
+"""Shared fixtures: a hermetic session, the sample edition built once per test session, and
+small test editions.
+
+Hermetic: before anything of the product is imported, HOME, the XDG folders and BROCHURE_CACHE
+point into one fresh folder of this session, so no test reads or writes the machine's own cache,
+profile or home, and the suite passes the same whatever ran before it. The font copies (seconds
+of work) are made once per session there; each test gets a build cache of its own, in which the
+content-keyed caches (fonts, pictures, paddings) are the session's, linked."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+SESSION = Path(tempfile.mkdtemp(prefix="brochure-tests-"))
+for _var, _sub in (("HOME", "home"), ("XDG_CACHE_HOME", "home/.cache"), ("XDG_CONFIG_HOME", "home/.config"),
+                   ("XDG_DATA_HOME", "home/.local/share"), ("BROCHURE_CACHE", "cache")):
+    os.environ[_var] = str(SESSION / _sub)
+    (SESSION / _sub).mkdir(parents=True, exist_ok=True)
+os.environ.pop("BROCHURE_TEMPLATES", None)
+SHARED_CACHES = ("artwork", "docx-fonts", "pads")  # keyed by content: sharing them changes no byte
 
 from pipeline.build import BuildResult, build, load
 from pipeline.verify.read_back import DocxContent, PdfContent, read_docx, read_pdf
@@ -29,6 +46,34 @@ def build_and_read(edition: Path, out: Path) -> Built:
     docx_bytes = (out / f"{edition.name}.docx").read_bytes()
     pdf_bytes = (out / f"{edition.name}.pdf").read_bytes()
     return Built(result, docx_bytes, pdf_bytes, read_docx(docx_bytes), read_pdf(pdf_bytes))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(SESSION, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def session_cache() -> Path:
+    """The session's cache, with the font copies made once."""
+    from pipeline.render.fonts import cache_root, typst_font_folder
+    typst_font_folder()
+    root = cache_root()
+    for name in SHARED_CACHES:
+        (root / name).mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def own_build_cache(session_cache, tmp_path_factory, monkeypatch) -> Path:
+    """A build cache of this test's own: a build it did not make itself is never 'unchanged'."""
+    base = tmp_path_factory.mktemp("cache", numbered=True)
+    root = base / session_cache.name
+    root.mkdir()
+    for entry in session_cache.iterdir():
+        if entry.name.startswith("fonts-") or entry.name in SHARED_CACHES:
+            (root / entry.name).symlink_to(entry)
+    monkeypatch.setenv("BROCHURE_CACHE", str(base))
+    return root
 
 
 @pytest.fixture(scope="session")

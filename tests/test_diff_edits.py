@@ -8,7 +8,6 @@ headless Chromium."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from dataclasses import asdict
 from pathlib import Path
@@ -23,6 +22,7 @@ from pipeline.diff.changes import compare, word_diff
 from pipeline.diff.edition_view import read_view
 from pipeline.diff.word_redline import redline
 from tracked_changes import W, apply, paragraphs, part
+import office
 
 try:  # the portal tests' headless Chromium (a fixture), which skips with its reason where absent
     from test_portal_browser import browser  # noqa: F401
@@ -160,15 +160,13 @@ def test_redline_validates_and_is_deterministic(pair, red, tmp_path):
 def test_libreoffice_accepts_the_redline_to_the_new_and_rejects_it_to_the_old_edition(pair, red, tmp_path):
     """An independent reader: LibreOffice's own „Alle annehmen / ablehnen“, compared with the
     editions after the same round trip through LibreOffice (it restyles a few runs of the contents)."""
-    python = Path("/usr/bin/python3")
-    if shutil.which("soffice") is None or not python.exists() or subprocess.run(
-            [str(python), "-c", "import uno"], capture_output=True).returncode != 0:
-        pytest.skip("LibreOffice with its Python bridge is not installed (apt-get install libreoffice-writer-nogui "
-                    "python3-uno)")
+    if office.uno_missing():
+        pytest.skip(office.uno_missing())
     old, new = _files(pair, "docx")
     jobs = [f"accept,{red},{tmp_path}/accepted.docx", f"reject,{red},{tmp_path}/rejected.docx",
             f"keep,{new},{tmp_path}/new.docx", f"keep,{old},{tmp_path}/old.docx"]
-    run = subprocess.run([str(python), str(Path(__file__).parent / "lo_track_changes.py"), str(tmp_path / "lo"), *jobs],
+    run = subprocess.run([str(office.DEBIAN_PYTHON), str(Path(__file__).parent / "lo_track_changes.py"), str(office.PROFILE),
+                          *jobs],
                          capture_output=True, timeout=300)
     assert run.returncode == 0, run.stderr
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from pipeline.drafts.scaffold import (LIST_SEPARATOR, LISTS_SHEET, ROWS, TEXT_FO
 from pipeline.load.sheets import read_workbook
 from pipeline.drafts.workbook_fill import fill_workbook
 from pipeline.drafts.workbook_layout import parse_layout
+import office
 
 LAYOUT = parse_layout(load_template("strategie").raw, "templates/strategie/template.yaml")
 TODAY = dt.date(2024, 5, 6)
@@ -135,22 +134,15 @@ def test_field_dropdown_points_at_number_and_title_formulas_in_the_list_sheet(wo
 
 def _calc_available(tmp_path: Path) -> str | None:
     """Why LibreOffice cannot recompute a workbook here, or None if it can."""
-    if shutil.which("soffice") is None:
-        return "LibreOffice (soffice) is not installed"
+    if office.soffice_missing():
+        return office.soffice_missing()
     probe = tmp_path / "probe.xlsx"
     book = Workbook()
     book.active["A1"] = "x"
     book.save(probe)
-    if _convert(probe, tmp_path / "probe-out", tmp_path / "profile") is None:
+    if office.convert(probe, "xlsx", tmp_path / "probe-out") is None:
         return "LibreOffice cannot open .xlsx files here: Calc (libreoffice-calc) is not installed"
     return None
-
-
-def _convert(source: Path, outdir: Path, profile: Path) -> Path | None:
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
-                    "--outdir", str(outdir), str(source)], capture_output=True, timeout=300)
-    out = outdir / source.name
-    return out if out.is_file() else None
 
 
 def test_libreoffice_computes_the_dropdown_entries_as_number_and_title(workbook, tmp_path):
@@ -162,7 +154,7 @@ def test_libreoffice_computes_the_dropdown_entries_as_number_and_title(workbook,
         {"number": "8.1.1", "title": "Sprache und Bildung"},
         {"number": "3"},  # no title yet: the number alone
     ]})
-    out = _convert(workbook, tmp_path / "recomputed", tmp_path / "profile")
+    out = office.convert(workbook, "xlsx", tmp_path / "recomputed")
     assert out is not None, "LibreOffice did not convert the workbook"
     values = load_workbook(out, data_only=True)
     column = re.search(r"\$([A-Z]+)\$2", validations(values["Ziele"])[f"A2:A{ROWS}"].formula1).group(1)

@@ -30,7 +30,7 @@ from pipeline.tree import (Chapter, Contact, Contacts, Cover, Document, Meta, Pa
                            Section)
 from pipeline.verify.read_back import page_texts_of_pdf, read_docx
 
-settings.register_profile("ci", max_examples=2000, deadline=None, derandomize=True, database=None,
+settings.register_profile("ci", max_examples=int(os.environ.get("CI_EXAMPLES", "200")), deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20000")), deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

@@ -5,6 +5,7 @@ is a link; contact blocks and quotes reach a screen reader line by line, in orde
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -141,6 +142,11 @@ def _struct_tree(pdf_path) -> list:
     """poppler's structure tree with text: nested [type, [children]]; text leaves are strings."""
     if not shutil.which("pdfinfo"):
         pytest.skip("poppler's pdfinfo is not installed (Debian: poppler-utils)")
+    return _read_struct_tree(str(pdf_path))
+
+
+@functools.cache  # seconds per brochure; the session's samples are built once and never change
+def _read_struct_tree(pdf_path: str) -> list:
     out = subprocess.run(["pdfinfo", "-struct-text", str(pdf_path)], capture_output=True, check=True).stdout
     root: list = ["Document", []]
     stack = [(-1, root)]

@@ -85,7 +85,6 @@ def work(tmp_path: Path, monkeypatch) -> Path:
     for rid, name in (("nordlicht", "Nordlicht"), ("suedwind", "Südwind")):
         (ed / "text" / f"{rid}.md").write_text(f"{name} zeigte auf der Messe seine Arbeit.\n", encoding="utf-8")
     monkeypatch.setenv("BROCHURE_TEMPLATES", str(tmp_path / "templates"))
-    monkeypatch.setenv("BROCHURE_CACHE", "off")
     return tmp_path
 
 
@@ -222,9 +221,8 @@ def _declared_tables() -> set[str]:
 def _draft_vocabulary() -> set[str]:
     """The draft engine's own words, which a sheet key may happen to equal: the roles sheets
     play (workbook_layout.ROLES) and the content kinds of sections."""
-    from pipeline.drafts.assemble import CONTENT_ROLES
-    from pipeline.drafts.workbook_layout import ROLES
-    return set(ROLES) | set(CONTENT_ROLES)
+    from pipeline.drafts.workbook_layout import CONTENTS, ROLES
+    return set(ROLES) | set(CONTENTS)
 
 
 def _block_types() -> set[str]:

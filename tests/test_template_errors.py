@@ -29,7 +29,7 @@ def work(tmp_path: Path) -> Path:
 
 
 def run(work: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BROCHURE_TEMPLATES": str(work / "templates"), "BROCHURE_CACHE": "off"}
+    env = {**os.environ, "BROCHURE_TEMPLATES": str(work / "templates")}  # the test's own cache (conftest)
     done = subprocess.run([*BROCHURE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
     return done

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pipeline.load.when import When, parse_when
 
 # the project's profiles, as in test_fuzz.py: 'ci' derandomised, 'fuzz' (make fuzz) random and longer
-settings.register_profile("ci", max_examples=2000, deadline=None, derandomize=True, database=None,
+settings.register_profile("ci", max_examples=int(os.environ.get("CI_EXAMPLES", "200")), deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20000")), deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

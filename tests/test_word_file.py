@@ -26,6 +26,7 @@ from pipeline.cli import main
 from pipeline.render.docx_fonts import embedded_fonts, font_key
 from pipeline.drafts.draft import build_draft
 from pipeline.load.edition import load_template
+import office
 from pipeline.render.docx import render_docx
 from pipeline.verify.read_back import read_docx
 
@@ -355,10 +356,7 @@ def test_libreoffice_shows_the_embedded_font_and_the_coloured_cover(outputs, tmp
     from pypdf import PdfReader
 
     source = outputs["kiv-handbuch-2020"]
-    profile = tmp_path / "profile"  # a private LibreOffice profile: runs beside a user's own instance
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=300)
-    pdf = tmp_path / f"{source.stem}.pdf"
+    pdf = office.convert(source, "pdf", tmp_path, check=True)
     reader = PdfReader(pdf)
     fonts = set()
     for page in reader.pages[:3]:

@@ -332,18 +332,19 @@ class Assembler:
             self.printed.setdefault(table, set()).update(r.row for r in rows)
 
     def _place(self, chapter: Chapter) -> None:
+        quotes_at: dict[int, int] = {}  # blocks list → where its next quote goes (sheet order, linear time)
         for rec in self.records.get("quotes", []):
             if rec["chapter"] == chapter.id:
                 quote = Quote(id=rec.id, text=str(rec["text"]), speaker=str(rec["speaker"]), role=str(rec["role"]))
-                self._insert(chapter, rec, quote, after_first_paragraph=True)
+                self._insert(chapter, rec, quote, quotes_at)
         for rec in self.records.get("photos", []):
             if rec["chapter"] == chapter.id:
-                self._insert(chapter, rec, self._photo(rec), after_first_paragraph=False)
+                self._insert(chapter, rec, self._photo(rec))
         for rec in self.records.get("charts", []):
             if rec["chapter"] == chapter.id:
                 chart = self._chart(rec)
                 if chart is not None:
-                    self._insert(chapter, rec, chart, after_first_paragraph=False)
+                    self._insert(chapter, rec, chart)
         contacts = [self._contact(r) for r in self.records.get("contacts", []) if r["chapter"] == chapter.id]
         contacts += [Contact(id=r.id, group=str(r["label"]), lines=[], web=str(r["url"]))
                      for r in self.records.get("links", []) if r["chapter"] == chapter.id]
@@ -351,7 +352,9 @@ class Assembler:
             title = self.labels.get("contacts", "Ansprechpartner")
             chapter.sections.append(Section(id="kontakt", title=title, level=2, blocks=[Contacts(contacts)]))
 
-    def _insert(self, chapter: Chapter, rec: Record, block: Block, after_first_paragraph: bool) -> None:
+    def _insert(self, chapter: Chapter, rec: Record, block: Block, quotes_at: dict[int, int] | None = None) -> None:
+        """Append BLOCK to its section; a quote (QUOTES_AT given) goes after the first paragraph,
+        behind the quotes placed there before it."""
         wanted = str(rec["section"])
         if wanted:
             section = next((s for s in walk_sections(chapter.sections)
@@ -365,12 +368,14 @@ class Assembler:
             blocks = section.blocks
         else:
             blocks = chapter.sections[-1].blocks if chapter.sections else chapter.blocks
-        if after_first_paragraph:
-            at = next((i + 1 for i, b in enumerate(blocks) if isinstance(b, Paragraph)), len(blocks))
-            # keep several quotes of one section in sheet order
-            while at < len(blocks) and isinstance(blocks[at], Quote):
-                at += 1
+        if quotes_at is not None:
+            at = quotes_at.get(id(blocks))
+            if at is None:
+                at = next((i + 1 for i, b in enumerate(blocks) if isinstance(b, Paragraph)), len(blocks))
+                while at < len(blocks) and isinstance(blocks[at], Quote):
+                    at += 1
             blocks.insert(at, block)
+            quotes_at[id(blocks)] = at + 1
         else:
             blocks.append(block)
 

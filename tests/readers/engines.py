@@ -5,6 +5,7 @@ Each returns the text of every page; `missing(engine)` says why one cannot run h
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import subprocess
@@ -28,7 +29,18 @@ def missing(engine: str) -> str | None:
     return None
 
 
+_read: dict[tuple[str, str], list[str]] = {}
+
+
 def pages(pdf: bytes, engine: str) -> list[str]:
+    """The text of every page; each PDF is read once per engine and session (tests share samples)."""
+    key = (hashlib.sha256(pdf).hexdigest(), engine)
+    if key not in _read:
+        _read[key] = _pages(pdf, engine)
+    return list(_read[key])
+
+
+def _pages(pdf: bytes, engine: str) -> list[str]:
     if engine == "poppler":
         out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
         return out.stdout.decode("utf-8").split("\f")[:-1] or [""]
