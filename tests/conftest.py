@@ -76,9 +76,42 @@ def own_build_cache(session_cache, tmp_path_factory, monkeypatch) -> Path:
     return root
 
 
+class Samples:
+    """The samples under inputs/ (editions and drafts), each built once per session when a test
+    first asks for it, into ROOT/<name> (drafts: kommunen/<town>). Tests read them, never change them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._built: dict[str, BuildResult] = {}
+
+    def result(self, name: str) -> BuildResult:
+        if name not in self._built:
+            from pipeline.drafts.draft import build_draft
+            folder = ROOT / "inputs" / name
+            run = build_draft if name.startswith("kommunen/") else build
+            self._built[name] = run(folder, self.root / name)
+        return self._built[name]
+
+    def out(self, name: str) -> Path:
+        self.result(name)
+        return self.root / name
+
+    def file(self, name: str, suffix: str) -> Path:
+        return next(p for p in self.result(name).files if p.suffix == suffix)
+
+    def read(self, name: str) -> Built:
+        docx, pdf = self.file(name, ".docx").read_bytes(), self.file(name, ".pdf").read_bytes()
+        return Built(self.result(name), docx, pdf, read_docx(docx), read_pdf(pdf))
+
+
 @pytest.fixture(scope="session")
-def sample_built(tmp_path_factory) -> Built:
-    return build_and_read(SAMPLE, tmp_path_factory.mktemp("sample-out"))
+def samples(tmp_path_factory) -> Samples:
+    return Samples(tmp_path_factory.mktemp("samples"))
+
+
+@pytest.fixture(scope="session")
+def sample_built(samples) -> Built:
+    return samples.read(SAMPLE.name)
 
 
 @pytest.fixture(scope="session")
@@ -98,14 +131,6 @@ READER_SAMPLES = ("halbzeitbilanz-2012", "kiv-handbuch-2020", "kommunen/maintal"
 
 
 @pytest.fixture(scope="session")
-def reader_samples(tmp_path_factory) -> dict[str, Path]:
-    """The two sample brochures and one strategy draft, built once: name → built PDF."""
-    from pipeline.drafts.draft import build_draft
-
-    built = {}
-    for name in READER_SAMPLES:
-        out = tmp_path_factory.mktemp(name.replace("/", "-"))
-        folder = ROOT / "inputs" / name
-        files = build_draft(folder, out).files if name.startswith("kommunen") else build(folder, out).files
-        built[name] = next(p for p in files if p.suffix == ".pdf")
-    return built
+def reader_samples(samples) -> dict[str, Path]:
+    """The two sample brochures and one strategy draft: name → built PDF."""
+    return {name: samples.file(name, ".pdf") for name in READER_SAMPLES}

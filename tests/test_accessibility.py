@@ -13,10 +13,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from conftest import ROOT
 from pipeline.verify.accessibility import docx_problems, pdf_problems, struct_summary
-from pipeline.build import build
-from pipeline.drafts.draft import build_draft
 from pipeline.verify.read_back import read_pdf
 
 HEADINGS = {f"/H{i}": i for i in range(1, 7)}
@@ -24,11 +21,10 @@ HEADINGS = {f"/H{i}": i for i in range(1, 7)}
 
 @pytest.fixture(scope="module", params=["halbzeitbilanz-2012", "kiv-handbuch-2020", "programmflyer-2014",
                                         "kommunen/viernheim"])
-def output(request, tmp_path_factory):
-    """(name, document tree as JSON, DOCX bytes, PDF bytes) of one sample, built fresh."""
-    out = tmp_path_factory.mktemp(request.param.replace("/", "-"))
-    folder = ROOT / "inputs" / request.param
-    files = build_draft(folder, out).files if request.param.startswith("kommunen") else build(folder, out).files
+def output(request, samples):
+    """(name, document tree as JSON, DOCX bytes, PDF bytes) of one sample."""
+    out = samples.out(request.param)
+    files = samples.result(request.param).files
     content = json.loads((out / "content.json").read_text(encoding="utf-8"))["document"]
     data = {p.suffix: p.read_bytes() for p in files}
     return request.param, content, data[".docx"], data[".pdf"]

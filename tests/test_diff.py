@@ -28,11 +28,11 @@ KASSEL_WORDS = [("delete", "neue, "), ("delete", "Kooperation"), ("insert", "Zus
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("editions")
+def built(samples):
+    """The folder holding both sample editions' builds (OLD and NEW below it)."""
     for name in (OLD, NEW):
-        build(ROOT / "inputs" / name, out / name)
-    return out
+        samples.out(name)
+    return samples.root
 
 
 def changed_words(change) -> list[tuple[str, str]]:

@@ -24,7 +24,7 @@ from pipeline.assemble.bibliography import sort_key
 from pipeline.build import collect
 from pipeline.verify.read_back import chapter_spans, clean_pdf_text
 
-from conftest import ROOT, build_and_read
+from conftest import ROOT
 
 KIV = ROOT / "inputs" / "kiv-handbuch-2020"
 
@@ -39,8 +39,8 @@ REFERENCES = _rows("references")
 
 
 @pytest.fixture(scope="module")
-def kiv(tmp_path_factory):
-    return build_and_read(KIV, tmp_path_factory.mktemp("kiv-out"))
+def kiv(samples):
+    return samples.read(KIV.name)
 
 
 @pytest.fixture(scope="module")

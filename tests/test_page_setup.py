@@ -67,9 +67,8 @@ def body_tables_and_pictures(docx_path: Path) -> tuple[list[int], list[int]]:
 
 
 @pytest.fixture(scope="module")
-def flyer(tmp_path_factory):
-    out = tmp_path_factory.mktemp("flyer")
-    return build_and_read(FLYER, out), out
+def flyer(samples):
+    return samples.read(FLYER.name), samples.out(FLYER.name)
 
 
 def test_a5_flyer_builds_in_both_formats_on_a5_pages(flyer):

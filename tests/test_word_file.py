@@ -40,23 +40,25 @@ FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true")
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> dict[str, Path]:
-    """Every DOCX the project writes, by name: editions, drafts and the redline (via the CLI)."""
-    out = tmp_path_factory.mktemp("word")
-    files = {}
-    umask = os.umask(0o002)  # a shared drive's group-writable umask; the files must follow it
-    for name in EDITIONS:
-        build(ROOT / "inputs" / name, out / name)
-        files[name] = out / name / f"{name}.docx"
-    for town in TOWNS:
-        build_draft(ROOT / "inputs" / "kommunen" / town, out / town)
-        files[town] = out / town / f"{town}-entwurf.docx"
-    redline = out / "redline.docx"
-    result = CliRunner().invoke(main, ["diff", str(out / EDITIONS[0]), str(out / EDITIONS[1]), "--docx", str(redline)])
-    os.umask(umask)
-    assert result.exit_code == 1, result.output  # 1: the editions differ
-    files["redline"] = redline
+def outputs(samples, tmp_path_factory) -> dict[str, Path]:
+    """Every DOCX the project writes, by name: editions, drafts (the session's samples) and the
+    redline (via the CLI)."""
+    files = {name: samples.file(name, ".docx") for name in EDITIONS}
+    files |= {town: samples.file(f"kommunen/{town}", ".docx") for town in TOWNS}
+    files["redline"] = redline_under(samples, tmp_path_factory.mktemp("word") / "redline.docx")
     return files
+
+
+def redline_under(samples, redline: Path, umask: int | None = None) -> Path:
+    old = os.umask(umask) if umask is not None else None
+    try:
+        result = CliRunner().invoke(main, ["diff", str(samples.out(EDITIONS[0])), str(samples.out(EDITIONS[1])),
+                                           "--docx", str(redline)])
+    finally:
+        if old is not None:
+            os.umask(old)
+    assert result.exit_code == 1, result.output  # 1: the editions differ
+    return redline
 
 
 def _xml(path: Path, name: str):
@@ -331,11 +333,18 @@ def test_written_files_get_the_mode_the_umask_allows(tmp_path, umask):
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["a.docx", "b.pdf"]  # no temp files left
 
 
-def test_built_files_drafts_and_redline_have_the_umask_mode(outputs):
-    """Built under umask 002 (see the fixture): editions, drafts, their PDFs and manifests, the redline."""
-    paths = [*outputs.values()]
-    paths += [f for p in outputs.values() if p.name != "redline.docx" for f in p.parent.iterdir()]
-    assert len(paths) > 20
+def test_built_files_drafts_and_redline_have_the_umask_mode(samples, tmp_path):
+    """Built under a shared drive's group-writable umask 002: an edition, a draft, their PDFs and
+    manifests, the redline."""
+    umask = os.umask(0o002)
+    try:
+        build(ROOT / "inputs" / "programmflyer-2014", tmp_path / "edition")
+        build_draft(ROOT / "inputs" / "kommunen" / "rodgau", tmp_path / "draft")
+    finally:
+        os.umask(umask)
+    paths = [*(tmp_path / "edition").iterdir(), *(tmp_path / "draft").iterdir(),
+             redline_under(samples, tmp_path / "redline.docx", 0o002)]
+    assert len(paths) == 9
     for path in paths:
         assert path.stat().st_mode & 0o777 == 0o664, path
 
