@@ -22,13 +22,11 @@ from pipeline.verify.read_back import W, heading_level, paragraph_text, read_doc
 from pipeline.diff.pdf_view import from_pdf
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 
-# Blocks made from records: their changes are reported as record changes, not as text.
-RECORD_BLOCKS = {"quote", "contacts", "figures", "photo", "chart", "cards", "profile", "bibliography"}
-
 
 # -- from a build folder ----------------------------------------------------------------------
 def _block_items(block: dict) -> list[tuple[str, tuple]]:
-    """The texts a block shows, each with where it is bold or italic."""
+    """The texts a block shows, each with where it is bold or italic. Blocks made from records
+    show none here: their changes are reported as record changes, not as text."""
     kind = block.get("type")
     if kind == "paragraph":
         return [(_runs(block["runs"]), _spans(block["runs"]))]
