@@ -88,7 +88,7 @@ class Samples:
         if name not in self._built:
             from pipeline.drafts.draft import build_draft
             folder = ROOT / "inputs" / name
-            run = build_draft if name.startswith("kommunen/") else build
+            run = build if (folder / "edition.yaml").is_file() else build_draft
             self._built[name] = run(folder, self.root / name)
         return self._built[name]
 

@@ -260,7 +260,7 @@ def test_html_report_is_valid_self_contained_and_shows_each_change(built, tmp_pa
 
 
 def test_html_escapes_edition_text(tmp_path):
-    from pipeline.diff.changes import Change, Comparison
+    from pipeline.diff.comparison import Change, Comparison
     from pipeline.diff.report import to_html
     page = to_html(Comparison("a", "b", ("build", "build"), [
         Change("text", "changed", "K > <script>", "paragraph changed", "<b>x</b>", "<i>y</i>",
@@ -298,7 +298,7 @@ def test_html_report_renders_in_headless_chromium(built, tmp_path):
 
 
 def test_renamed_moved_and_page_changes_on_small_views():
-    from pipeline.diff.edition_view import ChapterView, EditionView, SectionView
+    from pipeline.diff.views import ChapterView, EditionView, SectionView
     text = ["Die Modellregion baut Netzwerke auf und verbindet Träger, Verwaltung und Vereine.",
             "Zweiter Absatz über Sprachkurse für Eltern."]
     old = EditionView("a", "build", [

@@ -19,7 +19,9 @@ from edited_edition import make_pair, score, with_tracked_changes
 from pipeline.build import build
 from pipeline.cli import main
 from pipeline.diff.changes import compare, word_diff
+from pipeline.diff.comparison import Comparison
 from pipeline.diff.edition_view import read_view
+from pipeline.diff.report import AREAS, AREAS_DE, terminal
 from pipeline.diff.word_redline import redline
 from tracked_changes import W, apply, paragraphs, part
 import office
@@ -210,7 +212,14 @@ def test_two_pdfs_with_docx_still_write_the_html(pair, tmp_path):
 
 
 # -- the German report in a browser -------------------------------------------------------------------
-ENGLISH = ("paragraph changed", ">before<", ">after<", 'lang="en"', "section moved", "No differences")
+def _english(changes: list[dict]) -> set[str]:
+    """The English wording the terminal report uses for these changes, taken from the product:
+    the head of each text or structure change's line ('paragraph changed', 'section renamed'), the
+    area titles that are not German as well, and the line of an empty comparison."""
+    heads = {c["what"].split(":")[0] for c in changes if c["area"] in ("text", "structure")}
+    titles = {title for area, title in AREAS if title != AREAS_DE[area]}
+    empty = terminal(Comparison("a", "b", ("build", "build"), [], (None, None))).removeprefix("a and b")
+    return heads | titles | {empty.strip(": ")}
 
 
 @pytest.mark.parametrize("kind", ["folder", "docx", "pdf"])
@@ -218,7 +227,9 @@ def test_report_is_german(pair, kind, tmp_path):
     target = tmp_path / "bericht.html"
     run("diff", *_files(pair, kind), "--html", target)
     page_text = target.read_text(encoding="utf-8")
-    assert '<html lang="de">' in page_text and not [e for e in ENGLISH if e in page_text]
+    english = _english(_changes(pair, kind))
+    assert {"Chapters and sections", "no differences"} <= english and any(e.endswith(" changed") for e in english)
+    assert '<html lang="de">' in page_text and not [e for e in english if e in page_text]
     assert "· ·" not in page_text and "Vorher" in page_text and "Nachher" in page_text
 
 

@@ -15,8 +15,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from pipeline.load.edition import load_template
-from pipeline.drafts.scaffold import (LIST_SEPARATOR, LISTS_SHEET, ROWS, TEXT_FORMAT, example_rule, example_value,
-                               init_draft)
+from pipeline.drafts.scaffold import LISTS_SHEET, ROWS, example_rule, example_value, init_draft
+from pipeline.load import outline
 from pipeline.load.sheets import read_workbook
 from pipeline.drafts.workbook_fill import fill_workbook
 from pipeline.drafts.workbook_layout import parse_layout
@@ -25,6 +25,7 @@ import office
 LAYOUT = parse_layout(load_template("strategie").raw, "templates/strategie/template.yaml")
 TODAY = dt.date(2024, 5, 6)
 GREY = "5A6670"
+EXCEL_TEXT = "@"  # Excel's number format 'Text': what is typed stays a string (8.1.1 is no date)
 
 
 @pytest.fixture
@@ -81,9 +82,9 @@ def test_outline_and_when_columns_are_text_cells_without_number_or_date_validati
     for sheet, col in text_columns():
         ws = book[sheet.title]
         column = letter(sheet.key, col.name)
-        assert ws.column_dimensions[column].number_format == TEXT_FORMAT, (sheet.title, column)
+        assert ws.column_dimensions[column].number_format == EXCEL_TEXT, (sheet.title, column)
         for row in (2, 3):  # the cells the scaffold writes; every later row has the column's format
-            assert ws[f"{column}{row}"].number_format == TEXT_FORMAT, (sheet.title, column, row)
+            assert ws[f"{column}{row}"].number_format == EXCEL_TEXT, (sheet.title, column, row)
         dv = validations(ws).get(f"{column}2:{column}{ROWS}")
         assert dv is None or dv.type in (None, "list"), (sheet.title, column, dv.type)
     # the example of a field number is the text "1", not the number 1
@@ -95,7 +96,7 @@ def test_outline_and_when_columns_are_text_cells_without_number_or_date_validati
     base = book["Stammdaten"]
     rows = {base.cell(row=r, column=1).value: r for r in range(2, base.max_row + 1)}
     decision = rows["Beschluss vom"]
-    assert base[f"B{decision}"].number_format == TEXT_FORMAT
+    assert base[f"B{decision}"].number_format == EXCEL_TEXT
     assert validations(base)[f"B{decision}"].type is None
     # date and number kinds keep their formats and checks
     stand = rows["Stand"]
@@ -124,12 +125,19 @@ def test_field_dropdown_points_at_number_and_title_formulas_in_the_list_sheet(wo
     lists = book[LISTS_SHEET]
     entries = [lists[f"{formulas['ziele']}{r}"].value for r in range(2, ROWS + 1)]
     assert len(entries) == ROWS - 1 and all(str(e).startswith("=IF(") for e in entries)
+    joins = set()
     for r in (2, 3, ROWS):
         entry = lists[f"{formulas['ziele']}{r}"].value
         assert f"Handlungsfelder'!${number}{r}" in entry and f"Handlungsfelder'!${title}{r}" in entry
-        assert f'"{LIST_SEPARATOR}"' in entry
+        joins |= set(re.findall(rf'\${number}{r}&"([^"]*)"&', entry))  # what stands between number and title
     assert lists[f"{formulas['ziele']}{ROWS + 1}"].value is None
-    assert LIST_SEPARATOR == " – "
+    assert len(joins) == 1, joins
+    separator = joins.pop()
+    assert separator.strip(), "a visible separator between number and title"
+    # what a municipality picks from the list is read back as the number alone, whatever the title holds
+    for number_text, title_text in (("8.1.1", "Sprache und Bildung"), ("3", "2. Chance – Arbeit"), ("12", "")):
+        picked = f"{number_text}{separator}{title_text}" if title_text else number_text
+        assert outline.parse(picked) == number_text, picked
 
 
 def _calc_available(tmp_path: Path) -> str | None:
@@ -252,12 +260,12 @@ def test_filled_workbook_keeps_outline_and_when_values_as_text(workbook):
     book = load_workbook(workbook)
     fields = book["Handlungsfelder"]
     assert [fields[f"A{r}"].value for r in (2, 3, 4)] == ["8.1.1", "1", "8.10"]
-    assert all(fields[f"A{r}"].data_type == "s" and fields[f"A{r}"].number_format == TEXT_FORMAT for r in (2, 3, 4))
+    assert all(fields[f"A{r}"].data_type == "s" and fields[f"A{r}"].number_format == EXCEL_TEXT for r in (2, 3, 4))
     assert book["Ziele"]["A2"].value == "8.1.1"
     dates = book["Beteiligung"]
     assert [dates[f"A{r}"].value for r in range(2, 6)] == ["12.04.2011", "5./6. Februar 2010", "Frühjahr 2012",
                                                            "2010–2013"]
-    assert dates["A5"].number_format == TEXT_FORMAT  # a row the scaffold did not format
+    assert dates["A5"].number_format == EXCEL_TEXT  # a row the scaffold did not format
     base = book["Stammdaten"]
     rows = {base.cell(row=r, column=1).value: r for r in range(2, base.max_row + 1)}
     assert base[f"B{rows['Beschluss vom']}"].value == "April 2011"

@@ -20,6 +20,7 @@ from pipeline.verify.accessibility import struct_summary
 from pipeline.build import build, check
 from pipeline.render.chart_draw import draw, ticks
 from pipeline.assemble.charts import alt_text, class_labels
+from pipeline.load.records import SCHEMAS
 from pipeline.tree import Chart, Series
 
 NNBSP = "\u202f"
@@ -107,7 +108,15 @@ def test_alt_text_names_title_series_and_extremes_in_german_numbers():
     assert f"Durchschnitt: 20,5{NNBSP}%" in text and "Quelle: Melderegister" in text
 
 
-@pytest.mark.parametrize("kind", ["bar", "stacked_bar", "classes"])
+# Every kind the charts table accepts (its `kind` column's choices), so a new kind is drawn here too.
+CHART_KINDS = next(c.choices for c in SCHEMAS["charts"] if c.name == "kind")
+
+
+def test_the_chart_kinds_are_the_ones_a_sheet_may_name():
+    assert len(CHART_KINDS) >= 3 and CHART["kind"] in CHART_KINDS and CLASSED["kind"] in CHART_KINDS
+
+
+@pytest.mark.parametrize("kind", CHART_KINDS)
 def test_drawing_is_deterministic_vector_svg_and_300_dpi_png(kind):
     chart = _chart(kind=kind, classes=[0, 20, 50] if kind == "classes" else [])
     svg = draw(chart, "svg", 82)

@@ -1,7 +1,8 @@
 """The page comes from the type's template.yaml `page:`: the A5 sample type (templates/programmflyer)
 builds in both formats on A5, its Word tables and pictures fit its text column, the A4 types keep
 A4, and a changed margin changes the Word text width. Real builds, read back with pypdf and
-python-docx; the expected sizes are read from the template.yaml files, not written here."""
+python-docx; the expected sizes are read from the template.yaml files and a named size is turned
+into millimetres by ISO 216's rule here, never by the pipeline's own table."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from pipeline.build import collect
 from pipeline.drafts.draft import build_draft
 from pipeline.load.edition import load_template
 from pipeline.errors import InputError
-from pipeline.load.page import PAPER, parse_page
+from pipeline.load.page import parse_page
 
 FLYER = ROOT / "inputs" / "programmflyer-2014"
 TYPE = "programmflyer"
@@ -30,13 +31,41 @@ PT_PER_MM = 72 / 25.4
 TOLERANCE_MM = 0.5
 
 
-def page_entry(template_dir: Path) -> dict:
-    return yaml.safe_load((template_dir / "template.yaml").read_text(encoding="utf-8"))["page"]
+def page_entry(template_dir: Path) -> dict | None:
+    return yaml.safe_load((template_dir / "template.yaml").read_text(encoding="utf-8")).get("page")
+
+
+def iso_a(n: int) -> tuple[float, float]:
+    """ISO 216 size An in mm, by the standard's rule rather than the pipeline's table: A0 is
+    841 × 1189, and each next size halves the longer side, rounded down."""
+    width, height = 841, 1189
+    for _ in range(n):
+        width, height = height // 2, width
+    return float(width), float(height)
 
 
 def expected_mm(entry: dict) -> tuple[float, float, dict]:
-    width, height = PAPER[entry["size"]] if "size" in entry else (entry["width"], entry["height"])
+    if "size" in entry:
+        size = entry["size"]
+        assert size[:1] == "a" and size[1:].isdigit(), f"teach the test the size '{size}'"
+        width, height = iso_a(int(size[1:]))
+    else:
+        width, height = entry["width"], entry["height"]
     return width, height, entry["margin"]
+
+
+def shipped_samples() -> dict[str, Path]:
+    """One sample under inputs/ for each shipped type: the first edition naming it, or for a draft
+    type the first folder holding its workbook."""
+    from pipeline.drafts.workbook_layout import draft_template
+    samples = {}
+    for path in sorted((ROOT / "inputs").glob("*/edition.yaml")):
+        samples.setdefault(yaml.safe_load(path.read_text(encoding="utf-8"))["template"], path.parent)
+    for path in sorted((ROOT / "templates").glob("*/template.yaml")):
+        if "workbook" in yaml.safe_load(path.read_text(encoding="utf-8")):
+            workbook = draft_template(path.parent.name)[1].file
+            samples.setdefault(path.parent.name, sorted((ROOT / "inputs").rglob(workbook))[0].parent)
+    return samples
 
 
 def pdf_pages_mm(pdf: bytes) -> list[tuple[float, float]]:
@@ -113,16 +142,21 @@ def test_the_flyer_builds_to_the_same_bytes_twice(flyer, tmp_path):
     assert again.pdf_bytes == built.pdf_bytes and again.docx_bytes == built.docx_bytes
 
 
-def test_the_a4_types_keep_a4(sample_built, tmp_path):
-    kiv = build_and_read(ROOT / "inputs" / "kiv-handbuch-2020", tmp_path / "kiv")
-    draft = build_draft(ROOT / "inputs" / "kommunen" / "rodgau", tmp_path / "draft")
-    pdfs = {"halbzeitbilanz": sample_built.pdf_bytes, "kiv-handbuch": kiv.pdf_bytes,
-            "strategie": next(f for f in draft.files if f.suffix == ".pdf").read_bytes()}
-    for name, pdf in pdfs.items():
-        width, height, _ = expected_mm(page_entry(ROOT / "templates" / name))
-        assert (width, height) == PAPER["a4"]
+def test_the_a4_types_keep_a4(tmp_path):
+    """Every shipped type on A4 (`size: a4`, or no `page:` at all) builds its sample on A4 pages."""
+    samples = shipped_samples()
+    assert set(samples) == {p.parent.name for p in (ROOT / "templates").glob("*/template.yaml")}
+    a4 = [name for name in sorted(samples)
+          if (page_entry(ROOT / "templates" / name) or {}).get("size", "a4") == "a4"]
+    assert len(a4) >= 2 and TYPE not in a4
+    for name in a4:
+        folder = samples[name]
+        if (folder / "edition.yaml").is_file():
+            pdf = build_and_read(folder, tmp_path / name).pdf_bytes
+        else:
+            pdf = next(f for f in build_draft(folder, tmp_path / name).files if f.suffix == ".pdf").read_bytes()
         for w, h in pdf_pages_mm(pdf):
-            assert abs(w - width) <= TOLERANCE_MM and abs(h - height) <= TOLERANCE_MM, (name, w, h)
+            assert abs(w - 210) <= TOLERANCE_MM and abs(h - 297) <= TOLERANCE_MM, (name, w, h)
 
 
 def test_a_wider_margin_narrows_the_word_tables(flyer, tmp_path, monkeypatch):
@@ -167,7 +201,7 @@ def test_a_type_without_page_gets_a4_and_the_figure_width_follows_the_page():
     flyer = load_template(TYPE)
     width, _, margin = expected_mm(page_entry(ROOT / "templates" / TYPE))
     assert flyer.figure_width_mm("full") == pytest.approx(width - margin["inside"] - margin["outside"])
-    assert (parse_page(None, "t").width_mm, parse_page(None, "t").height_mm) == PAPER["a4"]
+    assert (parse_page(None, "t").width_mm, parse_page(None, "t").height_mm) == iso_a(4) == (210, 297)
 
 
 def test_pipeline_code_names_no_sample_type():

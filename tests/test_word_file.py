@@ -1,6 +1,6 @@
 """The Word files as Word users get them: valid OOXML, links, contents, embedded font, cover,
-file modes. Every DOCX the project writes is built once (the three sample editions, the three
-sample drafts and the redline) and read back with lxml, python-docx, fontTools and openxml-audit
+file modes. Every DOCX the project writes is built once (every sample edition and sample draft
+under inputs/, and the redline) and read back with lxml, python-docx, fontTools and openxml-audit
 (a pure-Python port of the Open XML SDK's validator, ECMA-376 schemas and semantic rules)."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from docx import Document as open_docx
 from fontTools.ttLib import TTFont
@@ -25,14 +26,19 @@ from pipeline.build import build, new_file_mode, write_atomically
 from pipeline.cli import main
 from pipeline.render.docx_fonts import embedded_fonts, font_key
 from pipeline.drafts.draft import build_draft
+from pipeline.drafts.workbook_layout import draft_template
 from pipeline.load.edition import load_template
 import office
 from pipeline.render.docx import render_docx
 from pipeline.verify.read_back import read_docx
 
 ROOT = Path(__file__).resolve().parent.parent
-EDITIONS = ("halbzeitbilanz-2012", "halbzeitbilanz-2013", "kiv-handbuch-2020", "programmflyer-2014")
-TOWNS = ("maintal", "rodgau", "viernheim")
+EDITIONS = tuple(sorted(p.parent.name for p in (ROOT / "inputs").glob("*/edition.yaml")))
+DRAFT_TYPE, DRAFT_LAYOUT = draft_template()
+TOWN_FOLDERS = {p.parent.name: p.parent for p in sorted((ROOT / "inputs").rglob(DRAFT_LAYOUT.file))}
+TOWNS = tuple(TOWN_FOLDERS)
+REFERENCE_DOCX_TYPES = sorted(p.parent.name for p in (ROOT / "templates").glob("*/reference.docx"))
+OLD, NEW = "halbzeitbilanz-2012", "halbzeitbilanz-2013"  # the edited pair the redline compares (as test_diff)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -44,7 +50,8 @@ def outputs(samples, tmp_path_factory) -> dict[str, Path]:
     """Every DOCX the project writes, by name: editions, drafts (the session's samples) and the
     redline (via the CLI)."""
     files = {name: samples.file(name, ".docx") for name in EDITIONS}
-    files |= {town: samples.file(f"kommunen/{town}", ".docx") for town in TOWNS}
+    files |= {town: samples.file(folder.relative_to(ROOT / "inputs").as_posix(), ".docx")
+              for town, folder in TOWN_FOLDERS.items()}
     files["redline"] = redline_under(samples, tmp_path_factory.mktemp("word") / "redline.docx")
     return files
 
@@ -52,7 +59,7 @@ def outputs(samples, tmp_path_factory) -> dict[str, Path]:
 def redline_under(samples, redline: Path, umask: int | None = None) -> Path:
     old = os.umask(umask) if umask is not None else None
     try:
-        result = CliRunner().invoke(main, ["diff", str(samples.out(EDITIONS[0])), str(samples.out(EDITIONS[1])),
+        result = CliRunner().invoke(main, ["diff", str(samples.out(OLD)), str(samples.out(NEW)),
                                            "--docx", str(redline)])
     finally:
         if old is not None:
@@ -91,7 +98,12 @@ def test_every_docx_validates_against_the_ooxml_schemas(outputs, name):
     assert _validation_errors(outputs[name]) == []
 
 
-@pytest.mark.parametrize("kind", ["halbzeitbilanz", "kiv-handbuch", "strategie"])
+def test_the_samples_are_found():
+    assert len(EDITIONS) >= 4 and {OLD, NEW} <= set(EDITIONS) and len(TOWNS) >= 3
+    assert len(REFERENCE_DOCX_TYPES) == len(list((ROOT / "templates").glob("*/template.yaml")))
+
+
+@pytest.mark.parametrize("kind", REFERENCE_DOCX_TYPES)
 def test_reference_documents_validate_and_have_no_stale_styles_copy(kind):
     path = ROOT / "templates" / kind / "reference.docx"
     assert _validation_errors(path) == []
@@ -295,9 +307,15 @@ def test_drafts_define_the_comment_styles_and_comments_have_initials(outputs):
 
 
 # -- the cover -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("name,kind", [("halbzeitbilanz-2012", "halbzeitbilanz"), ("kiv-handbuch-2020", "kiv-handbuch"),
-                                       ("maintal", "strategie")])
-def test_cover_is_a_band_in_the_type_accent_colour_holding_the_title(outputs, name, kind):
+def _type_of(name: str) -> str:
+    if name in TOWNS:
+        return DRAFT_TYPE.name
+    return yaml.safe_load((ROOT / "inputs" / name / "edition.yaml").read_text(encoding="utf-8"))["template"]
+
+
+@pytest.mark.parametrize("name", [*EDITIONS, *TOWNS])
+def test_cover_is_a_band_in_the_type_accent_colour_holding_the_title(outputs, name):
+    kind = _type_of(name)
     body = _xml(outputs[name], "word/document.xml").find(f"{W}body")
     band = body[0]
     assert band.tag == f"{W}tbl"

@@ -4,8 +4,8 @@ chapter (text_index finds a passage despite line breaks, hyphens and note number
 
 from __future__ import annotations
 
-from pipeline.diff.changes import Comparison
-from pipeline.diff.edition_view import EditionView
+from pipeline.diff.comparison import Comparison
+from pipeline.diff.views import EditionView
 from pipeline.verify.text_index import TextIndex
 from pipeline.verify.read_back import read_pdf
 

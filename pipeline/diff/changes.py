@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
-from pipeline.diff.edition_view import ChapterView, EditionView, SectionView
+from pipeline.diff.change_pages import add_pages
+from pipeline.diff.comparison import Change, Comparison
+from pipeline.diff.views import ChapterView, EditionView, SectionView
 from pipeline.load.template_keys import FIELD_PATTERN
 
 RENAMED_TITLE = 80  # rapidfuzz ratio (0–100) above which a heading counts as renamed
@@ -28,34 +30,6 @@ PARAGRAPH_JOIN = "\u2029"  # stands for a paragraph break inside joined text
 TOKEN = re.compile(r"\s+|\d+(?:[.,]\d+)+|\w+|[^\w\s]")
 DECIMAL = re.compile(r"-?\d+\.\d+")
 SKIPPED_META = {"date_text"}  # printed from 'date'
-
-
-@dataclass
-class Change:
-    area: str  # meta | structure | text | records | pages
-    kind: str  # added | removed | renamed | moved | changed | split | merged
-    where: str  # chapter / section path, or the record's label
-    what: str  # one line a reviewer reads
-    old: str = ""
-    new: str = ""
-    words: list[tuple[str, str]] = field(default_factory=list)  # (equal | delete | insert, text)
-    item: str = ""  # chapter | section | paragraph | sentence | footnote | field | record | meta | pages
-    name: str = ""  # the field, edition key or table the change is of
-    noun: str = ""  # a record's table in German, as its template.yaml says ("Region")
-    page: int | None = None  # the page of the new PDF it is on, when known
-
-
-@dataclass
-class Comparison:
-    old: str
-    new: str
-    sources: tuple[str, str]
-    changes: list[Change]
-    pages: tuple[int | None, int | None]
-
-    def to_dict(self) -> dict:
-        return {"old": self.old, "new": self.new, "sources": list(self.sources), "pages": list(self.pages),
-                "changes": [asdict(c) for c in self.changes]}
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -591,7 +565,6 @@ class Comparer:
 
 
 def compare(old: EditionView, new: EditionView) -> Comparison:
-    from pipeline.diff.change_pages import add_pages  # it reads the new PDF of a build folder
     result = Comparer(old, new).run()
     add_pages(result, new)
     return result

@@ -1,6 +1,7 @@
-"""What `brochure diff` compares: an edition read back as chapters → sections → paragraphs,
-records by id, pages per chapter. From a build folder (content.json + manifest.json, exact),
-or, at the precision they allow, from a DOCX (headings and paragraphs) or a PDF (pdf_view.py).
+"""What `brochure diff` compares: an edition read back into the model of views.py (chapters →
+sections → paragraphs, records by id, pages per chapter). From a build folder (content.json +
+manifest.json, exact), or, at the precision they allow, from a DOCX (headings and paragraphs) or
+a PDF (pdf_view.py); read_view picks the reader by the path.
 """
 
 from __future__ import annotations
@@ -9,62 +10,23 @@ import errno
 import io
 import json
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from pipeline.errors import InputError, Location, error
+from pipeline.errors import Location
 from pipeline.load.input_files import read_bytes, zip_too_large
 from pipeline.manifest import CONTENT, MANIFEST
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import W, heading_level, paragraph_text, read_docx_parts
-
-# Blocks made from records: their changes are reported as record changes, not as text.
-RECORD_BLOCKS = {"quote", "contacts", "figures", "photo", "chart", "cards", "profile", "bibliography"}
-
-
-@dataclass
-class SectionView:
-    path: str  # "Ausgangslage" or "Ziele > Strukturelle Veränderungen"; "" for text before the first heading
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # its footnotes' texts, in the order referenced
-    pages: list[int] = field(default_factory=list)  # the PDF page of each paragraph, when read from a PDF
-    note_pages: list[int] = field(default_factory=list)
-    formats: list[tuple] = field(default_factory=list)  # bold and italic spans of each paragraph, when known
-
-
-@dataclass
-class ChapterView:
-    id: str
-    title: str
-    sections: list[SectionView] = field(default_factory=list)
-    pages: tuple[int, int] | None = None  # first and last page in the PDF
-
-
-@dataclass
-class EditionView:
-    name: str
-    source: str  # "build", "docx" or "pdf"
-    chapters: list[ChapterView]
-    records: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # table → key → field → value
-    record_order: dict[str, list[str]] = field(default_factory=dict)
-    meta: dict[str, str] = field(default_factory=dict)
-    pages: int | None = None
-    docx: Path | None = None  # the DOCX to redline, when there is one
-    pdf: Path | None = None  # a build folder's PDF
-    revisions: int = 0  # tracked changes a DOCX holds already (read as if accepted)
-    template: str = ""  # the brochure type (a build folder's), whose template.yaml names its tables' rows
-
-
-def _fail(path: Path, message: str, hint: str) -> InputError:
-    return InputError(error("E-DIFF-INPUT", Location(file=str(path)), message, hint))
+from pipeline.diff.pdf_view import from_pdf
+from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 
 
 # -- from a build folder ----------------------------------------------------------------------
 def _block_items(block: dict) -> list[tuple[str, tuple]]:
-    """The texts a block shows, each with where it is bold or italic."""
+    """The texts a block shows, each with where it is bold or italic. Blocks made from records
+    show none here: their changes are reported as record changes, not as text."""
     kind = block.get("type")
     if kind == "paragraph":
         return [(_runs(block["runs"]), _spans(block["runs"]))]
@@ -144,7 +106,7 @@ def from_build(folder: Path) -> EditionView:
     try:
         return _from_build(folder)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:  # not the form 'brochure build' writes
-        raise _fail(folder, f"content.json or manifest.json is not what 'brochure build' writes "
+        raise input_error(folder, f"content.json or manifest.json is not what 'brochure build' writes "
                     f"({exc.__class__.__name__}: {str(exc)[:80]})", "rebuild the edition, then compare again") from None
 
 
@@ -160,10 +122,10 @@ def _from_build(folder: Path) -> EditionView:
         content = _read_json(folder / CONTENT)
         manifest = _read_json(folder / MANIFEST)
     except FileNotFoundError as exc:
-        raise _fail(folder, f"{Path(exc.filename).name} is missing", "diff two folders written by "
+        raise input_error(folder, f"{Path(exc.filename).name} is missing", "diff two folders written by "
                     "'brochure build' (they hold content.json and manifest.json), or two DOCX or PDF files") from None
     except json.JSONDecodeError as exc:
-        raise _fail(folder, f"content.json or manifest.json is not valid JSON: {exc}", "rebuild the edition") from None
+        raise input_error(folder, f"content.json or manifest.json is not valid JSON: {exc}", "rebuild the edition") from None
     doc = content["document"]
     pdf = next((o for o in manifest["outputs"] if o["path"].endswith(".pdf")), None)
     spans = {c["id"]: (c["start"], c["end"]) for c in (pdf or {}).get("chapters", [])}
@@ -191,10 +153,10 @@ def docx_bytes(path: Path) -> bytes:
     """A DOCX to compare, bounded: a zip bomb is refused before it is unpacked."""
     data = read_bytes(path, Location(file=str(path)), path.name, MAX_DOCX)
     if data is None:
-        raise _fail(path, "not found", "pass a .docx file")
+        raise input_error(path, "not found", "pass a .docx file")
     why = zip_too_large(data, MAX_DOCX)
     if why:
-        raise _fail(path, f"cannot open the DOCX: {why}", "pass a DOCX written by Word, LibreOffice or brochure")
+        raise input_error(path, f"cannot open the DOCX: {why}", "pass a DOCX written by Word, LibreOffice or brochure")
     return data
 
 
@@ -204,7 +166,7 @@ def from_docx(path: Path) -> EditionView:
         parts = read_docx_parts(data)
         extras, revisions = _extras_per_paragraph(data)
     except Exception as exc:  # a broken package fails in zipfile or lxml in many ways
-        raise _fail(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
+        raise input_error(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
     previous = ""
     chapters: list[ChapterView] = []
     heads: list[str] = []
@@ -271,13 +233,12 @@ def read_view(path: Path) -> EditionView:
     if path.is_dir():
         return from_build(path)
     if not path.exists():
-        raise _fail(path, "not found", "give a build folder (outputs/<edition>), a .docx or a .pdf file")
+        raise input_error(path, "not found", "give a build folder (outputs/<edition>), a .docx or a .pdf file")
     if path.suffix.lower() == ".docx":
         return from_docx(path)
     if path.suffix.lower() == ".pdf":
-        from pipeline.diff.pdf_view import from_pdf
         return from_pdf(path)
-    raise _fail(path, f"cannot compare '{path.suffix}' files", "give a build folder, a .docx or a .pdf file")
+    raise input_error(path, f"cannot compare '{path.suffix}' files", "give a build folder, a .docx or a .pdf file")
 
 
 def read_pair(old: Path, new: Path) -> tuple[EditionView, EditionView]:
@@ -289,7 +250,7 @@ def read_pair(old: Path, new: Path) -> tuple[EditionView, EditionView]:
     kinds = {v.source for v in views}
     if kinds == {"docx", "pdf"}:
         path = Path(old) if views[0].source == "pdf" else Path(new)
-        raise _fail(path, "refused: comparing a DOCX with a PDF would report hundreds of differences that are only "
+        raise input_error(path, "refused: comparing a DOCX with a PDF would report hundreds of differences that are only "
                     "how the two hold their text (running heads, page numbers, the contents, line breaks)",
                     "compare two DOCX files, two PDF files or two build folders")
     if "build" in kinds and len(kinds) == 2:
@@ -297,7 +258,7 @@ def read_pair(old: Path, new: Path) -> tuple[EditionView, EditionView]:
         other = views[1 - k].source
         file = views[k].docx if other == "docx" else views[k].pdf
         if file is None:
-            raise _fail(Path((old, new)[k]), f"the build folder holds no {other.upper()} to compare with",
+            raise input_error(Path((old, new)[k]), f"the build folder holds no {other.upper()} to compare with",
                         "rebuild the edition, or compare two build folders")
         views[k] = read_view(file)
     return views[0], views[1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.diff.edition_view import ChapterView, EditionView, SectionView, _fail
+from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import clean_pdf_text, read_pdf
 
@@ -29,7 +29,7 @@ def from_pdf(path: Path) -> EditionView:
     try:
         pdf = read_pdf(path.read_bytes())
     except Exception as exc:  # a broken or encrypted PDF
-        raise _fail(path, f"cannot read the PDF: {exc.__class__.__name__}: {exc}", "pass a .pdf file") from None
+        raise input_error(path, f"cannot read the PDF: {exc.__class__.__name__}: {exc}", "pass a .pdf file") from None
     marks = [(level, title, page) for level, title, page in pdf.outline if page]
     chapters: list[ChapterView] = []
     for level, title, _page in marks:

@@ -11,7 +11,7 @@ import json
 
 import click
 
-from pipeline.diff.changes import Change, Comparison
+from pipeline.diff.comparison import Change, Comparison
 
 AREAS = (("meta", "Edition"), ("structure", "Chapters and sections"), ("text", "Text"),
          ("records", "Records (rows of the tables)"), ("pages", "Pages"))

@@ -1,8 +1,11 @@
 """Content tree → PDF, typeset by the embedded Typst compiler.
 
-The tree goes to Typst as JSON data (sys.inputs), so input text is never Typst markup. Fonts
-come only from pip-installed font packages and the template folder; system fonts are ignored
-and the timestamp is fixed, so the same inputs give the same bytes on every machine.
+The tree goes to Typst as a JSON file, `/content.json` in the compiler's root (a scratch folder),
+which the template reads with `json()` and prints as strings, so input text is never Typst markup.
+The root holds nothing else but the prepared pictures, named by content hash, and the small data
+files beside them (`assets.json`, `pads.json`, `links.txt`); `sys.inputs` stays empty (Typesetter
+says why). Fonts come only from pip-installed font packages and the template folder; system fonts
+are ignored and the timestamp is fixed, so the same inputs give the same bytes on every machine.
 """
 
 from __future__ import annotations
@@ -199,9 +202,9 @@ def render_pdf(doc: Document, typst_files: list[Path], edition_folder: Path, tot
                multiple_of: int | None = None, artwork: Artwork | None = None) -> bytes:
     """Typeset the tree; a second pass adds the blank pages that page budgets call for.
 
-    The compiler's root is a scratch folder holding only the content as JSON and the prepared
-    pictures (charts as SVG, photos upright in sRGB), named by content hash, so the document can
-    read nothing else."""
+    The compiler's root is a scratch folder holding only the content and its small data files as
+    JSON and the prepared pictures (charts as SVG, photos upright in sRGB), named by content hash,
+    so the document can read nothing else."""
     artwork = artwork or Artwork(edition_folder)
     setter = typesetter(typst_files)
     with setter.lock:

@@ -1,6 +1,6 @@
 """Typst's errors, mapped back from the joined source to the template file and line they are in.
 
-The type's `typst:` files are joined in order into one source (render_pdf.typst_source), so
+The type's `typst:` files are joined in order into one source (pdf.typst_source), so
 Typst reports a line of that join; each file's first line in it is known, so the line is too."""
 
 from __future__ import annotations

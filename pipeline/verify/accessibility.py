@@ -2,7 +2,8 @@
 first): tagged PDF, language, title, alt text on every figure, heading order, bookmarks; and
 alt text on every picture of the DOCX.
 
-Each check returns plain problem descriptions; check_output turns them into findings.
+Each check returns plain problem descriptions; outputs.check_accessibility turns them into
+E-ACCESSIBILITY findings.
 """
 
 from __future__ import annotations

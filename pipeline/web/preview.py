@@ -1,7 +1,7 @@
 """`brochure preview EDITION`: the PDF rebuilt on every save, shown in a browser tab that
 reloads by itself, with the findings beside it.
 
-One process keeps everything warm: the Typst compiler (render_pdf.Typesetter, whose memo makes a
+One process keeps everything warm: the Typst compiler (pdf.Typesetter, whose memo makes a
 re-typeset after a local edit cost the pages it touches), the prepared pictures (artwork's
 cache) and every imported module. A watcher thread polls the edition folder's files (path,
 size, mtime) and rebuilds when one changed: inputs → checks → PDF, then the PDF's output checks.

@@ -287,8 +287,7 @@ class Portal:
                                   "Bitte wählen Sie zwei solche Versionen.", back=f"/t/{token}/")
         report = await run_in_threadpool(diff_html, old, new)
         nav = (f'<nav class="portal-nav" lang="de" aria-label="Portal"><a href="/t/{token}/">Zurück zur Übersicht '
-               f'({_escape(town.name)})</a> · Vergleich von Version {old.number} mit Version {new.number}. Der Bericht ist '
-               f'englisch beschriftet; die Texte der Strategie stehen auf Deutsch.</nav>')
+               f'({_escape(town.name)})</a> · Vergleich von Version {old.number} mit Version {new.number}.</nav>')
         return Response(report.replace("<body>", "<body>" + nav, 1), media_type="text/html; charset=utf-8")
 
     # -- ministry --------------------------------------------------------------------------

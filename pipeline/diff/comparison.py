@@ -1,0 +1,34 @@
+"""What `brochure diff` finds: a Comparison of two editions, a list of Changes. changes.py makes
+it, change_pages.py adds the new PDF's page to each change, report.py and the portal show it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Change:
+    area: str  # meta | structure | text | records | pages
+    kind: str  # added | removed | renamed | moved | changed | split | merged
+    where: str  # chapter / section path, or the record's label
+    what: str  # one line a reviewer reads
+    old: str = ""
+    new: str = ""
+    words: list[tuple[str, str]] = field(default_factory=list)  # (equal | delete | insert, text)
+    item: str = ""  # chapter | section | paragraph | sentence | footnote | field | record | meta | pages
+    name: str = ""  # the field, edition key or table the change is of
+    noun: str = ""  # a record's table in German, as its template.yaml says ("Region")
+    page: int | None = None  # the page of the new PDF it is on, when known
+
+
+@dataclass
+class Comparison:
+    old: str
+    new: str
+    sources: tuple[str, str]
+    changes: list[Change]
+    pages: tuple[int | None, int | None]
+
+    def to_dict(self) -> dict:
+        return {"old": self.old, "new": self.new, "sources": list(self.sources), "pages": list(self.pages),
+                "changes": [asdict(c) for c in self.changes]}
