@@ -23,11 +23,10 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import fields
 from pathlib import Path
 
 from pipeline.build_result import BuildResult
-from pipeline.errors import Finding, Location
+from pipeline.errors import Finding
 from pipeline.render.fonts import cache_root, caching_off
 
 FORMAT = "brochure-build-cache-1"
@@ -82,13 +81,6 @@ def _entry(folder: Path) -> Path | None:
     return cache_root() / "builds" / where
 
 
-def _finding(d: dict) -> Finding:
-    loc = {k: tuple(v) if isinstance(v, list) else v for k, v in d["location"].items()}
-    names = {f.name for f in fields(Location)}
-    return Finding(d["severity"], d["code"], Location(**{k: v for k, v in loc.items() if k in names}),
-                   d["message"], d.get("hint", ""))
-
-
 def lookup(folder: Path, key: str) -> tuple[dict[str, bytes], dict] | None:
     """The files (by name) and the result of the last build of FOLDER, if its key is KEY."""
     entry = _entry(folder)
@@ -103,8 +95,8 @@ def lookup(folder: Path, key: str) -> tuple[dict[str, bytes], dict] | None:
         return None
     if any(hashlib.sha256(data).hexdigest() != meta["files"][name] for name, data in files.items()):
         return None  # a damaged entry: build again
-    meta["warnings"] = [_finding(f) for f in meta["warnings"]]
-    meta["output_errors"] = [_finding(f) for f in meta["output_errors"]]
+    meta["warnings"] = [Finding.from_dict(f) for f in meta["warnings"]]
+    meta["output_errors"] = [Finding.from_dict(f) for f in meta["output_errors"]]
     return files, meta
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ def row_ranges(rows: tuple[int, ...], through: str = "–", then: str = ", ") ->
     return then.join(str(a) if a == b else f"{a}{through}{b}" for a, b in spans)
 
 
+Args = Mapping[str, object] | tuple[tuple[str, str], ...] | None
+
+
 @dataclass(frozen=True)
 class Finding:
     severity: str  # "error" or "warning"
@@ -59,6 +63,19 @@ class Finding:
     location: Location
     message: str
     hint: str = ""
+    # The values the message names, for a translation (web/portal/findings_de.py), as sorted
+    # (name, text) pairs so the finding stays frozen and hashable; 'form' names the kind of
+    # message where one code has several. Given as a mapping or as pairs.
+    args: Args = ()
+
+    def __post_init__(self) -> None:
+        pairs = self.args.items() if isinstance(self.args, Mapping) else self.args or ()
+        object.__setattr__(self, "args", tuple(sorted((str(k), str(v)) for k, v in pairs)))
+
+    @property
+    def args_dict(self) -> dict[str, str]:
+        """The args as a dict: f.args_dict.get("form")."""
+        return dict(self.args)
 
     def __str__(self) -> str:
         text = f"{self.severity.upper()} {self.code} {self.location}: {self.message}"
@@ -73,7 +90,15 @@ class Finding:
             "location": self.location.to_dict(),
             "message": self.message,
             "hint": self.hint,
+            **({"args": self.args_dict} if self.args else {}),
         }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Finding:
+        """The finding to_dict() gave (as stored in JSON); unknown location keys are dropped."""
+        names = {f.name for f in fields(Location)}
+        loc = {k: tuple(v) if isinstance(v, list) else v for k, v in d.get("location", {}).items() if k in names}
+        return cls(d["severity"], d["code"], Location(**loc), d["message"], d.get("hint", ""), d.get("args") or ())
 
 
 class InputError(Exception):
@@ -84,12 +109,21 @@ class InputError(Exception):
         super().__init__("\n".join(str(f) for f in self.findings))
 
 
-def error(code: str, location: Location, message: str, hint: str = "") -> Finding:
-    return Finding("error", code, location, message, hint)
+def error(code: str, location: Location, message: str, hint: str = "", *, args: Args = None) -> Finding:
+    return Finding("error", code, location, message, hint, args)
 
 
-def warning(code: str, location: Location, message: str, hint: str = "") -> Finding:
-    return Finding("warning", code, location, message, hint)
+def warning(code: str, location: Location, message: str, hint: str = "", *, args: Args = None) -> Finding:
+    return Finding("warning", code, location, message, hint, args)
+
+
+class BadValue(ValueError):
+    """A value a parser refuses: the English message, and the finding's args (the kind of
+    refusal as 'form', and the values the message names)."""
+
+    def __init__(self, message: str, args: Mapping[str, object]):
+        super().__init__(message)
+        self.finding_args = dict(args)
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
@@ -125,7 +159,7 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
         out.append(Finding(first.severity, first.code, Location(
             file=first.location.file, sheet=first.location.sheet, column=first.location.column,
             chapter=first.location.chapter, section=first.location.section, rows=rows, row=rows[0]),
-            message, first.hint))
+            message, first.hint, first.args))
     return out
 
 

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import io
+import json
 import re
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("httpx")
 from click.testing import CliRunner  # noqa: E402
+from editions import TABLES, TEXTS, write_edition  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
+from pipeline.build import check as check_edition  # noqa: E402
 from pipeline.cli import main  # noqa: E402
-from pipeline.errors import Location, error, warning  # noqa: E402
+from pipeline.drafts.draft import check_draft, draft_template  # noqa: E402
+from pipeline.drafts.scaffold import init_draft  # noqa: E402
+from pipeline.drafts.workbook_fill import fill_workbook  # noqa: E402
+from pipeline.errors import Finding, Location, error, group_findings  # noqa: E402
 from pipeline.web.portal.app import create_app  # noqa: E402
-from pipeline.web.portal.findings_de import german  # noqa: E402
+from pipeline.web.portal.findings_de import CATALOGUE, GENERAL, german  # noqa: E402
 from pipeline.web.portal.jobs import JobPool, RESTARTED  # noqa: E402
 from pipeline.web.portal.store import Store, write_json  # noqa: E402
 
@@ -99,7 +109,7 @@ def test_upload_limits(portal, tmp_path):
     client.app.state.portal.max_upload = 50_000
     big = b"PK" + b"x" * 300_000
     r = upload(client, token, big)
-    assert r.status_code == 413 and "zu groß" in r.text
+    assert r.status_code == 413 and "Die Datei ist zu groß: erlaubt sind höchstens" in r.text
     r = upload(client, token, MAINTAL, name="strategie.xls")
     assert r.status_code == 400 and ".xlsx" in r.text
     r = upload(client, token, b"", name="strategie.xlsx")
@@ -176,30 +186,6 @@ def test_tokens_are_stored_only_as_hashes(tmp_path):
         if path.is_file() and path.suffix != ".xlsx":
             text = path.read_bytes()
             assert token.encode() not in text and admin.encode() not in text
-
-
-def test_german_catalogue():
-    f = error("E-BAD-EMAIL", Location(sheet="Stammdaten", row=9), "'rathaus.de' is not an e-mail address", "…")
-    assert german(f).message == "„rathaus.de“ ist keine gültige E-Mail-Adresse."
-    f = warning("W-EMPTY-SECTION", Location(sheet="Ziele"), "'Ziele und Indikatoren' is empty (placeholder printed)")
-    assert "„Ziele und Indikatoren“" in german(f).message
-    unknown = german(error("E-SOMETHING-NEW", Location(), "a new check"))
-    assert not unknown.known and "E-SOMETHING-NEW" in unknown.message
-
-
-def test_findings_of_one_cause_are_one_line_in_german_with_their_rows():
-    from pipeline.web.portal.app import _findings_view
-    raw = [error("E-UNKNOWN-REF", Location(file="strategie.xlsx", sheet="Maßnahmen", row=r, column="Handlungsfeld Nr."),
-                 "there is no field of action 7.7", "use a number from sheet 'Handlungsfelder': 8.1.1").to_dict()
-           for r in range(2, 101)]
-    raw.append(error("E-EXCEL-DATE", Location(file="strategie.xlsx", sheet="Handlungsfelder", row=5, column="Nr."),
-                     "'08.01.2001' is a date Excel made out of what was typed (probably '8.1.1')", "…").to_dict())
-    view = {g["sheet"]: g["entries"] for g in _findings_view({"findings": raw})}
-    assert len(view["Maßnahmen"]) == 1
-    entry = view["Maßnahmen"][0]
-    assert entry["row"] == "2–100" and entry["message"] == "Es gibt kein Handlungsfeld 7.7."
-    date = view["Handlungsfelder"][0]
-    assert date["row"] == 5 and "vermutlich „8.1.1“" in date["message"] and "als Text" in date["hint"]
 
 
 def test_cli_add_list_revoke(tmp_path):
@@ -287,17 +273,277 @@ def test_upload_to_result_with_sections_downloads_and_comparison(tmp_path):
         assert "<style" not in r.text and 'href="/diff-report.css"' in r.text
 
 
-def test_the_new_input_checks_have_german_text():
-    from pipeline.errors import Location, error
-    from pipeline.web.portal.findings_de import german
+# -- the findings in German: from real workbooks through the real checks ------------------------
+_, LAYOUT = draft_template()
+BAD_DATES = ["2013–2010", "31.02.2020", "13.13.2012", "Winter 2012", "bald", "12.04.1800", "5./7. Februar 2010",
+             "2012/14"]  # in sheet Beteiligung, rows 2–9
 
-    cases = {("E-BAD-VALUE", "'NaN' is not a number (NaN or infinity)"): "„NaN“ ist keine Zahl.",
-             ("E-BAD-VALUE", "'2010' is a year, not a date: write the whole date, e.g. 31.12.2010"):
-                 "„2010“ ist eine Jahreszahl, kein Datum.",
-             ("E-DUPLICATE-FIELD", "'Kommune' is given twice (rows 2 and 16)"):
-                 "„Kommune“ steht zweimal im Blatt (Zeilen 2 und 16).",
-             ("E-DUPLICATE-COLUMN", "the heading 'Text' is in columns B and C"):
-                 "Die Überschrift „Text“ steht in den Spalten B und C."}
-    for (code, message), expected in cases.items():
-        g = german(error(code, Location(file="strategie.xlsx"), message))
-        assert g.known and g.message == expected, (code, g)
+
+def field_row(name: str) -> int:
+    """The row of an entry of sheet Stammdaten (Angabe | Wert) in a new workbook."""
+    return [c.name for c in LAYOUT.sheet("stammdaten").columns].index(name) + 2
+
+
+AFTER_FIELDS = field_row(LAYOUT.sheet("stammdaten").columns[-1].name) + 1  # the first row below them
+
+
+def bad_values(folder: Path) -> None:
+    """A mistake in many cells, typed as people type them into a new workbook."""
+    path = init_draft("Teststadt", folder, LAYOUT)
+    fill_workbook(path, LAYOUT, {
+        "stammdaten": {"email": "rathaus.de", "phone": "ruf an", "population": "viele", "as_of": "2019"},
+        "bevoelkerung": [{"group": "Insgesamt", "label": "a", "value": "NaN"},
+                         {"group": "Insgesamt", "label": "b", "value": "123456789012345678"},
+                         {"group": "Insgesamt", "label": "c", "value": "1,5", "unit": "Stück"},
+                         {"group": "Insgesamt", "label": "d", "value": "1,5", "as_of": "gestern"}],
+        "handlungsfelder": [{"number": "1", "title": "Bildung"}, {"number": "1", "title": "Sprache"},
+                            {"number": "x", "title": "Arbeit"}, {"number": "1.2.3.4.5", "title": "Wohnen"},
+                            {"number": "8.1", "title": "Sport"}],
+        "massnahmen": [{"field": "7", "text": "Sprachcafé", "horizon": "kurzfristig"},
+                       {"field": "1", "text": "Lesepaten", "horizon": "bald"},
+                       {"field": "1", "text": "", "horizon": "kurzfristig"}],
+        "beteiligung": [{"date": date, "format": "Workshop"} for date in BAD_DATES],
+        "leitlinien": [{"kind": "Vision", "text": "FÃ¼r alle Menschen."}],
+    })
+    book = load_workbook(path)
+    fields = book["Handlungsfelder"]  # rows 7 and 8: cells as Excel makes them
+    fields.append([2.5, "Dezimal"])
+    fields.append([dt.datetime(2001, 1, 8), "Integration"])  # what German Excel makes of 8.1.1
+    book["Stammdaten"].append(["Kommune", "Zweitstadt"])
+    book["Stammdaten"].append(["Lieblingsfarbe", "blau"])
+    book["Texte"].append(["Unser Vorwort", "Ein Text."])
+    book.save(path)
+    (folder / "aufgabe.md").write_text("Fragen an info@teststadt.\n", encoding="utf-8")
+
+
+def bad_structure(folder: Path) -> None:
+    """Sheets and headings changed, cells merged, a formula and an error value."""
+    path = init_draft("Teststadt", folder, LAYOUT)
+    fill_workbook(path, LAYOUT, {"massnahmen": [{"field": "1", "text": "Sprachcafé", "horizon": "kurzfristig"},
+                                                {"field": "1", "text": "Lesepaten", "horizon": "kurzfristig"}]})
+    book = load_workbook(path)
+    book.create_sheet("Notizen")["A1"] = "nur für uns"
+    del book["Netzwerke und Akteure"]
+    book["Leitlinien"].sheet_state = "hidden"
+    book["Leitlinien"]["D1"] = "Text *"  # column C's heading again
+    book["Evaluation und Monitoring"]["B1"] = "Thema"  # a required heading overwritten
+    measures = book["Maßnahmen"]
+    measures.merge_cells("C2:C3")
+    measures["D2"] = "#N/A"
+    measures["E2"] = "=1+1"  # openpyxl saves no result, as a program that does not compute
+    book.save(path)
+
+
+def too_wide(folder: Path) -> None:
+    path = init_draft("Teststadt", folder, LAYOUT)
+    book = load_workbook(path)
+    book.create_sheet("Notizen").cell(row=1, column=201).value = "x"
+    book.save(path)
+
+
+def control_character(folder: Path) -> None:
+    init_draft("Teststadt", folder, LAYOUT)
+    (folder / "aufgabe.md").write_text("Ein \x07 Text.\n", encoding="utf-8")
+
+
+def zip_bomb(folder: Path) -> None:
+    folder.mkdir()
+    (folder / LAYOUT.file).write_bytes(_zip({"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": b"\0" * 60_000_000}))
+
+
+def bad_edition(folder: Path) -> list[Finding]:
+    """An edition (the live preview shows its findings in German too): the checks only it runs."""
+    tables = copy.deepcopy(TABLES)
+    tables["contacts"][0].update(email="peggy.niering(at)stadt-kassel.de", web="stadt kassel")
+    tables["contacts"][1]["city"] = "Offenbach"  # and 'Offenbach am Main' in row 4
+    tables["contacts"][2].update(id="c-kassel", city="Offenbach am Main")
+    tables["quotes"][0]["speaker"] = ""
+    tables["photos"][0]["id"] = "Foto Kassel"
+    tables["charts"] = [{"id": "ch-bezirke", "chapter": "offenbach", "kind": "classes", "data": "bezirke",
+                         "title": "Anteil nach Bezirken", "classes": "30; 40; 50"}]
+    tables["bezirke"] = [{"Bezirk": "Zentrum", "Anteil": "74,1"}]
+    tables["quotes"][0]["text"] = " ".join(["Vielfalt"] * 4000)  # 35,999 characters in one cell
+    tables["notizen"] = [{"Notiz": "x"}] * 20_001
+    texts = {**TEXTS, "text/konzeption.md": "TODO: mehr über Ofenbach.\n"}
+    return check_edition(write_edition(folder, tables, texts))[1]
+
+
+DRAFTS = {"values": bad_values, "structure": bad_structure, "wide": too_wide, "control": control_character,
+          "bomb": zip_bomb}
+
+
+@pytest.fixture(scope="module")
+def real_findings(tmp_path_factory) -> dict[str, list[Finding]]:
+    """Each workbook's findings as `brochure check` gives them; 'edition' for the edition."""
+    root = tmp_path_factory.mktemp("findings")
+    found = {}
+    for name, make in DRAFTS.items():
+        make(root / name)
+        found[name] = check_draft(root / name)
+    found["edition"] = bad_edition(root / "edition")
+    return found
+
+
+S = "Stammdaten"
+GERMAN = [  # (findings of, code, sheet or file, row, column): the German message
+    (("values", "E-BAD-EMAIL", S, field_row("email"), "E-Mail"), "„rathaus.de“ ist keine gültige E-Mail-Adresse."),
+    (("values", "E-BAD-PHONE", S, field_row("phone"), "Telefon"), "„ruf an“ ist keine gültige Telefonnummer."),
+    (("values", "E-BAD-VALUE", S, field_row("population"), "Einwohner*innen"),
+     "„viele“ ist keine Zahl in deutscher Schreibweise."),
+    (("values", "E-BAD-VALUE", S, field_row("as_of"), "Stand"), "„2019“ ist eine Jahreszahl, kein Datum."),
+    (("values", "E-DUPLICATE-FIELD", S, AFTER_FIELDS, "Angabe"),
+     f"„Kommune“ steht zweimal im Blatt (Zeilen 2 und {AFTER_FIELDS})."),
+    (("values", "W-UNKNOWN-COLUMN", S, AFTER_FIELDS + 1, "Angabe"),
+     "„Lieblingsfarbe“ ist keine bekannte Angabe und wird nicht verwendet."),
+    (("values", "W-EXAMPLE-VALUE", S, field_row("contact"), "Ansprechperson"),
+     "„Ansprechperson“ enthält noch den Beispielwert „Erika Muster“ aus der leeren Arbeitsmappe; er wird gedruckt."),
+    (("values", "E-BAD-VALUE", "Bevölkerung", 2, "Wert"), "„NaN“ ist keine Zahl."),
+    (("values", "E-BAD-VALUE", "Bevölkerung", 3, "Wert"), "„123456789012345678“ ist eine zu große Zahl."),
+    (("values", "E-BAD-VALUE", "Bevölkerung", 4, "Einheit"), "„Stück“ ist keiner der erlaubten Werte."),
+    (("values", "E-BAD-VALUE", "Bevölkerung", 5, "Stand"), "„gestern“ ist kein Datum."),
+    (("values", "E-DUPLICATE-ID", "Handlungsfelder", 3, "Nr."), "Das Handlungsfeld 1 ist schon in Zeile 2 vergeben."),
+    (("values", "E-BAD-VALUE", "Handlungsfelder", 4, "Nr."), "„x“ ist keine Nummer eines Handlungsfelds."),
+    (("values", "E-BAD-VALUE", "Handlungsfelder", 5, "Nr."), "„1.2.3.4.5“ hat mehr als 4 Ebenen."),
+    (("values", "W-MISSING-GROUP", "Handlungsfelder", None, "Nr."),
+     "Für die Gruppe 8 (über 8.1) gibt es keine Zeile; ihre Überschrift fehlt im Entwurf."),
+    (("values", "E-BAD-VALUE", "Handlungsfelder", 7, "Nr."),
+     "„2.5“ ist eine Dezimalzahl; Excel kann 8.1 nicht von 8.10 unterscheiden."),
+    (("values", "E-EXCEL-DATE", "Handlungsfelder", 8, "Nr."),
+     "Excel hat aus der Eingabe (vermutlich „8.1.1“) das Datum 08.01.2001 gemacht."),
+    (("values", "E-UNKNOWN-REF", "Maßnahmen", 2, "Handlungsfeld Nr."), "Es gibt kein Handlungsfeld 7."),
+    (("values", "E-BAD-VALUE", "Maßnahmen", 3, "Zeithorizont"), "„bald“ ist keiner der erlaubten Werte."),
+    (("values", "E-EMPTY-CELL", "Maßnahmen", 4, "Maßnahme"), "Pflichtangabe „Maßnahme“ fehlt."),
+    (("values", "E-BAD-VALUE", "Beteiligung", 2, "Datum"), "„2013–2010“: Das Ende liegt vor dem Anfang."),
+    (("values", "E-BAD-VALUE", "Beteiligung", 3, "Datum"),
+     "„31.02.2020“ gibt es nicht: Der Monat 2/2020 hat keinen 31. Tag."),
+    (("values", "E-BAD-VALUE", "Beteiligung", 4, "Datum"), "„13.13.2012“ gibt es nicht: Es gibt keinen Monat 13."),
+    (("values", "E-BAD-VALUE", "Beteiligung", 5, "Datum"), "„Winter 2012“ ist nicht eindeutig."),
+    (("values", "E-BAD-VALUE", "Beteiligung", 6, "Datum"), "„bald“ ist keine Datumsangabe, die der Entwurf lesen kann."),
+    (("values", "E-BAD-VALUE", "Beteiligung", 7, "Datum"), "„12.04.1800“: Das Jahr 1800 liegt nicht zwischen 1900 und 2100."),
+    (("values", "E-BAD-VALUE", "Beteiligung", 8, "Datum"),
+     "„5./7. Februar 2010“: Die Tage vor und nach „/“ müssen aufeinander folgen (5./6.)."),
+    (("values", "E-BAD-VALUE", "Beteiligung", 9, "Datum"),
+     "„2012/14“: Die Jahre vor und nach „/“ müssen aufeinander folgen (2012/13)."),
+    (("values", "E-MOJIBAKE", "Leitlinien", 2, "Text"), "„FÃ¼r“ sieht nach falsch kodiertem Text aus."),
+    (("values", "E-BAD-VALUE", "Texte", 11, "Abschnitt"), "„Unser Vorwort“ ist keiner der erlaubten Werte."),
+    (("values", "E-BAD-EMAIL", "aufgabe.md", 1, None), "„info@teststadt“ ist keine gültige E-Mail-Adresse."),
+    (("structure", "W-UNKNOWN-TABLE", "Notizen", None, None),
+     "Das Blatt „Notizen“ gehört nicht zur Arbeitsmappe und wird nicht gedruckt."),
+    (("structure", "W-MISSING-SHEET", "Netzwerke und Akteure", None, None),
+     "Das Blatt „Netzwerke und Akteure“ fehlt; sein Abschnitt erscheint als Platzhalter."),
+    (("structure", "W-EMPTY-SECTION", "Netzwerke und Akteure", None, None),
+     "Der Abschnitt „Netzwerke und Akteurinnen/Akteure“ ist noch leer; im Entwurf steht ein Platzhalter."),
+    (("structure", "W-HIDDEN-SHEET", "Leitlinien", None, None),
+     "Das Blatt „Leitlinien“ ist ausgeblendet; seine Zeilen werden trotzdem verwendet."),
+    (("structure", "E-DUPLICATE-COLUMN", "Leitlinien", 1, "Text"), "Die Überschrift „Text *“ steht in den Spalten C und D."),
+    (("structure", "E-MISSING-COLUMN", "Evaluation und Monitoring", 1, None), "Die Spalte „Gegenstand“ fehlt."),
+    (("structure", "W-UNKNOWN-COLUMN", "Evaluation und Monitoring", 1, "Thema"),
+     "Die Spalte „Thema“ ist unbekannt und wird nicht verwendet."),
+    (("structure", "E-MERGED-CELLS", "Maßnahmen", 2, "Zeithorizont"),
+     "Die Zellen C2:C3 sind verbunden; nur die erste enthält einen Wert."),
+    (("structure", "E-BAD-VALUE", "Maßnahmen", 2, "Verantwortlich"), "Die Zelle zeigt Excels Fehlerwert #N/A."),
+    (("structure", "E-FORMULA", "Maßnahmen", 2, "Indikator"), "Die Formel =1+1 hat kein gespeichertes Ergebnis."),
+    (("wide", "E-TOO-LARGE", "Notizen", None, None), "Das Blatt hat 201 Spalten; höchstens 200 werden gelesen."),
+    (("control", "E-INVALID-CHAR", "aufgabe.md", 1, None),
+     "Der Text enthält ein unsichtbares Steuerzeichen: U+0007 (control character) at position 5."),
+    (("edition", "E-BAD-EMAIL", "data/contacts.csv", 2, "email"),
+     "„peggy.niering(at)stadt-kassel.de“ ist keine gültige E-Mail-Adresse."),
+    (("edition", "E-BAD-URL", "data/contacts.csv", 2, "web"), "„stadt kassel“ ist keine gültige Internetadresse."),
+    (("edition", "E-DUPLICATE-ID", "data/contacts.csv", 4, "id"), "„c-kassel“ ist schon in Zeile 2 vergeben."),
+    (("edition", "E-BAD-ID", "data/photos.csv", 2, "id"), "„Foto Kassel“ ist keine gültige Kennung."),
+    (("edition", "E-EMPTY-CELL", "data/quotes.csv", 2, "speaker"), "Pflichtangabe „speaker“ fehlt."),
+    (("edition", "E-BAD-VALUE", "data/bezirke.csv", 2, "Anteil"), "74,1 liegt außerhalb der Klassen des Diagramms."),
+    (("edition", "W-NAME-VARIANT", "data/contacts.csv", 4, "city"),
+     "„Offenbach am Main“ und „Offenbach“ sehen nach zwei Schreibweisen desselben Namens aus."),
+    (("edition", "W-NAME-VARIANT", "text/konzeption.md", 1, None),
+     "„Ofenbach“ sieht nach einem Tippfehler für „Offenbach“ aus."),
+    (("edition", "E-PLACEHOLDER", "text/konzeption.md", 1, None), "Ein Platzhalter ist stehen geblieben: „TODO“."),
+    (("edition", "E-TOO-LARGE", "data/quotes.csv", 2, "text"),
+     "Die Zelle enthält 35999 Zeichen; erlaubt sind höchstens 32767."),
+    (("edition", "E-TOO-LARGE", "data/notizen.csv", None, None), "Das Blatt hat 20001 Zeilen; höchstens 20000 werden gelesen."),
+]
+
+
+def found_at(findings: list[Finding], code: str, where: str, row: int | None, column: str | None) -> Finding:
+    """The one finding of CODE at a sheet (or, without one, a file), row and column."""
+    at = [f for f in findings if f.code == code and where in (f.location.sheet or f.location.file)
+          and (f.location.row, f.location.column) == (row, column)]
+    assert len(at) == 1, (code, where, row, column, [str(f) for f in findings if f.code == code])
+    return at[0]
+
+
+@pytest.mark.parametrize("place, expected", GERMAN, ids=[f"{p[1]}-{p[2]}-{p[3]}" for p, _ in GERMAN])
+def test_real_findings_are_german_with_the_values_from_the_workbook(real_findings, place, expected):
+    book, *at = place
+    de = german(found_at(real_findings[book], *at))
+    assert de.known and de.message == expected
+    assert "{" not in de.message + de.hint
+
+
+def test_every_finding_of_the_real_workbooks_has_german_text_from_its_args(real_findings):
+    """Every finding the workbooks above give has German text; one with args gets its form's text,
+    not the general one it would get without them (so a dropped arg or a renamed form fails); and
+    between them they give every form the catalogue has a text for."""
+    forms = set()
+    for book, findings in real_findings.items():
+        for f in findings:
+            de = german(f)
+            assert de.known, (book, str(f))
+            if f.args:
+                assert de != german(replace(f, args=())), (book, str(f), f.args)
+            forms.add(f.args_dict.get("form"))
+    assert forms - {None} == {form for texts in CATALOGUE.values() for form in texts if form not in (None, GENERAL)}
+
+
+FORM = re.compile(r'"form":\s*("[a-z0-9-]+")?')
+
+
+def test_the_forms_of_the_checks_and_of_the_german_catalogue_are_the_same():
+    """A form is written {"form": "name"} where a finding or a refused value is made (so it can be
+    found here); the catalogue has a text for each, and no text for a form nothing makes."""
+    produced = set()
+    for path in (ROOT / "pipeline").rglob("*.py"):
+        if path.name != "findings_de.py":
+            for m in FORM.finditer(path.read_text(encoding="utf-8")):
+                assert m.group(1), f"{path}: write the form as a literal string"
+                produced.add(m.group(1).strip('"'))
+    catalogued = [form for texts in CATALOGUE.values() for form in texts if form not in (None, GENERAL)]
+    assert len(catalogued) == len(set(catalogued))  # one code per form name
+    assert produced == set(catalogued)
+
+
+def test_a_finding_without_args_gets_its_codes_general_text_and_an_unknown_code_the_english():
+    for code, texts in CATALOGUE.items():
+        de = german(error(code, Location(), "an English message"))
+        assert de.known == (GENERAL in texts), code
+        assert "{" not in de.message + de.hint
+    f = error("E-BAD-VALUE", Location(file="edition.yaml", column="page.size"), "unknown paper size 'a7'")
+    assert german(f).message == "Der Wert ist ungültig: unknown paper size 'a7'"
+    unknown = german(error("E-SOMETHING-NEW", Location(), "a new check"))
+    assert not unknown.known and "E-SOMETHING-NEW" in unknown.message
+
+
+def test_args_survive_the_json_of_the_report_and_the_grouping(real_findings):
+    for f in real_findings["values"]:
+        assert Finding.from_dict(json.loads(json.dumps(f.to_dict()))) == f
+    rows = [f for f in real_findings["values"] if f.code == "W-EXAMPLE-VALUE"]
+    (grouped,) = group_findings([replace(rows[0], location=replace(rows[0].location, row=r)) for r in (2, 3)])
+    assert grouped.args == rows[0].args and grouped.location.rows == (2, 3)
+
+
+def test_findings_of_one_cause_are_one_line_in_german_with_their_rows(tmp_path):
+    from pipeline.web.portal.app import _findings_view
+    folder = tmp_path / "t"
+    path = init_draft("Teststadt", folder, LAYOUT)
+    fill_workbook(path, LAYOUT, {
+        "handlungsfelder": [{"number": n, "title": f"Feld {n}"} for n in ("8", "8.1", "8.1.1")],
+        "massnahmen": [{"field": "7.7", "text": f"Maßnahme {n}", "horizon": "kurzfristig"} for n in range(2, 101)]})
+    book = load_workbook(path)
+    book["Handlungsfelder"].append([dt.datetime(2001, 1, 8), "Sprache"])  # row 5: Excel made 8.1.1 a date
+    book.save(path)
+    stored = json.loads(json.dumps([f.to_dict() for f in check_draft(folder)]))  # as the portal keeps them
+    view = {g["sheet"]: g["entries"] for g in _findings_view({"findings": stored})}
+    (entry,) = [e for e in view["Maßnahmen"] if e["code"] == "E-UNKNOWN-REF"]
+    assert entry["row"] == "2–100" and entry["message"] == "Es gibt kein Handlungsfeld 7.7."
+    (date,) = [e for e in view["Handlungsfelder"] if e["code"] == "E-EXCEL-DATE"]
+    assert date["row"] == 5 and "vermutlich „8.1.1“" in date["message"] and "als Text" in date["hint"]

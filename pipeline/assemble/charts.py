@@ -146,7 +146,8 @@ def _classes(chart: Chart, rec: Record, rows: list[Record], columns: list[str], 
             report.add(error("E-BAD-VALUE", r.cells[columns[1]],
                              f"{german.number(_num(v))} lies outside the classes "
                              f"({german.number(bounds[0])} to {german.number(bounds[-1])})",
-                             "correct the value or widen the class bounds in the charts table"))
+                             "correct the value or widen the class bounds in the charts table",
+                             args={"form": "outside-classes", "value": german.number(_num(v))}))
             ok = False
     return ok
 

@@ -61,7 +61,7 @@ def check_cells(records: dict[str, list[Record]]) -> list[Finding]:
                 findings.append(warning(
                     "W-NAME-VARIANT", loc_b,
                     f"'{b}' and '{a}' ({_where(loc_a)}) look like two spellings of one {'place' if kind == 'region' else kind}",
-                    "write the name the same way everywhere"))
+                    "write the name the same way everywhere", args={"form": "two-spellings", "name": b, "other": a}))
     return findings
 
 
@@ -84,7 +84,8 @@ def check_words(lines: list[tuple[Location, str]], known: set[str]) -> list[Find
             near = verdict[word]
             if near:
                 findings.append(warning("W-NAME-VARIANT", where, f"'{word}' looks like a misspelling of '{near}'",
-                                        f"write '{near}', or add '{word}' to the names in the template's spec.yaml"))
+                                        f"write '{near}', or add '{word}' to the names in the template's spec.yaml",
+                                        args={"form": "misspelling", "word": word, "near": near}))
     return findings
 
 

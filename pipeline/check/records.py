@@ -19,7 +19,7 @@ def check_records(records: dict[str, list[Record]], spec: Spec, labels: dict[str
             for col in rule.required:
                 if col not in engine_required and _empty(rec[col]):
                     findings.append(error("E-EMPTY-CELL", rec.cells[col], f"'{col}' is empty",
-                                          f"fill in column '{col}': every {table} row needs it"))
+                                          f"fill in column '{col}': every {table} row needs it", args={"column": col}))
             for col in rule.recommended:
                 if _empty(rec[col]):
                     findings.append(_recommended(table, col, rec, labels))

@@ -50,5 +50,6 @@ def check_references(edition: Edition, records: dict[str, list[Record]], documen
             if rec.row not in rows and (table, rec.row) not in bad_rows:
                 found.append(error("E-LOST-CONTENT", rec.origin,
                                    f"row {rec.row} of table '{table}' is printed by no block or chapter",
-                                   "check the columns the block's 'where:' selects by, or delete the row"))
+                                   "check the columns the block's 'where:' selects by, or delete the row",
+                                   args={"row": rec.row, "table": table}))
     return found

@@ -78,13 +78,14 @@ def _line_findings(text: str, where: Location, spec: Spec, prose: bool) -> list[
     mark = _placeholder(text, spec)
     if mark:
         found.append(error("E-PLACEHOLDER", where, f"left-over placeholder '{mark}'",
-                           "replace it with the final text before printing"))
+                           "replace it with the final text before printing", args={"mark": mark}))
     if _mojibake(text):
         sample = next((w for w in text.split() if _mojibake(w)), text[:40])
         fixed = fix_encoding(sample)
         found.append(error("E-MOJIBAKE", where, f"'{sample}' looks like text read in the wrong encoding"
                            + (f" (meant: '{fixed}'?)" if fixed != sample else ""),
-                           "save the file as UTF-8 (Excel: 'CSV UTF-8') and copy the text again from the original"))
+                           "save the file as UTF-8 (Excel: 'CSV UTF-8') and copy the text again from the original",
+                           args={"sample": sample}))
     long_word = next((w for w in text.split() if len(w) > MAX_ANY_WORD
                       or (len(w) > MAX_WORD and not w.replace("-", "").isalpha())), None)
     if long_word:
@@ -99,7 +100,7 @@ def _line_findings(text: str, where: Location, spec: Spec, prose: bool) -> list[
             attempted = bool(local) or "." in domain
             if attempted and len(address) > 1 and not _EMAIL.match(address):
                 found.append(error("E-BAD-EMAIL", where, f"'{address}' is not an e-mail address",
-                                   "write it as name@example.de"))
+                                   "write it as name@example.de", args={"value": address}))
     return found
 
 

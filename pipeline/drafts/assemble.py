@@ -113,7 +113,8 @@ class DraftAssembler:
             if number in out:
                 self.report.add(error("E-DUPLICATE-ID", rec.cells["number"],
                                       f"field of action {number} is already used in row {out[number].row}",
-                                      "give every field of action its own number"))
+                                      "give every field of action its own number",
+                                      args={"form": "field", "number": number, "row": out[number].row}))
                 continue
             out[number] = rec
         out = dict(sorted(out.items(), key=lambda item: outline.parts(item[0])))
@@ -131,14 +132,15 @@ class DraftAssembler:
                                     f"there is no row for group {group} above {', '.join(below)}: "
                                     "no heading is printed for it",
                                     f"add a row with Nr. {group} and the group's title, e.g. "
-                                    "„Stadtweite Handlungsfelder“"))
+                                    "„Stadtweite Handlungsfelder“", args={"group": group, "below": ", ".join(below)}))
         for table in (self.k["goals"], self.k["measures"]):
             for rec in self.records.get(table, []):
                 if rec["field"] and rec["field"] not in out:
                     known = ", ".join(out) or "(none yet)"
                     self.report.add(error("E-UNKNOWN-REF", rec.cells["field"],
                                           f"there is no field of action {rec['field']}",
-                                          f"use a number from sheet '{self.layout.by_role('fields').title}': {known}"))
+                                          f"use a number from sheet '{self.layout.by_role('fields').title}': {known}",
+                                          args={"number": rec["field"]}))
         return out
 
     @property
@@ -196,7 +198,7 @@ class DraftAssembler:
         self.placeholders += 1
         self.report.add(warning("W-EMPTY-SECTION", where, f"'{name}' is empty (placeholder printed)",
                                 fix or "fill in the sheet named here, or write the section's text in sheet "
-                                "'Texte' or a Markdown file next to the workbook"))
+                                "'Texte' or a Markdown file next to the workbook", args={"section": name}))
         return Placeholder(text=hint, comment=f"{self.label('missing_section', name=name)}. {hint}")
 
     def _cell_blocks(self, what: str, rec: Record, column: str) -> list[Block]:

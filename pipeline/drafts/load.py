@@ -50,7 +50,7 @@ def _fields_record(table: Table, sheet: Sheet, report: Report) -> Record:
         if needed not in table.columns:
             report.add(error("E-MISSING-COLUMN", table.where(row=1), f"column '{needed}' is missing",
                              f"the sheet needs the columns '{FIELD_LABEL}' and '{FIELD_VALUE}'; "
-                             "copy them from a new workbook (brochure init-draft)"))
+                             "copy them from a new workbook (brochure init-draft)", args={"column": needed}))
     by_heading = {_key(c.header): c for c in sheet.columns}
     raw: dict[str, tuple[object, int]] = {}
     for row in table.rows:
@@ -63,13 +63,15 @@ def _fields_record(table: Table, sheet: Sheet, report: Report) -> Record:
                                                                 column=FIELD_LABEL),
                                    f"'{label}' is not a known entry and will be ignored",
                                    f"did you mean '{close[0]}'?" if close else
-                                   "known entries: " + ", ".join(c.header for c in sheet.columns)))
+                                   "known entries: " + ", ".join(c.header for c in sheet.columns),
+                                   args={"form": "entry", "label": label}))
             continue
         if col.name in raw:
             report.add(error("E-DUPLICATE-FIELD", Location(file=table.file, sheet=table.sheet, row=row.number,
                                                            column=FIELD_LABEL),
                              f"'{label}' is given twice (rows {raw[col.name][1]} and {row.number})",
-                             "delete one of the two rows: only one value can be printed"))
+                             "delete one of the two rows: only one value can be printed",
+                             args={"label": label, "first": raw[col.name][1], "second": row.number}))
             continue
         raw[col.name] = (row.values.get(FIELD_VALUE, ""), row.number)
     values: dict[str, object] = {}
@@ -116,9 +118,11 @@ def _example_values(sheet: Sheet, records: list[Record], report: Report) -> None
                                "overwrite it with your own entry or delete the row"))
             continue
         for c in left:
+            example = cell_text(rec.values.get(c.name))
             report.add(warning("W-EXAMPLE-VALUE", rec.cells[c.name],
-                               f"'{c.header}' still holds the example '{cell_text(rec.values.get(c.name))}' "
-                               "from the new workbook", "overwrite it with your own value or empty the cell"))
+                               f"'{c.header}' still holds the example '{example}' from the new workbook",
+                               "overwrite it with your own value or empty the cell",
+                               args={"column": c.header, "value": example}))
 
 
 def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[Record]]:
@@ -134,14 +138,16 @@ def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[R
     for name, table in tables.items():
         if _key(name) not in known:
             report.add(warning("W-UNKNOWN-TABLE", table.where(), f"sheet '{name}' is not part of the strategy workbook "
-                               "and is not printed", "known sheets: " + ", ".join(s.title for s in layout.sheets)))
+                               "and is not printed", "known sheets: " + ", ".join(s.title for s in layout.sheets),
+                               args={"sheet": name}))
     records: dict[str, list[Record]] = {}
     for sheet in layout.sheets:
         table = _find(tables, sheet.title)
         if table is None:
             report.add(warning("W-MISSING-SHEET", Location(file=layout.file, sheet=sheet.title),
                                f"sheet '{sheet.title}' is missing; its section is printed as a placeholder",
-                               "copy the sheet from a new workbook (brochure init-draft) if you need it"))
+                               "copy the sheet from a new workbook (brochure init-draft) if you need it",
+                               args={"sheet": sheet.title}))
             records[sheet.key] = []
             continue
         if sheet.layout == "fields":

@@ -257,7 +257,8 @@ def _load_edition(folder: Path) -> Edition:
         date = parse_date(_required(data, "date"))
     except ValueError:
         raise InputError(error("E-BAD-VALUE", Location(file=EDITION_FILE, column="date"),
-                               f"'{data['date']}' is not a date", "write the date as 2012-01-31")) from None
+                               f"'{data['date']}' is not a date", "write the date as 2012-01-31",
+                               args={"form": "not-a-day", "value": data["date"]})) from None
     chapters = _required(data, "chapters")
     for n, ch in enumerate(chapters, start=1):
         kind = ch.get("kind") if isinstance(ch, dict) else None

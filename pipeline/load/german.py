@@ -9,6 +9,8 @@ from decimal import Decimal
 from babel.dates import format_date
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
+from pipeline.errors import BadValue
+
 LOCALE = "de_DE"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -48,10 +50,10 @@ def with_unit(text: str, unit: str) -> str:
 def parse_number(raw: object) -> Decimal:
     """Parse a cell: real numbers from .xlsx as they are, text the German way ('1.234,5').
 
-    Raises ValueError with a readable message for text that is not a German number.
+    Raises BadValue (a ValueError) with a readable message for text that is not a German number.
     """
     if isinstance(raw, bool):
-        raise ValueError(f"'{raw}' is not a number")
+        raise BadValue(f"'{raw}' is not a number", {"form": "not-a-number", "value": raw})
     if isinstance(raw, dt.date):  # 18.5 typed with a point: German Excel reads a day and a month
         raise ExcelDate(raw, f"{raw.day}.{raw.month}")
     if isinstance(raw, int):
@@ -60,11 +62,15 @@ def parse_number(raw: object) -> Decimal:
         return _printable(Decimal(repr(raw)), raw)
     text = str(raw).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if len(text) > 40 or re.search(r"[eE]", text):  # '1e999999999' would make Decimal work for ever
-        raise ValueError(f"'{raw}' is not a number in German notation (e.g. 1.234,5)")
+        raise _not_german(raw)
     try:
         return _printable(parse_decimal(text, locale=LOCALE, strict=True), raw)
     except (NumberFormatError, ArithmeticError) as exc:
-        raise ValueError(f"'{raw}' is not a number in German notation (e.g. 1.234,5)") from exc
+        raise _not_german(raw) from exc
+
+
+def _not_german(raw: object) -> BadValue:
+    return BadValue(f"'{raw}' is not a number in German notation (e.g. 1.234,5)", {"form": "not-german-number", "value": raw})
 
 
 class ExcelDate(ValueError):
@@ -93,9 +99,10 @@ MAX_DIGITS = 15  # before the decimal comma: no brochure prints a larger figure
 def _printable(value: Decimal, raw: object) -> Decimal:
     """NaN, infinity and absurd magnitudes are no figures a brochure prints."""
     if not value.is_finite():
-        raise ValueError(f"'{raw}' is not a number (NaN or infinity)")
+        raise BadValue(f"'{raw}' is not a number (NaN or infinity)", {"form": "not-a-number", "value": raw})
     if value and value.adjusted() >= MAX_DIGITS:
-        raise ValueError(f"'{raw}' is too large a number (more than {MAX_DIGITS} digits)")
+        raise BadValue(f"'{raw}' is too large a number (more than {MAX_DIGITS} digits)",
+                       {"form": "number-too-large", "value": raw, "digits": MAX_DIGITS})
     return value
 
 
@@ -112,12 +119,15 @@ def parse_date(raw: object) -> dt.date:
         if 10_000 <= serial <= 2958465:
             return (EXCEL_EPOCH + dt.timedelta(days=int(serial)))
         shown = int(serial) if serial == int(serial) else serial
-        what = "a year" if 1900 <= serial <= 2100 else "a number"
-        raise ValueError(f"'{shown}' is {what}, not a date: write the whole date, e.g. 31.12.{int(serial) if what == 'a year' else 2010}")
+        if 1900 <= serial <= 2100:
+            raise BadValue(f"'{shown}' is a year, not a date: write the whole date, e.g. 31.12.{int(serial)}",
+                           {"form": "year-not-date", "value": shown})
+        raise BadValue(f"'{shown}' is a number, not a date: write the whole date, e.g. 31.12.2010",
+                       {"form": "not-a-day", "value": shown})
     text = str(raw).strip()
     for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    raise ValueError(f"'{raw}' is not a date (write TT.MM.JJJJ, e.g. 31.12.2010)")
+    raise BadValue(f"'{raw}' is not a date (write TT.MM.JJJJ, e.g. 31.12.2010)", {"form": "not-a-day", "value": raw})

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from pipeline.load import german
 from pipeline.load import outline
-from pipeline.errors import InputError, Location, Report, did_you_mean, error, warning
+from pipeline.errors import BadValue, InputError, Location, Report, did_you_mean, error, warning
 from pipeline.load.glyphs import UNPRINTABLE_HINT, unprintable_character
 from pipeline.load.sheets import Row, Table
 from pipeline.load.text import invalid_character, normalise
@@ -213,7 +213,7 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
         if col.required:
             shown = where.column or col.name
             report.add(error("E-EMPTY-CELL", where, f"required value '{shown}' is empty",
-                             f"fill in column '{shown}' in this row, or delete the row"))
+                             f"fill in column '{shown}' in this row, or delete the row", args={"column": shown}))
         return "" if col.kind != "number" else None
     try:
         if col.kind == "number":
@@ -225,10 +225,12 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
         if col.kind == "when":
             return parse_when(raw)
     except german.ExcelDate as exc:
-        report.add(error("E-EXCEL-DATE", where, str(exc), _excel_date_hint(col, where, exc.typed)))
+        report.add(error("E-EXCEL-DATE", where, str(exc), _excel_date_hint(col, where, exc.typed),
+                         args={"date": f"{exc.date:%d.%m.%Y}", "typed": exc.typed}))
         return None
     except ValueError as exc:
-        report.add(error("E-BAD-VALUE", where, str(exc), _BAD_VALUE_HINTS.get(col.kind, _BAD_VALUE_HINTS["number"])))
+        report.add(error("E-BAD-VALUE", where, str(exc), _BAD_VALUE_HINTS.get(col.kind, _BAD_VALUE_HINTS["number"]),
+                         args=exc.finding_args if isinstance(exc, BadValue) else None))
         return None
     if isinstance(raw, (float, Decimal)) and math.isfinite(raw):
         # a number typed into a text cell prints as Excel shows it: 3,5; a postcode as its digits
@@ -238,28 +240,28 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
     bad = invalid_character(text)
     if bad:
         report.add(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
-                         "delete the invisible character (often pasted from another program)"))
+                         "delete the invisible character (often pasted from another program)", args={"char": bad}))
         return ""
     bad = unprintable_character(text)
     if bad:
         report.add(error("E-UNPRINTABLE-CHAR", where, f"contains a character the brochure's fonts cannot print: {bad}",
-                         UNPRINTABLE_HINT))
+                         UNPRINTABLE_HINT, args={"char": bad}))
         return ""
     if col.kind == "id" and not _ID.match(text):
         report.add(error("E-BAD-ID", where, f"'{text}' is not a valid id",
-                         "use lower-case letters, digits, '-' and '_' only, e.g. 'main-kinzig-kreis'"))
+                         "use lower-case letters, digits, '-' and '_' only, e.g. 'main-kinzig-kreis'", args={"value": text}))
     elif col.kind == "email" and not _EMAIL.match(text):
         report.add(error("E-BAD-EMAIL", where, f"'{text}' is not an e-mail address",
-                         "write it as name@example.de, without 'mailto:' or spaces"))
+                         "write it as name@example.de, without 'mailto:' or spaces", args={"value": text}))
     elif col.kind == "url" and not _URL.match(text):
         report.add(error("E-BAD-URL", where, f"'{text}' is not a web address",
-                         "write it as www.example.de or https://www.example.de/path"))
+                         "write it as www.example.de or https://www.example.de/path", args={"value": text}))
     elif col.kind == "phone" and not (_PHONE.match(text) and 6 <= sum(c.isdigit() for c in text) <= 16):
         report.add(error("E-BAD-PHONE", where, f"'{text}' is not a telephone number",
-                         "write it with the area code, e.g. 0611 - 32 20 14 or +49 611 32 20 14"))
+                         "write it with the area code, e.g. 0611 - 32 20 14 or +49 611 32 20 14", args={"value": text}))
     elif col.kind == "choice" and text not in col.choices:
         report.add(error("E-BAD-VALUE", where, f"'{text}' is not one of the allowed values",
-                         "use one of: " + ", ".join(col.choices)))
+                         "use one of: " + ", ".join(col.choices), args={"form": "not-a-choice", "value": text}))
     return text
 
 
@@ -268,7 +270,7 @@ def validate_table(table: Table, report: Report, schemas: dict[str, tuple[Column
     if table.hidden:
         report.add(warning("W-HIDDEN-SHEET", table.where(), f"sheet '{table.sheet}' is hidden in the workbook; "
                            "its rows are used all the same", "show it (right-click a sheet tab → Einblenden) and check it, "
-                           "or delete it if it is not meant for the brochure"))
+                           "or delete it if it is not meant for the brochure", args={"sheet": table.sheet}))
     schema = schemas.get(table.name)
     if schema is None:
         report.add(warning("W-UNKNOWN-TABLE", table.where(),
@@ -285,12 +287,14 @@ def validate_table(table: Table, report: Report, schemas: dict[str, tuple[Column
                 head = table.headers.get(col.name, col.name)
                 report.add(error("E-MISSING-COLUMN", table.where(row=1),
                                  f"required column '{head}' is missing",
-                                 f"add a column headed '{head}'; expected columns: {', '.join(shown)}"))
+                                 f"add a column headed '{head}'; expected columns: {', '.join(shown)}",
+                                 args={"column": head}))
     for extra in (c for c in table.columns if c not in names):
         close = difflib.get_close_matches(extra, shown, n=1)
         report.add(warning("W-UNKNOWN-COLUMN", table.where(row=1, column=extra),
                            f"column '{extra}' is not known and will be ignored",
-                           f"did you mean '{close[0]}'?" if close else "expected columns: " + ", ".join(shown)))
+                           f"did you mean '{close[0]}'?" if close else "expected columns: " + ", ".join(shown),
+                           args={"form": "column", "column": extra}))
     records: list[Record] = []
     seen: dict[str, int] = {}
     for row in table.rows:
@@ -300,7 +304,7 @@ def validate_table(table: Table, report: Report, schemas: dict[str, tuple[Column
             if rid in seen:
                 report.add(error("E-DUPLICATE-ID", table.where(row=row.number, column="id"),
                                  f"id '{rid}' is already used in row {seen[rid]}",
-                                 "give every row its own id"))
+                                 "give every row its own id", args={"form": "id", "id": rid, "row": seen[rid]}))
             else:
                 seen[rid] = row.number
     return records

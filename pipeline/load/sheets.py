@@ -86,14 +86,16 @@ def _headings(header: list[object], table: Table) -> list[str]:
             table.problems.append(error(
                 "E-DUPLICATE-COLUMN", Location(file=table.file, sheet=table.sheet, row=1, column=name),
                 f"the heading '{name}' is in columns {column_letter(first[key])} and {column_letter(n)}",
-                "rename or delete one of them: only one column of a name can be read"))
+                "rename or delete one of them: only one column of a name can be read",
+                args={"heading": name, "first": column_letter(first[key]), "second": column_letter(n)}))
         first.setdefault(key, n)
     return columns
 
 
 def _too_wide(where: Location, columns: int):
     return InputError(error("E-TOO-LARGE", where, f"{columns} columns; at most {MAX_COLUMNS} are read",
-                            "delete the columns that are not part of the brochure"))
+                            "delete the columns that are not part of the brochure",
+                            args={"form": "columns", "columns": columns, "max": MAX_COLUMNS}))
 
 
 def _csv_table(name: str, file: str, records: list[list[str]]) -> Table:
@@ -124,13 +126,15 @@ def _csv_table(name: str, file: str, records: list[list[str]]) -> Table:
 
 def _too_many(table: Table, rows: int):
     return error("E-TOO-LARGE", table.where(), f"{rows} rows; at most {MAX_ROWS} are read",
-                 "split the data, or delete rows that are not part of the brochure")
+                 "split the data, or delete rows that are not part of the brochure",
+                 args={"form": "rows", "rows": rows, "max": MAX_ROWS})
 
 
 def _too_long(table: Table, row: int, column: str, length: int):
     return error("E-TOO-LARGE", table.where(row=row, column=column),
                  f"the cell holds {length} characters; at most {MAX_CELL} are allowed",
-                 "shorten it, or move long text into a Markdown file")
+                 "shorten it, or move long text into a Markdown file",
+                 args={"form": "cell-length", "length": length, "max": MAX_CELL})
 
 
 def decode_csv(raw: bytes, where: Location) -> str:
@@ -209,9 +213,10 @@ def check_zip(path: Path, where: Location) -> None:
         raise InputError(error("E-UNREADABLE", where, f"cannot open the workbook: {exc}",
                                "open it in Excel or LibreOffice and save it again as .xlsx")) from None
     if is_zip_bomb(total, packed, MAX_UNPACKED, MAX_RATIO):
-        raise InputError(error("E-TOO-LARGE", where,
-                               f"the workbook would unpack to {total / 1e6:.0f} MB ({total / packed:.0f} times its size)",
-                               "this is not a normal workbook; save the data again from Excel, or split it"))
+        mb, ratio = f"{total / 1e6:.0f}", f"{total / packed:.0f}"
+        raise InputError(error("E-TOO-LARGE", where, f"the workbook would unpack to {mb} MB ({ratio} times its size)",
+                               "this is not a normal workbook; save the data again from Excel, or split it",
+                               args={"form": "unpacked", "mb": mb, "ratio": ratio}))
 
 
 def _sheet_table(ws, values_ws, rel: str) -> Table:
@@ -235,7 +240,8 @@ def _sheet_table(ws, values_ws, rel: str) -> Table:
         if merged.max_row >= 2:
             problems.append(error("E-MERGED-CELLS", table.where(row=merged.min_row, column=_column_at(columns, merged.min_col)),
                                   f"cells {merged.coord} are merged, so only the first of them holds a value",
-                                  "unmerge them (Start → Verbinden und zentrieren) and fill in every row"))
+                                  "unmerge them (Start → Verbinden und zentrieren) and fill in every row",
+                                  args={"cells": merged.coord}))
     if ws.max_row - 1 > MAX_ROWS:
         problems.append(_too_many(table, ws.max_row - 1))
     for number, row in enumerate(rows[1:], start=2):
@@ -246,18 +252,21 @@ def _sheet_table(ws, values_ws, rel: str) -> Table:
             if cell is not None and cell.data_type == "e":  # '#N/A', '#DIV/0!': Excel's error values
                 problems.append(error("E-BAD-VALUE", table.where(row=number, column=col),
                                       f"the cell shows Excel's error value {cell.value}",
-                                      "correct the formula or type the value; an error value is never printed"))
+                                      "correct the formula or type the value; an error value is never printed",
+                                      args={"form": "excel-error", "value": cell.value}))
                 value = None
             elif cell is not None and cell.data_type == "f":  # a formula: its last computed result counts
                 value = values_ws.cell(row=number, column=n + 1).value if values_ws is not None else None
                 if value is None:
                     problems.append(error("E-FORMULA", table.where(row=number, column=col),
                                           f"the formula {cell.value} has no saved result",
-                                          "open the workbook in Excel or LibreOffice and save it, so the result is stored"))
+                                          "open the workbook in Excel or LibreOffice and save it, so the result is stored",
+                                          args={"formula": cell.value}))
             if cell is not None and cell.data_type == "f" and isinstance(value, str) and value.startswith("#"):
                 problems.append(error("E-BAD-VALUE", table.where(row=number, column=col),
                                       f"the formula {cell.value} shows Excel's error value {value}",
-                                      "correct the formula; an error value is never printed"))
+                                      "correct the formula; an error value is never printed",
+                                      args={"form": "excel-error", "value": value}))
                 value = None
             values[col] = _cell(value)
             if isinstance(values[col], str) and len(values[col]) > MAX_CELL:

@@ -33,8 +33,10 @@ def refuse_unprintable(text: str, where, extra_hint: str = "") -> None:
     bad = invalid_character(text)
     if bad:
         raise InputError(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
-                               "delete the invisible character (often pasted from another program)" + extra_hint))
+                               "delete the invisible character (often pasted from another program)" + extra_hint,
+                               args={"char": bad}))
     bad = unprintable_character(text)
     if bad:
         raise InputError(error("E-UNPRINTABLE-CHAR", where,
-                               f"contains a character the brochure's fonts cannot print: {bad}", UNPRINTABLE_HINT))
+                               f"contains a character the brochure's fonts cannot print: {bad}", UNPRINTABLE_HINT,
+                               args={"char": bad}))

@@ -37,6 +37,7 @@ from typing import NamedTuple
 
 from babel.dates import format_date
 
+from pipeline.errors import BadValue
 from pipeline.load import german
 
 MAX_LENGTH = 80  # no date needs more; caps the work on a hostile cell
@@ -84,19 +85,31 @@ class _Term(NamedTuple):
 
 
 class _Refused(Exception):
-    """The reason, after the quoted cell: parse_when adds the quote."""
+    """The reason, after the quoted cell: parse_when adds the quote (and the value to the args)."""
+
+    def __init__(self, reason: str, args: dict[str, object]):
+        super().__init__(reason)
+        self.finding_args = args
+
+    def bad_value(self, shown: str) -> BadValue:
+        return BadValue(f"'{shown}' {self}", {**self.finding_args, "value": shown})
+
+
+def _not_a_date() -> _Refused:
+    return _Refused(NOT_A_DATE, {"form": "not-a-date"})
 
 
 def parse_when(raw: object) -> When:
-    """Parse a cell; raises ValueError naming the cell's value and the accepted forms."""
+    """Parse a cell; raises BadValue (a ValueError) naming the cell's value and the accepted forms."""
     if isinstance(raw, (dt.date, int, float)) and not isinstance(raw, bool):
         return _cell(raw)
     text = " ".join(unicodedata.normalize("NFC", str(raw)).split())
     if len(text) > MAX_LENGTH:
-        raise ValueError(f"'{_quoted(text)}' is not a date: it has more than {MAX_LENGTH} characters")
+        raise BadValue(f"'{_quoted(text)}' is not a date: it has more than {MAX_LENGTH} characters",
+                       {"form": "not-a-date", "value": _quoted(text)})
     try:
         if not text:
-            raise _Refused(f"is not a date: the cell is empty; write e.g. {FORMS}")
+            raise _Refused(f"is not a date: the cell is empty; write e.g. {FORMS}", {"form": "not-a-date"})
         if all(c in DIGITS for c in text) and len(text) != 4:
             return _cell(text)  # an Excel serial typed as text, or german's message for a small number
         try:
@@ -105,7 +118,7 @@ def parse_when(raw: object) -> When:
             pass  # not one exact date: the other forms
         return _parse(_tokens(text))
     except _Refused as reason:
-        raise ValueError(f"'{text}' {reason}") from None
+        raise reason.bad_value(text) from None
 
 
 def _cell(raw: object) -> When:
@@ -117,12 +130,12 @@ def _cell(raw: object) -> When:
             except OverflowError:
                 number = math.inf
             if not math.isfinite(number):
-                raise _Refused(NOT_A_DATE)
+                raise _not_a_date()
             if number.is_integer() and 1000 <= number <= 9999:  # a year; Excel serials start at 10000
                 return _when(_term([("y", _year(int(number)))]))
         return _when(_day(german.parse_date(raw)))
     except _Refused as reason:
-        raise ValueError(f"'{_quoted(raw)}' {reason}") from None
+        raise reason.bad_value(_quoted(raw)) from None
 
 
 def _quoted(raw: object) -> str:
@@ -156,7 +169,7 @@ def _tokens(text: str) -> list[tuple[str, object]]:
         elif c == "/" or c in DASHES:
             out.append(("/" if c == "/" else "-", None))
         elif not c.isspace():
-            raise _Refused(NOT_A_DATE)
+            raise _not_a_date()
         i = j
     if out and out[-1][0] == ".":
         out.pop()  # trailing dot
@@ -184,7 +197,7 @@ def _parse(tokens: list) -> When:
     # a range: a dash, or a slash after a day's dot (5./6.); other slashes belong to a term (04/2011, 2012/13)
     cuts = [i for i, (k, _) in enumerate(tokens) if k == "-" or k == "/" and i and tokens[i - 1][0] == "."]
     if len(cuts) > 1 or cuts and word in ("seit", "ab", "bis") or not cuts and word in ("von", "vom"):
-        raise _Refused(NOT_A_DATE)
+        raise _not_a_date()
     if word in ("seit", "ab"):
         term = _term(tokens)
         return When(term.start, dt.date.max, f"{word} {term.text}", open_end=True)
@@ -198,10 +211,10 @@ def _parse(tokens: list) -> When:
     left = _term(tokens[:cut], right)
     if right.start < left.start or right.end < left.end:
         raise _Refused("is not a date range: the end is before the start (write the earlier date first, "
-                       "e.g. 2010–2013)")
+                       "e.g. 2010–2013)", {"form": "end-before-start"})
     if tokens[cut][0] == "/" and not (left.kind == right.kind == "day" and right.start - left.start == ONE_DAY):
         raise _Refused("is not a date: the days around '/' must follow each other (5./6.); "
-                       "write a span with a dash (5.–7. Februar 2010)")
+                       "write a span with a dash (5.–7. Februar 2010)", {"form": "days-not-consecutive"})
     if left[1:3] == right[1:3]:
         return _when(left)  # '2010–2010'
     return When(left.start, right.end, _range_text(left, right))
@@ -256,8 +269,9 @@ def _term(tokens: list, right: _Term | None = None) -> _Term:
             return _span(f"{name} {year}", dt.date(_year(year), first, 1), year, last)
         if word == "winter":  # which one? a guess would move the step by a year
             _year(year)
-            raise _Refused(f"is ambiguous: write Winter {year - 1}/{year % 100:02d} "
-                           f"or Winter {year}/{(year + 1) % 100:02d}")
+            before, after = f"Winter {year - 1}/{year % 100:02d}", f"Winter {year}/{(year + 1) % 100:02d}"
+            raise _Refused(f"is ambiguous: write {before} or {after}",
+                           {"form": "ambiguous", "one": before, "other": after})
         if word in PARTS:
             first = 1 + 4 * list(PARTS).index(word)
             return _span(f"{PARTS[word]} {year}", dt.date(_year(year), first, 1), year, first + 3)
@@ -283,12 +297,13 @@ def _term(tokens: list, right: _Term | None = None) -> _Term:
             return _day(_date(year, MONTHS[v[1]], v[0]))
         if shape == "w" and v[0] in MONTHS:
             return _month(year, MONTHS[v[0]])
-    raise _Refused(NOT_A_DATE)
+    raise _not_a_date()
 
 
 def _year(year: int) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise _Refused(f"is not a date: the year {year} is outside {FIRST_YEAR}–{LAST_YEAR}")
+        raise _Refused(f"is not a date: the year {year} is outside {FIRST_YEAR}–{LAST_YEAR}",
+                       {"form": "year-out-of-range", "year": year, "first": FIRST_YEAR, "last": LAST_YEAR})
     return year
 
 
@@ -297,17 +312,19 @@ def _next_year(year: int, written: int) -> int:
     _year(year + 1)
     if written != year + 1 and not (written < 100 and written == (year + 1) % 100):
         full = written if written >= 100 else year // 100 * 100 + written
-        raise _Refused(f"is not a date: the years around '/' must follow each other ({year}/{(year + 1) % 100:02d}); "
-                       f"write a span with a dash ({year}–{full})")
+        pair, span = f"{year}/{(year + 1) % 100:02d}", f"{year}–{full}"
+        raise _Refused(f"is not a date: the years around '/' must follow each other ({pair}); "
+                       f"write a span with a dash ({span})", {"form": "years-not-consecutive", "pair": pair, "span": span})
     return year
 
 
 def _date(year: int, month: int, day: int) -> dt.date:
     _year(year)
     if not 1 <= month <= 12:
-        raise _Refused(f"is not a date: there is no month {month}")
+        raise _Refused(f"is not a date: there is no month {month}", {"form": "no-such-month", "month": month})
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise _Refused(f"is not a date: month {month} of {year} has no day {day}")
+        raise _Refused(f"is not a date: month {month} of {year} has no day {day}",
+                       {"form": "no-such-day", "month": month, "year": year, "day": day})
     return dt.date(year, month, day)
 
 

@@ -99,9 +99,7 @@ def _date(iso: str) -> str:
 def _findings_view(result: dict | None) -> list[dict]:
     """Findings grouped by sheet (in workbook order), each in German with row and column."""
     groups: dict[str, list[dict]] = {}
-    found = [Finding(raw["severity"], raw["code"], Location(**{k: tuple(v) if k == "rows" else v
-                                                               for k, v in raw.get("location", {}).items()}),
-                     raw["message"], raw.get("hint", "")) for raw in (result or {}).get("findings", [])]
+    found = [Finding.from_dict(raw) for raw in (result or {}).get("findings", [])]
     for f in group_findings(found):  # one line per cause: 'Zeilen 2–100'
         loc = f.location
         de = german(f)
@@ -180,9 +178,9 @@ class Portal:
         path = await run_in_threadpool(self.store.ensure_workbook, town)
         return FileResponse(path, media_type=MIME["xlsx"], filename=f"strategie-{town.id}.xlsx")
 
-    def _upload_problem(self, code: str, message: str, status: int):
-        return status, [{"message": german(error(code, Location(), message)).message,
-                         "hint": german(error(code, Location(), message)).hint}]
+    def _upload_problem(self, code: str, message: str, status: int, args: dict | None = None):
+        de = german(error(code, Location(), message, args=args))
+        return status, [{"message": de.message, "hint": de.hint}]
 
     async def upload(self, request: Request) -> Response:
         town = self._town(request)
@@ -190,7 +188,8 @@ class Portal:
             return self.not_found(request)
         token = request.path_params["token"]
         length = request.headers.get("content-length", "")
-        too_large = self._upload_problem("E-UPLOAD-SIZE", f"at most {self.max_upload / 1e6:.0f} MB", 413)
+        mb = f"{self.max_upload / 1e6:.0f}"
+        too_large = self._upload_problem("E-UPLOAD-SIZE", f"at most {mb} MB", 413, {"mb": mb})
         if length.isdigit() and int(length) > self.max_upload + 100_000:
             return await self.town_page(request, *too_large)
         try:

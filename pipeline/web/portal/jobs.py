@@ -62,7 +62,7 @@ def warm_up() -> None:
 
 def _sections(document: dict | None, findings: list[Finding]) -> list[dict]:
     """The nine chapters of the strategy at a glance: filled, placeholder or error."""
-    from pipeline.drafts.assemble import CONTENT_ROLES
+    from pipeline.drafts.workbook_layout import CONTENTS
     from pipeline.drafts.draft import draft_template
     _, layout = draft_template()
     chapters = {c["id"]: c for c in (document or {}).get("chapters", [])}
@@ -70,7 +70,7 @@ def _sections(document: dict | None, findings: list[Finding]) -> list[dict]:
     unreadable = document is None
     out = []
     for n, section in enumerate(layout.sections, start=1):
-        roles = {CONTENT_ROLES.get(section.content, "texts")}
+        roles = {CONTENTS.get(section.content, "texts")}
         if section.content == "fields":
             roles |= {"measures"}
         if section.content == "foreword":
