@@ -59,12 +59,16 @@ def content_json(document: Document, records: dict[str, list[Record]]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _files(root: Path, base: Path) -> list[dict]:
+def _files(root: Path, base: Path, read: dict[str, bytes] | None = None) -> list[dict]:
+    """Every file below ROOT with its sha256; a file the loaders READ is hashed from those bytes."""
     out = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(base).as_posix()
         if any(part.startswith((".", "~$")) for part in Path(rel).parts):
             continue  # editor lock files and hidden files are not inputs
+        if read is not None and rel in read:
+            out.append({"path": rel, "sha256": sha256(read[rel])})
+            continue
         with open(path, "rb") as fh:  # streamed: an unused 3 GB file must not be read into memory
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
         out.append({"path": rel, "sha256": digest})
@@ -79,7 +83,7 @@ def _version(package: str) -> str:
 
 
 def manifest_json(edition_folder: Path, template_folder: Path, document: Document,
-                  outputs: dict[Path, bytes]) -> bytes:
+                  outputs: dict[Path, bytes], read: dict[str, bytes] | None = None) -> bytes:
     """The manifest for OUTPUTS (documents and content.json), all written into one folder."""
     listed = []
     for path, data in sorted(outputs.items(), key=lambda kv: kv[0].name):
@@ -97,7 +101,7 @@ def manifest_json(edition_folder: Path, template_folder: Path, document: Documen
         "pipeline": {"name": "brochure-pipeline", "version": __version__},
         "libraries": {name: _version(name) for name in LIBRARIES},
         "template": {"name": template_folder.name, "files": _template_files(template_folder)},
-        "inputs": _files(edition_folder, edition_folder),
+        "inputs": _files(edition_folder, edition_folder, read),
         "outputs": listed,
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
@@ -113,9 +117,11 @@ def _template_files(template_folder: Path) -> list[dict]:
 
 
 def with_manifest(edition_folder: Path, template_folder: Path, document: Document,
-                  records: dict[str, list[Record]], files: dict[Path, bytes]) -> dict[Path, bytes]:
-    """FILES plus content.json and manifest.json in the same folder."""
+                  records: dict[str, list[Record]], files: dict[Path, bytes],
+                  read: dict[str, bytes] | None = None) -> dict[Path, bytes]:
+    """FILES plus content.json and manifest.json in the same folder; READ: the inputs as the
+    loaders read them (hashed from those bytes)."""
     out = next(iter(files)).parent
     files = {**files, out / CONTENT: content_json(document, records)}
-    files[out / MANIFEST] = manifest_json(edition_folder, template_folder, document, files)
+    files[out / MANIFEST] = manifest_json(edition_folder, template_folder, document, files, read)
     return files

@@ -146,3 +146,11 @@ def write_atomically(files: dict[Path, bytes]) -> None:
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+
+
+def write_built(out: Path, files: dict[Path, bytes]) -> None:
+    """One build's files into `out`, all or nothing."""
+    if all(p.parent == out for p in files):
+        write_set(out, {p.name: data for p, data in files.items()})
+    else:
+        write_atomically(files)

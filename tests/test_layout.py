@@ -17,9 +17,10 @@ PACKAGE = ROOT / "pipeline"
 STAGES = ["load", "assemble", "check", "render", "verify"]
 USERS = ["drafts", "diff", "web", "bench"]
 # What sits in pipeline/ itself: the shared contract (tree, errors) and what runs the stages.
-TOP_MODULES = {"__init__", "tree", "errors", "build", "build_cache", "build_result", "write_outputs", "manifest",
+TOP_MODULES = {"__init__", "tree", "sources", "errors", "build", "runner", "build_cache", "build_result", "write_outputs",
+               "manifest",
                "cli"}
-SHARED = {"tree", "errors", "__init__"}
+SHARED = {"tree", "sources", "errors", "__init__"}
 
 
 def _module_name(path: Path) -> str:

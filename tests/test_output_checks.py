@@ -15,7 +15,7 @@ from pypdf import PdfReader, PdfWriter
 from conftest import ROOT, SAMPLE
 from editions import TABLES, TEXTS, write_edition
 from pipeline.build import build, check
-from pipeline.verify.outputs import check_outputs
+from pipeline.verify.outputs import check_outputs, expected_of
 from pipeline.cli import main
 from pipeline.render.pdf import render_pdf
 from pipeline.tree import Quote, walk_sections
@@ -28,7 +28,7 @@ def _codes(findings):
 
 def test_sample_outputs_pass_every_output_check(sample_built, sample_loaded):
     ed = sample_loaded.edition
-    assert check_outputs(ed, sample_loaded.records, sample_loaded.document,
+    assert check_outputs(expected_of(ed, sample_loaded.records, sample_loaded.document), sample_loaded.document,
                          sample_built.docx_bytes, sample_built.pdf_bytes) == []
     assert sample_built.result.output_errors == []
 
@@ -46,7 +46,7 @@ def test_docx_with_a_heading_removed_and_a_quote_dropped_is_caught(sample_built,
             p._element.getparent().remove(p._element)
     buf = io.BytesIO()
     doc.save(buf)
-    found = check_outputs(sample_loaded.edition, sample_loaded.records, sample_loaded.document, buf.getvalue(), None)
+    found = check_outputs(expected_of(sample_loaded.edition, sample_loaded.records, sample_loaded.document), sample_loaded.document, buf.getvalue(), None)
     assert ("E-OUTPUT-HEADING", "kassel", "Perspektiven") in _codes(found)
     lost = [f for f in found if f.code == "E-LOST-CONTENT"]
     assert [(f.location.file, f.location.row, f.location.column) for f in lost] == \
@@ -63,7 +63,7 @@ def test_pdf_rendered_without_a_quote_and_a_heading_is_caught(sample_loaded):
     chapter.sections.remove(next(s for s in chapter.sections if s.title == "Perspektiven"))
     ed = sample_loaded.edition
     pdf = render_pdf(doc, ed.template.typst, ed.folder, ed.pages, ed.template.spec.multiple_of)
-    found = check_outputs(ed, sample_loaded.records, sample_loaded.document, None, pdf)
+    found = check_outputs(expected_of(ed, sample_loaded.records, sample_loaded.document), sample_loaded.document, None, pdf)
     assert ("E-OUTPUT-HEADING", "wetzlar", "Perspektiven") in _codes(found)
     lost = {(f.location.file, f.location.column) for f in found if f.code == "E-LOST-CONTENT"}
     assert ("data/quotes.csv", "text") in lost  # the dropped quote
@@ -76,7 +76,7 @@ def test_pdf_with_a_page_missing_fails_toc_budget_and_count(sample_built, sample
     writer.remove_page(13)  # page 14, inside the Kassel chapter
     buf = io.BytesIO()
     writer.write(buf)
-    found = check_outputs(sample_loaded.edition, sample_loaded.records, sample_loaded.document, None, buf.getvalue())
+    found = check_outputs(expected_of(sample_loaded.edition, sample_loaded.records, sample_loaded.document), sample_loaded.document, None, buf.getvalue())
     codes = {f.code for f in found}
     assert {"E-TOC-PAGE", "E-PAGE-COUNT"} <= codes
     toc = [f for f in found if f.code == "E-TOC-PAGE"]

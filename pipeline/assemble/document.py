@@ -21,6 +21,7 @@ from pipeline.load.input_files import MAX_TEXT_BYTES, find_named, inside, read_b
 from pipeline.load.records import Record
 from pipeline.load.template_keys import BLOCK_KEYS, FIELD_PATTERN
 from pipeline.load.when import When
+from pipeline.sources import Place, SourceMap
 from pipeline.tree import (
     Block,
     Box,
@@ -85,8 +86,10 @@ def fill_lines(pattern: object, record: Record) -> str:
 
 
 class Assembler:
-    def __init__(self, edition: Edition, records: dict[str, list[Record]], report: Report):
+    def __init__(self, edition: Edition, records: dict[str, list[Record]], report: Report,
+                 places: SourceMap | None = None):
         self.ed = edition
+        self.places = places if places is not None else SourceMap()
         self.records = records
         self.report = report
         self.labels = edition.template.labels
@@ -172,15 +175,19 @@ class Assembler:
         fields = dict(spec.get("fields") or spec.get("columns") or {})
         self._printed(table, rows)
         if kind == "cards":
-            cards = [Card(title=fill(str(spec.get("title", "{id}")), r),
-                          fields=[Field(label, fill_lines(pattern, r)) for label, pattern in fields.items()],
-                          record=f"{table}:{r.id}") for r in rows]
-            generated: list[Block] = [Cards(cards=cards, columns=int(spec.get("columns_per_row", 3)))]
+            cards = [self.places.note(Card(title=fill(str(spec.get("title", "{id}")), r),
+                                           fields=[Field(label, fill_lines(pattern, r)) for label, pattern in fields.items()],
+                                           record=f"{table}:{r.id}"), Place.of(r.origin)) for r in rows]
+            generated: list[Block] = [self.places.note(Cards(cards=cards, columns=int(spec.get("columns_per_row", 3))),
+                                                       self.places.place(cards[0]) if cards else None)]
         else:
             widths = [float(w) for w in spec.get("widths") or [1] * len(fields)]
-            generated = [DataTable(header=[[Run(str(h))] for h in fields],
-                                   rows=[[[Run(fill_lines(p, r))] for p in fields.values()] for r in rows],
-                                   widths=[round(w / sum(widths), 4) for w in widths], table=table)]
+            generated = [self.places.note(
+                DataTable(header=[[Run(str(h))] for h in fields],
+                          rows=[[[Run(fill_lines(p, r))] for p in fields.values()] for r in rows],
+                          widths=[round(w / sum(widths), 4) for w in widths], table=table),
+                Place.of(rows[0].origin) if rows else None,
+                {f"row {n}": Place.of(r.origin) for n, r in enumerate(rows)})]  # body row n ← its sheet row
         return generated + blocks  # text written inside the fence is kept, after the block
 
     # -- text -----------------------------------------------------------------------------
@@ -189,12 +196,13 @@ class Assembler:
         data = read_bytes(path, where, rel, MAX_TEXT_BYTES)
         if data is None:
             return [], []  # reported by the structure check, which can also fill the gap
+        self.ed.files[rel] = data  # the checks and the manifest use these bytes
         try:
             source = data.decode("utf-8-sig")  # a byte order mark, as Windows editors write it, is no text
         except UnicodeDecodeError:
             raise InputError(error("E-ENCODING", Location(file=rel), "file is not UTF-8",
                                    "save it as UTF-8 in your editor")) from None
-        return markdown.parse(source, rel, chapter, resolver=self)
+        return markdown.parse(source, rel, chapter, resolver=self, places=self.places)
 
     # -- chapters -------------------------------------------------------------------------
     def build(self) -> Document:
@@ -223,10 +231,14 @@ class Assembler:
             top += self.directive(str(name), cid, [], where, context)
         blocks = top + blocks
         table = str(entry.get("table", "")) if kind == "each" else ""
-        return Chapter(id=cid, kind=kind, title=title, subtitle=subtitle,
-                       running_head=entry.get("running_head") or title,
-                       style=entry.get("style", kind), blocks=blocks, sections=sections,
-                       source=text or "", table=table, pages=entry.get("pages") or self._budget(cid, table))
+        chapter = Chapter(id=cid, kind=kind, title=title, subtitle=subtitle,
+                          running_head=entry.get("running_head") or title,
+                          style=entry.get("style", kind), blocks=blocks, sections=sections,
+                          source=text or "", table=table, pages=entry.get("pages") or self._budget(cid, table))
+        fields = {"title": Place.of(context.cells[_first_field(entry.get("title", "{id}"))])} \
+            if context is not None and _first_field(entry.get("title", "{id}")) in context.cells \
+            else {"title": Place(EDITION_FILE, key=f"{where.column}.title")}
+        return self.places.note(chapter, Place.of(where), fields)
 
     def _budget(self, cid: str, table: str) -> int | None:
         """Page budget from the brochure type's spec, unless edition.yaml gives one."""
@@ -248,8 +260,10 @@ class Assembler:
         sig = entry.get("signature") or {}
         if sig:
             target = ch.sections[-1].blocks if ch.sections else ch.blocks
-            target.append(Signature(closing=str(sig.get("closing", "")), name=str(sig.get("name", "")),
-                                    role=str(sig.get("role", ""))))
+            key = f"{where.column}.signature"
+            target.append(self.places.note(
+                Signature(closing=str(sig.get("closing", "")), name=str(sig.get("name", "")), role=str(sig.get("role", ""))),
+                Place(EDITION_FILE, key=key), {k: Place(EDITION_FILE, key=f"{key}.{k}") for k in ("closing", "name", "role")}))
         return ch
 
     def _contents(self, entry: dict, where: Location) -> Chapter:
@@ -264,13 +278,15 @@ class Assembler:
     def _imprint(self, entry: dict, where: Location) -> Chapter:
         ch = self._chapter(entry, where, self._entry_id(entry, where), entry.get("title", "Impressum"),
                            "imprint", entry.get("text"))
-        for item in self.ed.imprint:
+        for n, item in enumerate(self.ed.imprint, start=1):
             heading = str(item.get("heading", ""))
-            section = Section(id=markdown.slug(heading), title=heading, level=2)
+            key = f"imprint[{n}]"
+            section = self.places.note(Section(id=markdown.slug(heading), title=heading, level=2),
+                                       Place(EDITION_FILE, key=f"{key}.heading"))
             if item.get("lines"):
-                section.blocks.append(Lines([str(x) for x in item["lines"]]))
+                section.blocks.append(self.places.note(Lines([str(x) for x in item["lines"]]), Place(EDITION_FILE, key=f"{key}.lines")))
             if item.get("text"):
-                section.blocks.append(Paragraph([Run(str(item["text"]))]))
+                section.blocks.append(self.places.note(Paragraph([Run(str(item["text"]))]), Place(EDITION_FILE, key=f"{key}.text")))
             if item.get("block"):
                 section.blocks.extend(self.directive(str(item["block"]), "", [], where))
             ch.sections.append(section)
@@ -279,7 +295,12 @@ class Assembler:
     def _bibliography(self, entry: dict, where: Location) -> Chapter:
         ch = self._chapter(entry, where, self._entry_id(entry, where), entry.get("title", "Literaturverzeichnis"),
                            "bibliography", entry.get("text"))
-        ch.blocks.append(self.bib.block())
+        block = self.bib.block()
+        rows = {r.id: r for r in self.records.get("references", [])}
+        for entry in block.entries:
+            if entry.id in rows:
+                self.places.note(entry, Place.of(rows[entry.id].origin))
+        ch.blocks.append(self.places.note(block, self.places.place(block.entries[0]) if block.entries else None))
         return ch
 
     def _each(self, entry: dict, where: Location) -> list[Chapter]:
@@ -301,7 +322,8 @@ class Assembler:
             ch.running_head = fill(entry.get("running_head", ch.title), rec)
             if entry.get("profile"):
                 fields = [Field(str(label), fill_lines(pattern, rec)) for label, pattern in dict(entry["profile"]).items()]
-                ch.blocks.insert(0, Profile(fields=[f for f in fields if f.value], record=f"{table}:{rec.id}"))
+                ch.blocks.insert(0, self.places.note(Profile(fields=[f for f in fields if f.value], record=f"{table}:{rec.id}"),
+                                                     Place.of(rec.origin)))
             chapters.append(ch)
         return chapters
 
@@ -317,15 +339,16 @@ class Assembler:
             value = fill_lines(str(spec.get("value", "{value}")), r)
             if not value.strip():
                 continue
-            figures.append(Figure(label=fill_lines(str(spec.get("label", "{label}")), r),
-                                  value=german.with_unit(value, fill_lines(str(spec.get("unit", "")), r)),
-                                  note=fill_lines(str(spec.get("note", "")), r)))
+            figures.append(self.places.note(Figure(label=fill_lines(str(spec.get("label", "{label}")), r),
+                                                   value=german.with_unit(value, fill_lines(str(spec.get("unit", "")), r)),
+                                                   note=fill_lines(str(spec.get("note", "")), r)), Place.of(r.origin)))
             sources.append(fill_lines(str(spec.get("source", "")), r))
         if not figures:
             return None
         title = fill(str(spec.get("title") or self.labels.get("figures", "Zahlen und Fakten")), context) \
             if context else str(spec.get("title") or self.labels.get("figures", "Zahlen und Fakten"))
-        return Figures(title=title, figures=figures, source="; ".join(dict.fromkeys(s for s in sources if s)))
+        return self.places.note(Figures(title=title, figures=figures, source="; ".join(dict.fromkeys(s for s in sources if s))),
+                                self.places.place(figures[0]))  # each figure carries its own row
 
     def _printed(self, table: str | None, rows: list[Record]) -> None:
         if table:
@@ -335,22 +358,31 @@ class Assembler:
         quotes_at: dict[int, int] = {}  # blocks list → where its next quote goes (sheet order, linear time)
         for rec in self.records.get("quotes", []):
             if rec["chapter"] == chapter.id:
-                quote = Quote(id=rec.id, text=str(rec["text"]), speaker=str(rec["speaker"]), role=str(rec["role"]))
+                quote = self._noted(Quote(id=rec.id, text=str(rec["text"]), speaker=str(rec["speaker"]), role=str(rec["role"])),
+                                    rec, ("text", "speaker", "role"))
                 self._insert(chapter, rec, quote, quotes_at)
         for rec in self.records.get("photos", []):
             if rec["chapter"] == chapter.id:
-                self._insert(chapter, rec, self._photo(rec))
+                self._insert(chapter, rec, self._noted(self._photo(rec), rec, ("caption", "alt_text", "credit", "file")))
         for rec in self.records.get("charts", []):
             if rec["chapter"] == chapter.id:
                 chart = self._chart(rec)
                 if chart is not None:
-                    self._insert(chapter, rec, chart)
-        contacts = [self._contact(r) for r in self.records.get("contacts", []) if r["chapter"] == chapter.id]
-        contacts += [Contact(id=r.id, group=str(r["label"]), lines=[], web=str(r["url"]))
+                    self._insert(chapter, rec, self._noted(chart, rec, ("title", "source", "note", "alt_text")))
+        contacts = [self._noted(self._contact(r), r, ("group", "name", "role", "organisation", "street", "postcode",
+                                                      "city", "phone", "fax", "email", "web"))
+                    for r in self.records.get("contacts", []) if r["chapter"] == chapter.id]
+        contacts += [self._noted(Contact(id=r.id, group=str(r["label"]), lines=[], web=str(r["url"])), r, ("label", "url"))
                      for r in self.records.get("links", []) if r["chapter"] == chapter.id]
         if contacts:
             title = self.labels.get("contacts", "Ansprechpartner")
-            chapter.sections.append(Section(id="kontakt", title=title, level=2, blocks=[Contacts(contacts)]))
+            first = self.places.place(contacts[0])  # the group's children carry their own rows
+            block = self.places.note(Contacts(contacts), first)
+            chapter.sections.append(self.places.note(Section(id="kontakt", title=title, level=2, blocks=[block]), first))
+
+    def _noted(self, node, rec: Record, columns: tuple[str, ...]):
+        """NODE made from REC: its place is the row, each field's place its cell."""
+        return self.places.note(node, Place.of(rec.origin), {c: Place.of(rec.cells[c]) for c in columns if c in rec.cells})
 
     def _insert(self, chapter: Chapter, rec: Record, block: Block, quotes_at: dict[int, int] | None = None) -> None:
         """Append BLOCK to its section; a quote (QUOTES_AT given) goes after the first paragraph,
@@ -439,5 +471,13 @@ class Assembler:
         return self.ed.date_text or german.month_year(self.ed.date)
 
 
-def assemble(edition: Edition, records: dict[str, list[Record]], report: Report) -> Document:
-    return Assembler(edition, records, report).build()
+def assemble(edition: Edition, records: dict[str, list[Record]], report: Report,
+             places: SourceMap | None = None) -> Document:
+    """The content tree; with PLACES, where each chapter, section and block came from is noted there."""
+    return Assembler(edition, records, report, places).build()
+
+
+def _first_field(pattern: object) -> str:
+    """The first {column} of a pattern ('{chapter_title}' → 'chapter_title'), or ''."""
+    m = FIELD_PATTERN.search(str(pattern))
+    return m.group(1) if m else ""

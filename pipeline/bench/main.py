@@ -15,7 +15,7 @@ from PIL import Image
 from pipeline.render.artwork import PRINT_DPI, WORD_DPI, Artwork
 from pipeline.drafts.batch import default_jobs, run_batch
 from pipeline.build import build, load
-from pipeline.verify.outputs import check_outputs
+from pipeline.verify.outputs import check_outputs, expected_of
 from pipeline.diff.changes import compare
 from pipeline.diff.report import to_html
 from pipeline.drafts.draft import draft_template
@@ -50,7 +50,7 @@ def _one_build(folder: Path) -> tuple[list[float], int]:
     t, pdf = _time(lambda: render_pdf(loaded.document, ed.template.typst, ed.folder, ed.pages,
                                       ed.template.spec.multiple_of, art))
     times.append(t)
-    t, _ = _time(lambda: check_outputs(ed, loaded.records, loaded.document, docx, pdf))
+    t, _ = _time(lambda: check_outputs(expected_of(ed, loaded.records, loaded.document), loaded.document, docx, pdf))
     times.append(t)
     return times, page_count(pdf)
 

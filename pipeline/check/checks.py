@@ -22,14 +22,18 @@ from pipeline.tree import Document
 
 
 def read_sources(edition: Edition, document: Document) -> list[Source]:
-    """edition.yaml and every Markdown file the chapters use, each once."""
-    sources = [Source(EDITION_FILE, None, (edition.folder / EDITION_FILE).read_text(encoding="utf-8-sig"))]
+    """edition.yaml and every Markdown file the chapters use, each once, as the loaders read them."""
+    def text(rel: str) -> str | None:
+        data = edition.files.get(rel)
+        if data is None and (edition.folder / rel).is_file():  # an edition assembled without the loader
+            data = (edition.folder / rel).read_bytes()
+        return data.decode("utf-8-sig") if data is not None else None
+    sources = [Source(EDITION_FILE, None, text(EDITION_FILE) or "")]
     seen = set()
     for chapter in document.chapters:
-        path = edition.folder / chapter.source
-        if chapter.source and chapter.source not in seen and path.is_file():
+        if chapter.source and chapter.source not in seen and (source := text(chapter.source)) is not None:
             seen.add(chapter.source)
-            sources.append(Source(chapter.source, chapter.id, path.read_text(encoding="utf-8-sig")))
+            sources.append(Source(chapter.source, chapter.id, source))
     return sources
 
 

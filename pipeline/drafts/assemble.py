@@ -20,6 +20,7 @@ from pipeline.assemble.document import cell_text
 from pipeline.assemble.charts import alt_text
 from pipeline.verify.outputs import Passage
 from pipeline.errors import InputError, Location, Report, error, warning
+from pipeline.sources import Place, SourceMap
 from pipeline.load.input_files import MAX_TEXT_BYTES, inside, read_bytes
 from pipeline.load.records import Record
 from pipeline.tree import (
@@ -58,6 +59,7 @@ class Draft:
     document: Document
     passages: list[Passage] = field(default_factory=list)  # typed text the files must contain
     placeholders: int = 0
+    files: dict[str, bytes] = field(default_factory=dict)  # the Markdown files as read (path → bytes)
 
 
 def _text(value: object) -> str:
@@ -66,8 +68,10 @@ def _text(value: object) -> str:
 
 class DraftAssembler:
     def __init__(self, folder: Path, layout: Layout, labels: dict[str, str], template: str,
-                 records: dict[str, list[Record]], report: Report, page: Page | None = None):
+                 records: dict[str, list[Record]], report: Report, page: Page | None = None,
+                 places: SourceMap | None = None):
         self.folder = folder
+        self.places = places if places is not None else SourceMap()
         self.page = page or Page()
         self.layout = layout
         self.labels = labels
@@ -78,6 +82,7 @@ class DraftAssembler:
         self.base = (records.get(self.k["master"]) or [None])[0]
         self.passages: list[Passage] = []
         self.placeholders = 0
+        self.files: dict[str, bytes] = {}
         self.field_depth = 0  # heading level of the deepest field of action
         self.fields = self._fields()
 
@@ -161,6 +166,7 @@ class DraftAssembler:
         out = []
         for n in self.children(number):
             s = Section(id=f"{prefix}-{n.replace('.', '-')}", title=self.field_title(n), level=level)
+            self.places.note(s, Place.of(self.fields[n].cells["title"]))
             fill(n, s)
             s.sections = self._field_tree(prefix, fill, n, level + 1)
             out.append(s)
@@ -184,13 +190,14 @@ class DraftAssembler:
         data = read_bytes(inside(self.folder, section.file, where), where, section.file, MAX_TEXT_BYTES) \
             if section.file else None
         if data is not None:
+            self.files[section.file] = data
             source = section.file
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise InputError(error("E-ENCODING", Location(file=section.file), "file is not UTF-8",
                                        "save it as UTF-8 in your editor")) from None
-            md_blocks, sections = markdown.parse(text, section.file, section.id)
+            md_blocks, sections = markdown.parse(text, section.file, section.id, places=self.places)
             blocks += md_blocks
         return blocks, sections, source
 
@@ -199,7 +206,9 @@ class DraftAssembler:
         self.report.add(warning("W-EMPTY-SECTION", where, f"'{name}' is empty (placeholder printed)",
                                 fix or "fill in the sheet named here, or write the section's text in sheet "
                                 "'Texte' or a Markdown file next to the workbook", args={"section": name}))
-        return Placeholder(text=hint, comment=f"{self.label('missing_section', name=name)}. {hint}")
+        # its place: the sheet to fill in (what is typed over it in Word belongs there)
+        return self.places.note(Placeholder(text=hint, comment=f"{self.label('missing_section', name=name)}. {hint}"),
+                                Place.of(where))
 
     def _cell_blocks(self, what: str, rec: Record, column: str) -> list[Block]:
         """A text cell as paragraphs and lists, the way it was typed (Alt+Enter, „- “, „1.“)."""
@@ -212,6 +221,7 @@ class DraftAssembler:
             else:
                 out.append(ListBlock(ordered=kind == "number", start=items[0].number or 1,
                                      items=[ListItem([Run(i.text)], level=i.level) for i in items]))
+            self.places.note(out[-1], Place.of(rec.cells[column]))
         return out
 
     # -- what each kind of section adds from its sheet ---------------------------------------
@@ -233,9 +243,13 @@ class DraftAssembler:
                 if name not in shown and isinstance(r[name], str):
                     for line in cell_lists.lines(r[name]):
                         self._keep(f"{sheet.title} {sheet.header(name)}", line.text, r.cells[name])
-        return DataTable(header=[[Run(h)] for h in header], rows=[[[Run(c)] for c in row] for row in body],
-                         widths=fit_widths(header, body, line_for(self.page.text_width_mm), unbroken=frozenset(
-                             i for i, name in enumerate(used) if name in unbroken)), table=sheet_key)
+        table = DataTable(header=[[Run(h)] for h in header], rows=[[[Run(c)] for c in row] for row in body],
+                          widths=fit_widths(header, body, line_for(self.page.text_width_mm), unbroken=frozenset(
+                              i for i, name in enumerate(used) if name in unbroken)), table=sheet_key)
+        # the table's place is its sheet; each cell's, its row and column ('row 0, Maßnahme')
+        return self.places.note(table, Place.of(self._where(sheet_key)), {
+            f"row {n}, {sheet.header(name)}": Place.of(r.cells[name])
+            for n, r in enumerate(rows) for name in used if name in r.cells})
 
     def content_foreword(self) -> list[Block]:
         return []  # the signature is added to the section's text (or its placeholder)
@@ -254,7 +268,8 @@ class DraftAssembler:
         sources = list(dict.fromkeys(_text(r["source"]) for r in rows if _text(r["source"])))
         if sources:
             line = f"{self.label('source')}: {'; '.join(sources)}"
-            blocks.append(Paragraph([Run(line, italic=True)]))
+            first = next(r for r in rows if _text(r["source"]))
+            blocks.append(self.places.note(Paragraph([Run(line, italic=True)]), Place.of(first.cells["source"])))
         return blocks + self._population_charts(rows)
 
     def _population_charts(self, rows: list[Record]) -> list[Block]:
@@ -276,7 +291,7 @@ class DraftAssembler:
                           series=[Series(name=self.label("share"), values=[float(r["value"]) for r in shares])],
                           unit="%", source=sources, note=note, horizontal=True)
             chart.alt = alt_text(chart)
-            charts.append(chart)
+            charts.append(self.places.note(chart, Place.of(shares[0].origin)))
         return charts
 
     def content_participation(self) -> list[Block]:
@@ -298,8 +313,9 @@ class DraftAssembler:
         blocks: list[Block] = []
         for r in (r for r in rows if r["kind"] == "Vision"):
             title = _text(r["title"]) or self.label("vision")
-            blocks.append(Box(title=self._keep("vision title", title, r.cells["title"]),
-                              blocks=self._cell_blocks("vision", r, "text"), kind="vision"))
+            blocks.append(self.places.note(Box(title=self._keep("vision title", title, r.cells["title"]),
+                                               blocks=self._cell_blocks("vision", r, "text"), kind="vision"),
+                                           Place.of(r.origin), {"title": Place.of(r.cells["title"])}))
         items = []
         for r in (r for r in rows if r["kind"] != "Vision"):
             runs = []
@@ -307,9 +323,10 @@ class DraftAssembler:
                 runs.append(Run(self._keep("principle title", _text(r["title"]), r.cells["title"]) + ": ", bold=True))
             text = " ".join(line.text for line in cell_lists.lines(_text(r["text"])))
             runs.append(Run(self._keep("principle", text, r.cells["text"])))
-            items.append(ListItem(runs))
+            items.append(self.places.note(ListItem(runs), Place.of(r.origin),
+                                          {c: Place.of(r.cells[c]) for c in ("title", "text")}))
         if items:
-            blocks.append(ListBlock(ordered=True, items=items))
+            blocks.append(self.places.note(ListBlock(ordered=True, items=items), self.places.place(items[0])))
         return blocks
 
     def _field_head(self, number: str, s: Section) -> None:
@@ -317,7 +334,8 @@ class DraftAssembler:
         self._keep("field of action", _text(rec["title"]), rec.cells["title"])
         kind = ", ".join(x for x in (_text(rec["type"]), _text(rec["scope"])) if x)
         if kind:
-            s.blocks.append(Paragraph([Run(kind, italic=True)]))
+            s.blocks.append(self.places.note(Paragraph([Run(kind, italic=True)]), Place.of(rec.origin),
+                                             {c: Place.of(rec.cells[c]) for c in ("type", "scope")}))
         s.blocks += self._cell_blocks("field description", rec, "text")
 
     def content_fields(self) -> tuple[list[Block], list[Section]]:
@@ -369,6 +387,7 @@ class DraftAssembler:
         blocks, sections = made if isinstance(made, tuple) else (made, [])
         ch = Chapter(id=section.id, kind="prose", title=title, running_head=section.title, style="draft",
                      source=source)
+        self.places.note(ch, Place(f"templates/{self.template}/template.yaml", key=f"sections[{n}].title"))  # the type's
         has_content = bool(text or md_sections or blocks or sections)
         if section.content == "population":
             figures = self._key_figures()
@@ -387,6 +406,8 @@ class DraftAssembler:
                                                               self.base.cells["mayor"]),
                                   role=" ".join(x for x in (_text(self.base_value("mayor_title")),
                                                             self._of()) if x))
+            self.places.note(signature, Place.of(self.base.cells["mayor"]),
+                             {"name": Place.of(self.base.cells["mayor"]), "role": Place.of(self.base.cells["mayor_title"])})
             (ch.sections[-1].blocks if ch.sections else ch.blocks).append(signature)
         return ch
 
@@ -394,12 +415,17 @@ class DraftAssembler:
         figures = []
         population = self.base_value("population")
         if population not in (None, ""):
-            figures.append(Figure(label=self.label("population"), value=german.number(population)))
+            figures.append(self.places.note(Figure(label=self.label("population"), value=german.number(population)),
+                                            Place.of(self.base.cells["population"])))
         if _text(self.base_value("district")):
-            figures.append(Figure(label=self.layout.by_role("master").header("district"),
-                                  value=self._keep("district", _text(self.base_value("district")),
-                                                   self.base.cells["district"])))
-        return Figures(title=_text(self.base_value("municipality")), figures=figures, source="") if figures else None
+            figures.append(self.places.note(Figure(label=self.layout.by_role("master").header("district"),
+                                                   value=self._keep("district", _text(self.base_value("district")),
+                                                                    self.base.cells["district"])),
+                                            Place.of(self.base.cells["district"])))
+        if not figures:
+            return None
+        return self.places.note(Figures(title=_text(self.base_value("municipality")), figures=figures, source=""),
+                                Place.of(self.base.cells["municipality"]), {"title": Place.of(self.base.cells["municipality"])})
 
     def _of(self) -> str:
         return f"{self.label('of_' + _text(self.base_value('kind')))} {_text(self.base_value('municipality'))}".strip()
@@ -414,7 +440,9 @@ class DraftAssembler:
         key = f"council_{step}" + ("" if council else "_nobody") + ("" if when else "_undated")
         if council:
             self._keep("council", council, self.base.cells["council"])
-        return [Paragraph([Run(self.label(key, council=council, date=when.text if when else ""))])]
+        cell = self.base.cells["council" if council else "council_decision"]
+        return [self.places.note(Paragraph([Run(self.label(key, council=council, date=when.text if when else ""))]),
+                                 Place.of(cell))]
 
     def _contact(self) -> Chapter:
         lines = [_text(self.base_value(k)) for k in ("office", "contact") if _text(self.base_value(k))]
@@ -425,13 +453,15 @@ class DraftAssembler:
             if _text(self.base_value(key)) and self.base:
                 self._keep(key, _text(self.base_value(key)), self.base.cells[key])
         title = self.label("contact_chapter")
-        blocks: list[Block] = [Lines(lines)] if lines else [
+        shown = [k for k in ("office", "contact", "email", "phone") if _text(self.base_value(k))]
+        blocks: list[Block] = [self.places.note(Lines(lines), Place.of(self.base.cells[shown[0]]),
+                                                {k: Place.of(self.base.cells[k]) for k in shown})] if lines else [
             self._placeholder(self.label("contact_hint"), self._where(self.k["master"], column="contact"), title,
                               "fill in Verantwortliche Stelle, Ansprechperson, E-Mail and Telefon in sheet "
                               "'Stammdaten'")]
         blocks += self._council()
-        return Chapter(id="kontakt", kind="imprint", title=title, running_head=title, style="imprint",
-                       blocks=blocks)
+        chapter = Chapter(id="kontakt", kind="imprint", title=title, running_head=title, style="imprint", blocks=blocks)
+        return self.places.note(chapter, Place(f"templates/{self.template}/template.yaml", key="labels.contact_chapter"))
 
     def _titles(self, municipality: str) -> tuple[str, str]:
         """The cover's title and the line under it: „… der Stadt Musterstadt“ unless the
@@ -467,7 +497,9 @@ def _cell(value: object) -> str:
 
 
 def assemble_draft(folder: Path, layout: Layout, labels: dict[str, str], template: str,
-                   records: dict[str, list[Record]], report: Report, page: Page | None = None) -> Draft:
-    a = DraftAssembler(folder, layout, labels, template, records, report, page)
+                   records: dict[str, list[Record]], report: Report, page: Page | None = None,
+                   places: SourceMap | None = None) -> Draft:
+    """The draft's content tree; with PLACES, where each part came from is noted there."""
+    a = DraftAssembler(folder, layout, labels, template, records, report, page, places)
     document = a.build()
-    return Draft(document=document, passages=a.passages, placeholders=a.placeholders)
+    return Draft(document=document, passages=a.passages, placeholders=a.placeholders, files=a.files)

@@ -100,13 +100,18 @@ class Edition:
     blocks: dict[str, dict] = field(default_factory=dict)  # named blocks of this edition (over the type's)
     date_text: str = ""  # printed instead of 'Monat Jahr' when set
     source_file: str = EDITION_FILE  # where findings about generated content point (a draft: its workbook)
+    # The text inputs as the loaders read them (path in the folder → bytes): the checks and the
+    # manifest use these bytes instead of reading the files again.
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
-def _yaml(path: Path, rel: str) -> dict:
+def _yaml(path: Path, rel: str, keep: dict[str, bytes] | None = None) -> dict:
     where = Location(file=rel)
     data = read_bytes(path, where, rel, yaml_load.MAX_BYTES)
     if data is None:
         raise InputError(error("E-MISSING-FILE", where, "file not found", f"create {rel}; see docs/inputs.md"))
+    if keep is not None:
+        keep[rel] = data
     try:
         data = yaml_load.load(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -244,7 +249,8 @@ def _load_edition(folder: Path) -> Edition:
     if not folder.is_dir():
         raise InputError(error("E-NO-EDITION", Location(file=str(folder)), "edition folder not found",
                                "pass the folder that contains edition.yaml, e.g. inputs/halbzeitbilanz-2012"))
-    data = _yaml(folder / EDITION_FILE, EDITION_FILE)
+    files: dict[str, bytes] = {}
+    data = _yaml(folder / EDITION_FILE, EDITION_FILE, files)
     if findings := template_check.edition_keys(data, folder / EDITION_FILE, EDITION_FILE):
         raise InputError(findings)
     _check_strings(data, "")
@@ -279,7 +285,7 @@ def _load_edition(folder: Path) -> Edition:
         language=_text(data, "language") or "de-DE", cover_list=_text(data, "cover_list"),
         chapters=chapters, imprint=list(data.get("imprint", [])),
         pages=_page_count(data.get("pages"), "pages"), blocks=dict(data.get("blocks") or {}),
-        date_text=str(data.get("date_text") or ""),
+        date_text=str(data.get("date_text") or ""), files=files,
     )
 
 

@@ -18,6 +18,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from pipeline.errors import InputError, Location, error
 from pipeline.load.text import normalise, refuse_unprintable
+from pipeline.sources import Place, SourceMap
 from pipeline.tree import Block, Box, DataTable, ListBlock, ListItem, Paragraph, Run, Section
 
 # HTML is off: '<b>' in an editor's text prints as '<b>'. No typographer: text stays as typed.
@@ -269,8 +270,10 @@ def _table(tokens: list[Token], i: int, lines: list[str], inline: _Inline) -> tu
     return DataTable(header=header, rows=rows, widths=_widths(delimiter, columns)), i + 1
 
 
-def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None) -> tuple[list[Block], list[Section]]:
-    """Blocks before the first heading, and the sections (## …) with their subsections."""
+def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None,
+          places: SourceMap | None = None) -> tuple[list[Block], list[Section]]:
+    """Blocks before the first heading, and the sections (## …) with their subsections. With
+    PLACES, every block, list item and section is noted with its lines in FILE."""
     source = normalise(source)
     if len(source) > MAX_CHARS:
         raise InputError(error("E-TOO-LARGE", Location(file=file), f"the text has {len(source)} characters; at most "
@@ -307,6 +310,11 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
     def where(tok: Token) -> Location:
         return Location(file=file, row=(tok.map or [0])[0] + 1, chapter=chapter)
 
+    def noted(node, tok: Token):
+        if places is not None and tok.map:
+            places.note(node, Place(file, line=tok.map[0] + 1, end=tok.map[1]))
+        return node
+
     def sink() -> list[Block]:
         if boxes:
             return boxes[-1][3]
@@ -338,7 +346,7 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
             while sid in used_ids:
                 sid += "-2"
             used_ids.add(sid)
-            section = Section(id=sid, title=title, level=level)
+            section = noted(Section(id=sid, title=title, level=level), tok)
             while stack and stack[-1].level >= level:
                 stack.pop()
             (stack[-1].sections if stack else top).append(section)
@@ -350,16 +358,17 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
             boxes.append((name, argument.strip(), where(tok), []))
         elif t == "container_directive_close":
             name, argument, at, blocks = boxes.pop()
-            sink().extend(resolver.directive(name, argument, blocks, at))
+            sink().extend(_fenced(resolver.directive(name, argument, blocks, at), at, places))
         elif t == "table_open":
-            table, i = _table(tokens, i, lines, inline)
-            sink().append(table)
+            table, next_i = _table(tokens, i, lines, inline)
+            sink().append(noted(table, tok))
+            i = next_i
             continue
         elif t in ("bullet_list_open", "ordered_list_open"):
             depth = len(lists)
             if depth == 0:
                 start = int(tok.attrs.get("start", 1)) if tok.attrs else 1
-                block = ListBlock(ordered=(t == "ordered_list_open"), items=[], start=start)
+                block = noted(ListBlock(ordered=(t == "ordered_list_open"), items=[], start=start), tok)
                 sink().append(block)
             else:
                 block = lists[-1][0]
@@ -368,17 +377,27 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
             lists.pop()
         elif t == "inline" and lists:
             block, depth = lists[-1]
-            block.items.append(ListItem(inline.runs(tok), level=depth))
+            block.items.append(noted(ListItem(inline.runs(tok), level=depth), tokens[i - 1]))
         elif t == "inline" and tokens[i - 1].type == "paragraph_open":
-            sink().append(Paragraph(inline.runs(tok)))
+            sink().append(noted(Paragraph(inline.runs(tok)), tokens[i - 1]))
         elif t in ("fence", "code_block"):
             # Indented text is still the author's text: keep it, as a paragraph.
-            sink().append(Paragraph([Run(tok.content.rstrip("\n"))]))
+            sink().append(noted(Paragraph([Run(tok.content.rstrip("\n"))]), tok))
         i += 1
     while boxes:  # a box left open runs to the end of the file, like an unclosed fence
         name, argument, at, blocks = boxes.pop()
-        sink().extend(resolver.directive(name, argument, blocks, at))
+        sink().extend(_fenced(resolver.directive(name, argument, blocks, at), at, places))
     return intro, top
+
+
+def _fenced(blocks: list[Block], at: Location, places: SourceMap | None) -> list[Block]:
+    """A fence's blocks: those the resolver did not place (a box around the text) are noted at
+    the fence's line."""
+    if places is not None:
+        for b in blocks:
+            if b not in places:
+                places.note(b, Place(at.file or "", line=at.row))
+    return blocks
 
 
 def _split_citations(text: str) -> list[str]:

@@ -48,12 +48,33 @@ class Passage:
     where: Location
 
 
+@dataclass
+class Expected:
+    """What the built files must hold beyond the content tree, as the loader knows it: an
+    edition (expected_of) or a draft (its assembler's passages) alike."""
+    stem: str  # the files' name without suffix
+    passages: list[Passage]  # every typed passage of the inputs a reader must find in both files
+    source_file: str = EDITION_FILE  # where findings about generated content point (a draft: its workbook)
+    pages: int | None = None  # the exact page count the edition requires
+    multiple_of: int | None = None  # the binding's page multiple
+    furniture: frozenset[str] = frozenset()  # lines on every PDF page (the draft's ENTWURF mark)
+
+
+def expected_of(edition: Edition, records: dict[str, list[Record]], document: Document) -> Expected:
+    """An edition's expectations, from the inputs as its loaders read them (edition.files)."""
+    texts = {rel: data.decode("utf-8-sig") for rel, data in edition.files.items()}
+    return Expected(edition.name, passages(edition, records, document, texts), edition.source_file, edition.pages,
+                    edition.template.spec.multiple_of)
+
+
 def _key(title: str) -> str:
     return canonical(title).casefold()
 
 
-def passages(edition: Edition, records: dict[str, list[Record]], document: Document) -> list[Passage]:
-    """Everything from the inputs that a reader must find in the brochure."""
+def passages(edition: Edition, records: dict[str, list[Record]], document: Document,
+             texts: dict[str, str] | None = None) -> list[Passage]:
+    """Everything from the inputs that a reader must find in the brochure. The Markdown files are
+    taken from TEXTS when the loader hands them on (read once per build), else read here."""
     out: list[Passage] = []
     for table, fields in (("quotes", ("text", "speaker", "role")), ("contacts", ("name", "organisation", "phone", "email")),
                           ("links", ("url",)), ("photos", ("caption",))):
@@ -63,10 +84,15 @@ def passages(edition: Edition, records: dict[str, list[Record]], document: Docum
                     out.append(Passage(f"{table[:-1]} '{rec.id or rec.row}' ({f})", str(rec[f]), rec.cells[f]))
     seen = set()
     for chapter in document.chapters:
-        if not chapter.source or chapter.source in seen or not (edition.folder / chapter.source).is_file():
+        if not chapter.source or chapter.source in seen:
+            continue
+        if texts is not None and chapter.source in texts:
+            source = texts[chapter.source]
+        elif (edition.folder / chapter.source).is_file():
+            source = (edition.folder / chapter.source).read_text(encoding="utf-8-sig")
+        else:
             continue
         seen.add(chapter.source)
-        source = (edition.folder / chapter.source).read_text(encoding="utf-8-sig")
         for line, pieces in text_passages(source):
             for piece in pieces:
                 out.append(Passage("paragraph", piece, Location(file=chapter.source, row=line, chapter=chapter.id)))
@@ -155,7 +181,7 @@ def _toc_pages(pdf: PdfContent, contents: Chapter, spans: list[dict]) -> str:
     return canonical(clean_pdf_text("\n".join(pdf.raw_pages[start - 1:end])))
 
 
-def check_pages(edition: Edition, document: Document, pdf: PdfContent, name: str) -> list[Finding]:
+def check_pages(expected: Expected, document: Document, pdf: PdfContent, name: str) -> list[Finding]:
     findings: list[Finding] = []
     spans = chapter_spans(pdf, [c.id for c in document.chapters])
     if spans is None:
@@ -182,13 +208,13 @@ def check_pages(edition: Edition, document: Document, pdf: PdfContent, name: str
                                       f"but it starts on page {span['start']}",
                                       "rebuild from the inputs; never edit page numbers by hand"))
     total = pdf.pages
-    spec = edition.template.spec
-    if edition.pages and total != edition.pages:
-        findings.append(error("E-PAGE-COUNT", Location(file=name), f"the PDF has {total} pages, the edition requires {edition.pages}",
+    multiple = expected.multiple_of
+    if expected.pages and total != expected.pages:
+        findings.append(error("E-PAGE-COUNT", Location(file=name), f"the PDF has {total} pages, the edition requires {expected.pages}",
                               "shorten chapters that exceed their budget, or change 'pages' in edition.yaml"))
-    elif spec.multiple_of and total % spec.multiple_of:
+    elif multiple and total % multiple:
         findings.append(error("E-PAGE-MULTIPLE", Location(file=name),
-                              f"the PDF has {total} pages, not a multiple of {spec.multiple_of} as the binding needs",
+                              f"the PDF has {total} pages, not a multiple of {multiple} as the binding needs",
                               "shorten a chapter so blank pages can be added before the last one"))
     return findings
 
@@ -196,7 +222,7 @@ def check_pages(edition: Edition, document: Document, pdf: PdfContent, name: str
 @dataclass
 class DocxRead:
     """The DOCX read back, its text indexed and its own accessibility problems: made in the
-    main thread while Typst still typesets the PDF (build.render_both)."""
+    main thread while Typst still typesets the PDF (runner.render_all)."""
     content: DocxContent
     index: TextIndex
     problems: list[str]
@@ -222,26 +248,24 @@ def check_lost(items: list[Passage], indexes: dict[str, TextIndex], names: dict[
     return findings
 
 
-def check_outputs(edition: Edition, records: dict[str, list[Record]], document: Document,
-                  docx_bytes: bytes | None, pdf_bytes: bytes | None, extra: list[Passage] = (),
-                  furniture: set[str] = frozenset(), pdf_read: PdfContent | None = None,
+def check_outputs(expected: Expected, document: Document, docx_bytes: bytes | None = None,
+                  pdf_bytes: bytes | None = None, pdf_read: PdfContent | None = None,
                   docx_read: DocxRead | None = None) -> list[Finding]:
-    """`extra`: further typed text the files must contain; `furniture`: lines on every PDF page;
-    `pdf_read`, `docx_read`: the files already read back (build.render_both reads the DOCX
-    while the PDF is typeset, and the PDF in the Typst thread)."""
-    names = {"docx": f"{edition.name}.docx", "pdf": f"{edition.name}.pdf"}
+    """The built files held against the tree and EXPECTED. `pdf_read`, `docx_read`: the files
+    already read back (the runner reads each while the other is still being made)."""
+    names = {"docx": f"{expected.stem}.docx", "pdf": f"{expected.stem}.pdf"}
     if docx_read is None and docx_bytes is not None:
         docx_read = read_docx_side(docx_bytes, document.meta.language)
     docx = docx_read.content if docx_read is not None else None
     pdf = pdf_read if pdf_read is not None else read_pdf(pdf_bytes) if pdf_bytes is not None else None
-    findings = check_headings(document, docx, pdf, names, edition.source_file)
+    findings = check_headings(document, docx, pdf, names, expected.source_file)
     if pdf is not None:
-        findings += check_pages(edition, document, pdf, names["pdf"])
+        findings += check_pages(expected, document, pdf, names["pdf"])
     indexes = {"docx": docx_read.index} if docx_read is not None else {}
     if pdf is not None:
         heads = {c.running_head for c in document.chapters}
-        indexes["pdf"] = TextIndex(pdf_flow(pdf, heads, furniture - {""}))
-    findings += check_lost([*passages(edition, records, document), *extra], indexes, names)
+        indexes["pdf"] = TextIndex(pdf_flow(pdf, heads, set(expected.furniture) - {""}))
+    findings += check_lost(expected.passages, indexes, names)
     findings += check_accessibility(document, docx_read.problems if docx_read is not None else None, pdf, names)
     return findings
 

@@ -103,8 +103,9 @@ class Preview:
         self._set(pdf=pdf, findings=findings, seconds=time.perf_counter() - start, pages=page_count(pdf), failure="",
                   new_pdf=True)
         try:  # the PDF's own checks (contents, page budgets, nothing lost, accessibility) follow
-            from pipeline.verify.outputs import check_outputs
-            extra = check_outputs(loaded.edition, loaded.records, loaded.document, None, pdf)
+            from pipeline.verify.outputs import check_outputs, expected_of
+            extra = check_outputs(expected_of(loaded.edition, loaded.records, loaded.document), loaded.document,
+                                  None, pdf)
         except Exception:  # noqa: BLE001
             extra = []
         self._set(findings=findings + extra, building=False)

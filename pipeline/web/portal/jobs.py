@@ -113,7 +113,7 @@ def thumbnails(pdf: Path, folder: Path) -> int:
 
 def process(version_folder: str, town_id: str) -> dict:
     """Build one upload as `brochure draft` does; write result.json and the thumbnails."""
-    from pipeline.drafts.draft import build_draft, collect_draft
+    from pipeline.drafts.draft import build_draft, load_draft
     from pipeline.manifest import CONTENT
     from pipeline.tree import to_data
     folder = Path(version_folder)
@@ -125,8 +125,8 @@ def process(version_folder: str, town_id: str) -> dict:
     except InputError as exc:
         outcome = "errors"
         try:  # every finding, as `brochure check` lists them, and the sections as far as they go
-            loaded = collect_draft(source)
-            findings, document = loaded.report.sorted(), to_data(loaded.draft.document)
+            loaded = load_draft(source)
+            findings, document = loaded.report.sorted(), to_data(loaded.document)
         except InputError:
             findings, document = exc.findings, None
     except Exception as exc:  # a bug must not look like the town's mistake, nor crash the worker
