@@ -92,8 +92,8 @@ def _read_pdf(data: bytes, doc: Document):
     return read_pdf(data)
 
 
-# Format → renderer, in the order the files are listed. A new format is one entry here (and a
-# reader the output checks understand); the runner walks the table.
+# Format → renderer, in the order the files are listed; the runner walks the table. A new format
+# is an entry here, in build_result.FORMATS, and the checks of its file in verify/outputs.py.
 RENDERERS: dict[str, Renderer] = {
     "docx": Renderer(_docx, _read_docx, in_thread=False),
     "pdf": Renderer(_pdf, _read_pdf, in_thread=True),

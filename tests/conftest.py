@@ -23,6 +23,10 @@ for _var, _sub in (("HOME", "home"), ("XDG_CACHE_HOME", "home/.cache"), ("XDG_CO
     os.environ[_var] = str(SESSION / _sub)
     (SESSION / _sub).mkdir(parents=True, exist_ok=True)
 os.environ.pop("BROCHURE_TEMPLATES", None)
+# Scratch folders (the product's, the tests', pytest's own) go into the session folder too, and
+# are removed with it: a test run leaves nothing behind in /tmp.
+(SESSION / "tmp").mkdir()
+os.environ["TMPDIR"] = tempfile.tempdir = str(SESSION / "tmp")
 SHARED_CACHES = ("artwork", "docx-fonts", "pads")  # keyed by content: sharing them changes no byte
 
 from pipeline.build import BuildResult, build, load

@@ -5,7 +5,7 @@ loader with an input error naming the offending character.
 "Verbatim" is compared the way a reader sees it: NFKC, and without whitespace, hyphens and soft
 hyphens (typesetting moves line breaks and adds hyphens; it must not change a letter).
 
-CI runs 2,000 derandomised examples; `make fuzz` runs the 'fuzz' profile (FUZZ_EXAMPLES,
+`make test` runs 200 derandomised examples per property (CI_EXAMPLES); `make fuzz` runs the 'fuzz' profile (FUZZ_EXAMPLES,
 default 20,000, random) and prints how many examples were tried and what failed.
 """
 
