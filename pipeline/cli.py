@@ -312,6 +312,33 @@ def _check_one(folder: Path, target: Path | None, draft: bool) -> list:
     return check(folder, target)[1]
 
 
+@main.command("absorb")
+@click.argument("folder", type=EDITION)
+@click.argument("edited", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--apply", "apply", is_flag=True, help="Write the changes into the sources (a copy of every changed "
+              "file is kept in FOLDER/.absorb/<time>/).")
+@click.option("--report", "report", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a German HTML report: what was taken over, what not, conflicts, comments.")
+def absorb_command(folder: Path, edited: tuple[Path, ...], apply: bool, report: Path | None) -> None:
+    """Take edits and comments made in Word or LibreOffice in a DOCX built from FOLDER back into
+    its sources (Markdown, tables, workbook, edition.yaml). Without --apply, only show them.
+
+    Exit status: 0 every edit taken over, 1 some could not be (listed), 2 unusable input."""
+    from pipeline.absorb.report import terminal, to_html
+    from pipeline.absorb.run import absorb
+    from pipeline.write_outputs import write_atomically
+    try:
+        result = absorb(folder, list(edited), apply=apply)
+    except InputError as exc:
+        print_findings(exc.findings, verbose=True)
+        click.echo("Nothing was written.", err=True)
+        sys.exit(2)
+    click.echo(terminal(result, apply))
+    if report is not None:
+        write_atomically({report: to_html(result, apply).encode("utf-8")})
+    sys.exit(0 if result.complete else 1)
+
+
 DATA = click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False), default=Path("portal-data"),
                     show_default=True, help="Folder holding every town's files.")
 

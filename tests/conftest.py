@@ -9,6 +9,7 @@ content-keyed caches (fonts, pictures, paddings) are the session's, linked."""
 
 from __future__ import annotations
 
+import multiprocessing.util
 import os
 import shutil
 import tempfile
@@ -52,8 +53,10 @@ def build_and_read(edition: Path, out: Path) -> Built:
     return Built(result, docx_bytes, pdf_bytes, read_docx(docx_bytes), read_pdf(pdf_bytes))
 
 
-def pytest_sessionfinish(session, exitstatus):
-    shutil.rmtree(SESSION, ignore_errors=True)
+# The session folder goes when the process ends, after multiprocessing has removed its own
+# scratch folders in it (they are removed at exit with priority -100; this runs after them).
+multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(SESSION),), kwargs={"ignore_errors": True},
+                              exitpriority=-101)
 
 
 @pytest.fixture(scope="session")

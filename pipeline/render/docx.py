@@ -46,6 +46,7 @@ from pipeline.tree import (
     Run,
     Section,
     Signature,
+    plain,
 )
 
 NESTED_INSET = Cm(1.6)  # a table inside a box or card is this much narrower than the text
@@ -98,6 +99,14 @@ class DocxWriter:
         self.part = self.docx.part  # whose relationships hyperlinks use: the document's, or the footnotes'
         self._style_ids: dict[str, str | None] = {}
         self.toc = Toc(doc, toc_depth)
+        # With notes on (the Word round trip), each paragraph written for the tree is noted with
+        # its node and its text in segments: (field, text) for what came from the node, (None,
+        # text) for the type's own words. The DOCX bytes are the same either way.
+        self.notes: dict | None = None
+
+    def _note(self, paragraph, node, *segments: tuple[str | None, str]) -> None:
+        if self.notes is not None:
+            self.notes[paragraph._p] = (node, tuple(seg for seg in segments if seg[1]))
 
     # -- styles ---------------------------------------------------------------------------
     def _style(self, item, name: str) -> None:
@@ -245,12 +254,15 @@ class DocxWriter:
                 ppr = p._p.get_or_add_pPr()
                 ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
             self._runs(p, item.runs)
+            self._note(p, item, ("runs", plain(item.runs)))
 
     def _quote(self, q: Quote) -> None:
-        self._para(self.body, "Quote", f"„{q.text}“")
+        p = self._para(self.body, "Quote", f"„{q.text}“")
+        self._note(p, q, (None, "„"), ("text", q.text), (None, "“"))
         p = self._para(self.body, "Quote Attribution")
         self._text(p, q.speaker, bold=True)
         self._text(p, "\n" + q.role)
+        self._note(p, q, ("speaker", q.speaker), (None, "\n"), ("role", q.role))
 
     def _picture(self, block: Photo | Chart, title: str) -> bool:
         """The block's prepared image in its own paragraph, with alt text (descr) for screen readers."""
@@ -270,36 +282,46 @@ class DocxWriter:
         if not self._picture(photo, photo.caption):
             self._para(self.body, "Photo Placeholder", self.labels.get("photo_missing", "Foto folgt"))
         caption = photo.caption + (f" ({photo.credit})" if photo.credit else "")
-        self._para(self.body, "Caption", caption)
+        p = self._para(self.body, "Caption", caption)
+        self._note(p, photo, ("caption", photo.caption), (None, f" ({photo.credit})" if photo.credit else ""))
 
     def _chart(self, chart: Chart) -> None:
-        self._para(self.body, "Chart Title", chart.title).paragraph_format.keep_with_next = True
+        p = self._para(self.body, "Chart Title", chart.title)
+        p.paragraph_format.keep_with_next = True
+        self._note(p, chart, ("title", chart.title))
         self._picture(chart, chart.title)
         if chart.source:
-            self._para(self.body, "Caption", f"{self.labels.get('source', 'Quelle')}: {chart.source}")
+            label = f"{self.labels.get('source', 'Quelle')}: "
+            self._note(self._para(self.body, "Caption", label + chart.source), chart, (None, label), ("source", chart.source))
         if chart.note:
-            self._para(self.body, "Caption", chart.note)
+            self._note(self._para(self.body, "Caption", chart.note), chart, ("note", chart.note))
 
     def _contacts(self, block: Contacts) -> None:
         labels = self.labels
         for c in block.contacts:
             if c.group:
-                self._para(self.body, "Contact Group", c.group)
+                self._note(self._para(self.body, "Contact Group", c.group), c, ("group", c.group))
             lines = list(c.lines)
+            units: list[list[tuple[str | None, str]]] = [[("lines", line)] for line in c.lines]
             for key, value in (("phone", c.phone), ("fax", c.fax), ("email", c.email)):
                 if value:
                     lines.append(f"{labels.get(key, key)}: {value}")
+                    units.append([(None, f"{labels.get(key, key)}: "), (key, value)])
             if c.web:
                 lines.append(c.web)
+                units.append([("web", c.web)])
             p = self._para(self.body, "Contact")
             self._text(p, "\n".join(lines))
+            self._note(p, c, *[seg for i, unit in enumerate(units) for seg in ([(None, "\n")] if i else []) + unit])
 
     def _figures(self, block: Figures) -> None:
-        self._para(self.body, "Figures Title", block.title.upper())
+        self._note(self._para(self.body, "Figures Title", block.title.upper()), block, (None, block.title.upper()))
         for f in block.figures:
             p = self._para(self.body, "Figures")
             self._text(p, f.value, bold=True)
             self._text(p, f" {f.label}" + (f" ({f.note})" if f.note else ""))
+            self._note(p, f, ("value", f.value), (None, " "), ("label", f.label),
+                       *([(None, " ("), ("note", f.note), (None, ")")] if f.note else []))
         if block.source:
             self._para(self.body, "Figures", f"{self.labels.get('source', 'Quelle')}: {block.source}")
 
@@ -337,10 +359,13 @@ class DocxWriter:
             for p, runs in zip(self._row_paragraphs(table, 0), b.header):
                 self._style(p, "Table Header")
                 self._runs(p, runs)
+                self._note(p, b, ("header", plain(runs)))
+        names = [plain(h) for h in b.header]
         for r, cells in enumerate(b.rows, start=head):
-            for p, runs in zip(self._row_paragraphs(table, r), cells):
+            for c, (p, runs) in enumerate(zip(self._row_paragraphs(table, r), cells)):
                 self._style(p, "Table Text")
                 self._runs(p, runs)
+                self._note(p, b, (f"row {r - head}, {names[c] if c < len(names) else c}", plain(runs)))
         self._para(self.body, "Table Spacer")
 
     def _box(self, b: Box) -> None:
@@ -351,6 +376,7 @@ class DocxWriter:
         if b.title:
             self._style(first, "Box Title")
             self._text(first, b.title)
+            self._note(first, b, ("title", b.title))
         outer, self.body = self.body, cell
         for inner in b.blocks:
             self._block(inner)
@@ -366,9 +392,12 @@ class DocxWriter:
             cell = table.cell(n // b.columns, n % b.columns)
             self._style(cell.paragraphs[0], "Card Title")
             self._text(cell.paragraphs[0], card.title)
+            self._note(cell.paragraphs[0], card, ("title", card.title))
             for f in card.fields:
-                self._para(cell, "Card Label", f.label)
-                self._text(self._para(cell, "Card Text"), f.value)
+                self._note(self._para(cell, "Card Label", f.label), card, (None, f.label))
+                value = self._para(cell, "Card Text")
+                self._text(value, f.value)
+                self._note(value, card, (f"field {f.label}", f.value))
         self._para(self.body, "Table Spacer")
 
     def _profile(self, b: Profile) -> None:
@@ -377,13 +406,17 @@ class DocxWriter:
             label, value = row.cells
             self._style(label.paragraphs[0], "Profile Label")
             self._text(label.paragraphs[0], f.label)
+            self._note(label.paragraphs[0], b, (None, f.label))
             self._style(value.paragraphs[0], "Table Text")
             self._text(value.paragraphs[0], f.value)
+            self._note(value.paragraphs[0], b, (f"field {f.label}", f.value))
         self._para(self.body, "Table Spacer")
 
     def _block(self, b) -> None:
         if isinstance(b, Paragraph):
-            self._runs(self.body.add_paragraph(), b.runs)
+            p = self.body.add_paragraph()
+            self._runs(p, b.runs)
+            self._note(p, b, ("runs", plain(b.runs)))
         elif isinstance(b, ListBlock):
             self._list(b)
         elif isinstance(b, Quote):
@@ -403,10 +436,17 @@ class DocxWriter:
             self._text(p, b.name, bold=True)
             if b.role:
                 self._text(p, "\n" + b.role)
+            self._note(p, b, ("closing", b.closing), (None, "\n\n" if b.closing else ""), ("name", b.name),
+                       (None, "\n" if b.role else ""), ("role", b.role))
         elif isinstance(b, Lines):
-            self._text(self._para(self.body, "Address"), "\n".join(b.lines))
+            p = self._para(self.body, "Address")
+            self._text(p, "\n".join(b.lines))
+            self._note(p, b, *[seg for i, line in enumerate(b.lines)
+                               for seg in ([(None, "\n")] if i else []) + [("lines", line)]])
         elif isinstance(b, Placeholder):
-            run = self._para(self.body, "Missing Section").add_run(b.text)
+            missing = self._para(self.body, "Missing Section")
+            self._note(missing, b, ("placeholder", b.text))
+            run = missing.add_run(b.text)
             if b.comment:
                 author = self.labels.get("comment_author", "brochure")
                 comment = self.docx.add_comment(run, text=b.comment, initials=_initials(author), author=author)
@@ -423,16 +463,19 @@ class DocxWriter:
             self._profile(b)
         elif isinstance(b, Bibliography):
             for entry in b.entries:
-                self._runs(self._para(self.body, "Bibliography"), entry.runs)
+                p = self._para(self.body, "Bibliography")
+                self._runs(p, entry.runs)
+                self._note(p, entry, ("runs", plain(entry.runs)))
         else:  # a new block type must be taught to every renderer
             raise TypeError(f"DOCX renderer does not know block type {type(b).__name__}")
 
-    def _heading(self, level: int, title: str) -> None:
+    def _heading(self, level: int, title: str, node=None) -> None:
         p = self._para(self.docx, f"Heading {min(level, 9)}", title)
         self.toc.mark(p, level, title)
+        self._note(p, node, ("title", title))
 
     def _section(self, s: Section) -> None:
-        self._heading(s.level, s.title)
+        self._heading(s.level, s.title, s)
         for b in s.blocks:
             self._block(b)
         for sub in s.sections:
@@ -472,9 +515,9 @@ class DocxWriter:
             if self.labels.get("toc_hint"):  # hidden by its style: on screen for editors, never printed
                 self._para(self.docx, "TOC Hint", self.labels["toc_hint"])
             return
-        self._heading(1, ch.title)
+        self._heading(1, ch.title, ch)
         if ch.subtitle:
-            self._para(self.docx, "Subtitle", ch.subtitle)
+            self._note(self._para(self.docx, "Subtitle", ch.subtitle), ch, ("subtitle", ch.subtitle))
         for b in ch.blocks:
             self._block(b)
         for s in ch.sections:
@@ -524,3 +567,15 @@ def render_docx(doc: Document, reference: Path, edition_folder: Path, artwork: A
     """The content tree as DOCX. `toc_depth`: heading levels in the table of contents (as the
     type's PDF prints them); `cover`: the type's `docx_cover` layout from template.yaml."""
     return DocxWriter(doc, reference, edition_folder, artwork, toc_depth, cover).render()
+
+
+def render_docx_noted(doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
+                      toc_depth: int = 2, cover: dict | None = None) -> tuple[bytes, list[tuple[object, tuple]]]:
+    """The DOCX of render_docx (the same bytes) and, for every paragraph of its body in document
+    order (table cells included), the tree node it was written for and its text in segments
+    ((None, ()) for what the engine adds by itself: cover, contents, spacers)."""
+    writer = DocxWriter(doc, reference, edition_folder, artwork, toc_depth, cover)
+    writer.notes = {}
+    data = writer.render()
+    body = writer.docx.element.body
+    return data, [writer.notes.get(p, (None, ())) for p in body.iter(qn("w:p"))]

@@ -1,0 +1,174 @@
+"""A DOCX read for the round trip: every paragraph of the body in document order (table cells
+included) with its style, its text as Word shows it with tracked changes accepted, where its runs
+are bold or italic, and the comments anchored in it.
+
+The file the product built and the file a person edited are read by the same function, so what
+Word or LibreOffice changes on saving without anyone editing (curly quotes stay, soft hyphens,
+no-break spaces, field results) compares equal (see `same_text`)."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from pipeline.errors import InputError, Location, error
+from pipeline.load.input_files import read_bytes, zip_too_large
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_DOCX = 200_000_000
+_TEXT = {f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"}
+_SKIP = {f"{W}del", f"{W}moveFrom", f"{W}instrText", f"{W}delText"}  # deleted text, field codes
+
+
+@dataclass
+class Para:
+    text: str
+    style: str
+    bold: tuple[tuple[int, int], ...] = ()  # character spans of bold runs
+    italic: tuple[tuple[int, int], ...] = ()
+    comments: list[int] = field(default_factory=list)  # ids of comments anchored here
+    direct: bool = False  # runs carry direct formatting beyond bold and italic (font, colour, size)
+
+
+@dataclass
+class Comment:
+    id: int
+    author: str
+    date: str
+    text: str
+    paragraph: int | None = None  # index of the paragraph it is anchored in
+
+
+@dataclass
+class Docx:
+    paragraphs: list[Para]
+    comments: list[Comment]
+    title: str  # core properties: which edition it was built from
+    revisions: int  # tracked changes it holds (accepted in the text above)
+
+
+def _problem(path: Path, message: str, hint: str) -> InputError:
+    return InputError(error("E-ABSORB-INPUT", Location(file=str(path)), message, hint))
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of an edited DOCX, refused with one clear finding if it is none."""
+    data = read_bytes(path, Location(file=str(path)), path.name, MAX_DOCX)
+    if data is None:
+        raise _problem(path, "file not found", "give the path of the edited .docx")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE file: Word 97–2003, or an encrypted DOCX
+        raise _problem(path, "this is a Word 97–2003 document (.doc) or a password-protected file",
+                       "open it in Word or LibreOffice, remove any password and save it as .docx (Word document)")
+    if data[:4] != b"PK\x03\x04":
+        raise _problem(path, "this is not a Word document (.docx)",
+                       "give the .docx that brochure built and someone edited in Word or LibreOffice")
+    why = zip_too_large(data, MAX_DOCX)
+    if why:
+        raise _problem(path, f"cannot open the DOCX: {why}", "give the .docx as Word or LibreOffice saved it")
+    return data
+
+
+def _styles(z: zipfile.ZipFile) -> tuple[dict[str, str], str]:
+    from docx.styles import BabelFish
+    names, default = {}, ""
+    if "word/styles.xml" not in z.namelist():
+        return names, default
+    for st in etree.fromstring(z.read("word/styles.xml")).iter(f"{W}style"):
+        name_el = st.find(f"{W}name")
+        name = BabelFish.internal2ui(name_el.get(f"{W}val")) if name_el is not None else ""
+        names[st.get(f"{W}styleId")] = name
+        if st.get(f"{W}type") == "paragraph" and st.get(f"{W}default") in ("1", "true"):
+            default = name
+    return names, default
+
+
+def _on(rpr, tag: str) -> bool:
+    el = rpr.find(f"{W}{tag}") if rpr is not None else None
+    return el is not None and el.get(f"{W}val") not in ("0", "false", "none")
+
+
+_DIRECT = ("rFonts", "color", "sz", "highlight", "u", "strike", "shd")
+
+
+def _paragraph(p, names: dict[str, str], default: str) -> Para:
+    style_el = p.find(f"{W}pPr/{W}pStyle")
+    style = names.get(style_el.get(f"{W}val"), "") if style_el is not None else default
+    text: list[str] = []
+    bold, italic = [], []
+    direct = False
+    for r in p.iter(f"{W}r"):
+        if any(a.tag in _SKIP for a in r.iterancestors()) or r.getparent().tag in _SKIP:
+            continue
+        piece = "".join((el.text or "") if el.tag == f"{W}t" else "\t" if el.tag == f"{W}tab" else "\n"
+                        for el in r if el.tag in _TEXT)
+        start = sum(len(t) for t in text)
+        text.append(piece)
+        rpr = r.find(f"{W}rPr")
+        if piece and _on(rpr, "b"):
+            bold.append((start, start + len(piece)))
+        if piece and _on(rpr, "i"):
+            italic.append((start, start + len(piece)))
+        if piece.strip() and rpr is not None and any(rpr.find(f"{W}{t}") is not None for t in _DIRECT) \
+                and rpr.find(f"{W}rStyle") is None:
+            direct = True
+    return Para("".join(text), style, _merge(bold), _merge(italic), direct=direct)
+
+
+def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    out: list[list[int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return tuple((a, b) for a, b in out)
+
+
+def read_docx(data: bytes, path: Path | None = None) -> Docx:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            doc = etree.fromstring(z.read("word/document.xml"))
+            names, default = _styles(z)
+            comments_xml = etree.fromstring(z.read("word/comments.xml")) if "word/comments.xml" in z.namelist() else None
+            core = etree.fromstring(z.read("docProps/core.xml")) if "docProps/core.xml" in z.namelist() else None
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise _problem(path or Path("?"), f"cannot open the DOCX: {exc}", "save it again as .docx in Word or LibreOffice") from None
+    body = doc.find(f"{W}body")
+    paragraphs, anchors = [], {}
+    for n, p in enumerate(body.iter(f"{W}p")):
+        para = _paragraph(p, names, default)
+        for mark in p.iter(f"{W}commentRangeStart", f"{W}commentReference"):
+            cid = int(mark.get(f"{W}id"))
+            if cid not in anchors:
+                anchors[cid] = n
+                para.comments.append(cid)
+        paragraphs.append(para)
+    comments = []
+    for c in comments_xml.iter(f"{W}comment") if comments_xml is not None else ():
+        cid = int(c.get(f"{W}id"))
+        text = "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in c.iter(f"{W}p"))
+        comments.append(Comment(cid, c.get(f"{W}author") or "", (c.get(f"{W}date") or "")[:10], text.strip(),
+                                anchors.get(cid)))
+    title = core.findtext("{http://purl.org/dc/elements/1.1/}title") if core is not None else ""
+    revisions = sum(1 for _ in body.iter(*(f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo"))))
+    return Docx(paragraphs, comments, title or "", revisions)
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
+
+
+def canonical(text: str) -> str:
+    """Text as a reader compares it: NFC, without soft hyphens and zero-width marks, every run of
+    spaces (no-break spaces included) one space, ends trimmed."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    return _SPACES.sub(" ", text).strip()
+
+
+def same_text(a: str, b: str) -> bool:
+    return canonical(a) == canonical(b)
