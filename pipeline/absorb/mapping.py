@@ -114,7 +114,7 @@ class Mapper:
                 chapter = node
             self.chapter_of[n] = chapter
         self.targets: dict[object, list] = {}  # place → edits proposed for it (conflicts)
-        self.new_files: dict[str, list[str]] = {}  # a file a typed-over placeholder creates → its paragraphs
+        self.new_files: dict[str, tuple[str, list[str]]] = {}  # typed over a placeholder: file → (where, paragraphs)
 
     # -- where a paragraph is, as a person finds it in the DOCX --------------------------------
     @staticmethod
@@ -163,6 +163,8 @@ class Mapper:
         old, node, segments = self.original[i]
         where = self.new_wheres[j]
         text_same = same_text(old.text, new.text)
+        if text_same and node is None:
+            return  # how an editor saves the generated parts (contents, cover) is no edit of anyone's
         if new.direct and not old.direct:
             self._not(where, "", "direct formatting (font, colour, size) is not taken over: the brochure type decides "
                       "the look; use bold or italic, or change the type's styles")
@@ -207,15 +209,18 @@ class Mapper:
         target = fields.get(key)
         if target is None and key == "placeholder" and place is not None:
             return self._placeholder(node, place, now, where)
-        if target is None:
-            same = [p for p in fields.values() if self.values.get(p, None) is not None
-                    and canonical(self.values[p]) == canonical(was)]
-            target = same[0] if len(set(same)) == 1 else None
+        if target is None:  # the field's cell by its value: equal, else the one value the text holds
+            same = {p for p in fields.values() if canonical(self.values.get(p) or "\0") == canonical(was)}
+            if not same:
+                same = {p for p in fields.values() if len(self.values.get(p) or "") > 2
+                        and canonical(self.values[p]) in canonical(was)}
+            target = same.pop() if len(same) == 1 else None
         if target is None and place is not None and place.key and isinstance(node, Lines):
             index = sum(1 for k, _ in segments[:segments.index((key, was))] if k == key)
             target = Place(place.file, key=f"{place.key}[{index + 1}]")
-        if target is None and place is not None and place.key and not fields and key in ("runs", "title"):
-            target = place
+        if target is None and place is not None and not fields and key in ("runs", "title") \
+                and (place.key or place.row is not None):
+            target = place  # text typed in one cell (a line of it) or given under one key
         if target is None or target.file.startswith("templates/"):
             why = "this label belongs to the brochure type" if target is not None or (
                 place is not None and place.file.startswith("templates/")) else \
@@ -323,8 +328,8 @@ class Mapper:
         _, node, _ = self.original[after]
         place = self.places.place(node)
         if isinstance(node, Placeholder) and place is not None and place.file in self.new_files:
-            self.new_files[place.file].append(self._md_block(new))
-            return self._take(place.file, "{+" + new.text + "+}", where)
+            self.new_files[place.file][1].append(self._md_block(new))
+            return
         if place is None or place.line is None or not place.file.endswith(".md") or place.file not in self.texts:
             return self._not(where, "{+" + new.text + "+}", "a paragraph added here has no file to go to (it follows "
                              "text from a table or the brochure type): add it to the Markdown text or the table")
@@ -371,17 +376,17 @@ class Mapper:
         """Text typed over a „Noch offen“ placeholder belongs to the section's own Markdown file
         (a text section) — a table's section is filled in its sheet."""
         if place.file.endswith(".md"):
-            self.new_files[place.file] = [md_text(now.strip())]
-            return self._take(place.file, "{+" + now + "+}", where)
+            self.new_files[place.file] = (where, [md_text(now.strip())])
+            return
         self._not(where, "{+" + now + "+}", f"this section is a table: fill it in {place}")
 
     def _flush_new_files(self) -> None:
-        for rel, blocks in self.new_files.items():
+        for rel, (where, blocks) in self.new_files.items():
             old = self.texts.get(rel)
             body = "\n\n".join(blocks) + "\n"
             if old is not None and old.strip():
                 continue  # the file exists and has text: the placeholder would not have been printed
-            self.plan.taken.append(Taken(rel, "{+" + body.strip() + "+}", "(new file)",
+            self.plan.taken.append(Taken(f"{rel} (new)", "{+" + body.strip() + "+}", where,
                                          [TextEdit(rel, 0, len(old or ""), body)]))
 
     # -- comments and conflicts ------------------------------------------------------------

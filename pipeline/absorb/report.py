@@ -3,6 +3,7 @@ report an editor can work through (autoescaped: every text in it is data)."""
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from jinja2 import Environment
@@ -10,12 +11,18 @@ from jinja2 import Environment
 from pipeline.absorb.run import Absorbed
 
 
+def _order(taken) -> tuple:
+    """Source by source, and in a file by line or row number ('x.md:7' before 'x.md:15')."""
+    parts = re.split(r"(\d+)", taken.place)
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
 def terminal(result: Absorbed, applied: bool) -> str:
     plan = result.plan
     lines = []
     if plan.taken:
         lines.append(f"Changes taken over ({len(plan.taken)}), by source:")
-        for source, items in groupby(sorted(plan.taken, key=lambda t: t.place), key=lambda t: t.place):
+        for source, items in groupby(sorted(plan.taken, key=_order), key=lambda t: t.place):
             lines.append(f"  {source}")
             for t in items:
                 lines.append(f"      {t.where}")

@@ -44,6 +44,10 @@ def cell_form(raw: str, old: str, new: str) -> str | None:
         return new
     if raw.casefold() == old.casefold():  # a drop-down value printed capitalised
         return new[:1].lower() + new[1:] if raw[:1].islower() and new[:1].isupper() else new
+    inside = list(re.finditer(rf"(?<!\w){re.escape(old)}(?!\w)", raw)) if old.strip() else []
+    if len(inside) == 1:  # one line of a cell typed on several lines (Alt+Enter)
+        m = inside[0]
+        return raw[:m.start()] + new + raw[m.end():]
     at = old.find(raw) if raw else -1
     if at >= 0:  # printed with a unit or label around it: '55,2 %' from '55,2'
         before, after = old[:at], old[at + len(raw):]

@@ -395,7 +395,10 @@ class DraftAssembler:
                 blocks.insert(0, figures)
         if not has_content:
             sheet = self.k[CONTENTS.get(section.content, "texts")]
-            ch.blocks.append(self._placeholder(section.hint, self._where(sheet), section.title))
+            placeholder = self._placeholder(section.hint, self._where(sheet), section.title)
+            if section.file and CONTENTS.get(section.content) == "texts":  # text typed over it belongs in its file
+                self.places.note(placeholder, Place(section.file))
+            ch.blocks.append(placeholder)
             ch.blocks += blocks
             ch.run_on = True  # a framed hint needs no page of its own
         else:

@@ -1,0 +1,98 @@
+"""Run by the system's python3 (it has LibreOffice's `uno`): edit DOCX files the way a person
+does in LibreOffice Writer, with change tracking on or off, and save them as DOCX.
+
+    python3 lo_edit.py PROFILE_DIR JOBS.json
+
+JOBS.json: a list of {"in": path, "out": path, "edits": [...]}; an edit is one of
+    {"replace": old, "by": new, "track": bool}      the first occurrence of OLD becomes NEW
+    {"after": text, "insert": new, "track": bool}   a new paragraph after the one holding TEXT
+    {"delete": text, "track": bool}                 the paragraph holding TEXT removed
+An empty list of edits opens and saves the file unchanged.
+"""
+
+import json
+import subprocess
+import sys
+import time
+
+import uno
+from com.sun.star.beans import PropertyValue
+
+PARAGRAPH_BREAK = 0
+
+
+def _prop(name, value):
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def _find(doc, text):
+    search = doc.createSearchDescriptor()
+    search.SearchString = text
+    search.SearchCaseSensitive = True
+    found = doc.findFirst(search)
+    if found is None:
+        raise SystemExit(f"not found in the document: {text!r}")
+    return found
+
+
+def edit(doc, e) -> None:
+    doc.RecordChanges = bool(e.get("track"))
+    if "replace" in e:
+        _find(doc, e["replace"]).setString(e["by"])
+    elif "after" in e:
+        found = _find(doc, e["after"])
+        text = found.getText()
+        cursor = text.createTextCursorByRange(found.getEnd())
+        cursor.gotoEndOfParagraph(False)
+        text.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+        text.insertString(cursor, e["insert"], False)
+    elif "delete" in e:
+        found = _find(doc, e["delete"])
+        text = found.getText()
+        cursor = text.createTextCursorByRange(found.getStart())
+        cursor.gotoStartOfParagraph(False)
+        cursor.gotoEndOfParagraph(True)
+        cursor.goRight(1, True)  # the paragraph mark: the paragraph goes, not only its text
+        cursor.setString("")
+    doc.RecordChanges = False
+
+
+def main(profile: str, jobs_file: str) -> None:
+    jobs = json.load(open(jobs_file, encoding="utf-8"))
+    pipe = f"absorb{int(time.time() * 1000) % 10**9}"
+    office = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore",
+                               f"-env:UserInstallation=file://{profile}",
+                               f"--accept=pipe,name={pipe};urp;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
+            "com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
+        for _ in range(120):
+            try:
+                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                break
+            except Exception:  # not listening yet
+                time.sleep(0.5)
+        else:
+            raise SystemExit("LibreOffice did not start")
+        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        for job in jobs:
+            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(job["in"]), "_blank", 0, (_prop("Hidden", True),))
+            for e in job["edits"]:
+                edit(doc, e)
+            doc.storeToURL(uno.systemPathToFileUrl(job["out"]), (_prop("FilterName", "MS Word 2007 XML"),))
+            doc.close(True)
+        try:
+            desktop.terminate()
+        except Exception:  # the bridge goes down with the office
+            pass
+    finally:
+        try:
+            office.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            office.kill()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
