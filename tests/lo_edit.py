@@ -7,6 +7,11 @@ JOBS.json: a list of {"in": path, "out": path, "edits": [...]}; an edit is one o
     {"replace": old, "by": new, "track": bool}      the first occurrence of OLD becomes NEW
     {"after": text, "insert": new, "track": bool}   a new paragraph after the one holding TEXT
     {"delete": text, "track": bool}                 the paragraph holding TEXT removed
+    {"split": text, "track": bool}                  a new paragraph starts after TEXT
+    {"merge": text, "track": bool}                  the paragraph holding TEXT joined with the next
+    {"bold" | "italic" | "plain": text, "track": bool}   TEXT made bold, italic, or neither
+    {"heading": old, "by": new, "track": bool}      a heading's text (found by its style) changed
+    "style": name, with "after": the new paragraph gets this paragraph style (e.g. "Heading 2")
 An empty list of edits opens and saves the file unchanged.
 """
 
@@ -47,7 +52,35 @@ def edit(doc, e) -> None:
         cursor = text.createTextCursorByRange(found.getEnd())
         cursor.gotoEndOfParagraph(False)
         text.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+        if e.get("style"):
+            cursor.ParaStyleName = e["style"]
         text.insertString(cursor, e["insert"], False)
+    elif "split" in e:
+        found = _find(doc, e["split"])
+        found.getText().insertControlCharacter(found.getEnd(), PARAGRAPH_BREAK, False)
+    elif "merge" in e:
+        found = _find(doc, e["merge"])
+        cursor = found.getText().createTextCursorByRange(found.getEnd())
+        cursor.gotoEndOfParagraph(False)
+        cursor.goRight(1, True)
+        cursor.setString(" ")
+    elif "bold" in e:
+        _find(doc, e["bold"]).CharWeight = 150.0
+    elif "italic" in e:
+        _find(doc, e["italic"]).CharPosture = 2  # ITALIC
+    elif "plain" in e:
+        found = _find(doc, e["plain"])
+        found.CharWeight, found.CharPosture = 100.0, 0
+    elif "heading" in e:
+        paragraphs = doc.getText().createEnumeration()
+        while paragraphs.hasMoreElements():
+            par = paragraphs.nextElement()
+            if par.supportsService("com.sun.star.text.Paragraph") and par.ParaStyleName.startswith("Heading") \
+                    and par.getString() == e["heading"]:
+                par.setString(e["by"])
+                break
+        else:
+            raise SystemExit(f"no heading {e['heading']!r}")
     elif "delete" in e:
         found = _find(doc, e["delete"])
         text = found.getText()

@@ -93,7 +93,8 @@ def _on(rpr, tag: str) -> bool:
     return el is not None and el.get(f"{W}val") not in ("0", "false", "none")
 
 
-_DIRECT = ("rFonts", "color", "sz", "highlight", "u", "strike", "shd")
+# Direct formatting a person chose (editors add font names to runs they touch on their own)
+_DIRECT = ("color", "sz", "highlight", "u", "strike", "shd")
 
 
 def _paragraph(p, names: dict[str, str], default: str) -> Para:
@@ -120,6 +121,14 @@ def _paragraph(p, names: dict[str, str], default: str) -> Para:
     return Para("".join(text), style, _merge(bold), _merge(italic), direct=direct)
 
 
+def _join(first: Para, second: Para) -> Para:
+    at = len(first.text)
+    shift = lambda spans: tuple((a + at, b + at) for a, b in spans)  # noqa: E731
+    return Para(first.text + second.text, first.style, _merge([*first.bold, *shift(second.bold)]),
+                _merge([*first.italic, *shift(second.italic)]), first.comments + second.comments,
+                first.direct or second.direct)
+
+
 def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     out: list[list[int]] = []
     for a, b in spans:
@@ -141,14 +150,19 @@ def read_docx(data: bytes, path: Path | None = None) -> Docx:
         raise _problem(path or Path("?"), f"cannot open the DOCX: {exc}", "save it again as .docx in Word or LibreOffice") from None
     body = doc.find(f"{W}body")
     paragraphs, anchors = [], {}
-    for n, p in enumerate(body.iter(f"{W}p")):
+    joined = False  # the paragraph before ended in a deleted paragraph mark: this one continues it
+    for p in body.iter(f"{W}p"):
         para = _paragraph(p, names, default)
+        if joined:
+            para = _join(paragraphs.pop(), para)
+        n = len(paragraphs)
         for mark in p.iter(f"{W}commentRangeStart", f"{W}commentReference"):
             cid = int(mark.get(f"{W}id"))
             if cid not in anchors:
                 anchors[cid] = n
                 para.comments.append(cid)
         paragraphs.append(para)
+        joined = p.find(f"{W}pPr/{W}rPr/{W}del") is not None  # a tracked merge of two paragraphs
     comments = []
     for c in comments_xml.iter(f"{W}comment") if comments_xml is not None else ():
         cid = int(c.get(f"{W}id"))

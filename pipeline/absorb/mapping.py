@@ -135,15 +135,15 @@ class Mapper:
         old_texts = [p.text for p, _, _ in self.original]
         new_paras = self.edited.paragraphs
         last_old: int | None = None
-        for i, j in align(old_texts, [p.text for p in new_paras]):
+        self.pairs = align(old_texts, [p.text for p in new_paras])
+        for n, (i, j) in enumerate(self.pairs):
             if i is not None and j is not None:
                 self._changed(i, new_paras[j], j)
                 last_old = i
             elif i is not None:
-                self._deleted(i)
-                last_old = i
+                self._deleted(i)  # text added next goes after the paragraph before it, which stays
             else:
-                self._inserted(last_old, new_paras[j], j)
+                self._inserted(last_old, new_paras[j], j, n)
         self._comments()
         self._conflicts()
         self._flush_new_files()
@@ -173,7 +173,7 @@ class Mapper:
                 self._formatting(i, old, new, where)
             return
         change = word_diff(old.text, new.text)
-        why = self._unmapped_reason(old, node)
+        why = self._unmapped_reason(old, node, segments)
         if why:
             return self._not(where, change, why)
         values = segment_values(segments, new.text)
@@ -185,8 +185,8 @@ class Mapper:
                 continue
             self._field(i, node, key, was, now, where, segments)
 
-    def _unmapped_reason(self, para: Para, node) -> str:
-        if node is None:
+    def _unmapped_reason(self, para: Para, node, segments: tuple = ("-",)) -> str:
+        if node is None or not segments:
             style = para.style
             if style.startswith("TOC") or style.lower().startswith("toc"):
                 return "the table of contents is generated from the headings: change a heading where its text is"
@@ -199,11 +199,15 @@ class Mapper:
         return ""
 
     def _field(self, i: int, node, key: str, was: str, now: str, where: str, segments: tuple) -> None:
+        if key in ("runs", "title"):
+            now = now.strip()  # a paragraph split in Word keeps the space before the new paragraph's first word
         change = word_diff(was, now)
         place = self.places.place(node)
         fields = self.places.fields(node)
         if key in ("runs", "title") and place is not None and place.line is not None and place.file.endswith(".md"):
-            return self._markdown(node, place, was, now, where)
+            extra = self._references(self.chapter_of[i].id, was, now) \
+                if isinstance(node, Section) and self.chapter_of.get(i) is not None else []
+            return self._markdown(node, place, was, now, where, extra)
         if isinstance(node, DataTable) and place is not None and place.file.endswith(".md"):
             return self._markdown_table_cell(node, place, key, was, now, where)
         target = fields.get(key)
@@ -222,9 +226,9 @@ class Mapper:
                 and (place.key or place.row is not None):
             target = place  # text typed in one cell (a line of it) or given under one key
         if target is None or target.file.startswith("templates/"):
-            why = "this label belongs to the brochure type" if target is not None or (
-                place is not None and place.file.startswith("templates/")) else \
-                f"this text is made from several cells of {place.file if place else 'a table'} and cannot be split back"
+            why = "this label belongs to the brochure type" if target is not None or place is None or \
+                place.file.startswith("templates/") else \
+                f"this text is made from several cells of {place.file} and cannot be split back: change them there"
             return self._not(where, change, why)
         if target.key is not None:
             return self._take(f"{target.file}, key {target.key}", change, where, KeyEdit(target, was, now))
@@ -254,7 +258,7 @@ class Mapper:
             return None
         return at
 
-    def _markdown(self, node, place: Place, was: str, now: str, where: str) -> None:
+    def _markdown(self, node, place: Place, was: str, now: str, where: str, extra: list = ()) -> None:
         if place.file not in self.texts:
             return self._not(where, word_diff(was, now), f"{place.file} was not read by this build")
         a, b = self._region(place)
@@ -272,9 +276,7 @@ class Mapper:
                 return self._not(where, word_diff(was, now), f"the text in {place.file} at line {place.line} is "
                                  "written with markup absorb cannot follow here: change it in the file")
             edits.append(TextEdit(place.file, a + start, a + end, md_text(repl)))
-        self._take(f"{place.file}:{place.line}", word_diff(was, now), where, *edits)
-        if isinstance(node, Section):
-            self._references(node, was, now, where)
+        self._take(f"{place.file}:{place.line}", word_diff(was, now), where, *edits, *extra)
 
     def _markdown_table_cell(self, node: DataTable, place: Place, key: str, was: str, now: str, where: str) -> None:
         m = re.fullmatch(r"row (\d+), .*", key)
@@ -283,15 +285,14 @@ class Mapper:
         line = place.line + (2 if node.header else 0) + int(m.group(1))
         self._markdown(node, Place(place.file, line=line, end=line), was, now, where)
 
-    def _references(self, section: Section, was: str, now: str, where: str) -> None:
-        """A renamed heading: quotes, photos and charts placed under it follow it (their `section`
-        cell names it), or the next build would not find their section."""
-        for table in ("quotes", "photos", "charts"):
-            for rec in self.source.records.get(table, []):
-                if "section" in rec.cells and canonical(str(rec["section"])).casefold() == canonical(was).casefold():
-                    cell = Place.of(rec.cells["section"])
-                    self._take(str(cell), word_diff(was, now), where + " (the record placed under the heading)",
-                               CellEdit(cell, str(rec["section"]), now))
+    def _references(self, chapter: str, was: str, now: str) -> list[CellEdit]:
+        """A renamed heading: the quotes, photos and charts its chapter places under it follow it
+        (their `section` cell names it), or the next build would not find their section. They are
+        one change with the heading: taken, or left, together."""
+        return [CellEdit(Place.of(rec.cells["section"]), str(rec["section"]), now)
+                for table in ("quotes", "photos", "charts") for rec in self.source.records.get(table, [])
+                if "section" in rec.cells and str(rec["chapter"]) == chapter
+                and canonical(str(rec["section"])).casefold() == canonical(was).casefold()]
 
     def _formatting(self, i: int, old: Para, new: Para, where: str) -> None:
         _, node, segments = self.original[i]
@@ -319,7 +320,21 @@ class Mapper:
             self._take(f"{place.file}:{place.line}", "bold/italic changed", where, *edits)
 
     # -- paragraphs added and removed -------------------------------------------------------
-    def _inserted(self, after: int | None, new: Para, j: int) -> None:
+    def _moved_under(self, n: int, title: str) -> list[CellEdit]:
+        """A heading added in Word: the quotes, photos and charts that now follow it (up to the next
+        heading) are placed under it, so their `section` cells name it."""
+        edits, seen = [], set()
+        for i, j in self.pairs[n + 1:]:
+            if j is not None and self.edited.paragraphs[j].style.startswith(("Heading", "TOC Heading")):
+                break
+            node = self.original[i][1] if i is not None else None
+            cell = self.places.fields(node).get("section") if node is not None else None
+            if cell is not None and id(node) not in seen:
+                seen.add(id(node))
+                edits.append(CellEdit(cell, self.values.get(cell, ""), title))
+        return edits
+
+    def _inserted(self, after: int | None, new: Para, j: int, n: int = 0) -> None:
         where = self.new_wheres[j]
         if not new.text.strip():
             return
@@ -340,8 +355,9 @@ class Mapper:
             block = "\n" + (marker.group(0) if marker else "- ") + md_text(new.text)
         else:
             block = "\n\n" + self._md_block(new)
+        moved = self._moved_under(n, new.text.strip()) if re.fullmatch(r"Heading [2-6]", new.style) else []
         self._take(f"{place.file}:{place.end or place.line}", "{+" + new.text + "+}", where,
-                   TextEdit(place.file, b, b, block))
+                   TextEdit(place.file, b, b, block), *moved)
 
     @staticmethod
     def _md_block(para: Para) -> str:

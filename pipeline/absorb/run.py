@@ -62,24 +62,90 @@ def absorb(folder: Path, docx_files: list[Path], apply: bool = False) -> Absorbe
     plans = []
     for path in docx_files:
         edited = read_docx(read_file(Path(path)), Path(path))
-        if canonical(edited.title) != canonical(original.title):
+        if not _same_document(original, edited):
             raise InputError(error("E-ABSORB-INPUT", Location(file=str(path)),
-                                   f"this DOCX was built from another edition ('{edited.title}'), not from {folder} "
-                                   f"('{original.title}')", "give the folder the DOCX was built from"))
+                                   f"this DOCX was built from another edition ('{edited.title or 'no title'}'), not from "
+                                   f"{folder} ('{original.title}')", "give the folder the DOCX was built from"))
         plans.append(plan(source, noted, edited, original.comments))
     merged = merge(plans, [Path(p).name for p in docx_files])
     result = Absorbed(folder, [Path(p) for p in docx_files], merged)
+    files = _prepared(folder, merged, len(source.report.errors))
     if apply:
         from pipeline.absorb import write
-        files, failed = write.prepare(folder, merged.edits)
-        for e in failed:
-            merged.not_taken.append(NotTaken(str(e.place), f"{e.old} → {e.new}",
-                                             "the cell holds this value in another form than it is printed (made from "
-                                             "several cells, or a formula): change it in the table"))
-            merged.taken = [t for t in merged.taken if e not in t.edits]
         result.written = files
         result.backup = write.write(folder, files)
     return result
+
+
+def _prepared(folder: Path, merged: Plan, errors_before: int) -> dict[str, bytes]:
+    """The new bytes of every file to change, after two proofs: each edit can be written in its
+    cell's own form, and the sources so changed still pass their checks (a renamed heading the
+    brochure type requires would not). An edit that fails either is listed, not written."""
+    from pipeline.absorb import write
+    files, failed = write.prepare(folder, merged.edits)
+    for e in failed:
+        _drop(merged, lambda t, e=e: e in t.edits, "the cell holds this value in another form than it is printed "
+              "(made from several cells, or a formula): change it in the table")
+    for _ in range(3):
+        findings = _trial(folder, files)
+        if len([f for f in findings if f.severity == "error"]) <= errors_before:
+            return files
+        for f in (f for f in findings if f.severity == "error"):
+            _drop(merged, lambda t, f=f: any(_file_of(e) == f.location.file for e in t.edits),
+                  f"the sources would then fail their check: {f.message}")
+        files, _ = write.prepare(folder, merged.edits)
+    raise InputError(error("E-ABSORB-CHECK", Location(file=str(folder)), "the changes would leave the sources with "
+                           "errors that no single change explains", "absorb the copies one at a time, or edit the "
+                           "sources directly"))
+
+
+def _same_document(built: Docx, edited: Docx) -> bool:
+    """Whether EDITED is a copy of BUILT: most of the built paragraphs are still in it word for
+    word (a reviewer edits some, never most; another edition shares few)."""
+    kept = {canonical(p.text) for p in edited.paragraphs}
+    texts = [canonical(p.text) for p in built.paragraphs if len(canonical(p.text)) > 20]
+    return bool(texts) and sum(t in kept for t in texts) >= 0.3 * len(texts)
+
+
+def _file_of(edit) -> str:
+    return edit.file if isinstance(edit, TextEdit) else edit.place.file
+
+
+def _drop(merged: Plan, which, why: str) -> None:
+    for t in [t for t in merged.taken if which(t)]:
+        merged.taken.remove(t)
+        merged.not_taken.append(NotTaken(t.where, t.change, why))
+
+
+def _trial(folder: Path, files: dict[str, bytes]) -> list:
+    """The input findings of FOLDER with FILES changed, in a scratch copy (hard links where the
+    file stays: nothing is copied that need not be)."""
+    import os
+    import shutil
+    import tempfile
+
+    from pipeline.build import check
+    from pipeline.drafts.draft import check_draft, is_draft
+    if not files:
+        return []
+
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+    with tempfile.TemporaryDirectory(prefix="absorb-trial-") as tmp:
+        copy = Path(tmp) / folder.name
+        shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(".absorb"), copy_function=link)
+        for rel, data in files.items():
+            target = copy / rel
+            if target.exists():
+                target.unlink()  # a hard link: never write through it into the user's file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if (copy / "edition.yaml").is_file() or not is_draft(copy):
+            return check(copy)[1]
+        return check_draft(copy)
 
 
 def _key(edit) -> object:

@@ -201,8 +201,10 @@ def apply_xlsx(data: bytes, edits: list[CellEdit], file: str) -> tuple[bytes, li
             for e in sheet_edits:
                 letters = headings.get(_heading_key(e.place.column or ""))
                 row = rows.get(e.place.row or 0)
-                if letters is None and e.place.column and re.fullmatch(r"[A-Z]{1,3}", e.place.column):
-                    letters = e.place.column
+                if letters is None and row is not None:  # a key/value sheet (Angabe | Wert): the label is in A
+                    first = next((c for c in row if c.get("r") == f"A{e.place.row}"), None)
+                    if first is not None and _heading_key(_cell_value(first, shared)) == _heading_key(e.place.column or ""):
+                        letters = headings.get("wert", "B")
                 cell = next((c for c in row if c.get("r") == f"{letters}{e.place.row}"), None) if row is not None else None
                 if cell is None:
                     failed.append(e)

@@ -339,9 +339,14 @@ class Assembler:
             value = fill_lines(str(spec.get("value", "{value}")), r)
             if not value.strip():
                 continue
-            figures.append(self.places.note(Figure(label=fill_lines(str(spec.get("label", "{label}")), r),
-                                                   value=german.with_unit(value, fill_lines(str(spec.get("unit", "")), r)),
-                                                   note=fill_lines(str(spec.get("note", "")), r)), Place.of(r.origin)))
+            figure = Figure(label=fill_lines(str(spec.get("label", "{label}")), r),
+                            value=german.with_unit(value, fill_lines(str(spec.get("unit", "")), r)),
+                            note=fill_lines(str(spec.get("note", "")), r))
+            # each printed field from the first column its pattern names (the value: '{value}')
+            cells = {k: _first_field(spec.get(k, default)) for k, default in
+                     (("label", "{label}"), ("value", "{value}"), ("note", ""))}
+            figures.append(self.places.note(figure, Place.of(r.origin),
+                                            {k: Place.of(r.cells[c]) for k, c in cells.items() if c in r.cells}))
             sources.append(fill_lines(str(spec.get("source", "")), r))
         if not figures:
             return None
@@ -359,16 +364,16 @@ class Assembler:
         for rec in self.records.get("quotes", []):
             if rec["chapter"] == chapter.id:
                 quote = self._noted(Quote(id=rec.id, text=str(rec["text"]), speaker=str(rec["speaker"]), role=str(rec["role"])),
-                                    rec, ("text", "speaker", "role"))
+                                    rec, ("text", "speaker", "role", "section"))
                 self._insert(chapter, rec, quote, quotes_at)
         for rec in self.records.get("photos", []):
             if rec["chapter"] == chapter.id:
-                self._insert(chapter, rec, self._noted(self._photo(rec), rec, ("caption", "alt_text", "credit", "file")))
+                self._insert(chapter, rec, self._noted(self._photo(rec), rec, ("caption", "alt_text", "credit", "file", "section")))
         for rec in self.records.get("charts", []):
             if rec["chapter"] == chapter.id:
                 chart = self._chart(rec)
                 if chart is not None:
-                    self._insert(chapter, rec, self._noted(chart, rec, ("title", "source", "note", "alt_text")))
+                    self._insert(chapter, rec, self._noted(chart, rec, ("title", "source", "note", "alt_text", "section")))
         contacts = [self._noted(self._contact(r), r, ("group", "name", "role", "organisation", "street", "postcode",
                                                       "city", "phone", "fax", "email", "web"))
                     for r in self.records.get("contacts", []) if r["chapter"] == chapter.id]
@@ -463,8 +468,10 @@ class Assembler:
 
     def _cover(self) -> Cover:
         items = [str(r["name"]) for r in self.records.get(self.ed.cover_list, [])] if self.ed.cover_list else []
-        return Cover(title=self.ed.title, subtitle=self.ed.subtitle, programme=self.ed.programme, items=items,
-                     publisher=self.ed.publisher, date_text=self._date_text())
+        cover = Cover(title=self.ed.title, subtitle=self.ed.subtitle, programme=self.ed.programme, items=items,
+                      publisher=self.ed.publisher, date_text=self._date_text())
+        return self.places.note(cover, Place(EDITION_FILE, key="title"),
+                                {k: Place(EDITION_FILE, key=k) for k in ("title", "subtitle", "programme", "publisher")})
 
     def _date_text(self) -> str:
         """'Januar 2012', or the edition's own wording (`date_text: "2020"`) when only the year is known."""

@@ -94,7 +94,7 @@ class CoverWriter:
         for name in self.lines:
             text = values.get(name, labels.get(name, ""))
             if text or name == "rule":
-                out.append((STYLES.get(name, "Cover Note"), text))
+                out.append((STYLES.get(name, "Cover Note"), text, name if name in values else None))
         return out
 
     def _band(self) -> None:
@@ -115,8 +115,8 @@ class CoverWriter:
             rows = [(height * self.band, [(width, fill + margins)])]
         table = self._add(_table(rows, caption=self.w.labels.get("cover", "Titelseite")))
         cell = _Cell(table._tbl.tr_lst[0].tc_lst[0], table)
-        for style, text in self._line_texts():
-            self.w._para(cell, style, text)
+        for style, text, name in self._line_texts():
+            self.w._note(self.w._para(cell, style, text), self.cover, (name, text))
         if self.full_page:
             date_cell = _Cell(table._tbl.tr_lst[1].tc_lst[0], table)
             p = self.w._para(date_cell, "Cover Date", self.cover.date_text)

@@ -1,0 +1,331 @@
+"""The Word round trip (`brochure absorb`): edits made to a built DOCX in LibreOffice (over
+UNO, tracked and untracked) and by a script (python-docx) go back into the sources they came
+from; what cannot is listed with the reason; untouched files stay byte-identical; a rebuild
+carries every edit, and absorbing the same file again finds nothing to do."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document as open_docx
+
+import office
+from conftest import ROOT
+from pipeline.absorb.edited import canonical
+from pipeline.absorb.run import absorb
+from pipeline.build import build
+from pipeline.cli import main
+from pipeline.drafts.draft import build_draft
+from pipeline.verify.read_back import read_docx
+
+REVIEW = ROOT / "inputs" / "halbzeitbilanz-2012"
+
+# -- the corpus: edits a person makes in LibreOffice Writer ------------------------------------------
+# (edit as lo_edit.py takes it, the source file it must land in, text the rebuilt DOCX must hold,
+#  text it must no longer hold)
+LO_EDITS = [
+    ({"replace": "muss Integration Chefsache sein", "by": "muss Integration Sache der Spitze sein", "track": True},
+     "text/konzeption.md", "muss Integration Sache der Spitze sein", "Chefsache sein"),
+    ({"replace": "zu einem neuen Verständnis von Integration", "by": "zu einem ganz neuen Verständnis von Integration",
+      "track": False}, "text/perspektiven.md", "ganz neuen Verständnis", None),
+    ({"replace": "als erfolgreich bewerten lässt.", "by": "als erfolgreich bewerten lässt. Daten helfen dabei.",
+      "track": True}, "text/evaluation.md", "bewerten lässt. Daten helfen dabei.", None),
+    ({"after": "Dabei legen wir großen Wert", "insert": "Ein neuer Absatz aus LibreOffice.", "track": True},
+     "text/konzeption.md", "Ein neuer Absatz aus LibreOffice.", None),
+    ({"delete": "Diese Kernanforderungen waren schon", "track": True},
+     "text/konzeption.md", None, "Diese Kernanforderungen waren schon"),
+    ({"split": "nicht nur die Zugewanderten.", "track": False}, "text/perspektiven.md", None, None),
+    ({"merge": "Hessen blickt auf eine lange Zuwanderungs", "track": True}, "text/monitoring.md", None, None),
+    ({"bold": "großen Zukunftsfragen", "track": False}, "text/vorwort.md", None, None),
+    ({"plain": "partizipativen Ansatz", "track": True}, "text/evaluation.md", None, None),
+    ({"italic": "industrielle Entwicklung", "track": False}, "text/regionen/wetzlar.md", None, None),
+    ({"replace": "Aufbau von nachhaltigen Beteiligungsstrukturen", "by": "Aufbau von dauerhaften Beteiligungsstrukturen",
+      "track": True}, "text/konzeption.md", "dauerhaften Beteiligungsstrukturen", None),
+    ({"after": "Schaffung von Transparenz über die bestehenden Angebote", "insert": "Ein vierter Schwerpunkt.",
+      "track": False}, "text/konzeption.md", "Ein vierter Schwerpunkt.", None),
+    ({"heading": "Strukturelle Veränderungen in den bestehenden Institutionen und Angeboten",
+      "by": "Strukturelle Veränderungen in Institutionen und Angeboten", "track": True},
+     "text/konzeption.md", "Strukturelle Veränderungen in Institutionen und Angeboten", None),
+    ({"after": "In einem intensiven, partizipativen Verfahren", "insert": "Neue Wege", "style": "Heading 2",
+      "track": False}, "text/perspektiven.md", "Neue Wege", None),
+    ({"replace": "Dr. Uta George", "by": "Dr. Uta George-Meier", "track": True}, "data/contacts.csv",
+     "Dr. Uta George-Meier", None),
+    ({"replace": "uta.george@hochtaunuskreis.de", "by": "u.george@hochtaunuskreis.de", "track": False},
+     "data/contacts.csv", "u.george@hochtaunuskreis.de", "uta.george@"),
+    ({"replace": "06172 - 999-42 16", "by": "06172 - 999-42 99", "track": True}, "data/contacts.csv",
+     "06172 - 999-42 99", "06172 - 999-42 16"),
+    ({"replace": "Vielfalt ist für uns eine Bereicherung", "by": "Vielfalt ist für uns eine große Bereicherung",
+      "track": True}, "data/quotes.csv", "eine große Bereicherung", None),
+    ({"replace": "Erster Stadtrat Oberursel (Taunus)", "by": "Erster Stadtrat von Oberursel (Taunus)", "track": False},
+     "data/quotes.csv", "Erster Stadtrat von Oberursel", None),
+    ({"replace": "eine Einrichtung zur Teilhabe am Arbeitsleben", "by": "eine anerkannte Einrichtung zur Teilhabe am "
+      "Arbeitsleben", "track": True}, "text/portraets/treff-offenbach.md", "eine anerkannte Einrichtung", None),
+    ({"replace": "Staatsminister Hahn im Gespräch", "by": "Staatsminister Hahn im Gespräch mit Gästen", "track": False},
+     "data/photos.csv", "Staatsminister Hahn im Gespräch mit Gästen", None),
+    ({"replace": "Arbeitslosenquote (hessenweit niedrigste)", "by": "Arbeitslosenquote (die niedrigste in Hessen)",
+      "track": True}, "data/figures.csv", "Arbeitslosenquote (die niedrigste in Hessen)", None),
+    ({"replace": "3,9\u202f%", "by": "4,1\u202f%", "track": False}, "data/figures.csv", "4,1\u202f%", None),
+    ({"replace": "Vielfalt ist Hessens Zukunft!", "by": "Vielfalt ist Hessens Zukunft", "track": True},
+     "edition.yaml", None, None),
+]
+# edits nobody can take over, each with the words of its reason
+LO_NOT_MAPPED = [
+    ({"replace": "Telefon: 06172 - 999-42 15", "by": "Tel.: 06172 - 999-42 15", "track": False}, "label"),
+    ({"heading": "Perspektiven", "by": "Perspektiven und Ausblick", "track": True}, "fail their check"),
+]
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".absorb" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory, samples) -> Path:
+    """The 2012 review's sources and the DOCX the session built from them."""
+    return samples.file(REVIEW.name, ".docx")
+
+
+def _lo(jobs: list[dict], work: Path) -> None:
+    if office.uno_missing():
+        pytest.skip(office.uno_missing())
+    (work / "jobs.json").write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run([str(office.DEBIAN_PYTHON), str(Path(__file__).parent / "lo_edit.py"), str(office.PROFILE),
+                           str(work / "jobs.json")], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def lo_round(review, tmp_path_factory):
+    """The corpus made in one LibreOffice run, absorbed with --apply into a copy of the sources,
+    and built again."""
+    work = tmp_path_factory.mktemp("lo-round")
+    folder = work / REVIEW.name
+    shutil.copytree(REVIEW, folder)
+    _lo([{"in": str(review), "out": str(work / "edited.docx"), "edits": [e for e, *_ in LO_EDITS]},
+         {"in": str(review), "out": str(work / "kept.docx"), "edits": []},
+         {"in": str(review), "out": str(work / "label.docx"), "edits": [e for e, _ in LO_NOT_MAPPED]}], work)
+    before = _hashes(folder)
+    dry = absorb(folder, [work / "edited.docx"])
+    assert _hashes(folder) == before  # without --apply nothing is written
+    result = absorb(folder, [work / "edited.docx"], apply=True)
+    rebuilt = build(folder, work / "out")
+    return work, folder, before, result, rebuilt, dry
+
+
+def test_the_corpus_has_twenty_edits_half_of_them_tracked():
+    assert len(LO_EDITS) >= 20
+    assert sum(1 for e, *_ in LO_EDITS if e["track"]) >= len(LO_EDITS) / 2
+
+
+def test_an_untouched_docx_and_a_libreoffice_save_report_nothing(lo_round, review):
+    work, *_ = lo_round
+    for docx in (review, work / "kept.docx"):
+        result = absorb(REVIEW, [docx])
+        assert (result.plan.taken, result.plan.not_taken, result.plan.comments) == ([], [], []), docx
+
+
+def test_every_edit_lands_in_its_source_and_nothing_else_changes(lo_round):
+    work, folder, before, result, _, dry = lo_round
+    assert result.plan.not_taken == [] and result.plan.conflicts == []
+    assert [t.place for t in dry.plan.taken] == [t.place for t in result.plan.taken]
+    after = _hashes(folder)
+    changed = {f for f in after if after[f] != before.get(f)}
+    expected = {file for _, file, *_ in LO_EDITS if file} | {"data/photos.csv"}  # the renamed heading's photos
+    assert changed == expected
+    assert set(before) == set(after)  # no file lost, none made
+    taken_files = {t.place.split(":")[0].split(",")[0].removesuffix(" (new)") for t in result.plan.taken}
+    assert expected <= taken_files
+
+
+def test_the_rebuild_carries_every_edit(lo_round):
+    _, folder, _, _, rebuilt, _ = lo_round
+    assert rebuilt.output_errors == []
+    text = canonical(read_docx(next(p for p in rebuilt.files if p.suffix == ".docx").read_bytes()).text)
+    for edit, _, present, gone in LO_EDITS:
+        if present:
+            assert canonical(present) in text, edit
+        if gone:
+            assert canonical(gone) not in text, edit
+
+
+def test_markup_and_structure_edits_are_markdown(lo_round):
+    _, folder, *_ = lo_round
+    read = {rel: (folder / rel).read_text(encoding="utf-8-sig") for rel in
+            ("text/vorwort.md", "text/evaluation.md", "text/regionen/wetzlar.md", "text/konzeption.md",
+             "text/regionen/hochtaunuskreis.md", "text/monitoring.md")}
+    assert "**großen Zukunftsfragen**" in read["text/vorwort.md"]
+    assert "**partizipativen Ansatz**" not in read["text/evaluation.md"] and "partizipativen Ansatz" in read["text/evaluation.md"]
+    assert "*industrielle Entwicklung*" in read["text/regionen/wetzlar.md"]
+    assert "- Ein vierter Schwerpunkt." in read["text/konzeption.md"]
+    assert "### Strukturelle Veränderungen in Institutionen und Angeboten\n" in read["text/konzeption.md"]
+    merged = next(line for line in read["text/monitoring.md"].splitlines() if "Hessen blickt auf eine lange" in line)
+    assert "Um zu erkennen, ob und in welchen Bereichen" in merged  # the next paragraph joined this one
+    perspektiven = (folder / "text" / "perspektiven.md").read_text(encoding="utf-8")
+    assert "nicht nur die Zugewanderten.\n\nSie ist eine zentrale" in perspektiven  # split in two
+    assert "\n## Neue Wege\n" in perspektiven
+    photos = (folder / "data" / "photos.csv").read_text(encoding="utf-8-sig")
+    assert photos.count(";konzeption;Strukturelle Veränderungen in Institutionen und Angeboten;") == 2  # they follow
+
+
+def test_cells_keep_their_own_form_and_the_file_its_dialect(lo_round):
+    _, folder, *_ = lo_round
+    raw = (folder / "data" / "figures.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte order mark stays
+    line = next(x for x in raw.decode("utf-8-sig").splitlines() if x.startswith("hochtaunuskreis;Arbeitslosenquote"))
+    assert line == "hochtaunuskreis;Arbeitslosenquote (die niedrigste in Hessen);4,1;%;;"  # the number without its unit
+    original = (REVIEW / "data" / "contacts.csv").read_bytes().splitlines(keepends=True)
+    edited = (folder / "data" / "contacts.csv").read_bytes().splitlines(keepends=True)
+    assert len(original) == len(edited)
+    assert sum(a != b for a, b in zip(original, edited)) == 2  # the two contacts edited, every other row as it was
+
+
+def test_edition_yaml_keeps_its_comments_and_order(lo_round):
+    _, folder, *_ = lo_round
+    old = (REVIEW / "edition.yaml").read_text(encoding="utf-8").splitlines()
+    new = (folder / "edition.yaml").read_text(encoding="utf-8").splitlines()
+    assert [(a, b) for a, b in zip(old, new) if a != b] == [('title: "Vielfalt ist Hessens Zukunft!"',
+                                                             'title: "Vielfalt ist Hessens Zukunft"')]
+
+
+def test_a_second_absorb_of_the_same_file_finds_nothing(lo_round):
+    work, folder, *_ = lo_round
+    again = absorb(folder, [work / "edited.docx"])
+    assert again.plan.taken == [] and again.plan.conflicts == []
+
+
+def test_a_changed_label_is_listed_with_its_reason_and_nothing_is_written(lo_round):
+    work, *_ = lo_round
+    folder = work / "label-copy"
+    shutil.copytree(REVIEW, folder)
+    before = _hashes(folder)
+    result = absorb(folder, [work / "label.docx"], apply=True)
+    assert result.plan.taken == [] and len(result.plan.not_taken) == len(LO_NOT_MAPPED)
+    for (_, why), listed in zip(LO_NOT_MAPPED, sorted(result.plan.not_taken, key=lambda n: "Perspektiven" in n.where)):
+        assert why in listed.why, listed
+    assert _hashes(folder) == before
+
+
+def test_backups_of_every_changed_file(lo_round):
+    _, folder, before, result, *_ = lo_round
+    assert result.backup is not None and result.backup.parent == folder / ".absorb"
+    for rel in result.written:
+        assert hashlib.sha256((result.backup / rel).read_bytes()).hexdigest() == before[rel]
+
+
+# -- a script's edits (python-docx), comments, and what cannot map -----------------------------------
+
+def _edit_with_python_docx(src: Path, dst: Path) -> None:
+    d = open_docx(str(src))
+
+    def para(start: str):
+        return next(p for p in d.paragraphs if p.text.startswith(start))
+    target = para("Damit diese wichtigen Veränderungen")
+    d.add_comment(target.runs[0], text="Bitte mit der Pressestelle abstimmen.", author="Regina Prüfer", initials="RP")
+    toc = next(p for p in d.paragraphs if p.style.name.lower().startswith("toc") and p.runs)
+    toc.runs[-1].text += " (neu)"
+    d.save(str(dst))
+
+
+def test_comments_are_listed_with_author_and_source_and_generated_text_is_reported(review, tmp_path):
+    edited = tmp_path / "kommentiert.docx"
+    _edit_with_python_docx(review, edited)
+    result = absorb(REVIEW, [edited])
+    assert [(c.author, c.text, c.place) for c in result.plan.comments] == [
+        ("Regina Prüfer", "Bitte mit der Pressestelle abstimmen.", "text/konzeption.md, line 7")]
+    assert result.plan.comments[0].where.startswith("Konzeption")
+    assert [n.why.split(":")[0] for n in result.plan.not_taken] == ["the table of contents is generated from the headings"]
+
+
+def test_the_cli_prints_source_by_source_and_writes_a_german_report(review, tmp_path):
+    edited = tmp_path / "kommentiert.docx"
+    _edit_with_python_docx(review, edited)
+    report = tmp_path / "bericht.html"
+    out = CliRunner().invoke(main, ["absorb", str(REVIEW), str(edited), "--report", str(report)])
+    assert out.exit_code == 1, out.output  # the contents entry cannot be taken over
+    assert "Not taken over (1)" in out.output and "Comments (1)" in out.output
+    assert "Nothing was written" not in out.output  # nothing to write: no changes
+    html = report.read_text(encoding="utf-8")
+    assert '<html lang="de">' in html and "Regina Prüfer" in html and "Nicht übernommen (1)" in html
+
+
+@pytest.mark.parametrize("make, why", [
+    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512), "Word 97–2003"),
+    (lambda p: p.write_bytes(b"%PDF-1.7\n"), "not a Word document"),
+    (lambda p: shutil.copy(ROOT / "templates" / "kiv-handbuch" / "reference.docx", p), "another edition"),
+])
+def test_unusable_input_is_exit_2_with_one_clear_message(make, why, tmp_path):
+    edited = tmp_path / "edited.docx"
+    make(edited)
+    out = CliRunner().invoke(main, ["absorb", str(REVIEW), str(edited), "--apply"])
+    assert out.exit_code == 2 and why in out.output and "Traceback" not in out.output
+    assert "E-ABSORB-INPUT" in out.output
+
+
+def test_a_docx_of_another_edition_names_it(samples, tmp_path):
+    out = CliRunner().invoke(main, ["absorb", str(REVIEW), str(samples.file("kiv-handbuch-2020", ".docx"))])
+    assert out.exit_code == 2 and "Vielfalts- und Integrationsstrategien" in out.output
+
+
+# -- drafts: the workbook -----------------------------------------------------------------------------
+
+def _without_comments(src: Path, dst: Path) -> None:
+    """LibreOffice 7.4 aborts over UNO when it stores a DOCX holding comments: the draft's own
+    notes are taken out before it is edited there (absorb ignores them anyway)."""
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename == "word/comments.xml":
+                continue
+            if info.filename == "word/document.xml":
+                data = re.sub(rb"<w:commentRange(Start|End) [^>]*/>", b"", data)
+                data = re.sub(rb"<w:r>(?:(?!</w:r>).)*?<w:commentReference [^>]*/></w:r>", b"", data, flags=re.S)
+            elif info.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb"<Relationship [^>]*Target=\"comments.xml\"/>", b"", data)
+            elif info.filename == "[Content_Types].xml":
+                data = re.sub(rb"<Override PartName=\"/word/comments.xml\"[^>]*/>", b"", data)
+            out.writestr(info, data)
+
+
+def _xlsx_parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_a_draft_edited_in_libreoffice_goes_back_into_its_workbook(samples, tmp_path):
+    town = tmp_path / "rodgau"
+    shutil.copytree(ROOT / "inputs" / "kommunen" / "rodgau", town)
+    built = samples.file("kommunen/rodgau", ".docx")
+    # LibreOffice's own open-and-save (the product's comments kept) changes nothing
+    kept = office.convert(built, "docx", tmp_path / "kept") if not office.soffice_missing() else None
+    if kept is not None:
+        assert absorb(town, [kept]).plan.taken == []
+    plain = tmp_path / "ohne-kommentare.docx"
+    _without_comments(built, plain)
+    _lo([{"in": str(plain), "out": str(tmp_path / "edited.docx"), "edits": [
+        {"replace": "Hier spricht die Verwaltungsspitze: Warum ist Vielfalt und Integration Chefsache?",
+         "by": "Liebe Rodgauerinnen und Rodgauer, Vielfalt ist unsere Stärke.", "track": True},
+        {"replace": "Fotoausstellung zum Thema", "by": "Große Fotoausstellung zum Thema", "track": True},
+        {"replace": "Vanessa Holly", "by": "Vanessa Holly-Berg", "track": False}]}], tmp_path)
+    workbook_before = _xlsx_parts(town / "strategie.xlsx")
+    result = absorb(town, [tmp_path / "edited.docx"], apply=True)
+    assert result.plan.not_taken == [], result.plan.not_taken
+    assert sorted(result.written) == ["strategie.xlsx", "vorwort.md"]
+    assert (town / "vorwort.md").read_text(encoding="utf-8").startswith("Liebe Rodgauerinnen und Rodgauer")
+    after = _xlsx_parts(town / "strategie.xlsx")
+    changed = {n for n in after if after[n] != workbook_before.get(n)}
+    assert changed and all(n.startswith("xl/worksheets/sheet") for n in changed)  # styles, lists, validations kept
+    assert set(after) == set(workbook_before)
+    rebuilt = build_draft(town, tmp_path / "out")
+    text = read_docx(next(p for p in rebuilt.files if p.suffix == ".docx").read_bytes()).text
+    assert "Große Fotoausstellung zum Thema" in text and "Vanessa Holly-Berg" in text
+    assert "Liebe Rodgauerinnen und Rodgauer" in text and rebuilt.output_errors == []
+    assert absorb(town, [tmp_path / "edited.docx"]).plan.taken == []
