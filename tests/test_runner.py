@@ -18,7 +18,7 @@ from pipeline import runner
 from pipeline.build import load_source
 from pipeline.drafts.draft import load_draft
 from pipeline.drafts.workbook_layout import draft_template
-from pipeline.tree import Card, DataTable, ListBlock, Paragraph, Quote, chapter_blocks, plain, walk_sections
+from pipeline.tree import Card, DataTable, ListBlock, Paragraph, Placeholder, Quote, chapter_blocks, plain, walk_sections
 
 EDITIONS = sorted(p.parent.name for p in (ROOT / "inputs").glob("*/edition.yaml"))
 DRAFTS = sorted(p.parent.relative_to(ROOT / "inputs").as_posix()
@@ -56,6 +56,8 @@ def test_every_chapter_section_and_block_has_a_place_in_a_real_file(source):
     templates = ROOT / "templates"
     for node in _nodes(source.document):
         place = source.places.place(node)
+        if isinstance(node, Placeholder) and place.file.endswith(".md"):
+            continue  # the file the section's text will go to: it does not exist while the section is empty
         where = templates.parent if place.file.startswith("templates/") else source.folder
         assert (where / place.file).is_file(), (place, node)
 
