@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
 STAGES = ["load", "assemble", "check", "render", "verify"]
-USERS = ["drafts", "diff", "web", "bench"]
+USERS = ["drafts", "diff", "absorb", "web", "bench"]
 # What sits in pipeline/ itself: the shared contract (tree, errors) and what runs the stages.
 TOP_MODULES = {"__init__", "tree", "sources", "errors", "build", "runner", "build_cache", "build_result", "write_outputs",
                "manifest",
@@ -129,7 +129,7 @@ def test_the_shared_modules_import_no_stage():
         assert not _imported_packages(PACKAGE / f"{name}.py") & set(STAGES + USERS), name
 
 
-@pytest.mark.parametrize("package", STAGES + ["diff", "drafts"])
+@pytest.mark.parametrize("package", STAGES + ["diff", "drafts", "absorb"])
 def test_each_stage_names_its_public_functions_in_its_init(package):
     module = importlib.import_module(f"pipeline.{package}")
     assert module.__all__, package
