@@ -7,6 +7,7 @@ sample has a place in the inputs, and the place holds the text the block prints.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from pathlib import Path
 
@@ -81,13 +82,18 @@ def test_a_markdown_paragraph_s_place_holds_its_text(source):
     assert checked or not markdown_files
 
 
+@functools.cache  # the samples' workbooks are only read here
+def _workbook(path: Path):
+    return load_workbook(path, data_only=True)
+
+
 def _cell(folder: Path, place) -> str:
     """A cell's text as the file holds it (CSV: German Excel, ';'; a workbook: the saved value)."""
     if place.file.endswith(".csv"):
         text = (folder / place.file).read_bytes().decode("utf-8-sig", errors="replace")
         rows = list(csv.reader(io.StringIO(text), delimiter=";"))
         return rows[place.row - 1][rows[0].index(place.column)]
-    sheet = load_workbook(folder / place.file, data_only=True)[place.sheet]
+    sheet = _workbook(folder / place.file)[place.sheet]
     header = [str(c.value or "").replace("*", "").strip() for c in sheet[1]]
     value = sheet.cell(place.row, header.index(place.column) + 1).value
     return "" if value is None else str(value)
