@@ -329,3 +329,92 @@ def test_a_draft_edited_in_libreoffice_goes_back_into_its_workbook(samples, tmp_
     assert "Große Fotoausstellung zum Thema" in text and "Vanessa Holly-Berg" in text
     assert "Liebe Rodgauerinnen und Rodgauer" in text and rebuilt.output_errors == []
     assert absorb(town, [tmp_path / "edited.docx"]).plan.taken == []
+
+
+# -- several reviewers, and what a script may do that no source holds --------------------------------
+
+def _set(paragraph, text: str) -> None:
+    for r in paragraph.runs[1:]:
+        r._r.getparent().remove(r._r)
+    paragraph.runs[0].text = text
+
+
+def _copy_with(review: Path, dst: Path, edits: dict[str, str]) -> Path:
+    """A copy of the built DOCX whose paragraphs starting with each key read as its value."""
+    d = open_docx(str(review))
+    for start, text in edits.items():
+        _set(next(p for p in d.paragraphs if p.text.startswith(start)), text)
+    d.save(str(dst))
+    return dst
+
+
+def test_two_reviewers_the_same_change_once_different_changes_a_conflict(review, tmp_path):
+    konzeption = "Damit diese wichtigen Veränderungen"
+    old = next(p.text for p in open_docx(str(review)).paragraphs if p.text.startswith(konzeption))
+    shared = "Für die Verwaltungen des Landes"
+    shared_old = next(p.text for p in open_docx(str(review)).paragraphs if p.text.startswith(shared))
+    a = _copy_with(review, tmp_path / "a.docx", {konzeption: old.replace("Chefsache", "Sache der Spitze"),
+                                                 shared: shared_old.replace("großer Deutlichkeit", "aller Deutlichkeit")})
+    b = _copy_with(review, tmp_path / "b.docx", {konzeption: old.replace("Chefsache", "Sache aller"),
+                                                 shared: shared_old.replace("großer Deutlichkeit", "aller Deutlichkeit")})
+    folder = tmp_path / REVIEW.name
+    shutil.copytree(REVIEW, folder)
+    result = absorb(folder, [a, b], apply=True)
+    assert len(result.plan.conflicts) == 1 and "Sache der Spitze" in result.plan.conflicts[0].change \
+        and "Sache aller" in result.plan.conflicts[0].change
+    text = (folder / "text" / "konzeption.md").read_text(encoding="utf-8")
+    assert "Chefsache" in text  # the sources keep theirs
+    assert text.count("aller Deutlichkeit") == 1  # the change both made, once
+
+
+def test_a_replaced_picture_an_added_table_and_a_footnote_are_listed(review, tmp_path):
+    blip = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+    d = open_docx(str(review))
+    picture = next(p for p in d.paragraphs if p._p.findall(".//" + blip))
+    rid = picture._p.findall(".//" + blip)[0].get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed")
+    part = d.part.related_parts[rid]
+    part._blob = part.blob + b"\0"  # another image in its place
+    d.add_table(rows=1, cols=2).cell(0, 0).text = "Neue Tabelle"
+    d.save(str(tmp_path / "edited.docx"))
+    with zipfile.ZipFile(tmp_path / "edited.docx") as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    assert "besseren Lesbarkeit".encode() in parts["word/footnotes.xml"]
+    parts["word/footnotes.xml"] = parts["word/footnotes.xml"].replace("besseren Lesbarkeit".encode(),
+                                                                      "guten Lesbarkeit".encode(), 1)
+    with zipfile.ZipFile(tmp_path / "edited2.docx", "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    result = absorb(REVIEW, [tmp_path / "edited2.docx"])
+    whys = " | ".join(n.why for n in result.plan.not_taken)
+    assert "picture replaced in Word" in whys and "table" in whys and "footnote" in whys, whys
+    assert result.plan.taken == []
+
+
+def test_nothing_is_written_when_writing_fails_half_way(review, tmp_path, monkeypatch):
+    """The second of two files cannot be put in place: the first is restored, so the sources are
+    as before (and the copies in .absorb/ hold them too)."""
+    from pipeline import write_outputs
+    folder = tmp_path / REVIEW.name
+    shutil.copytree(REVIEW, folder)
+    konzeption = "Damit diese wichtigen Veränderungen"
+    d = open_docx(str(review))
+    konz = next(p for p in d.paragraphs if p.text.startswith(konzeption))
+    _set(konz, konz.text.replace("Chefsache", "Sache der Spitze"))
+    run = next(r for p in d.paragraphs for r in p.runs if "06172 - 999-42 16" in r.text)
+    run.text = run.text.replace("42 16", "42 99")
+    edited = tmp_path / "e.docx"
+    d.save(str(edited))
+    before = _hashes(folder)
+    calls = []
+    real = write_outputs.os.replace
+
+    def failing(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+    monkeypatch.setattr(write_outputs.os, "replace", failing)
+    out = CliRunner().invoke(main, ["absorb", str(folder), str(edited), "--apply"])
+    monkeypatch.undo()
+    assert out.exit_code == 2 and "Traceback" not in out.output and "E-ABSORB-WRITE" in out.output, out.output
+    assert len(calls) >= 2 and _hashes(folder) == before

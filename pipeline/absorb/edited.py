@@ -21,6 +21,8 @@ from pipeline.errors import InputError, Location, error
 from pipeline.load.input_files import read_bytes, zip_too_large
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 MAX_DOCX = 200_000_000
 _TEXT = {f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"}
 _SKIP = {f"{W}del", f"{W}moveFrom", f"{W}instrText", f"{W}delText"}  # deleted text, field codes
@@ -34,6 +36,9 @@ class Para:
     italic: tuple[tuple[int, int], ...] = ()
     comments: list[int] = field(default_factory=list)  # ids of comments anchored here
     direct: bool = False  # runs carry direct formatting beyond bold and italic (font, colour, size)
+    pictures: tuple[str, ...] = ()  # sha256 of each picture shown in it
+    notes: tuple[str, ...] = ()  # the text of each footnote it references
+    in_table: bool = False
 
 
 @dataclass
@@ -51,6 +56,7 @@ class Docx:
     comments: list[Comment]
     title: str  # core properties: which edition it was built from
     revisions: int  # tracked changes it holds (accepted in the text above)
+    tables: int = 0  # tables in the body
 
 
 def _problem(path: Path, message: str, hint: str) -> InputError:
@@ -97,7 +103,8 @@ def _on(rpr, tag: str) -> bool:
 _DIRECT = ("color", "sz", "highlight", "u", "strike", "shd")
 
 
-def _paragraph(p, names: dict[str, str], default: str) -> Para:
+def _paragraph(p, names: dict[str, str], default: str, media: dict[str, str] | None = None,
+               notes: dict[str, str] | None = None) -> Para:
     style_el = p.find(f"{W}pPr/{W}pStyle")
     style = names.get(style_el.get(f"{W}val"), "") if style_el is not None else default
     text: list[str] = []
@@ -118,7 +125,11 @@ def _paragraph(p, names: dict[str, str], default: str) -> Para:
         if piece.strip() and rpr is not None and any(rpr.find(f"{W}{t}") is not None for t in _DIRECT) \
                 and rpr.find(f"{W}rStyle") is None:
             direct = True
-    return Para("".join(text), style, _merge(bold), _merge(italic), direct=direct)
+    pictures = tuple(media.get(b.get(f"{R}embed"), "?") for b in p.iter(f"{A}blip")) if media is not None else ()
+    refs = tuple(notes.get(r.get(f"{W}id"), "") for r in p.iter(f"{W}footnoteReference")) if notes is not None else ()
+    in_table = any(a.tag == f"{W}tc" for a in p.iterancestors())
+    return Para("".join(text), style, _merge(bold), _merge(italic), direct=direct, pictures=pictures, notes=refs,
+                in_table=in_table)
 
 
 def _join(first: Para, second: Para) -> Para:
@@ -126,7 +137,8 @@ def _join(first: Para, second: Para) -> Para:
     shift = lambda spans: tuple((a + at, b + at) for a, b in spans)  # noqa: E731
     return Para(first.text + second.text, first.style, _merge([*first.bold, *shift(second.bold)]),
                 _merge([*first.italic, *shift(second.italic)]), first.comments + second.comments,
-                first.direct or second.direct)
+                first.direct or second.direct, first.pictures + second.pictures, first.notes + second.notes,
+                first.in_table)
 
 
 def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
@@ -146,13 +158,15 @@ def read_docx(data: bytes, path: Path | None = None) -> Docx:
             names, default = _styles(z)
             comments_xml = etree.fromstring(z.read("word/comments.xml")) if "word/comments.xml" in z.namelist() else None
             core = etree.fromstring(z.read("docProps/core.xml")) if "docProps/core.xml" in z.namelist() else None
+            media = _media(z)
+            notes = _footnotes(z)
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise _problem(path or Path("?"), f"cannot open the DOCX: {exc}", "save it again as .docx in Word or LibreOffice") from None
     body = doc.find(f"{W}body")
     paragraphs, anchors = [], {}
     joined = False  # the paragraph before ended in a deleted paragraph mark: this one continues it
     for p in body.iter(f"{W}p"):
-        para = _paragraph(p, names, default)
+        para = _paragraph(p, names, default, media, notes)
         if joined:
             para = _join(paragraphs.pop(), para)
         n = len(paragraphs)
@@ -171,7 +185,29 @@ def read_docx(data: bytes, path: Path | None = None) -> Docx:
                                 anchors.get(cid)))
     title = core.findtext("{http://purl.org/dc/elements/1.1/}title") if core is not None else ""
     revisions = sum(1 for _ in body.iter(*(f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo"))))
-    return Docx(paragraphs, comments, title or "", revisions)
+    return Docx(paragraphs, comments, title or "", revisions, sum(1 for _ in body.iter(f"{W}tbl")))
+
+
+def _media(z: zipfile.ZipFile) -> dict[str, str]:
+    """Relationship id → sha256 of the picture it points to (document.xml's relationships)."""
+    import hashlib
+    if "word/_rels/document.xml.rels" not in z.namelist():
+        return {}
+    out = {}
+    for rel in etree.fromstring(z.read("word/_rels/document.xml.rels")):
+        target = rel.get("Target") or ""
+        name = target.lstrip("/") if target.startswith("/") else "word/" + target
+        if rel.get("Type", "").endswith("/image") and name in z.namelist():
+            out[rel.get("Id")] = hashlib.sha256(z.read(name)).hexdigest()
+    return out
+
+
+def _footnotes(z: zipfile.ZipFile) -> dict[str, str]:
+    if "word/footnotes.xml" not in z.namelist():
+        return {}
+    root = etree.fromstring(z.read("word/footnotes.xml"))
+    return {n.get(f"{W}id"): canonical(" ".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in n.iter(f"{W}p")))
+            for n in root.iter(f"{W}footnote")}
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")

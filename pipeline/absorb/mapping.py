@@ -80,7 +80,8 @@ class Plan:
 
     @property
     def edits(self) -> list:
-        return [e for t in self.taken for e in t.edits]
+        """Every edit once (two copies, or two places showing one source, may propose the same)."""
+        return list(dict.fromkeys(e for t in self.taken for e in t.edits))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -162,6 +163,15 @@ class Mapper:
     def _changed(self, i: int, new: Para, j: int) -> None:
         old, node, segments = self.original[i]
         where = self.new_wheres[j]
+        if old.pictures != new.pictures and len(old.pictures) == len(new.pictures):
+            self._not(where, "picture replaced", "a picture replaced in Word is not taken over: put the new image into "
+                      "the folder's images/ and name it in the photos table (a chart is drawn from its data table)")
+        if old.notes != new.notes:
+            for was, now in zip(old.notes, new.notes):
+                if was != now:
+                    self._not(where, word_diff(was, now), "footnote text is not taken over yet: change it in the "
+                              f"Markdown file{' ' + self.places.place(node).file if self.places.place(node) else ''} "
+                              "([^n]: …)")
         text_same = same_text(old.text, new.text)
         if text_same and node is None:
             return  # how an editor saves the generated parts (contents, cover) is no edit of anyone's
@@ -338,6 +348,9 @@ class Mapper:
         where = self.new_wheres[j]
         if not new.text.strip():
             return
+        if new.in_table:
+            return self._not(where, "{+" + new.text + "+}", "a table or table row added in Word is not taken over: "
+                             "write the table in the Markdown text (| … | … |), or add the row to the sheet it shows")
         if after is None:
             return self._not(where, "{+" + new.text + "+}", "text added before the first chapter has no source")
         _, node, _ = self.original[after]

@@ -159,15 +159,24 @@ def merge(plans: list[Plan], names: list[str]) -> Plan:
         return plans[0]
     out = Plan()
     seen: dict[object, tuple] = {}
+
+    def overlaps(e) -> list:
+        """Earlier edits of the same place, or of text overlapping E's, that differ from E."""
+        found = [seen[_key(e)][0]] if _key(e) in seen and seen[_key(e)][0] != e else []
+        if isinstance(e, TextEdit):
+            found += [o for o, *_ in seen.values() if isinstance(o, TextEdit) and o.file == e.file and o != e
+                      and o.start < max(e.end, e.start + 1) and e.start < max(o.end, o.start + 1)]
+        return found
     for name, p in zip(names, plans):
         for t in p.taken:
-            clash = [e for e in t.edits if _key(e) in seen and seen[_key(e)][0] != e]
+            clash = [e for e in t.edits if overlaps(e)]
             if clash:
-                other = seen[_key(clash[0])]
+                first = overlaps(clash[0])[0]
+                other = seen[_key(first)]
                 out.conflicts.append(NotTaken(f"{other[1]} ({other[2]}) / {t.where} ({name})",
                                               f"{getattr(other[0], 'new', '')} ≠ {getattr(clash[0], 'new', '')}",
                                               f"{t.place}: two copies change it differently"))
-                out.taken = [x for x in out.taken if not any(_key(e) == _key(clash[0]) for e in x.edits)]
+                out.taken = [x for x in out.taken if not any(_key(e) == _key(first) for e in x.edits)]
                 continue
             if all(_key(e) in seen for e in t.edits) and t.edits:
                 continue  # the same change from another copy

@@ -329,9 +329,22 @@ def write(folder: Path, files: dict[str, bytes], now: dt.datetime | None = None)
     while backup.exists():
         n += 1
         backup = folder / BACKUPS / f"{stamp}-{n}"
+    existed = []
     for rel in files:
         if (folder / rel).is_file():
             (backup / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(folder / rel, backup / rel)
-    write_atomically({folder / rel: data for rel, data in files.items()})
+            existed.append(rel)
+    try:
+        write_atomically({folder / rel: data for rel, data in files.items()})
+    except (InputError, OSError) as exc:
+        # some files may be in place already: the copies go back, new files go, the sources are as before
+        for rel in files:
+            if rel in existed:
+                shutil.copy2(backup / rel, folder / rel)
+            else:
+                (folder / rel).unlink(missing_ok=True)
+        why = exc.findings[0].message if isinstance(exc, InputError) else str(exc)
+        raise _fail(str(folder), f"the changed sources could not be written ({why}); every file is as it was",
+                    "free space or permissions, then absorb again") from None
     return backup
