@@ -87,10 +87,16 @@ class Plan:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
+_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+
+
 def md_text(text: str) -> str:
-    """Text typed in Word as Markdown that prints it as typed: markup characters escaped, a line
-    break (Shift+Enter) a hard break."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "\\\n")
+    """Text typed in Word as Markdown that prints it as typed: markup characters escaped (and what
+    would start a list or an underline at the start of a line), a line break (Shift+Enter) a hard
+    break."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _LINE_START.sub(lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit() else m.group(1) + "\\", text)
+    return text.replace("\n", "\\\n")
 
 
 class Mapper:
