@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from jinja2 import Environment
-
 from pipeline.absorb.run import Absorbed
 
 
@@ -52,7 +50,7 @@ def terminal(result: Absorbed, applied: bool) -> str:
     return "\n".join(lines)
 
 
-_PAGE = Environment(autoescape=True).from_string("""<!DOCTYPE html>
+_PAGE = """<!DOCTYPE html>
 <html lang="de"><head><meta charset="utf-8"><title>Rückführung der Word-Änderungen: {{ folder }}</title>
 <style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;line-height:1.45;color:#1b1f24}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}li{margin:.6rem 0}.where{color:#56616e}
@@ -74,9 +72,10 @@ Grund: {{ n.why }}</li>{% else %}<li>Alles wurde übernommen.</li>{% endfor %}</
 <ul>{% for c in plan.comments %}<li><strong>{{ c.author }}</strong>, {{ c.date }}: {{ c.text }}<br>
 <span class="where">zu {{ c.where }} – Quelle: {{ c.place }}</span></li>{% else %}<li>Keine Kommentare.</li>{% endfor %}</ul>
 </main></body></html>
-""")
+"""
 
 
 def to_html(result: Absorbed, applied: bool) -> str:
-    return _PAGE.render(folder=result.folder.name, files=[f.name for f in result.files], plan=result.plan,
+    from jinja2 import Environment  # only for --report
+    return Environment(autoescape=True).from_string(_PAGE).render(folder=result.folder.name, files=[f.name for f in result.files], plan=result.plan,
                         applied=applied and bool(result.written), backup=result.backup)

@@ -32,8 +32,11 @@ class Absorbed:
 def load(folder: Path):
     """The runner's Source for FOLDER, an edition or a draft; its input errors stop absorb."""
     from pipeline.build import load_source
-    from pipeline.drafts.draft import load_draft, is_draft
-    source = load_source(folder) if (folder / "edition.yaml").is_file() or not is_draft(folder) else load_draft(folder)
+    if (folder / "edition.yaml").is_file():  # an edition loads neither openpyxl nor the draft machinery
+        source = load_source(folder)
+    else:
+        from pipeline.drafts.draft import is_draft, load_draft
+        source = load_draft(folder) if is_draft(folder) else load_source(folder)
     if source.report.errors:
         raise InputError([error("E-ABSORB-SOURCES", Location(file=str(folder)),
                                 f"the sources have {len(source.report.errors)} error(s), so the DOCX built from them "
@@ -125,7 +128,6 @@ def _trial(folder: Path, files: dict[str, bytes]) -> list:
     import tempfile
 
     from pipeline.build import check
-    from pipeline.drafts.draft import check_draft, is_draft
     if not files:
         return []
 
@@ -143,8 +145,9 @@ def _trial(folder: Path, files: dict[str, bytes]) -> list:
                 target.unlink()  # a hard link: never write through it into the user's file
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        if (copy / "edition.yaml").is_file() or not is_draft(copy):
+        if (copy / "edition.yaml").is_file():
             return check(copy)[1]
+        from pipeline.drafts.draft import check_draft
         return check_draft(copy)
 
 
