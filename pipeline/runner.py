@@ -50,6 +50,28 @@ class Source:
     def stem(self) -> str:
         return self.expected.stem
 
+    @property
+    def state(self) -> str:
+        """Which state of the sources this is: a hash of every input file (name and bytes). The
+        DOCX carries it (custom property SOURCES_PROPERTY), so the round trip can tell a copy
+        built from older sources."""
+        return source_state(self.folder)
+
+
+SOURCES_PROPERTY = "brochure-sources"
+
+
+def source_state(folder: Path) -> str:
+    import hashlib
+    h = hashlib.sha256(b"brochure-sources-1")
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if any(part.startswith((".", "~$")) for part in Path(rel).parts):
+            continue  # hidden files (.absorb/ copies) and editor lock files are not sources
+        with open(path, "rb") as fh:
+            h.update(rel.encode() + b"\0" + hashlib.file_digest(fh, "sha256").digest())
+    return h.hexdigest()[:32]
+
 
 @dataclass(frozen=True)
 class Job:
@@ -61,6 +83,7 @@ class Job:
     toc_depth: int
     pages: int | None = None  # the exact page count to pad the PDF to
     multiple_of: int | None = None
+    custom: dict = field(default_factory=dict)  # custom document properties of the DOCX
 
 
 @dataclass(frozen=True)
@@ -74,7 +97,8 @@ class Renderer:
 
 def _docx(doc: Document, job: Job) -> bytes:
     from pipeline.render import render_docx
-    return render_docx(doc, job.template.reference_docx, job.folder, job.artwork, job.toc_depth, job.template.docx_cover)
+    return render_docx(doc, job.template.reference_docx, job.folder, job.artwork, job.toc_depth, job.template.docx_cover,
+                       job.custom)
 
 
 def _pdf(doc: Document, job: Job) -> bytes:
@@ -132,7 +156,7 @@ def render_all(doc: Document, job: Job, formats: tuple[str, ...] = FORMATS) -> R
 def job_for(source: Source, pages: int | None = None, multiple_of: int | None = None) -> Job:
     from pipeline.render import Artwork
     return Job(source.template, source.folder, Artwork.of(source.folder, source.template), source.toc_depth,
-               pages, multiple_of)
+               pages, multiple_of, {SOURCES_PROPERTY: source.state})
 
 
 def run(source: Source, out: Path, formats: tuple[str, ...] = FORMATS, start: float | None = None) -> BuildResult:
@@ -148,6 +172,8 @@ def run(source: Source, out: Path, formats: tuple[str, ...] = FORMATS, start: fl
     outputs = {out / f"{source.stem}.{fmt}": data for fmt, data in made.files.items()}
     write_built(out, with_manifest(source.folder, source.template.folder, source.document, source.records, outputs,
                                    source.files))
+    from pipeline.source_history import keep
+    keep(source.folder, source.state)  # the round trip merges a copy of this build three ways
     output_errors = check_outputs(expected, source.document, made.files.get("docx"), made.files.get("pdf"),
                                   pdf_read=made.reads.get("pdf"), docx_read=made.reads.get("docx"))
     pdf = made.reads.get("pdf")

@@ -476,3 +476,53 @@ def test_any_word_edit_in_the_running_text_comes_back_exactly(flyer_built, data)
                    for b in chapter_blocks(ch) if isinstance(b, TreeParagraph)}
         for text in wanted:
             assert text in printed or any(" ".join(text.split()[:3]) in w for w in refused), text
+
+
+# -- a copy built from older sources: three ways ------------------------------------------------------
+
+def test_a_stale_copy_merges_three_ways(tmp_path):
+    """The sources changed after the build: the reviewer's edits to places the sources left alone
+    land (a table row found by its id though a row was added above it), a place changed on both
+    sides is a conflict, and no change made to the sources since is undone."""
+    folder = tmp_path / REVIEW.name
+    shutil.copytree(REVIEW, folder)
+    built = build(folder, tmp_path / "out")
+    docx = next(p for p in built.files if p.suffix == ".docx")
+    # the editorial team works on the sources meanwhile
+    konzeption = folder / "text" / "konzeption.md"
+    text = konzeption.read_text(encoding="utf-8")
+    konzeption.write_text(text.replace("Für die Verwaltungen des Landes", "Für alle Verwaltungen des Landes"),
+                          encoding="utf-8")
+    contacts = folder / "data" / "contacts.csv"
+    rows = contacts.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    rows[1] = rows[1].replace("06172 - 999-42 16", "06172 - 999-42 00")  # Özge Erkaner's phone, by the team
+    rows.insert(1, "c-neu;hochtaunuskreis;Neu;Nora Neu;;;;;;06172 - 1;;nora.neu@hochtaunuskreis.de;\r\n")
+    contacts.write_bytes(("\ufeff" + "".join(rows)).encode("utf-8"))
+    # meanwhile the region edits the DOCX it was sent
+    d = open_docx(str(docx))
+    for t in d.element.body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"):
+        for old, new in (("muss Integration Chefsache", "muss Integration Sache der Spitze"),
+                         ("06172 - 999-42 16", "06172 - 999-42 99"), ("uta.george@", "u.george@")):
+            if old in (t.text or ""):  # links included: their text is a run inside the hyperlink
+                t.text = t.text.replace(old, new)
+    edited = tmp_path / "edited.docx"
+    d.save(str(edited))
+    result = absorb(folder, [edited], apply=True)
+    assert [c.why.split(":")[0] for c in result.plan.conflicts] == ["data/contacts.csv, row 2, column 'phone'"]
+    assert sorted(t.place.split(",")[0].split(":")[0] for t in result.plan.taken) == ["data/contacts.csv",
+                                                                                   "text/konzeption.md"]
+    text = konzeption.read_text(encoding="utf-8")
+    assert "Für alle Verwaltungen des Landes" in text and "Sache der Spitze" in text  # both sides kept
+    csv_text = contacts.read_text(encoding="utf-8-sig")
+    assert "06172 - 999-42 00" in csv_text and "06172 - 999-42 99" not in csv_text  # the sources keep theirs
+    assert "u.george@hochtaunuskreis.de" in csv_text and "nora.neu@" in csv_text
+
+
+def test_a_stale_copy_whose_sources_are_not_kept_is_refused(tmp_path, monkeypatch):
+    folder = tmp_path / REVIEW.name
+    shutil.copytree(REVIEW, folder)
+    monkeypatch.setenv("BROCHURE_CACHE", "off")  # nothing is kept
+    docx = next(p for p in build(folder, tmp_path / "out").files if p.suffix == ".docx")
+    (folder / "text" / "vorwort.md").write_text("Sehr geehrte Damen und Herren,\n\nneu.\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["absorb", str(folder), str(docx)])
+    assert out.exit_code == 2 and "earlier state of the sources" in out.output

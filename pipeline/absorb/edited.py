@@ -57,6 +57,7 @@ class Docx:
     title: str  # core properties: which edition it was built from
     revisions: int  # tracked changes it holds (accepted in the text above)
     tables: int = 0  # tables in the body
+    state: str = ""  # the state of the sources it was built from (custom property), if it says
 
 
 def _problem(path: Path, message: str, hint: str) -> InputError:
@@ -160,6 +161,7 @@ def read_docx(data: bytes, path: Path | None = None) -> Docx:
             core = etree.fromstring(z.read("docProps/core.xml")) if "docProps/core.xml" in z.namelist() else None
             media = _media(z)
             notes = _footnotes(z)
+            state = _custom_property(z, "brochure-sources")
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise _problem(path or Path("?"), f"cannot open the DOCX: {exc}", "save it again as .docx in Word or LibreOffice") from None
     body = doc.find(f"{W}body")
@@ -185,7 +187,16 @@ def read_docx(data: bytes, path: Path | None = None) -> Docx:
                                 anchors.get(cid)))
     title = core.findtext("{http://purl.org/dc/elements/1.1/}title") if core is not None else ""
     revisions = sum(1 for _ in body.iter(*(f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo"))))
-    return Docx(paragraphs, comments, title or "", revisions, sum(1 for _ in body.iter(f"{W}tbl")))
+    return Docx(paragraphs, comments, title or "", revisions, sum(1 for _ in body.iter(f"{W}tbl")), state)
+
+
+def _custom_property(z: zipfile.ZipFile, name: str) -> str:
+    if "docProps/custom.xml" not in z.namelist():
+        return ""
+    for prop in etree.fromstring(z.read("docProps/custom.xml")):
+        if prop.get("name") == name:
+            return "".join(prop.itertext()).strip()
+    return ""
 
 
 def _media(z: zipfile.ZipFile) -> dict[str, str]:

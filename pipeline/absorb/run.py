@@ -69,7 +69,10 @@ def absorb(folder: Path, docx_files: list[Path], apply: bool = False) -> Absorbe
             raise InputError(error("E-ABSORB-INPUT", Location(file=str(path)),
                                    f"this DOCX was built from another edition ('{edited.title or 'no title'}'), not from "
                                    f"{folder} ('{original.title}')", "give the folder the DOCX was built from"))
-        plans.append(plan(source, noted, edited, original.comments))
+        if edited.state and edited.state != source.state:
+            plans.append(_three_way(folder, source, edited, Path(path)))
+        else:
+            plans.append(plan(source, noted, edited, original.comments))
     merged = merge(plans, [Path(p).name for p in docx_files])
     result = Absorbed(folder, [Path(p) for p in docx_files], merged)
     files = _prepared(folder, merged, len(source.report.errors))
@@ -78,6 +81,43 @@ def absorb(folder: Path, docx_files: list[Path], apply: bool = False) -> Absorbe
         result.written = files
         result.backup = write.write(folder, files)
     return result
+
+
+def _three_way(folder: Path, source, edited: Docx, path: Path) -> Plan:
+    """A copy built from older sources: its edits are found against the sources it was built from
+    (kept at each build, pipeline/source_history.py) and moved onto the sources as they are now;
+    where both changed, a conflict."""
+    import os
+    import shutil
+    import tempfile
+
+    from pipeline.absorb.rebase import Rebase
+    from pipeline.source_history import find
+    kept = find(folder, edited.state)
+    if kept is None:
+        raise InputError(error("E-ABSORB-INPUT", Location(file=str(path)),
+                               "this DOCX was built from an earlier state of the sources, which is not kept on this "
+                               "machine, so its edits cannot be told from the changes made to the sources since",
+                               "absorb it where it was built, or make the edits in a DOCX built from the sources as "
+                               "they are now"))
+    with tempfile.TemporaryDirectory(prefix="absorb-base-") as tmp:
+        base_folder = Path(tmp) / folder.name
+        shutil.copytree(kept, base_folder)
+        if (folder / "images").is_dir():  # pictures are not kept: the current ones stand in
+            shutil.copytree(folder / "images", base_folder / "images", copy_function=os.link)
+        base = load(base_folder)
+        base_docx, base_noted = built(base)
+        found = plan(base, base_noted, edited, base_docx.comments)
+        moved = Rebase(base_folder, folder)
+        for t in list(found.taken):
+            edits = [moved.edit(e) for e in t.edits]
+            if any(e is None for e in edits):
+                found.taken.remove(t)
+                found.conflicts.append(NotTaken(t.where, t.change, f"{t.place}: changed in the sources too since "
+                                                "this copy was built; the sources keep theirs"))
+            else:
+                t.edits = edits
+    return found
 
 
 def _prepared(folder: Path, merged: Plan, errors_before: int) -> dict[str, bytes]:

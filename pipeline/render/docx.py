@@ -103,6 +103,7 @@ class DocxWriter:
         # its node and its text in segments: (field, text) for what came from the node, (None,
         # text) for the type's own words. The DOCX bytes are the same either way.
         self.notes: dict | None = None
+        self.custom: dict[str, str] = {}  # custom document properties (name → text)
 
     def _note(self, paragraph, node, *segments: tuple[str | None, str]) -> None:
         if self.notes is not None:
@@ -540,8 +541,29 @@ class DocxWriter:
         cp.last_printed = date
         cp.revision = 1
 
+    def _custom_properties(self) -> None:
+        """Custom document properties (docProps/custom.xml): readers do not see them, Word and
+        LibreOffice keep them. The round trip finds there which state of the sources a copy was
+        built from."""
+        if not self.custom:
+            return
+        from docx.opc.constants import CONTENT_TYPE as CT
+        from docx.opc.packuri import PackURI
+        from docx.opc.part import Part
+        from xml.sax.saxutils import escape, quoteattr
+        props = "".join(f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{n}" name={quoteattr(k)}>'
+                        f"<vt:lpwstr>{escape(v)}</vt:lpwstr></property>"
+                        for n, (k, v) in enumerate(sorted(self.custom.items()), start=2))
+        xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.'
+               'openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/'
+               f'officeDocument/2006/docPropsVTypes">{props}</Properties>')
+        package = self.docx.part.package
+        part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, xml.encode("utf-8"), package)
+        package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
     def render(self) -> bytes:
         self._properties()
+        self._custom_properties()
         cover = self._cover()
         for i, ch in enumerate(self.tree.chapters):
             if ch.run_on and i > 0 and self.tree.chapters[i - 1].kind != "contents":
@@ -563,19 +585,24 @@ def _initials(author: str) -> str:
 
 
 def render_docx(doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
-                toc_depth: int = 2, cover: dict | None = None) -> bytes:
+                toc_depth: int = 2, cover: dict | None = None, custom: dict[str, str] | None = None) -> bytes:
     """The content tree as DOCX. `toc_depth`: heading levels in the table of contents (as the
-    type's PDF prints them); `cover`: the type's `docx_cover` layout from template.yaml."""
-    return DocxWriter(doc, reference, edition_folder, artwork, toc_depth, cover).render()
+    type's PDF prints them); `cover`: the type's `docx_cover` layout from template.yaml;
+    `custom`: custom document properties."""
+    writer = DocxWriter(doc, reference, edition_folder, artwork, toc_depth, cover)
+    writer.custom = dict(custom or {})
+    return writer.render()
 
 
 def render_docx_noted(doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
-                      toc_depth: int = 2, cover: dict | None = None) -> tuple[bytes, list[tuple[object, tuple]]]:
+                      toc_depth: int = 2, cover: dict | None = None,
+                      custom: dict[str, str] | None = None) -> tuple[bytes, list[tuple[object, tuple]]]:
     """The DOCX of render_docx (the same bytes) and, for every paragraph of its body in document
     order (table cells included), the tree node it was written for and its text in segments
     ((None, ()) for what the engine adds by itself: cover, contents, spacers)."""
     writer = DocxWriter(doc, reference, edition_folder, artwork, toc_depth, cover)
     writer.notes = {}
+    writer.custom = dict(custom or {})
     data = writer.render()
     body = writer.docx.element.body
     return data, [writer.notes.get(p, (None, ())) for p in body.iter(qn("w:p"))]

@@ -1,0 +1,146 @@
+"""Three-way merge: edits found against the sources a copy was built from (the base), moved onto
+the sources as they are now.
+
+An edit lands if the sources did not change at its place since that build: a text edit whose
+characters (and the paragraph around them) are unchanged, a cell or key whose value is as it
+was (a table row is found again by its id when rows were added or removed). Where the sources
+changed too, the edit is a conflict: listed, and the sources keep theirs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import replace
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from lxml import etree
+
+from pipeline.absorb.mapping import CellEdit, KeyEdit, TextEdit
+from pipeline.absorb.write import _cell_value, _heading_key, _shared_strings, _sheet_parts
+from pipeline.errors import Location
+from pipeline.load import yaml_load
+from pipeline.load.sheets import decode_csv
+
+S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+CONTEXT = 40  # characters on each side of a text edit that must be unchanged too
+
+
+def _text(folder: Path, rel: str) -> str | None:
+    path = folder / rel
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    return data.decode("utf-8-sig")
+
+
+def _csv_rows(folder: Path, rel: str) -> list[list[str]] | None:
+    path = folder / rel
+    if not path.is_file():
+        return None
+    text = decode_csv(path.read_bytes(), Location(file=rel))
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first else "\t" if "\t" in first else ";"
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'))
+
+
+def _xlsx_cell(folder: Path, rel: str, sheet: str, row: int, column: str) -> str | None:
+    path = folder / rel
+    if not path.is_file():
+        return None
+    with zipfile.ZipFile(path) as z:
+        shared = _shared_strings(z)
+        part = next((p for name, p in _sheet_parts(z).items() if _heading_key(name) == _heading_key(sheet)), None)
+        if part is None:
+            return None
+        root = etree.fromstring(z.read(part))
+    rows = {int(r.get("r")): r for r in root.iter(f"{S}row")}
+    headings = {}
+    for c in rows.get(1, ()):
+        m = re.match(r"([A-Z]+)", c.get("r") or "")
+        if m:
+            headings[_heading_key(_cell_value(c, shared))] = m.group(1)
+    letters = headings.get(_heading_key(column))
+    cells = {c.get("r"): c for c in rows.get(row, ())}
+    if letters is None:  # a key/value sheet: the label in column A, the value beside it
+        first = cells.get(f"A{row}")
+        if first is None or _heading_key(_cell_value(first, shared)) != _heading_key(column):
+            return None
+        letters = headings.get("wert", "B")
+    cell = cells.get(f"{letters}{row}")
+    return _cell_value(cell, shared) if cell is not None else ""
+
+
+def _yaml_value(folder: Path, rel: str, key: str) -> str | None:
+    from pipeline.absorb.write import _key_path
+    text = _text(folder, rel)
+    if text is None:
+        return None
+    line = yaml_load.key_lines(text).get(_key_path(key))
+    return text.splitlines()[line - 1].split(":", 1)[-1].strip() if line else None
+
+
+class Rebase:
+    def __init__(self, base: Path, now: Path):
+        self.base, self.now = base, now
+        self._ops: dict[str, list | None] = {}
+
+    def _map(self, rel: str):
+        if rel not in self._ops:
+            a, b = _text(self.base, rel), _text(self.now, rel)
+            self._ops[rel] = None if a is None or b is None else \
+                (a, b, SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
+        return self._ops[rel]
+
+    def text(self, e: TextEdit) -> TextEdit | None:
+        """E at the same place of the file as it is now, if that place and its surroundings are unchanged."""
+        mapped = self._map(e.file)
+        if mapped is None:
+            return e if _text(self.base, e.file) is None and _text(self.now, e.file) is None else None
+        a, b, ops = mapped
+        lo, hi = max(0, e.start - CONTEXT), min(len(a), e.end + CONTEXT)
+        for op, i1, i2, j1, _j2 in ops:
+            if op == "equal" and i1 <= lo and hi <= i2:
+                return TextEdit(e.file, j1 + e.start - i1, j1 + e.end - i1, e.new)
+        return None
+
+    def cell(self, e: CellEdit) -> CellEdit | None:
+        place = e.place
+        if place.file.endswith(".csv"):
+            base, now = _csv_rows(self.base, place.file), _csv_rows(self.now, place.file)
+            if not base or not now or place.column not in base[0] or place.column not in now[0]:
+                return None
+            row = base[place.row - 1] if place.row - 1 < len(base) else None
+            if row is None:
+                return None
+            target = place.row
+            if "id" in base[0] and "id" in now[0]:  # rows added or removed since: the row by its id
+                rid = row[base[0].index("id")]
+                target = next((n + 1 for n, r in enumerate(now) if n and len(r) > now[0].index("id")
+                               and r[now[0].index("id")] == rid), None)
+                if target is None:
+                    return None
+            was = row[base[0].index(place.column)] if base[0].index(place.column) < len(row) else ""
+            cur_row = now[target - 1]
+            col = now[0].index(place.column)
+            cur = cur_row[col] if col < len(cur_row) else ""
+            return replace(e, place=replace(place, row=target)) if cur == was else None
+        if place.file.endswith(".xlsx"):
+            was = _xlsx_cell(self.base, place.file, place.sheet or "", place.row, place.column or "")
+            cur = _xlsx_cell(self.now, place.file, place.sheet or "", place.row, place.column or "")
+            return e if was is not None and was == cur else None
+        return None
+
+    def key(self, e: KeyEdit) -> KeyEdit | None:
+        was, cur = _yaml_value(self.base, e.place.file, e.place.key or ""), \
+            _yaml_value(self.now, e.place.file, e.place.key or "")
+        return e if was is not None and was == cur else None
+
+    def edit(self, e):
+        if isinstance(e, TextEdit):
+            return self.text(e)
+        if isinstance(e, CellEdit):
+            return self.cell(e)
+        return self.key(e)
