@@ -4,32 +4,32 @@ A DOCX handed out today may come back edited in a month, after the sources have 
 custom property names the state of the sources it was built from (runner.source_state); with that
 state kept here, absorb can tell the reviewer's edits from the changes made to the sources since
 (pipeline/absorb/rebase.py). Kept in the user's cache, not in the folder: the text sources only
-(pictures are not needed to compare text), the newest KEEP states per folder. With caching off
+(pictures are not needed to compare text), by the state's hash (so a copy of the folder elsewhere
+finds them too), the newest KEEP states. With caching off
 (BROCHURE_CACHE=off) nothing is kept, and a copy of older sources cannot be merged.
 """
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from pathlib import Path
 
 from pipeline.render.fonts import cache_root, caching_off
 
-KEEP = 20
+KEEP = 100
 SKIP = ("images",)  # pictures: large, and not what a reviewer edits in the text
 
 
-def _folder(folder: Path) -> Path:
-    return cache_root() / "sources" / hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:24]
+def _root() -> Path:
+    return cache_root() / "sources"
 
 
 def keep(folder: Path, state: str) -> None:
     """Keep FOLDER's text sources as STATE (once; a full or read-only cache only costs the merge)."""
     if caching_off():
         return
-    target = _folder(folder) / state
+    target = _root() / state
     if target.is_dir():
         return
     try:
@@ -54,5 +54,5 @@ def find(folder: Path, state: str) -> Path | None:
     """The kept sources of FOLDER in STATE, or None."""
     if caching_off() or not state:
         return None
-    kept = _folder(folder) / state
+    kept = _root() / state
     return kept if kept.is_dir() else None

@@ -28,7 +28,7 @@ os.environ.pop("BROCHURE_TEMPLATES", None)
 # are removed with it: a test run leaves nothing behind in /tmp.
 (SESSION / "tmp").mkdir()
 os.environ["TMPDIR"] = tempfile.tempdir = str(SESSION / "tmp")
-SHARED_CACHES = ("artwork", "docx-fonts", "pads")  # keyed by content: sharing them changes no byte
+SHARED_CACHES = ("artwork", "docx-fonts", "pads", "sources")  # keyed by content: sharing them changes no byte
 
 from pipeline.build import BuildResult, build, load
 from pipeline.verify.read_back import DocxContent, PdfContent, read_docx, read_pdf

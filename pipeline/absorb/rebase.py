@@ -19,13 +19,15 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.absorb.mapping import CellEdit, KeyEdit, TextEdit
-from pipeline.absorb.write import _cell_value, _heading_key, _shared_strings, _sheet_parts
+from pipeline.absorb.write import (_cell_value, _heading_key, _shared_strings, _sheet_parts, apply_text, cell_form,
+                                   yaml_value)
 from pipeline.errors import Location
 from pipeline.load import yaml_load
 from pipeline.load.sheets import decode_csv
 
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 CONTEXT = 40  # characters on each side of a text edit that must be unchanged too
+DONE = object()  # the sources hold the edit already
 
 
 def _text(folder: Path, rel: str) -> str | None:
@@ -79,13 +81,17 @@ def _yaml_value(folder: Path, rel: str, key: str) -> str | None:
     if text is None:
         return None
     line = yaml_load.key_lines(text).get(_key_path(key))
-    return text.splitlines()[line - 1].split(":", 1)[-1].strip() if line else None
+    if not line:
+        return None
+    m = re.match(r"^(\s*(?:- )?(?:[^:#\n]+:\s*)?)(.*?)(\s+#.*)?$", text.splitlines()[line - 1])
+    return m.group(2) if m else None
 
 
 class Rebase:
-    def __init__(self, base: Path, now: Path):
+    def __init__(self, base: Path, now: Path, edits: list = ()):
         self.base, self.now = base, now
         self._ops: dict[str, list | None] = {}
+        self.done = self.applied(list(edits))
 
     def _map(self, rel: str):
         if rel not in self._ops:
@@ -94,8 +100,27 @@ class Rebase:
                 (a, b, SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
         return self._ops[rel]
 
+    def applied(self, edits: list) -> set:
+        """The files whose every edit the sources already hold (absorbed before, then --apply)."""
+        by_file: dict[str, list[TextEdit]] = {}
+        for e in edits:
+            if isinstance(e, TextEdit):
+                by_file.setdefault(e.file, []).append(e)
+        done = set()
+        for rel, file_edits in by_file.items():
+            base, now = self.base / rel, self.now / rel
+            if base.is_file() and now.is_file():
+                try:
+                    if apply_text(base.read_bytes(), list(dict.fromkeys(file_edits)), rel) == now.read_bytes():
+                        done.add(rel)
+                except Exception:  # noqa: BLE001 (overlapping edits: not all applied as they stand)
+                    pass
+        return done
+
     def text(self, e: TextEdit) -> TextEdit | None:
         """E at the same place of the file as it is now, if that place and its surroundings are unchanged."""
+        if e.file in self.done:
+            return DONE
         mapped = self._map(e.file)
         if mapped is None:
             return e if _text(self.base, e.file) is None and _text(self.now, e.file) is None else None
@@ -104,6 +129,8 @@ class Rebase:
         for op, i1, i2, j1, _j2 in ops:
             if op == "equal" and i1 <= lo and hi <= i2:
                 return TextEdit(e.file, j1 + e.start - i1, j1 + e.end - i1, e.new)
+        if a[lo:e.start] + e.new + a[e.end:hi] in b:
+            return DONE  # the sources hold this edit already (absorbed before)
         return None
 
     def cell(self, e: CellEdit) -> CellEdit | None:
@@ -126,16 +153,22 @@ class Rebase:
             cur_row = now[target - 1]
             col = now[0].index(place.column)
             cur = cur_row[col] if col < len(cur_row) else ""
+            if cur != was and cur == cell_form(was, e.old, e.new):
+                return DONE
             return replace(e, place=replace(place, row=target)) if cur == was else None
         if place.file.endswith(".xlsx"):
             was = _xlsx_cell(self.base, place.file, place.sheet or "", place.row, place.column or "")
             cur = _xlsx_cell(self.now, place.file, place.sheet or "", place.row, place.column or "")
+            if was is not None and cur != was and cur == cell_form(was, e.old, e.new):
+                return DONE
             return e if was is not None and was == cur else None
         return None
 
     def key(self, e: KeyEdit) -> KeyEdit | None:
         was, cur = _yaml_value(self.base, e.place.file, e.place.key or ""), \
             _yaml_value(self.now, e.place.file, e.place.key or "")
+        if was is not None and cur is not None and cur != was and cur in (yaml_value(was, e.new), e.new):
+            return DONE
         return e if was is not None and was == cur else None
 
     def edit(self, e):

@@ -61,6 +61,8 @@ def built(source) -> tuple[Docx, list]:
 def absorb(folder: Path, docx_files: list[Path], apply: bool = False) -> Absorbed:
     folder = Path(folder)
     source = load(folder)
+    from pipeline.source_history import keep
+    keep(folder, source.state)  # so that a copy of these sources can be absorbed again after --apply
     original, noted = built(source)
     plans = []
     for path in docx_files:
@@ -91,7 +93,7 @@ def _three_way(folder: Path, source, edited: Docx, path: Path) -> Plan:
     import shutil
     import tempfile
 
-    from pipeline.absorb.rebase import Rebase
+    from pipeline.absorb.rebase import DONE, Rebase
     from pipeline.source_history import find
     kept = find(folder, edited.state)
     if kept is None:
@@ -108,9 +110,13 @@ def _three_way(folder: Path, source, edited: Docx, path: Path) -> Plan:
         base = load(base_folder)
         base_docx, base_noted = built(base)
         found = plan(base, base_noted, edited, base_docx.comments)
-        moved = Rebase(base_folder, folder)
+        moved = Rebase(base_folder, folder, found.edits)
         for t in list(found.taken):
             edits = [moved.edit(e) for e in t.edits]
+            if all(e is DONE for e in edits):
+                found.taken.remove(t)  # absorbed before: nothing to do
+                continue
+            edits = [e for e in edits if e is not DONE]
             if any(e is None for e in edits):
                 found.taken.remove(t)
                 found.conflicts.append(NotTaken(t.where, t.change, f"{t.place}: changed in the sources too since "

@@ -274,8 +274,37 @@ def apply_yaml(data: bytes, edits: list[KeyEdit], file: str) -> tuple[bytes, lis
         if not m or not m.group(2) or m.group(2).startswith(("|", ">", "[", "{")):
             failed.append(e)
             continue
-        lines[line - 1] = m.group(1) + json.dumps(e.new, ensure_ascii=False) + (m.group(3) or "") + (m.group(4) or "")
+        value = yaml_value(m.group(2), e.new)
+        if value is None:
+            failed.append(e)
+            continue
+        lines[line - 1] = m.group(1) + value + (m.group(3) or "") + (m.group(4) or "")
     return "".join(lines).encode(encoding), failed
+
+
+_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+           "November", "Dezember")
+
+
+def yaml_value(raw: str, printed: str) -> str | None:
+    """What a scalar written as RAW becomes when it is printed as PRINTED now: a date stays a date,
+    text becomes a double-quoted string; None if it cannot be written back."""
+    value = _iso_date(raw, printed)
+    if value == "":
+        return None
+    return value if value is not None else json.dumps(printed, ensure_ascii=False)
+
+
+def _iso_date(raw: str, printed: str) -> str | None:
+    """A date key (2012-01-01) printed as „Januar 2012“: the new month and year as a date, its day
+    kept. None if RAW is no such date; '' if the printed text is no month and year."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw.strip().strip("'\""))
+    if not m:
+        return None
+    p = re.fullmatch(r"\s*(\w+)\s+(\d{4})\s*", printed)
+    if not p or p.group(1) not in _MONTHS:
+        return ""
+    return f"{p.group(2)}-{_MONTHS.index(p.group(1)) + 1:02d}-{m.group(3)}"
 
 
 def _key_path(key: str) -> tuple:

@@ -470,8 +470,9 @@ class Assembler:
         items = [str(r["name"]) for r in self.records.get(self.ed.cover_list, [])] if self.ed.cover_list else []
         cover = Cover(title=self.ed.title, subtitle=self.ed.subtitle, programme=self.ed.programme, items=items,
                       publisher=self.ed.publisher, date_text=self._date_text())
-        return self.places.note(cover, Place(EDITION_FILE, key="title"),
-                                {k: Place(EDITION_FILE, key=k) for k in ("title", "subtitle", "programme", "publisher")})
+        fields = {k: Place(EDITION_FILE, key=k) for k in ("title", "subtitle", "programme", "publisher")}
+        fields["date_text"] = Place(EDITION_FILE, key="date_text" if self.ed.date_text else "date")
+        return self.places.note(cover, Place(EDITION_FILE, key="title"), fields)
 
     def _date_text(self) -> str:
         """'Januar 2012', or the edition's own wording (`date_text: "2020"`) when only the year is known."""

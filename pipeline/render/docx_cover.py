@@ -120,6 +120,7 @@ class CoverWriter:
         if self.full_page:
             date_cell = _Cell(table._tbl.tr_lst[1].tc_lst[0], table)
             p = self.w._para(date_cell, "Cover Date", self.cover.date_text)
+            self.w._note(p, self.cover, ("date_text", self.cover.date_text))
             p.paragraph_format.space_before = 0
             _white(p)
 
@@ -158,7 +159,9 @@ class CoverWriter:
             gap.paragraph_format.space_after = Mm(12)
             if items:
                 self._tiles(items)
-            self.w._para(self.w.docx, "Cover Date", self.cover.date_text).paragraph_format.left_indent = Mm(self.inset_x)
+            date = self.w._para(self.w.docx, "Cover Date", self.cover.date_text)
+            date.paragraph_format.left_indent = Mm(self.inset_x)
+            self.w._note(date, self.cover, ("date_text", self.cover.date_text))
 
     def finish(self, section, closing_paragraph) -> None:
         """The cover section without margins; its closing paragraph (holding the section break)
