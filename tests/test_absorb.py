@@ -528,3 +528,46 @@ def test_a_stale_copy_whose_sources_are_not_kept_is_refused(tmp_path, monkeypatc
     (folder / "text" / "vorwort.md").write_text("Sehr geehrte Damen und Herren,\n\nneu.\n", encoding="utf-8")
     out = CliRunner().invoke(main, ["absorb", str(folder), str(docx)])
     assert out.exit_code == 2 and "earlier state of the sources" in out.output
+
+
+def test_a_scaffolded_workbook_saved_by_libreoffice_keeps_everything_but_the_edited_cell(tmp_path):
+    """The workbook a town gets (init-draft), filled in and saved by LibreOffice Calc, then its
+    draft edited in Word: the cell changes, and its drop-downs, hidden list sheet, widths and
+    styles stay as they were."""
+    from openpyxl import load_workbook
+
+    from pipeline.drafts.scaffold import init_draft
+    from pipeline.drafts.workbook_fill import fill_workbook
+    from pipeline.drafts.workbook_layout import draft_template
+    if office.soffice_missing():
+        pytest.skip(office.soffice_missing())
+    _, layout = draft_template()
+    town = tmp_path / "musterstadt"
+    init_draft("Musterstadt", town, layout)
+    fill_workbook(town / layout.file, layout, {
+        "handlungsfelder": [{"number": 1, "title": "Bildung und Sprache"}],
+        "massnahmen": [{"field": 1, "text": "Sprachcafé im Stadtteilzentrum einrichten", "horizon": "kurzfristig"}]})
+    saved = office.convert(town / layout.file, "xlsx", tmp_path / "calc")
+    assert saved is not None, "LibreOffice Calc could not save the workbook"
+    shutil.copy(saved, town / layout.file)
+    built = next(p for p in build_draft(town, tmp_path / "out").files if p.suffix == ".docx")
+    d = open_docx(str(built))
+    cell = next(c for t in d.tables for row in t.rows for c in row.cells if "Sprachcafé" in c.text)
+    _set(cell.paragraphs[0], "Sprachcafé im Stadtteilzentrum und in der Bibliothek einrichten")
+    d.save(str(tmp_path / "edited.docx"))
+
+    def shape(path: Path) -> dict:
+        book = load_workbook(path)
+        return {ws.title: (ws.sheet_state, len(ws.data_validations.dataValidation),
+                           {k: v.width for k, v in ws.column_dimensions.items()}) for ws in book.worksheets}
+    before = shape(town / layout.file)
+    parts_before = _xlsx_parts(town / layout.file)
+    result = absorb(town, [tmp_path / "edited.docx"], apply=True)
+    assert [t.place.split(",")[:2] for t in result.plan.taken] == [["strategie.xlsx", " sheet 'Maßnahmen'"]]
+    assert shape(town / layout.file) == before
+    parts_after = _xlsx_parts(town / layout.file)
+    assert [n for n in parts_after if parts_after[n] != parts_before[n]] == [
+        next(n for n in parts_after if parts_after[n] != parts_before[n])]  # one sheet's XML, nothing else
+    book = load_workbook(town / layout.file)
+    assert any(c.value == "Sprachcafé im Stadtteilzentrum und in der Bibliothek einrichten"
+               for row in book["Maßnahmen"].iter_rows() for c in row)
