@@ -372,7 +372,7 @@ def test_two_reviewers_the_same_change_once_different_changes_a_conflict(review,
     assert text.count("aller Deutlichkeit") == 1  # the change both made, once
 
 
-def test_a_replaced_picture_an_added_table_and_a_footnote_are_listed(review, tmp_path):
+def test_a_replaced_picture_and_an_added_table_are_listed_a_footnote_taken(review, tmp_path):
     blip = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
     d = open_docx(str(review))
     picture = next(p for p in d.paragraphs if p._p.findall(".//" + blip))
@@ -391,8 +391,9 @@ def test_a_replaced_picture_an_added_table_and_a_footnote_are_listed(review, tmp
             z.writestr(n, data)
     result = absorb(REVIEW, [tmp_path / "edited2.docx"])
     whys = " | ".join(n.why for n in result.plan.not_taken)
-    assert "picture replaced in Word" in whys and "table" in whys and "footnote" in whys, whys
-    assert result.plan.taken == []
+    assert "picture replaced in Word" in whys and "table" in whys, whys
+    assert [t.place for t in result.plan.taken] == ["text/evaluation.md:7"]  # the footnote's definition line
+    assert "[-besseren-]{+guten+}" in result.plan.taken[0].change
 
 
 def test_nothing_is_written_when_writing_fails_half_way(review, tmp_path, monkeypatch):
@@ -571,3 +572,19 @@ def test_a_scaffolded_workbook_saved_by_libreoffice_keeps_everything_but_the_edi
     book = load_workbook(town / layout.file)
     assert any(c.value == "Sprachcafé im Stadtteilzentrum und in der Bibliothek einrichten"
                for row in book["Maßnahmen"].iter_rows() for c in row)
+
+
+def test_an_alt_text_changed_in_word_goes_to_its_cell(review, tmp_path):
+    doc_pr = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+    d = open_docx(str(review))
+    pictures = [el for el in d.element.body.iter(doc_pr)]
+    assert pictures
+    pictures[0].set("descr", "Balkendiagramm: Altersgruppen in Kassel, neu beschrieben")
+    d.save(str(tmp_path / "alt.docx"))
+    folder = tmp_path / REVIEW.name
+    shutil.copytree(REVIEW, folder)
+    result = absorb(folder, [tmp_path / "alt.docx"], apply=True)
+    assert result.plan.not_taken == [] and len(result.plan.taken) == 1
+    table = result.plan.taken[0].place.split(",")[0]
+    assert table in ("data/photos.csv", "data/charts.csv") and "alt_text" in result.plan.taken[0].place
+    assert "Balkendiagramm: Altersgruppen in Kassel, neu beschrieben" in (folder / table).read_text(encoding="utf-8-sig")

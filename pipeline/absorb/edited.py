@@ -23,6 +23,7 @@ from pipeline.load.input_files import read_bytes, zip_too_large
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 MAX_DOCX = 200_000_000
 _TEXT = {f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"}
 _SKIP = {f"{W}del", f"{W}moveFrom", f"{W}instrText", f"{W}delText"}  # deleted text, field codes
@@ -37,6 +38,7 @@ class Para:
     comments: list[int] = field(default_factory=list)  # ids of comments anchored here
     direct: bool = False  # runs carry direct formatting beyond bold and italic (font, colour, size)
     pictures: tuple[str, ...] = ()  # sha256 of each picture shown in it
+    alts: tuple[str, ...] = ()  # each picture's alt text (descr)
     notes: tuple[str, ...] = ()  # the text of each footnote it references
     in_table: bool = False
 
@@ -127,19 +129,20 @@ def _paragraph(p, names: dict[str, str], default: str, media: dict[str, str] | N
                 and rpr.find(f"{W}rStyle") is None:
             direct = True
     pictures = tuple(media.get(b.get(f"{R}embed"), "?") for b in p.iter(f"{A}blip")) if media is not None else ()
+    alts = tuple(d.get("descr") or "" for d in p.iter(f"{WP}docPr"))
     refs = tuple(notes.get(r.get(f"{W}id"), "") for r in p.iter(f"{W}footnoteReference")) if notes is not None else ()
     in_table = any(a.tag == f"{W}tc" for a in p.iterancestors())
     return Para("".join(text), style, _merge(bold), _merge(italic), direct=direct, pictures=pictures, notes=refs,
-                in_table=in_table)
+                in_table=in_table, alts=alts)
 
 
 def _join(first: Para, second: Para) -> Para:
     at = len(first.text)
     shift = lambda spans: tuple((a + at, b + at) for a, b in spans)  # noqa: E731
     return Para(first.text + second.text, first.style, _merge([*first.bold, *shift(second.bold)]),
-                _merge([*first.italic, *shift(second.italic)]), first.comments + second.comments,
-                first.direct or second.direct, first.pictures + second.pictures, first.notes + second.notes,
-                first.in_table)
+                _merge([*first.italic, *shift(second.italic)]), comments=first.comments + second.comments,
+                direct=first.direct or second.direct, pictures=first.pictures + second.pictures,
+                alts=first.alts + second.alts, notes=first.notes + second.notes, in_table=first.in_table)
 
 
 def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

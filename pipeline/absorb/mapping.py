@@ -172,12 +172,14 @@ class Mapper:
         if old.pictures != new.pictures and len(old.pictures) == len(new.pictures):
             self._not(where, "picture replaced", "a picture replaced in Word is not taken over: put the new image into "
                       "the folder's images/ and name it in the photos table (a chart is drawn from its data table)")
-        if old.notes != new.notes:
-            for was, now in zip(old.notes, new.notes):
+        if old.notes != new.notes and len(old.notes) == len(new.notes):
+            for n, (was, now) in enumerate(zip(old.notes, new.notes)):
                 if was != now:
-                    self._not(where, word_diff(was, now), "footnote text is not taken over yet: change it in the "
-                              f"Markdown file{' ' + self.places.place(node).file if self.places.place(node) else ''} "
-                              "([^n]: …)")
+                    self._footnote(node, n, was, now, where)
+        if old.alts != new.alts and len(old.alts) == len(new.alts):
+            for was, now in zip(old.alts, new.alts):
+                if was != now:
+                    self._alt(node, was, now, where)
         text_same = same_text(old.text, new.text)
         if text_same and node is None:
             return  # how an editor saves the generated parts (contents, cover) is no edit of anyone's
@@ -200,6 +202,32 @@ class Mapper:
             if key is None or now == was or same_text(now, was):
                 continue
             self._field(i, node, key, was, now, where, segments)
+
+    def _footnote(self, node, n: int, was: str, now: str, where: str) -> None:
+        """The N-th footnote of a Markdown paragraph: its definition line ([^label]: …) in the file."""
+        place = self.places.place(node)
+        if place is None or place.line is None or place.file not in self.texts:
+            return self._not(where, word_diff(was, now), "this footnote is not written in a Markdown file")
+        text = self.texts[place.file]
+        a, b = self._region(place)
+        labels = re.findall(r"\[\^([^\]\s]+)\]", text[a:b])
+        if n >= len(labels):
+            return self._not(where, word_diff(was, now), f"the footnote's mark is not found in {place.file}")
+        lines = text.splitlines()
+        line = next((k + 1 for k, l in enumerate(lines) if re.match(rf" {{0,3}}\[\^{re.escape(labels[n])}\]:", l)), None)
+        if line is None or (line < len(lines) and lines[line].startswith((" ", "\t")) and lines[line].strip()):
+            return self._not(where, word_diff(was, now), f"footnote [^{labels[n]}] in {place.file} spans several "
+                             "lines: change it there")
+        self._markdown(None, Place(place.file, line=line, end=line), was, now, where + " (footnote)")
+
+    def _alt(self, node, was: str, now: str, where: str) -> None:
+        """A picture's alt text changed in Word (Format → Alt Text): its photo's or chart's cell."""
+        cell = self.places.fields(node).get("alt_text")
+        if cell is None:
+            return self._not(where, word_diff(was, now), "this picture's alt text is written from its data: give "
+                             "the chart its own alt_text in the charts table")
+        current = self.values.get(cell, "")  # empty: the alt text was written from the data, now the editors' own
+        self._take(str(cell), word_diff(was, now), where + " (alt text)", CellEdit(cell, current or "", now))
 
     def _unmapped_reason(self, para: Para, node, segments: tuple = ("-",)) -> str:
         if node is None or not segments:
@@ -357,6 +385,9 @@ class Mapper:
         if new.in_table:
             return self._not(where, "{+" + new.text + "+}", "a table or table row added in Word is not taken over: "
                              "write the table in the Markdown text (| … | … |), or add the row to the sheet it shows")
+        if new.style in ("Heading 1", "Title"):
+            return self._not(where, "{+" + new.text + "+}", "a chapter added in Word is not taken over: chapters are "
+                             "listed in edition.yaml (or the draft type); add it there with its text file")
         if after is None:
             return self._not(where, "{+" + new.text + "+}", "text added before the first chapter has no source")
         _, node, _ = self.original[after]
@@ -380,6 +411,7 @@ class Mapper:
 
     @staticmethod
     def _md_block(para: Para) -> str:
+        """A paragraph typed in Word as Markdown (a chapter heading never gets here: see _inserted)."""
         level = re.fullmatch(r"Heading ([2-6])", para.style)
         if level:
             return "#" * int(level.group(1)) + " " + md_text(para.text.strip())

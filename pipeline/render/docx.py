@@ -277,6 +277,7 @@ class DocxWriter:
         doc_pr = run._r.find(".//" + qn("wp:docPr"))
         doc_pr.set("descr", block.alt)
         doc_pr.set("title", title)
+        self._note(p, block)  # no text of its own; its alt text is the picture's descr
         return True
 
     def _photo(self, photo: Photo) -> None:
