@@ -97,6 +97,8 @@ class Samples:
             folder = ROOT / "inputs" / name
             run = build if (folder / "edition.yaml").is_file() else build_draft
             self._built[name] = run(folder, self.root / name)
+            if name in READER_SAMPLES:
+                _start_struct_tree(self.file(name, ".pdf"))
         return self._built[name]
 
     def out(self, name: str) -> Path:
@@ -135,6 +137,17 @@ def sample_copy(tmp_path) -> Path:
 
 
 READER_SAMPLES = ("halbzeitbilanz-2012", "kiv-handbuch-2020", "kommunen/maintal")
+STRUCT_TREES: dict[str, tuple] = {}  # PDF path → (pdfinfo process, its output file)
+
+
+def _start_struct_tree(pdf: Path) -> None:
+    """poppler's structure tree of a reader sample, started as soon as the sample is built: it takes
+    poppler many seconds a brochure, which the other tests spend meanwhile (test_readers reads it)."""
+    import subprocess
+    if shutil.which("pdfinfo") and str(pdf) not in STRUCT_TREES:
+        out = open(SESSION / f"struct-{len(STRUCT_TREES)}.txt", "wb")  # noqa: SIM115 (closed by the reader)
+        STRUCT_TREES[str(pdf)] = (subprocess.Popen(["pdfinfo", "-struct-text", str(pdf)], stdout=out,
+                                                   stderr=subprocess.DEVNULL), out)
 
 
 @pytest.fixture(scope="session")
