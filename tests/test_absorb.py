@@ -613,3 +613,30 @@ def test_the_rebuilt_docx_equals_the_edited_one_in_text_and_inline_formatting(lo
     formatting = [edited[i].text[:50] for i, j in pairs
                   if (edited[i].bold, edited[i].italic) != (again[j].bold, again[j].italic)]
     assert formatting == []
+
+
+def test_a_markdown_table_cell_and_reordered_list_items_come_back(samples, tmp_path):
+    """In the handbook: a word in a cell of a Markdown table, and two items of a bulleted list
+    swapped in Word (the moved item keeps its bold lead-in)."""
+    from pipeline.build import load_source
+    kiv = ROOT / "inputs" / "kiv-handbuch-2020"
+    d = open_docx(str(samples.file(kiv.name, ".docx")))
+    cell = next(c for t in d.tables for row in t.rows for c in row.cells
+                if c.text.startswith("Damit sich die Strategie an dem ausrichtet"))
+    run = next(r for r in cell.paragraphs[0].runs if "tatsächlich" in r.text)
+    run.text = run.text.replace("tatsächlich", "wirklich")
+    first = next(p for p in d.paragraphs if p.text.startswith("Vielfaltsorientiertes Integrationsverständnis:"))
+    second = next(p for p in d.paragraphs if p.text.startswith("Managementansatz:"))
+    first._p.addprevious(second._p)  # Managementansatz now comes first
+    d.save(str(tmp_path / "edited.docx"))
+    folder = tmp_path / kiv.name
+    shutil.copytree(kiv, folder)
+    result = absorb(folder, [tmp_path / "edited.docx"], apply=True)
+    assert result.plan.not_taken == [] and result.plan.conflicts == []
+    text = (folder / "text" / "03-strategien.md").read_text(encoding="utf-8")
+    assert "wird diese an entscheidenden" in text and "was die Bevölkerung wirklich interessiert" in text
+    assert text.index("- **Managementansatz:**") < text.index("**Vielfaltsorientiertes Integrationsverständnis:**")
+    source = load_source(folder)
+    assert source.report.errors == []
+    again = absorb(folder, [tmp_path / "edited.docx"])
+    assert again.plan.taken == [] and again.plan.conflicts == []

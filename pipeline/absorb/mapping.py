@@ -87,6 +87,30 @@ class Plan:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
+def md_inline(para: Para) -> str:
+    """A Word paragraph as Markdown with its bold and italic: **…** and *…* around its spans."""
+    text = para.text
+    marks: dict[int, list[str]] = {}
+    for spans, mark in ((para.bold, "**"), (para.italic, "*")):
+        for a, b in spans:
+            while a < b and text[a].isspace():  # Markdown emphasis must not start or end on a space
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if b > a:
+                marks.setdefault(a, []).append(("open", mark))
+                marks.setdefault(b, []).append(("close", mark))
+    out, at = [], 0
+    for pos in sorted(marks):
+        out.append(md_text(text[at:pos]))
+        closing = [m for kind, m in marks[pos] if kind == "close"]
+        opening = [m for kind, m in marks[pos] if kind == "open"]
+        out.append("".join(sorted(closing, key=len)) + "".join(sorted(opening, key=len, reverse=True)))
+        at = pos
+    out.append(md_text(text[at:]))
+    return "".join(out).strip()
+
+
 _LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 
 
@@ -402,7 +426,7 @@ class Mapper:
         text = self.texts[place.file]
         if isinstance(node, ListItem) and new.style.startswith("List"):
             marker = re.match(r"\s*([-*+]|\d+[.)])\s+", text[a:b])
-            block = "\n" + (marker.group(0) if marker else "- ") + md_text(new.text)
+            block = "\n" + (marker.group(0) if marker else "- ") + md_inline(new)
         else:
             block = "\n\n" + self._md_block(new)
         moved = self._moved_under(n, new.text.strip()) if re.fullmatch(r"Heading [2-6]", new.style) else []
@@ -416,8 +440,8 @@ class Mapper:
         if level:
             return "#" * int(level.group(1)) + " " + md_text(para.text.strip())
         if para.style.startswith("List"):
-            return "- " + md_text(para.text.strip())
-        return md_text(para.text.strip())
+            return "- " + md_inline(para)
+        return md_inline(para)
 
     def _deleted(self, i: int) -> None:
         old, node, _ = self.original[i]
