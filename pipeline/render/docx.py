@@ -144,6 +144,15 @@ class DocxWriter:
                 self._style_ids[name] = None
         return self._style_ids[name]
 
+    def _styled_run(self, paragraph, style: str):
+        """A run in a character style, by its cached id (python-docx looks the name up among
+        every style on each call: seconds for a chapter with thousands of footnotes)."""
+        run = paragraph.add_run()
+        sid = self._char_style(style)
+        if sid is not None:
+            run._r.get_or_add_rPr().style = sid
+        return run
+
     def _para(self, container, style: str, text: str = ""):
         paragraph = container.add_paragraph()
         self._style(paragraph, style)
@@ -216,11 +225,11 @@ class DocxWriter:
             return
         fid = self.next_footnote
         self.next_footnote += 1
-        ref = paragraph.add_run(style="Footnote Reference")
+        ref = self._styled_run(paragraph, "Footnote Reference")
         ref._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="{fid}"/>'))
         # Write the note's paragraph with python-docx, then move it into footnotes.xml.
         holder = self._para(self.docx, "Footnote Text")
-        mark = holder.add_run(style="Footnote Reference")
+        mark = self._styled_run(holder, "Footnote Reference")
         mark._r.append(parse_xml(f'<w:footnoteRef {nsdecls("w")}/>'))
         holder.add_run(" ")
         outer, self.part = self.part, self._footnotes_part()  # links in a note relate from footnotes.xml
