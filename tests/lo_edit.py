@@ -16,20 +16,13 @@ An empty list of edits opens and saves the file unchanged.
 """
 
 import json
-import subprocess
 import sys
-import time
 
 import uno
-from com.sun.star.beans import PropertyValue
+
+from lo_uno import office, prop
 
 PARAGRAPH_BREAK = 0
-
-
-def _prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
 
 
 def _find(doc, text):
@@ -94,37 +87,13 @@ def edit(doc, e) -> None:
 
 def main(profile: str, jobs_file: str) -> None:
     jobs = json.load(open(jobs_file, encoding="utf-8"))
-    pipe = f"absorb{int(time.time() * 1000) % 10**9}"
-    office = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore",
-                               f"-env:UserInstallation=file://{profile}",
-                               f"--accept=pipe,name={pipe};urp;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
-        for _ in range(120):
-            try:
-                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:  # not listening yet
-                time.sleep(0.5)
-        else:
-            raise SystemExit("LibreOffice did not start")
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    with office(profile) as (desktop, _):
         for job in jobs:
-            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(job["in"]), "_blank", 0, (_prop("Hidden", True),))
+            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(job["in"]), "_blank", 0, (prop("Hidden", True),))
             for e in job["edits"]:
                 edit(doc, e)
-            doc.storeToURL(uno.systemPathToFileUrl(job["out"]), (_prop("FilterName", "MS Word 2007 XML"),))
+            doc.storeToURL(uno.systemPathToFileUrl(job["out"]), (prop("FilterName", "MS Word 2007 XML"),))
             doc.close(True)
-        try:
-            desktop.terminate()
-        except Exception:  # the bridge goes down with the office
-            pass
-    finally:
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
 
 
 if __name__ == "__main__":

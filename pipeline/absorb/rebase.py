@@ -20,12 +20,11 @@ from lxml import etree
 
 from pipeline.absorb.mapping import CellEdit, KeyEdit, TextEdit
 from pipeline.absorb.write import (_cell_value, _heading_key, _shared_strings, _sheet_parts, apply_text, cell_form,
-                                   yaml_value)
+                                   find_cell, yaml_value)
 from pipeline.errors import Location
 from pipeline.load import yaml_load
 from pipeline.load.sheets import decode_csv
 
-S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 CONTEXT = 40  # characters on each side of a text edit that must be unchanged too
 DONE = object()  # the sources hold the edit already
 
@@ -57,22 +56,8 @@ def _xlsx_cell(folder: Path, rel: str, sheet: str, row: int, column: str) -> str
         part = next((p for name, p in _sheet_parts(z).items() if _heading_key(name) == _heading_key(sheet)), None)
         if part is None:
             return None
-        root = etree.fromstring(z.read(part))
-    rows = {int(r.get("r")): r for r in root.iter(f"{S}row")}
-    headings = {}
-    for c in rows.get(1, ()):
-        m = re.match(r"([A-Z]+)", c.get("r") or "")
-        if m:
-            headings[_heading_key(_cell_value(c, shared))] = m.group(1)
-    letters = headings.get(_heading_key(column))
-    cells = {c.get("r"): c for c in rows.get(row, ())}
-    if letters is None:  # a key/value sheet: the label in column A, the value beside it
-        first = cells.get(f"A{row}")
-        if first is None or _heading_key(_cell_value(first, shared)) != _heading_key(column):
-            return None
-        letters = headings.get("wert", "B")
-    cell = cells.get(f"{letters}{row}")
-    return _cell_value(cell, shared) if cell is not None else ""
+        cell = find_cell(etree.fromstring(z.read(part)), shared, row, column)
+    return _cell_value(cell, shared) if cell is not None else None
 
 
 def _yaml_value(folder: Path, rel: str, key: str) -> str | None:

@@ -175,6 +175,25 @@ def _heading_key(text: str) -> str:
     return " ".join(str(text).replace("*", " ").split()).casefold()
 
 
+def find_cell(sheet, shared: list[str], row: int, column: str):
+    """The <c> element of a sheet's XML at ROW in the column headed COLUMN (row 1 holds the
+    headings); in a key/value sheet (Angabe | Wert) the row whose label is COLUMN, its value."""
+    rows = {int(r.get("r")): r for r in sheet.iter(f"{S}row")}
+    headings = {}
+    for c in rows.get(1, ()):
+        ref = re.match(r"([A-Z]+)", c.get("r") or "")
+        if ref:
+            headings[_heading_key(_cell_value(c, shared))] = ref.group(1)
+    cells = {c.get("r"): c for c in rows.get(row, ())}
+    letters = headings.get(_heading_key(column))
+    if letters is None:
+        first = cells.get(f"A{row}")
+        if first is None or _heading_key(_cell_value(first, shared)) != _heading_key(column):
+            return None
+        letters = headings.get("wert", "B")
+    return cells.get(f"{letters}{row}")
+
+
 def apply_xlsx(data: bytes, edits: list[CellEdit], file: str) -> tuple[bytes, list[CellEdit]]:
     """The workbook with the edited cells written into their sheets' XML; every other part of
     the package is copied byte for byte."""
@@ -192,20 +211,8 @@ def apply_xlsx(data: bytes, edits: list[CellEdit], file: str) -> tuple[bytes, li
                 failed += sheet_edits
                 continue
             root = etree.fromstring(z.read(part))
-            rows = {int(r.get("r")): r for r in root.iter(f"{S}row")}
-            headings = {}
-            for c in rows.get(1, ()):
-                ref = re.match(r"([A-Z]+)", c.get("r") or "")
-                if ref:
-                    headings[_heading_key(_cell_value(c, shared))] = ref.group(1)
             for e in sheet_edits:
-                letters = headings.get(_heading_key(e.place.column or ""))
-                row = rows.get(e.place.row or 0)
-                if letters is None and row is not None:  # a key/value sheet (Angabe | Wert): the label is in A
-                    first = next((c for c in row if c.get("r") == f"A{e.place.row}"), None)
-                    if first is not None and _heading_key(_cell_value(first, shared)) == _heading_key(e.place.column or ""):
-                        letters = headings.get("wert", "B")
-                cell = next((c for c in row if c.get("r") == f"{letters}{e.place.row}"), None) if row is not None else None
+                cell = find_cell(root, shared, e.place.row or 0, e.place.column or "")
                 if cell is None:
                     failed.append(e)
                     continue
