@@ -640,3 +640,8 @@ def test_a_markdown_table_cell_and_reordered_list_items_come_back(samples, tmp_p
     assert source.report.errors == []
     again = absorb(folder, [tmp_path / "edited.docx"])
     assert again.plan.taken == [] and again.plan.conflicts == []
+
+
+def test_a_folder_that_is_no_edition_and_no_draft_is_exit_2(review, tmp_path):
+    out = CliRunner().invoke(main, ["absorb", str(ROOT / "inputs" / "kommunen"), str(review)])
+    assert out.exit_code == 2 and "E-ABSORB-SOURCES" in out.output and "neither an edition" in out.output

@@ -36,7 +36,12 @@ def load(folder: Path):
         source = load_source(folder)
     else:
         from pipeline.drafts.draft import is_draft, load_draft
-        source = load_draft(folder) if is_draft(folder) else load_source(folder)
+        if not is_draft(folder):
+            raise InputError(error("E-ABSORB-SOURCES", Location(file=str(folder)),
+                                   "this folder holds neither an edition (edition.yaml) nor a draft workbook",
+                                   "give the folder the DOCX was built from: an edition folder, or one town's "
+                                   "draft folder"))
+        source = load_draft(folder)
     if source.report.errors:
         raise InputError([error("E-ABSORB-SOURCES", Location(file=str(folder)),
                                 f"the sources have {len(source.report.errors)} error(s), so the DOCX built from them "
