@@ -645,3 +645,35 @@ def test_a_markdown_table_cell_and_reordered_list_items_come_back(samples, tmp_p
 def test_a_folder_that_is_no_edition_and_no_draft_is_exit_2(review, tmp_path):
     out = CliRunner().invoke(main, ["absorb", str(ROOT / "inputs" / "kommunen"), str(review)])
     assert out.exit_code == 2 and "E-ABSORB-SOURCES" in out.output and "neither an edition" in out.output
+
+
+def test_one_source_printed_in_two_places(samples, tmp_path):
+    """A municipality's project is printed on its overview card and on its profile page: an edit
+    in one place is taken over; different edits in both are a conflict and neither is written."""
+    kiv = ROOT / "inputs" / "kiv-handbuch-2020"
+    built = samples.file(kiv.name, ".docx")
+    d = open_docx(str(built))
+    w_t = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+    project = next(t.text for t in d.element.body.iter(w_t) if t.text and t.text.startswith("Maintal"))
+    assert project
+
+    def edited(path: Path, card: str | None, profile: str | None) -> Path:
+        doc = open_docx(str(built))
+        cells = [c for t in doc.tables for row in t.rows for c in row.cells]
+        card_cell = next(c for c in cells if c.paragraphs and any(p.style.name == "Card Text" for p in c.paragraphs)
+                         and "Maintal" in c.text)
+        texts = [p for p in card_cell.paragraphs if p.style.name == "Card Text"]
+        target_card = texts[1]  # Projektname
+        profile_cell = next(c for c in cells if c.text == target_card.text and c is not card_cell)
+        if card:
+            _set(target_card, card)
+        if profile:
+            _set(profile_cell.paragraphs[0], profile)
+        doc.save(str(path))
+        return path
+    folder = tmp_path / kiv.name
+    shutil.copytree(kiv, folder)
+    one = absorb(folder, [edited(tmp_path / "one.docx", "Maintal zeigt Vielfalt", None)])
+    assert [t.place.split(",")[0] for t in one.plan.taken] == ["data/municipalities.csv"] and not one.plan.conflicts
+    both = absorb(folder, [edited(tmp_path / "both.docx", "Maintal zeigt Vielfalt", "Maintal lebt Vielfalt")])
+    assert both.plan.taken == [] and len(both.plan.conflicts) == 1

@@ -15,12 +15,18 @@ from pipeline.absorb.edited import canonical
 PAIR_AT = 0.45  # least similarity for two paragraphs of a changed stretch to count as one edited
 
 
-def align(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
-    """(old index, new index) pairs in reading order; None where a side has no partner."""
+def align(old: list[str], new: list[str], old_styles: list[str] | None = None,
+          new_styles: list[str] | None = None) -> list[tuple[int | None, int | None]]:
+    """(old index, new index) pairs in reading order; None where a side has no partner. Given the
+    paragraphs' styles, as many paragraphs rewritten in place as there were, each in its style,
+    pair one to one however different their words (a cell typed over)."""
     a, b = [canonical(t) for t in old], [canonical(t) for t in new]
     out: list[tuple[int | None, int | None]] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
+            out += [(i1 + k, j1 + k) for k in range(i2 - i1)]
+        elif op == "replace" and i2 - i1 == j2 - j1 and old_styles is not None and new_styles is not None \
+                and old_styles[i1:i2] == new_styles[j1:j2]:
             out += [(i1 + k, j1 + k) for k in range(i2 - i1)]
         else:
             out += _pair(a, b, range(i1, i2), range(j1, j2))

@@ -166,7 +166,8 @@ class Mapper:
         old_texts = [p.text for p, _, _ in self.original]
         new_paras = self.edited.paragraphs
         last_old: int | None = None
-        self.pairs = align(old_texts, [p.text for p in new_paras])
+        self.pairs = align(old_texts, [p.text for p in new_paras], [p.style for p, _, _ in self.original],
+                           [p.style for p in new_paras])
         for n, (i, j) in enumerate(self.pairs):
             if i is not None and j is not None:
                 self._changed(i, new_paras[j], j)
@@ -483,8 +484,7 @@ class Mapper:
     # -- comments and conflicts ------------------------------------------------------------
     def _comments(self) -> None:
         built = {(c.author, c.text) for c in self.original_comments}
-        pairs = {j: i for i, j in align([p.text for p, _, _ in self.original], [p.text for p in self.edited.paragraphs])
-                 if i is not None and j is not None}
+        pairs = {j: i for i, j in self.pairs if i is not None and j is not None}
         for c in self.edited.comments:
             if (c.author, c.text) in built:
                 continue  # the draft's own notes on empty sections

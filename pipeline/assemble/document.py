@@ -162,8 +162,9 @@ class Assembler:
                                              f"table '{table}' has no rows yet: add one with id '{argument}'")))
                 return [Box(title=argument, blocks=blocks, kind=name)]
             self._printed(table, [rec])
-            return [Box(title=fill(str(spec.get("title", "{id}")), rec), blocks=blocks, kind=name,
-                        record=f"{table}:{rec.id}")]
+            return [self.places.note(Box(title=fill(str(spec.get("title", "{id}")), rec), blocks=blocks, kind=name,
+                                         record=f"{table}:{rec.id}"), Place.of(rec.origin),
+                                     _cells({"title": spec.get("title", "{id}")}, rec))]
         if kind == "figures":
             if not isinstance(spec.get("where") or {}, dict):
                 origin = EDITION_FILE if name in self.ed.blocks else f"templates/{self.ed.template.name}/template.yaml"
@@ -177,7 +178,9 @@ class Assembler:
         if kind == "cards":
             cards = [self.places.note(Card(title=fill(str(spec.get("title", "{id}")), r),
                                            fields=[Field(label, fill_lines(pattern, r)) for label, pattern in fields.items()],
-                                           record=f"{table}:{r.id}"), Place.of(r.origin)) for r in rows]
+                                           record=f"{table}:{r.id}"), Place.of(r.origin),
+                                      _cells({"title": spec.get("title", "{id}"),
+                                              **{f"field {k}": v for k, v in fields.items()}}, r)) for r in rows]
             generated: list[Block] = [self.places.note(Cards(cards=cards, columns=int(spec.get("columns_per_row", 3))),
                                                        self.places.place(cards[0]) if cards else None)]
         else:
@@ -187,7 +190,8 @@ class Assembler:
                           rows=[[[Run(fill_lines(p, r))] for p in fields.values()] for r in rows],
                           widths=[round(w / sum(widths), 4) for w in widths], table=table),
                 Place.of(rows[0].origin) if rows else None,
-                {f"row {n}": Place.of(r.origin) for n, r in enumerate(rows)})]  # body row n ← its sheet row
+                {key: place for n, r in enumerate(rows)  # each body cell ← its sheet cell, where one column fills it
+                 for key, place in _cells({f"row {n}, {h}": pattern for h, pattern in fields.items()}, r).items()})]
         return generated + blocks  # text written inside the fence is kept, after the block
 
     # -- text -----------------------------------------------------------------------------
@@ -323,7 +327,8 @@ class Assembler:
             if entry.get("profile"):
                 fields = [Field(str(label), fill_lines(pattern, rec)) for label, pattern in dict(entry["profile"]).items()]
                 ch.blocks.insert(0, self.places.note(Profile(fields=[f for f in fields if f.value], record=f"{table}:{rec.id}"),
-                                                     Place.of(rec.origin)))
+                                                     Place.of(rec.origin),
+                                                     _cells({f"field {k}": v for k, v in dict(entry["profile"]).items()}, rec)))
             chapters.append(ch)
         return chapters
 
@@ -483,6 +488,17 @@ def assemble(edition: Edition, records: dict[str, list[Record]], report: Report,
              places: SourceMap | None = None) -> Document:
     """The content tree; with PLACES, where each chapter, section and block came from is noted there."""
     return Assembler(edition, records, report, places).build()
+
+
+def _cells(patterns: dict, rec: Record) -> dict[str, Place]:
+    """For each printed field whose pattern names one column („{name}“, „ca. {population}“), the
+    place of that column's cell in REC: where an edit of the printed text belongs."""
+    out = {}
+    for key, pattern in patterns.items():
+        names = FIELD_PATTERN.findall(pattern) if isinstance(pattern, str) else []
+        if len(names) == 1 and names[0] in rec.cells:
+            out[key] = Place.of(rec.cells[names[0]])
+    return out
 
 
 def _first_field(pattern: object) -> str:
