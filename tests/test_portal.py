@@ -700,6 +700,31 @@ def test_an_edited_draft_before_any_version_and_into_a_version_with_errors(porta
     assert len(store.versions(store.find("Maintal"))) == 1
 
 
+FOREWORD = "Hier spricht die Verwaltungsspitze: Warum ist Vielfalt und Integration Chefsache?"
+
+
+def test_text_typed_over_a_placeholder_stays_in_the_next_versions(drafted):
+    """Rodgau types its foreword over the placeholder in Word: it becomes the section's text file
+    in the new version, and a workbook uploaded after that keeps it."""
+    client, store, _, token = drafted
+    town = store.find("Rodgau")
+    built = client.get(f"/t/{token}/v/1/entwurf.docx").content
+    foreword = "Liebe Rodgauerinnen und Rodgauer, Vielfalt ist unsere Stärke."
+    r = upload(client, token, edit_draft(built, {FOREWORD: foreword}), name="rodgau.docx")
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "1 Änderung übernommen" in page and "Textdatei vorwort.md (neu angelegt)" in page
+    assert "Die Arbeitsmappe dieser Version ist dieselbe wie in Version 1." in page
+    v2 = store.versions(town)[-1]
+    assert (v2.input_folder / "vorwort.md").read_text(encoding="utf-8").startswith(foreword.split(",")[0])
+    assert v2.upload.read_bytes() == RODGAU
+    assert upload(client, token, RODGAU).status_code == 303  # the workbook again, as Excel saved it
+    v3 = store.versions(town)[-1]
+    assert _wait(v3)["state"] == "done" and v3.result()["outcome"] == "ready"
+    text = "\n".join(p.text for p in paragraphs(Document(io.BytesIO(client.get(f"/t/{token}/v/3/entwurf.docx").content))))
+    assert foreword in text and FOREWORD not in text
+
+
 def test_a_workbook_upload_keeps_the_text_typed_over_a_placeholder(tmp_path):
     """Text typed over a placeholder in Word is kept as the section's text file beside the
     workbook; a workbook uploaded next does not hold it, so the file goes along."""
