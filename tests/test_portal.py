@@ -1,4 +1,5 @@
-"""The portal without a browser: headers, CSRF, upload limits, path handling, job recovery."""
+"""The portal without a browser: headers, CSRF, upload limits, path handling, job recovery, an
+edited draft taken back into a new version's workbook."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import pytest
 
 pytest.importorskip("httpx")
 from click.testing import CliRunner  # noqa: E402
+from docx import Document  # noqa: E402
+from draft_edits import MEASURE, cell, edit_draft, paragraphs, with_property  # noqa: E402
 from editions import TABLES, TEXTS, write_edition  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
@@ -25,7 +28,9 @@ from pipeline.cli import main  # noqa: E402
 from pipeline.drafts.draft import check_draft, draft_template  # noqa: E402
 from pipeline.drafts.scaffold import init_draft  # noqa: E402
 from pipeline.drafts.workbook_fill import fill_workbook  # noqa: E402
-from pipeline.errors import Finding, Location, error, group_findings  # noqa: E402
+from pipeline.absorb.run import absorb  # noqa: E402
+from pipeline.errors import Finding, InputError, Location, error, group_findings  # noqa: E402
+from pipeline.web.portal.absorb_de import WHY  # noqa: E402
 from pipeline.web.portal.app import create_app  # noqa: E402
 from pipeline.web.portal.findings_de import CATALOGUE, GENERAL, german  # noqa: E402
 from pipeline.web.portal.jobs import JobPool, RESTARTED  # noqa: E402
@@ -372,6 +377,34 @@ DRAFTS = {"values": bad_values, "structure": bad_structure, "wide": too_wide, "c
           "bomb": zip_bomb}
 
 
+def _absorb_findings(root: Path, with_errors: Path) -> list[Finding]:
+    """What `brochure absorb` refuses, as the portal gets it: an old .doc, a PDF named .docx, a
+    broken and an oversized zip, another document, a copy of sources no longer kept, sources
+    with errors (WITH_ERRORS, a draft folder that has some)."""
+    folder = root / "absorb" / "teststadt"
+    init_draft("Teststadt", folder, LAYOUT)
+    from pipeline.drafts.draft import build_draft
+    built = next(p for p in build_draft(folder, root / "absorb-out").files if p.suffix == ".docx")
+    stale = root / "stale.docx"
+    stale.write_bytes(with_property(built.read_bytes(), "brochure-sources", "0" * 32))
+    other = root / "other.docx"
+    Document().save(other)
+    files = {"old.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, "pdf.docx": b"%PDF-1.7\n" + b"x" * 100,
+             "broken.docx": _zip({"word/styles.xml": b"<x/>"}), "bomb.docx": _zip({"word/document.xml": b"\0" * 20_000_000})}
+    for name, data in files.items():
+        (root / name).write_bytes(data)
+    found = []
+    for path, into in [*((root / name, folder) for name in files), (root / "missing.docx", folder), (other, folder),
+                       (stale, folder), (stale, with_errors)]:
+        try:
+            absorb(into, [path])
+        except InputError as exc:
+            found += exc.findings
+        else:
+            raise AssertionError(f"absorb took {path.name}")
+    return found
+
+
 @pytest.fixture(scope="module")
 def real_findings(tmp_path_factory) -> dict[str, list[Finding]]:
     """Each workbook's findings as `brochure check` gives them; 'edition' for the edition."""
@@ -381,6 +414,7 @@ def real_findings(tmp_path_factory) -> dict[str, list[Finding]]:
         make(root / name)
         found[name] = check_draft(root / name)
     found["edition"] = bad_edition(root / "edition")
+    found["absorb"] = _absorb_findings(root, root / "values")
     return found
 
 
@@ -547,3 +581,180 @@ def test_findings_of_one_cause_are_one_line_in_german_with_their_rows(tmp_path):
     assert entry["row"] == "2–100" and entry["message"] == "Es gibt kein Handlungsfeld 7.7."
     (date,) = [e for e in view["Handlungsfelder"] if e["code"] == "E-EXCEL-DATE"]
     assert date["row"] == 5 and "vermutlich „8.1.1“" in date["message"] and "als Text" in date["hint"]
+
+
+# -- an edited draft (.docx) uploaded through the same form: its edits go into a new version -----
+
+@pytest.fixture
+def drafted(tmp_path):
+    """A portal with jobs: Maintal and Rodgau have each uploaded their workbook as version 1,
+    and its draft is built."""
+    store = Store(tmp_path)
+    _, maintal = store.add_town("Maintal")
+    _, rodgau = store.add_town("Rodgau")
+    with TestClient(create_app(tmp_path, workers=1)) as client:
+        for token, data in ((maintal, MAINTAL), (rodgau, RODGAU)):
+            assert upload(client, token, data).status_code == 303
+        for name in ("Maintal", "Rodgau"):
+            assert _wait(store.versions(store.find(name))[-1])["state"] == "done"
+        yield client, store, maintal, rodgau
+
+
+def test_an_edited_draft_goes_back_into_the_workbook_of_a_new_version(drafted):
+    client, store, token, _ = drafted
+    town = store.find("Maintal")
+    built = client.get(f"/t/{token}/v/1/entwurf.docx").content
+    assert MEASURE in "\n".join(p.text for p in paragraphs(Document(io.BytesIO(built))))
+    edited = edit_draft(built, {MEASURE: MEASURE.replace("regelmäßig", "monatlich"),
+                                "Verena Strub": "Verena Strub-Maier"},
+                        comment=("Petra Beispiel", "Bitte die Telefonnummer prüfen."),
+                        new_measure="Sprachcafé im Stadtteilzentrum")
+    r = upload(client, token, edited, name="maintal-entwurf-v1.docx")
+    assert r.status_code == 303 and r.headers["location"].endswith("/v/2")
+    v1, v2 = store.versions(town)
+    # the new version's workbook has the edits, in their cells; the old version's is as uploaded
+    workbook = v2.upload.read_bytes()
+    assert cell(workbook, "Maßnahmen", 2, "Maßnahme") == MEASURE.replace("regelmäßig", "monatlich")
+    assert cell(workbook, "Stammdaten", 8, "Ansprechperson") == "Verena Strub-Maier"
+    assert v1.upload.read_bytes() == MAINTAL
+    assert v2.edited.read_bytes() == edited and not (v2.input_folder / ".absorb").exists()
+    # the page says in German what was taken over, what not and why, and the comment
+    page = client.get(r.headers["location"]).text
+    assert "Ihre Änderungen aus dem bearbeiteten Entwurf" in page and "2 Änderungen übernommen" in page
+    assert "Arbeitsmappe, Blatt „Maßnahmen“, Zeile 2, „Maßnahme“" in page
+    assert "<del><span class=\"sr-only\">gelöscht: </span>regelmäßig</del>" in page
+    assert "<ins><span class=\"sr-only\">eingefügt: </span>monatlich</ins>" in page
+    assert "Nicht übernommen (1)" in page and "Sprachcafé im Stadtteilzentrum" in page
+    assert "Grund: Eine in Word hinzugefügte Tabelle oder Tabellenzeile wird nicht übernommen." in page
+    assert "not taken over" not in page  # the German, not the English reason
+    assert "<strong>Petra Beispiel</strong>, " + dt.date.today().strftime("%d.%m.%Y") in page
+    assert "Bitte die Telefonnummer prüfen." in page
+    assert "Grundlage war Version 1; sie bleibt unverändert erhalten." in page
+    # the updated workbook is offered; the new draft is built from it and carries the edits
+    download = client.get(f"/t/{token}/v/2/arbeitsmappe.xlsx")
+    assert download.status_code == 200 and download.content == workbook
+    assert 'filename="strategie-maintal-v2.xlsx"' in download.headers["content-disposition"]
+    assert 'href="/t/' + token + '/v/2/arbeitsmappe.xlsx">Aktualisierte Arbeitsmappe herunterladen' in page
+    assert _wait(v2)["state"] == "done" and v2.result()["outcome"] == "ready"
+    text = "\n".join(p.text for p in paragraphs(Document(io.BytesIO(client.get(f"/t/{token}/v/2/entwurf.docx").content))))
+    assert "in Maintal erstellen und monatlich aktualisieren" in text and "Verena Strub-Maier" in text
+    assert "bearbeiteter Entwurf" in client.get(f"/t/{token}/").text
+
+    # a colleague's copy of version 1 comes back later: merged with version 2 (three ways)
+    kept = v2.upload.read_bytes()
+    second = edit_draft(built, {MEASURE: MEASURE.replace("regelmäßig", "jährlich"),
+                                "Elternarbeit in Kitas und Schulen": "Elternarbeit in allen Kitas und Schulen"})
+    r = upload(client, token, second, name="kollegin.docx")
+    assert r.status_code == 303 and r.headers["location"].endswith("/v/3")
+    v3 = store.versions(town)[-1]
+    workbook = v3.upload.read_bytes()
+    assert cell(workbook, "Maßnahmen", 3, "Maßnahme").startswith("Elternarbeit in allen Kitas und Schulen")
+    assert cell(workbook, "Maßnahmen", 2, "Maßnahme") == MEASURE.replace("regelmäßig", "monatlich")  # version 2's
+    page = client.get(r.headers["location"]).text
+    assert "1 Änderung übernommen" in page and "Widersprüche (1)" in page
+    assert "Diese Stelle wurde auch in einer neueren Version geändert" in page
+    assert v2.upload.read_bytes() == kept
+    assert _wait(v3)["state"] == "done" and v3.result()["outcome"] == "ready"
+
+
+def test_another_towns_draft_and_files_that_are_no_draft_are_refused_in_german(drafted):
+    client, store, maintal, rodgau = drafted
+    built = client.get(f"/t/{maintal}/v/1/entwurf.docx").content
+    edited = edit_draft(built, {"Verena Strub": "Verena Strub-Maier"})
+    cases = [
+        (edited, "maintal-entwurf.docx", "“ entstanden, sondern aus einem anderen Dokument.",
+         "Laden Sie den Entwurf hoch, den das Portal für Ihre Kommune erstellt hat"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000, "entwurf.doc",
+         "Word-Dokument im alten Format (.doc, Word 97–2003)", "„Word-Dokument (*.docx)“"),
+        (b"%PDF-1.7\n" + b"x" * 4000, "entwurf.docx", "Die Datei ist kein Word-Dokument (.docx).", ""),
+        (_zip({"word/document.xml": b"\0" * 60_000_000}), "entwurf.docx", "Die Datei würde entpackt 60 MB groß", ""),
+        (with_property(client.get(f"/t/{rodgau}/v/1/entwurf.docx").content, "brochure-sources", "0" * 32),
+         "entwurf.docx", "aus Angaben erstellt, die keine Ihrer Versionen enthält", "Entwurf der neuesten Version"),
+        (b"%PDF-1.7\n", "entwurf.pdf", "oder den bearbeiteten Entwurf (Endung .docx)", ""),
+    ]
+    for data, name, message, hint in cases:
+        r = upload(client, rodgau, data, name=name)
+        assert r.status_code == 400, (name, r.status_code)
+        alert = re.search(r'<div class="alert" role="alert">(.*?)</div>', r.text, re.S).group(1)
+        assert "Die Datei wurde nicht angenommen" in alert and message in alert and hint in alert, (name, alert)
+        assert "Traceback" not in r.text and "E-ABSORB" not in r.text
+    assert [v.number for v in store.versions(store.find("Rodgau"))] == [1]  # nothing kept of a refused draft
+    assert "Maintal" not in client.get(f"/t/{rodgau}/").text
+
+
+def test_an_edited_draft_before_any_version_and_into_a_version_with_errors(portal):
+    client, store, token, _ = portal
+    r = upload(client, token, _zip({"word/document.xml": b"<w/>"}), name="entwurf.docx")
+    assert r.status_code == 400 and "Es gibt noch keine Version" in r.text
+    upload(client, token, MAINTAL)  # version 1 (no jobs run here)
+    folder = store.versions(store.find("Maintal"))[0].input_folder
+    from pipeline.drafts.draft import build_draft
+    built = next(p for p in build_draft(folder, folder.parent / "probe").files if p.suffix == ".docx").read_bytes()
+    book = load_workbook(folder / "strategie.xlsx")
+    book["Stammdaten"].cell(row=field_row("email"), column=2).value = "rathaus(at)maintal.de"
+    book.save(folder / "strategie.xlsx")  # version 1 now has an error: its draft cannot be made again
+    r = upload(client, token, edit_draft(built, {"Verena Strub": "Verena Strub-Maier"}), name="entwurf.docx")
+    assert r.status_code == 400 and "Die neueste Version enthält 1 Fehler" in r.text
+    assert "„rathaus(at)maintal.de“ ist keine gültige E-Mail-Adresse." in r.text
+    assert f"Blatt „Stammdaten“, Zeile {field_row('email')}, Spalte „E-Mail“: „rathaus(at)" in r.text
+    assert len(store.versions(store.find("Maintal"))) == 1
+
+
+FOREWORD = "Hier spricht die Verwaltungsspitze: Warum ist Vielfalt und Integration Chefsache?"
+
+
+def test_text_typed_over_a_placeholder_stays_in_the_next_versions(drafted):
+    """Rodgau types its foreword over the placeholder in Word: it becomes the section's text file
+    in the new version, and a workbook uploaded after that keeps it."""
+    client, store, _, token = drafted
+    town = store.find("Rodgau")
+    built = client.get(f"/t/{token}/v/1/entwurf.docx").content
+    foreword = "Liebe Rodgauerinnen und Rodgauer, Vielfalt ist unsere Stärke."
+    r = upload(client, token, edit_draft(built, {FOREWORD: foreword}), name="rodgau.docx")
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "1 Änderung übernommen" in page and "Textdatei vorwort.md (neu angelegt)" in page
+    assert "Die Arbeitsmappe dieser Version ist dieselbe wie in Version 1." in page
+    v2 = store.versions(town)[-1]
+    assert (v2.input_folder / "vorwort.md").read_text(encoding="utf-8").startswith(foreword.split(",")[0])
+    assert v2.upload.read_bytes() == RODGAU
+    assert upload(client, token, RODGAU).status_code == 303  # the workbook again, as Excel saved it
+    v3 = store.versions(town)[-1]
+    assert _wait(v3)["state"] == "done" and v3.result()["outcome"] == "ready"
+    text = "\n".join(p.text for p in paragraphs(Document(io.BytesIO(client.get(f"/t/{token}/v/3/entwurf.docx").content))))
+    assert foreword in text and FOREWORD not in text
+
+
+def test_a_workbook_upload_keeps_the_text_typed_over_a_placeholder(tmp_path):
+    """Text typed over a placeholder in Word is kept as the section's text file beside the
+    workbook; a workbook uploaded next does not hold it, so the file goes along."""
+    store = Store(tmp_path)
+    town, _ = store.add_town("Rodgau")
+    first = store.new_version(town, RODGAU, "a.xlsx")
+    (first.input_folder / "vorwort.md").write_text("Liebe Rodgauerinnen und Rodgauer.\n", encoding="utf-8")
+    second = store.new_version(town, MAINTAL, "b.xlsx")
+    assert (second.input_folder / "vorwort.md").read_text(encoding="utf-8") == "Liebe Rodgauerinnen und Rodgauer.\n"
+    assert second.upload.read_bytes() == MAINTAL
+
+
+KIND = re.compile(r'kind="([a-z-]+)"')
+
+
+def test_every_reason_absorb_gives_has_german_text():
+    """A change not taken over has a kind (written kind="name" where it is made); each has a
+    German reason, and there is none for a kind nothing makes."""
+    made = set()
+    for path in (ROOT / "pipeline" / "absorb").glob("*.py"):
+        made |= set(KIND.findall(path.read_text(encoding="utf-8")))
+    assert made == set(WHY)
+
+
+def test_the_findings_of_absorb_are_german(real_findings):
+    found = {(f.code, f.args_dict.get("form")): german(f) for f in real_findings["absorb"]}
+    assert found[("E-ABSORB-INPUT", "other-document")].message == (
+        "Diese Word-Datei ist nicht aus Ihrem Entwurf „Vielfalts- und Integrationsstrategie – der Stadt "
+        "Teststadt“ entstanden, sondern aus einem anderen Dokument.")
+    assert found[("E-ABSORB-INPUT", "docx-too-large")].message.startswith("Die Datei würde entpackt 20 MB groß")
+    assert found[("E-ABSORB-SOURCES", None)].message.startswith("Die neueste Version enthält")
+    assert {form for code, form in found if code == "E-ABSORB-INPUT"} == {
+        form for form in CATALOGUE["E-ABSORB-INPUT"] if form != GENERAL}

@@ -1,6 +1,7 @@
 """The portal in a real browser (Playwright driving the system Chromium) against a real server:
-a town's whole way from its link to the comparison of two versions, isolation, hostile
-workbooks, 20 uploads at once, a restart during a job, and axe-core on every page."""
+a town's whole way from its link to the comparison of two versions, a draft edited in Word
+uploaded back, isolation, hostile workbooks, 20 uploads at once, a restart during a job, and
+axe-core on every page."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ROOT = Path(__file__).resolve().parent.parent
 
 httpx = pytest.importorskip("httpx")
+from draft_edits import MEASURE, cell, edit_draft  # noqa: E402
 from portal_server import Server, fill, sample_data, with_mistakes  # noqa: E402
 
 
@@ -181,6 +183,68 @@ def test_a_towns_way_from_link_to_comparison(browser, portal, tmp_path):
     page.get_by_role("button", name="Vergleichen").click()
     assert "Vergleich von Version 2 mit Version 3" in page.locator("body").inner_text()
     assert not errors, errors  # no CSP refusal, no missing file, no script error
+    context.close()
+
+
+def test_a_town_uploads_its_draft_edited_in_word(browser, portal, axe_script, tmp_path):
+    """The draft downloaded, edited in Word, uploaded through the same form: the page says in
+    German what was taken over and what not, the updated workbook is offered; a .doc is refused
+    on the page. axe-core finds nothing on either page."""
+    _, token = portal["store"].add_town("Hanau")
+    context = browser.new_context(accept_downloads=True, locale="de-DE", bypass_csp=True)  # axe is injected
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    page.goto(f"{portal['url']}/t/{token}/")
+    with page.expect_download() as dl:
+        page.get_by_role("link", name=re.compile("Arbeitsmappe für Hanau herunterladen")).click()
+    workbook = tmp_path / "strategie.xlsx"
+    dl.value.save_as(workbook)
+    upload(page, fill(workbook, sample_data("maintal")))
+    assert "Der Entwurf ist fertig" in page.locator("main").inner_text()
+    with page.expect_download() as dl:
+        page.get_by_role("link", name=re.compile("Entwurf als Word-Datei")).click()
+    draft = tmp_path / "entwurf.docx"
+    dl.value.save_as(draft)
+    edited = tmp_path / "hanau-entwurf-bearbeitet.docx"
+    edited.write_bytes(edit_draft(draft.read_bytes(), {MEASURE: MEASURE.replace("regelmäßig", "monatlich")},
+                                  comment=("Petra Beispiel", "Stimmt die Telefonnummer noch?"),
+                                  new_measure="Sprachcafé im Stadtteilzentrum"))
+
+    upload(page, edited)
+    assert re.search(r"/v/2$", page.url)
+    section = page.locator("section.absorbed")
+    text = section.inner_text()
+    assert "1 Änderung übernommen, 1 nicht übernommen, 1 Kommentar." in text
+    taken = section.locator("ul.changes").first.locator("li")
+    assert taken.count() == 1 and "Blatt „Maßnahmen“, Zeile 2, „Maßnahme“" in taken.inner_text()
+    assert taken.locator("del").inner_text().endswith("regelmäßig") and taken.locator("ins").inner_text().endswith("monatlich")
+    assert "Grund: Eine in Word hinzugefügte Tabelle oder Tabellenzeile wird nicht übernommen." in text
+    assert "Petra Beispiel" in text and "Stimmt die Telefonnummer noch?" in text
+    assert "Der Entwurf ist fertig" in page.locator("main").inner_text()
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="Aktualisierte Arbeitsmappe herunterladen (.xlsx)").click()
+    assert dl.value.suggested_filename == "strategie-hanau-v2.xlsx"
+    updated = tmp_path / "aktualisiert.xlsx"
+    dl.value.save_as(updated)
+    assert cell(updated.read_bytes(), "Maßnahmen", 2, "Maßnahme") == MEASURE.replace("regelmäßig", "monatlich")
+    assert cell(workbook.read_bytes(), "Maßnahmen", 2, "Maßnahme") == MEASURE
+    violations = {"version with edits from Word": _axe(page, axe_script)}
+
+    old = tmp_path / "entwurf.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000)
+    page.goto(f"{portal['url']}/t/{token}/")
+    page.set_input_files("#arbeitsmappe", str(old))
+    page.get_by_role("button", name="Hochladen und Entwurf erstellen").click()
+    alert = page.get_by_role("alert")
+    assert "Die Datei wurde nicht angenommen" in alert.inner_text()
+    assert "Word-Dokument im alten Format (.doc, Word 97–2003)" in alert.inner_text()
+    assert page.locator("table.versions tbody tr").count() == 2
+    assert "bearbeiteter Entwurf" in page.locator("table.versions tbody tr").first.inner_text()
+    violations["draft refused"] = _axe(page, axe_script)
+    assert not any(violations.values()), json.dumps(violations, indent=1, ensure_ascii=False)
+    assert not errors, errors
     context.close()
 
 

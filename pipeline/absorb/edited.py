@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.errors import InputError, Location, error
-from pipeline.load.input_files import read_bytes, zip_too_large
+from pipeline.load.input_files import is_zip_bomb, read_bytes, zip_sizes
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -62,25 +62,39 @@ class Docx:
     state: str = ""  # the state of the sources it was built from (custom property), if it says
 
 
-def _problem(path: Path, message: str, hint: str) -> InputError:
-    return InputError(error("E-ABSORB-INPUT", Location(file=str(path)), message, hint))
+def _problem(path: Path, message: str, hint: str, args: dict | None = None) -> InputError:
+    return InputError(error("E-ABSORB-INPUT", Location(file=str(path)), message, hint, args=args))
 
 
 def read_file(path: Path) -> bytes:
     """The bytes of an edited DOCX, refused with one clear finding if it is none."""
     data = read_bytes(path, Location(file=str(path)), path.name, MAX_DOCX)
     if data is None:
-        raise _problem(path, "file not found", "give the path of the edited .docx")
+        raise _problem(path, "file not found", "give the path of the edited .docx", {"form": "docx-missing"})
+    check_bytes(data, path)
+    return data
+
+
+def check_bytes(data: bytes, path: Path, limit: int = MAX_DOCX, ratio: int = 100) -> None:
+    """Refuse, with one clear finding, bytes that are no DOCX to open: a Word 97–2003 file, a
+    password-protected one, any other kind of file, a zip that would unpack to more than LIMIT
+    (or, above 10 MB, to more than RATIO times its size). Nothing is unpacked here."""
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE file: Word 97–2003, or an encrypted DOCX
         raise _problem(path, "this is a Word 97–2003 document (.doc) or a password-protected file",
-                       "open it in Word or LibreOffice, remove any password and save it as .docx (Word document)")
+                       "open it in Word or LibreOffice, remove any password and save it as .docx (Word document)",
+                       {"form": "word-97"})
     if data[:4] != b"PK\x03\x04":
         raise _problem(path, "this is not a Word document (.docx)",
-                       "give the .docx that brochure built and someone edited in Word or LibreOffice")
-    why = zip_too_large(data, MAX_DOCX)
-    if why:
-        raise _problem(path, f"cannot open the DOCX: {why}", "give the .docx as Word or LibreOffice saved it")
-    return data
+                       "give the .docx that brochure built and someone edited in Word or LibreOffice", {"form": "not-docx"})
+    try:
+        total, packed = zip_sizes(data)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _problem(path, f"cannot open the DOCX: it is not a readable zip package ({exc})",
+                       "give the .docx as Word or LibreOffice saved it", {"form": "docx-broken"}) from None
+    if is_zip_bomb(total, packed, limit, ratio):
+        mb, times = f"{total / 1e6:.0f}", f"{total / packed:.0f}"
+        raise _problem(path, f"cannot open the DOCX: it would unpack to {mb} MB ({times} times its size)",
+                       "give the .docx as Word or LibreOffice saved it", {"form": "docx-too-large", "mb": mb, "ratio": times})
 
 
 def _styles(z: zipfile.ZipFile) -> tuple[dict[str, str], str]:
@@ -166,7 +180,8 @@ def read_docx(data: bytes, path: Path | None = None) -> Docx:
             notes = _footnotes(z)
             state = _custom_property(z, "brochure-sources")
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        raise _problem(path or Path("?"), f"cannot open the DOCX: {exc}", "save it again as .docx in Word or LibreOffice") from None
+        raise _problem(path or Path("?"), f"cannot open the DOCX: {exc}", "save it again as .docx in Word or LibreOffice",
+                       {"form": "docx-broken"}) from None
     body = doc.find(f"{W}body")
     paragraphs, anchors = [], {}
     joined = False  # the paragraph before ended in a deleted paragraph mark: this one continues it

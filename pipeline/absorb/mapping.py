@@ -57,7 +57,9 @@ class Taken:
 class NotTaken:
     where: str
     change: str
-    why: str
+    why: str  # for people, in English (the CLI)
+    kind: str = ""  # which reason, short and stable: the portal words it in German by this
+    args: dict = field(default_factory=dict)  # what the reason names: 'place' (Place.to_dict()), 'finding', …
 
 
 @dataclass
@@ -181,8 +183,9 @@ class Mapper:
         self._flush_new_files()
         return self.plan
 
-    def _not(self, where: str, change: str, why: str) -> None:
-        self.plan.not_taken.append(NotTaken(where, change, why))
+    def _not(self, where: str, change: str, why: str, kind: str, place: Place | None = None) -> None:
+        args = {"place": place.to_dict()} if place is not None else {}
+        self.plan.not_taken.append(NotTaken(where, change, why, kind, args))
 
     def _take(self, place: str, change: str, where: str, *edits) -> None:
         self.plan.taken.append(Taken(place, change, where, list(edits)))
@@ -196,7 +199,8 @@ class Mapper:
         where = self.new_wheres[j]
         if old.pictures != new.pictures and len(old.pictures) == len(new.pictures):
             self._not(where, "picture replaced", "a picture replaced in Word is not taken over: put the new image into "
-                      "the folder's images/ and name it in the photos table (a chart is drawn from its data table)")
+                      "the folder's images/ and name it in the photos table (a chart is drawn from its data table)",
+                      kind="picture")
         if old.notes != new.notes and len(old.notes) == len(new.notes):
             for n, (was, now) in enumerate(zip(old.notes, new.notes)):
                 if was != now:
@@ -210,19 +214,19 @@ class Mapper:
             return  # how an editor saves the generated parts (contents, cover) is no edit of anyone's
         if new.direct and not old.direct:
             self._not(where, "", "direct formatting (font, colour, size) is not taken over: the brochure type decides "
-                      "the look; use bold or italic, or change the type's styles")
+                      "the look; use bold or italic, or change the type's styles", kind="direct-formatting")
         if text_same:
             if (old.bold, old.italic) != (new.bold, new.italic) and old.text == new.text:
                 self._formatting(i, old, new, where)
             return
         change = word_diff(old.text, new.text)
-        why = self._unmapped_reason(old, node, segments)
-        if why:
-            return self._not(where, change, why)
+        reason = self._unmapped_reason(old, node, segments)
+        if reason:
+            return self._not(where, change, **reason)
         values = segment_values(segments, new.text)
         if values is None:
             return self._not(where, change, "a label of the brochure type was changed („Telefon: “, quotation marks, "
-                             "„Quelle: “): it is not part of any source; change only the text beside it")
+                             "„Quelle: “): it is not part of any source; change only the text beside it", kind="label")
         for (key, was), now in zip(segments, values):
             if key is None or now == was or same_text(now, was):
                 continue
@@ -232,17 +236,19 @@ class Mapper:
         """The N-th footnote of a Markdown paragraph: its definition line ([^label]: …) in the file."""
         place = self.places.place(node)
         if place is None or place.line is None or place.file not in self.texts:
-            return self._not(where, word_diff(was, now), "this footnote is not written in a Markdown file")
+            return self._not(where, word_diff(was, now), "this footnote is not written in a Markdown file",
+                             kind="footnote", place=place)
         text = self.texts[place.file]
         a, b = self._region(place)
         labels = re.findall(r"\[\^([^\]\s]+)\]", text[a:b])
         if n >= len(labels):
-            return self._not(where, word_diff(was, now), f"the footnote's mark is not found in {place.file}")
+            return self._not(where, word_diff(was, now), f"the footnote's mark is not found in {place.file}",
+                             kind="footnote", place=place)
         lines = text.splitlines()
         line = next((k + 1 for k, l in enumerate(lines) if re.match(rf" {{0,3}}\[\^{re.escape(labels[n])}\]:", l)), None)
         if line is None or (line < len(lines) and lines[line].startswith((" ", "\t")) and lines[line].strip()):
             return self._not(where, word_diff(was, now), f"footnote [^{labels[n]}] in {place.file} spans several "
-                             "lines: change it there")
+                             "lines: change it there", kind="footnote", place=place)
         self._markdown(None, Place(place.file, line=line, end=line), was, now, where + " (footnote)")
 
     def _alt(self, node, was: str, now: str, where: str) -> None:
@@ -250,22 +256,25 @@ class Mapper:
         cell = self.places.fields(node).get("alt_text")
         if cell is None:
             return self._not(where, word_diff(was, now), "this picture's alt text is written from its data: give "
-                             "the chart its own alt_text in the charts table")
+                             "the chart its own alt_text in the charts table", kind="alt-from-data")
         current = self.values.get(cell, "")  # empty: the alt text was written from the data, now the editors' own
         self._take(str(cell), word_diff(was, now), where + " (alt text)", CellEdit(cell, current or "", now))
 
-    def _unmapped_reason(self, para: Para, node, segments: tuple = ("-",)) -> str:
+    def _unmapped_reason(self, para: Para, node, segments: tuple = ("-",)) -> dict:
+        """Why (and its kind) no source holds a paragraph; empty if one does."""
         if node is None or not segments:
             style = para.style
             if style.startswith("TOC") or style.lower().startswith("toc"):
-                return "the table of contents is generated from the headings: change a heading where its text is"
+                return dict(kind="contents", why="the table of contents is generated from the headings: change a "
+                            "heading where its text is")
             if style in ("Header", "Footer"):
-                return "running heads and page numbers are generated"
+                return dict(kind="running-head", why="running heads and page numbers are generated")
             if style in ("Table Spacer", ""):
-                return "text added between the blocks has no source: write it into a paragraph of the text"
-            return ("this text is made by the brochure type (cover, labels): the cover shows edition.yaml's title, "
-                    "subtitle, publisher and date; change them there")
-        return ""
+                return dict(kind="between-blocks", why="text added between the blocks has no source: write it into a "
+                            "paragraph of the text")
+            return dict(kind="made-by-type", why="this text is made by the brochure type (cover, labels): the cover "
+                        "shows edition.yaml's title, subtitle, publisher and date; change them there")
+        return {}
 
     def _field(self, i: int, node, key: str, was: str, now: str, where: str, segments: tuple) -> None:
         if key in ("runs", "title"):
@@ -295,15 +304,16 @@ class Mapper:
                 and (place.key or place.row is not None):
             target = place  # text typed in one cell (a line of it) or given under one key
         if target is None or target.file.startswith("templates/"):
-            why = "this label belongs to the brochure type" if target is not None or place is None or \
-                place.file.startswith("templates/") else \
-                f"this text is made from several cells of {place.file} and cannot be split back: change them there"
-            return self._not(where, change, why)
+            if target is not None or place is None or place.file.startswith("templates/"):
+                return self._not(where, change, "this label belongs to the brochure type", kind="type-label")
+            return self._not(where, change, f"this text is made from several cells of {place.file} and cannot be split "
+                             "back: change them there", kind="several-cells", place=Place(place.file, sheet=place.sheet))
         if target.key is not None:
             return self._take(f"{target.file}, key {target.key}", change, where, KeyEdit(target, was, now))
         if target.row is not None:
             return self._take(str(target), change, where, CellEdit(target, was, now))
-        self._not(where, change, f"no single cell holds this text (it is made from {target})")
+        self._not(where, change, f"no single cell holds this text (it is made from {target})", kind="no-single-cell",
+                  place=target)
 
     # -- Markdown --------------------------------------------------------------------------
     def _region(self, place: Place) -> tuple[int, int]:
@@ -329,7 +339,8 @@ class Mapper:
 
     def _markdown(self, node, place: Place, was: str, now: str, where: str, extra: list = ()) -> None:
         if place.file not in self.texts:
-            return self._not(where, word_diff(was, now), f"{place.file} was not read by this build")
+            return self._not(where, word_diff(was, now), f"{place.file} was not read by this build", kind="not-read",
+                             place=Place(place.file))
         a, b = self._region(place)
         region = self.texts[place.file][a:b]
         at = self._mapper(was, region)
@@ -343,14 +354,16 @@ class Mapper:
                 start = end = (before + 1) if before is not None else at(s)
             if start is None or end is None:
                 return self._not(where, word_diff(was, now), f"the text in {place.file} at line {place.line} is "
-                                 "written with markup absorb cannot follow here: change it in the file")
+                                 "written with markup absorb cannot follow here: change it in the file", kind="markup",
+                                 place=Place(place.file, line=place.line))
             edits.append(TextEdit(place.file, a + start, a + end, md_text(repl)))
         self._take(f"{place.file}:{place.line}", word_diff(was, now), where, *edits, *extra)
 
     def _markdown_table_cell(self, node: DataTable, place: Place, key: str, was: str, now: str, where: str) -> None:
         m = re.fullmatch(r"row (\d+), .*", key)
         if not m:
-            return self._not(where, word_diff(was, now), "a table's heading row: change it in " + place.file)
+            return self._not(where, word_diff(was, now), "a table's heading row: change it in " + place.file,
+                             kind="table-heading", place=Place(place.file, line=place.line))
         line = place.line + (2 if node.header else 0) + int(m.group(1))
         self._markdown(node, Place(place.file, line=line, end=line), was, now, where)
 
@@ -368,7 +381,8 @@ class Mapper:
         place = self.places.place(node)
         if not (isinstance(node, (Paragraph, ListItem)) and place and place.line and place.file.endswith(".md")):
             return self._not(where, "bold/italic changed", "bold and italic are taken over only in text from a "
-                             "Markdown file; this text comes from " + (place.file if place else "the brochure type"))
+                             "Markdown file; this text comes from " + (place.file if place else "the brochure type"),
+                             kind="formatting-not-markdown", place=place)
         a, b = self._region(place)
         region = self.texts[place.file][a:b]
         at = self._mapper(old.text, region)
@@ -377,13 +391,15 @@ class Mapper:
             for s, e in set(after) - set(before):
                 start, last = at(s), at(e - 1)
                 if start is None or last is None:
-                    return self._not(where, f"{kind} added", "the markup around it is more than absorb can follow")
+                    return self._not(where, f"{kind} added", "the markup around it is more than absorb can follow",
+                                     kind="markup", place=Place(place.file, line=place.line))
                 edits += [TextEdit(place.file, a + start, a + start, mark), TextEdit(place.file, a + last + 1, a + last + 1, mark)]
             for s, e in set(before) - set(after):
                 start, last = at(s), at(e - 1)
                 n = len(mark)
                 if start is None or last is None or region[start - n:start] != mark or region[last + 1:last + 1 + n] != mark:
-                    return self._not(where, f"{kind} removed", "the markup around it is more than absorb can follow")
+                    return self._not(where, f"{kind} removed", "the markup around it is more than absorb can follow",
+                                     kind="markup", place=Place(place.file, line=place.line))
                 edits += [TextEdit(place.file, a + start - n, a + start, ""), TextEdit(place.file, a + last + 1, a + last + 1 + n, "")]
         if edits:
             self._take(f"{place.file}:{place.line}", "bold/italic changed", where, *edits)
@@ -409,12 +425,15 @@ class Mapper:
             return
         if new.in_table:
             return self._not(where, "{+" + new.text + "+}", "a table or table row added in Word is not taken over: "
-                             "write the table in the Markdown text (| … | … |), or add the row to the sheet it shows")
+                             "write the table in the Markdown text (| … | … |), or add the row to the sheet it shows",
+                             kind="table-added")
         if new.style in ("Heading 1", "Title"):
             return self._not(where, "{+" + new.text + "+}", "a chapter added in Word is not taken over: chapters are "
-                             "listed in edition.yaml (or the draft type); add it there with its text file")
+                             "listed in edition.yaml (or the draft type); add it there with its text file",
+                             kind="chapter-added")
         if after is None:
-            return self._not(where, "{+" + new.text + "+}", "text added before the first chapter has no source")
+            return self._not(where, "{+" + new.text + "+}", "text added before the first chapter has no source",
+                             kind="before-first-chapter")
         _, node, _ = self.original[after]
         place = self.places.place(node)
         if isinstance(node, Placeholder) and place is not None and place.file in self.new_files:
@@ -422,7 +441,8 @@ class Mapper:
             return
         if place is None or place.line is None or not place.file.endswith(".md") or place.file not in self.texts:
             return self._not(where, "{+" + new.text + "+}", "a paragraph added here has no file to go to (it follows "
-                             "text from a table or the brochure type): add it to the Markdown text or the table")
+                             "text from a table or the brochure type): add it to the Markdown text or the table",
+                             kind="no-file")
         a, b = self._region(place)
         text = self.texts[place.file]
         if isinstance(node, ListItem) and new.style.startswith("List"):
@@ -460,9 +480,10 @@ class Mapper:
             return self._take(f"{place.file}:{place.line}", "[-" + old.text + "-]", where,
                               TextEdit(place.file, a, end, ""))
         if node is None:
-            return self._not(where, "[-" + old.text + "-]", "this text is generated: it comes back with the next build")
+            return self._not(where, "[-" + old.text + "-]", "this text is generated: it comes back with the next build",
+                             kind="generated")
         self._not(where, "[-" + old.text + "-]", f"it comes from {place or 'the brochure type'}: delete it there "
-                  "(a row of a table is deleted in the table)")
+                  "(a row of a table is deleted in the table)", kind="delete-in-source", place=place)
 
     def _placeholder(self, node: Placeholder, place: Place, now: str, where: str) -> None:
         """Text typed over a „Noch offen“ placeholder belongs to the section's own Markdown file
@@ -470,7 +491,8 @@ class Mapper:
         if place.file.endswith(".md"):
             self.new_files[place.file] = (where, [md_text(now.strip())])
             return
-        self._not(where, "{+" + now + "+}", f"this section is a table: fill it in {place}")
+        self._not(where, "{+" + now + "+}", f"this section is a table: fill it in {place}", kind="table-section",
+                  place=place)
 
     def _flush_new_files(self) -> None:
         for rel, (where, blocks) in self.new_files.items():
@@ -508,7 +530,8 @@ class Mapper:
                     if any((e.file, e.start, e.end) == key if isinstance(e, TextEdit) else e.place == key for e in t.edits):
                         self.plan.taken.remove(t)
                 self.plan.conflicts.append(NotTaken(" / ".join(w for _, w in proposed),
-                                                    " ≠ ".join(sorted(news)), f"{key}: edited differently in two places"))
+                                                    " ≠ ".join(sorted(news)), f"{key}: edited differently in two places",
+                                                    kind="edited-twice"))
 
 
 def plan(source, original: list[tuple[Para, object, tuple]], edited: Docx, built_comments: list[Comment]) -> Plan:

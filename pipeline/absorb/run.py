@@ -8,7 +8,8 @@ listed, and the sources keep theirs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.absorb.edited import Docx, canonical, read_docx, read_file
@@ -45,7 +46,8 @@ def load(folder: Path):
     if source.report.errors:
         raise InputError([error("E-ABSORB-SOURCES", Location(file=str(folder)),
                                 f"the sources have {len(source.report.errors)} error(s), so the DOCX built from them "
-                                "cannot be made again to compare with", f"fix them first: run 'brochure check {folder}'")]
+                                "cannot be made again to compare with", f"fix them first: run 'brochure check {folder}'",
+                                args={"errors": len(source.report.errors)})]
                          + source.report.errors[:5])
     return source
 
@@ -63,7 +65,12 @@ def built(source) -> tuple[Docx, list]:
     return docx, [(p, node, segments) for p, (node, segments) in zip(docx.paragraphs, notes)]
 
 
-def absorb(folder: Path, docx_files: list[Path], apply: bool = False) -> Absorbed:
+def absorb(folder: Path, docx_files: list[Path], apply: bool = False,
+           sources_of: Callable[[str], Path | None] | None = None) -> Absorbed:
+    """The changes in DOCX_FILES, edited copies of FOLDER's built DOCX, as a plan; with APPLY
+    written into FOLDER. A copy built from an earlier state of the sources is merged three ways
+    with the sources of that state: SOURCES_OF(state) gives the folder that holds them (by
+    default those kept at each build, pipeline/source_history.py), or None if they are not kept."""
     folder = Path(folder)
     source = load(folder)
     from pipeline.source_history import keep
@@ -72,14 +79,15 @@ def absorb(folder: Path, docx_files: list[Path], apply: bool = False) -> Absorbe
     plans = []
     for path in docx_files:
         edited = read_docx(read_file(Path(path)), Path(path))
-        if not _same_document(original, edited):
-            raise InputError(error("E-ABSORB-INPUT", Location(file=str(path)),
-                                   f"this DOCX was built from another edition ('{edited.title or 'no title'}'), not from "
-                                   f"{folder} ('{original.title}')", "give the folder the DOCX was built from"))
+        # A copy that names the state of the sources it was built from is one of these sources'
+        # (the state hashes them all) if that state is theirs now or kept; one that names none
+        # (built before the DOCX said, or its properties removed) must look like the built file.
         if edited.state and edited.state != source.state:
-            plans.append(_three_way(folder, source, edited, Path(path)))
-        else:
+            plans.append(_three_way(folder, source, original, edited, Path(path), sources_of))
+        elif edited.state or _same_document(original, edited):
             plans.append(plan(source, noted, edited, original.comments))
+        else:
+            raise _other_document(folder, original, edited, Path(path))
     merged = merge(plans, [Path(p).name for p in docx_files])
     result = Absorbed(folder, [Path(p) for p in docx_files], merged)
     files = _prepared(folder, merged, len(source.report.errors))
@@ -90,7 +98,14 @@ def absorb(folder: Path, docx_files: list[Path], apply: bool = False) -> Absorbe
     return result
 
 
-def _three_way(folder: Path, source, edited: Docx, path: Path) -> Plan:
+def _other_document(folder: Path, original: Docx, edited: Docx, path: Path) -> InputError:
+    return InputError(error("E-ABSORB-INPUT", Location(file=str(path)),
+                            f"this DOCX was built from another edition ('{edited.title or 'no title'}'), not from "
+                            f"{folder} ('{original.title}')", "give the folder the DOCX was built from",
+                            args={"form": "other-document", "title": edited.title, "expected": original.title}))
+
+
+def _three_way(folder: Path, source, original: Docx, edited: Docx, path: Path, sources_of=None) -> Plan:
     """A copy built from older sources: its edits are found against the sources it was built from
     (kept at each build, pipeline/source_history.py) and moved onto the sources as they are now;
     where both changed, a conflict."""
@@ -100,13 +115,15 @@ def _three_way(folder: Path, source, edited: Docx, path: Path) -> Plan:
 
     from pipeline.absorb.rebase import DONE, Rebase
     from pipeline.source_history import find
-    kept = find(folder, edited.state)
+    kept = sources_of(edited.state) if sources_of is not None else find(folder, edited.state)
+    if kept is None and not _same_document(original, edited):
+        raise _other_document(folder, original, edited, path)
     if kept is None:
         raise InputError(error("E-ABSORB-INPUT", Location(file=str(path)),
                                "this DOCX was built from an earlier state of the sources, which is not kept on this "
                                "machine, so its edits cannot be told from the changes made to the sources since",
                                "absorb it where it was built, or make the edits in a DOCX built from the sources as "
-                               "they are now"))
+                               "they are now", args={"form": "sources-not-kept"}))
     with tempfile.TemporaryDirectory(prefix="absorb-base-") as tmp:
         base_folder = Path(tmp) / folder.name
         shutil.copytree(kept, base_folder)
@@ -125,7 +142,7 @@ def _three_way(folder: Path, source, edited: Docx, path: Path) -> Plan:
             if any(e is None for e in edits):
                 found.taken.remove(t)
                 found.conflicts.append(NotTaken(t.where, t.change, f"{t.place}: changed in the sources too since "
-                                                "this copy was built; the sources keep theirs"))
+                                                "this copy was built; the sources keep theirs", kind="changed-since"))
             else:
                 t.edits = edits
     return found
@@ -139,14 +156,14 @@ def _prepared(folder: Path, merged: Plan, errors_before: int) -> dict[str, bytes
     files, failed = write.prepare(folder, merged.edits)
     for e in failed:
         _drop(merged, lambda t, e=e: e in t.edits, "the cell holds this value in another form than it is printed "
-              "(made from several cells, or a formula): change it in the table")
+              "(made from several cells, or a formula): change it in the table", kind="cell-form")
     for _ in range(3):
         findings = _trial(folder, files)
         if len([f for f in findings if f.severity == "error"]) <= errors_before:
             return files
         for f in (f for f in findings if f.severity == "error"):
             _drop(merged, lambda t, f=f: any(_file_of(e) == f.location.file for e in t.edits),
-                  f"the sources would then fail their check: {f.message}")
+                  f"the sources would then fail their check: {f.message}", kind="fails-check", args={"finding": f.to_dict()})
         files, _ = write.prepare(folder, merged.edits)
     raise InputError(error("E-ABSORB-CHECK", Location(file=str(folder)), "the changes would leave the sources with "
                            "errors that no single change explains", "absorb the copies one at a time, or edit the "
@@ -154,8 +171,12 @@ def _prepared(folder: Path, merged: Plan, errors_before: int) -> dict[str, bytes
 
 
 def _same_document(built: Docx, edited: Docx) -> bool:
-    """Whether EDITED is a copy of BUILT: most of the built paragraphs are still in it word for
-    word (a reviewer edits some, never most; another edition shares few)."""
+    """Whether EDITED is a copy of BUILT: its title (core properties) is the same, and most of
+    the built paragraphs are still in it word for word (a reviewer edits some, never most;
+    another edition shares few). Two drafts of one type share much of their text, so the title
+    (which names the town) tells them apart."""
+    if built.title and edited.title and canonical(built.title) != canonical(edited.title):
+        return False
     kept = {canonical(p.text) for p in edited.paragraphs}
     texts = [canonical(p.text) for p in built.paragraphs if len(canonical(p.text)) > 20]
     return bool(texts) and sum(t in kept for t in texts) >= 0.3 * len(texts)
@@ -165,10 +186,10 @@ def _file_of(edit) -> str:
     return edit.file if isinstance(edit, TextEdit) else edit.place.file
 
 
-def _drop(merged: Plan, which, why: str) -> None:
+def _drop(merged: Plan, which, why: str, kind: str, args: dict | None = None) -> None:
     for t in [t for t in merged.taken if which(t)]:
         merged.taken.remove(t)
-        merged.not_taken.append(NotTaken(t.where, t.change, why))
+        merged.not_taken.append(NotTaken(t.where, t.change, why, kind, dict(args or {})))
 
 
 def _trial(folder: Path, files: dict[str, bytes]) -> list:
@@ -229,7 +250,7 @@ def merge(plans: list[Plan], names: list[str]) -> Plan:
                 other = seen[_key(first)]
                 out.conflicts.append(NotTaken(f"{other[1]} ({other[2]}) / {t.where} ({name})",
                                               f"{getattr(other[0], 'new', '')} ≠ {getattr(clash[0], 'new', '')}",
-                                              f"{t.place}: two copies change it differently"))
+                                              f"{t.place}: two copies change it differently", kind="copies-differ"))
                 out.taken = [x for x in out.taken if not any(_key(e) == _key(first) for e in x.edits)]
                 continue
             if all(_key(e) in seen for e in t.edits) and t.edits:
@@ -237,7 +258,7 @@ def merge(plans: list[Plan], names: list[str]) -> Plan:
             for e in t.edits:
                 seen[_key(e)] = (e, t.where, name)
             out.taken.append(t)
-        out.not_taken += [NotTaken(f"{n.where} ({name})", n.change, n.why) for n in p.not_taken]
+        out.not_taken += [replace(n, where=f"{n.where} ({name})") for n in p.not_taken]
         out.conflicts += p.conflicts
         out.comments += p.comments
     return out

@@ -3,15 +3,21 @@
 Every page under /t/<token>/ first looks the token up (its hash) and gets one town or a 404;
 versions are integers looked up in that town's folder; files are the fixed names the store
 gives. Forms carry a CSRF token bound to the link; uploads are counted while the body is read.
+An upload is the filled workbook (.xlsx) or the town's draft edited in Word (.docx), whose
+edits are taken back into the workbook of a new version (absorbing.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import fcntl
 import html
 import os
 import re
+import shutil
+import tempfile
+import traceback
 import zipfile
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,13 +33,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from pipeline.errors import Finding, InputError, Location, error, group_findings, row_ranges
-from pipeline.load.sheets import check_zip
+from pipeline.load.sheets import MAX_RATIO, MAX_UNPACKED, check_zip
+from pipeline.web.portal import absorb_de
+from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
-from pipeline.web.portal.jobs import JobPool
-from pipeline.web.portal.store import WORKBOOK, Store, Version, token_hash, write_json
+from pipeline.web.portal.jobs import JobPool, Overtime
+from pipeline.web.portal.store import EDITED, WORKBOOK, Store, Town, Version, token_hash, write_json
 
 HERE = Path(__file__).parent
-MAX_UPLOAD = 10_000_000  # bytes; a filled workbook is well under 1 MB
+MAX_UPLOAD = 10_000_000  # bytes; a filled workbook is well under 1 MB, a draft's DOCX under 1 MB too
 WORKBOOK_PART = "xl/workbook.xml"
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "pdf": "application/pdf",
@@ -128,6 +136,13 @@ class Portal:
         env.filters["date"] = _date
         self.templates = Jinja2Templates(env=env)
         self._lock_fd: int | None = None
+        self._town_locks: dict[str, asyncio.Lock] = {}
+
+    def _town_lock(self, town: Town) -> asyncio.Lock:
+        """One upload of a town at a time: a new version is made from the one before it (an
+        edited draft from its draft folder, a workbook with its text files), so that one must
+        be complete."""
+        return self._town_locks.setdefault(town.id, asyncio.Lock())
 
     # -- helpers ---------------------------------------------------------------------------
     def page(self, request: Request, name: str, status: int = 200, **context) -> Response:
@@ -150,7 +165,9 @@ class Portal:
     def _summary(self, v: Version) -> dict:
         job, result = v.job(), v.result()
         sections = (result or {}).get("sections", [])
-        return {"number": v.number, "uploaded": self.store.uploaded(v).get("uploaded", ""),
+        uploaded = self.store.uploaded(v)
+        return {"number": v.number, "uploaded": uploaded.get("uploaded", ""), "kind": uploaded.get("kind", "xlsx"),
+                "base": uploaded.get("base"),
                 "state": job.get("state", "unknown"), "state_de": STATES.get(job.get("state"), "Unbekannt"),
                 "message": job.get("message", ""), "outcome": (result or {}).get("outcome"),
                 "filled": sum(s["state"] == "filled" for s in sections), "sections": len(sections),
@@ -179,8 +196,7 @@ class Portal:
         return FileResponse(path, media_type=MIME["xlsx"], filename=f"strategie-{town.id}.xlsx")
 
     def _upload_problem(self, code: str, message: str, status: int, args: dict | None = None):
-        de = german(error(code, Location(), message, args=args))
-        return status, [{"message": de.message, "hint": de.hint}]
+        return status, _problems([error(code, Location(), message, args=args)])
 
     async def upload(self, request: Request) -> Response:
         town = self._town(request)
@@ -207,7 +223,8 @@ class Portal:
             upload = form.get("arbeitsmappe")
             if not isinstance(upload, UploadFile) or not upload.filename:
                 return await self.town_page(request, *self._upload_problem("E-UPLOAD-EMPTY", "", 400))
-            if not upload.filename.lower().endswith(".xlsx"):
+            kind = upload_kind(upload.filename)
+            if kind is None:
                 return await self.town_page(request, *self._upload_problem("E-UPLOAD-NAME", "", 400))
             data = await upload.read()
         finally:
@@ -220,7 +237,14 @@ class Portal:
             return self.page(request, "error.html", 503, title="Bitte später noch einmal",
                              text="Gerade werden sehr viele Entwürfe erstellt. Bitte laden Sie die Arbeitsmappe "
                                   "in einigen Minuten noch einmal hoch.", back=f"/t/{token}/")
-        version = await run_in_threadpool(self.store.new_version, town, data, upload.filename)
+        async with self._town_lock(town):
+            if kind == "docx":
+                made = await run_in_threadpool(self.absorb, town, data, upload.filename)
+                if isinstance(made, list):  # the draft cannot be used: nothing is kept
+                    return await self.town_page(request, 400, _problems(made))
+                self.pool.submit(made)
+                return RedirectResponse(f"/t/{token}/v/{made.number}", status_code=303)
+            version = await run_in_threadpool(self.store.new_version, town, data, upload.filename)
         problems = await run_in_threadpool(precheck, version)
         if problems:
             write_json(version.folder / "result.json", {
@@ -230,6 +254,37 @@ class Portal:
         else:
             self.pool.submit(version)
         return RedirectResponse(f"/t/{token}/v/{version.number}", status_code=303)
+
+    def absorb(self, town: Town, data: bytes, filename: str) -> Version | list[Finding]:
+        """An edited draft taken back into the draft folder of the town's newest version, in a
+        copy that becomes the next version; or the findings why it cannot be (in a thread)."""
+        versions = self.store.versions(town)
+        if not versions:
+            return [error("E-UPLOAD-NO-DRAFT", Location(), "no version to take the edits back into")]
+        from pipeline.absorb.edited import check_bytes
+        try:  # the workbook's limits: no zip that would unpack to far more than a real file
+            check_bytes(data, Path(EDITED), MAX_UNPACKED, MAX_RATIO)
+        except InputError as exc:
+            return exc.findings
+        base = versions[-1]
+        work = Path(tempfile.mkdtemp(prefix=".entwurf-", dir=town.folder))  # beside the versions: moved, not copied
+        try:
+            folder = work / town.id
+            shutil.copytree(base.input_folder, folder, ignore=shutil.ignore_patterns(".*"))
+            (work / EDITED).write_bytes(data)
+            try:
+                answer = self.pool.run_once(absorb_upload, str(folder), str(work / EDITED),
+                                            [str(v.input_folder) for v in versions])
+            except Overtime as exc:
+                return [error("E-UPLOAD-TIME", Location(), str(exc))]
+            except Exception as exc:  # a bug must not look like the town's mistake
+                traceback.print_exc()
+                return [error("E-INTERNAL", Location(), f"{exc.__class__.__name__}: {exc}")]
+            if "findings" in answer:
+                return [Finding.from_dict(f) for f in answer["findings"]]
+            return self.store.new_edited_version(town, folder, data, filename, base, answer["plan"])
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
     async def version_page(self, request: Request) -> Response:
         town, version = self._version(request)
@@ -241,6 +296,7 @@ class Portal:
         built = [v.number for v in self.store.versions(town)
                  if v.number < version.number and (v.out / "content.json").is_file()]
         return self.page(request, "version.html", town=town, base=f"/t/{token}", v=summary, result=result,
+                         absorbed=absorb_de.view(version.absorbed()),
                          groups=_findings_view(result), position=self.pool.position(version),
                          states=SECTION_STATES, csrf=self.store.csrf_token(token_hash(token)),
                          previous=max(built, default=None),
@@ -256,6 +312,13 @@ class Portal:
         if not path.is_file():
             return self.not_found(request)
         return FileResponse(path, media_type=MIME[fmt], filename=f"{town.id}-entwurf-v{version.number}.{fmt}")
+
+    async def version_workbook(self, request: Request) -> Response:
+        """A version's workbook: as uploaded, or with the edits taken over from a draft."""
+        town, version = self._version(request)
+        if version is None or not version.upload.is_file():
+            return self.not_found(request)
+        return FileResponse(version.upload, media_type=MIME["xlsx"], filename=f"strategie-{town.id}-v{version.number}.xlsx")
 
     async def thumbnail(self, request: Request) -> Response:
         _, version = self._version(request)
@@ -349,6 +412,31 @@ def _escape(text: str) -> str:
     return html.escape(text)
 
 
+def upload_kind(filename: str) -> str | None:
+    """'xlsx' for a workbook, 'docx' for an edited draft (a .doc too: it is refused there with
+    its own message), None for any other name."""
+    name = filename.lower().strip()
+    if name.endswith(".xlsx"):
+        return "xlsx"
+    if name.endswith((".docx", ".doc")):
+        return "docx"
+    return None
+
+
+def _problems(findings: list[Finding]) -> list[dict]:
+    """Findings that refuse an upload, in German, for the town's page: where in the workbook
+    if they say (a cell of the version an edited draft was to go into)."""
+    out = []
+    for f in findings:
+        de = german(f)
+        loc = f.location
+        where = ", ".join(x for x in (f"Blatt „{loc.sheet}“" if loc.sheet else "",
+                                      f"Zeile {loc.row}" if loc.row else "",
+                                      f"Spalte „{loc.column}“" if loc.column and loc.sheet else "") if x)
+        out.append({"message": de.message, "hint": de.hint, "where": where})
+    return out
+
+
 def precheck(version: Version) -> list[Finding]:
     """Checked before a worker sees it: a zip with a workbook part, not a zip bomb (the same
     check, and so the same finding, as the CLI's reader)."""
@@ -391,6 +479,7 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
         Route("/t/{token}/hochladen", portal.upload, methods=["POST"]),
         Route("/t/{token}/v/{n:int}", portal.version_page),
         Route("/t/{token}/v/{n:int}/entwurf.{fmt}", portal.download),
+        Route("/t/{token}/v/{n:int}/arbeitsmappe.xlsx", portal.version_workbook),
         Route("/t/{token}/v/{n:int}/seite-{page:int}.png", portal.thumbnail),
         Route("/t/{token}/vergleich", portal.compare),
         Route("/admin/{token}/", portal.admin),

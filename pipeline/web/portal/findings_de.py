@@ -189,10 +189,62 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
     "E-UPLOAD-SIZE": {None: Text("Die Datei ist zu groß: erlaubt sind höchstens {mb} MB.",
                                  "Eine ausgefüllte Arbeitsmappe ist meist kleiner als 1 MB. "
                                  "Laden Sie die Arbeitsmappe von der Startseite.")},
-    "E-UPLOAD-NAME": {GENERAL: Text("Bitte laden Sie eine Datei mit der Endung .xlsx hoch.",
-                                    "Speichern Sie die Arbeitsmappe in Excel als „Excel-Arbeitsmappe (*.xlsx)“.")},
+    "E-UPLOAD-NAME": {GENERAL: Text("Bitte laden Sie die Arbeitsmappe (Endung .xlsx) oder den bearbeiteten Entwurf "
+                                    "(Endung .docx) hoch.",
+                                    "Speichern Sie die Arbeitsmappe in Excel als „Excel-Arbeitsmappe (*.xlsx)“ und den "
+                                    "Entwurf in Word als „Word-Dokument (*.docx)“.")},
     "E-UPLOAD-EMPTY": {GENERAL: Text("Es wurde keine Datei ausgewählt oder die Datei ist leer.",
                                      "Wählen Sie die ausgefüllte Arbeitsmappe aus und laden Sie sie hoch.")},
+    "E-UPLOAD-NO-DRAFT": {GENERAL: Text("Es gibt noch keine Version, in die ein bearbeiteter Entwurf übernommen "
+                                        "werden kann.",
+                                        "Laden Sie zuerst die ausgefüllte Arbeitsmappe hoch. Den Entwurf, den das Portal "
+                                        "daraus erstellt, können Sie in Word bearbeiten und hier wieder hochladen.")},
+    "E-UPLOAD-TIME": {GENERAL: Text("Die Word-Datei konnte nicht in der vorgesehenen Zeit gelesen werden.",
+                                    "Laden Sie den Entwurf so hoch, wie Sie ihn hier heruntergeladen und in Word "
+                                    "bearbeitet haben. Bleibt der Fehler, melden Sie ihn bitte dem Ministerium.")},
+    # An edited draft (.docx) taken back into the workbook (pipeline/absorb)
+    "E-ABSORB-INPUT": {
+        "word-97": Text("Die Datei ist ein Word-Dokument im alten Format (.doc, Word 97–2003) oder mit einem Kennwort "
+                        "geschützt.",
+                        "Öffnen Sie sie in Word oder LibreOffice, entfernen Sie ein Kennwort und speichern Sie sie als "
+                        "„Word-Dokument (*.docx)“."),
+        "not-docx": Text("Die Datei ist kein Word-Dokument (.docx).",
+                         "Laden Sie die Word-Datei des Entwurfs hoch, die Sie hier heruntergeladen und bearbeitet "
+                         "haben, oder die Arbeitsmappe (.xlsx)."),
+        "docx-broken": Text("Die Word-Datei lässt sich nicht öffnen.",
+                            "Öffnen Sie sie in Word oder LibreOffice und speichern Sie sie erneut als "
+                            "„Word-Dokument (*.docx)“."),
+        "docx-too-large": Text("Die Datei würde entpackt {mb} MB groß ({ratio}-mal so groß wie die Datei). Das ist kein "
+                               "gewöhnliches Word-Dokument.",
+                               "Speichern Sie den Entwurf erneut aus Word oder LibreOffice."),
+        "docx-missing": Text("Die Word-Datei wurde nicht gefunden.", "Wählen Sie den bearbeiteten Entwurf aus."),
+        "other-document": Text("Diese Word-Datei ist nicht aus Ihrem Entwurf „{expected}“ entstanden, sondern aus "
+                               "einem anderen Dokument.",
+                               "Laden Sie den Entwurf hoch, den das Portal für Ihre Kommune erstellt hat und den Sie "
+                               "in Word bearbeitet haben."),
+        "sources-not-kept": Text("Diese Word-Datei wurde aus Angaben erstellt, die keine Ihrer Versionen enthält. Ihre "
+                                 "Änderungen lassen sich daher nicht von späteren Änderungen unterscheiden.",
+                                 "Laden Sie den Entwurf der neuesten Version herunter, übertragen Sie Ihre Änderungen "
+                                 "dorthin und laden Sie ihn wieder hoch."),
+        GENERAL: Text("Die Word-Datei kann nicht übernommen werden.",
+                      "Laden Sie den Entwurf hoch, den das Portal für Ihre Kommune erstellt hat und den Sie in Word "
+                      "bearbeitet haben."),
+    },
+    "E-ABSORB-SOURCES": {
+        None: Text("Die neueste Version enthält {errors} Fehler. Aus ihr lässt sich der Entwurf nicht erneut erstellen, "
+                   "um ihn mit Ihrer Word-Datei zu vergleichen.",
+                   "Korrigieren Sie zuerst die unten genannten Fehler in der Arbeitsmappe und laden Sie sie hoch; "
+                   "laden Sie danach die Word-Datei erneut hoch."),
+        GENERAL: Text("Die neueste Version enthält Fehler. Aus ihr lässt sich der Entwurf nicht erneut erstellen, um "
+                      "ihn mit Ihrer Word-Datei zu vergleichen.",
+                      "Korrigieren Sie zuerst die Fehler in der Arbeitsmappe und laden Sie sie hoch; laden Sie danach "
+                      "die Word-Datei erneut hoch."),
+    },
+    "E-ABSORB-CHECK": {GENERAL: Text("Ihre Änderungen würden die Arbeitsmappe fehlerhaft machen, ohne dass eine "
+                                     "einzelne Änderung das erklärt. Es wurde nichts übernommen.",
+                                     "Tragen Sie die Änderungen direkt in die Arbeitsmappe ein und laden Sie sie hoch.")},
+    "E-ABSORB-WRITE": {GENERAL: Text("Ihre Änderungen konnten nicht in die Arbeitsmappe geschrieben werden. Es wurde "
+                                     "nichts geändert.", REPORT)},
     "E-MISSING-FILE": {GENERAL: Text("Die Arbeitsmappe fehlt.", "Laden Sie die ausgefüllte Arbeitsmappe hoch.")},
     "E-INVALID-CHAR": {None: Text("Der Text enthält ein unsichtbares Steuerzeichen: {char}.",
                                   "Löschen Sie das Zeichen (oft aus einem anderen Programm mit eingefügt).")},

@@ -163,6 +163,18 @@ def _worker_main(conn) -> None:
             conn.send(("failed", f"{exc.__class__.__name__}: {exc}"))
 
 
+def _run_once_main(conn, target, args) -> None:
+    try:
+        conn.send(("done", target(*args)))
+    except Exception as exc:  # a bug: reported, never a traceback on a page
+        traceback.print_exc()
+        conn.send(("failed", f"{exc.__class__.__name__}: {exc}"))
+
+
+class Overtime(Exception):
+    pass
+
+
 def _context():
     """Workers come from a fork server that has imported the pipeline but runs no server and
     no Typst threads (forking either can deadlock); spawn where there is no fork server."""
@@ -195,6 +207,7 @@ class JobPool:
         self._thread: threading.Thread | None = None
         self._ctx = _context()
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
+        self._once = threading.BoundedSemaphore(self.size)
 
     # -- life cycle
     def start(self) -> None:
@@ -253,6 +266,35 @@ class JobPool:
                 if v.folder == version.folder:
                     return n
         return None
+
+    def run_once(self, target, *args):
+        """TARGET(*ARGS) in a process of its own, from the same fork server as the workers, and
+        its result; at most `size` at once, each stopped after the time limit (Overtime). For
+        work on a town's file that must be done before the page answers (an edited draft taken
+        back into its workbook): a hostile file costs a process and the time limit, never the
+        server. A call from a thread, not the event loop: it waits."""
+        with self._once:
+            parent, child = self._ctx.Pipe(duplex=False)
+            proc = self._ctx.Process(target=_run_once_main, args=(child, target, args), name="portal-once", daemon=True)
+            proc.start()
+            child.close()
+            try:
+                if not parent.poll(self.time_limit):
+                    proc.kill()
+                    raise Overtime(f"stopped after {self.time_limit:.0f} s")
+                try:
+                    kind, payload = parent.recv()
+                except EOFError:
+                    raise RuntimeError("the process ended without an answer") from None
+            finally:
+                proc.join(timeout=5)
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join(timeout=5)
+                parent.close()
+            if kind != "done":
+                raise RuntimeError(payload)
+            return payload
 
     # -- the dispatcher thread
     def _wake(self) -> None:

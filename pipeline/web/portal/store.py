@@ -5,8 +5,11 @@
     DIR/tokens/<sha256 of token> the id of the town that link opens (revoking deletes it)
     DIR/towns/<id>/town.json     name, created, token hash, revoked
     DIR/towns/<id>/vorlage.xlsx  the town's empty workbook (brochure init-draft)
-    DIR/towns/<id>/versions/<n>/ one upload: <id>/strategie.xlsx, job.json, result.json,
-                                 out/ (the build folder), thumbs/page-<p>.png
+    DIR/towns/<id>/versions/<n>/ one upload: <id>/ the draft folder (strategie.xlsx, and the
+                                 text files edits in Word made: vorwort.md …), job.json,
+                                 result.json, out/ (the build folder), thumbs/page-<p>.png;
+                                 for an edited draft also entwurf-bearbeitet.docx (as
+                                 uploaded) and absorb.json (what was taken over)
 
 Nothing a request carries becomes a path: a link's token is hashed and looked up, a version is
 an integer looked up in the town's own folder, and every file name is fixed here.
@@ -31,6 +34,7 @@ from pipeline.drafts.scaffold import init_draft
 DEFAULT_DIR = Path("portal-data")
 TOKEN_BYTES = 32  # 256 bits: 43 URL-safe characters, never guessed
 WORKBOOK = "strategie.xlsx"
+EDITED = "entwurf-bearbeitet.docx"  # an edited draft as uploaded, beside its version's draft folder
 
 
 def now() -> str:
@@ -106,7 +110,16 @@ class Version:
 
     @property
     def upload(self) -> Path:
+        """The version's workbook: as uploaded, or with the edits of an uploaded draft."""
         return self.input_folder / WORKBOOK
+
+    @property
+    def edited(self) -> Path:
+        return self.folder / EDITED
+
+    def absorbed(self) -> dict | None:
+        """What was taken over from an uploaded draft (absorb.json); None for a workbook upload."""
+        return read_json(self.folder / "absorb.json")
 
     @property
     def out(self) -> Path:
@@ -259,9 +272,7 @@ class Store:
             return None
         return next((v for v in self.versions(town) if v.number == number), None)
 
-    def new_version(self, town: Town, data: bytes, filename: str) -> Version:
-        """Keep an upload as the next version (numbered, timed); the workbook is written before
-        the job file, so a job on disk always has its workbook."""
+    def _next_version(self, town: Town) -> Version:
         town.versions_dir.mkdir(parents=True, exist_ok=True)
         n = max([v.number for v in self.versions(town)], default=0) + 1
         while True:
@@ -270,10 +281,35 @@ class Store:
                 break
             except FileExistsError:  # two uploads at once: the next free number
                 n += 1
-        version = Version(n, town.versions_dir / str(n), town)
+        return Version(n, town.versions_dir / str(n), town)
+
+    def new_version(self, town: Town, data: bytes, filename: str) -> Version:
+        """Keep an upload as the next version (numbered, timed); the workbook is written before
+        the job file, so a job on disk always has its workbook. The text files of the version
+        before it (text typed over a placeholder in Word, see new_edited_version) go along: a
+        workbook does not hold them, and they would be lost."""
+        before = self.versions(town)
+        version = self._next_version(town)
         write_bytes(version.upload, data)
+        if before:
+            for text in sorted(before[-1].input_folder.glob("*.md")):
+                if text.is_file() and not text.is_symlink():
+                    write_bytes(version.input_folder / text.name, text.read_bytes())
         write_json(version.folder / "upload.json", {"uploaded": now(), "filename": filename[:200],
                                                     "bytes": len(data)})
+        return version
+
+    def new_edited_version(self, town: Town, sources: Path, docx: bytes, filename: str, base: Version,
+                           absorbed: dict) -> Version:
+        """Keep an edited draft as the next version: SOURCES, the draft folder of BASE with the
+        draft's edits written into it (made beside the town's versions, in the same file
+        system), is moved into place whole, then the draft as uploaded and what was taken over."""
+        version = self._next_version(town)
+        os.replace(sources, version.input_folder)
+        write_bytes(version.edited, docx)
+        write_json(version.folder / "absorb.json", absorbed)
+        write_json(version.folder / "upload.json", {"uploaded": now(), "filename": filename[:200], "bytes": len(docx),
+                                                    "kind": "docx", "base": base.number})
         return version
 
     def uploaded(self, version: Version) -> dict:
