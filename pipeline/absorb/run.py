@@ -131,6 +131,8 @@ def _three_way(folder: Path, source, original: Docx, edited: Docx, path: Path, s
             shutil.copytree(folder / "images", base_folder / "images", copy_function=os.link)
         base = load(base_folder)
         base_docx, base_noted = built(base)
+        if not _same_document(original, base_docx, titles=False):  # kept sources, but of another edition
+            raise _other_document(folder, original, edited, path)
         found = plan(base, base_noted, edited, base_docx.comments)
         moved = Rebase(base_folder, folder, found.edits)
         for t in list(found.taken):
@@ -170,12 +172,13 @@ def _prepared(folder: Path, merged: Plan, errors_before: int) -> dict[str, bytes
                            "sources directly"))
 
 
-def _same_document(built: Docx, edited: Docx) -> bool:
+def _same_document(built: Docx, edited: Docx, titles: bool = True) -> bool:
     """Whether EDITED is a copy of BUILT: its title (core properties) is the same, and most of
     the built paragraphs are still in it word for word (a reviewer edits some, never most;
     another edition shares few). Two drafts of one type share much of their text, so the title
-    (which names the town) tells them apart."""
-    if built.title and edited.title and canonical(built.title) != canonical(edited.title):
+    (which names the town) tells them apart. Without TITLES, the paragraphs alone (two states of
+    one edition, whose title may have been edited)."""
+    if titles and built.title and edited.title and canonical(built.title) != canonical(edited.title):
         return False
     kept = {canonical(p.text) for p in edited.paragraphs}
     texts = [canonical(p.text) for p in built.paragraphs if len(canonical(p.text)) > 20]
