@@ -260,6 +260,7 @@ def test_the_cli_prints_source_by_source_and_writes_a_german_report(review, tmp_
     assert "Nothing was written" not in out.output  # nothing to write: no changes
     html = report.read_text(encoding="utf-8")
     assert '<html lang="de">' in html and "Regina Prüfer" in html and "Nicht übernommen (1)" in html
+    assert "Inhaltsverzeichnis" in html and "table of contents" not in html  # the reason in German
 
 
 @pytest.mark.parametrize("make, why", [

@@ -63,8 +63,8 @@ die vorherigen Dateien liegen in {{ backup }}.{% else %}Noch wurde nichts geschr
 <ul>{% for t in plan.taken %}<li><strong>{{ t.place }}</strong><br><span class="where">{{ t.where }}</span><br>
 <code>{{ t.change }}</code></li>{% else %}<li>Keine Änderungen.</li>{% endfor %}</ul>
 <h2>Nicht übernommen ({{ plan.not_taken|length }})</h2>
-<ul>{% for n in plan.not_taken %}<li><span class="where">{{ n.where }}</span>{% if n.change %}<br><code>{{ n.change }}</code>{% endif %}<br>
-Grund: {{ n.why }}</li>{% else %}<li>Alles wurde übernommen.</li>{% endfor %}</ul>
+<ul>{% for n, grund in not_taken %}<li><span class="where">{{ n.where }}</span>{% if n.change %}<br><code>{{ n.change }}</code>{% endif %}<br>
+Grund: {{ grund }}</li>{% else %}<li>Alles wurde übernommen.</li>{% endfor %}</ul>
 <h2>Widersprüche ({{ plan.conflicts|length }})</h2>
 <ul>{% for c in plan.conflicts %}<li><span class="where">{{ c.where }}</span><br><code>{{ c.change }}</code><br>{{ c.why }}</li>
 {% else %}<li>Keine.</li>{% endfor %}</ul>
@@ -77,5 +77,12 @@ Grund: {{ n.why }}</li>{% else %}<li>Alles wurde übernommen.</li>{% endfor %}</
 
 def to_html(result: Absorbed, applied: bool) -> str:
     from jinja2 import Environment  # only for --report
-    return Environment(autoescape=True).from_string(_PAGE).render(folder=result.folder.name, files=[f.name for f in result.files], plan=result.plan,
+
+    from pipeline.web.portal.absorb_de import why_de  # the portal's German reasons, by kind
+
+    def grund(n) -> str:
+        text, known = why_de({"kind": n.kind, "args": n.args})
+        return text if known else n.why
+    return Environment(autoescape=True).from_string(_PAGE).render(
+        not_taken=[(n, grund(n)) for n in result.plan.not_taken],folder=result.folder.name, files=[f.name for f in result.files], plan=result.plan,
                         applied=applied and bool(result.written), backup=result.backup)
