@@ -678,3 +678,30 @@ def test_one_source_printed_in_two_places(samples, tmp_path):
     assert [t.place.split(",")[0] for t in one.plan.taken] == ["data/municipalities.csv"] and not one.plan.conflicts
     both = absorb(folder, [edited(tmp_path / "both.docx", "Maintal zeigt Vielfalt", "Maintal lebt Vielfalt")])
     assert both.plan.taken == [] and len(both.plan.conflicts) == 1
+
+
+# -- the writers, on files as people's editors save them -------------------------------------------
+
+def test_markdown_with_crlf_and_a_byte_order_mark_keeps_both():
+    from pipeline.absorb.mapping import TextEdit
+    from pipeline.absorb.write import apply_text
+    data = "\ufeffErste Zeile.\r\n\r\nZweite Zeile mit Wort.\r\n".encode("utf-8")
+    text = data.decode("utf-8-sig")
+    at = text.index("Wort")
+    out = apply_text(data, [TextEdit("x.md", at, at + 4, "Satz\nneu")], "x.md")
+    assert out == "\ufeffErste Zeile.\r\n\r\nZweite Zeile mit Satz\r\nneu.\r\n".encode("utf-8")
+
+
+def test_a_german_excel_csv_keeps_its_encoding_quoting_and_other_rows():
+    from pipeline.absorb.mapping import CellEdit
+    from pipeline.absorb.write import apply_csv
+    from pipeline.sources import Place
+    rows = ['id;name;text\r\n', 'a;Müller;"eins; zwei"\r\n', 'b;Groß;"Zeile 1\r\nZeile 2"\r\n', 'c;Weiß;drei\r\n']
+    data = "".join(rows).encode("cp1252")
+    edit = CellEdit(Place("data/x.csv", row=4, column="name"), "Weiß", "Weiß-Öz")
+    out, failed = apply_csv(data, [edit], "data/x.csv")
+    assert failed == []
+    assert out == "".join(rows[:3] + ['c;Weiß-Öz;drei\r\n']).encode("cp1252")  # rows with ; and line breaks as they were
+    edit = CellEdit(Place("data/x.csv", row=2, column="text"), "eins; zwei", "eins; zwei; drei")
+    out, _ = apply_csv(data, [edit], "data/x.csv")
+    assert out.decode("cp1252").splitlines(keepends=True)[1] == 'a;Müller;"eins; zwei; drei"\r\n'
