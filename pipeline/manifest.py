@@ -19,6 +19,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.load.records import Record
 from pipeline.load.when import When
+from pipeline.sources import input_files
 from pipeline.tree import Document, to_data
 from pipeline.verify.read_back import chapter_spans, page_count
 
@@ -62,10 +63,7 @@ def content_json(document: Document, records: dict[str, list[Record]]) -> bytes:
 def _files(root: Path, base: Path, read: dict[str, bytes] | None = None) -> list[dict]:
     """Every file below ROOT with its sha256; a file the loaders READ is hashed from those bytes."""
     out = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(base).as_posix()
-        if any(part.startswith((".", "~$")) for part in Path(rel).parts):
-            continue  # editor lock files and hidden files are not inputs
+    for rel, path in input_files(root, base):
         if read is not None and rel in read:
             out.append({"path": rel, "sha256": sha256(read[rel])})
             continue

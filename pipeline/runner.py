@@ -10,6 +10,7 @@ manifest.json, and the output checks hold them against the source.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.build_result import FORMATS, BuildResult
 from pipeline.errors import Finding, Location, Report, error
-from pipeline.sources import SourceMap
+from pipeline.sources import SourceMap, input_files
 from pipeline.tree import Document
 
 if TYPE_CHECKING:
@@ -50,11 +51,11 @@ class Source:
     def stem(self) -> str:
         return self.expected.stem
 
-    @property
+    @functools.cached_property
     def state(self) -> str:
         """Which state of the sources this is: a hash of every input file (name and bytes). The
         DOCX carries it (custom property SOURCES_PROPERTY), so the round trip can tell a copy
-        built from older sources."""
+        built from older sources. Hashed once per Source."""
         return source_state(self.folder)
 
 
@@ -64,10 +65,7 @@ SOURCES_PROPERTY = "brochure-sources"
 def source_state(folder: Path) -> str:
     import hashlib
     h = hashlib.sha256(b"brochure-sources-1")
-    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-        rel = path.relative_to(folder).as_posix()
-        if any(part.startswith((".", "~$")) for part in Path(rel).parts):
-            continue  # hidden files (.absorb/ copies) and editor lock files are not sources
+    for rel, path in input_files(folder):
         with open(path, "rb") as fh:
             h.update(rel.encode() + b"\0" + hashlib.file_digest(fh, "sha256").digest())
     return h.hexdigest()[:32]

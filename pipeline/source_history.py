@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.render.fonts import cache_root, caching_off
+from pipeline.sources import input_files
 
 KEEP = 100
 SKIP = ("images",)  # pictures: large, and not what a reviewer edits in the text
@@ -35,9 +36,8 @@ def keep(folder: Path, state: str) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".new-", dir=target.parent))
-        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-            rel = path.relative_to(folder)
-            if any(part.startswith((".", "~$")) for part in rel.parts) or rel.parts[0] in SKIP:
+        for rel, path in input_files(folder):
+            if rel.split("/")[0] in SKIP:
                 continue
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, work / rel)
@@ -50,8 +50,8 @@ def keep(folder: Path, state: str) -> None:
         pass
 
 
-def find(folder: Path, state: str) -> Path | None:
-    """The kept sources of FOLDER in STATE, or None."""
+def find(state: str) -> Path | None:
+    """The sources kept in STATE (wherever their folder lay), or None."""
     if caching_off() or not state:
         return None
     kept = _root() / state

@@ -11,9 +11,21 @@ the tree is walked,."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.errors import Location
+
+
+def input_files(root: Path, base: Path | None = None) -> Iterator[tuple[str, Path]]:
+    """Every input file below ROOT, sorted, with its path relative to BASE (default ROOT) in '/'
+    form. Hidden files (.absorb/ copies) and editor lock files (~$…) are no inputs."""
+    base = base or root
+    for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+        rel = path.relative_to(base).as_posix()
+        if not any(part.startswith((".", "~$")) for part in Path(rel).parts):
+            yield rel, path
 
 
 @dataclass(frozen=True)

@@ -125,8 +125,16 @@ def md_text(text: str) -> str:
     return text.replace("\n", "\\\n")
 
 
+def edit_key(e) -> object:
+    """What an edit changes: a span of a text file, or a cell or key. Two edits with one key, or
+    overlapping spans, touch the same place."""
+    return (e.file, e.start, e.end) if isinstance(e, TextEdit) else e.place
+
+
 class Mapper:
-    def __init__(self, source, original: list[tuple[Para, object, tuple]], edited: Docx):
+    def __init__(self, source, original: list[tuple[Para, object, tuple]], edited: Docx,
+                 built_comments: list[Comment]):
+        self.built_comments = built_comments  # the build's own (a draft's notes on empty sections)
         self.source = source
         self.places = source.places
         self.original = original
@@ -190,7 +198,7 @@ class Mapper:
     def _take(self, place: str, change: str, where: str, *edits) -> None:
         self.plan.taken.append(Taken(place, change, where, list(edits)))
         for e in edits:
-            key = (e.file, e.start, e.end) if isinstance(e, TextEdit) else e.place
+            key = edit_key(e)
             self.targets.setdefault(key, []).append((e, where))
 
     # -- one paragraph, edited -------------------------------------------------------------
@@ -505,7 +513,7 @@ class Mapper:
 
     # -- comments and conflicts ------------------------------------------------------------
     def _comments(self) -> None:
-        built = {(c.author, c.text) for c in self.original_comments}
+        built = {(c.author, c.text) for c in self.built_comments}
         pairs = {j: i for i, j in self.pairs if i is not None and j is not None}
         for c in self.edited.comments:
             if (c.author, c.text) in built:
@@ -519,7 +527,6 @@ class Mapper:
                                             self.edited.paragraphs[j].text if j is not None else "",
                                             str(place) if place else "(generated text)"))
 
-    original_comments: list[Comment] = []
 
     def _conflicts(self) -> None:
         """One source printed in two places and edited differently in each: neither is taken."""
@@ -527,7 +534,7 @@ class Mapper:
             news = {e.new for e, _ in proposed}
             if len(news) > 1:
                 for t in list(self.plan.taken):
-                    if any((e.file, e.start, e.end) == key if isinstance(e, TextEdit) else e.place == key for e in t.edits):
+                    if any(edit_key(e) == key for e in t.edits):
                         self.plan.taken.remove(t)
                 self.plan.conflicts.append(NotTaken(" / ".join(w for _, w in proposed),
                                                     " ≠ ".join(sorted(news)), f"{key}: edited differently in two places",
@@ -535,7 +542,5 @@ class Mapper:
 
 
 def plan(source, original: list[tuple[Para, object, tuple]], edited: Docx, built_comments: list[Comment]) -> Plan:
-    mapper = Mapper(source, original, edited)
-    mapper.original_comments = built_comments
-    return mapper.run()
+    return Mapper(source, original, edited, built_comments).run()
 

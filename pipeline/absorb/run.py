@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.absorb.edited import Docx, canonical, read_docx, read_file
-from pipeline.absorb.mapping import NotTaken, Plan, TextEdit, plan
+from pipeline.absorb.mapping import NotTaken, Plan, TextEdit, edit_key, plan
 from pipeline.errors import InputError, Location, error
 
 
@@ -115,7 +115,7 @@ def _three_way(folder: Path, source, original: Docx, edited: Docx, path: Path, s
 
     from pipeline.absorb.rebase import DONE, Rebase
     from pipeline.source_history import find
-    kept = sources_of(edited.state) if sources_of is not None else find(folder, edited.state)
+    kept = sources_of(edited.state) if sources_of is not None else find(edited.state)
     if kept is None and not _same_document(original, edited):
         raise _other_document(folder, original, edited, path)
     if kept is None:
@@ -226,8 +226,6 @@ def _trial(folder: Path, files: dict[str, bytes]) -> list:
         return check_draft(copy)
 
 
-def _key(edit) -> object:
-    return (edit.file, edit.start, edit.end) if isinstance(edit, TextEdit) else edit.place
 
 
 def merge(plans: list[Plan], names: list[str]) -> Plan:
@@ -240,7 +238,7 @@ def merge(plans: list[Plan], names: list[str]) -> Plan:
 
     def overlaps(e) -> list:
         """Earlier edits of the same place, or of text overlapping E's, that differ from E."""
-        found = [seen[_key(e)][0]] if _key(e) in seen and seen[_key(e)][0] != e else []
+        found = [seen[edit_key(e)][0]] if edit_key(e) in seen and seen[edit_key(e)][0] != e else []
         if isinstance(e, TextEdit):
             found += [o for o, *_ in seen.values() if isinstance(o, TextEdit) and o.file == e.file and o != e
                       and o.start < max(e.end, e.start + 1) and e.start < max(o.end, o.start + 1)]
@@ -250,16 +248,16 @@ def merge(plans: list[Plan], names: list[str]) -> Plan:
             clash = [e for e in t.edits if overlaps(e)]
             if clash:
                 first = overlaps(clash[0])[0]
-                other = seen[_key(first)]
+                other = seen[edit_key(first)]
                 out.conflicts.append(NotTaken(f"{other[1]} ({other[2]}) / {t.where} ({name})",
                                               f"{getattr(other[0], 'new', '')} ≠ {getattr(clash[0], 'new', '')}",
                                               f"{t.place}: two copies change it differently", kind="copies-differ"))
-                out.taken = [x for x in out.taken if not any(_key(e) == _key(first) for e in x.edits)]
+                out.taken = [x for x in out.taken if not any(edit_key(e) == edit_key(first) for e in x.edits)]
                 continue
-            if all(_key(e) in seen for e in t.edits) and t.edits:
+            if all(edit_key(e) in seen for e in t.edits) and t.edits:
                 continue  # the same change from another copy
             for e in t.edits:
-                seen[_key(e)] = (e, t.where, name)
+                seen[edit_key(e)] = (e, t.where, name)
             out.taken.append(t)
         out.not_taken += [replace(n, where=f"{n.where} ({name})") for n in p.not_taken]
         out.conflicts += p.conflicts
