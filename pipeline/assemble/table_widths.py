@@ -3,16 +3,21 @@
 A row is as tall as its fullest cell, so a table is shortest when each column's width follows
 how much text its cells typically hold (the median: one long cell must not starve the rest).
 No column gets less than its longest word (capped: a longer German compound is hyphenated) or
-more than its longest line needs; what one column cannot use goes to the others.
+its longest unbreakable piece (a phone number, a part of an address between '@', '.' and '/'),
+nor more than its longest line needs; what one column cannot use goes to the others. The PDF
+raises a column to its measured unbreakable width again at layout time (data-table in
+templates/common/blocks.typ), where the real column width is known.
 """
 
 from __future__ import annotations
 
 from statistics import median
 
+from pipeline.render.links import unbreakable
+
 LINE = 110  # characters of a table cell's size (9 pt) across a LINE_MM text column, padding included
 LINE_MM = 160.0
-LONGEST_WORD = 9  # a longer word is hyphenated rather than widen its column further
+LONGEST_WORD = 13  # a longer word is hyphenated rather than widen its column further ("Verwaltung" stays whole)
 PADDING = 3  # characters' worth of cell inset
 
 
@@ -31,6 +36,7 @@ def fit_widths(header: list[str], rows: list[list[str]], line: int = LINE,
         lines = [ln for t in texts for ln in t.split("\n")] or [""]
         longest_line = max(len(ln) for ln in lines) + PADDING
         longest_word = min(max((len(w) for t in texts for w in t.split()), default=1), LONGEST_WORD) + PADDING
+        longest_word = max([longest_word] + [len(p) + PADDING for t in texts[1:] for p in unbreakable(t)])
         low.append(longest_line if i in unbroken else longest_word)
         high.append(max(longest_line, low[-1]))
         weight.append(max(float(median(len(t) for t in texts[1:]) if len(texts) > 1 else 1), 1.0))

@@ -13,6 +13,12 @@ _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"
 _WEB = r"(?:https?://|www\.)[^\s<>\"„“”‚‘’()\[\]]*[^\s<>\"„“”‚‘’()\[\].,;:!?]"
 PATTERN = f"{_EMAIL}|{_WEB}"
 _ADDRESS = re.compile(PATTERN)
+# A German phone or fax number ('06181 400-622', '(0611) 12 34 56', '+49 6181 400622'): printed
+# on one line. It starts with 0, a '(0' area code or +country code, so years and postcodes
+# ('2019 - 2020', '63477 Maintal') are not taken for one.
+PHONE = (r"(?:\+\d{1,3} ?(?:\(0\) ?)?\d{2,5}|\(0\d{2,5}\)|\b0\d{2,5})"
+         r"(?: ?/ ?| ?- ?| )\d{2,}(?:[ -]\d+)*\b")
+_PHONE = re.compile(PHONE)
 
 
 def target(address: str) -> str:
@@ -22,6 +28,21 @@ def target(address: str) -> str:
     if "@" in address:
         return "mailto:" + address
     return "https://" + address
+
+
+def phones(text: str) -> list[str]:
+    """The phone numbers in TEXT outside its e-mail and web addresses."""
+    return [m.group(0) for piece, uri in split(text) if uri is None for m in _PHONE.finditer(piece)]
+
+
+def unbreakable(text: str) -> list[str]:
+    """The pieces of TEXT a line must not break inside: each phone number whole, and each part
+    of an address up to and including an '@', '.' or '/' (where an address may wrap)."""
+    pieces = []
+    for piece, uri in split(text):
+        if uri:
+            pieces += re.findall(r"[^@./]+[@./]*|[@./]+", piece)
+    return pieces + phones(text)
 
 
 def split(text: str) -> list[tuple[str, str | None]]:

@@ -3,7 +3,7 @@
 The tree goes to Typst as a JSON file, `/content.json` in the compiler's root (a scratch folder),
 which the template reads with `json()` and prints as strings, so input text is never Typst markup.
 The root holds nothing else but the prepared pictures, named by content hash, and the small data
-files beside them (`assets.json`, `pads.json`, `links.txt`); `sys.inputs` stays empty (Typesetter
+files beside them (`assets.json`, `pads.json`, `links.txt`, `phones.txt`); `sys.inputs` stays empty (Typesetter
 says why). Fonts come only from pip-installed font packages and the template folder; system fonts
 are ignored and the timestamp is fixed, so the same inputs give the same bytes on every machine.
 """
@@ -120,6 +120,7 @@ class Typesetter:
         self.put("content.json", json.dumps(to_data(doc), ensure_ascii=False, sort_keys=True).encode())
         self.put("assets.json", json.dumps(index, sort_keys=True).encode())
         self.put("links.txt", links.PATTERN.encode())
+        self.put("phones.txt", links.PHONE.encode())
         options = {"input": typst_source(self.files), "pdf_standards": ["ua-1"], "timestamp": timestamp(doc),
                    "sys_inputs": {}}
         budgets = {c.id: c.pages for c in doc.chapters if c.pages}
