@@ -14,6 +14,8 @@ from pipeline import __version__
 from pipeline.build_result import FORMATS
 from pipeline.errors import Finding, InputError, group_findings
 
+TOOL_FAULT_EXIT = 3  # the files were written, but brochure's own output check found its own fault
+
 # Each command imports what it uses when it runs (lazy imports): `brochure diff` or `check` does
 # not load Typst or python-docx, and a rebuild from the build cache loads none of them.
 
@@ -94,7 +96,8 @@ def build_command(edition: Path, out: Path | None, formats: tuple[str, ...], all
     """Check and build the brochure in EDITION (a folder with edition.yaml) as DOCX and PDF.
 
     Nothing is written when the input check finds errors. After writing, the files are read
-    back and checked; problems found there are listed and make the exit status 1."""
+    back and checked; problems found there are listed and make the exit status 1 (3 when they
+    are faults of brochure itself, not of the inputs: please report those)."""
     from pipeline.build_cache import cached_build
     out = out or Path("outputs") / edition.resolve().name
     _build_and_report("Build", edition, lambda: cached_build(edition, out, formats, allow_missing), verbose)
@@ -120,9 +123,15 @@ def _print_build(result, verbose: bool) -> None:
     click.echo(f"Built {result.edition}: {pages}{result.chapters} chapters, {len(result.files)} files written "
                f"({files}), {len(result.warnings)} warnings, {result.seconds:.1f} s"
                f"{' (inputs unchanged: the files of the last build)' if getattr(result, 'reused', False) else ''}")
-    if result.output_errors:
+    ours = [f for f in result.output_errors if f.tool_fault]
+    if len(ours) < len(result.output_errors):
         click.echo(f"The built files failed {len(result.output_errors)} output check(s), listed above.", err=True)
         sys.exit(1)
+    if ours:
+        click.echo(f"The files were written, but brochure's own check found {len(ours)} fault(s) in what it made, "
+                   "listed above: a bug in brochure, not in your inputs. Please report it (docs/contributing.md, "
+                   "'Reporting a fault').", err=True)
+        sys.exit(TOOL_FAULT_EXIT)
 
 
 @main.command("preview")
@@ -176,7 +185,8 @@ def draft_command(folder: Path, out: Path | None, jobs: int | None, verbose: boo
 
     Empty sections are printed as placeholders (with a Word comment in the DOCX) and listed
     as warnings. If FOLDER holds several municipality folders, all are built in parallel and a
-    summary table follows; the exit status is 1 if any failed."""
+    summary table follows; the exit status is 1 if any failed, 3 if brochure found a fault of its
+    own making in a town's files (the town's draft is built; please report it)."""
     from pipeline.drafts.batch import default_jobs, find_drafts, run_batch, summary_table
     from pipeline.drafts.draft import build_draft, draft_template, is_draft
     out = out or Path("outputs") / folder.resolve().name
@@ -198,8 +208,13 @@ def draft_command(folder: Path, out: Path | None, jobs: int | None, verbose: boo
             click.echo("  " + line.replace("\n", "\n  "), err=True)
         if o.error_count > len(o.errors):
             click.echo(f"  … and {o.error_count - len(o.errors)} more; run 'brochure check {o.folder}'", err=True)
+    for o in (o for o in outcomes if o.status == "tool fault"):
+        click.echo(f"\n{o.name} was built, but brochure's own check found a fault of brochure in it "
+                   f"(not of the workbook; please report it):", err=True)
+        for line in o.errors:
+            click.echo("  " + line.replace("\n", "\n  "), err=True)
     click.echo(f"Outputs in {out}/<municipality>/")
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed else TOOL_FAULT_EXIT if any(o.status == "tool fault" for o in outcomes) else 0)
 
 
 @main.command("diff")

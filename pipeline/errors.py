@@ -77,6 +77,12 @@ class Finding:
         """The args as a dict: f.args_dict.get("form")."""
         return dict(self.args)
 
+    @property
+    def tool_fault(self) -> bool:
+        """A fault of brochure itself, not of the inputs or the type: an output check that the
+        files it made fail (see tool_fault())."""
+        return self.args_dict.get("fault") == "tool"
+
     def __str__(self) -> str:
         text = f"{self.severity.upper()} {self.code} {self.location}: {self.message}"
         if self.hint:
@@ -111,6 +117,17 @@ class InputError(Exception):
 
 def error(code: str, location: Location, message: str, hint: str = "", *, args: Args = None) -> Finding:
     return Finding("error", code, location, message, hint, args)
+
+
+TOOL_FAULT_HINT = ("this is a fault of brochure, not of your inputs or template; the files were written. "
+                   "Please report it with the input folder (docs/contributing.md, 'Reporting a fault')")
+
+
+def tool_fault(code: str, location: Location, message: str, args: Args = None) -> Finding:
+    """An output check the built files fail although the inputs were valid: brochure made them
+    wrong. Said so, with a request for a report; never blamed on the user."""
+    pairs = dict(args.items() if isinstance(args, Mapping) else args or ())
+    return Finding("error", code, location, message, TOOL_FAULT_HINT, {**pairs, "fault": "tool"})
 
 
 def warning(code: str, location: Location, message: str, hint: str = "", *, args: Args = None) -> Finding:

@@ -15,7 +15,7 @@ from pipeline.load import german
 from pipeline.load import markdown
 from pipeline.assemble.bibliography import Bibliographer
 from pipeline.assemble.charts import chart_from_rows, unknown_data
-from pipeline.load.edition import EDITION_FILE, Edition
+from pipeline.load.edition import EDITION_FILE, MAX_TITLE, Edition
 from pipeline.errors import InputError, Location, Report, did_you_mean, error, one_of
 from pipeline.load.input_files import MAX_TEXT_BYTES, find_named, inside, read_bytes
 from pipeline.load.records import Record
@@ -227,6 +227,18 @@ class Assembler:
         return Document(meta=self._meta(), cover=self._cover(), chapters=chapters, labels=self.labels,
                         printed=self.printed)
 
+    def _title_fits(self, ch: Chapter, entry: dict, rec: Record) -> None:
+        """A title or running head filled from a row is held to edition.yaml's limit: a longer
+        one cannot print as a heading, a contents line or a running head."""
+        for key, value in (("title", ch.title), ("running_head", ch.running_head)):
+            if len(value) > MAX_TITLE and (key == "title" or value != ch.title):  # one finding for one text
+                column = _first_field(entry.get(key, entry.get("title", "{id}")))
+                self.report.add(error("E-TOO-LARGE", rec.cells.get(column, rec.origin),
+                                      f"the chapter {key.replace('_', ' ')} made from this row has {len(value)} "
+                                      f"characters; at most {MAX_TITLE}",
+                                      "shorten it; put the rest into the chapter's text",
+                                      args={"form": "title-length", "length": len(value), "max": MAX_TITLE}))
+
     def _chapter(self, entry: dict, where: Location, cid: str, title: str, kind: str,
                  text: str | None, subtitle: str = "", context: Record | None = None) -> Chapter:
         blocks, sections = self._markdown(text, cid, where) if text else ([], [])
@@ -324,6 +336,7 @@ class Assembler:
                                fill(entry["text"], rec) if entry.get("text") else None,
                                subtitle=fill(entry.get("subtitle", ""), rec), context=rec)
             ch.running_head = fill(entry.get("running_head", ch.title), rec)
+            self._title_fits(ch, entry, rec)
             if entry.get("profile"):
                 fields = [Field(str(label), fill_lines(pattern, rec)) for label, pattern in dict(entry["profile"]).items()]
                 ch.blocks.insert(0, self.places.note(Profile(fields=[f for f in fields if f.value], record=f"{table}:{rec.id}"),

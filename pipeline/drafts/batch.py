@@ -27,7 +27,7 @@ TASKS_PER_WORKER = 100  # fresh workers after this many towns each keep memory f
 class Outcome:
     name: str
     folder: str
-    status: str  # built | warnings | failed
+    status: str  # built | warnings | failed | tool fault (built; brochure found a fault of its own in the files)
     pages: int | None = None
     warnings: int = 0
     placeholders: int = 0
@@ -63,7 +63,9 @@ def build_one(folder: Path, out: Path) -> Outcome:
                        error_count=1)
     placeholders = sum(1 for f in result.warnings if f.code == "W-EMPTY-SECTION")
     if result.output_errors:
-        return Outcome(name, str(folder), "failed", result.pages, len(result.warnings), placeholders,
+        # the town's draft was built; a fault of brochure's own making is ours to fix, not a failure of the town
+        status = "tool fault" if all(f.tool_fault for f in result.output_errors) else "failed"
+        return Outcome(name, str(folder), status, result.pages, len(result.warnings), placeholders,
                        result.seconds, [str(f) for f in result.output_errors[:SHOWN_ERRORS]],
                        len(result.output_errors))
     return Outcome(name, str(folder), "warnings" if result.warnings else "built", result.pages,
@@ -120,7 +122,8 @@ def run_batch(folders: list[Path], out_root: Path, jobs: int, progress: bool | N
 
 def summary_table(outcomes: list[Outcome]) -> str:
     head = ("Municipality", "Result", "Pages", "Placeholders", "Warnings", "Seconds")
-    rows = [(o.name, o.status if o.status != "failed" else f"FAILED ({o.error_count} errors)",
+    shown = {"failed": "FAILED ({} errors)", "tool fault": "built, tool fault ({}): please report"}
+    rows = [(o.name, shown[o.status].format(o.error_count) if o.status in shown else o.status,
              "" if o.pages is None else str(o.pages), str(o.placeholders), str(o.warnings), f"{o.seconds:.1f}")
             for o in outcomes]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
@@ -129,5 +132,7 @@ def summary_table(outcomes: list[Outcome]) -> str:
     built = sum(o.status == "built" for o in outcomes)
     warned = sum(o.status == "warnings" for o in outcomes)
     failed = sum(o.status == "failed" for o in outcomes)
-    total = f"{len(outcomes)} drafts: {built} built, {warned} built with warnings, {failed} failed"
+    faults = sum(o.status == "tool fault" for o in outcomes)
+    total = (f"{len(outcomes)} drafts: {built} built, {warned} built with warnings, {failed} failed"
+             + (f", {faults} built with a fault of brochure's own (not the town's; please report it)" if faults else ""))
     return "\n".join([fmt(head), line, *map(fmt, rows), line, total])

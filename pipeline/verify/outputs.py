@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from pipeline.verify.accessibility import docx_problems, pdf_problems
 from pipeline.verify.addresses import pdf_address_problems
 from pipeline.load.edition import EDITION_FILE, Edition
-from pipeline.errors import Finding, Location, error
+from pipeline.errors import Finding, Location, error, tool_fault
 from pipeline.load.markdown import text_passages
 from pipeline.load.records import Record
 from pipeline.verify.text_index import TextIndex, words
@@ -169,9 +169,8 @@ def check_headings(document: Document, docx: DocxContent | None, pdf: PdfContent
                 continue
             for chapter, section, level, title in expected[i1:i2]:
                 where = Location(file=chapter.source or origin, chapter=chapter.id, section=section)
-                findings.append(error("E-OUTPUT-HEADING", where,
-                                      f"heading '{title}' (level {level}) is missing from the {place} of {names[fmt]}",
-                                      "rebuild; if it stays missing, the template drops it (report a bug)"))
+                findings.append(tool_fault("E-OUTPUT-HEADING", where,
+                                           f"heading '{title}' (level {level}) is missing from the {place} of {names[fmt]}"))
     return findings
 
 
@@ -200,13 +199,11 @@ def check_pages(expected: Expected, document: Document, pdf: PdfContent, name: s
         if contents and chapter is not contents:
             m = re.search(re.escape(canonical(chapter.title)) + r"[\s.·…]*(\d+)", toc)
             if not m:
-                findings.append(error("E-TOC-PAGE", where, f"chapter '{chapter.title}' is not listed in the table of contents",
-                                      "rebuild; the template's outline must list every chapter"))
+                findings.append(tool_fault("E-TOC-PAGE", where, f"chapter '{chapter.title}' is not listed in the table of contents"))
             elif int(m.group(1)) != span["start"]:
-                findings.append(error("E-TOC-PAGE", where,
-                                      f"the table of contents says page {m.group(1)} for '{chapter.title}', "
-                                      f"but it starts on page {span['start']}",
-                                      "rebuild from the inputs; never edit page numbers by hand"))
+                findings.append(tool_fault("E-TOC-PAGE", where,
+                                           f"the table of contents says page {m.group(1)} for '{chapter.title}', "
+                                           f"but it starts on page {span['start']}"))
     total = pdf.pages
     multiple = expected.multiple_of
     if expected.pages and total != expected.pages:
@@ -241,10 +238,8 @@ def check_lost(items: list[Passage], indexes: dict[str, TextIndex], names: dict[
         missing = [names[fmt] for fmt, index in indexes.items() if not index.contains(item.text, item_words)]
         if missing:
             excerpt = item.text if len(item.text) <= 60 else item.text[:57] + "…"
-            findings.append(error("E-LOST-CONTENT", item.where,
-                                  f"{item.what} is missing from {' and '.join(missing)}: '{excerpt}'",
-                                  "rebuild; if it stays missing, check that its row points to an existing "
-                                  "chapter and section"))
+            findings.append(tool_fault("E-LOST-CONTENT", item.where,
+                                       f"{item.what} is missing from {' and '.join(missing)}: '{excerpt}'"))
     return findings
 
 
@@ -281,6 +276,4 @@ def check_accessibility(document: Document, docx_problem_list: list[str] | None,
         found += [(names["pdf"], p) for p in pdf_address_problems(document, pdf)]
     if docx_problem_list is not None:
         found += [(names["docx"], p) for p in docx_problem_list]
-    return [error("E-ACCESSIBILITY", Location(file=file), problem,
-                  "the template or a custom reference.docx dropped it; see docs/accessibility.md")
-            for file, problem in found]
+    return [tool_fault("E-ACCESSIBILITY", Location(file=file), problem) for file, problem in found]

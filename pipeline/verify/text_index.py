@@ -1,7 +1,7 @@
 """Find a passage of input text in the text read back from an output, word by word.
 
 Typesetting gets in the way of plain substring search: a paragraph is interrupted by a page
-break (running head, page number), a footnote or a pull-quote; hyphens come back as soft
+break (running head, page number, the page's notes), a footnote or a pull-quote; hyphens come back as soft
 hyphens; note numbers stick to words. So a passage counts as found when nearly all of its
 words appear in order near one place of the output.
 """
@@ -17,9 +17,10 @@ from pipeline.verify.read_back import canonical
 
 _STRIP = "„“”‚‘’\"'«»()[]{}.,;:!?…–—/*•"
 # A note number sticks to the word before or after it: 'Programmkoordinatoren1', 'bezeichnet.8',
-# '1Zur'.
-_NOTE_NUMBER = re.compile(r"(?<=[^\W\d_])[.,;:!?“”\"')]*\d{1,2}$|^\d{1,2}(?=[^\W\d_]{2})")
+# '1Zur', and a chapter may have thousands of notes ('Anmerkung.2915').
+_NOTE_NUMBER = re.compile(r"(?<=[^\W\d_])[.,;:!?“”\"')]*\d{1,4}$|^\d{1,4}(?=[^\W\d_]{2})")
 FOUND = 0.95  # share of a passage's words that must be found in order
+PAGE_GAP = 1200  # words a page break may put inside a passage (a full page of notes)
 
 
 def words(text: str) -> list[str]:
@@ -65,14 +66,25 @@ class TextIndex:
             return 1.0
         if len(w) < 6:
             return 0.0
+        # Anchor on the passage's rarest word triples: a common one ('dies ist satz') occurs all
+        # over a document, and its first few places say nothing about this passage's.
+        seen = {o: len(self.trigrams.get(tuple(w[o:o + 3]), ())) for o in range(len(w) - 2)}
+        anchors = sorted((o for o, n in seen.items() if n), key=lambda o: (seen[o], o))[:3]
         starts: list[int] = []
-        for offset in (0, len(w) // 2, len(w) - 3):
-            starts += [p - offset for p in self.trigrams.get(tuple(w[offset:offset + 3]), [])[:5]]
+        for offset in anchors:
+            starts += [p - offset for p in self.trigrams[tuple(w[offset:offset + 3])][:5]]
         best = 0
-        for start in sorted(set(starts))[:15]:
-            window = self.words[max(0, start - 5): start + len(w) + 40 + len(w) // 4]
-            matcher = SequenceMatcher(None, w, window, autojunk=False)
-            best = max(best, sum(b.size for b in matcher.get_matching_blocks()))
+        # A passage is interrupted by what the page puts between its parts: first look near it;
+        # then allow a page's worth of notes, running head and folio between them, on either side
+        # of the anchor (a chapter of thousands of notes puts 150 words of them into a paragraph
+        # broken across pages).
+        for before, after in ((5, 40), (PAGE_GAP, PAGE_GAP)):
+            for start in sorted(set(starts))[:15]:
+                window = self.words[max(0, start - before): start + len(w) + after + len(w) // 4]
+                matcher = SequenceMatcher(None, w, window, autojunk=False)
+                best = max(best, sum(b.size for b in matcher.get_matching_blocks()))
+            if best / len(w) >= FOUND:
+                break
         return best / len(w)
 
     def contains(self, passage: str, passage_words: list[str] | None = None) -> bool:

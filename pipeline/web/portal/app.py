@@ -112,13 +112,14 @@ def _findings_view(result: dict | None) -> list[dict]:
         loc = f.location
         de = german(f)
         sheet = loc.sheet or ("Datei " + loc.file if loc.file else "Allgemein")
+        severity = "fault" if f.tool_fault else f.severity  # the program's fault, never shown as the town's error
         groups.setdefault(sheet, []).append({
-            "severity": f.severity, "severity_de": SEVERITY.get(f.severity, f.severity), "code": f.code,
+            "severity": severity, "severity_de": SEVERITY.get(severity, severity), "code": f.code,
             "row": row_ranges(loc.rows, then=", ") if loc.rows else loc.row, "first_row": loc.row or 0,
             "column": loc.column or "", "message": de.message, "hint": de.hint,
             "known": de.known, "english": f.message, "english_hint": f.hint})
     for items in groups.values():
-        items.sort(key=lambda i: (i["severity"] != "error", i["first_row"]))
+        items.sort(key=lambda i: (i["severity"] not in ("error", "fault"), i["first_row"]))
     return [{"sheet": s, "entries": items, "errors": sum(i["severity"] == "error" for i in items)}
             for s, items in groups.items()]
 

@@ -179,6 +179,8 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
         "columns": Text("Das Blatt hat {columns} Spalten; höchstens {max} werden gelesen.",
                         "Löschen Sie Spalten, die nicht in die Strategie gehören."),
         "cell-length": Text("Die Zelle enthält {length} Zeichen; erlaubt sind höchstens {max}.", "Kürzen Sie den Text."),
+        "title-length": Text("Der Kapiteltitel aus dieser Zeile hat {length} Zeichen; erlaubt sind höchstens {max}.",
+                             "Kürzen Sie den Titel; der Rest gehört in den Text des Kapitels."),
         "unpacked": Text("Die Datei würde entpackt {mb} MB groß ({ratio}-mal so groß wie die Datei). "
                          "Das ist keine gewöhnliche Arbeitsmappe.",
                          "Speichern Sie die Angaben erneut aus Excel oder LibreOffice, in der Arbeitsmappe von der Startseite."),
@@ -290,12 +292,17 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
     "E-INTERNAL": {GENERAL: Text("Beim Erstellen des Entwurfs ist ein interner Fehler aufgetreten.",
                                  "Ihre Datei ist gespeichert. Bitte melden Sie den Fehler dem Ministerium.")},
 }
+# An output check the files fail although the workbook was valid: the program's fault, said so.
+TOOL_FAULT = ("Beim Erzeugen der Dateien ist dem Programm ein Fehler unterlaufen. Ihre Angaben sind nicht die Ursache.",
+              "Der Entwurf wurde trotzdem erstellt. Bitte melden Sie den Fehler dem Ministerium, damit er behoben wird.")
 FALLBACK = ("Hinweis der Prüfung ({code}).", "Die Meldung liegt nur auf Englisch vor (siehe unten).")
 
 
 def german(f: Finding) -> German:
     """The German message and hint for a finding: its form's text filled from its args, else
     the code's general text."""
+    if f.tool_fault:
+        return German(*TOOL_FAULT, True)
     texts = CATALOGUE.get(f.code, {})
     args = f.args_dict
     text = texts.get(args.get("form")) if args else None
@@ -311,4 +318,4 @@ def german(f: Finding) -> German:
     return German(msg.format(code=f.code), hint, False)
 
 
-SEVERITY = {"error": "Fehler", "warning": "Hinweis"}
+SEVERITY = {"error": "Fehler", "warning": "Hinweis", "fault": "Programmfehler"}

@@ -140,7 +140,8 @@ def process(version_folder: str, town_id: str) -> dict:
         document = json.loads((out / CONTENT).read_text(encoding="utf-8"))["document"]
         pages = thumbnails(out / f"{town_id}-entwurf.pdf", folder / "thumbs")
     data = {"outcome": outcome, "pages": pages, "seconds": round(time.perf_counter() - start, 3),
-            "errors": sum(f.severity == "error" for f in findings),
+            "errors": sum(f.severity == "error" and not f.tool_fault for f in findings),
+            "faults": sum(f.tool_fault for f in findings),  # the program's, not the town's
             "warnings": sum(f.severity == "warning" for f in findings),
             "findings": [f.to_dict() for f in findings], "sections": _sections(document, findings)}
     write_json(folder / "result.json", data)
