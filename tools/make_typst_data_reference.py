@@ -42,7 +42,7 @@ labels). Field names are the Python names, unchanged; `None` arrives as `none`, 
 array, a mapping as a dictionary. Every text is a string to insert as written, never markup.
 Next to it: `/assets.json` (`"photo:<id>"` / `"chart:<id>"` → `(file, width_mm)`, the prepared
 picture and its printed width), `/pads.json` (chapter id → blank pages to add) and
-`/links.txt` (the pattern of e-mail and web addresses) and `/phones.txt` (the pattern of phone numbers).
+`/links.txt` (the pattern of e-mail and web addresses), `/phones.txt` (the pattern of phone numbers) and `/uris.json` (the escaped link target of each address with letters beyond ASCII).
 
 Each block has a `type`; `draw-block(b, ctx)` draws it with `ctx.drawers.at(b.type)`, where
 `ctx` is `(style: <the chapter's style>, drawers: <the dictionary in use>)`. A type restyles one

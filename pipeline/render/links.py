@@ -7,6 +7,7 @@ same, so both formats link exactly the same addresses."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote, urlsplit, urlunsplit
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"
 # A web address ends before trailing punctuation: 'www.wetzlar.de.' links 'www.wetzlar.de'.
@@ -22,12 +23,37 @@ _PHONE = re.compile(PHONE)
 
 
 def target(address: str) -> str:
-    """The URI an address leads to: mailto: for e-mail, https:// added to a bare www."""
+    """The URI an address leads to: mailto: for e-mail, https:// added to a bare www; in ASCII,
+    as a PDF link must be ('bäcker.de' → 'xn--bcker-gra.de', 'wir-über' → 'wir-%C3%BCber')."""
     if "://" in address:
-        return address
-    if "@" in address:
-        return "mailto:" + address
-    return "https://" + address
+        uri = address
+    elif "@" in address:
+        uri = "mailto:" + address
+    else:
+        uri = "https://" + address
+    return uri if uri.isascii() else _ascii(uri)
+
+
+def _host(host: str) -> str:
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # a label IDNA refuses (empty, over 63 letters): escaped, still one link
+        return quote(host, safe=".-")
+
+
+def _ascii(uri: str) -> str:
+    if uri.startswith("mailto:"):
+        local, _, domain = uri[len("mailto:"):].rpartition("@")
+        return f"mailto:{quote(local, safe='.+-_')}@{_host(domain)}"
+    parts = urlsplit(uri)
+    return urlunsplit((parts.scheme, _host(parts.netloc), quote(parts.path, safe="/%-._~!$&'()*+,;=:@"),
+                       quote(parts.query, safe="=&%-._~+/"), quote(parts.fragment, safe="-._~")))
+
+
+def non_ascii_targets(texts) -> dict[str, str]:
+    """Address → URI for every address in TEXTS whose URI needs escaping (the Typst template
+    makes the plain ones itself, as target() does)."""
+    return {piece: uri for text in texts for piece, uri in split(text) if uri and not piece.isascii()}
 
 
 def phones(text: str) -> list[str]:

@@ -3,7 +3,7 @@
 The tree goes to Typst as a JSON file, `/content.json` in the compiler's root (a scratch folder),
 which the template reads with `json()` and prints as strings, so input text is never Typst markup.
 The root holds nothing else but the prepared pictures, named by content hash, and the small data
-files beside them (`assets.json`, `pads.json`, `links.txt`, `phones.txt`); `sys.inputs` stays empty (Typesetter
+files beside them (`assets.json`, `pads.json`, `links.txt`, `phones.txt`, `uris.json`); `sys.inputs` stays empty (Typesetter
 says why). Fonts come only from pip-installed font packages and the template folder; system fonts
 are ignored and the timestamp is fixed, so the same inputs give the same bytes on every machine.
 """
@@ -76,6 +76,17 @@ def _unpadded(spans: list[dict], pads: dict[str, int]) -> list[dict]:
     return out
 
 
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
 def typst_source(files: list[Path]) -> bytes:
     """The template's Typst files joined in order: a shared block library, then the type's look.
 
@@ -117,7 +128,9 @@ class Typesetter:
             file = f"{hashlib.sha256(asset.data).hexdigest()[:20]}.{asset.ext}"
             self.put(file, asset.data)
             index[name] = {"file": file, "width_mm": asset.width_mm}
-        self.put("content.json", json.dumps(to_data(doc), ensure_ascii=False, sort_keys=True).encode())
+        data = to_data(doc)
+        self.put("content.json", json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
+        self.put("uris.json", json.dumps(links.non_ascii_targets(_strings(data)), sort_keys=True).encode())
         self.put("assets.json", json.dumps(index, sort_keys=True).encode())
         self.put("links.txt", links.PATTERN.encode())
         self.put("phones.txt", links.PHONE.encode())

@@ -145,7 +145,7 @@ def process(version_folder: str, town_id: str) -> dict:
             "warnings": sum(f.severity == "warning" for f in findings),
             "findings": [f.to_dict() for f in findings], "sections": _sections(document, findings)}
     write_json(folder / "result.json", data)
-    return {k: data[k] for k in ("outcome", "pages", "seconds", "errors", "warnings")}
+    return {k: data[k] for k in ("outcome", "pages", "seconds", "errors", "warnings", "faults")}
 
 
 def _worker_main(conn) -> None:
