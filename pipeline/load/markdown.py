@@ -410,8 +410,9 @@ def _split_citations(text: str) -> list[str]:
     return pieces + [text[last:]]
 
 
-def text_passages(source: str) -> list[tuple[int, list[str]]]:
-    """Every paragraph, list item, table cell and footnote as (line number, text pieces).
+def text_passages(source: str, table_cells: bool = True) -> list[tuple[int, list[str]]]:
+    """Every paragraph, list item, table cell (unless not TABLE_CELLS) and footnote as (line
+    number, text pieces).
 
     The pieces are split where a footnote reference or a citation sits, because a reader's copy
     prints a note number or a formatted label there. Used by the checks to find repeats and to
@@ -419,7 +420,8 @@ def text_passages(source: str) -> list[tuple[int, list[str]]]:
     tokens = _MD.parse(normalise(source))
     passages: list[tuple[int, list[str]]] = []
     for i, tok in enumerate(tokens):
-        if tok.type == "inline" and i and tokens[i - 1].type in ("paragraph_open", "th_open", "td_open"):
+        if tok.type == "inline" and i and tokens[i - 1].type in (
+                ("paragraph_open", "th_open", "td_open") if table_cells else ("paragraph_open",)):
             pieces = [""]
             for child in tok.children or []:
                 if child.type == "footnote_ref":

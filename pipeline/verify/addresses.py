@@ -1,6 +1,6 @@
 """Addresses as readers get them: every e-mail and web address of the document must come out of
 the PDF's text exactly (a line may wrap only after '@', '.' or '/', never with a hyphen) and be
-a link to its target. This reads the text PDFium extracts, character for character, instead of
+a link to its target; every phone number must come out on one line. This reads the text PDFium extracts, character for character, instead of
 the hyphen-blind comparison the lost-content check uses."""
 
 from __future__ import annotations
@@ -15,18 +15,25 @@ from pipeline.verify.read_back import PdfContent
 # paragraphs, lists, tables, notes and references), quotes, contact and address lines, card and
 # profile values, captions, credits, sources and notes. Titles, names and labels are not linked.
 LINKED = {"text", "lines", "email", "web", "value", "caption", "credit", "source", "note"}
+PHONES = LINKED | {"phone", "fax"}  # printed on one line wherever they stand
 
 
-def _strings(node, key: str = ""):
+def _strings(node, key: str = "", keys: set[str] = LINKED):
     if isinstance(node, str):
-        if key in LINKED:
+        if key in keys:
             yield node
     elif isinstance(node, dict):
         for k, value in node.items():
-            yield from _strings(value, k)
+            yield from _strings(value, k, keys)
     elif isinstance(node, list):
         for value in node:
-            yield from _strings(value, key)
+            yield from _strings(value, key, keys)
+
+
+def document_phones(document: Document) -> list[str]:
+    """Every phone and fax number printed in the document, in order, once each."""
+    tree = {"cover": to_data(document.cover), "chapters": to_data(document.chapters)}
+    return list(dict.fromkeys(p for text in _strings(tree, keys=PHONES) for p in links.phones(text)))
 
 
 def document_addresses(document: Document) -> list[str]:
@@ -58,11 +65,13 @@ def _link_targets(pdf: PdfContent) -> set[str]:
 
 def pdf_address_problems(document: Document, pdf: PdfContent) -> list[str]:
     addresses = document_addresses(document)
-    if not addresses:
-        return []
     flat = "\n".join(pdf.raw_pages)
+    one_line = re.sub(r"[ \t]+", " ", flat)
+    problems = [f"phone number '{p}' is broken across lines in the PDF: a screen reader or a search misses it"
+                for p in document_phones(document) if re.sub(r"[ \t]+", " ", p) not in one_line]
+    if not addresses:
+        return problems
     targets = _link_targets(pdf)
-    problems = []
     for address in addresses:
         if not _reads_exactly(address, flat):
             problems.append(f"'{address}' does not come out of the PDF's text exactly: copying or searching it fails")
