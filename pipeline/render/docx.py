@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from docx import Document as open_docx
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
@@ -81,6 +81,22 @@ def text_width(docx) -> int:
     return section.page_width - section.left_margin - section.right_margin
 
 
+def _set_columns(section, count: int, gap_mm: float) -> None:
+    """COUNT text columns GAP_MM apart in SECTION (w:cols, at its place in w:sectPr)."""
+    sect = section._sectPr
+    cols = sect.find(qn("w:cols"))
+    if cols is None:
+        cols = OxmlElement("w:cols")
+        later = ("w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
+                 "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+        sect.insert_element_before(cols, *later)
+    for attr in list(cols.attrib):
+        del cols.attrib[attr]
+    if count > 1:
+        cols.set(qn("w:num"), str(count))
+    cols.set(qn("w:space"), str(round(gap_mm / 25.4 * 1440)))
+
+
 class DocxWriter:
     def __init__(self, doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
                  toc_depth: int = 2, cover: dict | None = None):
@@ -91,7 +107,12 @@ class DocxWriter:
         self.cover_layout = cover or {}
         self.labels = doc.labels
         self.docx = open_docx(str(reference))
-        self.text_width = text_width(self.docx)
+        self.page = doc.meta.page  # the type's page design: columns, cover, chapter breaks
+        section = self.docx.sections[-1]
+        if section.page_width > section.page_height:  # the page's width across: Word reads it as landscape
+            section.orientation = WD_ORIENT.LANDSCAPE
+        self.page_text_width = text_width(self.docx)
+        self.text_width = self.page_text_width
         self.footnotes = self._footnotes_root()
         self.next_footnote = 1
         self.numbering = self.docx.part.numbering_part.element
@@ -498,14 +519,28 @@ class DocxWriter:
         cover.write()
         return cover
 
+    def _columns(self, section, kind: str) -> None:
+        """The chapter's columns (template.yaml `page.columns`), and the width its tables and
+        pictures may take: one column's."""
+        count = self.page.columns_of(kind)
+        gap = Cm(self.page.column_gap_mm / 10)
+        self.text_width = (self.page_text_width - (count - 1) * gap) // count
+        if self.page.columns > 1:  # a one-column type's sections keep the reference's own w:cols
+            _set_columns(section, count, self.page.column_gap_mm)
+
     def _start_chapter(self, ch: Chapter, first: bool) -> None:
         section = self.docx.add_section(WD_SECTION.NEW_PAGE)
+        self._columns(section, ch.kind)
+        self._furniture(section, ch.running_head, first)
+
+    def _furniture(self, section, running_head: str, first: bool) -> None:
+        """Running head (not on the section's first page) and, for the first, the page number."""
         section.different_first_page_header_footer = True
         header = section.header
         header.is_linked_to_previous = False
         hp = header.paragraphs[0]
         mark = self.labels.get("draft", "")  # a draft says so on every page, in Word too
-        hp.text = f"{mark} · {ch.running_head}" if mark else ch.running_head
+        hp.text = f"{mark} · {running_head}" if mark else running_head
         self._style(hp, "Header")
         section.first_page_header.is_linked_to_previous = False
         if mark:
@@ -571,9 +606,42 @@ class DocxWriter:
         part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, xml.encode("utf-8"), package)
         package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
+    def _flowing(self) -> None:
+        """A type without a cover, or whose chapters run on (`page.cover: false`,
+        `page.chapter_break: none`): a title band at the top of the first page where the type
+        has no cover; chapters one below the other, a section break (continuous) only where the
+        number of columns changes. The running head is the edition's title."""
+        page, chapters = self.page, self.tree.chapters
+        if page.cover:
+            cover = self._cover()
+            section = self.docx.add_section(WD_SECTION.NEW_PAGE)
+            cover.finish(self.docx.sections[0], DocxParagraph(
+                self.docx.sections[0]._sectPr.getparent().getparent(), self.docx._body))
+        else:
+            CoverWriter(self).title_band()
+            section = self.docx.sections[-1]
+        flow = page.chapter_break == "none"
+        self._furniture(section, self.tree.meta.title if flow else chapters[0].running_head if chapters else "",
+                        first=True)
+        columns = None
+        for i, ch in enumerate(chapters):
+            count = page.columns_of(ch.kind)
+            if i and not flow and not (ch.run_on and chapters[i - 1].kind != "contents"):
+                self._start_chapter(ch, first=False)
+            elif count != columns and (i or not page.cover):  # the title band stays in one column
+                self._columns(self.docx.add_section(WD_SECTION.CONTINUOUS), ch.kind)
+                self.docx.sections[-1].different_first_page_header_footer = False
+            elif count != columns:
+                self._columns(self.docx.sections[-1], ch.kind)
+            columns = count
+            self._chapter(ch)
+
     def render(self) -> bytes:
         self._properties()
         self._custom_properties()
+        if not self.page.cover or self.page.chapter_break == "none":
+            self._flowing()
+            return self._finish()
         cover = self._cover()
         for i, ch in enumerate(self.tree.chapters):
             if ch.run_on and i > 0 and self.tree.chapters[i - 1].kind != "contents":
@@ -584,6 +652,9 @@ class DocxWriter:
                 sect = self.docx.sections[0]._sectPr
                 cover.finish(self.docx.sections[0], DocxParagraph(sect.getparent().getparent(), self.docx._body))
             self._chapter(ch)
+        return self._finish()
+
+    def _finish(self) -> bytes:
         self._store_footnotes()
         embed_fonts(self.docx)
         return docx_package.package_bytes(self.docx)
