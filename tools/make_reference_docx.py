@@ -333,6 +333,10 @@ def build(path: str, page: Page, body_pt: float = BODY_PT) -> None:
     cell = _style(doc, "Table Text")
     _font(cell, 9)
     _para(cell, after=2)
+    for name, base in (("Table Bullet", "List Bullet"), ("Table Number", "List Number")):  # „- “ lines in a cell
+        item = _style(doc, name, base=base)
+        _font(item, 9)
+        _para(item, after=1)
     spacer = _style(doc, "Table Spacer")
     _font(spacer, 4)
     _para(spacer, after=0)
@@ -375,7 +379,9 @@ def build(path: str, page: Page, body_pt: float = BODY_PT) -> None:
     _para(comment_text, after=0)
     _builtin(doc, "CommentReference", "annotation reference", WD_STYLE_TYPE.CHARACTER,
              base="Default Paragraph Font").font.size = Pt(8)
-    for name in ("Box Title", "Card Title", "Card Label", "Chart Title", "Table Header", "Figures Title",
+    # Table Header is hyphenated where a header word is wider than its column could be made
+    # (never broken without a hyphen); the renderer makes each column as wide as its header words.
+    for name in ("Box Title", "Card Title", "Card Label", "Chart Title", "Figures Title",
                  "Contact Group", "Profile Label", "Quote Attribution"):
         _no_hyphens(s[name])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -21,6 +22,7 @@ from docx.text.run import Run as Run_
 from lxml import etree
 
 from pipeline.render import docx_package
+from pipeline.render import docx_widths
 from pipeline.render import links
 from pipeline.render.artwork import Artwork
 from pipeline.render.docx_cover import CoverWriter
@@ -381,9 +383,72 @@ class DocxWriter:
         """The first paragraph of each cell in a row (cheaper than python-docx's row.cells)."""
         return [_Cell(tc, table).paragraphs[0] for tc in table._tbl.tr_lst[row].tc_lst]
 
+    def _table_widths(self, b: DataTable) -> list[float]:
+        """The tree's widths, with each column at least as wide as its content needs in Word
+        (docx_widths: header words, addresses and phone numbers whole)."""
+        if not b.widths:
+            return b.widths
+        sizes = [self._font_pt(name) for name in ("Table Text", "Table Header")]
+        return docx_widths.fit([plain(h) for h in b.header], [[plain(c) for c in row] for row in b.rows],
+                               b.widths, self._width() / 12700, CELL_PADDING_PT, *sizes)
+
+    def _font_pt(self, style_name: str, default: float = 9.0) -> float:
+        try:
+            style = self.docx.styles[style_name]
+        except KeyError:
+            return default
+        while style is not None:
+            if style.font.size is not None:
+                return style.font.size.pt
+            style = style.base_style
+        return default
+
+    def _cell(self, first, cell, runs: list[Run], node, key: str) -> None:
+        """A table cell's text: each typed line a paragraph; lines beginning „- “ or „• “ (or
+        numbered 1., 2. …) a real Word list, as in the body text. A paragraph holding an e-mail
+        or web address or a phone number is not hyphenated."""
+        paragraph, numbering = first, None
+        for n, line in enumerate(_lines(runs)):
+            text = plain(line)
+            m = CELL_ITEM.match(text)
+            kind = None if m is None else ("number" if m["n"] else "bullet")
+            if n:
+                paragraph = cell.add_paragraph()
+            if kind is None:
+                self._style(paragraph, "Table Text")
+                numbering = None
+            else:
+                level = min(len(m["indent"].replace("  ", "\u2003")), 2)
+                name = "Table Number" if kind == "number" else "Table Bullet"
+                fallback = "List Number" if kind == "number" else "List Bullet"
+                self._style(paragraph, name if self._has_style(name) else fallback)
+                if kind == "number":
+                    if numbering is None:
+                        numbering = self._new_list_number(int(m["n"]))
+                    ppr = paragraph._p.get_or_add_pPr()
+                    ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{numbering}"/></w:numPr>'))
+                else:
+                    numbering = None
+                if level:
+                    paragraph.paragraph_format.left_indent = Cm(0.5 + 0.4 * level)
+                line = _without_marker(line, m.end())
+                text = plain(line)
+            self._runs(paragraph, line)
+            if any(uri for _, uri in links.split(text)) or docx_widths.PHONE.search(text):
+                paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:suppressAutoHyphens {nsdecls("w")}/>'))
+            self._note(paragraph, node, (key, text))
+
+    def _has_style(self, name: str) -> bool:
+        if name not in self._style_ids:
+            try:
+                self._style_ids[name] = self.docx.styles[name].style_id
+            except KeyError:
+                return False
+        return True
+
     def _table(self, b: DataTable) -> None:
         head = 1 if b.header else 0
-        table = self._grid(head + len(b.rows), b.widths)
+        table = self._grid(head + len(b.rows), self._table_widths(b))
         if head:
             row = table.rows[0]
             # Repeat the header row at the top of every page the table runs onto.
@@ -394,10 +459,10 @@ class DocxWriter:
                 self._note(p, b, ("header", plain(runs)))
         names = [plain(h) for h in b.header]
         for r, cells in enumerate(b.rows, start=head):
-            for c, (p, runs) in enumerate(zip(self._row_paragraphs(table, r), cells)):
-                self._style(p, "Table Text")
-                self._runs(p, runs)
-                self._note(p, b, (f"row {r - head}, {names[c] if c < len(names) else c}", plain(runs)))
+            tcs = table._tbl.tr_lst[r].tc_lst
+            for c, (tc, runs) in enumerate(zip(tcs, cells)):
+                cell = _Cell(tc, table)
+                self._cell(cell.paragraphs[0], cell, runs, b, f"row {r - head}, {names[c] if c < len(names) else c}")
         self._para(self.body, "Table Spacer")
 
     def _box(self, b: Box) -> None:
@@ -658,6 +723,41 @@ class DocxWriter:
         self._store_footnotes()
         embed_fonts(self.docx)
         return docx_package.package_bytes(self.docx)
+
+
+CELL_PADDING_PT = 10.8  # a Word table cell's inset, left and right together (Table Grid: 0.19 cm each)
+# A list line in a cell: „- “, „• “ … as typed, or as cell_lists.as_cell shows it („•\u00a0“, „2.\u00a0“,
+# an em space per level); a number only in that form, so „1. Februar 2010 …“ stays text.
+CELL_ITEM = re.compile(r"^(?P<indent>[\u2003 ]*)(?:[-–•*·▪][ \u00a0]+(?=\S)|(?P<n>\d{1,2})[.)]\u00a0(?=\S))")
+
+
+def _lines(runs: list[Run]) -> list[list[Run]]:
+    """RUNS split at their line breaks, each line its runs (formatting and footnotes kept)."""
+    lines: list[list[Run]] = [[]]
+    for r in runs:
+        if r.footnote is not None or "\n" not in r.text:
+            lines[-1].append(r)
+            continue
+        for i, part in enumerate(r.text.split("\n")):
+            if i:
+                lines.append([])
+            if part:
+                lines[-1].append(dataclasses.replace(r, text=part))
+    return lines
+
+
+def _without_marker(line: list[Run], length: int) -> list[Run]:
+    """LINE less its first LENGTH characters (a list marker)."""
+    out = []
+    for r in line:
+        if length and r.footnote is None:
+            cut = min(length, len(r.text))
+            length -= cut
+            if r.text[cut:]:
+                out.append(dataclasses.replace(r, text=r.text[cut:]))
+        else:
+            out.append(r)
+    return out
 
 
 def _initials(author: str) -> str:
