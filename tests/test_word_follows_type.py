@@ -122,7 +122,7 @@ def test_header_words_and_addresses_fit_their_columns(docx_path):
     checked = 0
     for table in doc.tables[1:]:
         widths = [int(g.get(qn("w:w"))) / 20 for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
-        for r, row in enumerate(table.rows):
+        for row in table.rows:
             for c, cell in enumerate(row.cells):
                 for p in cell.paragraphs:
                     header = p.style.name == "Table Header"
@@ -138,7 +138,7 @@ def test_heading_3_and_4_look_different_in_every_type():
     for path in sorted((ROOT / "templates").glob("*/reference.docx")):
         styles = open_docx(str(path)).styles
 
-        def look(name):
+        def look(name, styles=styles):
             f = styles[name].font
             return (f.size, f.bold, f.italic, str(f.color.rgb) if f.color and f.color.type else None)
         assert look("Heading 3") != look("Heading 4") and look("Heading 3")[1:] != look("Heading 4")[1:], path.parent.name
