@@ -22,6 +22,7 @@ import re
 
 from pipeline.render import links
 
+SLACK = 1.05  # word processors lay text out a little wider than its advance widths add up to
 LONGEST_WORD = 10  # characters: a longer word may be hyphenated in its column
 PHONE = re.compile(r"(?:\+|\b0)[\d ()/‐-]{5,}\d")  # 06074 8180-0, +49 6074 8180-0, (069) 212-0
 _PIECE = re.compile(r"[^@./]+[@./]*|[@./]+")
@@ -79,7 +80,7 @@ def fit(header: list[str], rows: list[list[str]], preferred: list[float], total_
             head = max((text_pt(w, header_pt, bold=True) for w in (header[i] if i < len(header) else "").split()),
                        default=0.0)
             body = max((text_pt(p, body_pt) for t in columns[i] for p in _pieces(t, hard)), default=0.0)
-            out.append(max(head, body) + padding_pt + 1.0)
+            out.append(max(head, body) * SLACK + padding_pt + 2.0)
         return out
 
     low = least(hard=True)
