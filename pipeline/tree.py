@@ -253,10 +253,27 @@ class Page:
     bottom_mm: float = 25.0
     inside_mm: float = 25.0
     outside_mm: float = 25.0
+    columns: int = 1  # text columns of a chapter's pages
+    column_gap_mm: float = 8.0  # the gap between two columns
+    single_column: list[str] = field(default_factory=list)  # chapter kinds set in one column all the same
+    cover: bool = True  # the type opens with a cover page
+    chapter_break: str = "page"  # 'page': each chapter starts a new page; 'none': chapters run on
 
     @property
     def text_width_mm(self) -> float:
         return self.width_mm - self.inside_mm - self.outside_mm
+
+    @property
+    def landscape(self) -> bool:
+        return self.width_mm > self.height_mm
+
+    def columns_of(self, kind: str) -> int:
+        """How many columns a chapter of KIND is set in (the contents always in one)."""
+        return 1 if kind == "contents" or kind in self.single_column else self.columns
+
+    @property
+    def column_width_mm(self) -> float:
+        return (self.text_width_mm - (self.columns - 1) * self.column_gap_mm) / self.columns
 
 
 @dataclass

@@ -279,9 +279,12 @@ def test_lists_typed_in_cells_become_lists_not_dashes(plan):
     lists = [p.text for p in doc.paragraphs if p.style.name.startswith("List")]
     assert {"ein Runder Tisch", "ein Vielfaltsrat", "für alle", "jeden Tag"} <= set(lists)
     assert not [p.text for p in doc.paragraphs if p.text.startswith("- ")]
-    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
-    assert "1.\u00a0Ideen gesammelt\n2.\u00a0Themen gewichtet" in cells
-    assert "Schulungen:\n•\u00a0interkulturelle Kompetenz\n•\u00a0Leichte Sprache" in cells
+    # in a table cell too, the lines are a Word list (numbered, or bullets), the markers gone
+    cells = {c.text: c for t in doc.tables for row in t.rows for c in row.cells}
+    numbered = cells["Ideen gesammelt\nThemen gewichtet"]
+    assert all(p._p.pPr.numPr is not None for p in numbered.paragraphs)
+    bullets = cells["Schulungen:\ninterkulturelle Kompetenz\nLeichte Sprache"]
+    assert [p.style.name for p in bullets.paragraphs] == ["Table Text", "Table Bullet", "Table Bullet"]
     text = pdf_text(pdf)
     assert "- ein Runder Tisch" not in text and "ein Runder Tisch" in text
 

@@ -143,7 +143,8 @@ def test_the_flyer_builds_to_the_same_bytes_twice(flyer, tmp_path):
 
 
 def test_the_a4_types_keep_a4(tmp_path):
-    """Every shipped type on A4 (`size: a4`, or no `page:` at all) builds its sample on A4 pages."""
+    """Every shipped type on A4 (`size: a4`, or no `page:` at all) builds its sample on A4 pages,
+    turned for `orientation: landscape`."""
     samples = shipped_samples()
     assert set(samples) == {p.parent.name for p in (ROOT / "templates").glob("*/template.yaml")}
     a4 = [name for name in sorted(samples)
@@ -155,8 +156,10 @@ def test_the_a4_types_keep_a4(tmp_path):
             pdf = build_and_read(folder, tmp_path / name).pdf_bytes
         else:
             pdf = next(f for f in build_draft(folder, tmp_path / name).files if f.suffix == ".pdf").read_bytes()
+        across = (page_entry(ROOT / "templates" / name) or {}).get("orientation") == "landscape"
+        width, height = (297, 210) if across else (210, 297)
         for w, h in pdf_pages_mm(pdf):
-            assert abs(w - 210) <= TOLERANCE_MM and abs(h - 297) <= TOLERANCE_MM, (name, w, h)
+            assert abs(w - width) <= TOLERANCE_MM and abs(h - height) <= TOLERANCE_MM, (name, w, h)
 
 
 def test_a_wider_margin_narrows_the_word_tables(flyer, tmp_path, monkeypatch):

@@ -12,11 +12,14 @@ Styles) and save the file back without touching Python.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
+import re
 import sys
 from pathlib import Path
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -165,6 +168,8 @@ FOOTNOTES = f"""<w:footnotes {nsdecls('w')}>
 
 
 TEXT_WIDTH_CM = 16.6  # the page less its side margins; `build` sets it from the type's page
+BODY_PT = 10.5  # the body text when the type's brochure.typ sets no size
+_TEXT_SIZE = re.compile(r"^#set text\([^)\n]*\bsize:\s*([\d.]+)pt", re.M)
 RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -208,9 +213,10 @@ def _hex(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#").upper())
 
 
-def build(path: str, page: Page) -> None:
+def build(path: str, page: Page, body_pt: float = BODY_PT) -> None:
     """Write the reference document to PATH: the styles, and PAGE's size and margins (Word has no
-    facing pages here: left is the inside margin, right the outside one)."""
+    facing pages here: left is the inside margin, right the outside one); the body text BODY_PT
+    points, as the type's PDF sets it."""
     global TEXT_WIDTH_CM
     TEXT_WIDTH_CM = page.text_width_mm / 10
     doc = Document()
@@ -219,6 +225,7 @@ def build(path: str, page: Page) -> None:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE if page.landscape else WD_ORIENT.PORTRAIT
     sec.page_width, sec.page_height = Mm(page.width_mm), Mm(page.height_mm)
     sec.left_margin, sec.right_margin = Mm(page.inside_mm), Mm(page.outside_mm)
     sec.top_margin, sec.bottom_margin = Mm(page.top_mm), Mm(page.bottom_mm)
@@ -242,7 +249,7 @@ def build(path: str, page: Page) -> None:
     _theme_fonts(doc)
 
     s = doc.styles
-    _font(s["Normal"], 10.5)
+    _font(s["Normal"], body_pt)
     _para(s["Normal"], after=6, line=1.15)
     # The title stands on the cover's accent band (the renderer draws the band).
     _font(s["Title"], 32, bold=True, color=WHITE)
@@ -250,10 +257,12 @@ def build(path: str, page: Page) -> None:
     _no_border(s["Title"])  # Word's own title has a rule under it
     _font(s["Subtitle"], 13, italic=False, color=GREY)
     for level in range(1, 10):
+        # each level its own look: 1–3 in the accent colour, falling in size; 4 and below in
+        # the ink colour, italic (Heading 3 and 4 are never told apart by half a point alone)
         h = s[f"Heading {level}"]
         size = {1: 20, 2: 13, 3: 11}.get(level, 10.5)
-        _font(h, size, bold=True, italic=False, color=BLUE if level < 3 else INK)
-        _para(h, before=18 if level == 1 else 12, after=6, keep_next=True)
+        _font(h, size, bold=True, italic=level >= 4, color=BLUE if level < 4 else INK)
+        _para(h, before=18 if level == 1 else 12 if level < 4 else 9, after=6 if level < 4 else 3, keep_next=True)
     for name in ("Title", "Subtitle", *(f"Heading {n}" for n in range(1, 10)), "TOC Heading"):
         _no_hyphens(s[name])
     _font(s["Quote"], 11.5, italic=True, color=BLUE)
@@ -262,7 +271,7 @@ def build(path: str, page: Page) -> None:
     _font(s["Caption"], 8.5, bold=False, italic=True, color=GREY)
     _para(s["Caption"], before=2, after=10)
     for name in ("List Bullet", "List Number"):
-        _font(s[name], 10.5)
+        _font(s[name], body_pt)
         _para(s[name], after=3)
 
     attribution = _style(doc, "Quote Attribution")
@@ -324,6 +333,10 @@ def build(path: str, page: Page) -> None:
     cell = _style(doc, "Table Text")
     _font(cell, 9)
     _para(cell, after=2)
+    for name, base in (("Table Bullet", "List Bullet"), ("Table Number", "List Number")):  # „- “ lines in a cell
+        item = _style(doc, name, base=base)
+        _font(item, 9)
+        _para(item, after=1)
     spacer = _style(doc, "Table Spacer")
     _font(spacer, 4)
     _para(spacer, after=0)
@@ -366,7 +379,9 @@ def build(path: str, page: Page) -> None:
     _para(comment_text, after=0)
     _builtin(doc, "CommentReference", "annotation reference", WD_STYLE_TYPE.CHARACTER,
              base="Default Paragraph Font").font.size = Pt(8)
-    for name in ("Box Title", "Card Title", "Card Label", "Chart Title", "Table Header", "Figures Title",
+    # Table Header is hyphenated where a header word is wider than its column could be made
+    # (never broken without a hyphen); the renderer makes each column as wide as its header words.
+    for name in ("Box Title", "Card Title", "Card Label", "Chart Title", "Figures Title",
                  "Contact Group", "Profile Label", "Quote Attribution"):
         _no_hyphens(s[name])
 
@@ -412,17 +427,43 @@ def _template(folder: Path) -> Template:
                     page=parse_page(raw.get("page"), rel))
 
 
+def body_size(template: Template) -> float:
+    """The body text size (pt) of the type's PDF: the first top-level `#set text(… size: …)`."""
+    for path in template.typst:
+        if path.is_file() and "common" not in path.parts and (m := _TEXT_SIZE.search(path.read_text(encoding="utf-8"))):
+            return float(m.group(1))
+    return BODY_PT
+
+
+def kept_page(reference: Path, page: Page) -> tuple[Page, float]:
+    """The page and body size of an existing reference document (`--keep-page`): a type whose
+    Word margins differ from its PDF's on purpose keeps them when its styles are remade."""
+    old = Document(str(reference))
+    sec = old.sections[-1]
+    kept = dataclasses.replace(page, width_mm=sec.page_width.mm, height_mm=sec.page_height.mm,
+                               top_mm=sec.top_margin.mm, bottom_mm=sec.bottom_margin.mm,
+                               inside_mm=sec.left_margin.mm, outside_mm=sec.right_margin.mm)
+    size = old.styles["Normal"].font.size
+    return kept, size.pt if size else BODY_PT
+
+
 def main(argv: list[str] | None = None) -> None:
     global BLUE, RED, GREY, INK, TINT
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("types", nargs="+", type=Path, help="brochure type folders, e.g. templates/halbzeitbilanz")
-    for folder in args.parse_args(argv).types:
+    args.add_argument("--keep-page", action="store_true",
+                      help="keep the page, margins and body size of the existing reference.docx (remake the styles only)")
+    parsed = args.parse_args(argv)
+    for folder in parsed.types:
         template = _template(folder.resolve())
         theme = template.theme
         BLUE, RED = _hex(theme.get("accent", str(BLUE))), _hex(theme.get("highlight", str(RED)))
         GREY, INK = _hex(theme.get("muted", str(GREY))), _hex(theme.get("ink", str(INK)))
         TINT = theme.get("tint", TINT).lstrip("#").upper()
-        build(str(template.reference_docx), template.page)
+        page, size = template.page, body_size(template)
+        if parsed.keep_page and template.reference_docx.is_file():
+            page, size = kept_page(template.reference_docx, page)
+        build(str(template.reference_docx), page, size)
         print(f"wrote {template.reference_docx}")
 
 

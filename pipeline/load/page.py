@@ -2,10 +2,18 @@
 
     page:
       size: a5                       # or width: 148 and height: 210
+      orientation: portrait          # or landscape: the longer side across
       margin: {top: 16, bottom: 18, inside: 15, outside: 13}
+      columns: 1                     # text columns of the chapters' pages (1 to 4)
+      column_gap: 8                  # mm between them
+      single_column: [contents]      # chapter kinds set in one column all the same
+      cover: true                    # false: the type has no cover page
+      chapter_break: page            # none: a chapter runs on below the one before it
 
-Typst sets its pages from it (content.json `meta.page`), tools/make_reference_docx.py writes it
-into reference.docx, and the figure width follows its text width.
+Typst sets its pages from it (content.json `meta.page`; `page-setup` in common/blocks.typ), the
+Word renderer takes orientation, columns, cover and chapter breaks from it,
+tools/make_reference_docx.py writes its size and margins into reference.docx, and the figure
+width follows its text width.
 """
 
 from __future__ import annotations
@@ -22,6 +30,10 @@ PAPER = {"a3": (297.0, 420.0), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "a6":
 MARGINS = ("top", "bottom", "inside", "outside")
 SIDE_MM = (50.0, 1000.0)  # a page side Typst and Word both lay out sensibly
 MIN_TEXT_MM = 40.0  # the margins must leave at least this much text area each way
+ORIENTATIONS = ("portrait", "landscape")
+MAX_COLUMNS = 4
+MIN_COLUMN_MM = 30.0  # a column narrower than this holds no table or picture sensibly
+CHAPTER_BREAKS = ("page", "none")
 
 
 def _number(value: object, rel: str, key: str, hint: str) -> float:
@@ -68,13 +80,56 @@ def parse_page(raw: object, rel: str) -> Page:
                 raise InputError(error("E-BAD-VALUE", Location(file=rel, column=f"page.margin.{key}"),
                                        f"margin {key} is negative ({mm:g} mm)", "give 0 or more millimetres"))
             setattr(page, f"{key}_mm", mm)
+    orientation = raw.get("orientation")
+    if orientation is not None:
+        if orientation not in ORIENTATIONS:
+            raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page.orientation"),
+                                   f"unknown orientation {orientation!r}"[:200], "use portrait or landscape"))
+        if (orientation == "landscape") != (page.width_mm > page.height_mm) and page.width_mm != page.height_mm:
+            page.width_mm, page.height_mm = page.height_mm, page.width_mm
+    _layout(page, raw, rel)
     for what, side, a, b in (("width", page.width_mm, page.inside_mm, page.outside_mm),
                              ("height", page.height_mm, page.top_mm, page.bottom_mm)):
         if side - a - b < MIN_TEXT_MM:
             raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page.margin"),
                                    f"the margins leave {side - a - b:g} mm of the page's {side:g} mm {what} for text",
                                    f"leave at least {MIN_TEXT_MM:g} mm: make the margins smaller or the page larger"))
+    if page.column_width_mm < MIN_COLUMN_MM:
+        raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page.columns"),
+                               f"{page.columns} columns leave {page.column_width_mm:.0f} mm each",
+                               f"leave at least {MIN_COLUMN_MM:g} mm a column: fewer columns, a smaller gap "
+                               "or smaller margins"))
     return page
+
+
+def _layout(page: Page, raw: dict, rel: str) -> None:
+    """The page design's columns, cover and chapter breaks (`page.columns` …)."""
+    if "columns" in raw:
+        n = raw["columns"]
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_COLUMNS:
+            raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page.columns"),
+                                   f"'page.columns' must be a whole number from 1 to {MAX_COLUMNS}, got {n!r}"[:200],
+                                   "write e.g. columns: 2"))
+        page.columns = n
+    if "column_gap" in raw:
+        page.column_gap_mm = _number(raw["column_gap"], rel, "page.column_gap", "write the gap in mm, e.g. 8")
+        if page.column_gap_mm < 0:
+            raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page.column_gap"),
+                                   f"column gap is negative ({page.column_gap_mm:g} mm)", "give 0 or more millimetres"))
+    kinds = raw.get("single_column")
+    if kinds is not None:
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page.single_column"),
+                                   "'page.single_column' must be a list of chapter kinds",
+                                   "write e.g. single_column: [contents, foreword]"))
+        page.single_column = list(kinds)
+    for key, allowed in (("cover", (True, False)), ("chapter_break", CHAPTER_BREAKS)):
+        if key in raw:
+            if raw[key] not in allowed or (key == "cover") != isinstance(raw[key], bool):
+                raise InputError(error("E-BAD-VALUE", Location(file=rel, column=f"page.{key}"),
+                                       f"'page.{key}' cannot be {raw[key]!r}"[:200],
+                                       "use one of: " + ", ".join(str(a).lower() for a in allowed)))
+            setattr(page, key, raw[key])
 
 
 _PGSZ = re.compile(rb'<w:pgSz\b[^>]*?\bw:w="(\d+)"[^>]*?\bw:h="(\d+)"')

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
 from pathlib import Path
 
 from docx import Document as open_docx
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
@@ -21,6 +22,7 @@ from docx.text.run import Run as Run_
 from lxml import etree
 
 from pipeline.render import docx_package
+from pipeline.render import docx_widths
 from pipeline.render import links
 from pipeline.render.artwork import Artwork
 from pipeline.render.docx_cover import CoverWriter
@@ -81,6 +83,22 @@ def text_width(docx) -> int:
     return section.page_width - section.left_margin - section.right_margin
 
 
+def _set_columns(section, count: int, gap_mm: float) -> None:
+    """COUNT text columns GAP_MM apart in SECTION (w:cols, at its place in w:sectPr)."""
+    sect = section._sectPr
+    cols = sect.find(qn("w:cols"))
+    if cols is None:
+        cols = OxmlElement("w:cols")
+        later = ("w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
+                 "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+        sect.insert_element_before(cols, *later)
+    for attr in list(cols.attrib):
+        del cols.attrib[attr]
+    if count > 1:
+        cols.set(qn("w:num"), str(count))
+    cols.set(qn("w:space"), str(round(gap_mm / 25.4 * 1440)))
+
+
 class DocxWriter:
     def __init__(self, doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
                  toc_depth: int = 2, cover: dict | None = None):
@@ -91,7 +109,12 @@ class DocxWriter:
         self.cover_layout = cover or {}
         self.labels = doc.labels
         self.docx = open_docx(str(reference))
-        self.text_width = text_width(self.docx)
+        self.page = doc.meta.page  # the type's page design: columns, cover, chapter breaks
+        section = self.docx.sections[-1]
+        if section.page_width > section.page_height:  # the page's width across: Word reads it as landscape
+            section.orientation = WD_ORIENT.LANDSCAPE
+        self.page_text_width = text_width(self.docx)
+        self.text_width = self.page_text_width
         self.footnotes = self._footnotes_root()
         self.next_footnote = 1
         self.numbering = self.docx.part.numbering_part.element
@@ -360,9 +383,72 @@ class DocxWriter:
         """The first paragraph of each cell in a row (cheaper than python-docx's row.cells)."""
         return [_Cell(tc, table).paragraphs[0] for tc in table._tbl.tr_lst[row].tc_lst]
 
+    def _table_widths(self, b: DataTable) -> list[float]:
+        """The tree's widths, with each column at least as wide as its content needs in Word
+        (docx_widths: header words, addresses and phone numbers whole)."""
+        if not b.widths:
+            return b.widths
+        sizes = [self._font_pt(name) for name in ("Table Text", "Table Header")]
+        return docx_widths.fit([plain(h) for h in b.header], [[plain(c) for c in row] for row in b.rows],
+                               b.widths, self._width() / 12700, CELL_PADDING_PT, *sizes)
+
+    def _font_pt(self, style_name: str, default: float = 9.0) -> float:
+        try:
+            style = self.docx.styles[style_name]
+        except KeyError:
+            return default
+        while style is not None:
+            if style.font.size is not None:
+                return style.font.size.pt
+            style = style.base_style
+        return default
+
+    def _cell(self, first, cell, runs: list[Run], node, key: str) -> None:
+        """A table cell's text: each typed line a paragraph; lines beginning „- “ or „• “ (or
+        numbered 1., 2. …) a real Word list, as in the body text. A paragraph holding an e-mail
+        or web address or a phone number is not hyphenated."""
+        paragraph, numbering = first, None
+        for n, line in enumerate(_lines(runs)):
+            text = plain(line)
+            m = CELL_ITEM.match(text)
+            kind = None if m is None else ("number" if m["n"] else "bullet")
+            if n:
+                paragraph = cell.add_paragraph()
+            if kind is None:
+                self._style(paragraph, "Table Text")
+                numbering = None
+            else:
+                level = min(len(m["indent"].replace("  ", "\u2003")), 2)
+                name = "Table Number" if kind == "number" else "Table Bullet"
+                fallback = "List Number" if kind == "number" else "List Bullet"
+                self._style(paragraph, name if self._has_style(name) else fallback)
+                if kind == "number":
+                    if numbering is None:
+                        numbering = self._new_list_number(int(m["n"]))
+                    ppr = paragraph._p.get_or_add_pPr()
+                    ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{numbering}"/></w:numPr>'))
+                else:
+                    numbering = None
+                if level:
+                    paragraph.paragraph_format.left_indent = Cm(0.5 + 0.4 * level)
+                line = _without_marker(line, m.end())
+                text = plain(line)
+            self._runs(paragraph, line)
+            if any(uri for _, uri in links.split(text)) or docx_widths.PHONE.search(text):
+                paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:suppressAutoHyphens {nsdecls("w")}/>'))
+            self._note(paragraph, node, (key, text))
+
+    def _has_style(self, name: str) -> bool:
+        if name not in self._style_ids:
+            try:
+                self._style_ids[name] = self.docx.styles[name].style_id
+            except KeyError:
+                return False
+        return True
+
     def _table(self, b: DataTable) -> None:
         head = 1 if b.header else 0
-        table = self._grid(head + len(b.rows), b.widths)
+        table = self._grid(head + len(b.rows), self._table_widths(b))
         if head:
             row = table.rows[0]
             # Repeat the header row at the top of every page the table runs onto.
@@ -373,10 +459,10 @@ class DocxWriter:
                 self._note(p, b, ("header", plain(runs)))
         names = [plain(h) for h in b.header]
         for r, cells in enumerate(b.rows, start=head):
-            for c, (p, runs) in enumerate(zip(self._row_paragraphs(table, r), cells)):
-                self._style(p, "Table Text")
-                self._runs(p, runs)
-                self._note(p, b, (f"row {r - head}, {names[c] if c < len(names) else c}", plain(runs)))
+            tcs = table._tbl.tr_lst[r].tc_lst
+            for c, (tc, runs) in enumerate(zip(tcs, cells)):
+                cell = _Cell(tc, table)
+                self._cell(cell.paragraphs[0], cell, runs, b, f"row {r - head}, {names[c] if c < len(names) else c}")
         self._para(self.body, "Table Spacer")
 
     def _box(self, b: Box) -> None:
@@ -498,14 +584,28 @@ class DocxWriter:
         cover.write()
         return cover
 
+    def _columns(self, section, kind: str) -> None:
+        """The chapter's columns (template.yaml `page.columns`), and the width its tables and
+        pictures may take: one column's."""
+        count = self.page.columns_of(kind)
+        gap = Cm(self.page.column_gap_mm / 10)
+        self.text_width = (self.page_text_width - (count - 1) * gap) // count
+        if self.page.columns > 1:  # a one-column type's sections keep the reference's own w:cols
+            _set_columns(section, count, self.page.column_gap_mm)
+
     def _start_chapter(self, ch: Chapter, first: bool) -> None:
         section = self.docx.add_section(WD_SECTION.NEW_PAGE)
+        self._columns(section, ch.kind)
+        self._furniture(section, ch.running_head, first)
+
+    def _furniture(self, section, running_head: str, first: bool) -> None:
+        """Running head (not on the section's first page) and, for the first, the page number."""
         section.different_first_page_header_footer = True
         header = section.header
         header.is_linked_to_previous = False
         hp = header.paragraphs[0]
         mark = self.labels.get("draft", "")  # a draft says so on every page, in Word too
-        hp.text = f"{mark} · {ch.running_head}" if mark else ch.running_head
+        hp.text = f"{mark} · {running_head}" if mark else running_head
         self._style(hp, "Header")
         section.first_page_header.is_linked_to_previous = False
         if mark:
@@ -571,9 +671,42 @@ class DocxWriter:
         part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, xml.encode("utf-8"), package)
         package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
+    def _flowing(self) -> None:
+        """A type without a cover, or whose chapters run on (`page.cover: false`,
+        `page.chapter_break: none`): a title band at the top of the first page where the type
+        has no cover; chapters one below the other, a section break (continuous) only where the
+        number of columns changes. The running head is the edition's title."""
+        page, chapters = self.page, self.tree.chapters
+        if page.cover:
+            cover = self._cover()
+            section = self.docx.add_section(WD_SECTION.NEW_PAGE)
+            cover.finish(self.docx.sections[0], DocxParagraph(
+                self.docx.sections[0]._sectPr.getparent().getparent(), self.docx._body))
+        else:
+            CoverWriter(self).title_band()
+            section = self.docx.sections[-1]
+        flow = page.chapter_break == "none"
+        self._furniture(section, self.tree.meta.title if flow else chapters[0].running_head if chapters else "",
+                        first=True)
+        columns = None
+        for i, ch in enumerate(chapters):
+            count = page.columns_of(ch.kind)
+            if i and not flow and not (ch.run_on and chapters[i - 1].kind != "contents"):
+                self._start_chapter(ch, first=False)
+            elif count != columns and (i or not page.cover):  # the title band stays in one column
+                self._columns(self.docx.add_section(WD_SECTION.CONTINUOUS), ch.kind)
+                self.docx.sections[-1].different_first_page_header_footer = False
+            elif count != columns:
+                self._columns(self.docx.sections[-1], ch.kind)
+            columns = count
+            self._chapter(ch)
+
     def render(self) -> bytes:
         self._properties()
         self._custom_properties()
+        if not self.page.cover or self.page.chapter_break == "none":
+            self._flowing()
+            return self._finish()
         cover = self._cover()
         for i, ch in enumerate(self.tree.chapters):
             if ch.run_on and i > 0 and self.tree.chapters[i - 1].kind != "contents":
@@ -584,9 +717,47 @@ class DocxWriter:
                 sect = self.docx.sections[0]._sectPr
                 cover.finish(self.docx.sections[0], DocxParagraph(sect.getparent().getparent(), self.docx._body))
             self._chapter(ch)
+        return self._finish()
+
+    def _finish(self) -> bytes:
         self._store_footnotes()
         embed_fonts(self.docx)
         return docx_package.package_bytes(self.docx)
+
+
+CELL_PADDING_PT = 10.8  # a Word table cell's inset, left and right together (Table Grid: 0.19 cm each)
+# A list line in a cell: „- “, „• “ … as typed, or as cell_lists.as_cell shows it („•\u00a0“, „2.\u00a0“,
+# an em space per level); a number only in that form, so „1. Februar 2010 …“ stays text.
+CELL_ITEM = re.compile(r"^(?P<indent>[\u2003 ]*)(?:[-–•*·▪][ \u00a0]+(?=\S)|(?P<n>\d{1,2})[.)]\u00a0(?=\S))")
+
+
+def _lines(runs: list[Run]) -> list[list[Run]]:
+    """RUNS split at their line breaks, each line its runs (formatting and footnotes kept)."""
+    lines: list[list[Run]] = [[]]
+    for r in runs:
+        if r.footnote is not None or "\n" not in r.text:
+            lines[-1].append(r)
+            continue
+        for i, part in enumerate(r.text.split("\n")):
+            if i:
+                lines.append([])
+            if part:
+                lines[-1].append(dataclasses.replace(r, text=part))
+    return lines
+
+
+def _without_marker(line: list[Run], length: int) -> list[Run]:
+    """LINE less its first LENGTH characters (a list marker)."""
+    out = []
+    for r in line:
+        if length and r.footnote is None:
+            cut = min(length, len(r.text))
+            length -= cut
+            if r.text[cut:]:
+                out.append(dataclasses.replace(r, text=r.text[cut:]))
+        else:
+            out.append(r)
+    return out
 
 
 def _initials(author: str) -> str:

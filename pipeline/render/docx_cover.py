@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 
 DATE_ROW_MM = 40.0  # the band's bottom row holding the date, 30 mm above the page's edge as in the PDF
 TILE_MM, GAP_MM, TILE_ROW_MM = 52.0, 5.0, 20.0  # tiles narrow on a page too small for three of them
+BAND_PT = {"Title": 22, "Cover Subtitle": 13, "Cover Programme": 10, "Cover Publisher": 9}  # the title band's sizes
 DEFAULT_LINES = ["publisher", "title", "rule", "subtitle", "programme", "items"]
 STYLES = {"publisher": "Cover Publisher", "title": "Title", "rule": "Cover Rule", "subtitle": "Cover Subtitle",
           "programme": "Cover Programme"}
@@ -44,14 +45,16 @@ def _percent(value, default: float) -> float:
 
 
 def _table(rows: list[tuple[float, list[tuple[float, str]]]], indent_mm: float = 0, caption: str = "") -> str:
-    """A borderless layout table: rows of (exact height mm, [(cell width mm, cell tcPr extras)])."""
+    """A borderless layout table: rows of (exact height mm, or 0 for as high as its text;
+    [(cell width mm, cell tcPr extras)])."""
     widths = [w for w, _ in rows[0][1]]
     grid = "".join(f'<w:gridCol w:w="{_twips(w)}"/>' for w in widths)
     body = ""
     for height, cells in rows:
         tcs = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{_twips(w)}" w:type="dxa"/>{extra}</w:tcPr></w:tc>'
                       for w, extra in cells)
-        body += f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{_twips(height)}" w:hRule="exact"/></w:trPr>{tcs}</w:tr>'
+        size = f'<w:trHeight w:val="{_twips(height)}" w:hRule="exact"/>' if height else ""
+        body += f'<w:tr><w:trPr><w:cantSplit/>{size}</w:trPr>{tcs}</w:tr>'
     none = "".join(f'<w:{s} w:val="nil"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
     caption_xml = f'<w:tblCaption w:val="{caption}"/>' if caption else ""
     return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{_twips(sum(widths))}" w:type="dxa"/>'
@@ -149,6 +152,33 @@ class CoverWriter:
                     self.w._para(cell, "Cover Item", items[index])
                 else:
                     cell.add_paragraph()  # a cell must hold a paragraph
+
+    def title_band(self) -> None:
+        """For a type without a cover page (`page.cover: false`): the cover's lines in a band of
+        the accent colour across the text width at the top of the first page, as high as they
+        need, followed by the date; the chapters start below it."""
+        accent = _hex(self.theme["accent"])
+        width = self.w.page_text_width / 36000  # EMU → mm
+        margins = (f'<w:tcMar><w:top w:w="{_twips(4)}" w:type="dxa"/><w:left w:w="{_twips(8)}" w:type="dxa"/>'
+                   f'<w:bottom w:w="{_twips(5)}" w:type="dxa"/><w:right w:w="{_twips(8)}" w:type="dxa"/></w:tcMar>')
+        table = self._add(_table([(0, [(width, f'<w:shd w:val="clear" w:color="auto" w:fill="{accent}"/>' + margins)])],
+                                 caption=self.w.labels.get("cover", "Titelseite")))
+        cell = _Cell(table._tbl.tr_lst[0].tc_lst[0], table)
+        lines = [line for line in self._line_texts() if line[2] != "rule"]
+        for n, (style, text, name) in enumerate(lines):
+            p = self.w._para(cell, style, text)
+            self.w._note(p, self.cover, (name, text))
+            p.paragraph_format.space_before = Mm(1) if n else 0
+            p.paragraph_format.space_after = 0
+            if style in BAND_PT:  # a band, not a cover page: its lines as large as in the PDF's band
+                for run in p.runs:
+                    run.font.size = Pt(BAND_PT[style])
+        date = self.w._para(cell, "Cover Note", self.cover.date_text)
+        date.paragraph_format.space_before = Mm(1)
+        self.w._note(date, self.cover, ("date_text", self.cover.date_text))
+        gap = self.w.docx.add_paragraph()  # keeps the band apart from a table that follows
+        _tiny(gap)
+        gap.paragraph_format.space_after = Mm(6)
 
     def write(self) -> None:
         self._band()

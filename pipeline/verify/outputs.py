@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 
 from pipeline.verify.accessibility import docx_problems, pdf_problems
 from pipeline.verify.addresses import pdf_address_problems
+from pipeline.load import cell_lists
 from pipeline.load.edition import EDITION_FILE, Edition
 from pipeline.errors import Finding, Location, error, tool_fault
 from pipeline.load.markdown import text_passages
@@ -122,7 +123,9 @@ def _generated(document: Document, origin: str) -> list[Passage]:
             elif isinstance(b, Bibliography):
                 texts = [plain(e.runs) for e in b.entries]
             elif isinstance(b, DataTable) and b.table:
-                texts = [plain(cell) for row in [b.header, *b.rows] for cell in row]
+                # a cell's list lines without their marker: Word shows them as a real list
+                texts = ["\n".join(line.text for line in cell_lists.lines(plain(cell)))
+                         for row in [b.header, *b.rows] for cell in row]
             out += [Passage(f"{b.type} entry", line, where) for t in texts for line in t.split("\n") if line.strip()]
     return out
 
