@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from pipeline.drafts.draft import check_draft, draft_template
 from pipeline.drafts.scaffold import init_draft
+from pipeline.web.portal.findings_de import german
 from tests.test_draft_plan import docx_lines, make, pdf_outline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,11 @@ def test_michelstadt_without_its_chapter_numbers_is_refused_naming_sheet_row_and
     backwards = [f for f in findings if f.code == "W-NUMBER-ORDER"]
     assert len(backwards) == 1 and backwards[0].location.row == sections["Ziele und Indikatoren"]
     assert "'7. Ziele und Indikatoren' (7) follows '9.2.4" in backwards[0].message
+    # the portal says the same in German, with the headings' own text
+    de = german(twice[0])
+    assert de.known and de.message.startswith("Die Überschrift „8. Evaluation und Integrationsmonitoring“ trägt "
+                                              "die Nummer 8, wie schon „8 Stadtweite Handlungsfelder“.")
+    assert "„Nr.“" in de.hint and german(backwards[0]).known and "{" not in german(backwards[0]).message
 
 
 def test_a_field_numbered_like_an_earlier_chapter_is_named_in_its_sheet(tmp_path):
