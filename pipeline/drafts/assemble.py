@@ -18,6 +18,7 @@ from pipeline.load import markdown
 from pipeline.load import outline
 from pipeline.assemble.document import cell_text
 from pipeline.assemble.charts import alt_text
+from pipeline.check.numbers import check_heading_numbers
 from pipeline.verify.outputs import Passage
 from pipeline.errors import InputError, Location, Report, error, warning
 from pipeline.sources import Place, SourceMap
@@ -84,7 +85,9 @@ class DraftAssembler:
         self.placeholders = 0
         self.files: dict[str, bytes] = {}
         self.field_depth = 0  # heading level of the deepest field of action
+        self.number_at: dict[int, Location] = {}  # id(heading) → the cell that gives its number
         self.fields = self._fields()
+        self.own = self._own_chapters()
 
     def label(self, key: str, **values: str) -> str:
         text = self.labels.get(key, key)
@@ -148,6 +151,26 @@ class DraftAssembler:
                                           args={"number": rec["field"]}))
         return out
 
+    def _own_chapters(self) -> dict[str, dict[str, tuple[str, Location]]]:
+        """The numbers and titles the town gives the draft's chapters (sheet Texte, columns Nr.
+        and Überschrift), by section title: column → (value, its cell)."""
+        own: dict[str, dict[str, tuple[str, Location]]] = {}
+        for rec in self.records.get(self.k["texts"], []):
+            section = _text(rec["section"])
+            for column in ("number", "title"):
+                if column not in rec.cells or not _text(rec.values.get(column)):
+                    continue
+                given = own.setdefault(section, {})
+                if column in given:
+                    label = f"{section} – {self.layout.sheet(self.k['texts']).header(column)}"
+                    self.report.add(error("E-DUPLICATE-FIELD", rec.cells[column],
+                                          f"'{label}' is given twice (rows {given[column][1].row} and {rec.row})",
+                                          "delete one of the two: a chapter has one number and one heading",
+                                          args={"label": label, "first": given[column][1].row, "second": rec.row}))
+                    continue
+                given[column] = (_text(rec.values.get(column)), rec.cells[column])
+        return own
+
     @property
     def hierarchical(self) -> bool:
         return any("." in n for n in self.fields)
@@ -160,15 +183,22 @@ class DraftAssembler:
         title = _text(self.fields[number]["title"])
         return f"{number} {title}" if self.hierarchical else f"{self.label('field')} {number}: {title}"
 
+    def goals_title(self, number: str) -> str:
+        """A field's heading in the chapter of goals: its title with a reference to the field
+        („Sprache und Bildung (8.2.2)“), so no number heads two headings."""
+        ref = number if self.hierarchical else f"{self.label('field')} {number}"
+        return self.label("goals_heading", title=_text(self.fields[number]["title"]), number=ref)
+
     def _field_tree(self, prefix: str, fill: Callable[[str, Section], None], number: str = "",
-                    level: int = 2) -> list[Section]:
+                    level: int = 2, title: Callable[[str], str] | None = None) -> list[Section]:
         """A section per row of Handlungsfelder below NUMBER, nested as the plan numbers them."""
         out = []
         for n in self.children(number):
-            s = Section(id=f"{prefix}-{n.replace('.', '-')}", title=self.field_title(n), level=level)
+            s = Section(id=f"{prefix}-{n.replace('.', '-')}", title=(title or self.field_title)(n), level=level)
             self.places.note(s, Place.of(self.fields[n].cells["title"]))
+            self.number_at[id(s)] = self.fields[n].cells["number"]
             fill(n, s)
-            s.sections = self._field_tree(prefix, fill, n, level + 1)
+            s.sections = self._field_tree(prefix, fill, n, level + 1, title)
             out.append(s)
         return out
 
@@ -367,7 +397,7 @@ class DraftAssembler:
                 s.blocks.append(self._table(self.k["goals"], ["level", "text", "indicator"], mine))
             elif not self.is_group(number):
                 s.blocks.append(self._placeholder(self.label("no_goals"), self._where(self.k["goals"]), s.title))
-        return [], self._field_tree(self.k["goals"], fill)
+        return [], self._field_tree(self.k["goals"], fill, title=self.goals_title)
 
     def content_evaluation(self) -> list[Block]:
         rows = self.records.get(self.k["evaluation"], [])
@@ -381,13 +411,21 @@ class DraftAssembler:
     # -- chapters ---------------------------------------------------------------------------
     def _chapter(self, n: int, section: DraftSection) -> Chapter:
         builder: Callable = getattr(self, f"content_{section.content}")  # known: workbook_layout.CONTENTS
-        title = f"{n}. {section.title}"
+        own = self.own.get(section.title, {})
+        number = own["number"][0] if "number" in own else str(n)
+        heading = self._keep("chapter title", own["title"][0], own["title"][1]) if "title" in own else section.title
+        title = f"{number}. {heading}" if "." not in number else f"{number} {heading}"
         text, md_sections, source = self._section_text(section)
         made = builder()
         blocks, sections = made if isinstance(made, tuple) else (made, [])
-        ch = Chapter(id=section.id, kind="prose", title=title, running_head=section.title, style="draft",
+        ch = Chapter(id=section.id, kind="prose", title=title, running_head=heading, style="draft",
                      source=source)
-        self.places.note(ch, Place(f"templates/{self.template}/template.yaml", key=f"sections[{n}].title"))  # the type's
+        if "title" in own:  # the town's heading
+            self.places.note(ch, Place.of(own["title"][1]))
+        else:
+            self.places.note(ch, Place(f"templates/{self.template}/template.yaml", key=f"sections[{n}].title"))  # the type's
+        row = next((r.row for r in self.records.get(self.k["texts"], []) if _text(r["section"]) == section.title), None)
+        self.number_at[id(ch)] = own["number"][1] if "number" in own else self._where(self.k["texts"], row, "number")
         has_content = bool(text or md_sections or blocks or sections)
         if section.content == "population":
             figures = self._key_figures()
@@ -492,7 +530,20 @@ class DraftAssembler:
                     toc_depth=self.field_depth, page=self.page)  # the contents lists every field of action
         cover = Cover(title=title, subtitle=of, programme=self.label("draft"), items=[], publisher=publisher,
                       date_text=date_text)
-        return Document(meta=meta, cover=cover, chapters=chapters, labels=self.labels)
+        doc = Document(meta=meta, cover=cover, chapters=chapters, labels=self.labels)
+        texts = self.layout.sheet(self.k["texts"]).title if self.k["texts"] else "Texte"
+        fields = self.layout.by_role("fields").title if self.layout.by_role("fields") else "Handlungsfelder"
+        self.report.extend(check_heading_numbers(doc, self._number_place, (
+            f"give each heading its own number: a chapter's in sheet '{texts}', column 'Nr.' of its row "
+            f"(e.g. 10 and 11 after a plan's fields of action 8 and 9), a field of action's in sheet '{fields}'")))
+        return doc
+
+    def _number_place(self, node: Chapter | Section) -> Location:
+        """The cell that gives a heading its number; for a heading from a Markdown file, its line."""
+        if id(node) in self.number_at:
+            return self.number_at[id(node)]
+        place = self.places.place(node)
+        return Location(file=place.file, row=place.line) if place is not None else Location(file=self.layout.file)
 
 
 def _cell(value: object) -> str:

@@ -156,8 +156,9 @@ def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[R
             _example_values(sheet, records[sheet.key], report)
             continue
         table = _rename(table, sheet)
-        if sheet.role == "texts":  # pre-filled section names without text are not entries
-            table.rows = [r for r in table.rows if str(r.values.get("text", "")).strip()]
+        if sheet.role == "texts":  # a row without a section (e.g. its name deleted) is no entry
+            table.rows = [r for r in table.rows
+                          if any(str(r.values.get(k, "") or "").strip() for k in ("section", "text", "number", "title"))]
         records[sheet.key] = validate_table(table, report, {sheet.key: sheet.schema})
         _example_values(sheet, records[sheet.key], report)
     return records

@@ -228,7 +228,8 @@ def _table_sheet(ws: Worksheet, sheet: Sheet, layout: Layout, lists: _Lists, mun
         # One row per section, so a writer sees where each text goes.
         for r, title in enumerate(sections, start=2):
             ws.cell(row=r, column=1, value=title).alignment = WRAP
-            ws.cell(row=r, column=2).alignment = WRAP
+            for c in range(2, len(sheet.columns) + 1):
+                ws.cell(row=r, column=c).alignment = WRAP
             fit_row(ws, r, widths)
         return
     for n, col in enumerate(sheet.columns, start=1):

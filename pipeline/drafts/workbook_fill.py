@@ -5,7 +5,8 @@ towns and the tests' workbooks, so all of them go through the real scaffold and 
 
 The data is keyed by each sheet's key as the type's template.yaml names it: a mapping of column
 names to values for a sheet of layout `fields`, a list of such mappings (one per row) for a
-table sheet, and section id → text for the sheet whose role is `texts`.
+table sheet, and section id → text (or {text, number, title}) for the sheet whose role is
+`texts`.
 """
 
 from __future__ import annotations
@@ -76,12 +77,18 @@ def _fill_rows(ws, sheet: Sheet, rows: list[dict]) -> None:
         fit_row(ws, r, widths)
 
 
-def _fill_texts(ws, layout: Layout, texts: dict[str, str]) -> None:
+def _fill_texts(ws, layout: Layout, texts: dict[str, str | dict]) -> None:
+    """Section id → its text, or a mapping of the sheet's columns (text, number, title)."""
+    sheet = layout.by_role("texts")
     by_title = {str(ws.cell(row=r, column=1).value or ""): r for r in range(2, ws.max_row + 1)}
     for section in layout.sections:
         if section.id in texts:
-            ws.cell(row=by_title[section.title], column=2).value = texts[section.id]
-            fit_row(ws, by_title[section.title], [c.width for c in layout.by_role("texts").columns])
+            given = texts[section.id]
+            values = given if isinstance(given, dict) else {"text": given}
+            for c, col in enumerate(sheet.columns, start=1):
+                if col.name in values:
+                    _put(ws.cell(row=by_title[section.title], column=c), col, values[col.name])
+            fit_row(ws, by_title[section.title], [c.width for c in sheet.columns])
 
 
 def fill_workbook(path: Path, layout: Layout, data: dict) -> None:

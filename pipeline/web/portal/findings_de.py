@@ -135,6 +135,18 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
         GENERAL: Text("Excel hat aus der Eingabe ein Datum gemacht.",
                       "Formatieren Sie die Spalte als Text (Zellen formatieren → Text) und tragen Sie den Wert erneut ein."),
     },
+    "E-DUPLICATE-NUMBER": {
+        None: Text("Die Überschrift „{title}“ trägt die Nummer {number}, wie schon „{other}“. Ein Verweis wie "
+                   "„({number})“ wäre nicht eindeutig.",
+                   "Geben Sie jeder Überschrift eine eigene Nummer: einem Kapitel im Blatt „Texte“, Spalte „Nr.“ "
+                   "(z. B. 10 und 11 nach den Handlungsfeldern 8 und 9 Ihres Plans), einem Handlungsfeld im "
+                   "Blatt „Handlungsfelder“."),
+    },
+    "W-NUMBER-ORDER": {
+        None: Text("Die Überschrift „{title}“ ({number}) folgt auf „{other}“: Die Nummern laufen rückwärts.",
+                   "Nummerieren Sie die Kapitel im Blatt „Texte“, Spalte „Nr.“, so, dass sie nach den "
+                   "Handlungsfeldern Ihres Plans weiterzählen."),
+    },
     "W-MISSING-GROUP": {
         None: Text("Für die Gruppe {group} (über {below}) gibt es keine Zeile; ihre Überschrift fehlt im Entwurf.",
                    "Legen Sie im Blatt „Handlungsfelder“ eine Zeile mit der Nr. {group} und dem Titel der Gruppe an."),
