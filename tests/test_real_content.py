@@ -154,17 +154,23 @@ def assert_reads_exactly(pdf: bytes, cells: list[str]) -> None:
 
 
 @settings(**BUILD_SETTINGS)
-@example(contacts=["aa@aä.de"], responsible=["Stadt-Verwaltung"], names=["Ämterrunde"], seed=0)  # an IDN: an ASCII link
+@example(contacts=["aa@aä.de"], responsible=["Stadt-Verwaltung"], names=["Ämterrunde"], seed=0, heading=None)  # an IDN: an ASCII link
 @given(contacts=st.lists(cell, min_size=1, max_size=4), responsible=st.lists(cell, min_size=1, max_size=3),
-       names=st.lists(st.one_of(compound, sentence), min_size=1, max_size=4), seed=st.integers(0, 10**6))
-def test_generated_drafts_pass_their_own_output_checks(contacts, responsible, names, seed):
+       names=st.lists(st.one_of(compound, sentence), min_size=1, max_size=4), seed=st.integers(0, 10**6),
+       heading=st.one_of(st.none(), st.lists(st.one_of(compound, hyphened, sentence), min_size=1, max_size=12).map(
+           lambda ps: " ".join(ps)[:300])))
+def test_generated_drafts_pass_their_own_output_checks(contacts, responsible, names, seed, heading):
     rng = random.Random(seed)
+    _, layout = draft_template()
+    own = {} if not heading or not heading.strip() else {
+        next(s.id for s in layout.sections if s.content == "text"): {"text": "Ein Absatz zum Thema.", "title": heading}}
     networks = [{"name": names[i % len(names)] + f" {i}", "kind": rng.choice(["Netzwerk", "Verein", "Sonstige"]),
                  "role": rng.choice(WORDS), "contact": c} for i, c in enumerate(contacts)]
     measures = [{"field": 1, "text": f"Maßnahme {i}", "horizon": "kurzfristig", "responsible": r, "indicator": ""}
                 for i, r in enumerate(responsible)]
     with tempfile.TemporaryDirectory() as tmp:
-        folder = make_town(Path(tmp) / "kommune", rng, networks=networks, measures=measures)
+        folder = make_town(Path(tmp) / "kommune", rng, networks=networks, measures=measures,
+                           **({"texts": own} if own else {}))
         result = build_draft(folder, Path(tmp) / "out")
         assert result.output_errors == [], [str(f) for f in result.output_errors]
         assert_reads_exactly(next((Path(tmp) / "out").glob("*.pdf")).read_bytes(), contacts + responsible)
@@ -251,3 +257,18 @@ def test_a_chapter_of_many_notes_passes_its_output_checks(tmp_path):
     result = build(folder, tmp_path / "out")
     assert result.pages > 20
     assert result.output_errors == [], [str(f) for f in result.output_errors[:5]]
+
+
+def test_a_drafts_own_chapter_title_is_held_to_the_title_limit(tmp_path):
+    """A town renames a chapter in sheet Texte: 10,000 characters are refused at that cell before
+    anything is typeset (they once gave a false E-TOC-PAGE); 300 build and pass every check."""
+    from pipeline.drafts.draft import check_draft
+    _, layout = draft_template()
+    section = next(s for s in layout.sections if s.content == "text")
+    long = " ".join(f"Wort{i} Integration" for i in range(600))
+    folder = make_town(tmp_path / "lang", random.Random(3), texts={section.id: {"text": "Ein Absatz.", "title": long[:10000]}})
+    too_large = [f for f in check_draft(folder) if f.code == "E-TOO-LARGE"]
+    assert len(too_large) == 1 and too_large[0].location.sheet == "Texte" and too_large[0].location.column == "Überschrift"
+    folder = make_town(tmp_path / "passt", random.Random(3), texts={section.id: {"text": "Ein Absatz.", "title": long[:300]}})
+    result = build_draft(folder, tmp_path / "out")
+    assert result.output_errors == [], [str(f) for f in result.output_errors]

@@ -22,6 +22,7 @@ from pipeline.check.numbers import check_heading_numbers
 from pipeline.verify.outputs import Passage
 from pipeline.errors import InputError, Location, Report, error, warning
 from pipeline.sources import Place, SourceMap
+from pipeline.load.edition import MAX_TITLE
 from pipeline.load.input_files import MAX_TEXT_BYTES, inside, read_bytes
 from pipeline.load.records import Record
 from pipeline.tree import (
@@ -414,6 +415,11 @@ class DraftAssembler:
         own = self.own.get(section.title, {})
         number = own["number"][0] if "number" in own else str(n)
         heading = self._keep("chapter title", own["title"][0], own["title"][1]) if "title" in own else section.title
+        if "title" in own and len(heading) > MAX_TITLE:  # it could print as no heading, contents line or running head
+            self.report.add(error("E-TOO-LARGE", own["title"][1],
+                                  f"the chapter title has {len(heading)} characters; at most {MAX_TITLE}",
+                                  "shorten it; put the rest into the chapter's text",
+                                  args={"form": "title-length", "length": len(heading), "max": MAX_TITLE}))
         title = f"{number}. {heading}" if "." not in number else f"{number} {heading}"
         text, md_sections, source = self._section_text(section)
         made = builder()
