@@ -8,9 +8,10 @@ they read 'E\u00adMail', or line-end hyphens as hard ones. In the copy, an alway
 meaning and every reader extracts the same text. Kerning is copied from the original glyph.
 
 poppler and PDFium drop a '-' that ends a line (they take it for a hyphenation), typed or not.
-So the template prints a typed hyphen of body text as U+2010 HYPHEN, which no reader drops (see
-docs/accessibility.md, „Hyphens“). The fonts have no glyph for it; the copy adds `hyphen.u2010`,
-again identical to the hyphen and kerned like it. It is a glyph of its own, not `hyphen.typed`:
+So the template prints a typed hyphen of body text as U+2010 HYPHEN, which no reader drops, and
+the hyphen of a suspended compound as U+2011 NON-BREAKING HYPHEN (see docs/accessibility.md,
+„Hyphens“). The fonts have no glyph for either; the copy adds `hyphen.u2010` and `hyphen.u2011`,
+again identical to the hyphen and kerned like it. They are glyphs of their own, not `hyphen.typed`:
 a PDF font maps a glyph to one text, and the '-' of addresses keeps reading as '-'.
 
 The copies are made once per font version into a cache folder (never committed: the fonts'
@@ -31,8 +32,8 @@ PATCHED_PACKAGES = ("font_source_sans_pro",)
 OTHER_PACKAGES = ("font_source_serif_pro",)
 STYLES = ("Regular", "It", "Bold", "BoldIt", "Semibold", "SemiboldIt")
 TYPED = "hyphen.typed"
-HYPHEN_U2010 = "hyphen.u2010"
-PATCH_VERSION = "4"  # bump when the patch below changes: the cache key includes it
+UNICODE_HYPHENS = {0x2010: "hyphen.u2010", 0x2011: "hyphen.u2011"}
+PATCH_VERSION = "5"  # bump when the patch below changes: the cache key includes it
 
 
 def package_fonts() -> list[Path]:
@@ -135,14 +136,14 @@ def _copy_kerning(gpos, source: str, copy: str) -> None:
 
 
 def patch_font(src: Path, dest: Path) -> None:
-    """Write a copy of `src` whose typed hyphen is the glyph `hyphen.typed` and whose U+2010
-    is the glyph `hyphen.u2010`, both drawn and kerned as the hyphen."""
+    """Write a copy of `src` whose typed hyphen is the glyph `hyphen.typed` and whose U+2010 and
+    U+2011 are the glyphs `hyphen.u2010` and `hyphen.u2011`, all drawn and kerned as the hyphen."""
     from fontTools.otlLib import builder
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(src), recalcTimestamp=False)
     hyphen = font.getBestCmap()[0x2D]
-    copies = [TYPED, HYPHEN_U2010]
+    copies = [TYPED, *UNICODE_HYPHENS.values()]
     order = font.getGlyphOrder() + copies
     for name in copies:
         font["glyf"][name] = font["glyf"][hyphen]
@@ -159,7 +160,7 @@ def patch_font(src: Path, dest: Path) -> None:
                 defs[name] = defs[hyphen]
     for table in font["cmap"].tables:
         if table.isUnicode():
-            table.cmap[0x2010] = HYPHEN_U2010
+            table.cmap.update(UNICODE_HYPHENS)
 
     gsub = font["GSUB"].table
     lookup = builder.buildLookup([builder.buildSingleSubstSubtable({hyphen: TYPED})])

@@ -5,9 +5,9 @@ Every occurrence counts, not only one per distinct item:
 - every e-mail and web address and phone number of the content comes out exactly (a line break
   right after '@', '.', '/' or '-' inside it is allowed: that is where an address may wrap);
 - every hyphenated compound of the content ('Main-Kinzig-Kreis') and every suspended one
-  ('Bildungs- und') comes out with its hyphens: a typed hyphen may read as '-' or as U+2010
-  HYPHEN (the PDF gives body text's typed hyphens as U+2010, see docs/accessibility.md), at a
-  line end too; a hyphen a reader drops there is a lost typed hyphen;
+  ('Bildungs- und') comes out with its hyphens: a typed hyphen may read as '-', U+2010 HYPHEN
+  or U+2011 NON-BREAKING HYPHEN (the PDF gives body text's typed hyphens so, see
+  docs/accessibility.md), at a line end too; a hyphen a reader drops there is a lost typed hyphen;
 - no line ends in a hard hyphen unless the content has that compound (a hyphenation hyphen
   must not read as a typed one) and no soft hyphen shows inside a line.
 
@@ -32,7 +32,7 @@ COMPOUND = re.compile(r"(?<![\w-])\w+(?:-\w+)+(?![\w-])")
 SUSPENDED = re.compile(r"(?<![\w-])\w+- (?:und|oder|bzw\.|bis|sowie|als auch|wie)(?!\w)")
 KINDS = ("email", "web", "phone", "compound", "suspended")
 TYPED = ("compound", "suspended")  # the kinds whose hyphens are typed hyphens of the content
-HYPHEN = "[-\u2010]"  # a typed hyphen reads as HYPHEN-MINUS or HYPHEN
+HYPHEN = "[-\u2010\u2011]"  # a typed hyphen reads as HYPHEN-MINUS, HYPHEN or NON-BREAKING HYPHEN
 
 
 # Keys whose text is not printed as text: identifiers, alt texts, a chart's labels (drawn in its picture)
@@ -91,19 +91,22 @@ def found(extracted: str, items: set[str]) -> set[str]:
     return hits
 
 
+_TURN = "(?:[ \\t]*\\r?\\n(?:[^\\n]{0,80}\\r?\\n){0,3}[ \\t]*)?"
+
+
 @functools.lru_cache(maxsize=4096)
 def _typed_pattern(item: str) -> re.Pattern:
     """An item as a reader's text may give it: a typed hyphen as '-' or U+2010, a space as any
     run of white space (a line end, a no-break space), a line break between any two letters."""
-    parts = []
-    for ch in item:
-        if ch == "-":
-            parts.append(HYPHEN)
-        elif ch == " ":
-            parts.append("[\\s\\u00a0\\u202f]+")
-        else:
-            parts.append(re.escape(ch))
-    return re.compile("(?<![\\w\\u2010-])" + _WRAP.join(parts) + "(?![\\w\\u2010-])")
+    pattern = ""
+    for i, ch in enumerate(item):
+        if ch == "-":  # a compound may go on in the next column or page, after its folio or running head
+            pattern += HYPHEN + _TURN
+            continue
+        if i and item[i - 1] != "-":
+            pattern += _WRAP
+        pattern += "[\\s\\u00a0\\u202f]+" if ch == " " else re.escape(ch)
+    return re.compile("(?<![\\w\\u2010\\u2011-])" + pattern + "(?![\\w\\u2010\\u2011-])")
 
 
 def count(extracted: str, items: Counter, kind: str) -> Counter:
@@ -121,7 +124,7 @@ def count(extracted: str, items: Counter, kind: str) -> Counter:
 def false_hyphens(extracted: str, content_text: str) -> list[str]:
     """Line ends whose '-' is not a typed hyphen of the content, and soft hyphens mid-line."""
     bad = []
-    for m in re.finditer(r"(\w+)[-\u2010][ \t]*\r?\n[ \t]*(\w+)", extracted):
+    for m in re.finditer(r"(\w+)-[ \t]*\r?\n[ \t]*(\w+)", extracted):  # U+2010 is typed by construction
         if f"{m.group(1)}-{m.group(2)}" not in content_text and f"{m.group(1)}- {m.group(2)}" not in content_text:
             bad.append(f"{m.group(1)}-⏎{m.group(2)}")
     bad += [f"…{m.group(0)}…" for m in re.finditer(r"\w\u00ad\w", extracted)]
