@@ -21,6 +21,7 @@ def clean_pdf_text(text: str) -> str:
     see fonts.py; in body text it is U+2010 or U+2011, which `_page_texts` reads as '-'). A typed hyphen
     that falls at a line end cannot be told from a hyphenation break by this text alone; only
     `canonical` compares such text fairly."""
+    text = text.replace("\u2010", "-").replace("\u2011", "-")  # typed hyphens, as pypdf gives them
     # A long web address broken at a line end (no hyphen is printed): rejoin it when the next
     # line goes on like an address ('de/downloads/…'), not like a new word ('Friedrich').
     text = re.sub(r"((?:https?://|www\.)\S*)[ \t]*\n(?!https?://|www\.)(?=\S*[/.=?&#]\S*)", r"\1", text)
