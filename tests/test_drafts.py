@@ -62,7 +62,8 @@ def pdf_read(path: Path) -> tuple[list[str], list[tuple[int, str]]]:
 
 def flat(text: str) -> str:
     """Comparison form: line-end hyphenation undone, hyphens and spacing ignored (both sides)."""
-    text = re.sub(r"[\u00ad-][ \t]*\n\s*", "", text).replace("\u00ad", "").replace("-", "")
+    text = re.sub(r"[\u00ad\u2010\u2011-][ \t]*\n\s*", "", text)
+    text = re.sub("[\u00ad\u2010\u2011-]", "", text)  # typed hyphens print as U+2010, U+2011 too
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -29,7 +29,12 @@ def test_a_typed_hyphen_becomes_its_own_identical_glyph(tmp_path):
     fonts.patch_font(src, tmp_path / src.name)
     original, copy = TTFont(str(src)), TTFont(str(tmp_path / src.name))
     hyphen = copy.getBestCmap()[0x2D]
-    assert copy.getBestCmap() == original.getBestCmap()  # the same characters, the same glyphs
+    # the same characters, the same glyphs; and U+2010, U+2011 (which the original lacks) as hyphens
+    assert copy.getBestCmap() == original.getBestCmap() | fonts.UNICODE_HYPHENS
+    for glyph in fonts.UNICODE_HYPHENS.values():
+        assert glyph not in original.getGlyphOrder()
+        assert copy["hmtx"][glyph] == copy["hmtx"][hyphen]
+        assert copy["glyf"][glyph].coordinates == copy["glyf"][hyphen].coordinates
     assert _ccmp_mapping(copy).get(hyphen) == fonts.TYPED
     assert fonts.TYPED not in original.getGlyphOrder()
     assert copy["hmtx"][fonts.TYPED] == copy["hmtx"][hyphen]

@@ -1,7 +1,7 @@
 """What readers get out of the PDFs, read with the engines they use: poppler (Linux viewers),
 PDFium (Chrome, Edge), pypdf and pdf.js (Firefox, run with node). Every e-mail and web address
-and phone number comes out exactly; no hyphenation hyphen reads as a typed one; every address
-is a link; contact blocks and quotes reach a screen reader line by line, in order."""
+and phone number comes out exactly; every address is a link; contact blocks and quotes reach a
+screen reader line by line, in order. Typed and hyphenation hyphens: test_typed_hyphens.py."""
 
 from __future__ import annotations
 
@@ -71,32 +71,6 @@ def test_every_address_and_phone_number_comes_out_exactly(sample, engine):
     for kind in ("email", "web", "phone"):
         missing = want[kind] - audit.found(text, want[kind])
         assert not missing, f"{name}, {engine}: {kind} not extracted exactly: {sorted(missing)}"
-
-
-def test_no_hyphenation_hyphen_reads_as_a_typed_one(sample, engine):
-    name, pdf, content = sample
-    text = engines.text(pdf.read_bytes(), engine)
-    bad = audit.false_hyphens(text, "\n".join(audit.strings(content["document"])))
-    assert not bad, f"{name}, {engine}: {len(bad)} line-end hyphens read as hard hyphens, e.g. {bad[:5]}"
-
-
-def test_hyphenated_compounds_keep_their_hyphens(sample, engine):
-    """pypdf and pdf.js give every compound exactly. poppler and PDFium join a line that ends
-    in a hyphen and drop it (their de-hyphenation guess), so there a compound may only be
-    missing where it is broken at its own hyphen."""
-    name, pdf, content = sample
-    data = pdf.read_bytes()
-    text = engines.text(data, engine)
-    compounds = audit.expected(content)["compound"]
-    missing = compounds - audit.found(text, compounds)
-    if engine in ("poppler", "pdfium"):
-        plain = engines.text(data, "pypdf")
-        broken_at_hyphen = {c for c in missing
-                            if re.search(r"[ \t]*\n[ \t]*".join(re.escape(p + "-") for p in c.split("-")[:-1])
-                                         + re.escape(c.split("-")[-1][:1]), plain)
-                            or any(re.search(re.escape(c[:i + 1]) + r"[ \t]*\n", plain) for i, ch in enumerate(c) if ch == "-")}
-        missing -= broken_at_hyphen
-    assert not missing, f"{name}, {engine}: compounds not extracted exactly: {sorted(missing)}"
 
 
 def _uris(pdf: bytes) -> list[str]:

@@ -7,6 +7,13 @@ they read 'E\u00adMail', or line-end hyphens as hard ones. In the copy, an alway
 (`ccmp`) turns every typed hyphen into an identical glyph `hyphen.typed`, so each glyph has one
 meaning and every reader extracts the same text. Kerning is copied from the original glyph.
 
+poppler and PDFium drop a '-' that ends a line (they take it for a hyphenation), typed or not.
+So the template prints a typed hyphen of body text as U+2010 HYPHEN, which no reader drops, and
+the hyphen of a suspended compound as U+2011 NON-BREAKING HYPHEN (see docs/accessibility.md,
+„Hyphens“). The fonts have no glyph for either; the copy adds `hyphen.u2010` and `hyphen.u2011`,
+again identical to the hyphen and kerned like it. They are glyphs of their own, not `hyphen.typed`:
+a PDF font maps a glyph to one text, and the '-' of addresses keeps reading as '-'.
+
 The copies are made once per font version into a cache folder (never committed: the fonts'
 licence reserves their names for unmodified versions) and written atomically.
 """
@@ -25,7 +32,8 @@ PATCHED_PACKAGES = ("font_source_sans_pro",)
 OTHER_PACKAGES = ("font_source_serif_pro",)
 STYLES = ("Regular", "It", "Bold", "BoldIt", "Semibold", "SemiboldIt")
 TYPED = "hyphen.typed"
-PATCH_VERSION = "3"  # bump when the patch below changes: the cache key includes it
+UNICODE_HYPHENS = {0x2010: "hyphen.u2010", 0x2011: "hyphen.u2011"}
+PATCH_VERSION = "5"  # bump when the patch below changes: the cache key includes it
 
 
 def package_fonts() -> list[Path]:
@@ -128,15 +136,18 @@ def _copy_kerning(gpos, source: str, copy: str) -> None:
 
 
 def patch_font(src: Path, dest: Path) -> None:
-    """Write a copy of `src` whose typed hyphen is the glyph `hyphen.typed`."""
+    """Write a copy of `src` whose typed hyphen is the glyph `hyphen.typed` and whose U+2010 and
+    U+2011 are the glyphs `hyphen.u2010` and `hyphen.u2011`, all drawn and kerned as the hyphen."""
     from fontTools.otlLib import builder
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(src), recalcTimestamp=False)
     hyphen = font.getBestCmap()[0x2D]
-    order = font.getGlyphOrder() + [TYPED]
-    font["glyf"][TYPED] = font["glyf"][hyphen]
-    font["hmtx"][TYPED] = font["hmtx"][hyphen]
+    copies = [TYPED, *UNICODE_HYPHENS.values()]
+    order = font.getGlyphOrder() + copies
+    for name in copies:
+        font["glyf"][name] = font["glyf"][hyphen]
+        font["hmtx"][name] = font["hmtx"][hyphen]
     font.setGlyphOrder(order)
     font["glyf"].glyphOrder = order
     font["maxp"].numGlyphs = len(order)
@@ -145,7 +156,11 @@ def patch_font(src: Path, dest: Path) -> None:
     if "GDEF" in font and font["GDEF"].table.GlyphClassDef:
         defs = font["GDEF"].table.GlyphClassDef.classDefs
         if hyphen in defs:
-            defs[TYPED] = defs[hyphen]
+            for name in copies:
+                defs[name] = defs[hyphen]
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap.update(UNICODE_HYPHENS)
 
     gsub = font["GSUB"].table
     lookup = builder.buildLookup([builder.buildSingleSubstSubtable({hyphen: TYPED})])
@@ -153,7 +168,8 @@ def patch_font(src: Path, dest: Path) -> None:
     gsub.LookupList.LookupCount = len(gsub.LookupList.Lookup)
     _add_lookup_to_ccmp(gsub, len(gsub.LookupList.Lookup) - 1)
     if "GPOS" in font:
-        _copy_kerning(font["GPOS"].table, hyphen, TYPED)
+        for name in copies:
+            _copy_kerning(font["GPOS"].table, hyphen, name)
     if "DSIG" in font:
         del font["DSIG"]  # the signature no longer matches
     font.save(str(dest))

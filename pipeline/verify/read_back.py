@@ -18,8 +18,10 @@ def clean_pdf_text(text: str) -> str:
 
     A hyphenation break reads as U+00AD (PDFium: U+FFFE, turned into '-' + line end by
     `_page_texts`) and a typed hyphen as '-' (the fonts Typst gets give each its own glyph,
-    see fonts.py). A typed hyphen that falls at a line end cannot be told from a hyphenation
-    break by text alone; only `canonical` compares such text fairly."""
+    see fonts.py; in body text it is U+2010 or U+2011, which `_page_texts` reads as '-'). A typed hyphen
+    that falls at a line end cannot be told from a hyphenation break by this text alone; only
+    `canonical` compares such text fairly."""
+    text = text.replace("\u2010", "-").replace("\u2011", "-")  # typed hyphens, as pypdf gives them
     # A long web address broken at a line end (no hyphen is printed): rejoin it when the next
     # line goes on like an address ('de/downloads/…'), not like a new word ('Friedrich').
     text = re.sub(r"((?:https?://|www\.)\S*)[ \t]*\n(?!https?://|www\.)(?=\S*[/.=?&#]\S*)", r"\1", text)
@@ -73,7 +75,10 @@ class PdfContent:
 
 
 def _page_texts(pdf) -> list[str]:
-    return [page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "-\n") for page in pdf]
+    """Each page's text; a typed hyphen, printed as U+2010 (or U+2011 in a suspended compound) so
+    that no reader drops it at a line end (fonts.py), reads as the '-' it was typed as."""
+    return [page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "-\n").replace("\u2010", "-").replace("\u2011", "-")
+            for page in pdf]
 
 
 def page_texts_of_pdf(data: bytes) -> list[str]:
