@@ -22,13 +22,11 @@ def _faults(samples, name: str) -> list:
     return _found[name]
 
 
-# Faults the samples still have (issue 29, sections 1 and 5): expected to fail until fixed.
+# Faults the samples still have (issue 29, section 1: Maintal's and Michelstadt's addresses run
+# out of their column): expected to fail until that is fixed.
 KNOWN: dict[str, str] = {
     "outside-type-area": "issue 29 §1: an address runs out of its column",
     "outside-cell": "issue 29 §1: an address runs out of its column",
-    "stranded-heading": "issue 29 §5",
-    "single-row": "issue 29 §5",
-    "furniture-on-blank-page": "issue 29 §5",
 }
 
 
