@@ -48,13 +48,14 @@ def output(request, samples):
     return request.param, content, data[".docx"], data[".pdf"]
 
 
-def _pictures(content: dict) -> list[dict]:
-    """Charts and photos with an image, from the document tree."""
+def _pictures(content: dict, frames: bool = False) -> list[dict]:
+    """Charts and photos with an image, from the document tree; with FRAMES also the missing
+    photos with an alt text, whose placeholder frame is a figure carrying it in the PDF."""
     found = []
 
     def walk(blocks):
         for b in blocks:
-            if b["type"] == "chart" or (b["type"] == "photo" and b["file"]):
+            if b["type"] == "chart" or (b["type"] == "photo" and (b["file"] or (frames and b["alt"].strip()))):
                 found.append(b)
             if b["type"] == "box":
                 walk(b["blocks"])
@@ -83,7 +84,7 @@ def test_pdf_is_tagged_in_german_and_shows_its_title(output):
 
 def test_every_pdf_figure_has_the_alt_text_of_its_picture(output):
     name, content, _, pdf = output
-    pictures = _pictures(content)
+    pictures = _pictures(content, frames=True)
     figures = struct_summary(PdfReader(io.BytesIO(pdf))).figures
     assert bool(pictures) == _shows_pictures(name), "the inputs' charts and photos are in the document tree"
     assert sorted(figures) == sorted(p["alt"] for p in pictures)
@@ -137,3 +138,45 @@ def test_the_check_notices_a_pdf_without_tags_or_language_and_a_docx_without_alt
                 data = data.replace(b' descr="', b' x-descr="')
             dst.writestr(item, data)
     assert any("5 of 5 pictures have no alt text" in p for p in docx_problems(stripped.getvalue()))
+
+
+def test_a_missing_photos_frame_is_not_read_aloud(output):
+    """The „Foto folgt“ frame of a missing photo is an artifact: printed, but passed over by
+    screen readers (its alt text, if given, is the figure's Alt, asserted above)."""
+    import pypdfium2
+    from pages import read_page
+    _, content, _, pdf = output
+    missing = any(b["type"] == "photo" and not b["file"] for b in _blocks(content))
+    if "photo_missing" not in content["labels"]:
+        assert not missing, "a type that prints photos names its placeholder (labels.photo_missing)"
+        return
+    label = "".join(content["labels"]["photo_missing"].split())
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        pages = [read_page(doc, i) for i in range(len(doc))]
+    finally:
+        doc.close()
+    printed = sum("".join(g.char for g in p.glyphs if not g.char.isspace()).count(label) for p in pages)
+    read = sum("".join(g.char for g in p.content()).count(label) for p in pages)
+    assert (printed > 0) == missing
+    assert read == 0
+
+
+def _blocks(content: dict) -> list[dict]:
+    out = []
+
+    def walk(blocks):
+        for b in blocks:
+            out.append(b)
+            if b["type"] == "box":
+                walk(b["blocks"])
+
+    def sections(ss):
+        for s in ss:
+            walk(s["blocks"])
+            sections(s["sections"])
+
+    for ch in content["chapters"]:
+        walk(ch["blocks"])
+        sections(ch["sections"])
+    return out

@@ -194,7 +194,18 @@ def test_editors_can_override_the_generated_alt_text(tmp_path):
     docx = next(p for p in result.files if p.suffix == ".docx").read_bytes()
     pdf = next(p for p in result.files if p.suffix == ".pdf").read_bytes()
     assert [d.get("descr") for d in open_docx(io.BytesIO(docx)).element.body.iter(qn("wp:docPr"))] == [own]
-    assert struct_summary(PdfReader(io.BytesIO(pdf))).figures == [own]
+    # the chart's figure, and the framed placeholders of the photos that have no file yet
+    framed = [b["alt"] for b in _photos(json.loads((tmp_path / "out" / "content.json").read_text())) if not b["file"]]
+    assert sorted(struct_summary(PdfReader(io.BytesIO(pdf))).figures) == sorted([own, *framed])
+
+
+def _photos(node) -> list[dict]:
+    if isinstance(node, dict):
+        own = [node] if node.get("type") == "photo" else []
+        return own + [p for v in node.values() for p in _photos(v)]
+    if isinstance(node, list):
+        return [p for v in node for p in _photos(v)]
+    return []
 
 
 def test_chart_data_changes_show_in_the_content_record(built):
