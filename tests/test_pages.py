@@ -22,20 +22,11 @@ def _faults(samples, name: str) -> list:
     return _found[name]
 
 
-# Faults the samples still have (issue 29, section 1: Maintal's and Michelstadt's addresses run
-# out of their column): expected to fail until that is fixed.
-KNOWN: dict[str, str] = {
-    "outside-type-area": "issue 29 §1: an address runs out of its column",
-    "outside-cell": "issue 29 §1: an address runs out of its column",
-}
-
-
 def test_the_samples_are_found():
     assert len(SAMPLES) >= 8
 
 
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=pytest.mark.xfail(reason=KNOWN[k], strict=False))
-                                  if k in KNOWN else k for k in KINDS])
+@pytest.mark.parametrize("kind", KINDS)
 def test_no_page_of_a_sample_has_a_fault(samples, kind):
     found = [str(f) for name in SAMPLES for f in _faults(samples, name) if f.kind == kind]
     assert not found, "\n".join(found)

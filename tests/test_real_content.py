@@ -2,8 +2,9 @@
 the output checks on content nobody rehearsed, and what happens when one still fails.
 
 The property tests draw drafts and editions whose tables hold long words, addresses with
-hyphens, phone numbers and lists in cells; every build must pass its own output checks, and
-every address and phone number must read exactly in the PDF (wrapping only after '@', '.', '/')."""
+hyphens, phone numbers and lists in cells; every build must pass its own output checks, every
+address and phone number must read exactly in the PDF (wrapping only after '@', '.', '/'), and
+the page-level checker (tests/pages.py) must find nothing on any page."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from pipeline.errors import Finding, Location, tool_fault
 from pipeline.render import links
 from pipeline.web.portal.findings_de import german
 from tests.editions import EDITION, TABLES, TEXTS, write_edition
+from tests.pages import page_faults
 from tests.readers import engines
 
 IMAP = "IMAP Institut für interkulturelle Management- und Politikberatung"
@@ -80,6 +82,7 @@ def test_imap_addresses_in_narrow_column_build_and_read_exactly(imap_draft):
     done = subprocess.run([sys.executable, "-m", "pipeline.cli", "draft", str(folder), "--out", str(out)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert page_faults(next(out.glob("*.pdf"))) == []  # nothing crosses a border or the type area
     pdf = next(out.glob("*.pdf")).read_bytes()
     items = ["info@imap-institut.de", "www.imap-institut.de", "integrationsbeauftragte@maintal.de"]
     for engine in engines.ENGINES:
@@ -173,7 +176,9 @@ def test_generated_drafts_pass_their_own_output_checks(contacts, responsible, na
                            **({"texts": own} if own else {}))
         result = build_draft(folder, Path(tmp) / "out")
         assert result.output_errors == [], [str(f) for f in result.output_errors]
-        assert_reads_exactly(next((Path(tmp) / "out").glob("*.pdf")).read_bytes(), contacts + responsible)
+        pdf = next((Path(tmp) / "out").glob("*.pdf"))
+        assert_reads_exactly(pdf.read_bytes(), contacts + responsible)
+        assert page_faults(pdf) == []
 
 
 @settings(**BUILD_SETTINGS)
@@ -197,7 +202,9 @@ def test_generated_editions_pass_their_own_output_checks(rows, contact):
         result = build(folder, Path(tmp) / "out")
         assert result.output_errors == [], [str(f) for f in result.output_errors]
         cells = [c for row in rows for c in row] + list(contact)
-        assert_reads_exactly(next((Path(tmp) / "out").glob("*.pdf")).read_bytes(), cells)
+        pdf = next((Path(tmp) / "out").glob("*.pdf"))
+        assert_reads_exactly(pdf.read_bytes(), cells)
+        assert page_faults(pdf) == []
 
 
 # ---------------------------------------------------------------------------- when a check still fails

@@ -65,6 +65,14 @@ def printed_heads(pdf: bytes, top_mm: float) -> list[str]:
         doc.close()
 
 
+def page_text(pdf: bytes, n: int) -> str:
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return _space(doc[n].get_textpage().get_text_range())
+    finally:
+        doc.close()
+
+
 @pytest.mark.parametrize("name", SAMPLES)
 def test_each_running_head_names_the_chapter_its_page_is_in(samples, name):
     folder = ROOT / "inputs" / name
@@ -77,6 +85,8 @@ def test_each_running_head_names_the_chapter_its_page_is_in(samples, name):
     assert [t for t, _, _ in starts if t in heads] == [t for t, _, _ in starts], "each bookmark is a chapter"
     printed = printed_heads(pdf, source.template.page.top_mm)
     expected = expected_heads(pdf, heads, len(printed))
+    # a page left blank for the page budget carries no running head, as in print (issue 29, 5)
+    expected = ["" if not page_text(pdf, n) else want for n, want in enumerate(expected)]
     wrong = [(n + 1, got, want) for n, (got, want) in enumerate(zip(printed, expected)) if got != want]
     assert not wrong, f"{name}: (page, printed, expected) {wrong}"
 
