@@ -137,13 +137,15 @@ def cached_build(folder: Path, out: Path, formats: tuple[str, ...], allow_missin
         write_set(Path(out), files)
         return BuildResult(edition=meta["edition"], files=[Path(out) / n for n in meta["outputs"]],
                            pages=meta["pages"], chapters=meta["chapters"], seconds=time.perf_counter() - start,
-                           warnings=meta["warnings"], output_errors=meta["output_errors"], reused=True)
+                           warnings=meta["warnings"], output_errors=meta["output_errors"],
+                           layout_notes=meta.get("layout_notes", []), reused=True)
     from pipeline.build import build
     result = build(folder, out, formats, allow_missing)
     written = sorted(p.name for p in Path(out).iterdir() if p.is_file() and p.name in _written_names(result))
     store(folder, key, {n: (Path(out) / n).read_bytes() for n in written},
           {"edition": result.edition, "outputs": [p.name for p in result.files], "pages": result.pages,
-           "chapters": result.chapters, "warnings": result.warnings, "output_errors": result.output_errors})
+           "chapters": result.chapters, "warnings": result.warnings, "output_errors": result.output_errors,
+           "layout_notes": result.layout_notes})
     return result
 
 

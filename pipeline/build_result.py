@@ -19,4 +19,5 @@ class BuildResult:
     seconds: float
     warnings: list[Finding] = field(default_factory=list)
     output_errors: list[Finding] = field(default_factory=list)  # from reading the files back
+    layout_notes: list[str] = field(default_factory=list)  # pages the layout could not fill (verify/page_fill.py)
     reused: bool = False  # the files came from the build cache (build_cache.py)

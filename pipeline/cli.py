@@ -123,6 +123,8 @@ def _print_build(result, verbose: bool) -> None:
     click.echo(f"Built {result.edition}: {pages}{result.chapters} chapters, {len(result.files)} files written "
                f"({files}), {len(result.warnings)} warnings, {result.seconds:.1f} s"
                f"{' (inputs unchanged: the files of the last build)' if getattr(result, 'reused', False) else ''}")
+    for note in result.layout_notes:
+        click.echo(f"  layout: {note}")
     ours = [f for f in result.output_errors if f.tool_fault]
     if len(ours) < len(result.output_errors):
         click.echo(f"The built files failed {len(result.output_errors)} output check(s), listed above.", err=True)

@@ -175,10 +175,12 @@ def run(source: Source, out: Path, formats: tuple[str, ...] = FORMATS, start: fl
     output_errors = check_outputs(expected, source.document, made.files.get("docx"), made.files.get("pdf"),
                                   pdf_read=made.reads.get("pdf"), docx_read=made.reads.get("docx"))
     pdf = made.reads.get("pdf")
+    from pipeline.verify.page_fill import sparse_chapter_ends
+    notes = sparse_chapter_ends(made.files["pdf"], source.document) if "pdf" in made.files else []
     chapters = sum(1 for c in source.document.chapters if c.kind != "contents")
     return BuildResult(edition=source.name, files=list(outputs), pages=pdf.pages if pdf is not None else None, chapters=chapters,
                        seconds=time.perf_counter() - start, warnings=source.report.warnings,
-                       output_errors=output_errors)
+                       output_errors=output_errors, layout_notes=notes)
 
 
 def check_built(source: Source, out: Path) -> list[Finding]:

@@ -185,6 +185,9 @@ def test_generated_drafts_pass_their_own_output_checks(contacts, responsible, na
 @example(rows=[["Integrationsbüro", "Stadtgesellschaft Quartier Gemeinwesen Stadtgesellschaft Begegnung Beratung", "x"],
                ["Integrationsbüro", "Stadtgesellschaft Quartier Gemeinwesen Stadtgesellschaft Begegnung Beratung", "y"]],
          contact=("a@b.de", "www.b.de", "06181 400622"))  # two rows may say the same: no E-DUPLICATE-PARAGRAPH
+@example(rows=[["www.wjxcmw-ekxlmpäb-jzadd.de/wir-ueber-uns/team, egpm@aönütujjw-koönwmnnkfx-jql.de",
+                "www.aa-wjxcmw-ekxlmpäb.de", "Teilhabeteilhabeteilhabeteilhabe"]],
+         contact=("aa-aa@aa-aa-aa.de", "www.aa.de", "+49 6181 400-622"))  # addresses took all: 'Rolle' had 1 pt
 @given(rows=st.lists(st.lists(st.lists(piece, min_size=1, max_size=3).map(", ".join), min_size=3, max_size=3),
                      min_size=1, max_size=6),
        contact=st.tuples(email, web, phone))
@@ -279,3 +282,17 @@ def test_a_drafts_own_chapter_title_is_held_to_the_title_limit(tmp_path):
     folder = make_town(tmp_path / "passt", random.Random(3), texts={section.id: {"text": "Ein Absatz.", "title": long[:300]}})
     result = build_draft(folder, tmp_path / "out")
     assert result.output_errors == [], [str(f) for f in result.output_errors]
+
+
+def test_a_chapter_ending_on_a_nearly_empty_page_is_named_in_the_summary(samples, capsys):
+    """The 2012 review's Hochtaunuskreis chapter ends on p. 11 with only its contact box: the
+    build result names the page, the share of it used and what stands there; the CLI prints it."""
+    from pipeline.cli import _print_build
+    result = samples.result("halbzeitbilanz-2012")
+    notes = [n for n in result.layout_notes if n.startswith("p. 11,")]
+    assert len(notes) == 1 and "Ansprechpartner" in notes[0] and "Hochtaunuskreis" in notes[0], result.layout_notes
+    assert all(int(n.split("holds only ")[1].split("%")[0]) < 25 for n in result.layout_notes)
+    _print_build(result, False)
+    assert "layout: p. 11," in capsys.readouterr().out
+    full = samples.result("kommunen/maintal")  # every chapter of two or more pages ends on a well-filled page
+    assert full.layout_notes == []
