@@ -351,6 +351,16 @@ def control_character(folder: Path) -> None:
     (folder / "aufgabe.md").write_text("Ein \x07 Text.\n", encoding="utf-8")
 
 
+def long_title(folder: Path) -> None:
+    """A chapter renamed in sheet Texte with 10,000 characters (it once gave a false E-TOC-PAGE)."""
+    path = init_draft("Teststadt", folder, LAYOUT)
+    book = load_workbook(path)
+    sheet = book["Texte"]
+    column = [c.value for c in sheet[1]].index("Überschrift") + 1
+    sheet.cell(row=2, column=column).value = "Integration " * 834  # 10,008 characters
+    book.save(path)
+
+
 def zip_bomb(folder: Path) -> None:
     folder.mkdir()
     (folder / LAYOUT.file).write_bytes(_zip({"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": b"\0" * 60_000_000}))
@@ -374,7 +384,7 @@ def bad_edition(folder: Path) -> list[Finding]:
 
 
 DRAFTS = {"values": bad_values, "structure": bad_structure, "wide": too_wide, "control": control_character,
-          "bomb": zip_bomb}
+          "bomb": zip_bomb, "title": long_title}
 
 
 def _absorb_findings(root: Path, with_errors: Path) -> list[Finding]:
@@ -461,6 +471,8 @@ GERMAN = [  # (findings of, code, sheet or file, row, column): the German messag
     (("values", "E-MOJIBAKE", "Leitlinien", 2, "Text"), "„FÃ¼r“ sieht nach falsch kodiertem Text aus."),
     (("values", "E-BAD-VALUE", "Texte", 11, "Abschnitt"), "„Unser Vorwort“ ist keiner der erlaubten Werte."),
     (("values", "E-BAD-EMAIL", "aufgabe.md", 1, None), "„info@teststadt“ ist keine gültige E-Mail-Adresse."),
+    (("title", "E-TOO-LARGE", "Texte", 2, "Überschrift"),
+     "Der Kapiteltitel aus dieser Zeile hat 10007 Zeichen; erlaubt sind höchstens 300."),
     (("structure", "W-UNKNOWN-TABLE", "Notizen", None, None),
      "Das Blatt „Notizen“ gehört nicht zur Arbeitsmappe und wird nicht gedruckt."),
     (("structure", "W-MISSING-SHEET", "Netzwerke und Akteure", None, None),

@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import READER_SAMPLES, STRUCT_TREES
-from pipeline.render import links
+from pipeline.load import links
 from readers import audit, engines
 
 

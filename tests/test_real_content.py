@@ -27,7 +27,7 @@ from pipeline.drafts.synthetic import WORDS, town_data
 from pipeline.drafts.synthetic import TEXT_CONTENTS
 from pipeline.drafts.workbook_fill import fill_workbook
 from pipeline.errors import Finding, Location, tool_fault
-from pipeline.render import links
+from pipeline.load import links
 from pipeline.web.portal.findings_de import german
 from tests.editions import EDITION, TABLES, TEXTS, write_edition
 from tests.pages import page_faults
@@ -188,6 +188,8 @@ def test_generated_drafts_pass_their_own_output_checks(contacts, responsible, na
 @example(rows=[["www.wjxcmw-ekxlmpäb-jzadd.de/wir-ueber-uns/team, egpm@aönütujjw-koönwmnnkfx-jql.de",
                 "www.aa-wjxcmw-ekxlmpäb.de", "Teilhabeteilhabeteilhabeteilhabe"]],
          contact=("aa-aa@aa-aa-aa.de", "www.aa.de", "+49 6181 400-622"))  # addresses took all: 'Rolle' had 1 pt
+@example(rows=[["Bürgerbeteiligung Übergänge Nachbarschaft Beratung Sportvereine Gesundheitsförderung " * 4] * 3] * 3,
+         contact=("a@b.de", "www.b.de", "06181 400622"))  # held rows taller than a column ran off the page
 @given(rows=st.lists(st.lists(st.lists(piece, min_size=1, max_size=3).map(", ".join), min_size=3, max_size=3),
                      min_size=1, max_size=6),
        contact=st.tuples(email, web, phone))

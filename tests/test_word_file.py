@@ -21,7 +21,7 @@ from docx import Document as open_docx
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from pipeline.render import links
+from pipeline.load import links
 from pipeline.build import build, new_file_mode, write_atomically
 from pipeline.cli import main
 from pipeline.render.docx_fonts import embedded_fonts, font_key

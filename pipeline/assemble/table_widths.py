@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from statistics import median
 
-from pipeline.render.links import unbreakable
+from pipeline.load.links import unbreakable
 
 LINE = 110  # characters of a table cell's size (9 pt) across a LINE_MM text column, padding included
 LINE_MM = 160.0

@@ -23,7 +23,7 @@ from lxml import etree
 
 from pipeline.render import docx_package
 from pipeline.render import docx_widths
-from pipeline.render import links
+from pipeline.load import links
 from pipeline.render.artwork import Artwork
 from pipeline.render.docx_cover import CoverWriter
 from pipeline.render.docx_fonts import embed_fonts

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 
-from pipeline.render import links
+from pipeline.load import links
 
 SLACK = 1.05  # word processors lay text out a little wider than its advance widths add up to
 LONGEST_WORD = 10  # characters: a longer word may be hyphenated in its column

@@ -20,7 +20,7 @@ from pathlib import Path
 import typst
 
 from pipeline.render.artwork import Artwork, Asset
-from pipeline.render import links
+from pipeline.load import links
 from pipeline.render.fonts import put_cached, scratch_root, typst_font_paths
 from pipeline.errors import InputError
 from pipeline.tree import Document, to_data

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.render import links
+from pipeline.load import links
 from pipeline.tree import Document, to_data
 from pipeline.verify.read_back import PdfContent
 

@@ -16,7 +16,7 @@ PATTERN = f"{_EMAIL}|{_WEB}"
 _ADDRESS = re.compile(PATTERN)
 # A German phone or fax number ('06181 400-622', '(0611) 12 34 56', '+49 6181 400622'): printed
 # on one line. It starts with 0, a '(0' area code or +country code, so years and postcodes
-# ('2019 - 2020', '63477 Maintal') are not taken for one.
+# ('2019 - 2020', '12345 Musterstadt') are not taken for one.
 PHONE = (r"(?:\+\d{1,3} ?(?:\(0\) ?)?\d{2,5}|\(0\d{2,5}\)|\b0\d{2,5})"
          r"(?: ?/ ?| ?- ?| )\d{2,}(?:[ -]\d+)*\b")
 _PHONE = re.compile(PHONE)
