@@ -123,6 +123,8 @@ def test_a_version_gets_a_name_shown_in_the_list_the_page_and_the_comparison(ver
     assert f"„{name}“" in town_page and "<b>" not in town_page
     assert f"Version 2 „{name}“ vom " in client.get(f"/t/{token}/vergleich?alt=1&neu=2").text
     assert "Stand nach" not in client.get(f"/t/{other}/").text
+    r = client.post(f"/t/{token}/v/2/name", data={"csrf": csrf(page), "name": "y" * 50_000}, follow_redirects=False)
+    assert r.status_code == 403 and "y" * 200 not in client.get(f"/t/{token}/v/2").text  # not read into memory
     r = client.post(f"/t/{token}/v/2/name", data={"csrf": csrf(page), "name": "x" * 500}, follow_redirects=False)
     assert r.status_code == 303 and "x" * 120 + "“" in client.get(f"/t/{token}/v/2").text
     client.post(f"/t/{token}/v/2/name", data={"csrf": csrf(page), "name": "Stand nach Ausschusssitzung"})

@@ -30,7 +30,12 @@ from pipeline.web.portal.store import Store, Version, read_json, write_json, now
 NAME_FILE = "name.json"
 DELETED_FILE = "deleted.json"
 MAX_NAME = 120  # characters: „Stand nach Ausschusssitzung vom 12. März“ needs far fewer
+MAX_FORM = 10_000  # bytes of a posted name or confirmation
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def version_name(version: Version) -> str:
@@ -111,8 +116,24 @@ class Versions:
         ]
 
     async def _form(self, request: Request):
-        """The posted form, or None when its CSRF token is not this link's."""
-        form = await request.form(max_files=0, max_fields=4, max_part_size=2_000)
+        """The posted form, or None when its CSRF token is not this link's, or it is far larger
+        than a name and a token (counted while it is read, not trusted from Content-Length)."""
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_FORM:
+            return None
+        seen = 0
+
+        async def receive():
+            nonlocal seen
+            message = await request.receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_FORM:
+                raise _TooLarge()
+            return message
+        try:
+            form = await Request(request.scope, receive).form(max_files=0, max_fields=4, max_part_size=2_000)
+        except Exception:  # too large, or not a form
+            return None
         token = request.path_params["token"]
         ok = self.portal.store.csrf_ok(token_hash(token), form.get("csrf"))
         return form if ok else None
