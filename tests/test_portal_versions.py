@@ -195,5 +195,6 @@ def test_a_version_is_deleted_after_a_confirmation_and_its_files_are_gone(versio
                  "/vergleich.docx?alt=1&neu=2"):
         assert client.get(f"/t/{token}{path}").status_code == 404, path
     assert store.version(town, 2).out.is_dir()  # the others stay
+    assert "wurde gelöscht" not in client.get(f"/t/{token}/?geloescht=2").text  # it was not
     # a number is never given again
     assert store.new_version(town, b"PK", "x.xlsx").number == busy.number + 1

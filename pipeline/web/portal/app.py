@@ -189,7 +189,8 @@ class Portal:
         versions = [self._summary(v) for v in reversed(self.store.versions(town))]
         deleted = request.query_params.get("geloescht", "")
         return self.page(request, "town.html", status, town=town, base=f"/t/{token}", versions=versions,
-                         deleted=int(deleted) if deleted.isdigit() and len(deleted) < 9 else None,
+                         deleted=int(deleted) if deleted.isdigit() and len(deleted) < 9
+                         and self.store.version(town, int(deleted)) is None else None,
                          csrf=self.store.csrf_token(token_hash(token)), problems=problems or [],
                          max_mb=f"{self.max_upload / 1e6:.0f}", title=f"Strategie-Entwurf {town.name}")
 
