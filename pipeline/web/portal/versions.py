@@ -72,7 +72,8 @@ def delete_version(store: Store, version: Version) -> None:
     write_json(town.folder / DELETED_FILE, {"highest": max(highest_deleted(town), version.number)})
     trash = town.folder / f".geloescht-{version.number}-{secrets.token_hex(4)}"
     os.replace(version.folder, trash)  # out of the list at once, and whole
-    shutil.rmtree(trash)
+    for left in [trash, *town.folder.glob(".geloescht-*")]:  # and any a crash left half removed
+        shutil.rmtree(left, ignore_errors=left != trash)
     if state:
         _forget_sources(store, state)
 
