@@ -72,8 +72,9 @@ def delete_version(store: Store, version: Version) -> None:
     write_json(town.folder / DELETED_FILE, {"highest": max(highest_deleted(town), version.number)})
     trash = town.folder / f".geloescht-{version.number}-{secrets.token_hex(4)}"
     os.replace(version.folder, trash)  # out of the list at once, and whole
-    for left in [trash, *town.folder.glob(".geloescht-*")]:  # and any a crash left half removed
-        shutil.rmtree(left, ignore_errors=left != trash)
+    shutil.rmtree(trash)
+    for left in town.folder.glob(".geloescht-*"):  # what an interrupted deletion left
+        shutil.rmtree(left, ignore_errors=True)
     if state:
         _forget_sources(store, state)
 
