@@ -49,6 +49,7 @@ def test_a_town_names_compares_downloads_the_redline_and_deletes_a_version(brows
         measure = second["massnahmen"][0]
         old_text = measure["text"]
         measure["text"] = old_text + " (mit Kinderbetreuung)"
+        gone = second["massnahmen"].pop(1)["text"]  # a measure taken out
         for n, data in enumerate((first, second), start=1):
             workbook = tmp_path / f"strategie-{n}.xlsx"
             shutil.copyfile(scaffold, workbook)
@@ -77,6 +78,7 @@ def test_a_town_names_compares_downloads_the_redline_and_deletes_a_version(brows
         body = Document(io.BytesIO(redline.read_bytes())).element.body
         assert body.xpath(".//w:ins") and body.xpath(".//w:del")
         assert "(mit Kinderbetreuung)" in "".join(body.xpath(".//w:ins//w:t/text()"))
+        assert gone in "".join(body.xpath(".//w:del//w:delText/text()"))
         page.get_by_role("button", name="Vergleichen").click()
         header = page.locator("header").inner_text()
         assert "Version 1 vom" in header and "Version 2 „Stand nach Ausschusssitzung“ vom" in header
