@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import re
 import time
 import zipfile
@@ -152,6 +153,25 @@ def test_the_word_file_with_tracked_changes_between_two_versions(versions):
     assert client.get(f"/t/{other}/vergleich.docx?alt=1&neu=2").status_code == 404
     assert client.get(f"/t/{token}/vergleich.docx?alt=1&neu=9").status_code == 404
     assert client.get(f"/t/{token}/vergleich.docx?alt=../1&neu=2").status_code == 404
+
+
+def test_the_cli_names_a_drafts_rows_by_sheet_and_row_too(versions):
+    """`brochure diff` on two drafts' build folders: the same names, in the terminal's English."""
+    from click.testing import CliRunner
+    from pipeline.cli import main
+    client, store, token, _ = versions
+    town = store.find("Maintal")
+    folders = [str(v.out) for v in store.versions(town) if (v.out / "content.json").is_file()][-2:]
+    if len(folders) < 2:
+        pytest.skip("needs two built versions (the deletion test ran first)")
+    out = CliRunner().invoke(main, ["diff", *folders, "--format", "json"]).output
+    changes = json.loads(out)["changes"]
+    measure = next(c for c in changes if c["area"] == "records" and c["kind"] == "changed")
+    assert measure["where"].startswith("Maßnahmen row 2 („Sprachcafé in der Stadtbücherei")
+    assert (measure["sheet"], measure["row"], measure["column"]) == ("Maßnahmen", 2, "Maßnahme")
+    added = next(c for c in changes if c["area"] == "records" and c["kind"] == "added")
+    assert added["row"] == 4 and f"Maßnahme: {NEW_MEASURE}" in added["new"]
+    assert not [c for c in changes if c.get("sheet") == "Texte"]  # the text change is under Text
 
 
 def test_a_version_is_deleted_after_a_confirmation_and_its_files_are_gone(versions):
