@@ -494,12 +494,24 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
 
 
 def serve(data: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
-          time_limit: float | None = None, echo=print) -> None:
-    """Run the portal on uvicorn (one server process; drafts in WORKERS worker processes)."""
+          time_limit: float | None = None, echo=print, base_url: str | None = None) -> None:
+    """Run the portal on uvicorn (one server process; drafts in WORKERS worker processes).
+    BASE_URL (or http://HOST:PORT) is recorded in DATA for the links the CLI prints."""
     import uvicorn
+    from pipeline.web.portal import address
     app = create_app(data, workers, time_limit=time_limit)
     store: Store = app.state.portal.store
+    public = base_url or address.listening_url(host, port)
+    probe = os.open(store.root / "serve.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:  # never record this address over that of a server that runs on DATA
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise RuntimeError(f"another 'brochure serve' is using {store.root}") from None
+    finally:
+        os.close(probe)
+    address.record(store.root, public, given=bool(base_url))
     if not store.has_admin():
-        echo(f"Overview for the ministry (shown once, stored hashed): http://{host}:{port}/admin/{store.new_admin_token()}/")
+        echo(f"Overview for the ministry (shown once, stored hashed): {public}/admin/{store.new_admin_token()}/")
+    echo(f"Links printed by 'brochure portal add-town' start with {public}/ (recorded in {store.root})")
     echo(f"Portal data in {store.root}; {len(store.towns())} towns; {workers} draft workers")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False)
