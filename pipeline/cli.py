@@ -123,6 +123,10 @@ def _print_build(result, verbose: bool) -> None:
     click.echo(f"Built {result.edition}: {pages}{result.chapters} chapters, {len(result.files)} files written "
                f"({files}), {len(result.warnings)} warnings, {result.seconds:.1f} s"
                f"{' (inputs unchanged: the files of the last build)' if getattr(result, 'reused', False) else ''}")
+    examples = sum(f.code in ("W-EXAMPLE-ROW", "W-EXAMPLE-VALUE") for f in result.warnings)
+    if examples:
+        click.echo(f"  {examples} example{'s' if examples != 1 else ''} from the new workbook left (W-EXAMPLE-ROW, "
+                   "W-EXAMPLE-VALUE): not printed as the town's; replace or delete them")
     for note in result.layout_notes:
         click.echo(f"  layout: {note}")
     ours = [f for f in result.output_errors if f.tool_fault]

@@ -34,7 +34,8 @@ from starlette.templating import Jinja2Templates
 
 from pipeline.errors import Finding, InputError, Location, error, group_findings, row_ranges
 from pipeline.load.sheets import MAX_RATIO, MAX_UNPACKED, check_zip
-from pipeline.web.portal import absorb_de
+from pipeline.drafts.workbook_layout import draft_template
+from pipeline.web.portal import absorb_de, ownership
 from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
@@ -173,20 +174,23 @@ class Portal:
                 "message": job.get("message", ""), "outcome": (result or {}).get("outcome"),
                 "filled": sum(s["state"] == "filled" for s in sections), "sections": len(sections),
                 "errors": (result or {}).get("errors", 0), "warnings": (result or {}).get("warnings", 0),
+                "examples": sum(f.get("code") in ("W-EXAMPLE-ROW", "W-EXAMPLE-VALUE")
+                                for f in (result or {}).get("findings", [])),
                 "pages": (result or {}).get("pages")}
 
     # -- municipality ----------------------------------------------------------------------
     async def index(self, request: Request) -> Response:
         return self.page(request, "index.html")
 
-    async def town_page(self, request: Request, status: int = 200, problems: list[dict] | None = None) -> Response:
+    async def town_page(self, request: Request, status: int = 200, problems: list[dict] | None = None,
+                        confirm: dict | None = None) -> Response:
         town = self._town(request)
         if town is None:
             return self.not_found(request)
         token = request.path_params["token"]
         versions = [self._summary(v) for v in reversed(self.store.versions(town))]
         return self.page(request, "town.html", status, town=town, base=f"/t/{token}", versions=versions,
-                         csrf=self.store.csrf_token(token_hash(token)), problems=problems or [],
+                         csrf=self.store.csrf_token(token_hash(token)), problems=problems or [], confirm=confirm,
                          max_mb=f"{self.max_upload / 1e6:.0f}", title=f"Strategie-Entwurf {town.name}")
 
     async def workbook(self, request: Request) -> Response:
@@ -228,6 +232,7 @@ class Portal:
             if kind is None:
                 return await self.town_page(request, *self._upload_problem("E-UPLOAD-NAME", "", 400))
             data = await upload.read()
+            confirmed = form.get(ownership.CONFIRM) == "ja"  # „trotzdem für diese Kommune verwenden“
         finally:
             await form.close()
         if not data:
@@ -238,6 +243,10 @@ class Portal:
             return self.page(request, "error.html", 503, title="Bitte später noch einmal",
                              text="Gerade werden sehr viele Entwürfe erstellt. Bitte laden Sie die Arbeitsmappe "
                                   "in einigen Minuten noch einmal hoch.", back=f"/t/{token}/")
+        if kind == "xlsx" and not confirmed:  # another town's workbook: refused, unless the town confirms it
+            other = await run_in_threadpool(ownership.other_town, data, town.name, draft_template()[1])
+            if other is not None:
+                return await self.town_page(request, 409, _problems([other]), confirm=dict(other.args))
         async with self._town_lock(town):
             if kind == "docx":
                 made = await run_in_threadpool(self.absorb, town, data, upload.filename)
