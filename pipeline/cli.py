@@ -60,6 +60,7 @@ def print_report(name: str, findings: list[Finding]) -> None:
         click.echo("")
     verdict = "clean" if not errors else "not ready"
     click.echo(f"{name}: {len(errors)} errors, {len(warnings)} warnings: {verdict}")
+    _examples_left(warnings)
 
 
 class _Commands(click.Group):
@@ -115,6 +116,14 @@ def _build_and_report(what: str, folder: Path, run, verbose: bool) -> None:
     _print_build(result, verbose)
 
 
+def _examples_left(warnings) -> None:
+    """How many of a new strategy workbook's examples are left (none for an edition)."""
+    examples = sum(f.code in ("W-EXAMPLE-ROW", "W-EXAMPLE-VALUE") for f in warnings)
+    if examples:
+        click.echo(f"  {examples} example{'s' if examples != 1 else ''} from the new workbook left (W-EXAMPLE-ROW, "
+                   "W-EXAMPLE-VALUE): not printed as the town's; replace or delete them")
+
+
 def _print_build(result, verbose: bool) -> None:
     print_findings(result.warnings, verbose)
     print_findings(result.output_errors, verbose=True)
@@ -123,10 +132,7 @@ def _print_build(result, verbose: bool) -> None:
     click.echo(f"Built {result.edition}: {pages}{result.chapters} chapters, {len(result.files)} files written "
                f"({files}), {len(result.warnings)} warnings, {result.seconds:.1f} s"
                f"{' (inputs unchanged: the files of the last build)' if getattr(result, 'reused', False) else ''}")
-    examples = sum(f.code in ("W-EXAMPLE-ROW", "W-EXAMPLE-VALUE") for f in result.warnings)
-    if examples:
-        click.echo(f"  {examples} example{'s' if examples != 1 else ''} from the new workbook left (W-EXAMPLE-ROW, "
-                   "W-EXAMPLE-VALUE): not printed as the town's; replace or delete them")
+    _examples_left(result.warnings)
     for note in result.layout_notes:
         click.echo(f"  layout: {note}")
     ours = [f for f in result.output_errors if f.tool_fault]

@@ -184,3 +184,5 @@ def test_the_cli_says_how_many_examples_are_left(tmp_path):
     left = re.search(r"(\d+) examples from the new workbook left", r.output)
     findings = load_draft(folder).report.findings
     assert left and int(left.group(1)) == sum(f.code.startswith("W-EXAMPLE-") for f in findings) > 0
+    checked = CliRunner().invoke(main, ["check", str(folder)])
+    assert f"{left.group(1)} examples from the new workbook left" in checked.output
