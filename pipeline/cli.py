@@ -60,6 +60,7 @@ def print_report(name: str, findings: list[Finding]) -> None:
         click.echo("")
     verdict = "clean" if not errors else "not ready"
     click.echo(f"{name}: {len(errors)} errors, {len(warnings)} warnings: {verdict}")
+    _examples_left(warnings)
 
 
 class _Commands(click.Group):
@@ -115,6 +116,14 @@ def _build_and_report(what: str, folder: Path, run, verbose: bool) -> None:
     _print_build(result, verbose)
 
 
+def _examples_left(warnings) -> None:
+    """How many of a new strategy workbook's examples are left (none for an edition)."""
+    examples = sum(f.code in ("W-EXAMPLE-ROW", "W-EXAMPLE-VALUE") for f in warnings)
+    if examples:
+        click.echo(f"  {examples} example{'s' if examples != 1 else ''} from the new workbook left (W-EXAMPLE-ROW, "
+                   "W-EXAMPLE-VALUE): not printed as the town's; replace or delete them")
+
+
 def _print_build(result, verbose: bool) -> None:
     print_findings(result.warnings, verbose)
     print_findings(result.output_errors, verbose=True)
@@ -123,6 +132,7 @@ def _print_build(result, verbose: bool) -> None:
     click.echo(f"Built {result.edition}: {pages}{result.chapters} chapters, {len(result.files)} files written "
                f"({files}), {len(result.warnings)} warnings, {result.seconds:.1f} s"
                f"{' (inputs unchanged: the files of the last build)' if getattr(result, 'reused', False) else ''}")
+    _examples_left(result.warnings)
     for note in result.layout_notes:
         click.echo(f"  layout: {note}")
     ours = [f for f in result.output_errors if f.tool_fault]
@@ -367,11 +377,23 @@ DATA = click.option("--data", "data", type=click.Path(path_type=Path, file_okay=
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Draft worker processes [default: one per CPU core].")
 @click.option("--job-timeout", type=click.FloatRange(min=1), default=None, help="Seconds a draft may take [default: 120].")
-def serve_command(data: Path, host: str, port: int, workers: int | None, job_timeout: float | None) -> None:
+@click.option("--base-url", default=None, help="The portal's public address behind a reverse proxy, e.g. "
+              "https://strategie.example.de [default: http://HOST:PORT]; recorded in DIR for the printed links.")
+def serve_command(data: Path, host: str, port: int, workers: int | None, job_timeout: float | None,
+                  base_url: str | None) -> None:
     """Run the web portal through which municipalities draft their strategy (docs/portal.md)."""
     from pipeline.drafts.batch import default_jobs
+    from pipeline.web.portal.address import check_base_url
     from pipeline.web.portal.app import serve
-    serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo)
+    try:
+        base_url = check_base_url(base_url) if base_url else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base-url") from None
+    try:
+        serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo, base_url=base_url)
+    except RuntimeError as exc:  # another serve on DATA
+        click.echo(str(exc), err=True)
+        sys.exit(1)
 
 
 @main.group("portal")
@@ -392,19 +414,33 @@ def _town_or_exit(store, name: str):
     return town
 
 
+def _base_url(store, given: str | None) -> str:
+    """The address printed links start with: --base-url, else what serve recorded in DIR."""
+    from pipeline.web.portal.address import base_url
+    try:
+        url, note = base_url(store.root, given)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base-url") from None
+    if note:
+        click.echo(note, err=True)
+    return url
+
+
 @portal_group.command("add-town")
 @click.argument("name")
 @DATA
-@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="The portal's public address.")
-def add_town_command(name: str, data: Path, base_url: str) -> None:
+@click.option("--base-url", default=None, help="The portal's public address [default: the one the last "
+              "'brochure serve' on DIR recorded].")
+def add_town_command(name: str, data: Path, base_url: str | None) -> None:
     """Create NAME's space (or a new link for a revoked town) and print its private link."""
     store = _store(data)
+    base_url = _base_url(store, base_url)
     try:
         town, token = store.add_town(name)
     except (ValueError, FileExistsError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
-    click.echo(f"{town.name}: {base_url.rstrip('/')}/t/{token}/")
+    click.echo(f"{town.name}: {base_url}/t/{token}/")
     click.echo("Send this link to the town only; it is shown once and stored hashed.")
 
 
@@ -433,11 +469,14 @@ def revoke_command(town: str, data: Path) -> None:
 
 @portal_group.command("admin-link")
 @DATA
-@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="The portal's public address.")
-def admin_link_command(data: Path, base_url: str) -> None:
+@click.option("--base-url", default=None, help="The portal's public address [default: the one the last "
+              "'brochure serve' on DIR recorded].")
+def admin_link_command(data: Path, base_url: str | None) -> None:
     """Print a new link to the ministry's overview (the old one stops working)."""
-    token = _store(data).new_admin_token()
-    click.echo(f"{base_url.rstrip('/')}/admin/{token}/")
+    store = _store(data)
+    base_url = _base_url(store, base_url)
+    token = store.new_admin_token()
+    click.echo(f"{base_url}/admin/{token}/")
 
 
 if __name__ == "__main__":

@@ -76,11 +76,14 @@ def sample_data(town: str = "maintal") -> dict:
 
 
 def fill(path: Path, data: dict) -> Path:
-    """Type DATA into the workbook at PATH with openpyxl, as a town would in Excel."""
+    """Type DATA into the workbook at PATH with openpyxl, as a town would in Excel. The Kommune
+    stays the one the workbook was made for: a town fills its own (the portal refuses another's)."""
     from pipeline.drafts.draft import draft_template
     from pipeline.drafts.workbook_fill import fill_workbook
     _, layout = draft_template()
-    fill_workbook(path, layout, copy.deepcopy(data))
+    data = copy.deepcopy(data)
+    data.get(layout.by_role("master").key, {}).pop("municipality", None)
+    fill_workbook(path, layout, data)
     return path
 
 

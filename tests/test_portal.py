@@ -56,10 +56,11 @@ def portal(tmp_path):
         yield client, store, token_a, token_b
 
 
-def upload(client, token, data: bytes, name="strategie.xlsx", token_for_csrf=None):
+def upload(client, token, data: bytes, name="strategie.xlsx", token_for_csrf=None, other_town=False):
+    """OTHER_TOWN: confirm that another town's workbook is to be used (else it is refused)."""
     page = client.get(f"/t/{token_for_csrf or token}/").text
-    return client.post(f"/t/{token}/hochladen", data={"csrf": csrf(page)},
-                       files={"arbeitsmappe": (name, data)}, follow_redirects=False)
+    form = {"csrf": csrf(page), **({"andere_kommune": "ja"} if other_town else {})}
+    return client.post(f"/t/{token}/hochladen", data=form, files={"arbeitsmappe": (name, data)}, follow_redirects=False)
 
 
 def test_security_headers_on_pages_files_and_errors(portal):
@@ -259,7 +260,7 @@ def test_upload_to_result_with_sections_downloads_and_comparison(tmp_path):
     with TestClient(create_app(tmp_path, workers=1)) as client:
         locations = []
         for data in (RODGAU, MAINTAL):
-            r = upload(client, token, data)
+            r = upload(client, token, data, other_town=data is MAINTAL)
             assert r.status_code == 303
             locations.append(r.headers["location"])
             v = store.versions(store.find("Rodgau"))[-1]
@@ -440,7 +441,8 @@ GERMAN = [  # (findings of, code, sheet or file, row, column): the German messag
     (("values", "W-UNKNOWN-COLUMN", S, AFTER_FIELDS + 1, "Angabe"),
      "„Lieblingsfarbe“ ist keine bekannte Angabe und wird nicht verwendet."),
     (("values", "W-EXAMPLE-VALUE", S, field_row("contact"), "Ansprechperson"),
-     "„Ansprechperson“ enthält noch den Beispielwert „Erika Muster“ aus der leeren Arbeitsmappe; er wird gedruckt."),
+     "„Ansprechperson“ enthält noch den Beispielwert „Erika Muster“ aus der leeren Arbeitsmappe; er erscheint "
+     "nicht im Entwurf."),
     (("values", "E-BAD-VALUE", "Bevölkerung", 2, "Wert"), "„NaN“ ist keine Zahl."),
     (("values", "E-BAD-VALUE", "Bevölkerung", 3, "Wert"), "„123456789012345678“ ist eine zu große Zahl."),
     (("values", "E-BAD-VALUE", "Bevölkerung", 4, "Einheit"), "„Stück“ ist keiner der erlaubten Werte."),

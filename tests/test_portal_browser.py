@@ -355,7 +355,7 @@ def test_twenty_uploads_at_once_all_finish(portal):
 def test_a_restart_during_a_job_loses_nothing(tmp_path):
     data = tmp_path / "data"
     store = Store(data)
-    town, token = store.add_town("Viernheim")
+    town, token = store.add_town("Maintal")
     workbook = (ROOT / "inputs/kommunen/maintal/strategie.xlsx").read_bytes()
     server = Server(data, workers=1).start()
     try:

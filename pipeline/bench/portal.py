@@ -42,7 +42,9 @@ def bench_portal(runs: int = 5, at_once: int = 20, workers: int | None = None) -
 
         from pipeline.web.portal.store import Store
         store = Store(root / "data")
-        _, token = store.add_town(folder.name)
+        from pipeline.web.portal.ownership import stammdaten_town
+        named = stammdaten_town((folder / "strategie.xlsx").read_bytes(), draft_template()[1])
+        _, token = store.add_town(named[0] if named else folder.name)  # the town its workbook names
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]

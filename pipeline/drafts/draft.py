@@ -15,7 +15,7 @@ from pipeline.build_result import BuildResult
 from pipeline.check.names import check_cells
 from pipeline.check.text import Source as TextSource, check_text
 from pipeline.drafts.assemble import assemble_draft
-from pipeline.drafts.load import read_draft
+from pipeline.drafts.load import EXAMPLE_MARK, read_draft
 from pipeline.drafts.workbook_layout import TEMPLATE, draft_template, is_draft  # noqa: F401 (re-exported)
 from pipeline.errors import Finding, InputError, Report
 from pipeline.runner import Source, check_built, run
@@ -33,7 +33,7 @@ def load_draft(folder: Path, template_name: str = TEMPLATE) -> Source:
     folder = Path(folder)
     template, layout = draft_template(template_name)
     report = Report()
-    records = read_draft(folder, layout, report)
+    records = read_draft(folder, layout, report, template.labels.get("example_mark", EXAMPLE_MARK))
     places = SourceMap()
     draft = assemble_draft(folder, layout, template.labels, template.name, records, report, template.page, places)
     doc = draft.document

@@ -7,7 +7,7 @@ still names the sheet, row and heading the municipality sees.
 from __future__ import annotations
 
 import difflib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.assemble.document import cell_text
@@ -20,6 +20,7 @@ from pipeline.drafts.workbook_layout import Layout, Sheet, SheetColumn
 
 FIELD_LABEL, FIELD_VALUE = "Angabe", "Wert"
 OWN_SHEETS = ("Anleitung", LISTS_SHEET)  # written by the scaffold, never read as data
+EXAMPLE_MARK = "[example, replace it: {value}]"  # the type's label 'example_mark' in a draft
 
 
 def _key(text: object) -> str:
@@ -102,31 +103,69 @@ def _when(value: object):
         return None
 
 
-def _example_values(sheet: Sheet, records: list[Record], report: Report) -> None:
-    """Every example from the new workbook left in place is printed as if real, so each is
-    named: a row left whole (W-EXAMPLE-ROW) or single cells (W-EXAMPLE-VALUE). In a table
-    sheet the examples stand in row 2, so only row 2 can still hold them."""
+@dataclass
+class _Example:
+    sheet: Sheet
+    record: Record
+    whole: bool  # the row is the example row as the new workbook has it
+    columns: list[SheetColumn]  # the cells still holding their example
+
+
+def _example_values(sheet: Sheet, records: list[Record], found: list[_Example]) -> None:
+    """Every example from the new workbook left in place: a row left whole or single cells.
+    In a table sheet the examples stand in row 2, so only row 2 can still hold them."""
     examples = [c for c in sheet.columns if example_value(c) not in ("", None)]
     for rec in records:
         if sheet.layout == "table" and rec.row != 2:
             continue
         left = [c for c in examples if _is_example(c, rec.values.get(c.name))]
-        whole = sheet.layout == "table" and examples and all(
-            c in left or rec.values.get(c.name) == example_value(c) for c in examples)
-        if whole:
-            report.add(warning("W-EXAMPLE-ROW", rec.origin, "this row is still the example from the new workbook",
-                               "overwrite it with your own entry or delete the row"))
+        whole = bool(sheet.layout == "table" and examples and all(
+            c in left or rec.values.get(c.name) == example_value(c) for c in examples))
+        if whole or left:
+            found.append(_Example(sheet, rec, whole, left))
+
+
+def _set_aside_examples(records: dict[str, list[Record]], found: list[_Example], report: Report,
+                        mark: str) -> None:
+    """An example is never printed as the town's, and never makes a section count as filled:
+    a row left whole is left out (W-EXAMPLE-ROW), a single example cell is emptied
+    (W-EXAMPLE-VALUE), so the draft prints a placeholder where nothing else is given. Only a
+    required cell of a row that is otherwise the town's own (an example measure's text beside
+    the town's own Verantwortlich), and the title of an example field of action that the
+    town's own goals or measures refer to, are printed, marked as an example (MARK)."""
+    dropped = {id(e.record) for e in found if e.whole}
+    fields_sheets = {e.sheet.key for e in found if e.sheet.role == "fields"}
+    referred = {str(r.values.get("field") or "") for key, rows in records.items() for r in rows
+                if id(r) not in dropped and "field" in r.values and key not in fields_sheets}
+    for e in found:
+        rec, sheet = e.record, e.sheet
+        if e.whole and not (sheet.role == "fields" and str(rec.values.get("number") or "") in referred):
+            report.add(warning("W-EXAMPLE-ROW", rec.origin, "this row is still the example from the new workbook "
+                               "and is not printed", "overwrite it with your own entry or delete the row"))
+            records[sheet.key] = [r for r in records[sheet.key] if r is not rec]
             continue
-        for c in left:
-            example = cell_text(rec.values.get(c.name))
+        columns = e.columns if not e.whole else [c for c in sheet.columns if _is_example(c, rec.values.get(c.name))]
+        for c in columns:
+            value = rec.values.get(c.name)
+            example = cell_text(value)
+            marked = c.column.required and isinstance(value, str)
+            rec.values[c.name] = mark.replace("{value}", value) if marked else None
             report.add(warning("W-EXAMPLE-VALUE", rec.cells[c.name],
-                               f"'{c.header}' still holds the example '{example}' from the new workbook",
+                               f"'{c.header}' still holds the example '{example}' from the new workbook; "
+                               + ("it is printed marked as an example" if marked else "it is not printed"),
                                "overwrite it with your own value or empty the cell",
-                               args={"column": c.header, "value": example}))
+                               args={"form": "marked", "column": c.header, "value": example} if marked else
+                               {"column": c.header, "value": example}))
 
 
-def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[Record]]:
-    """Typed records for every sheet of the layout (a missing sheet gives no rows and a warning)."""
+def examples_left(findings) -> int:
+    """How many examples from the new workbook a draft still holds (rows and single cells)."""
+    return sum(f.code in ("W-EXAMPLE-ROW", "W-EXAMPLE-VALUE") for f in findings)
+
+
+def read_draft(folder: Path, layout: Layout, report: Report, mark: str = EXAMPLE_MARK) -> dict[str, list[Record]]:
+    """Typed records for every sheet of the layout (a missing sheet gives no rows and a warning);
+    the new workbook's examples set aside (see _set_aside_examples)."""
     path = folder / layout.file
     if not path.is_file():
         found = sorted(p.name for p in folder.glob("*.xlsx"))
@@ -141,6 +180,7 @@ def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[R
                                "and is not printed", "known sheets: " + ", ".join(s.title for s in layout.sheets),
                                args={"sheet": name}))
     records: dict[str, list[Record]] = {}
+    found: list[_Example] = []
     for sheet in layout.sheets:
         table = _find(tables, sheet.title)
         if table is None:
@@ -153,12 +193,13 @@ def read_draft(folder: Path, layout: Layout, report: Report) -> dict[str, list[R
         if sheet.layout == "fields":
             report.extend(table.problems)
             records[sheet.key] = [_fields_record(table, sheet, report)]
-            _example_values(sheet, records[sheet.key], report)
+            _example_values(sheet, records[sheet.key], found)
             continue
         table = _rename(table, sheet)
         if sheet.role == "texts":  # a row without a section (e.g. its name deleted) is no entry
             table.rows = [r for r in table.rows
                           if any(str(r.values.get(k, "") or "").strip() for k in ("section", "text", "number", "title"))]
         records[sheet.key] = validate_table(table, report, {sheet.key: sheet.schema})
-        _example_values(sheet, records[sheet.key], report)
+        _example_values(sheet, records[sheet.key], found)
+    _set_aside_examples(records, found, report, mark)
     return records

@@ -34,7 +34,8 @@ from starlette.templating import Jinja2Templates
 
 from pipeline.errors import Finding, InputError, Location, error, group_findings, row_ranges
 from pipeline.load.sheets import MAX_RATIO, MAX_UNPACKED, check_zip
-from pipeline.web.portal import absorb_de
+from pipeline.drafts.workbook_layout import draft_template
+from pipeline.web.portal import absorb_de, ownership
 from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
@@ -175,13 +176,16 @@ class Portal:
                 "message": job.get("message", ""), "outcome": (result or {}).get("outcome"),
                 "filled": sum(s["state"] == "filled" for s in sections), "sections": len(sections),
                 "errors": (result or {}).get("errors", 0), "warnings": (result or {}).get("warnings", 0),
+                "examples": sum(f.get("code") in ("W-EXAMPLE-ROW", "W-EXAMPLE-VALUE")
+                                for f in (result or {}).get("findings", [])),
                 "pages": (result or {}).get("pages")}
 
     # -- municipality ----------------------------------------------------------------------
     async def index(self, request: Request) -> Response:
         return self.page(request, "index.html")
 
-    async def town_page(self, request: Request, status: int = 200, problems: list[dict] | None = None) -> Response:
+    async def town_page(self, request: Request, status: int = 200, problems: list[dict] | None = None,
+                        confirm: dict | None = None) -> Response:
         town = self._town(request)
         if town is None:
             return self.not_found(request)
@@ -191,7 +195,7 @@ class Portal:
         return self.page(request, "town.html", status, town=town, base=f"/t/{token}", versions=versions,
                          deleted=int(deleted) if deleted.isdigit() and len(deleted) < 9
                          and self.store.version(town, int(deleted)) is None else None,
-                         csrf=self.store.csrf_token(token_hash(token)), problems=problems or [],
+                         csrf=self.store.csrf_token(token_hash(token)), problems=problems or [], confirm=confirm,
                          max_mb=f"{self.max_upload / 1e6:.0f}", title=f"Strategie-Entwurf {town.name}")
 
     async def workbook(self, request: Request) -> Response:
@@ -233,6 +237,7 @@ class Portal:
             if kind is None:
                 return await self.town_page(request, *self._upload_problem("E-UPLOAD-NAME", "", 400))
             data = await upload.read()
+            confirmed = form.get(ownership.CONFIRM) == "ja"  # „trotzdem für diese Kommune verwenden“
         finally:
             await form.close()
         if not data:
@@ -243,6 +248,10 @@ class Portal:
             return self.page(request, "error.html", 503, title="Bitte später noch einmal",
                              text="Gerade werden sehr viele Entwürfe erstellt. Bitte laden Sie die Arbeitsmappe "
                                   "in einigen Minuten noch einmal hoch.", back=f"/t/{token}/")
+        if kind == "xlsx" and not confirmed:  # another town's workbook: refused, unless the town confirms it
+            other = await run_in_threadpool(ownership.other_town, data, town.name, draft_template()[1])
+            if other is not None:
+                return await self.town_page(request, 409, _problems([other]), confirm=dict(other.args))
         async with self._town_lock(town):
             if kind == "docx":
                 made = await run_in_threadpool(self.absorb, town, data, upload.filename)
@@ -503,12 +512,24 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
 
 
 def serve(data: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
-          time_limit: float | None = None, echo=print) -> None:
-    """Run the portal on uvicorn (one server process; drafts in WORKERS worker processes)."""
+          time_limit: float | None = None, echo=print, base_url: str | None = None) -> None:
+    """Run the portal on uvicorn (one server process; drafts in WORKERS worker processes).
+    BASE_URL (or http://HOST:PORT) is recorded in DATA for the links the CLI prints."""
     import uvicorn
+    from pipeline.web.portal import address
     app = create_app(data, workers, time_limit=time_limit)
     store: Store = app.state.portal.store
+    public = base_url or address.listening_url(host, port)
+    probe = os.open(store.root / "serve.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:  # never record this address over that of a server that runs on DATA
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise RuntimeError(f"another 'brochure serve' is using {store.root}") from None
+    finally:
+        os.close(probe)
+    address.record(store.root, public, given=bool(base_url))
     if not store.has_admin():
-        echo(f"Overview for the ministry (shown once, stored hashed): http://{host}:{port}/admin/{store.new_admin_token()}/")
+        echo(f"Overview for the ministry (shown once, stored hashed): {public}/admin/{store.new_admin_token()}/")
+    echo(f"Links printed by 'brochure portal add-town' start with {public}/ (recorded in {store.root})")
     echo(f"Portal data in {store.root}; {len(store.towns())} towns; {workers} draft workers")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False)

@@ -123,8 +123,12 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
         GENERAL: Text("Ein Abschnitt ist noch leer; im Entwurf steht ein Platzhalter.", "Füllen Sie das genannte Blatt aus."),
     },
     "W-EXAMPLE-VALUE": {
-        None: Text("„{column}“ enthält noch den Beispielwert „{value}“ aus der leeren Arbeitsmappe; er wird gedruckt.",
+        None: Text("„{column}“ enthält noch den Beispielwert „{value}“ aus der leeren Arbeitsmappe; er erscheint "
+                   "nicht im Entwurf.",
                    "Überschreiben Sie ihn mit Ihrem eigenen Wert oder leeren Sie die Zelle."),
+        "marked": Text("„{column}“ enthält noch den Beispielwert „{value}“ aus der leeren Arbeitsmappe; im Entwurf "
+                       "steht er als Beispiel markiert.",
+                       "Überschreiben Sie ihn mit Ihrem eigenen Wert."),
         GENERAL: Text("Eine Zelle enthält noch den Beispielwert aus der leeren Arbeitsmappe.",
                       "Überschreiben Sie ihn mit Ihrem eigenen Wert oder leeren Sie die Zelle."),
     },
@@ -151,7 +155,8 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
         None: Text("Für die Gruppe {group} (über {below}) gibt es keine Zeile; ihre Überschrift fehlt im Entwurf.",
                    "Legen Sie im Blatt „Handlungsfelder“ eine Zeile mit der Nr. {group} und dem Titel der Gruppe an."),
     },
-    "W-EXAMPLE-ROW": {GENERAL: Text("Diese Zeile ist noch das Beispiel aus der leeren Arbeitsmappe.",
+    "W-EXAMPLE-ROW": {GENERAL: Text("Diese Zeile ist noch das Beispiel aus der leeren Arbeitsmappe; sie erscheint "
+                                    "nicht im Entwurf.",
                                     "Überschreiben Sie sie mit Ihrem eigenen Eintrag oder löschen Sie die Zeile.")},
     "W-MISSING-SHEET": {
         None: Text("Das Blatt „{sheet}“ fehlt; sein Abschnitt erscheint als Platzhalter.",
@@ -207,6 +212,15 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
                                     "(Endung .docx) hoch.",
                                     "Speichern Sie die Arbeitsmappe in Excel als „Excel-Arbeitsmappe (*.xlsx)“ und den "
                                     "Entwurf in Word als „Word-Dokument (*.docx)“.")},
+    "E-OTHER-TOWN": {
+        None: Text("Diese Arbeitsmappe gehört zu „{kommune}“, nicht zu {town}: Bei „Kommune“ steht „{kommune}“. "
+                   "Der Entwurf trüge den Namen der anderen Kommune; er wurde nicht erstellt.",
+                   "Laden Sie die Arbeitsmappe von {town} hoch (Schritt 1: Arbeitsmappe herunterladen). Ist es doch "
+                   "Ihre, tragen Sie in dieser Zelle den Namen Ihrer Kommune ein, oder bestätigen Sie unten, dass Sie "
+                   "sie trotzdem für {town} verwenden wollen."),
+        GENERAL: Text("Diese Arbeitsmappe gehört zu einer anderen Kommune.",
+                      "Laden Sie die Arbeitsmappe Ihrer Kommune hoch."),
+    },
     "E-UPLOAD-EMPTY": {GENERAL: Text("Es wurde keine Datei ausgewählt oder die Datei ist leer.",
                                      "Wählen Sie die ausgefüllte Arbeitsmappe aus und laden Sie sie hoch.")},
     "E-UPLOAD-NO-DRAFT": {GENERAL: Text("Es gibt noch keine Version, in die ein bearbeiteter Entwurf übernommen "
