@@ -39,6 +39,7 @@ from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
 from pipeline.web.portal.store import EDITED, WORKBOOK, Store, Town, Version, token_hash, write_json
+from pipeline.web.portal.uploads import Extras, newest_photos, sections
 
 HERE = Path(__file__).parent
 MAX_UPLOAD = 10_000_000  # bytes; a filled workbook is well under 1 MB, a draft's DOCX under 1 MB too
@@ -187,7 +188,8 @@ class Portal:
         versions = [self._summary(v) for v in reversed(self.store.versions(town))]
         return self.page(request, "town.html", status, town=town, base=f"/t/{token}", versions=versions,
                          csrf=self.store.csrf_token(token_hash(token)), problems=problems or [],
-                         max_mb=f"{self.max_upload / 1e6:.0f}", title=f"Strategie-Entwurf {town.name}")
+                         max_mb=f"{self.max_upload / 1e6:.0f}", title=f"Strategie-Entwurf {town.name}",
+                         sections=sections(), photos=newest_photos(self.store, town))
 
     async def workbook(self, request: Request) -> Response:
         town = self._town(request)
@@ -471,6 +473,7 @@ def diff_html(old: Version, new: Version) -> str:
 def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_limit: float | None = None,
                start_jobs: bool = True) -> Starlette:
     portal = Portal(Store(data), workers, max_upload, time_limit, start_jobs)
+    extras = Extras(portal)  # texts and photos (uploads.py)
     routes = [
         Route("/", portal.index),
         Route("/diff-report.css", portal.diff_css),
@@ -478,6 +481,8 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
         Route("/t/{token}/", portal.town_page),
         Route("/t/{token}/arbeitsmappe.xlsx", portal.workbook),
         Route("/t/{token}/hochladen", portal.upload, methods=["POST"]),
+        Route("/t/{token}/text", extras.text, methods=["POST"]),
+        Route("/t/{token}/foto", extras.photo, methods=["POST"]),
         Route("/t/{token}/v/{n:int}", portal.version_page),
         Route("/t/{token}/v/{n:int}/entwurf.{fmt}", portal.download),
         Route("/t/{token}/v/{n:int}/arbeitsmappe.xlsx", portal.version_workbook),
