@@ -29,6 +29,7 @@ RODGAU = ROOT / "inputs/kommunen/rodgau"
 WORKBOOK = (RODGAU / "strategie.xlsx").read_bytes()
 ALT = "Menschen verschiedener Herkunft sitzen an einem langen Tisch im Bürgerhaus"
 CAPTION = "Dialogforum im Bürgerhaus, Frühjahr 2019"
+LOGO_ALT = "Wappen der Stadt Rodgau"
 
 
 def csrf(page: str) -> str:
@@ -66,6 +67,14 @@ def gps_jpeg() -> bytes:
     data = out.getvalue()
     assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the test's own premise
     return data
+
+
+def logo_png(colour: str) -> bytes:
+    im = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    im.paste(Image.new("RGBA", (120, 120), colour), (40, 40))
+    out = io.BytesIO()
+    im.save(out, "PNG")
+    return out.getvalue()
 
 
 def word_text() -> bytes:
@@ -142,15 +151,23 @@ def test_texts_and_a_photo_reach_the_draft_and_no_other_town(towns):
     r = post(client, token, "foto", {"foto": ("../IMG_2041.JPG", gps_jpeg())},
              {"abschnitt": "zugaenge", "bildunterschrift": CAPTION, "alternativtext": ALT})
     assert r.status_code == 303
+    for colour in ("red", "green"):  # the second logo replaces the first
+        r = post(client, token, "foto", {"foto": ("Wappen.PNG", logo_png(colour))},
+                 {"abschnitt": "logo", "alternativtext": f"{LOGO_ALT} ({colour})"})
+        assert r.status_code == 303
     versions = store.versions(rodgau)
-    assert len(versions) == 4
+    assert len(versions) == 6
     newest = versions[-1]
     assert _wait(newest)["state"] == "done", newest.job()
     assert newest.result()["outcome"] in ("ready", "warnings"), newest.result()
 
     folder = newest.input_folder  # the names the CLI reads, never the uploaded ones
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
-        "aufgabe.md", "fotos.yaml", "fotos/foto-1.jpg", "strategie.xlsx", "vorwort.md"]
+        "aufgabe.md", "fotos.yaml", "fotos/foto-1.jpg", "fotos/logo.png", "strategie.xlsx", "vorwort.md"]
+    assert (folder / "fotos.yaml").read_text(encoding="utf-8").count("abschnitt: logo") == 1
+    with Image.open(folder / "fotos/logo.png") as im:
+        assert im.mode == "RGBA" and im.getpixel((100, 100))[:3] == (0, 128, 0)  # the green one, still transparent
+        assert im.getpixel((0, 0))[3] == 0
     assert (folder / "vorwort.md").read_text(encoding="utf-8") == vorwort
     markdown = (folder / "aufgabe.md").read_text(encoding="utf-8")
     assert "## Vielfalt als Aufgabe der Verwaltung" in markdown
@@ -171,11 +188,12 @@ def test_texts_and_a_photo_reach_the_draft_and_no_other_town(towns):
                    "Querschnittsaufgabe", "Sprachförderung in den Kitas", "Ein Satz mit *Sternchen* und [Klammern]",
                    CAPTION):
         assert needle in text, needle
-    assert ALT in figure_alts(pdf.content)
+    alts = figure_alts(pdf.content)
+    assert ALT in alts and f"{LOGO_ALT} (green)" in alts and f"{LOGO_ALT} (red)" not in alts
     docx = Document(io.BytesIO(client.get(f"/t/{token}/v/{newest.number}/entwurf.docx").content))
     descrs = [d.get("descr") for d in docx.element.body.iter("{http://schemas.openxmlformats.org/drawingml/2006/"
                                                              "wordprocessingDrawing}docPr")]
-    assert ALT in descrs
+    assert ALT in descrs and f"{LOGO_ALT} (green)" in descrs
 
     page = client.get(f"/t/{token}/").text
     assert ALT in page and "· Foto" in page and "· Text" in page
@@ -251,7 +269,8 @@ def test_a_draft_folder_reads_fotos_yaml_as_the_cli_does(tmp_path):
         "- {datei: a.jpg, abschnitt: nirgends, alternativtext: x}\n"
         "- {datei: a.jpg, abschnitt: aufgabe}\n"
         "- {datei: fehlt.jpg, abschnitt: aufgabe, alternativtext: x}\n"
-        "- {datei: ../strategie.xlsx, abschnitt: aufgabe, alternativtext: x}\n", encoding="utf-8")
+        "- {datei: ../strategie.xlsx, abschnitt: aufgabe, alternativtext: x}\n"
+        "- {datei: a.jpg, abschnitt: logo, alternativtext: Wappen}\n", encoding="utf-8")
     found = [(f.code, f.location.column) for f in check_draft(folder) if f.location.file == "fotos.yaml"]
     assert found == [("E-BAD-VALUE", "[1].abschnitt"), ("E-ALT-TEXT", "[2].alternativtext"),
                      ("E-MISSING-FILE", "[3].datei"), ("E-MISSING-FILE", "[4].datei")]

@@ -50,7 +50,7 @@ from pipeline.tree import (
     walk_sections,
 )
 from pipeline.assemble.table_widths import fit_widths, line_for
-from pipeline.drafts.photos import PHOTOS_FILE, read_photos
+from pipeline.drafts.photos import LOGO, PHOTOS_FILE, read_photos
 from pipeline.drafts.workbook_layout import CONTENTS, ROLES, DraftSection, Layout
 
 HORIZONS = ("kurzfristig", "mittelfristig", "langfristig")
@@ -517,6 +517,11 @@ class DraftAssembler:
                               "fill in Verantwortliche Stelle, Ansprechperson, E-Mail and Telefon in sheet "
                               "'Stammdaten'")]
         blocks += self._council()
+        logo = next((p for p in reversed(self.photos) if p.section == LOGO), None)  # the last one given
+        if logo is not None:
+            blocks.insert(0, self.places.note(Photo(id="logo", file=logo.file, caption=logo.caption, alt=logo.alt,
+                                                    width="logo"), Place(PHOTOS_FILE, key=logo.key)))
+            self._keep("logo caption", logo.caption, Location(file=PHOTOS_FILE, column=f"{logo.key}.bildunterschrift"))
         chapter = Chapter(id="kontakt", kind="imprint", title=title, running_head=title, style="imprint", blocks=blocks)
         return self.places.note(chapter, Place(f"templates/{self.template}/template.yaml", key="labels.contact_chapter"))
 

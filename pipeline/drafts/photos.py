@@ -6,6 +6,9 @@ to, its caption and its alt text.
       abschnitt: vorwort            # a section by its text file's name (vorwort, aufgabe, …)
       bildunterschrift: Das Rathaus am Marktplatz
       alternativtext: Das Rathaus, ein Fachwerkhaus mit Uhrturm, von der Straße aus gesehen
+    - datei: logo.png
+      abschnitt: logo               # the town's logo: at the top of the contact page, 45 mm wide
+      alternativtext: Wappen der Stadt Musterstadt
 
 The portal writes the same file when a town uploads a photo. A photo goes after the text of
 its section (before the signature of the introductory words).
@@ -21,6 +24,7 @@ from pipeline.load import yaml_load
 from pipeline.load.input_files import inside, read_bytes, regular_file
 
 PHOTOS_FILE = "fotos.yaml"
+LOGO = "logo"  # abschnitt: logo is the town's logo, printed at the top of the contact page
 PHOTOS_DIR = "fotos"
 KEYS = ("datei", "abschnitt", "bildunterschrift", "alternativtext")
 
@@ -39,8 +43,10 @@ class DraftPhoto:
 
 
 def read_photos(folder: Path, sections: list[str], report: Report) -> list[DraftPhoto]:
-    """The photos fotos.yaml lists (none without the file). A photo whose file is missing, whose
-    section is unknown or that has no alt text is an error naming its entry."""
+    """The photos fotos.yaml lists (none without the file); SECTIONS are the names a photo's
+    abschnitt may give, besides LOGO. A photo whose file is missing, whose section is unknown
+    or that has no alt text is an error naming its entry."""
+    sections = [*sections, LOGO]
     where = Location(file=PHOTOS_FILE)
     data = read_bytes(inside(folder, PHOTOS_FILE, where), where, PHOTOS_FILE, yaml_load.MAX_BYTES)
     if data is None:

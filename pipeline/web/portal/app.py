@@ -39,7 +39,7 @@ from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
 from pipeline.web.portal.store import EDITED, WORKBOOK, Store, Town, Version, token_hash, write_json
-from pipeline.web.portal.uploads import Extras, newest_photos, sections
+from pipeline.web.portal.uploads import Extras, newest_photos, photo_places, sections
 
 HERE = Path(__file__).parent
 MAX_UPLOAD = 10_000_000  # bytes; a filled workbook is well under 1 MB, a draft's DOCX under 1 MB too
@@ -189,7 +189,8 @@ class Portal:
         return self.page(request, "town.html", status, town=town, base=f"/t/{token}", versions=versions,
                          csrf=self.store.csrf_token(token_hash(token)), problems=problems or [],
                          max_mb=f"{self.max_upload / 1e6:.0f}", title=f"Strategie-Entwurf {town.name}",
-                         sections=sections(), photos=newest_photos(self.store, town))
+                         sections=sections(), photo_places=photo_places(),
+                         photos=newest_photos(self.store, town))
 
     async def workbook(self, request: Request) -> Response:
         town = self._town(request)

@@ -4,8 +4,8 @@ draft folder is the newest version's with the text or photo added, built like an
 - A text (.md or .docx) becomes the section's text file (vorwort.md …), as `brochure draft`
   reads it; a .docx is turned into Markdown first (texts_upload.py).
 - A photo (JPEG or PNG) is checked and written again without metadata (photos_upload.py), kept
-  as fotos/foto-<n>.<jpg|png> and listed in fotos.yaml with its section, caption and alt text
-  (pipeline/drafts/photos.py reads it).
+  as fotos/foto-<n>.<jpg|png> (the logo as fotos/logo.<jpg|png>, replacing the one before) and
+  listed in fotos.yaml with its section, caption and alt text (pipeline/drafts/photos.py reads it).
 
 Nothing from the request becomes a path: the section is looked up among the layout's sections,
 and every file name is made here. The form carries the link's CSRF token; the body is counted
@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from pipeline.drafts.assemble import section_name
-from pipeline.drafts.photos import PHOTOS_DIR, PHOTOS_FILE
+from pipeline.drafts.photos import LOGO, PHOTOS_DIR, PHOTOS_FILE
 from pipeline.drafts.workbook_layout import draft_template
 from pipeline.web.portal import photos_upload, texts_upload
 from pipeline.web.portal.jobs import Overtime
@@ -39,6 +39,30 @@ def sections() -> list[tuple[str, str, str]]:
     """(name, title, text file) of each section a text or photo can go to, in the draft's order."""
     _, layout = draft_template()
     return [(section_name(s), f"{n}. {s.title}", s.file) for n, s in enumerate(layout.sections, start=1) if s.file]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _counted(receive, limit: int):
+    """RECEIVE that stops the body once it passes LIMIT bytes (Content-Length is not trusted)."""
+    seen = 0
+
+    async def inner():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _TooLarge()
+        return message
+    return inner
+
+
+def photo_places() -> list[tuple[str, str, str]]:
+    """Where a photo can go: a section, or the logo (the top of the contact page)."""
+    return [*sections(), (LOGO, "Logo der Kommune (auf der Kontaktseite)", "")]
 
 
 def _problem(message: str, hint: str = "", where: str = "") -> list[dict]:
@@ -60,11 +84,10 @@ class Extras:
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > limit:
             return await portal.town_page(request, 413, too_large)
-        from pipeline.web.portal.app import BodyTooLarge, _limited
         try:
-            form = await Request(request.scope, _limited(request.receive, limit)).form(
+            form = await Request(request.scope, _counted(request.receive, limit)).form(
                 max_files=1, max_fields=6, max_part_size=FIELDS_LIMIT)
-        except BodyTooLarge:
+        except _TooLarge:
             return await portal.town_page(request, 413, too_large)
         except Exception:  # a malformed multipart body
             return await portal.town_page(request, 400, _problem("Das Formular war unvollständig.",
@@ -141,7 +164,7 @@ class Extras:
             return form
         try:
             picked = await self._file(form, "foto")
-            section = next((s for s in sections() if s[0] == form.get("abschnitt")), None)
+            section = next((s for s in photo_places() if s[0] == form.get("abschnitt")), None)
             caption = " ".join(str(form.get("bildunterschrift") or "").split())
             alt = " ".join(str(form.get("alternativtext") or "").split())
         finally:
@@ -226,13 +249,19 @@ def derived_version(store, town: Town, texts: dict[str, bytes], photo: tuple[byt
             write_bytes(folder / name, data)
         if photo is not None:
             data, ext, entry = photo
-            taken = {p.name for p in (folder / PHOTOS_DIR).glob("*")} if (folder / PHOTOS_DIR).is_dir() else set()
-            n = 1
-            while any(f"foto-{n}.{e}" in taken for e in ("jpg", "png")):
-                n += 1
-            name = f"foto-{n}.{ext}"
-            write_bytes(folder / PHOTOS_DIR / name, data)
             listed = _photo_list(folder / PHOTOS_FILE)
+            if entry["abschnitt"] == LOGO:  # a town has one logo: the new one replaces it
+                for old in (folder / PHOTOS_DIR).glob("logo.*"):
+                    old.unlink()
+                listed = [e for e in listed if e.get("abschnitt") != LOGO]
+                name = f"logo.{ext}"
+            else:
+                taken = {p.name for p in (folder / PHOTOS_DIR).glob("*")} if (folder / PHOTOS_DIR).is_dir() else set()
+                n = 1
+                while any(f"foto-{n}.{e}" in taken for e in ("jpg", "png")):
+                    n += 1
+                name = f"foto-{n}.{ext}"
+            write_bytes(folder / PHOTOS_DIR / name, data)
             listed.append({"datei": name, **entry})
             write_bytes(folder / PHOTOS_FILE, (
                 "# Fotos des Entwurfs (vom Strategie-Portal geschrieben): Datei im Ordner fotos/, Abschnitt,\n"
@@ -263,7 +292,7 @@ def newest_photos(store, town: Town) -> list[dict]:
     versions = store.versions(town)
     if not versions:
         return []
-    titles = {name: title for name, title, _ in sections()}
+    titles = {name: title for name, title, _ in photo_places()}
     return [{"caption": str(e.get("bildunterschrift") or ""), "alt": str(e.get("alternativtext") or ""),
              "section": titles.get(str(e.get("abschnitt")), str(e.get("abschnitt")))}
             for e in _photo_list(versions[-1].input_folder / PHOTOS_FILE)]
