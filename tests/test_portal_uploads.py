@@ -274,3 +274,30 @@ def test_a_draft_folder_reads_fotos_yaml_as_the_cli_does(tmp_path):
     found = [(f.code, f.location.column) for f in check_draft(folder) if f.location.file == "fotos.yaml"]
     assert found == [("E-BAD-VALUE", "[1].abschnitt"), ("E-ALT-TEXT", "[2].alternativtext"),
                      ("E-MISSING-FILE", "[3].datei"), ("E-MISSING-FILE", "[4].datei")]
+
+
+def test_a_photo_is_removed_into_a_new_version(towns):
+    client, store, token, other = towns
+    rodgau = store.find("Rodgau")
+    store.new_version(rodgau, WORKBOOK, "strategie.xlsx")  # a version to add to (its build is not needed here)
+    for name, section in (("a.jpg", "vorwort"), ("b.jpg", "aufgabe")):
+        r = post(client, token, "foto", {"foto": (name, gps_jpeg())},
+                 {"abschnitt": section, "bildunterschrift": name, "alternativtext": f"{ALT} {name}"})
+        assert r.status_code == 303
+    page = client.get(f"/t/{token}/").text
+    assert 'aria-label="Foto „a.jpg“ entfernen"' in page
+    for bad in ("0", "3", "../1", "1e0", ""):
+        r = client.post(f"/t/{token}/foto-entfernen", data={"csrf": csrf(page), "foto": bad})
+        assert r.status_code == 400 and "Dieses Foto gibt es im neuesten Entwurf nicht mehr." in r.text
+    assert client.post(f"/t/{token}/foto-entfernen", data={"csrf": csrf(client.get(f"/t/{other}/").text),
+                                                           "foto": "1"}).status_code == 403
+    r = client.post(f"/t/{token}/foto-entfernen", data={"csrf": csrf(page), "foto": "1"}, follow_redirects=False)
+    assert r.status_code == 303
+    versions = store.versions(rodgau)
+    assert len(versions) == 4
+    kept = versions[-1].input_folder
+    assert sorted(p.name for p in (kept / "fotos").iterdir()) == ["foto-2.jpg"]
+    assert "b.jpg" in (kept / "fotos.yaml").read_text(encoding="utf-8")
+    assert "a.jpg" not in (kept / "fotos.yaml").read_text(encoding="utf-8")
+    assert (versions[-2].input_folder / "fotos/foto-1.jpg").is_file()  # the version before keeps its files
+    assert f"{ALT} a.jpg" not in client.get(f"/t/{token}/").text

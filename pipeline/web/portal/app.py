@@ -484,6 +484,7 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
         Route("/t/{token}/hochladen", portal.upload, methods=["POST"]),
         Route("/t/{token}/text", extras.text, methods=["POST"]),
         Route("/t/{token}/foto", extras.photo, methods=["POST"]),
+        Route("/t/{token}/foto-entfernen", extras.remove_photo, methods=["POST"]),
         Route("/t/{token}/v/{n:int}", portal.version_page),
         Route("/t/{token}/v/{n:int}/entwurf.{fmt}", portal.download),
         Route("/t/{token}/v/{n:int}/arbeitsmappe.xlsx", portal.version_workbook),

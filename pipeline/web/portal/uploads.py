@@ -201,6 +201,25 @@ class Extras:
         return await self._new_version(request, town, {}, (answer["data"], answer["ext"], entry), {
             "kind": "foto", "section": section[1], "filename": picked[0][:200], "bytes": len(picked[1])})
 
+    async def remove_photo(self, request: Request) -> Response:
+        """A photo (or the logo) of the newest version left out of a new version."""
+        portal = self.portal
+        town = portal._town(request)
+        if town is None:
+            return portal.not_found(request)
+        form = await self._form(request, town)
+        if isinstance(form, Response):
+            return form
+        await form.close()
+        number = str(form.get("foto") or "")
+        listed = newest_photos(portal.store, town)
+        if not number.isdigit() or not 1 <= int(number) <= len(listed):  # the page offers 1 … len
+            return await portal.town_page(request, 400, _problem("Dieses Foto gibt es im neuesten Entwurf nicht mehr.",
+                                                                 "Laden Sie die Seite neu."))
+        return await self._new_version(request, town, {}, None, {"kind": "foto-entfernt",
+                                                                 "section": listed[int(number) - 1]["section"]},
+                                       remove=int(number) - 1)
+
     def _in_process(self, town: Town, target, data: bytes) -> dict:
         """TARGET(path of DATA) in a process of its own (a hostile file costs that process)."""
         work = Path(tempfile.mkdtemp(prefix=".hochladen-", dir=town.folder))
@@ -216,14 +235,14 @@ class Extras:
             shutil.rmtree(work, ignore_errors=True)
 
     async def _new_version(self, request: Request, town: Town, texts: dict[str, bytes],
-                           photo: tuple[bytes, str, dict] | None, info: dict) -> Response:
+                           photo: tuple[bytes, str, dict] | None, info: dict, remove: int | None = None) -> Response:
         portal, token = self.portal, request.path_params["token"]
         if portal.pool.full():
             return portal.page(request, "error.html", 503, title="Bitte später noch einmal",
                                text="Gerade werden sehr viele Entwürfe erstellt. Bitte versuchen Sie es in "
                                     "einigen Minuten noch einmal.", back=f"/t/{token}/")
         async with portal._town_lock(town):
-            version = await run_in_threadpool(derived_version, portal.store, town, texts, photo, info)
+            version = await run_in_threadpool(derived_version, portal.store, town, texts, photo, info, remove)
         if version is None:
             return await portal.town_page(request, 400, _problem(
                 "Laden Sie zuerst die ausgefüllte Arbeitsmappe hoch.",
@@ -233,10 +252,11 @@ class Extras:
 
 
 def derived_version(store, town: Town, texts: dict[str, bytes], photo: tuple[bytes, str, dict] | None,
-                    info: dict) -> Version | None:
+                    info: dict, remove: int | None = None) -> Version | None:
     """The next version: the newest version's draft folder with TEXTS (file name → bytes) and
-    PHOTO (bytes, extension, its fotos.yaml entry) added, made beside the versions and moved into
-    place whole; None if the town has no version yet."""
+    PHOTO (bytes, extension, its fotos.yaml entry) added, or the photo at index REMOVE of its
+    fotos.yaml left out (entry and file), made beside the versions and moved into place whole;
+    None if the town has no version yet."""
     versions = store.versions(town)
     if not versions:
         return None
@@ -247,6 +267,15 @@ def derived_version(store, town: Town, texts: dict[str, bytes], photo: tuple[byt
         shutil.copytree(base.input_folder, folder, ignore=shutil.ignore_patterns(".*"))
         for name, data in texts.items():
             write_bytes(folder / name, data)
+        if remove is not None:
+            listed = _photo_list(folder / PHOTOS_FILE)
+            if 0 <= remove < len(listed):
+                gone = listed.pop(remove)
+                name = str(gone.get("datei") or "")
+                if name and name not in {str(e.get("datei")) for e in listed} and "/" not in name and "\\" not in name \
+                        and not name.startswith("."):
+                    (folder / PHOTOS_DIR / name).unlink(missing_ok=True)
+                _write_photo_list(folder, listed)
         if photo is not None:
             data, ext, entry = photo
             listed = _photo_list(folder / PHOTOS_FILE)
@@ -263,16 +292,20 @@ def derived_version(store, town: Town, texts: dict[str, bytes], photo: tuple[byt
                 name = f"foto-{n}.{ext}"
             write_bytes(folder / PHOTOS_DIR / name, data)
             listed.append({"datei": name, **entry})
-            write_bytes(folder / PHOTOS_FILE, (
-                "# Fotos des Entwurfs (vom Strategie-Portal geschrieben): Datei im Ordner fotos/, Abschnitt,\n"
-                "# Bildunterschrift und Alternativtext\n" + yaml.safe_dump(listed, allow_unicode=True, sort_keys=False,
-                                                                           width=1000)).encode("utf-8"))
+            _write_photo_list(folder, listed)
         version = store._next_version(town)
         os.replace(folder, version.input_folder)
         write_json(version.folder / "upload.json", {"uploaded": now(), "base": base.number, **info})
         return version
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _write_photo_list(folder: Path, listed: list[dict]) -> None:
+    write_bytes(folder / PHOTOS_FILE, (
+        "# Fotos des Entwurfs (vom Strategie-Portal geschrieben): Datei im Ordner fotos/, Abschnitt,\n"
+        "# Bildunterschrift und Alternativtext\n" + yaml.safe_dump(listed, allow_unicode=True, sort_keys=False,
+                                                                   width=1000)).encode("utf-8"))
 
 
 def _photo_list(path: Path) -> list[dict]:
