@@ -88,6 +88,7 @@ def word_text() -> bytes:
     doc.add_paragraph("Sprachförderung in den Kitas", style="List Bullet")
     doc.add_paragraph("Interkulturelle Öffnung des Bürgerbüros", style="List Bullet")
     doc.add_paragraph("Ein Satz mit *Sternchen* und [Klammern] bleibt, wie er ist.")
+    doc.add_table(rows=1, cols=1).cell(0, 0).text = "Tabellenzelle"  # left out, and the page says so
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -173,7 +174,7 @@ def test_texts_and_a_photo_reach_the_draft_and_no_other_town(towns):
     assert "## Vielfalt als Aufgabe der Verwaltung" in markdown
     assert "**Querschnittsaufgabe**" in markdown and "*nicht als Sonderaufgabe*" in markdown
     assert "- Sprachförderung in den Kitas\n- Interkulturelle Öffnung des Bürgerbüros" in markdown
-    assert r"\*Sternchen\*" in markdown and r"\[Klammern\]" in markdown
+    assert r"\*Sternchen\*" in markdown and r"\[Klammern\]" in markdown and "Tabellenzelle" not in markdown
 
     stored = (folder / "fotos/foto-1.jpg").read_bytes()
     assert b"Exif" not in stored and b"Testkamera" not in stored and b"2019:04:12" not in stored
@@ -197,6 +198,11 @@ def test_texts_and_a_photo_reach_the_draft_and_no_other_town(towns):
 
     page = client.get(f"/t/{token}/").text
     assert ALT in page and "· Foto" in page and "· Text" in page
+    status = re.search(r'<p class="status">(.*?)</p>', client.get(f"/t/{token}/v/{versions[2].number}").text, re.S)
+    assert " ".join(status.group(1).split()) == (
+        "Neuer Text für „2. Vielfalt und Integration als kommunale Aufgabe“ aus der Datei „../../aufgabe.docx“. "
+        "Aus der Word-Datei nicht übernommen: 1 Tabelle (Fotos laden Sie einzeln auf der Startseite hoch). "
+        "Alles andere ist wie in Version 2.")
     # the other town: none of it, on disk or on its page
     assert len(store.versions(maintal)) == 1
     assert not list(store.versions(maintal)[0].input_folder.glob("*.md"))

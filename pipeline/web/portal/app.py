@@ -169,7 +169,7 @@ class Portal:
         sections = (result or {}).get("sections", [])
         uploaded = self.store.uploaded(v)
         return {"number": v.number, "uploaded": uploaded.get("uploaded", ""), "kind": uploaded.get("kind", "xlsx"),
-                "base": uploaded.get("base"),
+                "base": uploaded.get("base"), "upload": uploaded,
                 "state": job.get("state", "unknown"), "state_de": STATES.get(job.get("state"), "Unbekannt"),
                 "message": job.get("message", ""), "outcome": (result or {}).get("outcome"),
                 "filled": sum(s["state"] == "filled" for s in sections), "sections": len(sections),
