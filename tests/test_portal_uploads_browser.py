@@ -78,9 +78,12 @@ def test_a_town_adds_its_vorwort_and_a_photo_in_the_browser(tmp_path, axe):
             page.get_by_label("Alternativtext (Pflichtfeld)").fill(ALT)
             _submit(page, "Foto hochladen")
             _built(store, town, 3)
+            page.reload()
             newest = store.versions(town)[-1]
             assert newest.result()["outcome"] in ("ready", "warnings")
 
+            assert "Neues Foto für „4. Partizipative und sozialräumliche Zugänge“" in page.locator("p.status").inner_text()
+            assert _axe(page, axe) == []  # the version's page
             page.goto(base)
             assert page.get_by_role("cell", name=ALT).is_visible()
             assert _axe(page, axe) == []
