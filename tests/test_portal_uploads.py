@@ -278,8 +278,8 @@ def test_a_draft_folder_reads_fotos_yaml_as_the_cli_does(tmp_path):
         "- {datei: ../strategie.xlsx, abschnitt: aufgabe, alternativtext: x}\n"
         "- {datei: a.jpg, abschnitt: logo, alternativtext: Wappen}\n", encoding="utf-8")
     found = [(f.code, f.location.column) for f in check_draft(folder) if f.location.file == "fotos.yaml"]
-    assert found == [("E-BAD-VALUE", "[1].abschnitt"), ("E-ALT-TEXT", "[2].alternativtext"),
-                     ("E-MISSING-FILE", "[3].datei"), ("E-MISSING-FILE", "[4].datei")]
+    assert found == [("E-BAD-VALUE", "[2].abschnitt"), ("E-ALT-TEXT", "[3].alternativtext"),
+                     ("E-MISSING-FILE", "[4].datei"), ("E-MISSING-FILE", "[5].datei")]
 
 
 def test_a_photo_is_removed_into_a_new_version(towns):
@@ -307,3 +307,24 @@ def test_a_photo_is_removed_into_a_new_version(towns):
     assert "a.jpg" not in (kept / "fotos.yaml").read_text(encoding="utf-8")
     assert (versions[-2].input_folder / "fotos/foto-1.jpg").is_file()  # the version before keeps its files
     assert f"{ALT} a.jpg" not in client.get(f"/t/{token}/").text
+
+
+def test_a_caption_edited_in_word_goes_back_into_fotos_yaml(tmp_path):
+    from pipeline.absorb.run import absorb
+    from pipeline.drafts.draft import build_draft
+    folder = tmp_path / "rodgau"
+    shutil.copytree(RODGAU, folder)
+    (folder / "fotos").mkdir()
+    Image.new("RGB", (80, 60), "white").save(folder / "fotos" / "a.jpg")
+    (folder / "fotos.yaml").write_text("- datei: a.jpg\n  abschnitt: aufgabe\n  bildunterschrift: Das Rathaus im Sommer\n"
+                                       "  alternativtext: Ein weißes Bild\n", encoding="utf-8")
+    result = build_draft(folder, tmp_path / "out")
+    docx = next(p for p in result.files if p.suffix == ".docx")
+    doc = Document(docx)
+    caption = next(p for p in doc.paragraphs if p.text == "Das Rathaus im Sommer")
+    caption.runs[0].text = "Das Rathaus im Winter"
+    for run in caption.runs[1:]:
+        run.text = ""
+    doc.save(tmp_path / "bearbeitet.docx")
+    absorb(folder, [tmp_path / "bearbeitet.docx"], apply=True)
+    assert 'bildunterschrift: "Das Rathaus im Winter"' in (folder / "fotos.yaml").read_text(encoding="utf-8")

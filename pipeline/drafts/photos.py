@@ -39,7 +39,8 @@ class DraftPhoto:
 
     @property
     def key(self) -> str:
-        return f"[{self.index}]"
+        """Its key path in fotos.yaml, counted from 1 as absorb's YAML writer reads it ('[1]')."""
+        return f"[{self.index + 1}]"
 
 
 def read_photos(folder: Path, sections: list[str], report: Report) -> list[DraftPhoto]:
@@ -67,16 +68,17 @@ def read_photos(folder: Path, sections: list[str], report: Report) -> list[Draft
                                "and alternativtext"))
     photos = []
     for i, entry in enumerate(entries):
-        at = Location(file=PHOTOS_FILE, column=f"[{i}]")
+        n = i + 1  # entries are named from 1, as in the key paths: '[1].alternativtext'
+        at = Location(file=PHOTOS_FILE, column=f"[{n}]")
         values = {k: " ".join(str(entry.get(k) or "").split()) for k in KEYS}
         name, section = values["datei"], values["abschnitt"].removesuffix(".md")
         if section not in sections:
-            report.add(error("E-BAD-VALUE", Location(file=PHOTOS_FILE, column=f"[{i}].abschnitt"),
+            report.add(error("E-BAD-VALUE", Location(file=PHOTOS_FILE, column=f"[{n}].abschnitt"),
                              f"'{section}' is not a section", "give one of: " + ", ".join(sections),
                              args={"form": "photo-section", "value": section, "known": ", ".join(sections)}))
             continue
         if not values["alternativtext"]:
-            report.add(error("E-ALT-TEXT", Location(file=PHOTOS_FILE, column=f"[{i}].alternativtext"),
+            report.add(error("E-ALT-TEXT", Location(file=PHOTOS_FILE, column=f"[{n}].alternativtext"),
                              f"photo '{name}' has no alt text",
                              "describe in one sentence what the photo shows, for readers who cannot see it",
                              args={"photo": name}))
@@ -84,7 +86,7 @@ def read_photos(folder: Path, sections: list[str], report: Report) -> list[Draft
         rel = f"{PHOTOS_DIR}/{name}"
         path = inside(folder, rel, at) if name and "/" not in name and "\\" not in name else None
         if path is None or regular_file(path, at, rel) is None:
-            report.add(error("E-MISSING-FILE", Location(file=PHOTOS_FILE, column=f"[{i}].datei"),
+            report.add(error("E-MISSING-FILE", Location(file=PHOTOS_FILE, column=f"[{n}].datei"),
                              f"image '{rel}' not found", f"put the photo into the folder {PHOTOS_DIR}/ "
                              "next to the workbook, or correct the file name", args={"form": "photo", "file": rel}))
             continue
