@@ -41,6 +41,7 @@ from pipeline.tree import (
     Meta,
     Page,
     Paragraph,
+    Photo,
     Placeholder,
     Run,
     Section,
@@ -49,6 +50,7 @@ from pipeline.tree import (
     walk_sections,
 )
 from pipeline.assemble.table_widths import fit_widths, line_for
+from pipeline.drafts.photos import LOGO, PHOTOS_FILE, read_photos
 from pipeline.drafts.workbook_layout import CONTENTS, ROLES, DraftSection, Layout
 
 HORIZONS = ("kurzfristig", "mittelfristig", "langfristig")
@@ -89,6 +91,7 @@ class DraftAssembler:
         self.number_at: dict[int, Location] = {}  # id(heading) → the cell that gives its number
         self.fields = self._fields()
         self.own = self._own_chapters()
+        self.photos = read_photos(folder, [section_name(s) for s in layout.sections], report)
 
     def label(self, key: str, **values: str) -> str:
         text = self.labels.get(key, key)
@@ -448,6 +451,13 @@ class DraftAssembler:
         else:
             ch.blocks = text + blocks
             ch.sections = md_sections + sections
+        for photo in (p for p in self.photos if p.section == section_name(section)):
+            block = Photo(id=f"foto-{photo.index + 1}", file=photo.file, caption=photo.caption, alt=photo.alt)
+            self._keep("photo caption", photo.caption, Location(file=PHOTOS_FILE, column=f"{photo.key}.bildunterschrift"))
+            at = Place(PHOTOS_FILE, key=photo.key)
+            (ch.sections[-1].blocks if ch.sections else ch.blocks).append(self.places.note(block, at, {
+                "caption": Place(PHOTOS_FILE, key=f"{photo.key}.bildunterschrift"),
+                "alt": Place(PHOTOS_FILE, key=f"{photo.key}.alternativtext")}))
         if section.content == "foreword" and _text(self.base_value("mayor")):
             signature = Signature(closing="", name=self._keep("mayor", _text(self.base_value("mayor")),
                                                               self.base.cells["mayor"]),
@@ -507,6 +517,11 @@ class DraftAssembler:
                               "fill in Verantwortliche Stelle, Ansprechperson, E-Mail and Telefon in sheet "
                               "'Stammdaten'")]
         blocks += self._council()
+        logo = next((p for p in reversed(self.photos) if p.section == LOGO), None)  # the last one given
+        if logo is not None:
+            blocks.insert(0, self.places.note(Photo(id="logo", file=logo.file, caption=logo.caption, alt=logo.alt,
+                                                    width="logo"), Place(PHOTOS_FILE, key=logo.key)))
+            self._keep("logo caption", logo.caption, Location(file=PHOTOS_FILE, column=f"{logo.key}.bildunterschrift"))
         chapter = Chapter(id="kontakt", kind="imprint", title=title, running_head=title, style="imprint", blocks=blocks)
         return self.places.note(chapter, Place(f"templates/{self.template}/template.yaml", key="labels.contact_chapter"))
 
@@ -550,6 +565,11 @@ class DraftAssembler:
             return self.number_at[id(node)]
         place = self.places.place(node)
         return Location(file=place.file, row=place.line) if place is not None else Location(file=self.layout.file)
+
+
+def section_name(section: DraftSection) -> str:
+    """How fotos.yaml names a section: its text file's name without .md ('vorwort')."""
+    return section.file.removesuffix(".md") if section.file else section.id
 
 
 def _cell(value: object) -> str:

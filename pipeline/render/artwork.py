@@ -97,6 +97,9 @@ def _digest(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:40]
 
 
+LOGO_MM = 45.0
+
+
 class Artwork:
     def __init__(self, folder: Path, theme: dict[str, str] | None = None, widths: dict[str, float] | None = None,
                  cache: PictureCache | None = None):
@@ -110,6 +113,10 @@ class Artwork:
         return cls(folder, template.theme, {w: template.figure_width_mm(w) for w in ("column", "full")}, cache)
 
     def width_mm(self, width: str) -> float:
+        """Printed width of a picture placed WIDTH: 'column', 'full', or 'logo' (a draft's logo,
+        LOGO_MM wide at most)."""
+        if width == "logo":
+            return min(LOGO_MM, self.widths["column"])
         return self.widths.get(width, self.widths["column"])
 
     def picture(self, block: Photo | Chart, target: str) -> Asset | None:

@@ -40,6 +40,7 @@ from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
 from pipeline.web.portal.store import EDITED, WORKBOOK, Store, Town, Version, token_hash, write_json
+from pipeline.web.portal.uploads import Extras, newest_photos, photo_places, sections
 from pipeline.web.portal.versions import Versions, label, version_name
 
 HERE = Path(__file__).parent
@@ -171,7 +172,7 @@ class Portal:
         uploaded = self.store.uploaded(v)
         return {"number": v.number, "name": version_name(v),
                 "uploaded": uploaded.get("uploaded", ""), "kind": uploaded.get("kind", "xlsx"),
-                "base": uploaded.get("base"),
+                "base": uploaded.get("base"), "upload": uploaded,
                 "state": job.get("state", "unknown"), "state_de": STATES.get(job.get("state"), "Unbekannt"),
                 "message": job.get("message", ""), "outcome": (result or {}).get("outcome"),
                 "filled": sum(s["state"] == "filled" for s in sections), "sections": len(sections),
@@ -196,7 +197,9 @@ class Portal:
                          deleted=int(deleted) if deleted.isdigit() and len(deleted) < 9
                          and self.store.version(town, int(deleted)) is None else None,
                          csrf=self.store.csrf_token(token_hash(token)), problems=problems or [], confirm=confirm,
-                         max_mb=f"{self.max_upload / 1e6:.0f}", title=f"Strategie-Entwurf {town.name}")
+                         max_mb=f"{self.max_upload / 1e6:.0f}", title=f"Strategie-Entwurf {town.name}",
+                         sections=sections(), photo_places=photo_places(),
+                         photos=newest_photos(self.store, town))
 
     async def workbook(self, request: Request) -> Response:
         town = self._town(request)
@@ -488,6 +491,7 @@ def diff_html(old: Version, new: Version, names: tuple[str, str] | None = None) 
 def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_limit: float | None = None,
                start_jobs: bool = True) -> Starlette:
     portal = Portal(Store(data), workers, max_upload, time_limit, start_jobs)
+    extras = Extras(portal)  # texts and photos (uploads.py)
     routes = [
         Route("/", portal.index),
         Route("/diff-report.css", portal.diff_css),
@@ -495,6 +499,9 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
         Route("/t/{token}/", portal.town_page),
         Route("/t/{token}/arbeitsmappe.xlsx", portal.workbook),
         Route("/t/{token}/hochladen", portal.upload, methods=["POST"]),
+        Route("/t/{token}/text", extras.text, methods=["POST"]),
+        Route("/t/{token}/foto", extras.photo, methods=["POST"]),
+        Route("/t/{token}/foto-entfernen", extras.remove_photo, methods=["POST"]),
         Route("/t/{token}/v/{n:int}", portal.version_page),
         Route("/t/{token}/v/{n:int}/entwurf.{fmt}", portal.download),
         Route("/t/{token}/v/{n:int}/arbeitsmappe.xlsx", portal.version_workbook),

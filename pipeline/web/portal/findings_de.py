@@ -46,6 +46,7 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
     },
     "W-EMPTY-CELL": {GENERAL: Text("Eine Zelle ist leer.", "Ergänzen Sie den Wert, wenn er gedruckt werden soll.")},
     "E-BAD-VALUE": {
+        "photo-section": Text("„{value}“ ist kein Abschnitt des Entwurfs.", "Wählen Sie einen dieser Abschnitte: {known}."),
         # dates (when.py, german.parse_date)
         "end-before-start": Text("„{value}“: Das Ende liegt vor dem Anfang.",
                                  "Schreiben Sie das frühere Datum zuerst, z. B. 2010–2013."),
@@ -273,7 +274,10 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
                                      "Tragen Sie die Änderungen direkt in die Arbeitsmappe ein und laden Sie sie hoch.")},
     "E-ABSORB-WRITE": {GENERAL: Text("Ihre Änderungen konnten nicht in die Arbeitsmappe geschrieben werden. Es wurde "
                                      "nichts geändert.", REPORT)},
-    "E-MISSING-FILE": {GENERAL: Text("Die Arbeitsmappe fehlt.", "Laden Sie die ausgefüllte Arbeitsmappe hoch.")},
+    "E-MISSING-FILE": {GENERAL: Text("Die Arbeitsmappe fehlt.", "Laden Sie die ausgefüllte Arbeitsmappe hoch."),
+                       "photo": Text("Das Foto „{file}“ fehlt.", "Laden Sie das Foto noch einmal hoch.")},
+    "E-ALT-TEXT": {None: Text("Das Foto „{photo}“ hat keinen Alternativtext.",
+                              "Beschreiben Sie in einem Satz, was das Foto zeigt, für Menschen, die es nicht sehen.")},
     "E-INVALID-CHAR": {None: Text("Der Text enthält ein unsichtbares Steuerzeichen: {char}.",
                                   "Löschen Sie das Zeichen (oft aus einem anderen Programm mit eingefügt).")},
     "E-UNPRINTABLE-CHAR": {None: Text("Der Text enthält ein Zeichen, das die Schrift nicht drucken kann: {char}.",

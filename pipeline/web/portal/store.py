@@ -5,8 +5,9 @@
     DIR/tokens/<sha256 of token> the id of the town that link opens (revoking deletes it)
     DIR/towns/<id>/town.json     name, created, token hash, revoked
     DIR/towns/<id>/vorlage.xlsx  the town's empty workbook (brochure init-draft)
-    DIR/towns/<id>/versions/<n>/ one upload: <id>/ the draft folder (strategie.xlsx, and the
-                                 text files edits in Word made: vorwort.md …), job.json,
+    DIR/towns/<id>/versions/<n>/ one upload: <id>/ the draft folder (strategie.xlsx, the
+                                 text files edits in Word made or the town uploaded: vorwort.md …,
+                                 photos: fotos/foto-<n>.jpg and fotos.yaml), job.json,
                                  result.json, out/ (the build folder), thumbs/page-<p>.png;
                                  for an edited draft also entwurf-bearbeitet.docx (as
                                  uploaded) and absorb.json (what was taken over)
@@ -292,10 +293,11 @@ class Store:
         before = self.versions(town)
         version = self._next_version(town)
         write_bytes(version.upload, data)
-        if before:
-            for text in sorted(before[-1].input_folder.glob("*.md")):
+        if before:  # and the photos uploaded (fotos/, fotos.yaml): the workbook does not hold them either
+            old = before[-1].input_folder
+            for text in sorted([*old.glob("*.md"), *old.glob("fotos.yaml"), *old.glob("fotos/*")]):
                 if text.is_file() and not text.is_symlink():
-                    write_bytes(version.input_folder / text.name, text.read_bytes())
+                    write_bytes(version.input_folder / text.relative_to(old), text.read_bytes())
         write_json(version.folder / "upload.json", {"uploaded": now(), "filename": filename[:200],
                                                     "bytes": len(data)})
         return version
