@@ -371,7 +371,12 @@ def serve_command(data: Path, host: str, port: int, workers: int | None, job_tim
     """Run the web portal through which municipalities draft their strategy (docs/portal.md)."""
     from pipeline.drafts.batch import default_jobs
     from pipeline.web.portal.app import serve
-    serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo)
+    from pipeline.web.portal.legal import LegalError
+    try:
+        serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo)
+    except LegalError as exc:
+        click.echo(f"The legal pages' file has mistakes; nothing was started.\n{exc}", err=True)
+        sys.exit(2)
 
 
 @main.group("portal")
@@ -438,6 +443,20 @@ def admin_link_command(data: Path, base_url: str) -> None:
     """Print a new link to the ministry's overview (the old one stops working)."""
     token = _store(data).new_admin_token()
     click.echo(f"{base_url.rstrip('/')}/admin/{token}/")
+
+
+
+@portal_group.command("legal-file")
+@DATA
+def legal_file_command(data: Path) -> None:
+    """Write DIR/rechtliches.toml with the German defaults of the legal and help pages, to fill in."""
+    from pipeline.web.portal.legal import write_template
+    try:
+        path = write_template(data)
+    except FileExistsError:
+        click.echo(f"{data / 'rechtliches.toml'} exists already; edit it.", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {path}; fill in the values in [brackets], then restart 'brochure serve'.")
 
 
 if __name__ == "__main__":

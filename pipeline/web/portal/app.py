@@ -34,7 +34,8 @@ from starlette.templating import Jinja2Templates
 
 from pipeline.errors import Finding, InputError, Location, error, group_findings, row_ranges
 from pipeline.load.sheets import MAX_RATIO, MAX_UNPACKED, check_zip
-from pipeline.web.portal import absorb_de
+from pipeline.web.portal import absorb_de, legal
+from pipeline.web.portal.admin import Admin
 from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
@@ -135,6 +136,8 @@ class Portal:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoescape=True,
                                  undefined=jinja2.StrictUndefined)
         env.filters["date"] = _date
+        env.globals["footer_links"] = legal.FOOTER_LINKS
+        self.legal = legal.load(store.root)  # a LegalError here stops `serve` with what is wrong
         self.templates = Jinja2Templates(env=env)
         self._lock_fd: int | None = None
         self._town_locks: dict[str, asyncio.Lock] = {}
@@ -351,18 +354,13 @@ class Portal:
         report = await run_in_threadpool(diff_html, old, new)
         nav = (f'<nav class="portal-nav" lang="de" aria-label="Portal"><a href="/t/{token}/">Zurück zur Übersicht '
                f'({_escape(town.name)})</a> · Vergleich von Version {old.number} mit Version {new.number}.</nav>')
-        return Response(report.replace("<body>", "<body>" + nav, 1), media_type="text/html; charset=utf-8")
+        report = report.replace("<body>", "<body>" + nav, 1).replace("</body>", legal.footer_html() + "</body>", 1)
+        return Response(report, media_type="text/html; charset=utf-8")
 
     # -- ministry --------------------------------------------------------------------------
-    async def admin(self, request: Request) -> Response:
-        if not self.store.is_admin(request.path_params.get("token", "")):
-            return self.not_found(request)
-        rows = []
-        for town in self.store.towns():
-            versions = self.store.versions(town)
-            latest = self._summary(versions[-1]) if versions else None
-            rows.append({"town": town, "versions": len(versions), "latest": latest})
-        return self.page(request, "admin.html", rows=rows, title="Übersicht der Kommunen")
+    async def legal_page(self, request: Request) -> Response:
+        name, title = legal.PAGES[request.url.path]
+        return self.page(request, name, legal=self.legal, title=title)
 
     async def diff_css(self, request: Request) -> Response:
         from pipeline.diff.report import CSS
@@ -483,7 +481,8 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
         Route("/t/{token}/v/{n:int}/arbeitsmappe.xlsx", portal.version_workbook),
         Route("/t/{token}/v/{n:int}/seite-{page:int}.png", portal.thumbnail),
         Route("/t/{token}/vergleich", portal.compare),
-        Route("/admin/{token}/", portal.admin),
+        *[Route(path, portal.legal_page) for path in legal.PAGES],
+        *Admin(portal).routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=portal.lifespan,
@@ -502,4 +501,8 @@ def serve(data: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 
     if not store.has_admin():
         echo(f"Overview for the ministry (shown once, stored hashed): http://{host}:{port}/admin/{store.new_admin_token()}/")
     echo(f"Portal data in {store.root}; {len(store.towns())} towns; {workers} draft workers")
+    missing = legal.unfilled(app.state.portal.legal)
+    if missing:
+        echo(f"Legal pages: {len(missing)} values not filled in yet ({', '.join(missing)}); "
+             f"write them into {store.root / legal.FILE} ('brochure portal legal-file' writes the defaults)")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False)
