@@ -113,9 +113,10 @@ def csv_text(rows: list[dict], date) -> bytes:
 class Admin:
     """The ministry's routes; PORTAL is the app's Portal (store, templates, summaries)."""
 
-    def __init__(self, portal):
+    def __init__(self, portal, findings_view, section_states: dict):
         self.portal = portal
         self.store = portal.store
+        self.findings_view, self.section_states = findings_view, section_states  # app.py's, shared with the towns' pages
 
     # -- helpers -----------------------------------------------------------------------------
     def _token(self, request: Request) -> str | None:
@@ -288,11 +289,10 @@ class Admin:
         version = self.store.version(town, request.path_params.get("n")) if town else None
         if version is None:
             return self.portal.not_found(request)
-        from pipeline.web.portal.app import SECTION_STATES, _findings_view
         summary = self.portal._summary(version)
         result = version.result() if summary["state"] == "done" else None
         return self._page(request, token, "admin_version.html", town=town, v=summary, result=result,
-                          groups=_findings_view(result), section_states=SECTION_STATES, state=state_key(summary),
+                          groups=self.findings_view(result), section_states=self.section_states, state=state_key(summary),
                           states=STATE_DE, title=f"{town.name}, Version {version.number} – Übersicht der Kommunen")
 
     async def download(self, request: Request) -> Response:

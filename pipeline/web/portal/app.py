@@ -482,7 +482,7 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
         Route("/t/{token}/v/{n:int}/seite-{page:int}.png", portal.thumbnail),
         Route("/t/{token}/vergleich", portal.compare),
         *[Route(path, portal.legal_page) for path in legal.PAGES],
-        *Admin(portal).routes(),
+        *Admin(portal, _findings_view, SECTION_STATES).routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=portal.lifespan,
