@@ -345,5 +345,8 @@ def test_the_admin_opens_a_towns_findings_and_draft(portal):
         r = client.get(href)
         assert r.status_code == 200 and r.content == good.file(fmt).read_bytes()
         assert f"maintal-entwurf-v{good.number}.{fmt}" in r.headers["content-disposition"]
+    r = client.get(f"/admin/{admin}/k/maintal/v/{bad.number}/arbeitsmappe.xlsx")
+    assert r.status_code == 200 and r.content == MAINTAL and f"strategie-maintal-v{bad.number}.xlsx" in r.headers[
+        "content-disposition"]
     assert client.get(f"/admin/{admin}/k/maintal/v/99").status_code == 404
     assert client.get(f"/admin/{admin}/k/maintal/v/{bad.number}/entwurf.pdf").status_code == 404

@@ -33,7 +33,8 @@ STATE_ORDER = ["failed", "errors", "running", "queued", "done", "none"]  # what 
 STATE_DE = {"failed": "Fehlgeschlagen", "errors": "Nicht erstellt", "running": "Wird erstellt",
             "queued": "Wartet", "done": "Fertig", "none": "Noch nichts hochgeladen", "unknown": "Unbekannt"}
 SEALED = "link.sealed"
-MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
+MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 # -- a town's link, sealed with the admin link ------------------------------------------------
@@ -292,20 +293,22 @@ class Admin:
         summary = self.portal._summary(version)
         result = version.result() if summary["state"] == "done" else None
         return self._page(request, token, "admin_version.html", town=town, v=summary, result=result,
-                          groups=self.findings_view(result), section_states=self.section_states, state=state_key(summary),
+                          groups=self.findings_view(result), section_states=self.section_states,
+                          workbook=version.upload.is_file(), state=state_key(summary),
                           states=STATE_DE, title=f"{town.name}, Version {version.number} – Übersicht der Kommunen")
 
     async def download(self, request: Request) -> Response:
         token = self._token(request)
         town = self._town(request) if token else None
         version = self.store.version(town, request.path_params.get("n")) if town else None
-        fmt = request.path_params.get("fmt")
+        fmt = request.path_params.get("fmt", "xlsx")  # the route of the workbook has none
         if version is None or fmt not in MIME:
             return self.portal.not_found(request)
-        path = version.file(fmt)
+        path = version.upload if fmt == "xlsx" else version.file(fmt)
         if not path.is_file():
             return self.portal.not_found(request)
-        return FileResponse(path, media_type=MIME[fmt], filename=f"{town.id}-entwurf-v{version.number}.{fmt}")
+        return FileResponse(path, media_type=MIME[fmt], filename=f"strategie-{town.id}-v{version.number}.xlsx" if fmt == "xlsx"
+                            else f"{town.id}-entwurf-v{version.number}.{fmt}")
 
     def routes(self) -> list[Route]:
         base = "/admin/{token}"
@@ -319,4 +322,5 @@ class Admin:
             Route(base + "/k/{town}/sperren", self.revoke, methods=["POST"]),
             Route(base + "/k/{town}/v/{n:int}", self.version_page),
             Route(base + "/k/{town}/v/{n:int}/entwurf.{fmt}", self.download),
+            Route(base + "/k/{town}/v/{n:int}/arbeitsmappe.xlsx", self.download),
         ]
