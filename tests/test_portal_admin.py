@@ -350,3 +350,45 @@ def test_the_admin_opens_a_towns_findings_and_draft(portal):
         "content-disposition"]
     assert client.get(f"/admin/{admin}/k/maintal/v/99").status_code == 404
     assert client.get(f"/admin/{admin}/k/maintal/v/{bad.number}/entwurf.pdf").status_code == 404
+
+
+def test_the_comparison_report_has_the_footer_too(portal, monkeypatch):
+    """The comparison is the diff report, not a page of base.html: its footer is added to it."""
+    import pipeline.web.portal.app as app_module
+    client, store, _, maintal, _ = portal
+    town = store.find("Maintal")
+    for _ in range(2):
+        v = version(store, town)
+        write_bytes(v.out / "content.json", b"{}")
+    monkeypatch.setattr(app_module, "diff_html", lambda old, new: "<html><body><h1>Vergleich</h1></body></html>")
+    page = client.get(f"/t/{maintal}/vergleich?alt=1&neu=2").text
+    footer = re.search(r"<footer.*?</footer>", page, re.S).group(0)
+    assert set(legal.PAGES) <= set(re.findall(r'href="([^"]+)"', footer))
+    assert page.index("<footer") > page.index("<h1>Vergleich")
+    assert ".portal-footer" in client.get("/diff-report.css").text
+
+
+def test_serve_names_the_legal_values_still_to_fill_in(tmp_path, monkeypatch):
+    import uvicorn
+
+    from pipeline.web.portal.app import serve
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    said: list[str] = []
+    Store(tmp_path).new_admin_token()
+    serve(tmp_path, port=8123, workers=1, echo=said.append)
+    told = "\n".join(said)
+    assert "Legal pages:" in told and "betreiber.name" in told and "hilfe.email" in told
+    assert "legal-file" in told
+    filled = "\n".join(f'[{section}]\n' + "\n".join(f'{key} = "ausgefüllt"' for key in keys)
+                       for section, keys in {"betreiber": ["name", "anschrift", "telefon", "vertreten_durch"],
+                                             "impressum": ["verantwortlich"],
+                                             "datenschutz": ["beauftragte", "aufsichtsbehoerde"],
+                                             "barrierefreiheit": ["kontakt"], "hilfe": ["stelle", "telefon", "erreichbar"]
+                                             }.items())
+    filled = filled.replace("[betreiber]\n", '[betreiber]\nemail = "a@b.de"\n', 1).replace(
+        "[barrierefreiheit]\n", '[barrierefreiheit]\nkontakt_email = "c@d.de"\n', 1).replace(
+        "[hilfe]\n", '[hilfe]\nemail = "e@f.de"\n', 1)
+    (tmp_path / legal.FILE).write_text(filled, encoding="utf-8")
+    said.clear()
+    serve(tmp_path, port=8123, workers=1, echo=said.append)
+    assert not any("Legal pages" in line for line in said), said

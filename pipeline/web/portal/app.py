@@ -404,6 +404,9 @@ PORTAL_NAV_CSS = """
 .portal-nav{background:#fff;color:#1b1f24;padding:10px 28px;border-bottom:1px solid #c5ccd3}
 .portal-nav a{color:#0b4f8a;font-weight:600}
 .portal-nav a:focus{outline:3px solid #b35c00;outline-offset:2px}
+.portal-footer{background:#fff;color:#1b1f24;padding:10px 28px;border-top:1px solid #c5ccd3;margin-top:24px}
+.portal-footer a{color:#0b4f8a;margin-right:1.25em}
+.portal-footer a:focus{outline:3px solid #b35c00;outline-offset:2px}
 """
 
 

@@ -175,5 +175,5 @@ FOOTER_LINKS = [("/impressum", "Impressum"), ("/datenschutz", "Datenschutz"),
 
 def footer_html() -> str:
     """The footer's links for pages not made from base.html (the comparison report)."""
-    links = " · ".join(f'<a href="{href}">{label}</a>' for href, label in FOOTER_LINKS)
+    links = " ".join(f'<a href="{href}">{label}</a>' for href, label in FOOTER_LINKS)
     return f'<footer class="portal-footer" lang="de"><nav aria-label="Rechtliches und Hilfe">{links}</nav></footer>'
