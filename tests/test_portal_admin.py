@@ -379,16 +379,24 @@ def test_serve_names_the_legal_values_still_to_fill_in(tmp_path, monkeypatch):
     told = "\n".join(said)
     assert "Legal pages:" in told and "betreiber.name" in told and "hilfe.email" in told
     assert "legal-file" in told
-    filled = "\n".join(f'[{section}]\n' + "\n".join(f'{key} = "ausgefüllt"' for key in keys)
-                       for section, keys in {"betreiber": ["name", "anschrift", "telefon", "vertreten_durch"],
-                                             "impressum": ["verantwortlich"],
-                                             "datenschutz": ["beauftragte", "aufsichtsbehoerde"],
-                                             "barrierefreiheit": ["kontakt"], "hilfe": ["stelle", "telefon", "erreichbar"]
-                                             }.items())
-    filled = filled.replace("[betreiber]\n", '[betreiber]\nemail = "a@b.de"\n', 1).replace(
-        "[barrierefreiheit]\n", '[barrierefreiheit]\nkontakt_email = "c@d.de"\n', 1).replace(
-        "[hilfe]\n", '[hilfe]\nemail = "e@f.de"\n', 1)
+    sections: dict[str, list[str]] = {}
+    for name in legal.unfilled(legal.load(tmp_path)):  # every '[…]' default, from the defaults themselves
+        section, key = name.split(".")
+        sections.setdefault(section, []).append(f'{key} = "{"a@b.de" if key.endswith("email") else "ausgefüllt"}"')
+    filled = "\n".join(f"[{section}]\n" + "\n".join(lines) for section, lines in sections.items())
     (tmp_path / legal.FILE).write_text(filled, encoding="utf-8")
     said.clear()
     serve(tmp_path, port=8123, workers=1, echo=said.append)
     assert not any("Legal pages" in line for line in said), said
+
+
+def test_a_town_name_is_text_and_an_empty_one_is_refused(portal):
+    client, store, admin, _, _ = portal
+    form = csrf(client.get(f"/admin/{admin}/").text)
+    r = client.post(f"/admin/{admin}/kommunen", data={"csrf": form, "name": "   "})
+    assert r.status_code == 400 and "Bitte geben Sie den Namen der Kommune ein." in r.text
+    r = client.post(f"/admin/{admin}/kommunen", data={"csrf": form, "name": '<img src=x onerror="alert(1)">'})
+    assert r.status_code == 200 and "<img src=x" not in r.text and "&lt;img src=x" in r.text
+    overview = client.get(f"/admin/{admin}/").text
+    assert "<img src=x" not in overview and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in overview
+    assert len(store.towns()) == 2

@@ -43,7 +43,7 @@ beauftragte = """[Die oder der behördliche Datenschutzbeauftragte
 Anschrift, E-Mail]"""
 aufsichtsbehoerde = """[Die zuständige Datenschutz-Aufsichtsbehörde des Landes
 Anschrift, Website]"""
-speicherdauer = "Hochgeladene Arbeitsmappen, Entwürfe und ihre Versionen werden gespeichert, bis die Strategie abgeschlossen ist oder die Kommune ihre Löschung verlangt. Die Protokolle des Servers werden nach 7 Tagen gelöscht."
+speicherdauer = "[Hochgeladene Arbeitsmappen, Entwürfe und ihre Versionen werden gespeichert, bis … Die Protokolle des Servers werden nach … Tagen gelöscht.]"
 zusatz = ""
 
 [barrierefreiheit]
