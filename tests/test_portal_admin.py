@@ -97,6 +97,7 @@ def test_every_page_links_the_legal_pages_and_help_in_its_footer(portal):
     for path in legal.PAGES:  # each linked page is there, German, with its own heading
         r = client.get(path)
         assert r.status_code == 200 and '<html lang="de">' in r.text and "<h1>" in r.text
+        assert f'<a href="{path}" aria-current="page">' in r.text
 
 
 def test_the_legal_pages_show_the_defaults_and_the_bitv_contents(portal):
