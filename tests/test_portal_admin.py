@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -212,18 +213,54 @@ def test_the_admin_adds_a_town_shows_its_link_again_revokes_it_and_issues_a_new_
     assert [t.name for t in store.towns()] == ["Bad Vilbel", "Maintal"]
 
 
-def test_a_link_issued_on_the_command_line_or_under_an_old_admin_link_is_not_shown_again(portal):
+def test_a_link_issued_on_the_command_line_is_shown_again_but_not_one_from_before_the_admin_link(portal):
     client, store, admin, _, _ = portal
-    page = client.get(f"/admin/{admin}/k/maintal").text  # Maintal's link came from store.add_town, as the CLI does
-    assert "kann nicht noch einmal angezeigt werden" in page and "Link noch einmal anzeigen" not in page
+    page = client.get(f"/admin/{admin}/k/maintal").text  # Maintal's link is older than the admin link
+    assert "kann deshalb nicht noch einmal angezeigt werden" in page and "Link noch einmal anzeigen" not in page
     r = client.post(f"/admin/{admin}/k/maintal/link", data={"csrf": csrf(page)})
     assert r.status_code == 409 and '<p class="link">' not in r.text
-    r = client.post(f"/admin/{admin}/kommunen", data={"csrf": csrf(page), "name": "Hanau"})
-    assert shown_link(r.text)
+
+    printed = CliRunner().invoke(main, ["portal", "add-town", "Hanau", "--data", str(store.root)]).output
+    cli_link = re.search(r"(http\S+/t/\S+/)", printed).group(1)
+    page = client.get(f"/admin/{admin}/k/hanau").text
+    r = client.post(f"/admin/{admin}/k/hanau/link", data={"csrf": csrf(page)})
+    assert town_path(shown_link(r.text)) == town_path(cli_link)
+
     new_admin = store.new_admin_token()  # `brochure portal admin-link`: the old admin link is dead
     assert client.get(f"/admin/{admin}/").status_code == 404
     page = client.get(f"/admin/{new_admin}/k/hanau").text
-    assert "kann nicht noch einmal angezeigt werden" in page
+    assert "kann deshalb nicht noch einmal angezeigt werden" in page
+
+
+def test_a_sealed_link_opens_only_with_the_admin_link_and_for_its_town(tmp_path):
+    from pipeline.web.portal import sealing
+    store = Store(tmp_path)
+    admin = store.new_admin_token()
+    town, token = store.add_town("Hanau")
+    sealed = json.loads((town.folder / "link.sealed").read_text())
+    assert token not in json.dumps(sealed) and token not in (tmp_path / "admin.json").read_text()
+    assert sealing.unseal(admin, sealed, "hanau") == token
+    assert sealing.unseal(admin[:-1] + ("A" if admin[-1] != "A" else "B"), sealed, "hanau") is None
+    assert sealing.unseal(admin, sealed, "maintal") is None  # moved to another town's folder
+    broken = dict(sealed, sealed=sealed["sealed"][:-4] + ("AAAA" if not sealed["sealed"].endswith("AAAA") else "BBBB"))
+    assert sealing.unseal(admin, broken, "hanau") is None
+    assert sealing.unseal(admin, {"for": "x"}, "hanau") is None and sealing.unseal(admin, None, "hanau") is None
+    store.revoke(town)
+    assert not (town.folder / "link.sealed").exists()
+
+
+def test_an_admin_link_from_before_sealing_gets_its_key_on_its_first_visit(tmp_path):
+    store = Store(tmp_path)
+    admin = store.new_admin_token()
+    data = json.loads((tmp_path / "admin.json").read_text())
+    write_json(tmp_path / "admin.json", {k: v for k, v in data.items() if k != "seal_public"})
+    store.add_town("Hanau")
+    assert not (tmp_path / "towns/hanau/link.sealed").exists()
+    with TestClient(create_app(tmp_path, workers=1, start_jobs=False)) as client:
+        assert client.get(f"/admin/{admin}/").status_code == 200
+    assert json.loads((tmp_path / "admin.json").read_text())["seal_public"] == data["seal_public"]
+    _, token = store.add_town("Rodgau")
+    assert (tmp_path / "towns/rodgau/link.sealed").exists()
 
 
 def test_every_admin_form_checks_its_csrf_token(portal):

@@ -7,64 +7,33 @@ here, nor this one in a town's space). A town is looked up by comparing its id w
 store lists; a version is an integer looked up in that town's folder: nothing a request carries
 becomes a path. The pages never appear under a town's link, and a town's link opens none of them.
 
-A town's link is stored only as a hash. So that the ministry can show it again, a link issued
-here is also kept sealed with a key derived from the admin link (DIR/towns/<id>/link.sealed):
-the data folder alone does not open it, and a new admin link (`brochure portal admin-link`)
-makes the sealed copies unreadable (the page then offers a new link instead).
+A town's link is stored only as a hash. So that the ministry can show it again, every link
+issued while an admin link exists (here or with `brochure portal add-town`) is also kept sealed
+to the admin link's public key (sealing.py, DIR/towns/<id>/link.sealed): the data folder alone
+does not open it, and a new admin link makes the sealed copies unreadable (the page then offers
+a new link instead).
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import hmac
 import io
-import secrets
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from pipeline.web.portal.store import Town, read_json, token_hash, write_json
+from pipeline.web.portal.sealing import unseal
+from pipeline.web.portal.store import SEALED, Town, read_json, token_hash
 
 SORTS = {"name": "Kommune", "datum": "Letzter Upload", "stand": "Stand", "fehler": "Fehler"}
 FIRST_DIRECTION = {"name": "auf", "datum": "ab", "stand": "auf", "fehler": "ab"}
 STATE_ORDER = ["failed", "errors", "running", "queued", "done", "none"]  # what needs a look first
 STATE_DE = {"failed": "Fehlgeschlagen", "errors": "Nicht erstellt", "running": "Wird erstellt",
             "queued": "Wartet", "done": "Fertig", "none": "Noch nichts hochgeladen", "unknown": "Unbekannt"}
-SEALED = "link.sealed"
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-# -- a town's link, sealed with the admin link ------------------------------------------------
-def _stream(key: bytes, nonce: bytes, n: int) -> bytes:
-    out, block = b"", 0
-    while len(out) < n:
-        out += hmac.new(key, b"enc" + nonce + block.to_bytes(4, "big"), hashlib.sha256).digest()
-        block += 1
-    return out[:n]
-
-
-def seal(admin_token: str, token: str) -> dict:
-    """TOKEN encrypted (HMAC-SHA256 as a stream cipher, then HMAC-SHA256 over nonce and text)."""
-    key = hmac.new(admin_token.encode(), b"portal-link-seal", hashlib.sha256).digest()
-    nonce = secrets.token_bytes(16)
-    data = token.encode()
-    ct = bytes(a ^ b for a, b in zip(data, _stream(key, nonce, len(data))))
-    tag = hmac.new(key, b"mac" + nonce + ct, hashlib.sha256).hexdigest()
-    return {"nonce": nonce.hex(), "ct": ct.hex(), "tag": tag}
-
-
-def unseal(admin_token: str, sealed: dict | None) -> str | None:
-    try:
-        key = hmac.new(admin_token.encode(), b"portal-link-seal", hashlib.sha256).digest()
-        nonce, ct = bytes.fromhex(sealed["nonce"]), bytes.fromhex(sealed["ct"])
-        if not hmac.compare_digest(hmac.new(key, b"mac" + nonce + ct, hashlib.sha256).hexdigest(), sealed["tag"]):
-            return None
-        return bytes(a ^ b for a, b in zip(ct, _stream(key, nonce, len(ct)))).decode()
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
 
 
 # -- the overview ------------------------------------------------------------------------------
@@ -122,7 +91,10 @@ class Admin:
     # -- helpers -----------------------------------------------------------------------------
     def _token(self, request: Request) -> str | None:
         token = request.path_params.get("token", "")
-        return token if self.store.is_admin(token) else None
+        if not self.store.is_admin(token):
+            return None
+        self.store.ensure_seal_key(token)
+        return token
 
     def _csrf(self, token: str) -> str:
         return self.store.csrf_token("admin:" + token_hash(token))
@@ -149,16 +121,14 @@ class Admin:
         return str(request.base_url).rstrip("/") + f"/t/{token}/"
 
     def _issue(self, admin_token: str, name: str) -> tuple[Town, str]:
-        town, token = self.store.add_town(name)
-        write_json(town.folder / SEALED, {"admin_sha256": token_hash(admin_token), **seal(admin_token, token)})
-        return town, token
+        return self.store.add_town(name)  # sealed there for the admin link
 
     def shown_again(self, admin_token: str, town: Town) -> str | None:
         """The town's active link, if it was issued here under this admin link."""
         if town.revoked:
             return None
         sealed = read_json(town.folder / SEALED)
-        token = unseal(admin_token, sealed)
+        token = unseal(admin_token, sealed, town.id)
         stored = (read_json(town.folder / "town.json") or {}).get("token_sha256", "")
         if token is None or not hmac.compare_digest(token_hash(token), stored):
             return None
@@ -248,8 +218,8 @@ class Admin:
         link = self.shown_again(token, town)
         if link is None:
             return await self.town_page(request, 409, "Dieser Link kann nicht noch einmal angezeigt werden: Er wurde "
-                                                      "vor der jetzigen Übersicht oder über die Kommandozeile "
-                                                      "ausgestellt. Sperren Sie ihn und stellen Sie einen neuen aus.")
+                                                      "ausgestellt, bevor es den jetzigen Link der Übersicht gab. "
+                                                      "Sperren Sie ihn und stellen Sie einen neuen aus.")
         return self._page(request, token, "admin_link.html", town=town, link=self._link(request, link), new=False,
                           title=f"Link für {town.name}")
 
@@ -281,7 +251,6 @@ class Admin:
         if form.get("bestaetigt") != "ja":
             return self._page(request, token, "admin_revoke.html", town=town, title=f"Link von {town.name} sperren")
         self.store.revoke(town)
-        (town.folder / SEALED).unlink(missing_ok=True)
         return RedirectResponse(f"/admin/{token}/k/{town.id}?gesperrt=1", status_code=303)
 
     async def version_page(self, request: Request) -> Response:
