@@ -17,6 +17,7 @@ a new link instead).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hmac
 import io
 
@@ -57,8 +58,17 @@ def sort_rows(rows: list[dict], by: str, direction: str) -> list[dict]:
         return keyed
     with_upload = [r for r in rows if r["latest"]]
     without = [r for r in rows if not r["latest"]]
-    key = (lambda r: r["latest"]["uploaded"]) if by == "datum" else (lambda r: r["latest"]["errors"])
+    key = (lambda r: _when(r["latest"]["uploaded"])) if by == "datum" else (lambda r: r["latest"]["errors"] or 0)
     return sorted(with_upload, key=key, reverse=direction == "ab") + without
+
+
+def _when(iso: str) -> dt.datetime:
+    """An upload's time, comparable across offsets (summer and winter time)."""
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
 def csv_text(rows: list[dict], date) -> bytes:
@@ -114,8 +124,13 @@ class Admin:
                                 text="Das Formular konnte nicht überprüft werden. Bitte laden Sie die Seite neu und "
                                      "versuchen Sie es noch einmal.")
 
-    async def _form(self, request: Request):
-        return await request.form(max_files=0, max_fields=5, max_part_size=2_000)
+    async def _form(self, request: Request) -> dict:
+        """The posted fields; a body that is no form gives none (and so fails its CSRF check)."""
+        try:
+            async with request.form(max_files=0, max_fields=5, max_part_size=2_000) as form:
+                return {k: v for k, v in form.items() if isinstance(v, str)}
+        except Exception:
+            return {}
 
     def _link(self, request: Request, token: str) -> str:
         return str(request.base_url).rstrip("/") + f"/t/{token}/"
