@@ -445,7 +445,6 @@ def admin_link_command(data: Path, base_url: str) -> None:
     click.echo(f"{base_url.rstrip('/')}/admin/{token}/")
 
 
-
 @portal_group.command("legal-file")
 @DATA
 def legal_file_command(data: Path) -> None:
