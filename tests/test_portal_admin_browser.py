@@ -97,6 +97,12 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
+def _go(page, click) -> None:
+    """A click that loads a page, waited for: what is read next is the new page."""
+    with page.expect_navigation():
+        click()
+
+
 def _names(page) -> list[str]:
     return [t.strip() for t in page.locator("table.admin tbody th").all_inner_texts()]
 
@@ -122,7 +128,7 @@ def test_the_ministrys_staff_in_the_browser(browser, portal, axe_script, tmp_pat
 
     # a new town: its link is shown once and opens its space
     page.get_by_label("Neue Kommune").fill("Hanau")
-    page.get_by_role("button", name="Kommune anlegen und Link ausstellen").click()
+    _go(page, lambda: page.get_by_role("button", name="Kommune anlegen und Link ausstellen").click())
     assert "Der Link für Hanau ist ausgestellt" in page.locator("main").inner_text()
     link = page.locator("p.link code").inner_text()
     assert link.startswith(f"{url}/t/")
@@ -133,14 +139,14 @@ def test_the_ministrys_staff_in_the_browser(browser, portal, axe_script, tmp_pat
     assert "/admin" not in town.content()
 
     # the overview, sorted by clicking the headers, and exported
-    page.get_by_role("link", name="Zurück zur Übersicht").click()
+    _go(page, lambda: page.get_by_role("link", name="Zurück zur Übersicht").click())
     assert _names(page) == ["Hanau", "Maintal", "Rodgau"]
-    page.get_by_role("link", name=re.compile("^Kommune")).click()
+    _go(page, lambda: page.get_by_role("link", name=re.compile("^Kommune")).click())
     assert _names(page) == ["Rodgau", "Maintal", "Hanau"]
     assert page.locator("th[aria-sort]").get_attribute("aria-sort") == "descending"
-    page.get_by_role("link", name=re.compile("^Fehler")).click()
+    _go(page, lambda: page.get_by_role("link", name=re.compile("^Fehler")).click())
     assert _names(page)[0] == "Maintal"  # the refused upload has errors; the others nothing yet
-    page.get_by_role("link", name=re.compile("^Stand")).click()
+    _go(page, lambda: page.get_by_role("link", name=re.compile("^Stand")).click())
     assert _names(page)[0] == "Maintal" and "Nicht erstellt" in page.locator("table.admin tbody tr").first.inner_text()
     check("overview sorted")
     with page.expect_download() as dl:
@@ -154,15 +160,15 @@ def test_the_ministrys_staff_in_the_browser(browser, portal, axe_script, tmp_pat
     assert lines[0].startswith("Kommune;Kennung;Link;") and lines[1].startswith("Maintal;maintal;aktiv;2;")
 
     # a town's findings and its draft
-    page.get_by_role("link", name="Maintal", exact=True).click()
+    _go(page, lambda: page.get_by_role("link", name="Maintal", exact=True).click())
     assert page.locator("table.versions tbody tr").count() == 2
     check("town")
-    page.get_by_role("link", name="Version 2").click()
+    _go(page, lambda: page.get_by_role("link", name="Version 2").click())
     assert "Kein Entwurf" in page.locator("main").inner_text()
     assert "lässt sich nicht als Excel-Arbeitsmappe öffnen" in page.locator("table.findings").inner_text()
     check("version with errors")
-    page.get_by_role("link", name="Maintal").click()
-    page.get_by_role("link", name="Version 1").click()
+    _go(page, lambda: page.get_by_role("link", name="Maintal").click())
+    _go(page, lambda: page.get_by_role("link", name="Version 1").click())
     assert "9 von 9 Abschnitten ausgefüllt" in page.locator("main").inner_text()
     check("version with draft")
     with page.expect_download() as dl:
@@ -174,14 +180,14 @@ def test_the_ministrys_staff_in_the_browser(browser, portal, axe_script, tmp_pat
 
     # Hanau's link shown again, then revoked: dead at once in the town's open tab
     page.goto(f"{url}/admin/{admin}/")
-    page.get_by_role("link", name="Hanau", exact=True).click()
-    page.get_by_role("button", name="Link noch einmal anzeigen").click()
+    _go(page, lambda: page.get_by_role("link", name="Hanau", exact=True).click())
+    _go(page, lambda: page.get_by_role("button", name="Link noch einmal anzeigen").click())
     assert page.locator("p.link code").inner_text() == link
-    page.get_by_role("link", name="Hanau").click()
-    page.get_by_role("button", name="Link sperren …").click()
+    _go(page, lambda: page.get_by_role("link", name="Hanau").click())
+    _go(page, lambda: page.get_by_role("button", name="Link sperren …").click())
     assert page.locator("h1").inner_text() == "Link von Hanau sperren?"
     check("revoke confirmation")
-    page.get_by_role("button", name="Ja, Link von Hanau sperren").click()
+    _go(page, lambda: page.get_by_role("button", name="Ja, Link von Hanau sperren").click())
     assert "ist gesperrt" in page.get_by_role("status").inner_text()
     check("town revoked")
     assert town.reload().status == 404
@@ -193,7 +199,7 @@ def test_the_ministrys_staff_in_the_browser(browser, portal, axe_script, tmp_pat
                 "Barrierefreiheit": "barrierefreiheit@hmfg.example", "Hilfe und Kontakt": "Frau Petra Beispiel"}
     for label, text in expected.items():
         page.goto(f"{url}/t/{portal['maintal']}/")
-        page.locator("footer").get_by_role("link", name=label, exact=True).click()
+        _go(page, page.locator("footer").get_by_role("link", name=label, exact=True).click)
         assert text in page.locator("main").inner_text(), label
         assert "[" not in page.locator("h1").inner_text()
         check(label)
