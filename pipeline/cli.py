@@ -385,12 +385,16 @@ def serve_command(data: Path, host: str, port: int, workers: int | None, job_tim
     from pipeline.drafts.batch import default_jobs
     from pipeline.web.portal.address import check_base_url
     from pipeline.web.portal.app import serve
+    from pipeline.web.portal.legal import LegalError
     try:
         base_url = check_base_url(base_url) if base_url else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--base-url") from None
     try:
         serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo, base_url=base_url)
+    except LegalError as exc:
+        click.echo(f"The legal pages' file has mistakes; nothing was started.\n{exc}", err=True)
+        sys.exit(2)
     except RuntimeError as exc:  # another serve on DATA
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -477,6 +481,19 @@ def admin_link_command(data: Path, base_url: str | None) -> None:
     base_url = _base_url(store, base_url)
     token = store.new_admin_token()
     click.echo(f"{base_url}/admin/{token}/")
+
+
+@portal_group.command("legal-file")
+@DATA
+def legal_file_command(data: Path) -> None:
+    """Write DIR/rechtliches.toml with the German defaults of the legal and help pages, to fill in."""
+    from pipeline.web.portal.legal import write_template
+    try:
+        path = write_template(data)
+    except FileExistsError:
+        click.echo(f"{data / 'rechtliches.toml'} exists already; edit it.", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {path}; fill in the values in [brackets], then restart 'brochure serve'.")
 
 
 if __name__ == "__main__":

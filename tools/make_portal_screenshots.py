@@ -76,6 +76,10 @@ def main() -> None:
             page.screenshot(path=OUT / "portal-versionen.png", full_page=True)
             page.goto(f"{server.url}/admin/{admin}/")
             page.screenshot(path=OUT / "portal-uebersicht.png", full_page=True)
+            page.get_by_role("link", name="Maintal", exact=True).click()
+            page.screenshot(path=OUT / "portal-admin-kommune.png", full_page=True)
+            page.goto(f"{server.url}/barrierefreiheit")
+            page.screenshot(path=OUT / "portal-barrierefreiheit.png", full_page=True)
             browser.close()
     finally:
         server.stop()

@@ -35,7 +35,8 @@ from starlette.templating import Jinja2Templates
 from pipeline.errors import Finding, InputError, Location, error, group_findings, row_ranges
 from pipeline.load.sheets import MAX_RATIO, MAX_UNPACKED, check_zip
 from pipeline.drafts.workbook_layout import draft_template
-from pipeline.web.portal import absorb_de, ownership
+from pipeline.web.portal import absorb_de, legal, ownership
+from pipeline.web.portal.admin import Admin
 from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
@@ -138,6 +139,8 @@ class Portal:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoescape=True,
                                  undefined=jinja2.StrictUndefined)
         env.filters["date"] = _date
+        env.globals["footer_links"] = legal.FOOTER_LINKS
+        self.legal = legal.load(store.root)  # a LegalError here stops `serve` with what is wrong
         self.templates = Jinja2Templates(env=env)
         self._lock_fd: int | None = None
         self._town_locks: dict[str, asyncio.Lock] = {}
@@ -370,18 +373,13 @@ class Portal:
                f'({_escape(town.name)})</a> · Vergleich von Version {old.number} mit Version {new.number} · '
                f'<a href="/t/{token}/vergleich.docx?alt={old.number}&amp;neu={new.number}">Word-Datei mit den '
                f'Änderungen (Änderungsverfolgung) herunterladen</a></nav>')
-        return Response(report.replace("<body>", "<body>" + nav, 1), media_type="text/html; charset=utf-8")
+        report = report.replace("<body>", "<body>" + nav, 1).replace("</body>", legal.footer_html() + "</body>", 1)
+        return Response(report, media_type="text/html; charset=utf-8")
 
     # -- ministry --------------------------------------------------------------------------
-    async def admin(self, request: Request) -> Response:
-        if not self.store.is_admin(request.path_params.get("token", "")):
-            return self.not_found(request)
-        rows = []
-        for town in self.store.towns():
-            versions = self.store.versions(town)
-            latest = self._summary(versions[-1]) if versions else None
-            rows.append({"town": town, "versions": len(versions), "latest": latest})
-        return self.page(request, "admin.html", rows=rows, title="Übersicht der Kommunen")
+    async def legal_page(self, request: Request) -> Response:
+        name, title = legal.PAGES[request.url.path]
+        return self.page(request, name, legal=self.legal, title=title)
 
     async def diff_css(self, request: Request) -> Response:
         from pipeline.diff.report import CSS
@@ -425,6 +423,9 @@ PORTAL_NAV_CSS = """
 .portal-nav{background:#fff;color:#1b1f24;padding:10px 28px;border-bottom:1px solid #c5ccd3}
 .portal-nav a{color:#0b4f8a;font-weight:600}
 .portal-nav a:focus{outline:3px solid #b35c00;outline-offset:2px}
+.portal-footer{background:#fff;color:#1b1f24;padding:10px 28px;border-top:1px solid #c5ccd3;margin-top:24px}
+.portal-footer a{color:#0b4f8a;margin-right:1.25em}
+.portal-footer a:focus{outline:3px solid #b35c00;outline-offset:2px}
 """
 
 
@@ -508,7 +509,8 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
         Route("/t/{token}/v/{n:int}/seite-{page:int}.png", portal.thumbnail),
         Route("/t/{token}/vergleich", portal.compare),
         *Versions(portal).routes(),
-        Route("/admin/{token}/", portal.admin),
+        *[Route(path, portal.legal_page) for path in legal.PAGES],
+        *Admin(portal, _findings_view, SECTION_STATES).routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=portal.lifespan,
@@ -539,4 +541,8 @@ def serve(data: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 
         echo(f"Overview for the ministry (shown once, stored hashed): {public}/admin/{store.new_admin_token()}/")
     echo(f"Links printed by 'brochure portal add-town' start with {public}/ (recorded in {store.root})")
     echo(f"Portal data in {store.root}; {len(store.towns())} towns; {workers} draft workers")
+    missing = legal.unfilled(app.state.portal.legal)
+    if missing:
+        echo(f"Legal pages: {len(missing)} values not filled in yet ({', '.join(missing)}); "
+             f"write them into {store.root / legal.FILE} ('brochure portal legal-file' writes the defaults)")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False)

@@ -5,6 +5,7 @@
     DIR/tokens/<sha256 of token> the id of the town that link opens (revoking deletes it)
     DIR/towns/<id>/town.json     name, created, token hash, revoked
     DIR/towns/<id>/vorlage.xlsx  the town's empty workbook (brochure init-draft)
+    DIR/towns/<id>/link.sealed   its link, sealed so that only the admin link opens it
     DIR/towns/<id>/versions/<n>/ one upload: <id>/ the draft folder (strategie.xlsx, the
                                  text files edits in Word made or the town uploaded: vorwort.md …,
                                  photos: fotos/foto-<n>.jpg and fotos.yaml), job.json,
@@ -35,6 +36,7 @@ from pipeline.drafts.scaffold import init_draft
 DEFAULT_DIR = Path("portal-data")
 TOKEN_BYTES = 32  # 256 bits: 43 URL-safe characters, never guessed
 WORKBOOK = "strategie.xlsx"
+SEALED = "link.sealed"  # a town's link, sealed for the admin link (sealing.py)
 EDITED = "entwurf-bearbeitet.docx"  # an edited draft as uploaded, beside its version's draft folder
 
 
@@ -202,11 +204,22 @@ class Store:
         write_json(town.folder / "town.json", {"name": town.name, "created": town.created,
                                                "token_sha256": digest, "revoked": False})
         write_bytes(self.root / "tokens" / digest, town.id.encode())
+        self._seal_link(town, token)
         town.revoked = False
         self.ensure_workbook(town)
         return town, token
 
+    def _seal_link(self, town: Town, token: str) -> None:
+        """A copy of the link that only the admin link opens (sealing.py), to show it again."""
+        public = (read_json(self.root / "admin.json") or {}).get("seal_public")
+        if public:
+            from pipeline.web.portal.sealing import seal
+            write_json(town.folder / SEALED, seal(public, token, town.id))
+        else:
+            (town.folder / SEALED).unlink(missing_ok=True)
+
     def revoke(self, town: Town) -> None:
+        (town.folder / SEALED).unlink(missing_ok=True)
         data = read_json(town.folder / "town.json") or {}
         digest = data.get("token_sha256", "")
         if digest:
@@ -243,9 +256,18 @@ class Store:
         return (read_json(self.root / "admin.json") or {}).get("token_sha256") is not None
 
     def new_admin_token(self) -> str:
+        from pipeline.web.portal.sealing import public_key
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        write_json(self.root / "admin.json", {"token_sha256": token_hash(token), "created": now()})
+        write_json(self.root / "admin.json", {"token_sha256": token_hash(token), "created": now(),
+                                              "seal_public": public_key(token)})
         return token
+
+    def ensure_seal_key(self, token: str) -> None:
+        """An admin link made before links were sealed gets its public key (TOKEN is valid)."""
+        data = read_json(self.root / "admin.json") or {}
+        if not data.get("seal_public"):
+            from pipeline.web.portal.sealing import public_key
+            write_json(self.root / "admin.json", {**data, "seal_public": public_key(token)})
 
     def is_admin(self, token: str) -> bool:
         stored = (read_json(self.root / "admin.json") or {}).get("token_sha256", "")
