@@ -362,6 +362,13 @@ def long_title(folder: Path) -> None:
     book.save(path)
 
 
+def bad_photos(folder: Path) -> None:
+    """fotos.yaml naming a section the draft has not and a photo that is not there."""
+    init_draft("Teststadt", folder, LAYOUT)
+    (folder / "fotos.yaml").write_text("- {datei: fehlt.jpg, abschnitt: aufgabe, alternativtext: Ein Foto}\n"
+                                       "- {datei: a.jpg, abschnitt: anhang, alternativtext: Ein Foto}\n", encoding="utf-8")
+
+
 def zip_bomb(folder: Path) -> None:
     folder.mkdir()
     (folder / LAYOUT.file).write_bytes(_zip({"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": b"\0" * 60_000_000}))
@@ -385,7 +392,7 @@ def bad_edition(folder: Path) -> list[Finding]:
 
 
 DRAFTS = {"values": bad_values, "structure": bad_structure, "wide": too_wide, "control": control_character,
-          "bomb": zip_bomb, "title": long_title}
+          "bomb": zip_bomb, "title": long_title, "photos": bad_photos}
 
 
 def _absorb_findings(root: Path, with_errors: Path) -> list[Finding]:

@@ -404,7 +404,7 @@ def test_the_comparison_report_has_the_footer_too(portal, monkeypatch):
     for _ in range(2):
         v = version(store, town)
         write_bytes(v.out / "content.json", b"{}")
-    monkeypatch.setattr(app_module, "diff_html", lambda old, new: "<html><body><h1>Vergleich</h1></body></html>")
+    monkeypatch.setattr(app_module, "diff_html", lambda *a, **k: "<html><body><h1>Vergleich</h1></body></html>")
     page = client.get(f"/t/{maintal}/vergleich?alt=1&neu=2").text
     footer = re.search(r"<footer.*?</footer>", page, re.S).group(0)
     assert set(legal.PAGES) <= set(re.findall(r'href="([^"]+)"', footer))

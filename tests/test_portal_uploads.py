@@ -137,7 +137,8 @@ def towns(tmp_path):
 def test_texts_and_a_photo_reach_the_draft_and_no_other_town(towns):
     client, store, token, other = towns
     for t in (token, other):
-        r = client.post(f"/t/{t}/hochladen", data={"csrf": csrf(client.get(f"/t/{t}/").text)},
+        # Rodgau's workbook for Maintal too: confirmed as a town would on the refusal page
+        r = client.post(f"/t/{t}/hochladen", data={"csrf": csrf(client.get(f"/t/{t}/").text), "andere_kommune": "ja"},
                         files={"arbeitsmappe": ("strategie.xlsx", WORKBOOK)}, follow_redirects=False)
         assert r.status_code == 303
     rodgau, maintal = store.find("Rodgau"), store.find("Maintal")
