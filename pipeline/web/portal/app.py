@@ -10,7 +10,6 @@ edits are taken back into the workbook of a new version (absorbing.py).
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import fcntl
 import html
 import os
@@ -27,17 +26,19 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from pipeline.errors import Finding, InputError, Location, error, group_findings, row_ranges
 from pipeline.load.sheets import MAX_RATIO, MAX_UNPACKED, check_zip
-from pipeline.web.portal import absorb_de
+from pipeline.web.portal import absorb_de, clock
+from pipeline.web.portal.access_log import HideTokens
 from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
+from pipeline.web.portal.status import queue_text, status
 from pipeline.web.portal.store import EDITED, WORKBOOK, Store, Town, Version, token_hash, write_json
 
 HERE = Path(__file__).parent
@@ -97,13 +98,6 @@ def _limited(receive, limit: int):
     return inner
 
 
-def _date(iso: str) -> str:
-    try:
-        return dt.datetime.fromisoformat(iso).strftime("%d.%m.%Y, %H:%M Uhr")
-    except (TypeError, ValueError):
-        return ""
-
-
 def _findings_view(result: dict | None) -> list[dict]:
     """Findings grouped by sheet (in workbook order), each in German with row and column."""
     groups: dict[str, list[dict]] = {}
@@ -126,15 +120,16 @@ def _findings_view(result: dict | None) -> list[dict]:
 
 class Portal:
     def __init__(self, store: Store, workers: int = 2, max_upload: int = MAX_UPLOAD, time_limit: float | None = None,
-                 start_jobs: bool = True):
+                 start_jobs: bool = True, time_zone: str = clock.DEFAULT_ZONE):
         self.store = store
+        self.zone = clock.zone(time_zone)
         self.max_upload = max_upload
         kwargs = {"time_limit": time_limit} if time_limit else {}
         self.pool = JobPool(store, workers, **kwargs)
         self.start_jobs = start_jobs
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoescape=True,
                                  undefined=jinja2.StrictUndefined)
-        env.filters["date"] = _date
+        env.filters["date"] = lambda iso: clock.shown(iso, self.zone)
         self.templates = Jinja2Templates(env=env)
         self._lock_fd: int | None = None
         self._town_locks: dict[str, asyncio.Lock] = {}
@@ -220,7 +215,7 @@ class Portal:
             if not self.store.csrf_ok(token_hash(token), form.get("csrf")):
                 return self.page(request, "error.html", 403, title="Formular abgelaufen",
                                  text="Das Formular konnte nicht überprüft werden. Bitte laden Sie die Seite neu "
-                                      "und versuchen Sie es noch einmal.", back=f"/t/{token}/")
+                                      "und versuchen Sie es noch einmal.", back="./")
             upload = form.get("arbeitsmappe")
             if not isinstance(upload, UploadFile) or not upload.filename:
                 return await self.town_page(request, *self._upload_problem("E-UPLOAD-EMPTY", "", 400))
@@ -237,7 +232,7 @@ class Portal:
         if self.pool.full():
             return self.page(request, "error.html", 503, title="Bitte später noch einmal",
                              text="Gerade werden sehr viele Entwürfe erstellt. Bitte laden Sie die Arbeitsmappe "
-                                  "in einigen Minuten noch einmal hoch.", back=f"/t/{token}/")
+                                  "in einigen Minuten noch einmal hoch.", back="./")
         async with self._town_lock(town):
             if kind == "docx":
                 made = await run_in_threadpool(self.absorb, town, data, upload.filename)
@@ -301,8 +296,16 @@ class Portal:
                          groups=_findings_view(result), position=self.pool.position(version),
                          states=SECTION_STATES, csrf=self.store.csrf_token(token_hash(token)),
                          previous=max(built, default=None),
+                         queue=queue_text(summary["state"], self.pool.position(version)),
                          refresh=summary["state"] in ("queued", "running"), max_mb=f"{self.max_upload / 1e6:.0f}",
                          title=f"Version {version.number} – {town.name}")
+
+    async def version_status(self, request: Request) -> Response:
+        """The state of a version's job, for the page's polling script (static/portal.js)."""
+        _, version = self._version(request)
+        if version is None:
+            return self.not_found(request)
+        return JSONResponse(status(version.job().get("state", "unknown"), self.pool.position(version)))
 
     async def download(self, request: Request) -> Response:
         town, version = self._version(request)
@@ -347,7 +350,7 @@ class Portal:
         if not all((v.out / "content.json").is_file() for v in picked):
             return self.page(request, "error.html", 409, title="Vergleich nicht möglich",
                              text="Verglichen werden können nur Versionen, aus denen ein Entwurf erstellt wurde. "
-                                  "Bitte wählen Sie zwei solche Versionen.", back=f"/t/{token}/")
+                                  "Bitte wählen Sie zwei solche Versionen.", back="./")
         report = await run_in_threadpool(diff_html, old, new)
         nav = (f'<nav class="portal-nav" lang="de" aria-label="Portal"><a href="/t/{token}/">Zurück zur Übersicht '
                f'({_escape(town.name)})</a> · Vergleich von Version {old.number} mit Version {new.number}.</nav>')
@@ -469,8 +472,8 @@ def diff_html(old: Version, new: Version) -> str:
 
 
 def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_limit: float | None = None,
-               start_jobs: bool = True) -> Starlette:
-    portal = Portal(Store(data), workers, max_upload, time_limit, start_jobs)
+               start_jobs: bool = True, time_zone: str = clock.DEFAULT_ZONE) -> Starlette:
+    portal = Portal(Store(data), workers, max_upload, time_limit, start_jobs, time_zone)
     routes = [
         Route("/", portal.index),
         Route("/diff-report.css", portal.diff_css),
@@ -479,6 +482,7 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
         Route("/t/{token}/arbeitsmappe.xlsx", portal.workbook),
         Route("/t/{token}/hochladen", portal.upload, methods=["POST"]),
         Route("/t/{token}/v/{n:int}", portal.version_page),
+        Route("/t/{token}/v/{n:int}/status", portal.version_status),
         Route("/t/{token}/v/{n:int}/entwurf.{fmt}", portal.download),
         Route("/t/{token}/v/{n:int}/arbeitsmappe.xlsx", portal.version_workbook),
         Route("/t/{token}/v/{n:int}/seite-{page:int}.png", portal.thumbnail),
@@ -494,12 +498,18 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
 
 
 def serve(data: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
-          time_limit: float | None = None, echo=print) -> None:
+          time_limit: float | None = None, echo=print, time_zone: str = clock.DEFAULT_ZONE) -> None:
     """Run the portal on uvicorn (one server process; drafts in WORKERS worker processes)."""
+    import logging
+
     import uvicorn
-    app = create_app(data, workers, time_limit=time_limit)
+    app = create_app(data, workers, time_limit=time_limit, time_zone=time_zone)
     store: Store = app.state.portal.store
     if not store.has_admin():
         echo(f"Overview for the ministry (shown once, stored hashed): http://{host}:{port}/admin/{store.new_admin_token()}/")
     echo(f"Portal data in {store.root}; {len(store.towns())} towns; {workers} draft workers")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False)
+    hide = HideTokens(lambda token: getattr(store.town_for_token(token), "id", None))
+    for name in ("uvicorn.access", "uvicorn.error"):  # configured by Config: no token in either
+        logging.getLogger(name).addFilter(hide)
+    uvicorn.Server(config).run()
