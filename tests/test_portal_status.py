@@ -84,6 +84,7 @@ def test_the_queue_counts_in_singular_and_plural():
     assert queue_text("queued", 2) == "Vor Ihnen ist noch 1 Auftrag in der Warteschlange."
     assert queue_text("queued", 3) == "Vor Ihnen sind noch 2 Aufträge in der Warteschlange."
     assert queue_text("running", None) == "Ihr Entwurf wird gerade erstellt."
+    assert queue_text("queued", None) == "Ihr Auftrag wartet in der Warteschlange."
     assert not re.search(r"\b1 Aufträge", " ".join(queue_text("queued", n) for n in range(1, 30)))
 
 
@@ -182,3 +183,14 @@ def test_the_access_log_of_a_real_server_holds_no_token(tmp_path):
     assert "/admin/[…]/" in log
     for secret in (token, revoked, admin):
         assert secret not in log and secret[:8] not in log
+
+
+def test_berlin_is_known_on_a_machine_without_zone_files():
+    """A bare container has no /usr/share/zoneinfo: the tzdata package (a dependency) has it."""
+    import zoneinfo
+    zoneinfo.reset_tzpath(to=[])
+    try:
+        berlin = zoneinfo.ZoneInfo.no_cache("Europe/Berlin")
+        assert shown("2026-12-07T12:11:00+00:00", berlin) == "07.12.2026, 13:11 Uhr"
+    finally:
+        zoneinfo.reset_tzpath()

@@ -7,8 +7,10 @@ from __future__ import annotations
 def queue_text(state: str, position: int | None) -> str:
     """Where the job stands, in German, singular and plural right: POSITION is 1 for the next
     job to start, None when it is not waiting."""
-    if state == "running" or position is None:
+    if state == "running":
         return "Ihr Entwurf wird gerade erstellt."
+    if position is None:  # queued, but not (yet) in this server's queue: just after a restart
+        return "Ihr Auftrag wartet in der Warteschlange."
     ahead = position - 1
     if ahead == 0:
         return "Ihr Auftrag ist als nächster an der Reihe."
