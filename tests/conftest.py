@@ -32,6 +32,7 @@ SHARED_CACHES = ("artwork", "docx-fonts", "pads", "sources")  # keyed by content
 
 from pipeline.build import BuildResult, build, load
 from pipeline.verify.read_back import DocxContent, PdfContent, read_docx, read_pdf
+from readers import engines as reader_engines  # noqa: E402 (after the hermetic set-up above)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "inputs" / "halbzeitbilanz-2012"
@@ -154,3 +155,12 @@ def _start_struct_tree(pdf: Path) -> None:
 def reader_samples(samples) -> dict[str, Path]:
     """The two sample brochures and one strategy draft: name → built PDF."""
     return {name: samples.file(name, ".pdf") for name in READER_SAMPLES}
+
+
+@pytest.fixture(params=reader_engines.ENGINES)
+def engine(request):
+    """Each PDF engine readers use (tests/readers/engines.py), skipped with its reason where absent."""
+    why = reader_engines.missing(request.param)
+    if why:
+        pytest.skip(why)
+    return request.param

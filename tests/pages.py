@@ -26,6 +26,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from pipeline.verify.page_fill import mark_names
+
 MM = 72 / 25.4
 SLACK = 1.5  # pt: glyph boxes are the font's outlines, which may overhang their advance a little
 HANGING = set("\ufffe\u00ad-\u2010\u2011\u2013\u2014,.:;!?\"'\u201e\u201c\u201d\u201a\u2018\u2019\u00ab\u00bb\u2039\u203a()[]/")
@@ -84,14 +86,7 @@ class PageRead:
 
 
 def _marks(obj) -> list[str]:
-    names = []
-    for k in range(raw.FPDFPageObj_CountMarks(obj)):
-        mark = raw.FPDFPageObj_GetMark(obj, k)
-        buf = (ctypes.c_ushort * 128)()
-        n = ctypes.c_ulong()
-        raw.FPDFPageObjMark_GetName(mark, buf, ctypes.sizeof(buf), ctypes.byref(n))
-        names.append(bytes(buf)[:n.value].decode("utf-16-le").rstrip("\x00"))
-    return names
+    return mark_names(obj, raw)
 
 
 def _struct_type(elem) -> str:

@@ -51,24 +51,8 @@ def output(request, samples):
 def _pictures(content: dict, frames: bool = False) -> list[dict]:
     """Charts and photos with an image, from the document tree; with FRAMES also the missing
     photos with an alt text, whose placeholder frame is a figure carrying it in the PDF."""
-    found = []
-
-    def walk(blocks):
-        for b in blocks:
-            if b["type"] == "chart" or (b["type"] == "photo" and (b["file"] or (frames and b["alt"].strip()))):
-                found.append(b)
-            if b["type"] == "box":
-                walk(b["blocks"])
-
-    def sections(ss):
-        for s in ss:
-            walk(s["blocks"])
-            sections(s["sections"])
-
-    for ch in content["chapters"]:
-        walk(ch["blocks"])
-        sections(ch["sections"])
-    return found
+    return [b for b in _blocks(content)
+            if b["type"] == "chart" or (b["type"] == "photo" and (b["file"] or (frames and b["alt"].strip())))]
 
 
 def test_pdf_is_tagged_in_german_and_shows_its_title(output):

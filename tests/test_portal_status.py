@@ -144,6 +144,9 @@ def test_no_referrer_on_every_response_and_no_token_on_error_pages(portal):
     r = client.post(f"/t/{token}/hochladen", data={"csrf": "wrong"}, files={"arbeitsmappe": ("a.xlsx", MAINTAL)})
     assert r.status_code == 403 and r.headers["referrer-policy"] == "no-referrer"
     assert token not in r.text and 'href="./"' in r.text  # back to the town's page, relative
+    for url in (f"/t/{token}/v/{v.number}/name", f"/t/{token}/v/{v.number}/loeschen"):  # forms of a version
+        r = client.post(url, data={"csrf": "wrong", "name": "x"})
+        assert r.status_code == 403 and token not in r.text and 'href="../../"' in r.text, url
     r = client.put(f"/t/{token}/")
     assert r.status_code == 404 and r.headers["referrer-policy"] == "no-referrer" and token not in r.text
 

@@ -21,14 +21,6 @@ from pipeline.load import links
 from readers import audit, engines
 
 
-@pytest.fixture(params=engines.ENGINES)
-def engine(request):
-    why = engines.missing(request.param)
-    if why:
-        pytest.skip(why)
-    return request.param
-
-
 @pytest.fixture(params=READER_SAMPLES)
 def sample(request, reader_samples):
     pdf = reader_samples[request.param]

@@ -70,14 +70,6 @@ def corpus(tmp_path_factory):
     return pdf, json.loads((pdf.parent / "content.json").read_text("utf-8"))
 
 
-@pytest.fixture(params=engines.ENGINES)
-def engine(request):
-    why = engines.missing(request.param)
-    if why:
-        pytest.skip(why)
-    return request.param
-
-
 def _assert_no_lost_hyphen(name: str, pdf, content: dict, engine: str) -> dict:
     result = audit.audit_text(engines.text(pdf.read_bytes(), engine), content)
     lost = {k: result[k][2] for k in audit.TYPED if result[k][2]}

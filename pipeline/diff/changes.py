@@ -81,6 +81,13 @@ def _absorb_spaces(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return merged
 
 
+def _value_words(x: str, y: str) -> list[tuple[str, str]]:
+    """One-word values (e-mail, number) are replaced whole, longer ones word by word."""
+    if " " in x.strip() and " " in y.strip():
+        return word_diff(x, y)
+    return [(op, t) for op, t in (("delete", x), ("insert", y)) if t]
+
+
 def _shown(value: str) -> str:
     """A record value as the brochure prints it: decimal numbers with a comma."""
     return value.replace(".", ",") if DECIMAL.fullmatch(value) else value
@@ -333,9 +340,10 @@ def _whole(sections: list[SectionView]) -> str:
 _NAME_COLUMNS = ("name", "speaker", "title", "label", "caption", "municipality")  # a row's name, by default
 
 
-def _table_names(template: str) -> tuple[dict, dict[str, tuple[str, ...]]]:
-    """The declared tables' `label`/`noun` and their `ref:` columns, from the brochure type;
-    nothing when the type is unknown here (a DOCX, or a type since removed)."""
+def _table_names(template: str) -> tuple[dict, dict[str, tuple[str, ...]], dict]:
+    """The declared tables' `label`/`noun` and their `ref:` columns, from the brochure type, and
+    for a draft type the workbook's sheets by table key; nothing when the type is unknown here
+    (a DOCX, or a type since removed)."""
     from pipeline.load.edition import load_template
     from pipeline.errors import InputError
     try:
@@ -343,8 +351,31 @@ def _table_names(template: str) -> tuple[dict, dict[str, tuple[str, ...]]]:
     except InputError:
         t = None
     if t is None:
-        return {}, {}
-    return dict(t.tables), {name: tuple(c.name for c in cols if c.ref) for name, cols in t.schemas.items()}
+        return {}, {}, {}
+    sheets = {}
+    if isinstance(t.raw.get("workbook"), dict):  # a draft: its rows are the workbook's rows
+        from pipeline.drafts.workbook_layout import parse_layout
+        try:
+            sheets = {s.key: s for s in parse_layout(t.raw, f"templates/{template}/template.yaml").sheets}
+        except InputError:
+            sheets = {}
+    return dict(t.tables), {name: tuple(c.name for c in cols if c.ref) for name, cols in t.schemas.items()}, sheets
+
+
+_ROW = re.compile(r"row (\d+)")
+_WORDS_KINDS = ("text", "email", "url", "phone")  # columns whose value names a row, before choices and numbers
+
+
+def _row_subject(sheet, values: dict[str, str]) -> str:
+    """A workbook row's own words: its first filled required text column (the measure, the goal,
+    the step), else its first filled column."""
+    columns = sorted(sheet.columns, key=lambda c: (not c.column.required, c.column.kind not in _WORDS_KINDS))
+    return next((_snippet(values[c.name], 12) for c in columns if values.get(c.name, "").strip()), "")
+
+
+def _row_text(sheet, values: dict[str, str]) -> str:
+    """An added or removed row as the town typed it: 'Heading: value' per filled column."""
+    return "\n".join(f"{c.header}: {_shown(values[c.name])}" for c in sheet.columns if values.get(c.name, "").strip())
 
 
 class Comparer:
@@ -352,7 +383,7 @@ class Comparer:
         self.old, self.new = old, new
         self.changes: list[Change] = []
         self.titles = {c.id: c.title for c in old.chapters} | {c.id: c.title for c in new.chapters}
-        self.tables, self.refs = _table_names(new.template or old.template)
+        self.tables, self.refs, self.sheets = _table_names(new.template or old.template)
 
     def add(self, *args, **kwargs) -> None:
         self.changes.append(Change(*args, **kwargs))
@@ -514,6 +545,9 @@ class Comparer:
     def _records(self) -> None:
         for table in sorted(set(self.old.records) | set(self.new.records)):
             a, b = self.old.records.get(table, {}), self.new.records.get(table, {})
+            if table in self.sheets:
+                self._sheet_rows(self.sheets[table], a, b)
+                continue
             for key_a, key_b in self._align(table, a, b):
                 if key_a is None:
                     label = self._label(table, key_b, b[key_b])
@@ -528,11 +562,59 @@ class Comparer:
                     for col in [*a[key_a], *(k for k in b[key_b] if k not in a[key_a])]:
                         x, y = _shown(a[key_a].get(col, "")), _shown(b[key_b].get(col, ""))
                         if x != y:
-                            # one-word values (e-mail, number) are replaced whole, longer ones word by word
-                            words = word_diff(x, y) if " " in x.strip() and " " in y.strip() else \
-                                [(op, t) for op, t in (("delete", x), ("insert", y)) if t]
                             self.add("records", "changed", label, f"{label}: {col} {x or '(empty)'} → {y or '(empty)'}",
-                                     x, y, words, item="field", name=col)
+                                     x, y, _value_words(x, y), item="field", name=col)
+
+    def _sheet_rows(self, sheet, a: dict, b: dict) -> None:
+        """A draft's rows named as the town knows them: sheet, row and the row's own words; an
+        added or removed row with all it holds; a field's row in a sheet of fields (Angabe |
+        Wert); a value the draft prints as text (a section's text) left to the text changes."""
+        def row(key: str) -> int | None:
+            m = _ROW.fullmatch(key)
+            return int(m.group(1)) if m else None
+        for key_a, key_b in self._align(sheet.key, a, b):
+            key, values = (key_b, b[key_b]) if key_b is not None else (key_a, a[key_a])
+            subject = _row_subject(sheet, values)
+            where = f"{sheet.title} row {row(key) or key}" + (f" („{subject}“)" if subject else "")
+            common = dict(name=sheet.key, sheet=sheet.title, row=row(key), subject=subject)
+            if key_a is None or key_b is None:
+                kind = "added" if key_a is None else "removed"
+                text = _row_text(sheet, values)
+                self.add("records", kind, where, f"{where} {kind}", old=text if key_b is None else "",
+                         new=text if key_a is None else "", item="record", **common)
+                continue
+            for n, col in enumerate(sheet.columns):
+                x, y = _shown(a[key_a].get(col.name, "")), _shown(b[key_b].get(col.name, ""))
+                if x == y or self._printed_as_text(x, y):
+                    continue
+                if sheet.layout == "fields":  # one row per field: the field's own row
+                    place = f"{sheet.title} row {n + 2} ({col.header})"
+                    fields = dict(common, row=n + 2, subject="")
+                else:
+                    place, fields = where, common
+                self.add("records", "changed", place, f"{place}: {col.header} {x or '(empty)'} → {y or '(empty)'}",
+                         x, y, _value_words(x, y), item="field", column=col.header, **fields)
+
+    def _printed_as_text(self, old: str, new: str) -> bool:
+        """Whether a changed value is printed as the draft's text and its change already among
+        the text changes (a section's text typed into the sheet „Texte“): reported there once."""
+        texts = [c for c in self.changes if c.area in ("text", "structure")]
+        if not texts or not (old.strip() or new.strip()):
+            return False
+        if old.strip() and _norm(old) not in self._all_text(self.old):
+            return False
+        if new.strip() and _norm(new) not in self._all_text(self.new):
+            return False
+        shown_del = _norm(" ".join([t for c in texts for op, t in c.words if op == "delete"] + [c.old for c in texts]))
+        shown_ins = _norm(" ".join([t for c in texts for op, t in c.words if op == "insert"] + [c.new for c in texts]))
+        runs = [(op, _norm(t)) for op, t in word_diff(old, new) if op != "equal" and t.strip()]
+        return bool(runs) and all(t in (shown_del if op == "delete" else shown_ins) for op, t in runs)
+
+    def _all_text(self, view: EditionView) -> str:
+        cache = self.__dict__.setdefault("_texts", {})
+        if id(view) not in cache:
+            cache[id(view)] = _norm(" ".join(p for ch in view.chapters for s in ch.sections for p in s.paragraphs))
+        return cache[id(view)]
 
     def _align(self, table: str, a: dict, b: dict) -> list[tuple[str | None, str | None]]:
         """Pairs of keys: by id, or for tables without ids (keys 'row N'), by aligning rows."""

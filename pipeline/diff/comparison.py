@@ -19,6 +19,12 @@ class Change:
     name: str = ""  # the field, edition key or table the change is of
     noun: str = ""  # a record's table in German, as its template.yaml says ("Region")
     page: int | None = None  # the page of the new PDF it is on, when known
+    # a draft's record as the town knows it: the workbook's sheet, row and column heading, and
+    # the row's own words (its measure, goal …); empty for an edition's tables
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    subject: str = ""
 
 
 @dataclass

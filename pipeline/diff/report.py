@@ -108,7 +108,11 @@ CONTEXT = 240  # characters of unchanged text shown around a change before it is
 
 def label_de(ch: Change) -> str:
     """'Absatz geändert', 'Fußnote neu', 'Zitat entfernt' …"""
-    if ch.item == "record":
+    if ch.sheet and ch.item == "field":  # a draft's cell, by its column heading in the workbook
+        noun = f"Spalte „{ch.column}“" if ch.subject else f"Angabe „{ch.column}“"
+    elif ch.sheet:
+        noun = "Zeile"
+    elif ch.item == "record":
         noun = ch.noun or TABLES_DE.get(ch.name, f"Eintrag ({ch.name})")
     elif ch.item in ("field", "meta"):  # the field first: the label after it may be long
         noun = f"{ITEMS_DE[ch.item][0]} „{META_DE.get(ch.name, ch.name)}“"
@@ -123,6 +127,9 @@ def label_de(ch: Change) -> str:
 
 def subject_de(ch: Change) -> str:
     """What the change is about, in the edition's own words."""
+    if ch.sheet:  # as the town knows it: sheet, row and the row's own words
+        place = f"Blatt „{ch.sheet}“, Zeile {ch.row}" if ch.row else f"Blatt „{ch.sheet}“"
+        return f"{place}: „{ch.subject}“" if ch.subject else place
     if ch.area == "structure":
         if ch.kind in ("renamed",) or (ch.kind == "moved" and ch.old and ch.new):
             return f"{ch.old} → {ch.new}"
@@ -222,6 +229,10 @@ def _change_html(n: int, ch: Change) -> str:
     if ch.words:
         body = (f'<div class="sides"><div><h4>Vorher</h4>{_side(ch, "delete")}</div>'
                 f'<div><h4>Nachher</h4>{_side(ch, "insert")}</div></div>')
+    elif ch.sheet and ch.kind in ("added", "removed"):  # the row as typed: what is new, what went
+        text = html.escape(ch.old or ch.new)
+        body = (f'<div class="sides"><div><h4>Vorher</h4>{f"<del>{text}</del>" if ch.old else ""}</div>'
+                f'<div><h4>Nachher</h4>{f"<ins>{text}</ins>" if ch.new else ""}</div></div>')
     elif ch.area in ("text", "structure") and (ch.old or ch.new) and ch.kind in ("added", "removed", "moved"):
         if ch.area == "structure" and ch.kind == "moved":
             body = ""
@@ -236,8 +247,10 @@ def _change_html(n: int, ch: Change) -> str:
     return head + where + body + "</div>"
 
 
-def to_html(c: Comparison) -> str:
-    title = f"Änderungen: {c.old} → {c.new}"
+def to_html(c: Comparison, names: tuple[str, str] | None = None) -> str:
+    """The German report; NAMES are how the reader knows the two sides („Version 1 vom …“),
+    instead of the editions' folder names and what was compared (the portal's versions)."""
+    title = f"Änderungen: {names[0]} → {names[1]}" if names else f"Änderungen: {c.old} → {c.new}"
     numbered = list(enumerate(c.changes, start=1))
     nav, areas = [], []
     for area, _ in AREAS:
@@ -245,6 +258,8 @@ def to_html(c: Comparison) -> str:
         if not items:
             continue
         label = AREAS_DE[area]
+        if area == "records" and all(ch.sheet for _, ch in items):
+            label = "Einträge der Arbeitsmappe"
         nav.append(f'<h2><a href="#{area}">{html.escape(label)}</a> ({len(items)})</h2><ol>' + "".join(
             f'<li><a href="#c{n}">{html.escape(_short(f"{label_de(ch)}: {nav_subject_de(ch)}"))}</a>{_page(ch)}</li>'
             for n, ch in items) + "</ol>")
@@ -254,7 +269,8 @@ def to_html(c: Comparison) -> str:
     facts = [f"{len(c.changes)} Änderung{'en' if len(c.changes) != 1 else ''}"]
     if all(c.pages):
         facts.append(f"{c.pages[0]} → {c.pages[1]} Seiten")
-    facts.append("verglichen: " + " / ".join(SOURCES_DE.get(s, s) for s in c.sources))
+    if not names:
+        facts.append("verglichen: " + " / ".join(SOURCES_DE.get(s, s) for s in c.sources))
     return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"

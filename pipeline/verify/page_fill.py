@@ -18,14 +18,20 @@ SPARSE = 0.25  # share of the type area's height below which a chapter's last pa
 MM = 72 / 25.4
 
 
-def _is_artifact(obj, raw) -> bool:
+def mark_names(obj, raw) -> list[str]:
+    """The marked-content tags a PDFium page object sits in ('Artifact', 'P', 'Span' …)."""
     names = []
     for k in range(raw.FPDFPageObj_CountMarks(obj)):
         mark = raw.FPDFPageObj_GetMark(obj, k)
-        buf = (ctypes.c_ushort * 64)()
+        buf = (ctypes.c_ushort * 128)()
         n = ctypes.c_ulong()
         raw.FPDFPageObjMark_GetName(mark, buf, ctypes.sizeof(buf), ctypes.byref(n))
         names.append(bytes(buf)[:n.value].decode("utf-16-le").rstrip("\x00"))
+    return names
+
+
+def _is_artifact(obj, raw) -> bool:
+    names = mark_names(obj, raw)
     return "Artifact" in names or not names  # untagged content is no reader's content either
 
 

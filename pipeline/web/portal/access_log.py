@@ -38,3 +38,10 @@ class HideTokens(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(self.hide(a) if isinstance(a, str) else a for a in record.args)
         return True
+
+
+def town_home(path: str) -> str:
+    """A link from PATH (under /t/<token>/) back to the town's page that does not repeat the
+    token: relative, '../../' from /t/<token>/v/3/name, './' from /t/<token>/vergleich."""
+    rest = path.split("/", 3)[3] if path.count("/") >= 3 else ""
+    return "../" * rest.count("/") or "./"

@@ -40,6 +40,7 @@ from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
 from pipeline.web.portal.status import queue_text, status
 from pipeline.web.portal.store import EDITED, WORKBOOK, Store, Town, Version, token_hash, write_json
+from pipeline.web.portal.versions import Versions, label, version_name
 
 HERE = Path(__file__).parent
 MAX_UPLOAD = 10_000_000  # bytes; a filled workbook is well under 1 MB, a draft's DOCX under 1 MB too
@@ -162,7 +163,8 @@ class Portal:
         job, result = v.job(), v.result()
         sections = (result or {}).get("sections", [])
         uploaded = self.store.uploaded(v)
-        return {"number": v.number, "uploaded": uploaded.get("uploaded", ""), "kind": uploaded.get("kind", "xlsx"),
+        return {"number": v.number, "name": version_name(v),
+                "uploaded": uploaded.get("uploaded", ""), "kind": uploaded.get("kind", "xlsx"),
                 "base": uploaded.get("base"),
                 "state": job.get("state", "unknown"), "state_de": STATES.get(job.get("state"), "Unbekannt"),
                 "message": job.get("message", ""), "outcome": (result or {}).get("outcome"),
@@ -180,7 +182,10 @@ class Portal:
             return self.not_found(request)
         token = request.path_params["token"]
         versions = [self._summary(v) for v in reversed(self.store.versions(town))]
+        deleted = request.query_params.get("geloescht", "")
         return self.page(request, "town.html", status, town=town, base=f"/t/{token}", versions=versions,
+                         deleted=int(deleted) if deleted.isdigit() and len(deleted) < 9
+                         and self.store.version(town, int(deleted)) is None else None,
                          csrf=self.store.csrf_token(token_hash(token)), problems=problems or [],
                          max_mb=f"{self.max_upload / 1e6:.0f}", title=f"Strategie-Entwurf {town.name}")
 
@@ -351,9 +356,11 @@ class Portal:
             return self.page(request, "error.html", 409, title="Vergleich nicht möglich",
                              text="Verglichen werden können nur Versionen, aus denen ein Entwurf erstellt wurde. "
                                   "Bitte wählen Sie zwei solche Versionen.", back="./")
-        report = await run_in_threadpool(diff_html, old, new)
+        report = await run_in_threadpool(diff_html, old, new, (label(self, old), label(self, new)))
         nav = (f'<nav class="portal-nav" lang="de" aria-label="Portal"><a href="/t/{token}/">Zurück zur Übersicht '
-               f'({_escape(town.name)})</a> · Vergleich von Version {old.number} mit Version {new.number}.</nav>')
+               f'({_escape(town.name)})</a> · Vergleich von Version {old.number} mit Version {new.number} · '
+               f'<a href="/t/{token}/vergleich.docx?alt={old.number}&amp;neu={new.number}">Word-Datei mit den '
+               f'Änderungen (Änderungsverfolgung) herunterladen</a></nav>')
         return Response(report.replace("<body>", "<body>" + nav, 1), media_type="text/html; charset=utf-8")
 
     # -- ministry --------------------------------------------------------------------------
@@ -461,12 +468,13 @@ def precheck(version: Version) -> list[Finding]:
     return []
 
 
-def diff_html(old: Version, new: Version) -> str:
-    """The product's diff report of two builds, its style sheet linked instead of inline (CSP)."""
+def diff_html(old: Version, new: Version, names: tuple[str, str] | None = None) -> str:
+    """The product's diff report of two builds, its style sheet linked instead of inline (CSP);
+    NAMES head it (the versions' numbers, names and dates) instead of the folders' names."""
     from pipeline.diff.changes import compare
     from pipeline.diff.report import CSS, to_html
     from pipeline.diff.edition_view import read_view
-    report = to_html(compare(read_view(old.out), read_view(new.out)))
+    report = to_html(compare(read_view(old.out), read_view(new.out)), names)
     report = report.replace(f"<style>{CSS}</style>", '<link rel="stylesheet" href="/diff-report.css">', 1)
     return re.sub(r"<title>[^<]*</title>", f"<title>Vergleich Version {old.number} → {new.number}</title>", report, count=1)
 
@@ -487,6 +495,7 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
         Route("/t/{token}/v/{n:int}/arbeitsmappe.xlsx", portal.version_workbook),
         Route("/t/{token}/v/{n:int}/seite-{page:int}.png", portal.thumbnail),
         Route("/t/{token}/vergleich", portal.compare),
+        *Versions(portal).routes(),
         Route("/admin/{token}/", portal.admin),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

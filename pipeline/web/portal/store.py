@@ -274,7 +274,8 @@ class Store:
 
     def _next_version(self, town: Town) -> Version:
         town.versions_dir.mkdir(parents=True, exist_ok=True)
-        n = max([v.number for v in self.versions(town)], default=0) + 1
+        deleted = (read_json(town.folder / "deleted.json") or {}).get("highest", 0)  # never reused
+        n = max([v.number for v in self.versions(town)] + [deleted if isinstance(deleted, int) else 0]) + 1
         while True:
             try:
                 (town.versions_dir / str(n)).mkdir()
