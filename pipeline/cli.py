@@ -379,19 +379,27 @@ DATA = click.option("--data", "data", type=click.Path(path_type=Path, file_okay=
 @click.option("--job-timeout", type=click.FloatRange(min=1), default=None, help="Seconds a draft may take [default: 120].")
 @click.option("--base-url", default=None, help="The portal's public address behind a reverse proxy, e.g. "
               "https://strategie.example.de [default: http://HOST:PORT]; recorded in DIR for the printed links.")
+@click.option("--time-zone", default="Europe/Berlin", show_default=True,
+              help="Time zone of the times the pages show (an IANA name).")
 def serve_command(data: Path, host: str, port: int, workers: int | None, job_timeout: float | None,
-                  base_url: str | None) -> None:
+                  base_url: str | None, time_zone: str) -> None:
     """Run the web portal through which municipalities draft their strategy (docs/portal.md)."""
     from pipeline.drafts.batch import default_jobs
     from pipeline.web.portal.address import check_base_url
     from pipeline.web.portal.app import serve
+    from pipeline.web.portal.clock import zone
     from pipeline.web.portal.legal import LegalError
     try:
         base_url = check_base_url(base_url) if base_url else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--base-url") from None
     try:
-        serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo, base_url=base_url)
+        zone(time_zone)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--time-zone") from None
+    try:
+        serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo, base_url=base_url,
+              time_zone=time_zone)
     except LegalError as exc:
         click.echo(f"The legal pages' file has mistakes; nothing was started.\n{exc}", err=True)
         sys.exit(2)
@@ -455,9 +463,22 @@ def list_command(data: Path) -> None:
     store = _store(data)
     for town in store.towns():
         versions = store.versions(town)
-        latest = versions[-1].job().get("state", "") if versions else ""
+        latest = _latest_state(versions[-1]) if versions else ""
         click.echo(f"{town.name}\t{town.id}\t{'revoked' if town.revoked else 'active'}\t"
                    f"{len(versions)} versions{f' (latest: {latest})' if latest else ''}")
+
+
+def _latest_state(version) -> str:
+    """A version's state as `portal list` shows it: a finished job is 'draft ready' only if
+    it made a draft; one whose workbook had errors says so."""
+    state = version.job().get("state", "unknown")
+    if state != "done":
+        return state
+    result = version.result() or {}
+    if result.get("outcome") == "ready":
+        return "draft ready"
+    errors = result.get("errors", 0)
+    return f"{errors} error{'s' if errors != 1 else ''}, no draft"
 
 
 @portal_group.command("revoke")

@@ -391,8 +391,18 @@ def bad_edition(folder: Path) -> list[Finding]:
     return check_edition(write_edition(folder, tables, texts))[1]
 
 
+def blank_entries(folder: Path) -> None:
+    """No Kommune and no contact at all: the hints say which rows of Stammdaten to fill in."""
+    path = init_draft("Teststadt", folder, LAYOUT)
+    book = load_workbook(path)
+    for row in book["Stammdaten"].iter_rows(min_row=2):
+        if str(row[0].value).rstrip(" *") in ("Kommune", "Verantwortliche Stelle", "Ansprechperson", "E-Mail", "Telefon"):
+            row[1].value = None
+    book.save(path)
+
+
 DRAFTS = {"values": bad_values, "structure": bad_structure, "wide": too_wide, "control": control_character,
-          "bomb": zip_bomb, "title": long_title, "photos": bad_photos}
+          "bomb": zip_bomb, "title": long_title, "photos": bad_photos, "blank": blank_entries}
 
 
 def _absorb_findings(root: Path, with_errors: Path) -> list[Finding]:
@@ -438,6 +448,9 @@ def real_findings(tmp_path_factory) -> dict[str, list[Finding]]:
 
 S = "Stammdaten"
 GERMAN = [  # (findings of, code, sheet or file, row, column): the German message
+    (("blank", "E-EMPTY-CELL", S, field_row("municipality"), "Kommune"), "Die Angabe „Kommune“ fehlt."),
+    (("blank", "W-EMPTY-SECTION", S, None, "Ansprechperson"),
+     "Der Abschnitt „Kontakt“ ist noch leer; im Entwurf steht ein Platzhalter."),
     (("values", "E-BAD-EMAIL", S, field_row("email"), "E-Mail"), "„rathaus.de“ ist keine gültige E-Mail-Adresse."),
     (("values", "E-BAD-PHONE", S, field_row("phone"), "Telefon"), "„ruf an“ ist keine gültige Telefonnummer."),
     (("values", "E-BAD-VALUE", S, field_row("population"), "Einwohner*innen"),
@@ -533,6 +546,18 @@ def test_real_findings_are_german_with_the_values_from_the_workbook(real_finding
     de = german(found_at(real_findings[book], *at))
     assert de.known and de.message == expected
     assert "{" not in de.message + de.hint
+
+
+def test_the_hints_for_an_empty_kommune_and_contact_name_the_rows_of_stammdaten(real_findings):
+    """The Kommune row is filled in, never deleted; the contact lives in Stammdaten, not in Texte
+    (which has no Kontakt row), as the CLI's hint says."""
+    kommune = german(found_at(real_findings["blank"], "E-EMPTY-CELL", S, field_row("municipality"), "Kommune"))
+    assert "löschen Sie" not in kommune.hint and "„Kommune“" in kommune.hint and "„Wert“" in kommune.hint
+    contact = found_at(real_findings["blank"], "W-EMPTY-SECTION", S, None, "Ansprechperson")
+    assert "Texte" not in german(contact).hint and "Stammdaten" in german(contact).hint
+    assert "Texte" not in contact.hint and "Stammdaten" in contact.hint
+    for row in ("Verantwortliche Stelle", "Ansprechperson", "E-Mail", "Telefon"):
+        assert f"„{row}“" in german(contact).hint
 
 
 def test_every_finding_of_the_real_workbooks_has_german_text_from_its_args(real_findings):

@@ -416,7 +416,7 @@ def test_serve_names_the_legal_values_still_to_fill_in(tmp_path, monkeypatch):
     import uvicorn
 
     from pipeline.web.portal.app import serve
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda *a, **k: None)
     said: list[str] = []
     Store(tmp_path).new_admin_token()
     serve(tmp_path, port=8123, workers=1, echo=said.append)

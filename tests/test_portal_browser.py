@@ -84,7 +84,7 @@ def _axe(page, axe_script: Path) -> list[dict]:
 
 
 def _wait_ready(page, timeout_ms: int = 120_000) -> None:
-    """The version page refreshes itself (meta refresh, no JavaScript) until the draft is done."""
+    """The version page polls the job's state (static/portal.js) and shows the result in place."""
     page.wait_for_selector(".ok, .alert", timeout=timeout_ms)
 
 

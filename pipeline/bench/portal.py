@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 WARM_UP = 15.0  # seconds: more than a worker's start (imports, fonts, one empty draft)
-POLL = 0.25  # seconds between looks at the version page (a browser's meta refresh: 2 s)
+POLL = 0.25  # seconds between looks at the version page (the page's own script asks every 2 s)
 
 
 def _p95(values: list[float]) -> float:

@@ -235,11 +235,11 @@ class DraftAssembler:
             blocks += md_blocks
         return blocks, sections, source
 
-    def _placeholder(self, hint: str, where: Location, name: str, fix: str = "") -> Placeholder:
+    def _placeholder(self, hint: str, where: Location, name: str, fix: str = "", args: dict | None = None) -> Placeholder:
         self.placeholders += 1
         self.report.add(warning("W-EMPTY-SECTION", where, f"'{name}' is empty (placeholder printed)",
                                 fix or "fill in the sheet named here, or write the section's text in sheet "
-                                "'Texte' or a Markdown file next to the workbook", args={"section": name}))
+                                "'Texte' or a Markdown file next to the workbook", args={"section": name, **(args or {})}))
         # its place: the sheet to fill in (what is typed over it in Word belongs there)
         return self.places.note(Placeholder(text=hint, comment=f"{self.label('missing_section', name=name)}. {hint}"),
                                 Place.of(where))
@@ -515,7 +515,7 @@ class DraftAssembler:
                                                 {k: Place.of(self.base.cells[k]) for k in shown})] if lines else [
             self._placeholder(self.label("contact_hint"), self._where(self.k["master"], column="contact"), title,
                               "fill in Verantwortliche Stelle, Ansprechperson, E-Mail and Telefon in sheet "
-                              "'Stammdaten'")]
+                              "'Stammdaten'", args={"form": "empty-contact"})]
         blocks += self._council()
         logo = next((p for p in reversed(self.photos) if p.section == LOGO), None)  # the last one given
         if logo is not None:

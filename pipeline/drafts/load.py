@@ -81,6 +81,13 @@ def _fields_record(table: Table, sheet: Sheet, report: Report) -> Record:
         value, number = raw.get(col.name, ("", None))
         where = Location(file=table.file, sheet=table.sheet, row=number, column=col.header)
         cells[col.name] = where
+        if col.column.required and (value is None or str(value).strip() == ""):
+            # an entry of this sheet is a row of its own: it is filled in, never deleted
+            report.add(error("E-EMPTY-CELL", where, f"required entry '{col.header}' is empty",
+                             f"type it into column '{FIELD_VALUE}' of row '{col.header}' (add the row again "
+                             "if it was deleted)", args={"form": "required-entry", "column": col.header}))
+            values[col.name] = None if col.column.kind == "number" else ""  # as convert gives an empty cell
+            continue
         values[col.name] = convert(col.column, value, where, report)
     return Record(table=sheet.key, row=2, values=values, origin=table.where(), cells=cells, schema=sheet.schema)
 

@@ -261,12 +261,15 @@ def _fields_sheet(ws: Worksheet, sheet: Sheet, layout: Layout, lists: _Lists, mu
     ws.freeze_panes = "A2"
 
 
-def _instructions(ws: Worksheet, layout: Layout, municipality: str) -> None:
+def _instructions(ws: Worksheet, layout: Layout, municipality: str, portal: bool = False) -> None:
+    """The sheet Anleitung: the lines for every workbook, then those for the CLI (text files
+    beside the workbook, the commands) or, in a workbook from the portal, those for the portal."""
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
     ws.cell(row=1, column=1, value=f"{layout.title}: {municipality}").font = Font(bold=True, size=14)
     row = 3
-    for n, line in enumerate(layout.instructions):
+    lines = layout.instructions + (layout.instructions_portal if portal else layout.instructions_cli)
+    for n, line in enumerate(lines):
         cell = ws.cell(row=row, column=1 if n == 0 else 2, value=line)
         if n == 0:
             cell.font = Font(bold=True, size=12)  # a heading, running on over the empty column B
@@ -279,7 +282,11 @@ def _instructions(ws: Worksheet, layout: Layout, municipality: str) -> None:
     row += 1
     for n, section in enumerate(layout.sections, start=1):
         ws.cell(row=row, column=1, value=f"{n}. {section.title}").alignment = WRAP
-        ws.cell(row=row, column=2, value=f"{section.hint} Eigene Textdatei: {section.file}").alignment = WRAP
+        if portal:  # the portal reads the workbook only: no text files beside it
+            text = section.hint.replace(f" oder in {section.file}", "") if section.file else section.hint
+        else:
+            text = f"{section.hint} Eigene Textdatei: {section.file}" if section.file else section.hint
+        ws.cell(row=row, column=2, value=text).alignment = WRAP
         fit_row(ws, row, [28, 100])
         row += 1
 
@@ -295,14 +302,17 @@ def _print_setup(ws: Worksheet) -> None:
         ws.print_title_rows = "1:1"
 
 
-def init_draft(municipality: str, folder: Path, layout: Layout, today: dt.date | None = None) -> Path:
-    """Write FOLDER/<workbook> for MUNICIPALITY; refuses to overwrite an existing workbook."""
+def init_draft(municipality: str, folder: Path, layout: Layout, today: dt.date | None = None,
+               portal: bool = False) -> Path:
+    """Write FOLDER/<workbook> for MUNICIPALITY; refuses to overwrite an existing workbook.
+    PORTAL: the workbook a town downloads from the portal, whose Anleitung speaks of uploading
+    it, not of files beside it and commands."""
     path = folder / layout.file
     if path.exists():
         raise FileExistsError(path)
     today = today or dt.date.today()
     book = Workbook()
-    _instructions(book.active, layout, municipality)
+    _instructions(book.active, layout, municipality, portal)
     book.active.title = "Anleitung"
     lists = _Lists(book)
     sections = [s.title for s in layout.sections]

@@ -87,6 +87,8 @@ class Layout:
     instructions: list[str]
     sheets: list[Sheet]
     sections: list[DraftSection] = field(default_factory=list)
+    instructions_cli: list[str] = field(default_factory=list)  # a workbook for the CLI only
+    instructions_portal: list[str] = field(default_factory=list)  # a workbook from the portal only
 
     def sheet(self, key: str) -> Sheet:
         return next(s for s in self.sheets if s.key == key)
@@ -151,7 +153,8 @@ def parse_layout(raw: dict, rel: str) -> Layout:
                                      str(s.get("file", ""))))
     return Layout(file=str(book.get("file", "strategie.xlsx")), title=str(book.get("title", "")),
                   instructions=[str(x) for x in book.get("instructions") or []], sheets=sheets,
-                  sections=sections)
+                  sections=sections, instructions_cli=[str(x) for x in book.get("instructions_cli") or []],
+                  instructions_portal=[str(x) for x in book.get("instructions_portal") or []])
 
 
 @functools.cache  # read once per process: a batch builds hundreds of towns from one template

@@ -42,7 +42,7 @@ TEMPLATE_KEYS: dict[str, object] = {
     "blocks": Named(BLOCK),
     "labels": ANY,  # open: a type's brochure.typ may print labels of its own
     "workbook": {
-        "file": ANY, "title": ANY, "instructions": ANY,
+        "file": ANY, "title": ANY, "instructions": ANY, "instructions_cli": ANY, "instructions_portal": ANY,
         "sheets": Items({"key": ANY, "sheet": ANY, "role": ANY, "layout": ANY, "columns": Items({
             "name": ANY, "header": ANY, "required": ANY, "kind": ANY, "choices": ANY, "entity": ANY,
             "example": ANY, "help": ANY, "width": ANY, "list": ANY})}),

@@ -10,7 +10,6 @@ edits are taken back into the workbook of a new version (absorbing.py).
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import fcntl
 import html
 import os
@@ -27,7 +26,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -35,11 +34,13 @@ from starlette.templating import Jinja2Templates
 from pipeline.errors import Finding, InputError, Location, error, group_findings, row_ranges
 from pipeline.load.sheets import MAX_RATIO, MAX_UNPACKED, check_zip
 from pipeline.drafts.workbook_layout import draft_template
-from pipeline.web.portal import absorb_de, legal, ownership
+from pipeline.web.portal import absorb_de, clock, legal, ownership
+from pipeline.web.portal.access_log import HideTokens
 from pipeline.web.portal.admin import Admin
 from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
+from pipeline.web.portal.status import queue_text, status
 from pipeline.web.portal.store import EDITED, WORKBOOK, Store, Town, Version, token_hash, write_json
 from pipeline.web.portal.uploads import Extras, newest_photos, photo_places, sections
 from pipeline.web.portal.versions import Versions, label, version_name
@@ -101,13 +102,6 @@ def _limited(receive, limit: int):
     return inner
 
 
-def _date(iso: str) -> str:
-    try:
-        return dt.datetime.fromisoformat(iso).strftime("%d.%m.%Y, %H:%M Uhr")
-    except (TypeError, ValueError):
-        return ""
-
-
 def _findings_view(result: dict | None) -> list[dict]:
     """Findings grouped by sheet (in workbook order), each in German with row and column."""
     groups: dict[str, list[dict]] = {}
@@ -130,15 +124,16 @@ def _findings_view(result: dict | None) -> list[dict]:
 
 class Portal:
     def __init__(self, store: Store, workers: int = 2, max_upload: int = MAX_UPLOAD, time_limit: float | None = None,
-                 start_jobs: bool = True):
+                 start_jobs: bool = True, time_zone: str = clock.DEFAULT_ZONE):
         self.store = store
+        self.zone = clock.zone(time_zone)
         self.max_upload = max_upload
         kwargs = {"time_limit": time_limit} if time_limit else {}
         self.pool = JobPool(store, workers, **kwargs)
         self.start_jobs = start_jobs
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoescape=True,
                                  undefined=jinja2.StrictUndefined)
-        env.filters["date"] = _date
+        env.filters["date"] = lambda iso: clock.shown(iso, self.zone)
         env.globals["footer_links"] = legal.FOOTER_LINKS
         self.legal = legal.load(store.root)  # a LegalError here stops `serve` with what is wrong
         self.templates = Jinja2Templates(env=env)
@@ -235,7 +230,7 @@ class Portal:
             if not self.store.csrf_ok(token_hash(token), form.get("csrf")):
                 return self.page(request, "error.html", 403, title="Formular abgelaufen",
                                  text="Das Formular konnte nicht überprüft werden. Bitte laden Sie die Seite neu "
-                                      "und versuchen Sie es noch einmal.", back=f"/t/{token}/")
+                                      "und versuchen Sie es noch einmal.", back="./")
             upload = form.get("arbeitsmappe")
             if not isinstance(upload, UploadFile) or not upload.filename:
                 return await self.town_page(request, *self._upload_problem("E-UPLOAD-EMPTY", "", 400))
@@ -253,7 +248,7 @@ class Portal:
         if self.pool.full():
             return self.page(request, "error.html", 503, title="Bitte später noch einmal",
                              text="Gerade werden sehr viele Entwürfe erstellt. Bitte laden Sie die Arbeitsmappe "
-                                  "in einigen Minuten noch einmal hoch.", back=f"/t/{token}/")
+                                  "in einigen Minuten noch einmal hoch.", back="./")
         if kind == "xlsx" and not confirmed:  # another town's workbook: refused, unless the town confirms it
             other = await run_in_threadpool(ownership.other_town, data, town.name, draft_template()[1])
             if other is not None:
@@ -321,8 +316,16 @@ class Portal:
                          groups=_findings_view(result), position=self.pool.position(version),
                          states=SECTION_STATES, csrf=self.store.csrf_token(token_hash(token)),
                          previous=max(built, default=None),
+                         queue=queue_text(summary["state"], self.pool.position(version)),
                          refresh=summary["state"] in ("queued", "running"), max_mb=f"{self.max_upload / 1e6:.0f}",
                          title=f"Version {version.number} – {town.name}")
+
+    async def version_status(self, request: Request) -> Response:
+        """The state of a version's job, for the page's polling script (static/portal.js)."""
+        _, version = self._version(request)
+        if version is None:
+            return self.not_found(request)
+        return JSONResponse(status(version.job().get("state", "unknown"), self.pool.position(version)))
 
     async def download(self, request: Request) -> Response:
         town, version = self._version(request)
@@ -367,7 +370,7 @@ class Portal:
         if not all((v.out / "content.json").is_file() for v in picked):
             return self.page(request, "error.html", 409, title="Vergleich nicht möglich",
                              text="Verglichen werden können nur Versionen, aus denen ein Entwurf erstellt wurde. "
-                                  "Bitte wählen Sie zwei solche Versionen.", back=f"/t/{token}/")
+                                  "Bitte wählen Sie zwei solche Versionen.", back="./")
         report = await run_in_threadpool(diff_html, old, new, (label(self, old), label(self, new)))
         nav = (f'<nav class="portal-nav" lang="de" aria-label="Portal"><a href="/t/{token}/">Zurück zur Übersicht '
                f'({_escape(town.name)})</a> · Vergleich von Version {old.number} mit Version {new.number} · '
@@ -490,8 +493,8 @@ def diff_html(old: Version, new: Version, names: tuple[str, str] | None = None) 
 
 
 def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_limit: float | None = None,
-               start_jobs: bool = True) -> Starlette:
-    portal = Portal(Store(data), workers, max_upload, time_limit, start_jobs)
+               start_jobs: bool = True, time_zone: str = clock.DEFAULT_ZONE) -> Starlette:
+    portal = Portal(Store(data), workers, max_upload, time_limit, start_jobs, time_zone)
     extras = Extras(portal)  # texts and photos (uploads.py)
     routes = [
         Route("/", portal.index),
@@ -504,6 +507,7 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
         Route("/t/{token}/foto", extras.photo, methods=["POST"]),
         Route("/t/{token}/foto-entfernen", extras.remove_photo, methods=["POST"]),
         Route("/t/{token}/v/{n:int}", portal.version_page),
+        Route("/t/{token}/v/{n:int}/status", portal.version_status),
         Route("/t/{token}/v/{n:int}/entwurf.{fmt}", portal.download),
         Route("/t/{token}/v/{n:int}/arbeitsmappe.xlsx", portal.version_workbook),
         Route("/t/{token}/v/{n:int}/seite-{page:int}.png", portal.thumbnail),
@@ -521,12 +525,15 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
 
 
 def serve(data: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
-          time_limit: float | None = None, echo=print, base_url: str | None = None) -> None:
+          time_limit: float | None = None, echo=print, base_url: str | None = None,
+          time_zone: str = clock.DEFAULT_ZONE) -> None:
     """Run the portal on uvicorn (one server process; drafts in WORKERS worker processes).
     BASE_URL (or http://HOST:PORT) is recorded in DATA for the links the CLI prints."""
+    import logging
+
     import uvicorn
     from pipeline.web.portal import address
-    app = create_app(data, workers, time_limit=time_limit)
+    app = create_app(data, workers, time_limit=time_limit, time_zone=time_zone)
     store: Store = app.state.portal.store
     public = base_url or address.listening_url(host, port)
     probe = os.open(store.root / "serve.lock", os.O_RDWR | os.O_CREAT, 0o600)
@@ -545,4 +552,8 @@ def serve(data: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 
     if missing:
         echo(f"Legal pages: {len(missing)} values not filled in yet ({', '.join(missing)}); "
              f"write them into {store.root / legal.FILE} ('brochure portal legal-file' writes the defaults)")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False)
+    hide = HideTokens(lambda token: getattr(store.town_for_token(token), "id", None))
+    for name in ("uvicorn.access", "uvicorn.error"):  # configured by Config: no token in either
+        logging.getLogger(name).addFilter(hide)
+    uvicorn.Server(config).run()

@@ -40,6 +40,9 @@ REPORT = "Bitte melden Sie das dem Ministerium."
 
 CATALOGUE: dict[str, dict[str | None, Text]] = {
     "E-EMPTY-CELL": {
+        "required-entry": Text("Die Angabe „{column}“ fehlt.",
+                               "Tragen Sie sie in der Zeile „{column}“ in die Spalte „Wert“ ein. Diese Zeile wird "
+                               "gebraucht; wurde sie gelöscht, fügen Sie sie wieder ein."),
         None: Text("Pflichtangabe „{column}“ fehlt.",
                    "Füllen Sie die Spalte „{column}“ in dieser Zeile aus oder löschen Sie die Zeile."),
         GENERAL: Text("Eine Pflichtangabe fehlt.", "Füllen Sie die Zelle aus oder löschen Sie die Zeile."),
@@ -119,6 +122,9 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
     "E-BAD-ID": {None: Text("„{value}“ ist keine gültige Kennung.",
                             "Verwenden Sie nur Kleinbuchstaben, Ziffern, „-“ und „_“.")},
     "W-EMPTY-SECTION": {
+        "empty-contact": Text("Der Abschnitt „{section}“ ist noch leer; im Entwurf steht ein Platzhalter.",
+                              "Füllen Sie im Blatt „Stammdaten“ die Zeilen „Verantwortliche Stelle“, "
+                              "„Ansprechperson“, „E-Mail“ und „Telefon“ aus."),
         None: Text("Der Abschnitt „{section}“ ist noch leer; im Entwurf steht ein Platzhalter.",
                    "Füllen Sie das genannte Blatt aus oder schreiben Sie den Text des Abschnitts in das Blatt „Texte“."),
         GENERAL: Text("Ein Abschnitt ist noch leer; im Entwurf steht ein Platzhalter.", "Füllen Sie das genannte Blatt aus."),

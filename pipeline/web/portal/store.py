@@ -247,7 +247,7 @@ class Store:
         if not town.workbook.is_file():
             _, layout = draft_template()
             with tempfile.TemporaryDirectory(dir=town.folder) as tmp:
-                made = init_draft(town.name, Path(tmp), layout)
+                made = init_draft(town.name, Path(tmp), layout, portal=True)
                 os.replace(made, town.workbook)
         return town.workbook
 

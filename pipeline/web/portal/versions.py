@@ -25,6 +25,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from pipeline.errors import InputError
+from pipeline.web.portal.access_log import town_home
 from pipeline.web.portal.store import Store, Version, read_json, write_json, now, token_hash
 
 NAME_FILE = "name.json"
@@ -143,7 +144,7 @@ class Versions:
     def _expired(self, request: Request) -> Response:
         return self.portal.page(request, "error.html", 403, title="Formular abgelaufen",
                                 text="Das Formular konnte nicht überprüft werden. Bitte laden Sie die Seite neu "
-                                     "und versuchen Sie es noch einmal.", back=f"/t/{request.path_params['token']}/")
+                                     "und versuchen Sie es noch einmal.", back=town_home(request.url.path))
 
     async def rename(self, request: Request) -> Response:
         town, version = self.portal._version(request)
@@ -160,7 +161,7 @@ class Versions:
             return self.portal.page(request, "error.html", 409, title="Version wird gerade erstellt",
                                     text=f"Der Entwurf von Version {version.number} wird gerade erstellt. Sie "
                                          "können die Version löschen, sobald er fertig ist.",
-                                    back=f"/t/{request.path_params['token']}/")
+                                    back=town_home(request.url.path))
         return None
 
     async def confirm_delete(self, request: Request) -> Response:
@@ -206,13 +207,13 @@ class Versions:
             return self.portal.page(request, "error.html", 409, title="Vergleich nicht möglich",
                                     text="Verglichen werden können nur Versionen, aus denen ein Entwurf erstellt "
                                          "wurde. Bitte wählen Sie zwei solche Versionen.",
-                                    back=f"/t/{request.path_params['token']}/")
+                                    back=town_home(request.url.path))
         try:
             data = await run_in_threadpool(_redline, old, new)
         except InputError:  # a draft holding tracked changes of its own: not one the portal built
             return self.portal.page(request, "error.html", 409, title="Vergleich nicht möglich",
                                     text="Aus diesen Versionen lässt sich keine Word-Datei mit Änderungen erstellen.",
-                                    back=f"/t/{request.path_params['token']}/")
+                                    back=town_home(request.url.path))
         name = f"{town.id}-aenderungen-v{old.number}-v{new.number}.docx"
         return Response(data, media_type=DOCX_MIME, headers={"content-disposition": f'attachment; filename="{name}"'})
 
