@@ -117,7 +117,10 @@ class Admin:
         return next((t for t in self.store.towns() if t.id == wanted), None)
 
     def _page(self, request: Request, token: str, template: str, status: int = 200, **context) -> Response:
-        return self.portal.page(request, template, status, admin=f"/admin/{token}", csrf=self._csrf(token), **context)
+        # links relative to the admin's root, so that no page holds the admin link (defect 5)
+        below = request.url.path.split(f"/admin/{token}/", 1)[-1].split("/")
+        admin = "/".join([".."] * (len(below) - 1)) or "."
+        return self.portal.page(request, template, status, admin=admin, csrf=self._csrf(token), **context)
 
     def _expired(self, request: Request, token: str) -> Response:
         return self.portal.page(request, "error.html", 403, title="Formular abgelaufen",
