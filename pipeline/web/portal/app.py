@@ -38,6 +38,8 @@ from pipeline.web.portal import absorb_de
 from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
+from pipeline.web.portal.mail import Notifier
+from pipeline.web.portal.ops import healthy
 from pipeline.web.portal.store import EDITED, WORKBOOK, Store, Town, Version, token_hash, write_json
 from pipeline.web.portal.versions import Versions, label, version_name
 
@@ -132,6 +134,8 @@ class Portal:
         self.max_upload = max_upload
         kwargs = {"time_limit": time_limit} if time_limit else {}
         self.pool = JobPool(store, workers, **kwargs)
+        self.notifier = Notifier(store)
+        self.pool.listeners.append(self.notifier.job_finished)
         self.start_jobs = start_jobs
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoescape=True,
                                  undefined=jinja2.StrictUndefined)
@@ -248,6 +252,7 @@ class Portal:
                 made = await run_in_threadpool(self.absorb, town, data, upload.filename)
                 if isinstance(made, list):  # the draft cannot be used: nothing is kept
                     return await self.town_page(request, 400, _problems(made))
+                self.notifier.remember(made, token)
                 self.pool.submit(made)
                 return RedirectResponse(f"/t/{token}/v/{made.number}", status_code=303)
             version = await run_in_threadpool(self.store.new_version, town, data, upload.filename)
@@ -258,6 +263,7 @@ class Portal:
                 "findings": [f.to_dict() for f in problems], "sections": []})
             write_json(version.folder / "job.json", {"state": "done", "message": "", "attempts": 0})
         else:
+            self.notifier.remember(version, token)
             self.pool.submit(version)
         return RedirectResponse(f"/t/{token}/v/{version.number}", status_code=303)
 
@@ -371,6 +377,12 @@ class Portal:
             rows.append({"town": town, "versions": len(versions), "latest": latest})
         return self.page(request, "admin.html", rows=rows, title="Übersicht der Kommunen")
 
+    async def healthz(self, request: Request) -> Response:
+        """200 "ok" when the data folder is readable and the draft workers run, else 503; no data."""
+        ok = await run_in_threadpool(healthy, self)
+        return Response("ok\n" if ok else "unavailable\n", status_code=200 if ok else 503, media_type="text/plain",
+                        headers={"cache-control": "no-store"})
+
     async def diff_css(self, request: Request) -> Response:
         from pipeline.diff.report import CSS
         return Response(CSS + PORTAL_NAV_CSS, media_type="text/css")
@@ -481,6 +493,7 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
     portal = Portal(Store(data), workers, max_upload, time_limit, start_jobs)
     routes = [
         Route("/", portal.index),
+        Route("/healthz", portal.healthz),
         Route("/diff-report.css", portal.diff_css),
         Route("/favicon.ico", lambda request: FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")),
         Route("/t/{token}/", portal.town_page),
@@ -506,6 +519,8 @@ def serve(data: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 
           time_limit: float | None = None, echo=print) -> None:
     """Run the portal on uvicorn (one server process; drafts in WORKERS worker processes)."""
     import uvicorn
+    from pipeline.web.portal.ops import prepare
+    prepare(data, echo)
     app = create_app(data, workers, time_limit=time_limit)
     store: Store = app.state.portal.store
     if not store.has_admin():
