@@ -11,6 +11,7 @@ The ministry configures it in DIR/mail.toml (a file of its own: other settings l
     password_env = "BROCHURE_SMTP_PASSWORD"
     sender = "Strategie-Portal <strategie@example.de>"
     timeout = 20
+    ca_file = "/etc/ssl/certs/landesnetz-ca.pem"   # optional: a CA of its own for the mail server
 
     [mail]
     include_link = false           # the town's private link in the mail
@@ -61,6 +62,7 @@ class Settings:
     password: str | None
     sender: str
     timeout: float
+    ca_file: str | None
     include_link: bool
     portal_url: str | None
 
@@ -90,7 +92,7 @@ def load_settings(root: Path) -> Settings | None:
     port = int(smtp.get("port", {"starttls": 587, "tls": 465, "none": 25}[security]))
     url = mail.get("portal_url")
     return Settings(host=smtp["host"], port=port, security=security, user=smtp.get("user"), password=password,
-                    sender=smtp["sender"], timeout=float(smtp.get("timeout", 20)),
+                    sender=smtp["sender"], timeout=float(smtp.get("timeout", 20)), ca_file=smtp.get("ca_file"),
                     include_link=bool(mail.get("include_link", False)), portal_url=url.rstrip("/") if url else None)
 
 
@@ -144,7 +146,7 @@ def compose(settings: Settings, to: str, town_name: str, version: int, outcome: 
 
 
 def send(settings: Settings, msg: EmailMessage) -> None:
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=settings.ca_file)  # verifies the server's certificate
     cls = smtplib.SMTP_SSL if settings.security == "tls" else smtplib.SMTP
     kwargs = {"context": context} if settings.security == "tls" else {}
     with cls(settings.host, settings.port, timeout=settings.timeout, **kwargs) as smtp:
