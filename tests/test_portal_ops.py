@@ -43,8 +43,8 @@ def _upload(url: str, token: str, folder: str) -> int:
     data = (ROOT / "inputs" / "kommunen" / folder / "strategie.xlsx").read_bytes()
     r = httpx.post(f"{url}/t/{token}/hochladen", data={"csrf": _csrf(page)},
                    files={"arbeitsmappe": ("strategie.xlsx", data)}, timeout=60)
-    assert r.status_code == 200, r.text[:500]
-    return int(re.search(r"/v/(\d+)$", str(r.url)).group(1))
+    assert r.status_code == 303, r.text[:500]
+    return int(re.search(r"/v/(\d+)$", r.headers["location"]).group(1))
 
 
 def _wait_healthy(url: str, timeout: float = 120) -> None:
