@@ -451,8 +451,7 @@ def admin_link_command(data: Path, base_url: str) -> None:
 def backup_command(dest: Path, data: Path) -> None:
     """Copy the data folder to the new folder DEST, consistently, also while 'serve' runs."""
     from pipeline.web.portal.backup import backup
-    _store(data)
-    try:
+    try:  # as it is, of whatever format: a restore upgrades it on the next start
         summary = backup(data, dest)
     except (FileExistsError, FileNotFoundError, ValueError) as exc:
         click.echo(str(exc), err=True)
