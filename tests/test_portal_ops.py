@@ -184,6 +184,8 @@ def test_a_backup_taken_while_jobs_write_holds_whole_versions_only(tmp_path):
 
     writer = threading.Thread(target=jobs)
     writer.start()
+    while not (town.versions_dir / "1" / "job.json").exists():
+        time.sleep(0.005)
     try:
         copies = []
         for n in range(12):

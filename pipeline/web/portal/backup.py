@@ -31,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline.web.portal.folder import exclusive, folder_format
 from pipeline.web.portal.store import now, read_json, write_bytes, write_json
 
 ATTEMPTS = 5
@@ -97,7 +98,6 @@ def _copy_town(src: Path, dest: Path) -> int:
 
 def snapshot(root: Path, dest: Path) -> dict:
     """Copy the data folder ROOT into DEST (which must not exist yet); return what was copied."""
-    from pipeline.web.portal.ops import folder_format
     root, dest = Path(root).resolve(), Path(dest).resolve()
     towns = versions = 0
     dest.mkdir(parents=True)
@@ -150,7 +150,6 @@ def restore(src: Path, root: Path, replace: bool = False) -> dict:
     """Put the backup SRC in place as the data folder ROOT. ROOT must be empty or absent, or
     REPLACE given: then the folder there is kept beside it as ROOT.before-restore-<time>.
     Refused while a server uses ROOT."""
-    from pipeline.web.portal.ops import exclusive
     src, root = Path(src).resolve(), Path(root).resolve()
     summary = read_json(src / MANIFEST)
     if summary is None or not (src / "towns").is_dir():

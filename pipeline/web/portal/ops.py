@@ -16,52 +16,15 @@ Format 2 (this one) differs from format 1 in:
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
-from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.web.portal.store import DATA_FORMAT, now, read_json, write_json
+from pipeline.web.portal.backup import backup
+from pipeline.web.portal.folder import FORMAT, FORMAT_FILE, FormatError, exclusive, folder_format
+from pipeline.web.portal.store import now, read_json, write_json
 
-FORMAT = DATA_FORMAT
-FORMAT_FILE = "format.json"
 UPGRADE_BACKUPS = "upgrade-backups"
-LOCK = "serve.lock"
-
-
-class FormatError(RuntimeError):
-    pass
-
-
-def folder_format(root: Path) -> int | None:
-    """The format of the data folder at ROOT; None for a folder that holds no portal yet."""
-    root = Path(root)
-    data = read_json(root / FORMAT_FILE)
-    if data is not None:
-        value = data.get("format")
-        if not isinstance(value, int) or value < 1:
-            raise FormatError(f"{root / FORMAT_FILE} holds no format number")
-        return value
-    if (root / "towns").is_dir() or (root / "secret").is_file():
-        return 1
-    return None
-
-
-@contextmanager
-def exclusive(root: Path):
-    """The lock `brochure serve` holds on its data folder, for work that no running server may
-    see half done (an upgrade, a restore). Raises RuntimeError if a server holds it."""
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise RuntimeError(f"a 'brochure serve' is running on {root}; stop it first") from None
-        yield
-    finally:
-        os.close(fd)
+__all__ = ["FORMAT", "FormatError", "exclusive", "folder_format", "prepare", "prepare_or_exit", "healthy"]
 
 
 def _to_2(root: Path) -> None:
@@ -98,7 +61,6 @@ def prepare(root: Path, echo=print) -> int:
     if found is None:
         write_json(root / FORMAT_FILE, {"format": FORMAT, "created": now()})
         return FORMAT
-    from pipeline.web.portal.backup import backup
     with exclusive(root):
         stamp = now().replace(":", "").replace("+", "p")
         saved = root / UPGRADE_BACKUPS / f"format-{found}-{stamp}"
@@ -131,7 +93,8 @@ def healthy(portal) -> bool:
     alive and so is every worker process (warming up counts as alive). Says nothing else."""
     root = portal.store.root
     try:
-        os.listdir(root / "towns")
+        (root / "towns").stat()
+        next(iter((root / "towns").iterdir()), None)
         if folder_format(root) != FORMAT:
             return False
     except (OSError, FormatError):
