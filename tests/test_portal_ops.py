@@ -179,6 +179,7 @@ def test_a_backup_taken_while_jobs_write_holds_whole_versions_only(tmp_path):
             write_json(v.folder / "job.json", {"state": "running", "attempts": 1, "started": str(n)})
             write_bytes(v.out / "maintal-entwurf.pdf", b"%PDF " + b"x" * 20000)
             write_bytes(v.thumbs / "page-1.png", b"png")
+            time.sleep(0.03)  # a build takes a while: copies catch it in between
             write_json(v.folder / "result.json", {"outcome": "ready", "pages": 1})
             write_json(v.folder / "job.json", {"state": "done", "attempts": 1, "started": str(n), "finished": str(n)})
 
