@@ -163,6 +163,11 @@ class Notifier:
 
     def __init__(self, store: Store):
         self.store = store
+        if not log.handlers and not logging.getLogger().handlers:  # under uvicorn: beside its own lines
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+            log.addHandler(handler)
+            log.setLevel(logging.INFO)
         self._links: dict[str, str] = {}  # version folder → token, in memory only
         self._lock = threading.Lock()
         self._queue: queue.Queue = queue.Queue(maxsize=1000)

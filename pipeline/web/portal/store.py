@@ -1,5 +1,6 @@
 """The portal's data: every town's space as plain files under one folder, written atomically.
 
+    DIR/format.json              the folder's data format (DATA_FORMAT; ops.py upgrades older ones)
     DIR/secret                   random key for the CSRF tokens (0600)
     DIR/admin.json               {"token_sha256": …} of the ministry's overview link
     DIR/tokens/<sha256 of token> the id of the town that link opens (revoking deletes it)
