@@ -11,7 +11,8 @@ Format 2 (this one) differs from format 1 in:
 - DIR/format.json exists;
 - every town.json has "id" and "notify" ({"email": null}: where a finished draft is announced,
   see mail.py), so the ministry edits one place per town;
-- no leftovers of interrupted work (`.*.tmp` files, `.entwurf-*` scratch folders) remain.
+- no leftovers of interrupted work (`.*.tmp` files, `.entwurf-*` scratch folders, `.geloescht-*`
+  folders of a deletion) remain.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _to_2(root: Path) -> None:
     for leftover in sorted(root.rglob(".*.tmp")):
         if leftover.is_file() and UPGRADE_BACKUPS not in leftover.relative_to(root).parts:
             leftover.unlink()
-    for scratch in sorted((root / "towns").glob("*/.entwurf-*")):
+    for scratch in sorted([*(root / "towns").glob("*/.entwurf-*"), *(root / "towns").glob("*/.geloescht-*")]):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
