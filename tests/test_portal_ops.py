@@ -27,6 +27,7 @@ from pipeline.web.portal.app import create_app  # noqa: E402
 from pipeline.web.portal.backup import backup, restore  # noqa: E402
 from pipeline.web.portal.ops import FORMAT, folder_format  # noqa: E402
 from pipeline.web.portal.store import Store, read_json, write_bytes, write_json  # noqa: E402
+from pipeline.web.portal.versions import delete_version  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = ROOT / "packaging" / "brochure-portal.service"
@@ -162,9 +163,9 @@ def test_a_new_folder_is_of_the_current_format(tmp_path):
 
 # -- backup and restore -------------------------------------------------------------------------------
 def test_a_backup_taken_while_jobs_write_holds_whole_versions_only(tmp_path):
-    """Jobs write their files while backups are taken: in every copy a finished job has its
-    result and its draft, a job caught in between is queued again, and a version still being
-    made is left out, never half there."""
+    """Jobs write their files and versions are deleted while backups are taken: in every copy a
+    finished job has its result and its draft, a job caught in between is queued again, and a
+    version still being made or being deleted is left out, never half there."""
     data = tmp_path / "data"
     store = Store(data)
     town, _ = store.add_town("Maintal")
@@ -182,6 +183,8 @@ def test_a_backup_taken_while_jobs_write_holds_whole_versions_only(tmp_path):
             time.sleep(0.03)  # a build takes a while: copies catch it in between
             write_json(v.folder / "result.json", {"outcome": "ready", "pages": 1})
             write_json(v.folder / "job.json", {"state": "done", "attempts": 1, "started": str(n), "finished": str(n)})
+            if n % 3 == 0:  # the town deletes a finished version now and then
+                delete_version(store, store.version(town, n - 1))
 
     writer = threading.Thread(target=jobs)
     writer.start()
@@ -190,6 +193,8 @@ def test_a_backup_taken_while_jobs_write_holds_whole_versions_only(tmp_path):
     try:
         copies = []
         for n in range(12):
+            while n == 11 and not (town.folder / "deleted.json").exists():
+                time.sleep(0.01)
             copies.append(backup(data, tmp_path / f"backup-{n}"))
             time.sleep(0.01)
     finally:
@@ -209,6 +214,8 @@ def test_a_backup_taken_while_jobs_write_holds_whole_versions_only(tmp_path):
                 requeued += 1
         assert not list(folder.rglob(".*"))
     assert requeued  # some copies did catch jobs in between
+    assert not (tmp_path / "backup-11/towns/maintal/versions/2").exists()  # deleted before the last copy
+    assert read_json(tmp_path / "backup-11/towns/maintal/deleted.json")["highest"] >= 2
 
 
 def test_backup_and_restore_of_a_live_portal_keep_every_town_and_version(tmp_path):
