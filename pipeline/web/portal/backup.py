@@ -51,6 +51,14 @@ def _job_key(version: Path) -> tuple:
 
 def _copy_version(src: Path, dest: Path) -> bool:
     """Copy one version folder so that its files belong together; False if it is left out."""
+    if _copy_version_once(src, dest):
+        return True
+    shutil.rmtree(dest, ignore_errors=True)  # nothing half of a version left out
+    return False
+
+
+def _copy_version_once(src: Path, dest: Path) -> bool:
+    settled = copied = False
     for _ in range(ATTEMPTS):
         if not (src / "upload.json").is_file():
             return False  # still being made (or deleted meanwhile)
@@ -58,21 +66,27 @@ def _copy_version(src: Path, dest: Path) -> bool:
         shutil.rmtree(dest, ignore_errors=True)
         try:
             shutil.copytree(src, dest, ignore=_ignore)
+            copied = True
         except (shutil.Error, FileNotFoundError):
+            copied = False
             if not src.is_dir():
                 return False  # deleted while copied
             time.sleep(0.05)
             continue
         if _job_key(src) == before:
+            settled = True
             break
         time.sleep(0.05)
-    else:
-        shutil.copytree(src, dest, ignore=_ignore, dirs_exist_ok=True)
+    if not copied or not src.is_dir() or not (dest / "upload.json").is_file():
+        return False
     job = read_json(dest / "job.json")
-    if job is None or job.get("state") in ("queued", "running"):
+    if not settled or job is None or job.get("state") in ("queued", "running"):
+        # caught in between (or its job kept moving): the upload is whole, the draft is built again
         job = job or {"attempts": 0}
         if job.get("state") == "running":  # the copy interrupted it, not a restart of the server
             job["attempts"] = max(0, job.get("attempts", 1) - 1)
+        elif job.get("state") in ("done", "failed"):  # finished while copied: built afresh
+            job["attempts"] = 0
         job.update(state="queued", queued=job.get("queued") or now(), restored_from_backup=True)
         write_json(dest / "job.json", job)
     return True
