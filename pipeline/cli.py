@@ -397,6 +397,8 @@ def serve_command(data: Path, host: str, port: int, workers: int | None, job_tim
         zone(time_zone)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--time-zone") from None
+    from pipeline.web.portal.ops import prepare_or_exit
+    prepare_or_exit(data, click.echo)
     try:
         serve(data, host, port, workers or default_jobs(), job_timeout, echo=click.echo, base_url=base_url,
               time_zone=time_zone)
@@ -414,7 +416,9 @@ def portal_group() -> None:
 
 
 def _store(data: Path):
+    from pipeline.web.portal.ops import prepare_or_exit
     from pipeline.web.portal.store import Store
+    prepare_or_exit(data, click.echo)
     return Store(data)
 
 
@@ -515,6 +519,83 @@ def legal_file_command(data: Path) -> None:
         click.echo(f"{data / 'rechtliches.toml'} exists already; edit it.", err=True)
         sys.exit(1)
     click.echo(f"Wrote {path}; fill in the values in [brackets], then restart 'brochure serve'.")
+
+
+
+@portal_group.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@DATA
+def backup_command(dest: Path, data: Path) -> None:
+    """Copy the data folder to the new folder DEST, consistently, also while 'serve' runs."""
+    from pipeline.web.portal.backup import backup
+    try:  # as it is, of whatever format: a restore upgrades it on the next start
+        summary = backup(data, dest)
+    except (FileExistsError, FileNotFoundError, ValueError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Backed up {summary['towns']} towns, {summary['versions']} versions to {Path(dest).resolve()}.")
+
+
+@portal_group.command("restore")
+@click.argument("src", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@DATA
+@click.option("--replace", is_flag=True, help="Set a non-empty data folder aside (DIR.before-restore-<time>) first.")
+def restore_command(src: Path, data: Path, replace: bool) -> None:
+    """Make the backup SRC the data folder (no server may be running on it)."""
+    from pipeline.web.portal.backup import restore
+    try:
+        summary = restore(src, data, replace)
+    except (FileExistsError, FileNotFoundError, RuntimeError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if summary.get("set_aside"):
+        click.echo(f"The folder that was there is kept as {summary['set_aside']}.")
+    _store(data)  # upgrades a backup of an older format at once
+    click.echo(f"Restored {summary['towns']} towns, {summary['versions']} versions (backup of {summary['taken']}) "
+               f"into {Path(data).resolve()}.")
+
+
+@portal_group.command("notify")
+@click.argument("town")
+@DATA
+@click.option("--email", default=None, help="Where to announce the town's finished drafts.")
+@click.option("--off", is_flag=True, help="Send the town no more mail.")
+def notify_command(town: str, data: Path, email: str | None, off: bool) -> None:
+    """Set or clear the address to which TOWN's finished drafts are announced (DIR/mail.toml configures SMTP)."""
+    from pipeline.web.portal.mail import set_town_address, town_address
+    store = _store(data)
+    found = _town_or_exit(store, town)
+    if email or off:
+        try:
+            set_town_address(store, found, None if off else email.strip())
+        except ValueError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+    now_set = town_address(store, found)
+    click.echo(f"{found.name}: {'mail to ' + now_set if now_set else 'no mail'}")
+
+
+@portal_group.command("mail-test")
+@click.argument("address")
+@DATA
+def mail_test_command(address: str, data: Path) -> None:
+    """Send a test mail to ADDRESS with the SMTP settings in DIR/mail.toml."""
+    from email.message import EmailMessage
+    from pipeline.web.portal.mail import SETTINGS, load_settings, send
+    store = _store(data)
+    try:
+        settings = load_settings(store.root)
+        if settings is None:
+            click.echo(f"No {store.root / SETTINGS}: the portal sends no mail.", err=True)
+            sys.exit(1)
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = settings.sender, address, "Testnachricht des Strategie-Portals"
+        msg.set_content("Diese Testnachricht bestätigt, dass das Strategie-Portal E-Mails versenden kann.\n")
+        send(settings, msg)
+    except Exception as exc:  # shown to the ministry's staff: what failed, not a traceback
+        click.echo(f"Mail not sent: {exc.__class__.__name__}: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Sent a test mail to {address} via {settings.host}:{settings.port} ({settings.security}).")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ from pipeline.web.portal.admin import Admin
 from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
 from pipeline.web.portal.jobs import JobPool, Overtime
+from pipeline.web.portal.mail import Notifier
+from pipeline.web.portal.ops import healthy
 from pipeline.web.portal.status import queue_text, status
 from pipeline.web.portal.store import EDITED, WORKBOOK, Store, Town, Version, token_hash, write_json
 from pipeline.web.portal.uploads import Extras, newest_photos, photo_places, sections
@@ -130,6 +132,8 @@ class Portal:
         self.max_upload = max_upload
         kwargs = {"time_limit": time_limit} if time_limit else {}
         self.pool = JobPool(store, workers, **kwargs)
+        self.notifier = Notifier(store)
+        self.pool.listeners.append(self.notifier.job_finished)
         self.start_jobs = start_jobs
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoescape=True,
                                  undefined=jinja2.StrictUndefined)
@@ -258,6 +262,7 @@ class Portal:
                 made = await run_in_threadpool(self.absorb, town, data, upload.filename)
                 if isinstance(made, list):  # the draft cannot be used: nothing is kept
                     return await self.town_page(request, 400, _problems(made))
+                self.notifier.remember(made, token)
                 self.pool.submit(made)
                 return RedirectResponse(f"/t/{token}/v/{made.number}", status_code=303)
             version = await run_in_threadpool(self.store.new_version, town, data, upload.filename)
@@ -268,6 +273,7 @@ class Portal:
                 "findings": [f.to_dict() for f in problems], "sections": []})
             write_json(version.folder / "job.json", {"state": "done", "message": "", "attempts": 0})
         else:
+            self.notifier.remember(version, token)
             self.pool.submit(version)
         return RedirectResponse(f"/t/{token}/v/{version.number}", status_code=303)
 
@@ -384,6 +390,12 @@ class Portal:
         name, title = legal.PAGES[request.url.path]
         return self.page(request, name, legal=self.legal, title=title)
 
+    async def healthz(self, request: Request) -> Response:
+        """200 "ok" when the data folder is readable and the draft workers run, else 503; no data."""
+        ok = await run_in_threadpool(healthy, self)
+        return Response("ok\n" if ok else "unavailable\n", status_code=200 if ok else 503, media_type="text/plain",
+                        headers={"cache-control": "no-store"})
+
     async def diff_css(self, request: Request) -> Response:
         from pipeline.diff.report import CSS
         return Response(CSS + PORTAL_NAV_CSS, media_type="text/css")
@@ -498,6 +510,7 @@ def create_app(data: Path, workers: int = 2, max_upload: int = MAX_UPLOAD, time_
     extras = Extras(portal)  # texts and photos (uploads.py)
     routes = [
         Route("/", portal.index),
+        Route("/healthz", portal.healthz),
         Route("/diff-report.css", portal.diff_css),
         Route("/favicon.ico", lambda request: FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")),
         Route("/t/{token}/", portal.town_page),
@@ -533,6 +546,8 @@ def serve(data: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 
 
     import uvicorn
     from pipeline.web.portal import address
+    from pipeline.web.portal.ops import prepare
+    prepare(data, echo)
     app = create_app(data, workers, time_limit=time_limit, time_zone=time_zone)
     store: Store = app.state.portal.store
     public = base_url or address.listening_url(host, port)

@@ -209,6 +209,7 @@ class JobPool:
         self._ctx = _context()
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
         self._once = threading.BoundedSemaphore(self.size)
+        self.listeners: list = []  # f(version, state, summary) at each job's end (mail.Notifier); must not block
 
     # -- life cycle
     def start(self) -> None:
@@ -318,6 +319,11 @@ class JobPool:
         if summary:
             job.update(summary=summary)
         write_json(version.folder / "job.json", job)
+        for listener in self.listeners:
+            try:
+                listener(version, state, summary)
+            except Exception:  # a listener never breaks a build
+                traceback.print_exc()
 
     def _assign(self) -> None:
         for w in self.workers:

@@ -1,5 +1,6 @@
 """The portal's data: every town's space as plain files under one folder, written atomically.
 
+    DIR/format.json              the folder's data format (DATA_FORMAT; ops.py upgrades older ones)
     DIR/secret                   random key for the CSRF tokens (0600)
     DIR/admin.json               {"token_sha256": …} of the ministry's overview link
     DIR/tokens/<sha256 of token> the id of the town that link opens (revoking deletes it)
@@ -34,6 +35,7 @@ from pipeline.load.markdown import slug
 from pipeline.drafts.scaffold import init_draft
 
 DEFAULT_DIR = Path("portal-data")
+DATA_FORMAT = 2  # the data folder's format (format.json); older folders are upgraded by ops.prepare
 TOKEN_BYTES = 32  # 256 bits: 43 URL-safe characters, never guessed
 WORKBOOK = "strategie.xlsx"
 SEALED = "link.sealed"  # a town's link, sealed for the admin link (sealing.py)
@@ -150,6 +152,8 @@ class Version:
 class Store:
     def __init__(self, root: Path = DEFAULT_DIR):
         self.root = Path(root).resolve()
+        if not (self.root / "towns").is_dir() and not (self.root / "format.json").exists():  # a new folder: this format
+            write_json(self.root / "format.json", {"format": DATA_FORMAT, "created": now()})
         (self.root / "towns").mkdir(parents=True, exist_ok=True)
         (self.root / "tokens").mkdir(exist_ok=True)
         secret = self.root / "secret"
@@ -201,7 +205,8 @@ class Store:
             town = Town(id=town_id, name=name, folder=folder, created=now())
         token = secrets.token_urlsafe(TOKEN_BYTES)
         digest = token_hash(token)
-        write_json(town.folder / "town.json", {"name": town.name, "created": town.created,
+        kept = read_json(town.folder / "town.json") or {"id": town.id, "notify": {"email": None}}  # e.g. its mail address
+        write_json(town.folder / "town.json", {**kept, "name": town.name, "created": town.created,
                                                "token_sha256": digest, "revoked": False})
         write_bytes(self.root / "tokens" / digest, town.id.encode())
         self._seal_link(town, token)
