@@ -1,6 +1,6 @@
 """The access log without the private links: uvicorn logs each request's path, and a town's
 path holds its token (/t/<token>/v/13). The filter writes the town's id in its place
-(/t/[maintal]/v/13), or for a link that opens no town its first four characters
+(/t/[musterstadt]/v/13), or for a link that opens no town its first four characters
 (/t/[1d7P…]/); the ministry's link becomes /admin/[…]/. Under systemd the log goes to the
 journal, which more people read than the data folder."""
 

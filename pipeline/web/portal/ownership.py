@@ -4,7 +4,7 @@ A town that uploads another town's workbook (Eschwege uploading Musterhausen's) 
 draft whose cover names the other town. The portal refuses such an upload with the cell that
 names the other town, unless the town confirms it means to use it. Names are compared as
 people write them: „Stadt Eschwege“, „Eschwege, Stadt“ and „ESCHWEGE“ are Eschwege;
-„Groß-Umstadt“ is „Gross Umstadt“; „Frankfurt“ is „Frankfurt am Main“.
+„Groß-Neudorf“ is „Gross Neudorf“; „Neustadt“ is „Neustadt am Main“.
 """
 
 from __future__ import annotations
