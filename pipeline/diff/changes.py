@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from pipeline.diff.change_pages import add_pages
 from pipeline.diff.comparison import Change, Comparison
+from pipeline.diff.pictures import compare_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView
 from pipeline.load.template_keys import FIELD_PATTERN
 
@@ -392,6 +393,7 @@ class Comparer:
         self._meta()
         self._chapters()
         self._records()
+        compare_pictures(self)
         self._pages()
         return Comparison(self.old.name, self.new.name, (self.old.source, self.new.source), self.changes,
                           (self.old.pages, self.new.pages))

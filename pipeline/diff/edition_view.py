@@ -20,6 +20,7 @@ from pipeline.manifest import CONTENT, MANIFEST
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import W, heading_level, paragraph_text, read_docx_parts
 from pipeline.diff.pdf_view import from_pdf
+from pipeline.diff.pictures import build_pictures, docx_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 
 
@@ -145,7 +146,7 @@ def _from_build(folder: Path) -> EditionView:
     return EditionView(manifest.get("edition", folder.name), "build", chapters, records, order, meta,
                        pdf["pages"] if pdf else None, docx if docx and docx.is_file() else None,
                        pdf_path if pdf_path and pdf_path.is_file() else None,
-                       template=str(doc["meta"].get("template") or ""))
+                       template=str(doc["meta"].get("template") or ""), pictures=build_pictures(content, manifest))
 
 
 # -- from a DOCX --------------------------------------------------------------------------------
@@ -197,7 +198,11 @@ def from_docx(path: Path) -> EditionView:
             chapters[-1].sections[-1].notes += refs
     core = parts.core
     meta = {"title": core["title"], "author": core["author"], "date": core["created"][:10]}
-    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions)
+    try:
+        pictures = docx_pictures(data)
+    except Exception:  # a broken picture part costs only the picture comparison
+        pictures = []
+    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions, pictures=pictures)
 
 
 def _extras_per_paragraph(data: bytes) -> tuple[list[tuple[list[str], tuple]], int]:

@@ -87,10 +87,11 @@ text-decoration:none}mark{background:#fff3b0;color:#1b1f24}.empty{padding:30px;f
 AREAS_DE = {"meta": "Ausgabe", "structure": "Kapitel und Abschnitte", "text": "Text",
             "records": "Datensätze (Kontakte, Zitate, Zahlen, Porträts …)", "pages": "Seiten"}
 KINDS_DE = {"added": "neu", "removed": "entfernt", "changed": "geändert", "renamed": "umbenannt",
-            "moved": "verschoben", "split": "geteilt", "merged": "zusammengeführt"}
+            "moved": "verschoben", "replaced": "ersetzt", "split": "geteilt", "merged": "zusammengeführt"}
 ITEMS_DE = {"chapter": ("Kapitel", "n"), "section": ("Abschnitt", "m"), "paragraph": ("Absatz", "m"),
             "sentence": ("Satz", "m"), "footnote": ("Fußnote", "f"), "field": ("Feld", "n"), "record": ("Eintrag", "m"),
-            "meta": ("Angabe", "f"), "pages": ("Seitenzahl", "f"), "formatting": ("Formatierung", "f")}
+            "meta": ("Angabe", "f"), "pages": ("Seitenzahl", "f"), "formatting": ("Formatierung", "f"),
+            "picture": ("Foto", "n")}
 STYLE_DE = {"+b": "jetzt fett", "-b": "nicht mehr fett", "+i": "jetzt kursiv", "-i": "nicht mehr kursiv"}
 PLURAL_DE = {"paragraph": "Absätze", "sentence": "Sätze"}
 # The built-in tables; a type's own tables name their rows in template.yaml (`noun:`).
@@ -100,7 +101,7 @@ TABLES_DE = {"quotes": "Zitat", "contacts": "Kontakt", "photos": "Foto", "links"
 META_DE = {"date": "Datum", "title": "Titel", "subtitle": "Untertitel", "author": "Verfasser", "publisher": "Herausgeber",
            "programme": "Programm", "language": "Sprache", "email": "E-Mail", "phone": "Telefon", "fax": "Fax",
            "label": "Bezeichnung", "value": "Wert", "name": "Name", "role": "Funktion", "text": "Text",
-           "caption": "Bildunterschrift", "speaker": "Person", "group": "Gruppe", "url": "Adresse", "web": "Website",
+           "caption": "Bildunterschrift", "alt_text": "Alternativtext", "speaker": "Person", "group": "Gruppe", "url": "Adresse", "web": "Website",
            "address": "Anschrift", "unit": "Einheit", "source": "Quelle", "population": "Einwohnerzahl"}
 SOURCES_DE = {"build": "Build-Ordner", "docx": "DOCX", "pdf": "PDF"}
 CONTEXT = 240  # characters of unchanged text shown around a change before it is shortened

@@ -43,6 +43,7 @@ class EditionView:
     pdf: Path | None = None  # a build folder's PDF
     revisions: int = 0  # tracked changes a DOCX holds already (read as if accepted)
     template: str = ""  # the brochure type (a build folder's), whose template.yaml names its tables' rows
+    pictures: list = field(default_factory=list)  # PictureView (pictures.py), compared by their pixels
 
 
 def input_error(path: Path, message: str, hint: str) -> InputError:

@@ -1,0 +1,131 @@
+"""The pictures of an edition, compared by content: a photo replaced by another image under the
+same file name is a change although its record, caption and file name stay. A picture's content
+is the hash of its decoded pixels (so a re-saved file with the same pixels is no change), and
+its alt text is the picture's description (`descr` of wp:docPr in a DOCX)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
+
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+MAX_PIXELS = 200_000_000
+
+
+@dataclass
+class PictureView:
+    key: str  # a photo record's id, or the picture's place among the document's pictures
+    caption: str  # its caption (a DOCX picture's title)
+    alt: str  # its alt text (a DOCX picture's descr)
+    digest: str  # the hash of its decoded pixels; of its bytes where they cannot be decoded
+    chapter: str = ""  # the chapter it stands in, when known
+
+
+def pixel_digest(data: bytes) -> str:
+    """The hash of an image's decoded pixels, with its size and mode."""
+    from PIL import Image
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            if im.width * im.height > MAX_PIXELS:
+                raise ValueError("too large")
+            im.load()
+            return hashlib.sha256(f"{im.mode} {im.size}".encode() + im.tobytes()).hexdigest()
+    except Exception:  # not an image Pillow reads (EMF, SVG …): its bytes stand for it
+        return "bytes:" + hashlib.sha256(data).hexdigest()
+
+
+def blips(drawing) -> list[str]:
+    """The relationship ids of the images a w:drawing shows."""
+    return [b.get(f"{R}embed") for b in drawing.iter(f"{A}blip") if b.get(f"{R}embed")]
+
+
+def docx_pictures(data: bytes) -> list[PictureView]:
+    """The pictures of a DOCX's body in reading order, each with its title, description and
+    the hash of its image's pixels; the chapter is the last Heading 1 before it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        body = etree.fromstring(z.read("word/document.xml"))
+        rels_name = "word/_rels/document.xml.rels"
+        rels = etree.fromstring(z.read(rels_name)) if rels_name in names else None
+        targets = {r.get("Id"): r.get("Target") for r in (rels.iter(f"{REL}Relationship") if rels is not None else ())}
+        out: list[PictureView] = []
+        chapter = ""
+        seen: dict[str, int] = {}
+        for el in body.iter(f"{W}p", f"{WP}docPr"):
+            if el.tag == f"{W}p":
+                style = el.find(f"{W}pPr/{W}pStyle")
+                if style is not None and style.get(f"{W}val", "").replace(" ", "").lower() in ("heading1", "berschrift1"):
+                    chapter = "".join(t.text or "" for t in el.iter(f"{W}t")).strip()
+                continue
+            drawing = el.getparent()
+            digests = []
+            for rid in blips(drawing):
+                target = (targets.get(rid) or "").lstrip("/")
+                part = target if target.startswith("word/") else f"word/{target}"
+                digests.append(pixel_digest(z.read(part)) if part in names else "")
+            title = el.get("title", "")
+            n = seen[title] = seen.get(title, 0) + 1
+            out.append(PictureView(f"{title} #{n}", title, el.get("descr", ""), " ".join(digests), chapter))
+    return out
+
+
+def build_pictures(content: dict, manifest: dict) -> list[PictureView]:
+    """A build folder's photos, by record id, each with its input file's hash from the
+    manifest (its pixels are read from the folder's DOCX only when the hashes differ)."""
+    inputs = {i["path"]: i.get("sha256", "") for i in manifest.get("inputs", [])}
+    out = []
+    for row in content["records"].get("photos", []):
+        v = row["values"]
+        file = str(v.get("file") or "")
+        if file:
+            digest = inputs.get(f"images/{file}") or next((h for p, h in inputs.items() if p.endswith(f"/{file}")), "")
+            out.append(PictureView(row["id"], str(v.get("caption") or ""), str(v.get("alt_text") or ""),
+                                   f"file:{digest}", str(v.get("chapter") or "")))
+    return out
+
+
+def _pixels_by_caption(view) -> dict[str, str]:
+    if view.docx is None:
+        return {}
+    try:
+        return {p.caption: p.digest for p in reversed(docx_pictures(view.docx.read_bytes()))}
+    except Exception:  # an unreadable DOCX: the input files' hashes stand
+        return {}
+
+
+def _pairs(old: list[PictureView], new: list[PictureView]) -> list[tuple[PictureView, PictureView]]:
+    """By key (record id, or title and number), the rest in order."""
+    by_key = {p.key: p for p in new}
+    pairs = [(o, by_key[o.key]) for o in old if o.key in by_key]
+    paired = {id(x) for pair in pairs for x in pair}
+    return pairs + list(zip([o for o in old if id(o) not in paired], [n for n in new if id(n) not in paired]))
+
+
+def compare_pictures(comparer) -> None:
+    """„Foto ersetzt“ for each picture whose pixels changed; from a DOCX also its changed alt
+    text (a build folder's alt text is a field of its photo record, compared with the records)."""
+    old, new = comparer.old, comparer.new
+    pixels: list[dict[str, str]] | None = None
+    for o, n in _pairs(old.pictures, new.pictures):
+        chapter = comparer.titles.get(n.chapter, n.chapter)
+        where = f"{chapter} / {n.caption or n.key}" if chapter else (n.caption or n.key)
+        changed = o.digest != n.digest
+        if changed and o.digest.startswith("file:") and n.digest.startswith("file:"):
+            pixels = pixels if pixels is not None else [_pixels_by_caption(old), _pixels_by_caption(new)]
+            a, b = pixels[0].get(o.caption), pixels[1].get(n.caption)
+            changed = not (a and b and a == b)  # the same pixels in another file: no change
+        if changed:
+            comparer.add("records", "replaced", where, f"photo replaced: {n.caption or n.key}", o.caption, n.caption,
+                         item="picture", name="image")
+        if "build" not in (old.source, new.source) and o.alt != n.alt:
+            comparer.add("records", "changed", where, f"{where}: alt text {o.alt or '(empty)'} → {n.alt or '(empty)'}",
+                         o.alt, n.alt, [(op, t) for op, t in (("delete", o.alt), ("insert", n.alt)) if t],
+                         item="field", name="alt_text")
