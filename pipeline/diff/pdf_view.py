@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipeline.diff.pictures import pdf_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import clean_pdf_text, read_pdf
@@ -53,8 +54,12 @@ def from_pdf(path: Path) -> EditionView:
         _split_by_headings(ch, LEADERS.sub(" ", clean_pdf_text(text)), start)
         notes = [(n, note, page) for page in range(start, end + 1) for n, note in split[page - 1][1]]
         _attach_notes(ch, notes)
+    try:
+        pictures = pdf_pictures(path.read_bytes(), chapters)
+    except Exception:  # an image or structure tree pypdf cannot read costs only the picture comparison
+        pictures = []
     return EditionView(path.stem, "pdf", chapters, meta={"title": str(pdf.metadata.get("/Title", ""))},
-                       pages=pdf.pages)
+                       pages=pdf.pages, pictures=pictures)
 
 
 def _without_furniture(pages: list[str], titles: set[str]) -> list[str]:

@@ -9,6 +9,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from lxml import etree
 
@@ -27,6 +28,7 @@ class PictureView:
     alt: str  # its alt text (a DOCX picture's descr)
     digest: str  # the hash of its decoded pixels; of its bytes where they cannot be decoded
     chapter: str = ""  # the chapter it stands in, when known
+    page: int | None = None  # its page, when read from a PDF
 
 
 def pixel_digest(data: bytes) -> str:
@@ -102,11 +104,58 @@ def _pixels_by_caption(view) -> dict[str, str]:
 
 
 def _pairs(old: list[PictureView], new: list[PictureView]) -> list[tuple[PictureView, PictureView]]:
-    """By key (record id, or title and number), the rest in order."""
-    by_key = {p.key: p for p in new}
+    """By key (record id, or title and number); the rest in order: the same pixels and alt
+    text first, then the pictures standing in the same place of a stretch that differs (one
+    added picture does not shift the others)."""
+    by_key = {p.key: p for p in new if not p.key.startswith("#")}
     pairs = [(o, by_key[o.key]) for o in old if o.key in by_key]
     paired = {id(x) for pair in pairs for x in pair}
-    return pairs + list(zip([o for o in old if id(o) not in paired], [n for n in new if id(n) not in paired]))
+    a, b = [o for o in old if id(o) not in paired], [n for n in new if id(n) not in paired]
+    matcher = SequenceMatcher(None, [(p.digest, p.alt) for p in a], [(p.digest, p.alt) for p in b], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
+            pairs += list(zip(a[i1:i2], b[j1:j2]))
+    return pairs
+
+
+def pdf_pictures(data: bytes, chapters: list) -> list[PictureView]:
+    """The image XObjects of a PDF's pages in page order, each with the alt text of the tagged
+    Figure in the same place of the structure tree (when the figures and images are as many),
+    its page and chapter (by the chapters' page spans)."""
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(data))
+    images: list[tuple[int, str]] = []
+    for n, page in enumerate(reader.pages, 1):
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        for name in sorted(xobjects.get_object()) if xobjects is not None else ():
+            obj = xobjects.get_object()[name].get_object()
+            if obj.get("/Subtype") == "/Image":
+                head = f"{obj.get('/Width')}x{obj.get('/Height')} {obj.get('/BitsPerComponent')} ".encode()
+                images.append((n, hashlib.sha256(head + obj.get_data()).hexdigest()))
+    figures: list[str] = []
+
+    def walk(el, depth: int = 0) -> None:
+        el = el.get_object()
+        if depth > 200:
+            return
+        if isinstance(el, list):
+            for child in el:
+                walk(child, depth + 1)
+        elif isinstance(el, dict):
+            if el.get("/S") == "/Figure":
+                figures.append(str(el.get("/Alt", "")))
+            if el.get("/K") is not None:
+                walk(el["/K"], depth + 1)
+    root = reader.trailer["/Root"].get("/StructTreeRoot")
+    if root is not None:
+        walk(root)
+    alts = figures if len(figures) == len(images) else [""] * len(images)
+
+    def chapter(page: int) -> str:
+        return next((c.title for c in reversed(chapters) if c.pages and c.pages[0] <= page), "")
+    return [PictureView(f"#{k}", "", alt, digest, chapter(page), page)
+            for k, ((page, digest), alt) in enumerate(zip(images, alts), 1)]
 
 
 def compare_pictures(comparer) -> None:
@@ -116,16 +165,17 @@ def compare_pictures(comparer) -> None:
     pixels: list[dict[str, str]] | None = None
     for o, n in _pairs(old.pictures, new.pictures):
         chapter = comparer.titles.get(n.chapter, n.chapter)
-        where = f"{chapter} / {n.caption or n.key}" if chapter else (n.caption or n.key)
+        name = n.caption or (f"picture on page {n.page}" if n.page else f"picture {n.key}")
+        where = f"{chapter} / {name}" if chapter else name
         changed = o.digest != n.digest
         if changed and o.digest.startswith("file:") and n.digest.startswith("file:"):
             pixels = pixels if pixels is not None else [_pixels_by_caption(old), _pixels_by_caption(new)]
             a, b = pixels[0].get(o.caption), pixels[1].get(n.caption)
             changed = not (a and b and a == b)  # the same pixels in another file: no change
         if changed:
-            comparer.add("records", "replaced", where, f"photo replaced: {n.caption or n.key}", o.caption, n.caption,
-                         item="picture", name="image")
+            comparer.add("records", "replaced", where, f"photo replaced: {name}", o.caption, n.caption,
+                         item="picture", name="image", page=n.page)
         if "build" not in (old.source, new.source) and o.alt != n.alt:
             comparer.add("records", "changed", where, f"{where}: alt text {o.alt or '(empty)'} → {n.alt or '(empty)'}",
                          o.alt, n.alt, [(op, t) for op, t in (("delete", o.alt), ("insert", n.alt)) if t],
-                         item="field", name="alt_text")
+                         item="field", name="alt_text", page=n.page)
