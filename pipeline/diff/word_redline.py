@@ -25,14 +25,18 @@ from lxml import etree
 
 from pipeline.render import docx_package
 from pipeline.diff.changes import align_paragraphs, cuts, word_diff
+from pipeline.diff.pictures import A, R, WP, blips, pixel_digest
 from pipeline.errors import InputError, Location, error
 from pipeline.verify.read_back import paragraph_text
 
 AUTHOR = "brochure diff"
 # Paragraph content the rewrite would lose: such a paragraph is redlined as a whole instead.
 COMPLEX = {qn(t) for t in ("w:drawing", "w:pict", "w:fldChar", "w:fldSimple", "w:commentRangeStart", "w:object")}
+DRAWING = qn("w:drawing")
 KEEP = {qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd")}
 HYPERLINK = qn("w:hyperlink")
+DOC_PR, BLIP = f"{WP}docPr", f"{A}blip"
+R_NS, EMBED = R, f"{R}embed"
 REVISIONS = {qn(t) for t in ("w:ins", "w:del", "w:moveFrom", "w:moveTo", "w:rPrChange", "w:pPrChange")}
 ATOM = "\ufffc"  # a run part that is no text (a footnote reference): one token of its own
 TEXT_OF = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
@@ -96,9 +100,10 @@ def _groups(ps: list[Piece], key):
 
 
 class Redliner:
-    def __init__(self, date: dt.datetime):
+    def __init__(self, date: dt.datetime, pictures: Pictures | None = None):
         self.next_id = 9000  # clear of comment and bookmark ids
         self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.pictures = pictures  # carries the old pictures of deleted paragraphs into the new package
 
     def mark(self, tag: str):
         el = etree.Element(qn(tag))
@@ -220,10 +225,14 @@ class Redliner:
         self._wrap_all(p, "w:ins")
 
     def deleted_copy(self, old_p):
-        """A copy of an old paragraph, every run deleted; images and note references dropped,
-        as they point into the old package."""
+        """A copy of an old paragraph, every run deleted; its pictures carried over into the new
+        package (so rejecting brings them back), other objects and note references dropped, as
+        they point into the old package."""
         p = copy.deepcopy(old_p)
-        for el in list(p.iter(*COMPLEX, qn("w:footnoteReference"), qn("w:endnoteReference"), qn("w:sectPr"),
+        if self.pictures is not None:
+            self.pictures.carry(p)
+        dropped = COMPLEX - {DRAWING} if self.pictures is not None else COMPLEX
+        for el in list(p.iter(*dropped, qn("w:footnoteReference"), qn("w:endnoteReference"), qn("w:sectPr"),
                               qn("w:instrText"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
             el.getparent().remove(el)
         for link in list(p.iter(HYPERLINK)):  # its r:id is the old package's; the text stays
@@ -304,6 +313,61 @@ def _reformat(marker: Redliner, old_p, new_p) -> None:
         marker.rewrite(new_p, old, new)
 
 
+class Pictures:
+    """The pictures of both packages: what each paragraph shows (pixels and alt text), and the
+    old ones copied into the new package for a deleted paragraph that shows them."""
+
+    def __init__(self, old_doc, new_doc):
+        self.old, self.new = old_doc.part, new_doc.part
+        body = new_doc.element.body
+        self.next_id = max((int(d.get("id")) for d in body.iter(DOC_PR) if (d.get("id") or "").isdigit()),
+                           default=0) + 1
+
+    def shown(self, p, part) -> list[tuple[str, str]]:
+        """(alt text, the hash of the pixels) of each picture of paragraph P of PART."""
+        out = []
+        for drawing in p.iter(DRAWING):
+            pr = next(drawing.iter(DOC_PR), None)
+            digests = []
+            for rid in blips(drawing):
+                related = part.related_parts.get(rid)
+                digests.append(pixel_digest(related.blob) if related is not None else "")
+            out.append((pr.get("descr", "") if pr is not None else "", " ".join(digests)))
+        return out
+
+    def differ(self, old_p, new_p) -> bool:
+        if next(old_p.iter(DRAWING), None) is None and next(new_p.iter(DRAWING), None) is None:
+            return False
+        return self.shown(old_p, self.old) != self.shown(new_p, self.new)
+
+    def carry(self, p) -> None:
+        """Points the pictures of P (a copy of an old paragraph) at copies of their images in
+        the new package; a drawing that refers to anything else (a chart part) is dropped."""
+        for drawing in list(p.iter(DRAWING)):
+            refs = [(el, name) for el in drawing.iter() for name in el.attrib if name.startswith(R_NS)]
+            blip_refs = [(el, name) for el, name in refs if el.tag == BLIP and name == EMBED]
+            related = [self.old.related_parts.get(el.get(name)) for el, name in blip_refs]
+            if len(blip_refs) != len(refs) or not blip_refs or None in related:
+                drawing.getparent().remove(drawing)
+                continue
+            for (el, name), part in zip(blip_refs, related):
+                rid, _ = self.new.get_or_add_image(io.BytesIO(part.blob))
+                el.set(name, rid)
+            for pr in drawing.iter(DOC_PR):  # a drawing's id is unique in the document
+                pr.set("id", str(self.next_id))
+                self.next_id += 1
+
+
+def _replace_pictures(marker: Redliner, old_ps: list, new_ps: list, i: int, j: int) -> None:
+    """Paragraphs of the same text whose pictures differ in their pixels or alt text: the old
+    paragraph back before the new one, deleted with its picture, the new one inserted. Word has
+    no tracked change for a picture's image or description, so the picture is tracked as replaced."""
+    if marker.pictures is None or not marker.pictures.differ(old_ps[i], new_ps[j]):
+        return
+    new_ps[j].addprevious(marker.deleted_copy(old_ps[i]))
+    marker.inserted(new_ps[j])
+
+
 def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
     """Marks every difference from OLD_PS in NEW_PS; END(copy) places a removed paragraph after
     the last one. Without END (footnotes), only changed paragraphs are marked: a note's
@@ -312,6 +376,8 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
             _reformat(marker, old_ps[i], new_ps[j])
+            if end is not None:
+                _replace_pictures(marker, old_ps, new_ps, i, j)
     for st in align_paragraphs(a, b):
         first, last = {}, {}  # old index → the new paragraphs standing for it, to place removed ones
         for i, j in st.pairs:
@@ -357,7 +423,7 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
     _refuse_revisions(old_doc, old_notes[0], names[0])
     _refuse_revisions(new_doc, new_notes[0], names[1])
     created = new_doc.core_properties.created or dt.datetime(2000, 1, 1)
-    marker = Redliner(created)
+    marker = Redliner(created, Pictures(old_doc, new_doc))
     body = new_doc.element.body
     _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
              lambda p: body.find(qn("w:sectPr")).addprevious(p))
