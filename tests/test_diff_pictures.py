@@ -6,8 +6,10 @@ the new one."""
 from __future__ import annotations
 
 import copy
+import subprocess
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -21,6 +23,7 @@ from pipeline.diff.pictures import pixel_digest
 from pipeline.diff.report import terminal, to_html
 from pipeline.diff.word_redline import redline
 from tracked_changes import W, apply, paragraphs
+import office
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -140,3 +143,27 @@ def test_redline_of_identical_pictures_tracks_nothing(editions):
     old_docx = (editions["old"] / "edition.docx").read_bytes()
     body = _body(redline(old_docx, (editions["same"] / "edition.docx").read_bytes()))
     assert next(body.iter(f"{W}ins", f"{W}del"), None) is None
+
+
+@pytest.mark.parametrize("new", ["photo", "alt"])
+def test_libreoffice_accepts_to_the_new_picture_and_rejects_to_the_old(editions, new, tmp_path):
+    """LibreOffice's own „Alle annehmen / ablehnen“ on the redline, against both editions after
+    the same round trip: the pictures' pixels and alt texts, and the text."""
+    if office.uno_missing():
+        pytest.skip(office.uno_missing())
+    old, other = editions["old"] / "edition.docx", editions[new] / "edition.docx"
+    red = tmp_path / "red.docx"
+    red.write_bytes(redline(old.read_bytes(), other.read_bytes()))
+    jobs = [f"accept,{red},{tmp_path}/accepted.docx", f"reject,{red},{tmp_path}/rejected.docx",
+            f"keep,{other},{tmp_path}/new.docx", f"keep,{old},{tmp_path}/old.docx"]
+    run = subprocess.run([str(office.DEBIAN_PYTHON), str(Path(__file__).parent / "lo_track_changes.py"),
+                          str(office.PROFILE), *jobs], capture_output=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+
+    def read(name: str):
+        data = (tmp_path / name).read_bytes()
+        body = _body(data)
+        return [(alt, pixel_digest(img)) for alt, img in _pictures(data, body)], [p for p in paragraphs(body) if p]
+    assert read("accepted.docx") == read("new.docx")
+    assert read("rejected.docx") == read("old.docx")
+    assert read("new.docx")[0] != read("old.docx")[0] and read("new.docx")[0]
