@@ -54,6 +54,8 @@ def terminal(c: Comparison) -> str:
                     lines.append(f"      {_words_terminal(ch)}")
                 else:
                     lines.append(f"      {click.style((ch.old or ch.new)[:200], fg='red' if ch.old else 'green')}")
+            elif ch.item == "picture" and ch.page and f"page {ch.page}" not in ch.what:
+                lines.append(f"  {mark} {ch.what} (page {ch.page})")
             else:
                 lines.append(f"  {mark} {ch.what}")
     return "\n".join(lines)
