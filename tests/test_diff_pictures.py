@@ -167,3 +167,10 @@ def test_libreoffice_accepts_to_the_new_picture_and_rejects_to_the_old(editions,
     assert read("accepted.docx") == read("new.docx")
     assert read("rejected.docx") == read("old.docx")
     assert read("new.docx")[0] != read("old.docx")[0] and read("new.docx")[0]
+
+
+def test_pictures_of_a_removed_and_an_added_chapter_are_not_replaced_photos():
+    from pipeline.diff.pictures import PictureView, _pairs
+    old = [PictureView("#1", "", "", "a", "Treff"), PictureView("#2", "", "", "b", "Kassel")]
+    new = [PictureView("#1", "", "", "c", "Sprachbrücke"), PictureView("#2", "", "", "d", "Kassel")]
+    assert [(o.digest, n.digest) for o, n in _pairs(old, new)] == [("b", "d")]

@@ -106,15 +106,16 @@ def _pixels_by_caption(view) -> dict[str, str]:
 def _pairs(old: list[PictureView], new: list[PictureView]) -> list[tuple[PictureView, PictureView]]:
     """By key (record id, or title and number); the rest in order: the same pixels and alt
     text first, then the pictures standing in the same place of a stretch that differs (one
-    added picture does not shift the others)."""
+    added picture does not shift the others), in the same chapter (the picture of a removed
+    chapter is not „replaced“ by one of an added chapter)."""
     by_key = {p.key: p for p in new if not p.key.startswith("#")}
     pairs = [(o, by_key[o.key]) for o in old if o.key in by_key]
     paired = {id(x) for pair in pairs for x in pair}
     a, b = [o for o in old if id(o) not in paired], [n for n in new if id(n) not in paired]
     matcher = SequenceMatcher(None, [(p.digest, p.alt) for p in a], [(p.digest, p.alt) for p in b], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
-            pairs += list(zip(a[i1:i2], b[j1:j2]))
+        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):  # not across chapters: a chapter's
+            pairs += [(o, n) for o, n in zip(a[i1:i2], b[j1:j2]) if o.chapter == n.chapter]  # own pictures
     return pairs
 
 
