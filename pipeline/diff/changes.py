@@ -433,7 +433,7 @@ class Comparer:
         if a == b or not a or not b or (a == o.title and b == n.title):
             return
         page = n.pages[0] + 1 if n.pages and n.pages[1] > n.pages[0] else None  # not on the chapter's first page
-        self.add("structure", "changed", n.title, f"running head changed: '{a}' → '{b}'", a, b, word_diff(a, b),
+        self.add("structure", "changed", n.title, f"running head changed in {n.title}: '{a}' → '{b}'", a, b, word_diff(a, b),
                  item="running head", page=page)
 
     def _across(self, gone: list, came: list) -> None:
