@@ -80,10 +80,10 @@ def _page_heads(data: bytes) -> list[str]:
             textpage = page.get_textpage()
             words = []
             for obj in page.get_objects(max_depth=8):
-                if obj.type != raw.FPDF_PAGEOBJ_TEXT or "Artifact" not in mark_names(obj.raw, raw):
+                if obj.type != raw.FPDF_PAGEOBJ_TEXT:
                     continue
                 left, bottom, right, up = obj.get_bounds()
-                if bottom >= top:
+                if bottom >= top and "Artifact" in mark_names(obj.raw, raw):
                     text = " ".join(textpage.get_text_bounded(left, bottom, right, up).split())
                     if text and not text.isdigit():
                         words.append((-round(up), left, text))
