@@ -421,10 +421,22 @@ class Comparer:
                          item="chapter")
             if id(o) in moved:
                 self.add("structure", "moved", n.title, f"chapter moved: {n.title}", item="chapter")
+            self._running_head(o, n)
             g, c = self._sections(o, n)
             gone += [(o, s) for s in g]
             came += [(n, s) for s in c]
         self._across(gone, came)
+
+    def _running_head(self, o: ChapterView, n: ChapterView) -> None:
+        """A chapter's running head, once for the chapter (not for each page it is printed on);
+        not when it is the chapter's title on both sides (a renamed chapter says so already), nor
+        when one side's head could not be read."""
+        a, b = o.running_head, n.running_head
+        if a == b or not a or not b or (a == o.title and b == n.title):
+            return
+        page = n.pages[0] + 1 if n.pages and n.pages[1] > n.pages[0] else None  # not on the chapter's first page
+        self.add("structure", "changed", n.title, f"running head changed in {n.title}: '{a}' → '{b}'", a, b, word_diff(a, b),
+                 item="running head", page=page)
 
     def _across(self, gone: list, came: list) -> None:
         """Sections that left one chapter and stand in another: moved, then compared; the rest
@@ -455,14 +467,18 @@ class Comparer:
         renamed = {o.path: n.path for o, n, how in pairs}
         for o, n, how in sorted(pairs, key=lambda p: new.sections.index(p[1])):
             where = f"{new.title} > {n.path}" if n.path else new.title
-            if how == "renamed" and o.title != n.title:
+            releveled = o.title == n.title and o.level and n.level and o.level != n.level
+            if releveled:  # '## X' now '### X': its path changes with it, but it stands where it stood
+                self.add("structure", "changed", where, f"heading level changed: '{n.title}' {o.level} → {n.level}",
+                         str(o.level), str(n.level), item="heading level", page=n.pages[0] if n.pages else None)
+            elif how == "renamed" and o.title != n.title:
                 self.add("structure", "renamed", where, f"section renamed: {o.path} → {n.path}", o.path, n.path,
                          item="section")
             elif how == "renamed" and renamed.get(_parent(o.path), _parent(o.path)) != _parent(n.path):
                 self.add("structure", "moved", where, f"section moved within the chapter: {o.path} → {n.path}",
                          o.path, n.path, item="section")
             # a section under a renamed heading has a new path only: nothing to report of its own
-            if id(o) in moved:
+            if id(o) in moved and not releveled:
                 self.add("structure", "moved", where, f"section moved within the chapter: {n.path}", item="section")
             self._compare_section(where, o, n)
         return removed, added

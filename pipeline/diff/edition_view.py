@@ -84,18 +84,18 @@ def _notes(value) -> list[str]:
     return []
 
 
-def _section(path: str, title: str, blocks: list[dict]) -> SectionView:
+def _section(path: str, title: str, blocks: list[dict], level: int = 0) -> SectionView:
     items = [(t, f) for b in blocks for t, f in _block_items(b) if t.strip()]
     return SectionView(path, title, [t for t, _ in items], [t for b in blocks for t in _notes(b)],
-                       formats=[f for _, f in items])
+                       formats=[f for _, f in items], level=level)
 
 
-def _sections(sections: list[dict], parent: str = "") -> list[SectionView]:
+def _sections(sections: list[dict], parent: str = "", level: int = 2) -> list[SectionView]:
     out = []
     for s in sections:
         path = f"{parent} > {s['title']}" if parent else s["title"]
-        out.append(_section(path, s["title"], s["blocks"]))
-        out += _sections(s["sections"], path)
+        out.append(_section(path, s["title"], s["blocks"], level))
+        out += _sections(s["sections"], path, level + 1)
     return out
 
 
@@ -134,7 +134,8 @@ def _from_build(folder: Path) -> EditionView:
     for ch in doc["chapters"]:
         intro = _section("", "", ch["blocks"])
         sections = ([intro] if intro.paragraphs or intro.notes else []) + _sections(ch["sections"])
-        chapters.append(ChapterView(ch["id"], ch["title"], sections, spans.get(ch["id"])))
+        chapters.append(ChapterView(ch["id"], ch["title"], sections, spans.get(ch["id"]),
+                                    running_head=ch.get("running_head") or ""))
     records: dict[str, dict[str, dict[str, str]]] = {}
     order: dict[str, list[str]] = {}
     for table, rows in content["records"].items():
@@ -178,7 +179,7 @@ def from_docx(path: Path) -> EditionView:
             heads = []
         elif level and chapters:
             heads = heads[:level - 2] + [text]
-            chapters[-1].sections.append(SectionView(" > ".join(heads), text))
+            chapters[-1].sections.append(SectionView(" > ".join(heads), text, level=level))
         elif text.strip():
             if not chapters:
                 chapters.append(ChapterView("titelseite", "(Titelseite)"))
@@ -196,6 +197,8 @@ def from_docx(path: Path) -> EditionView:
         previous = style
         if refs and chapters and chapters[-1].sections:
             chapters[-1].sections[-1].notes += refs
+    for ch, head in zip([c for c in chapters if c.id != "titelseite"], running_heads(data)):
+        ch.running_head = head
     core = parts.core
     meta = {"title": core["title"], "author": core["author"], "date": core["created"][:10]}
     try:
@@ -203,6 +206,61 @@ def from_docx(path: Path) -> EditionView:
     except Exception:  # a broken picture part costs only the picture comparison
         pictures = []
     return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions, pictures=pictures)
+
+
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def chapter_headers(body, levels: dict[str, int]) -> list[str | None]:
+    """For each chapter title (a Heading 1 paragraph, in order): the relationship id of the
+    default header of the section it stands in (a section without its own header has the one
+    before it). LEVELS: heading level by paragraph style id."""
+    out: list[str | None] = []
+    waiting, rid = 0, None
+    for child in body:
+        for p in child.iter(f"{W}p"):
+            style = p.find(f"{W}pPr/{W}pStyle")
+            if style is not None and levels.get(style.get(f"{W}val")) == 1:
+                waiting += 1
+        sect = child if child.tag == f"{W}sectPr" else child.find(f"{W}pPr/{W}sectPr")
+        if sect is not None:
+            ref = next((r for r in sect.findall(f"{W}headerReference") if r.get(f"{W}type") == "default"), None)
+            rid = ref.get(R_ID) if ref is not None else rid
+            out += [rid] * waiting
+            waiting = 0
+    return out + [rid] * waiting
+
+
+def style_levels(styles) -> dict[str, int]:
+    """Heading level by paragraph style id, from styles.xml."""
+    if styles is None:
+        return {}
+    out = {}
+    for st in styles.iter(f"{W}style"):
+        name = st.find(f"{W}name")
+        text = name.get(f"{W}val") or "" if name is not None else ""
+        level = heading_level("H" + text[1:] if text.startswith("heading ") else text)  # Word's built-in names
+        if level:
+            out[st.get(f"{W}styleId")] = level
+    return out
+
+
+def running_heads(data: bytes) -> list[str]:
+    """The running head of each chapter: the text of its section's header."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
+        styles = etree.fromstring(z.read("word/styles.xml")) if "word/styles.xml" in names else None
+        rels = etree.fromstring(z.read("word/_rels/document.xml.rels")) if "word/_rels/document.xml.rels" in names \
+            else None
+        targets = {r.get("Id"): "word/" + r.get("Target").lstrip("/").removeprefix("word/")
+                   for r in (rels if rels is not None else ())}
+        texts = {}
+        for rid, target in targets.items():
+            if target in names and "header" in target:
+                root = etree.fromstring(z.read(target))
+                texts[rid] = " ".join(paragraph_text(p) for p in root.iter(f"{W}p") if paragraph_text(p).strip())
+    return [" ".join(texts.get(rid, "").split()) if rid else "" for rid in chapter_headers(body, style_levels(styles))]
 
 
 def _extras_per_paragraph(data: bytes) -> tuple[list[tuple[list[str], tuple]], int]:

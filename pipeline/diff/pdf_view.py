@@ -37,7 +37,7 @@ def from_pdf(path: Path) -> EditionView:
         if level == 1:
             chapters.append(ChapterView(slug(title), title))
         elif chapters:
-            chapters[-1].sections.append(SectionView(title, title))
+            chapters[-1].sections.append(SectionView(title, title, level=level))
     starts = [page for level, _, page in marks if level == 1]
     pages = _without_furniture(pdf.raw_pages, {c.title for c in chapters})
     split = [_page_notes(text) for text in pages]
@@ -58,8 +58,44 @@ def from_pdf(path: Path) -> EditionView:
         pictures = pdf_pictures(path.read_bytes(), chapters)
     except Exception:  # an image or structure tree pypdf cannot read costs only the picture comparison
         pictures = []
+    heads = _page_heads(pdf.data)
+    for ch in chapters:
+        # the head is not printed on a chapter's first page; the one its other pages show most
+        found = [heads[k - 1] for k in range(ch.pages[0] + 1, ch.pages[1] + 1) if k <= len(heads) and heads[k - 1]]
+        ch.running_head = max(set(found), key=found.count) if found else ""
     return EditionView(path.stem, "pdf", chapters, meta={"title": str(pdf.metadata.get("/Title", ""))},
                        pages=pdf.pages, pictures=pictures)
+
+
+HEAD_ZONE = 0.1  # the top tenth of a page, above the type area, where a running head stands
+
+
+def _page_heads(data: bytes) -> list[str]:
+    """Each page's running head: the text tagged as page furniture (an Artifact, as Typst marks
+    it) at the top of the page, page numbers left out."""
+    import pypdfium2.raw as raw
+
+    from pipeline.render.pdf_pages import pdfium
+    from pipeline.verify.page_fill import mark_names
+    pdf = pdfium().PdfDocument(data)
+    out = []
+    try:
+        for page in pdf:
+            top = page.get_height() * (1 - HEAD_ZONE)
+            textpage = page.get_textpage()
+            words = []
+            for obj in page.get_objects(max_depth=8):
+                if obj.type != raw.FPDF_PAGEOBJ_TEXT:
+                    continue
+                left, bottom, right, up = obj.get_bounds()
+                if bottom >= top and "Artifact" in mark_names(obj.raw, raw):
+                    text = " ".join(textpage.get_text_bounded(left, bottom, right, up).split())
+                    if text and not text.isdigit():
+                        words.append((-round(up), left, text))
+            out.append(" ".join(t for _, _, t in sorted(words)))
+    finally:
+        pdf.close()
+    return out
 
 
 def _without_furniture(pages: list[str], titles: set[str]) -> list[str]:

@@ -93,7 +93,8 @@ KINDS_DE = {"added": "neu", "removed": "entfernt", "changed": "geändert", "rena
 ITEMS_DE = {"chapter": ("Kapitel", "n"), "section": ("Abschnitt", "m"), "paragraph": ("Absatz", "m"),
             "sentence": ("Satz", "m"), "footnote": ("Fußnote", "f"), "field": ("Feld", "n"), "record": ("Eintrag", "m"),
             "meta": ("Angabe", "f"), "pages": ("Seitenzahl", "f"), "formatting": ("Formatierung", "f"),
-            "picture": ("Foto", "n")}
+            "picture": ("Foto", "n"),
+            "running head": ("Kolumnentitel", "m"), "heading level": ("Überschrift-Ebene", "f")}
 STYLE_DE = {"+b": "jetzt fett", "-b": "nicht mehr fett", "+i": "jetzt kursiv", "-i": "nicht mehr kursiv"}
 PLURAL_DE = {"paragraph": "Absätze", "sentence": "Sätze"}
 # The built-in tables; a type's own tables name their rows in template.yaml (`noun:`).
@@ -133,6 +134,10 @@ def subject_de(ch: Change) -> str:
     if ch.sheet:  # as the town knows it: sheet, row and the row's own words
         place = f"Blatt „{ch.sheet}“, Zeile {ch.row}" if ch.row else f"Blatt „{ch.sheet}“"
         return f"{place}: „{ch.subject}“" if ch.subject else place
+    if ch.item == "heading level":  # '## X' now '### X'
+        return f"{ch.where.rpartition(' > ')[2]} (Ebene {ch.old} → {ch.new})"
+    if ch.item == "running head":
+        return f"{ch.where} („{ch.old}“ → „{ch.new}“)"
     if ch.area == "structure":
         if ch.kind in ("renamed",) or (ch.kind == "moved" and ch.old and ch.new):
             return f"{ch.old} → {ch.new}"

@@ -20,6 +20,7 @@ class SectionView:
     pages: list[int] = field(default_factory=list)  # the PDF page of each paragraph, when read from a PDF
     note_pages: list[int] = field(default_factory=list)
     formats: list[tuple] = field(default_factory=list)  # bold and italic spans of each paragraph, when known
+    level: int = 0  # the heading's level (2 for ##, 3 for ###), 0 when unknown
 
 
 @dataclass
@@ -28,6 +29,7 @@ class ChapterView:
     title: str
     sections: list[SectionView] = field(default_factory=list)
     pages: tuple[int, int] | None = None  # first and last page in the PDF
+    running_head: str = ""  # the head printed above its pages, when known
 
 
 @dataclass

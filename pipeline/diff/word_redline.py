@@ -25,6 +25,7 @@ from lxml import etree
 
 from pipeline.render import docx_package
 from pipeline.diff.changes import align_paragraphs, cuts, word_diff
+from pipeline.diff.edition_view import chapter_headers, style_levels
 from pipeline.diff.pictures import A, R, WP, blips, pixel_digest
 from pipeline.errors import InputError, Location, error
 from pipeline.verify.read_back import paragraph_text
@@ -275,6 +276,59 @@ class Redliner:
         return made + [new_p]
 
 
+def _restyle(marker: Redliner, old_p, new_p) -> None:
+    """A paragraph whose style changed (a Heading 2 now Heading 3): the old paragraph properties
+    kept in w:pPrChange, so rejecting restores the old style."""
+    def style(p) -> str | None:
+        el = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        return el.get(qn("w:val")) if el is not None else None
+    if style(old_p) == style(new_p):
+        return
+    ppr = new_p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.Element(qn("w:pPr"))
+        new_p.insert(0, ppr)
+    change = marker.mark("w:pPrChange")
+    before = etree.SubElement(change, qn("w:pPr"))
+    old_ppr = old_p.find(qn("w:pPr"))
+    for child in old_ppr if old_ppr is not None else ():
+        if child.tag not in (qn("w:rPr"), qn("w:sectPr"), qn("w:pPrChange")):
+            before.append(copy.deepcopy(child))
+    ppr.append(change)  # the last child of w:pPr, as the schema wants
+
+
+def _headers(doc) -> dict[str, object]:
+    """Chapter title → the header part of its section (its running head)."""
+    levels = style_levels(doc.styles.element)
+    body = doc.element.body
+    titles = [paragraph_text(p) for p in body.iter(qn("w:p"))
+              if (s := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None and levels.get(s.get(qn("w:val"))) == 1]
+    out = {}
+    for title, rid in zip(titles, chapter_headers(body, levels)):
+        part = doc.part.related_parts.get(rid) if rid else None
+        if part is not None:
+            out.setdefault(" ".join(title.split()), part)
+    return out
+
+
+def _redline_headers(marker: Redliner, old_doc, new_doc) -> None:
+    """Each chapter's running head that changed, tracked word by word in its header part."""
+    olds, done = _headers(old_doc), set()
+    for title, part in _headers(new_doc).items():
+        old = olds.get(title)
+        if old is None or id(part) in done:
+            continue
+        done.add(id(part))
+        old_ps, new_ps = _paragraphs(old.element), _paragraphs(part.element)
+        if len(old_ps) != len(new_ps):
+            continue
+        for o, n in zip(old_ps, new_ps):
+            if any(el.tag in COMPLEX for el in (*o.iter(), *n.iter())):
+                continue
+            if paragraph_text(o) != paragraph_text(n):
+                marker.rewrite(n, pieces(o), pieces(n))
+
+
 def _paragraphs(root) -> list:
     return list(root.iter(qn("w:p")))
 
@@ -376,6 +430,7 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
             _reformat(marker, old_ps[i], new_ps[j])
+            _restyle(marker, old_ps[i], new_ps[j])
             if end is not None:
                 _replace_pictures(marker, old_ps, new_ps, i, j)
     for st in align_paragraphs(a, b):
@@ -388,6 +443,7 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
                 first[i] = p.getprevious()
             else:
                 marker.rewrite(p, pieces(old_ps[i]), pieces(p))
+                _restyle(marker, old_ps[i], p)
                 first[i] = p
             last[i] = p
         if end is None:
@@ -427,6 +483,7 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
     body = new_doc.element.body
     _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
              lambda p: body.find(qn("w:sectPr")).addprevious(p))
+    _redline_headers(marker, old_doc, new_doc)
     if new_part is not None and old_notes[1]:
         # footnotes one paragraph each, as the renderer writes them; others are left alone
         olds = [n for n in old_notes[1] if len(_paragraphs(n)) == 1]
