@@ -127,6 +127,18 @@ class Admin:
                                 text="Das Formular konnte nicht überprüft werden. Bitte laden Sie die Seite neu und "
                                      "versuchen Sie es noch einmal.")
 
+    async def _posted_for_town(self, request: Request) -> tuple[str, Town, dict] | Response:
+        """(admin token, town, form) of a form posted about one town, or the page to answer
+        instead: 404 for an unknown link or town, 403 for a failed CSRF check."""
+        token = self._token(request)
+        town = self._town(request) if token else None
+        if town is None:
+            return self.portal.not_found(request)
+        form = await self._form(request)
+        if not self._csrf_ok(token, form):
+            return self._expired(request, token)
+        return token, town, form
+
     async def _form(self, request: Request) -> dict:
         """The posted fields; a body that is no form gives none (and so fails its CSRF check)."""
         try:
@@ -226,13 +238,10 @@ class Admin:
 
     async def show_link(self, request: Request) -> Response:
         """The town's link again (POST: the link is in the answer, never in an address)."""
-        token = self._token(request)
-        town = self._town(request) if token else None
-        if town is None:
-            return self.portal.not_found(request)
-        form = await self._form(request)
-        if not self._csrf_ok(token, form):
-            return self._expired(request, token)
+        posted = await self._posted_for_town(request)
+        if isinstance(posted, Response):
+            return posted
+        token, town, form = posted
         link = self.shown_again(token, town)
         if link is None:
             return await self.town_page(request, 409, "Dieser Link kann nicht noch einmal angezeigt werden: Er wurde "
@@ -243,13 +252,10 @@ class Admin:
 
     async def new_link(self, request: Request) -> Response:
         """A new link for a revoked town (the same space, its versions kept)."""
-        token = self._token(request)
-        town = self._town(request) if token else None
-        if town is None:
-            return self.portal.not_found(request)
-        form = await self._form(request)
-        if not self._csrf_ok(token, form):
-            return self._expired(request, token)
+        posted = await self._posted_for_town(request)
+        if isinstance(posted, Response):
+            return posted
+        token, town, form = posted
         if not town.revoked:
             return await self.town_page(request, 409, "Die Kommune hat schon einen aktiven Link. Sperren Sie ihn "
                                                       "zuerst, wenn Sie einen neuen ausstellen wollen.")
@@ -259,13 +265,10 @@ class Admin:
 
     async def revoke(self, request: Request) -> Response:
         """Revoke a town's link, after a confirmation; it stops working at once, the files stay."""
-        token = self._token(request)
-        town = self._town(request) if token else None
-        if town is None:
-            return self.portal.not_found(request)
-        form = await self._form(request)
-        if not self._csrf_ok(token, form):
-            return self._expired(request, token)
+        posted = await self._posted_for_town(request)
+        if isinstance(posted, Response):
+            return posted
+        token, town, form = posted
         if form.get("bestaetigt") != "ja":
             return self._page(request, token, "admin_revoke.html", town=town, title=f"Link von {town.name} sperren")
         self.store.revoke(town)

@@ -36,6 +36,7 @@ from pipeline.load.sheets import MAX_RATIO, MAX_UNPACKED, check_zip
 from pipeline.drafts.workbook_layout import draft_template
 from pipeline.web.portal import absorb_de, clock, legal, ownership
 from pipeline.web.portal.access_log import HideTokens
+from pipeline.web.portal.body_limit import BodyTooLarge, limited
 from pipeline.web.portal.admin import Admin
 from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
@@ -84,24 +85,6 @@ class SecurityHeaders:
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
         await self.app(scope, receive, with_headers)
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-def _limited(receive, limit: int):
-    seen = 0
-
-    async def inner():
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise BodyTooLarge()
-        return message
-    return inner
 
 
 def _findings_view(result: dict | None) -> list[dict]:
@@ -224,7 +207,7 @@ class Portal:
         if length.isdigit() and int(length) > self.max_upload + 100_000:
             return await self.town_page(request, *too_large)
         try:
-            form = await Request(request.scope, _limited(request.receive, self.max_upload + 100_000)).form(
+            form = await Request(request.scope, limited(request.receive, self.max_upload + 100_000)).form(
                 max_files=1, max_fields=4, max_part_size=10_000)
         except BodyTooLarge:
             return await self.town_page(request, *too_large)

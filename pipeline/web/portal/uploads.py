@@ -29,6 +29,7 @@ from pipeline.drafts.assemble import section_name
 from pipeline.drafts.photos import LOGO, PHOTOS_DIR, PHOTOS_FILE
 from pipeline.drafts.workbook_layout import draft_template
 from pipeline.web.portal import photos_upload, texts_upload
+from pipeline.web.portal.body_limit import BodyTooLarge, limited
 from pipeline.web.portal.jobs import Overtime
 from pipeline.web.portal.store import Town, Version, now, token_hash, write_bytes, write_json
 
@@ -39,25 +40,6 @@ def sections() -> list[tuple[str, str, str]]:
     """(name, title, text file) of each section a text or photo can go to, in the draft's order."""
     _, layout = draft_template()
     return [(section_name(s), f"{n}. {s.title}", s.file) for n, s in enumerate(layout.sections, start=1) if s.file]
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _counted(receive, limit: int):
-    """RECEIVE that stops the body once it passes LIMIT bytes (Content-Length is not trusted)."""
-    seen = 0
-
-    async def inner():
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise _TooLarge()
-        return message
-    return inner
 
 
 def photo_places() -> list[tuple[str, str, str]]:
@@ -85,9 +67,9 @@ class Extras:
         if length.isdigit() and int(length) > limit:
             return await portal.town_page(request, 413, too_large)
         try:
-            form = await Request(request.scope, _counted(request.receive, limit)).form(
+            form = await Request(request.scope, limited(request.receive, limit)).form(
                 max_files=1, max_fields=6, max_part_size=FIELDS_LIMIT)
-        except _TooLarge:
+        except BodyTooLarge:
             return await portal.town_page(request, 413, too_large)
         except Exception:  # a malformed multipart body
             return await portal.town_page(request, 400, _problem("Das Formular war unvollständig.",

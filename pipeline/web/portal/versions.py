@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from pipeline.errors import InputError
 from pipeline.web.portal.access_log import town_home
+from pipeline.web.portal.body_limit import limited
 from pipeline.web.portal.store import Store, Version, read_json, write_json, now, token_hash
 
 NAME_FILE = "name.json"
@@ -33,10 +34,6 @@ DELETED_FILE = "deleted.json"
 MAX_NAME = 120  # characters: „Stand nach Ausschusssitzung vom 12. März“ needs far fewer
 MAX_FORM = 10_000  # bytes of a posted name or confirmation
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def version_name(version: Version) -> str:
@@ -124,17 +121,9 @@ class Versions:
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_FORM:
             return None
-        seen = 0
-
-        async def receive():
-            nonlocal seen
-            message = await request.receive()
-            seen += len(message.get("body", b""))
-            if seen > MAX_FORM:
-                raise _TooLarge()
-            return message
         try:
-            form = await Request(request.scope, receive).form(max_files=0, max_fields=4, max_part_size=2_000)
+            form = await Request(request.scope, limited(request.receive, MAX_FORM)).form(
+                max_files=0, max_fields=4, max_part_size=2_000)
         except Exception:  # too large, or not a form
             return None
         token = request.path_params["token"]
