@@ -104,6 +104,20 @@ def _norm(text: str) -> str:
 
 
 @dataclass
+class Loose:
+    """A section's paragraphs left unmatched: OLD[i] for i in GONE, NEW[j] for j in NEWS; AT is
+    where its reports go in the list of changes."""
+    at: int
+    where: str
+    item: str
+    old: list[str]
+    new: list[str]
+    gone: list[int]
+    news: list[int]
+    pages: list[int | None]
+
+
+@dataclass
 class Stretch:
     """Where two paragraph lists differ: OLD[i1:i2] against NEW[j1:j2]."""
     start: int  # where it starts in NEW
@@ -383,6 +397,7 @@ class Comparer:
     def __init__(self, old: EditionView, new: EditionView):
         self.old, self.new = old, new
         self.changes: list[Change] = []
+        self.loose: list[Loose] = []
         self.titles = {c.id: c.title for c in old.chapters} | {c.id: c.title for c in new.chapters}
         self.tables, self.refs, self.sheets = _table_names(new.template or old.template)
 
@@ -392,6 +407,7 @@ class Comparer:
     def run(self) -> Comparison:
         self._meta()
         self._chapters()
+        self._moves_across()
         self._records()
         compare_pictures(self)
         self._pages()
@@ -535,12 +551,58 @@ class Comparer:
                 self.add("text", "moved", where, f"{item} moved", old[i], new[j], item=item, page=page(j))
             else:
                 gone.append(i)
-        for run in _runs_of(gone, item):
-            self.add("text", "removed", where, f"{_count(len(run), item)} removed", old=" ".join(old[i] for i in run),
-                     item=item)
-        for run in _runs_of(news, item):
-            self.add("text", "added", where, f"{_count(len(run), item)} added", new=" ".join(new[j] for j in run),
-                     item=item, page=page(run[0]))
+        # left for _moves_across: a paragraph may have gone to another section or chapter
+        self.loose.append(Loose(len(self.changes), where, item, old, new, gone, news, [page(j) for j in range(len(new))]))
+
+    def _moves_across(self) -> None:
+        """Paragraphs removed in one section and added in another are one move, from → to (with
+        their word changes when edited on the way); the rest are reported removed and added, each
+        at the place its section's changes stand."""
+        moved: dict[int, list[Change]] = {}
+        for a in self.loose:
+            for i in list(a.gone):
+                b, j = self._moved_to(a, a.old[i])
+                if b is None:
+                    continue
+                a.gone.remove(i)
+                b.news.remove(j)
+                prev = moved.get(id(a), [])
+                last = prev[-1] if prev else None
+                if a.item == "sentence" and last and last.where == b.where and last.name == f"{i - 1}:{j - 1}":
+                    last.old, last.new, last.name = f"{last.old} {a.old[i]}", f"{last.new} {b.new[j]}", f"{i}:{j}"
+                    last.words = word_diff(last.old, last.new) if _norm(last.old) != _norm(last.new) else []
+                    continue
+                words = word_diff(a.old[i], b.new[j]) if _norm(a.old[i]) != _norm(b.new[j]) else []
+                moved.setdefault(id(a), []).append(Change(
+                    "text", "moved", b.where, f"{a.item} moved from {a.where} to {b.where}", a.old[i], b.new[j], words,
+                    item=a.item, name=f"{i}:{j}", page=b.pages[j] if j < len(b.pages) else None))
+        for _, a in sorted(enumerate(self.loose), key=lambda x: (x[1].at, x[0]), reverse=True):
+            out = [*moved.get(id(a), [])]
+            for run in _runs_of(a.gone, a.item):
+                out.append(Change("text", "removed", a.where, f"{_count(len(run), a.item)} removed",
+                                  old=" ".join(a.old[i] for i in run), item=a.item))
+            for run in _runs_of(a.news, a.item):
+                out.append(Change("text", "added", a.where, f"{_count(len(run), a.item)} added",
+                                  new=" ".join(a.new[j] for j in run), item=a.item, page=a.pages[run[0]]))
+            for c in out:
+                c.name = "" if c.kind == "moved" else c.name
+            self.changes[a.at:a.at] = out
+
+    def _moved_to(self, a: Loose, text: str) -> tuple[Loose | None, int]:
+        """Where TEXT, gone from A's section, stands now in another section: the same text, or
+        nearly (edited on the way)."""
+        best, best_j, best_score = None, -1, SPLIT
+        for b in self.loose:
+            if b is a or b.item != a.item:
+                continue
+            for j in b.news:
+                if _norm(b.new[j]) == _norm(text):
+                    return b, j
+                if len(text) > 40:
+                    score = _similar(_norm(text), _norm(b.new[j]), best_score)
+                    if score > best_score:
+                        best, best_j, best_score = b, j, score
+        return best, best_j
 
     def _label(self, table: str, key: str, values: dict[str, str]) -> str:
         """'<chapter> / <row>': the chapter the row names (its `chapter` column or a column with
