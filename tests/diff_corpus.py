@@ -425,7 +425,8 @@ PAIRS = [
         Edit("photo replaced, same file name", photo_replaced), Edit("alt text changed", alt_text_changed),
         Edit("caption changed", caption_changed), Edit("chart value changed", chart_value),
         Edit("chart title changed", chart_title), Edit("key figure changed", key_figure),
-        Edit("phone number changed", phone_changed), Edit("contact added", contact_added),
+        Edit("phone number changed", phone_changed),
+        Edit("contact added", contact_added, follows=lambda c: c["kind"] == "added" and c["new"] == "Koordination"),
         Edit("word in a region's text", region_text),
     ]),
 ]

@@ -120,43 +120,93 @@ def _pairs(old: list[PictureView], new: list[PictureView]) -> list[tuple[Picture
 
 
 def pdf_pictures(data: bytes, chapters: list) -> list[PictureView]:
-    """The image XObjects of a PDF's pages in page order, each with the alt text of the tagged
-    Figure in the same place of the structure tree (when the figures and images are as many),
-    its page and chapter (by the chapters' page spans)."""
-    from pypdf import PdfReader
-    reader = PdfReader(io.BytesIO(data))
-    images: list[tuple[int, str]] = []
-    for n, page in enumerate(reader.pages, 1):
-        resources = page.get("/Resources")
-        xobjects = resources.get_object().get("/XObject") if resources is not None else None
-        for name in sorted(xobjects.get_object()) if xobjects is not None else ():
-            obj = xobjects.get_object()[name].get_object()
-            if obj.get("/Subtype") == "/Image":
-                head = f"{obj.get('/Width')}x{obj.get('/Height')} {obj.get('/BitsPerComponent')} ".encode()
-                images.append((n, hashlib.sha256(head + obj.get_data()).hexdigest()))
-    figures: list[str] = []
+    """The image objects of a PDF's pages in page order, each with the alt text of the tagged
+    Figure that holds it (by its marked-content id) and that figure's caption (the short
+    paragraph tagged right after it), its page and chapter (by the chapters' page spans)."""
+    import pypdfium2.raw as raw
 
-    def walk(el, depth: int = 0) -> None:
-        el = el.get_object()
-        if depth > 200:
-            return
-        if isinstance(el, list):
-            for child in el:
-                walk(child, depth + 1)
-        elif isinstance(el, dict):
-            if el.get("/S") == "/Figure":
-                figures.append(str(el.get("/Alt", "")))
-            if el.get("/K") is not None:
-                walk(el["/K"], depth + 1)
-    root = reader.trailer["/Root"].get("/StructTreeRoot")
-    if root is not None:
-        walk(root)
-    alts = figures if len(figures) == len(images) else [""] * len(images)
+    from pipeline.render.pdf_pages import pdfium
+    pdf = pdfium().PdfDocument(data)
+    out: list[PictureView] = []
 
     def chapter(page: int) -> str:
         return next((c.title for c in reversed(chapters) if c.pages and c.pages[0] <= page), "")
-    return [PictureView(f"#{k}", "", alt, digest, chapter(page), page)
-            for k, ((page, digest), alt) in enumerate(zip(images, alts), 1)]
+    try:
+        for n, page in enumerate(pdf, 1):
+            images = [o for o in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=8)]
+            if not images:
+                continue
+            figures = _page_figures(page, raw)
+            for obj in images:
+                w, h = obj.get_px_size()
+                digest = hashlib.sha256(f"{w}x{h} ".encode() + bytes(obj.get_data(decode_simple=False))).hexdigest()
+                alt, caption = figures.get(raw.FPDFPageObj_GetMarkedContentID(obj.raw), ("", ""))
+                out.append(PictureView(f"#{len(out) + 1}", caption, alt, digest, chapter(n), n))
+    finally:
+        pdf.close()
+    return out
+
+
+def _utf16(fn, *args) -> str:
+    import ctypes
+    size = fn(*args, None, 0)
+    if size <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    fn(*args, buf, size)
+    return buf.raw[:size].decode("utf-16-le", "replace").rstrip("\x00")
+
+
+def _page_figures(page, raw) -> dict[int, tuple[str, str]]:
+    """(alt text, caption) of each tagged Figure on PAGE, by the marked-content ids it holds."""
+    import ctypes
+    tree = raw.FPDF_StructTree_GetForPage(page.raw)
+    if not tree:
+        return {}
+    out: dict[int, tuple[str, str]] = {}
+    texts: dict[int, str] | None = None
+
+    def mcids(el) -> list[int]:
+        return [raw.FPDF_StructElement_GetMarkedContentIdAtIndex(el, i)
+                for i in range(raw.FPDF_StructElement_GetMarkedContentIdCount(el))]
+
+    def kids(el) -> list:
+        found = (raw.FPDF_StructElement_GetChildAtIndex(el, i) for i in range(raw.FPDF_StructElement_CountChildren(el)))
+        return [c for c in found if c]
+
+    def walk(siblings: list, depth: int) -> None:
+        nonlocal texts
+        for k, el in enumerate(siblings):
+            if _utf16(raw.FPDF_StructElement_GetType, el) == "Figure":
+                caption = ""
+                after = siblings[k + 1] if k + 1 < len(siblings) else None
+                if after is not None and _utf16(raw.FPDF_StructElement_GetType, after) in ("P", "Caption"):
+                    texts = texts if texts is not None else _mcid_texts(page, raw, ctypes)
+                    caption = " ".join(" ".join(texts.get(m, "") for m in mcids(after)).split())
+                    caption = caption if len(caption) <= 250 else ""
+                for m in mcids(el):
+                    out[m] = (_utf16(raw.FPDF_StructElement_GetAltText, el), caption)
+            if depth < 50:
+                walk(kids(el), depth + 1)
+    try:
+        walk([raw.FPDF_StructTree_GetChildAtIndex(tree, i) for i in range(raw.FPDF_StructTree_CountChildren(tree))], 0)
+    finally:
+        raw.FPDF_StructTree_Close(tree)
+    return out
+
+
+def _mcid_texts(page, raw, ctypes) -> dict[int, str]:
+    """The text of each marked-content id on PAGE."""
+    textpage = page.get_textpage()
+    out: dict[int, str] = {}
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=8):
+        size = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+        buf = (ctypes.c_ushort * max(size // 2, 1))()
+        raw.FPDFTextObj_GetText(obj.raw, textpage.raw, buf, size)
+        text = bytes(buf).decode("utf-16-le", "replace").rstrip("\x00")
+        m = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
+        out[m] = out.get(m, "") + (" " if out.get(m) else "") + text
+    return out
 
 
 def compare_pictures(comparer) -> None:
