@@ -32,6 +32,7 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench
+	$(BIN)/python -m tests.diff_corpus
 
 clean:
 	rm -rf outputs $(VENV)

@@ -1,0 +1,106 @@
+"""`brochure diff` on the corpus of tests/diff_corpus.py (37 kinds of edits nobody rehearsed, in
+copies of two samples): recall and false reports per mode against the targets, nothing at all
+for an identical build or whitespace-only changes, and the Word redline of every pair accepted
+and rejected to NEW and OLD exactly, in the XML and in LibreOffice."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import diff_corpus as corpus
+import office
+from pipeline.diff.word_redline import redline
+from tracked_changes import W, apply, paragraphs, part
+
+TARGETS = {"folder": 0.98, "docx": 0.95, "pdf": 0.90}  # least recall per mode
+MOST_FALSE = 0.02
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus")
+    return [corpus.build_pair(pair, root / f"pair{k}") for k, pair in enumerate(corpus.PAIRS)]
+
+
+@pytest.fixture(scope="module")
+def found(built):
+    return {(k, mode): corpus.changes(a, b, mode) for k, (a, b, _) in enumerate(built) for mode in corpus.MODES}
+
+
+def test_the_corpus_has_at_least_25_kinds():
+    assert len(set(corpus.kinds())) == len(corpus.kinds()) >= 25
+
+
+@pytest.mark.parametrize("mode", corpus.MODES)
+def test_recall_and_false_reports_meet_the_targets(built, found, mode):
+    total = corpus.Score()
+    for k, (pair, (_, _, tests)) in enumerate(zip(corpus.PAIRS, built)):
+        total.add(corpus.score(pair, tests, found[k, mode], mode))
+    false = [f"{c['kind']} {c['item']} @ {c['where']}: {c['what'][:80]}" for c in total.false]
+    assert total.recall >= TARGETS[mode], total.missed
+    assert total.false_share <= MOST_FALSE, false
+
+
+@pytest.mark.parametrize("mode", corpus.MODES)
+@pytest.mark.parametrize("name", ["identical", "whitespace"])
+def test_no_report_without_an_edit(found, mode, name):
+    k = next(k for k, p in enumerate(corpus.PAIRS) if p.name == name)
+    assert found[k, mode] == []
+
+
+@pytest.fixture(scope="module")
+def redlines(built, tmp_path_factory):
+    root = tmp_path_factory.mktemp("redlines")
+    out = []
+    for pair, (a, b, _) in zip(corpus.PAIRS, built):
+        if not pair.edits:
+            continue
+        old, new = corpus.files(a, b, "docx")
+        target = root / f"{pair.name.replace(' ', '-')}.docx"
+        target.write_bytes(redline(old.read_bytes(), new.read_bytes()))
+        out.append((pair.name, old, new, target))
+    return out
+
+
+def _notes(body, notes) -> list:
+    """The footnotes the body refers to, in the order it refers to them (a rejected new note
+    stays in the notes part, referenced by nothing, as in Word)."""
+    by_id = {n.get(f"{W}id"): n for n in notes.iter(f"{W}footnote")}
+    return paragraphs_of([by_id[r.get(f"{W}id")] for r in body.iter(f"{W}footnoteReference")])
+
+
+def paragraphs_of(elements) -> list:
+    return [p for el in elements for p in paragraphs(el)]
+
+
+@pytest.mark.parametrize("accept", [True, False], ids=["accept-all", "reject-all"])
+def test_redline_of_every_pair_accepts_and_rejects_exactly(redlines, accept):
+    for name, old, new, red in redlines:
+        want = (new if accept else old).read_bytes()
+        body = apply(part(red.read_bytes()), accept)
+        assert paragraphs(body) == paragraphs(part(want)), name
+        notes = apply(part(red.read_bytes(), "word/footnotes.xml"), accept)
+        assert _notes(body, notes) == _notes(part(want), part(want, "word/footnotes.xml")), name
+
+
+def test_libreoffice_accepts_and_rejects_the_redline_of_every_pair(redlines, tmp_path):
+    if office.uno_missing():
+        pytest.skip(office.uno_missing())
+    jobs = []
+    for name, old, new, red in redlines:
+        stem = name.replace(" ", "-")
+        jobs += [f"accept,{red},{tmp_path}/{stem}-accepted.docx", f"reject,{red},{tmp_path}/{stem}-rejected.docx",
+                 f"keep,{new},{tmp_path}/{stem}-new.docx", f"keep,{old},{tmp_path}/{stem}-old.docx"]
+    run = subprocess.run([str(office.DEBIAN_PYTHON), str(Path(__file__).parent / "lo_track_changes.py"),
+                          str(office.PROFILE), *jobs], capture_output=True, timeout=900)
+    assert run.returncode == 0, run.stderr
+
+    def read(name: str):
+        return [p for p in paragraphs(part((tmp_path / name).read_bytes())) if p]
+    for name, *_ in redlines:
+        stem = name.replace(" ", "-")
+        assert read(f"{stem}-accepted.docx") == read(f"{stem}-new.docx"), name
+        assert read(f"{stem}-rejected.docx") == read(f"{stem}-old.docx"), name
