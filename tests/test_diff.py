@@ -318,3 +318,19 @@ def test_renamed_moved_and_page_changes_on_small_views():
     assert "section renamed: Ausgangslage → Die Ausgangslage" in whats
     assert "page count: 5 → 6" in whats and "Kassel: 2 → 3 pages" in whats
     assert not [w for w in whats if w.startswith("paragraph")]
+
+
+def test_a_paragraph_moved_to_another_chapter_is_one_move_with_its_edits():
+    from pipeline.diff.views import ChapterView, EditionView, SectionView
+    moving = "Die Modellregion baut Netzwerke auf und verbindet Träger, Verwaltung und Vereine im ganzen Kreis."
+    stay = ["Erster Absatz bleibt, wo er ist.", "Dritter Absatz bleibt ebenso."]
+    def view(name, a, b):
+        return EditionView(name, "build", [ChapterView("k", "Kassel", [SectionView("Ausgangslage", "Ausgangslage", a)]),
+                                           ChapterView("o", "Offenbach", [SectionView("Ziele", "Ziele", b)])])
+    for new_text, words in ((moving, []), (moving.replace("ganzen", "gesamten"), [("delete", "ganzen"), ("insert", "gesamten")])):
+        changes = compare(view("a", [stay[0], moving, stay[1]], ["Offenbach wächst."]),
+                          view("b", stay, ["Offenbach wächst.", new_text])).changes
+        assert [(c.kind, c.what) for c in changes] == \
+            [("moved", "paragraph moved from Kassel > Ausgangslage to Offenbach > Ziele")]
+        assert changes[0].old == moving and changes[0].new == new_text
+        assert [w for w in changes[0].words if w[0] != "equal"] == words

@@ -559,6 +559,7 @@ class Comparer:
         their word changes when edited on the way); the rest are reported removed and added, each
         at the place its section's changes stand."""
         moved: dict[int, list[Change]] = {}
+        ends: dict[int, tuple[int, int]] = {}  # id(change) → the last (i, j) it holds
         for a in self.loose:
             for i in list(a.gone):
                 b, j = self._moved_to(a, a.old[i])
@@ -566,16 +567,17 @@ class Comparer:
                     continue
                 a.gone.remove(i)
                 b.news.remove(j)
-                prev = moved.get(id(a), [])
-                last = prev[-1] if prev else None
-                if a.item == "sentence" and last and last.where == b.where and last.name == f"{i - 1}:{j - 1}":
-                    last.old, last.new, last.name = f"{last.old} {a.old[i]}", f"{last.new} {b.new[j]}", f"{i}:{j}"
+                last = moved.get(id(a), [None])[-1]
+                if a.item == "sentence" and last and last.where == b.where and ends[id(last)] == (i - 1, j - 1):
+                    last.old, last.new = f"{last.old} {a.old[i]}", f"{last.new} {b.new[j]}"  # one passage
                     last.words = word_diff(last.old, last.new) if _norm(last.old) != _norm(last.new) else []
+                    ends[id(last)] = (i, j)
                     continue
                 words = word_diff(a.old[i], b.new[j]) if _norm(a.old[i]) != _norm(b.new[j]) else []
-                moved.setdefault(id(a), []).append(Change(
-                    "text", "moved", b.where, f"{a.item} moved from {a.where} to {b.where}", a.old[i], b.new[j], words,
-                    item=a.item, name=f"{i}:{j}", page=b.pages[j] if j < len(b.pages) else None))
+                change = Change("text", "moved", b.where, f"{a.item} moved from {a.where} to {b.where}", a.old[i],
+                                b.new[j], words, item=a.item, page=b.pages[j] if j < len(b.pages) else None)
+                moved.setdefault(id(a), []).append(change)
+                ends[id(change)] = (i, j)
         for _, a in sorted(enumerate(self.loose), key=lambda x: (x[1].at, x[0]), reverse=True):
             out = [*moved.get(id(a), [])]
             for run in _runs_of(a.gone, a.item):
@@ -584,8 +586,6 @@ class Comparer:
             for run in _runs_of(a.news, a.item):
                 out.append(Change("text", "added", a.where, f"{_count(len(run), a.item)} added",
                                   new=" ".join(a.new[j] for j in run), item=a.item, page=a.pages[run[0]]))
-            for c in out:
-                c.name = "" if c.kind == "moved" else c.name
             self.changes[a.at:a.at] = out
 
     def _moved_to(self, a: Loose, text: str) -> tuple[Loose | None, int]:
