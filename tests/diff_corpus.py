@@ -381,6 +381,51 @@ def region_text(new: Path):
     return lambda c: shows(c, w, "Stadtgesellschaft")
 
 
+def decimal_in_text(new: Path):
+    _sub(new / "text/kommunen/hainburg.md", "29,7 Prozent", "31,2 Prozent")
+    return lambda c: shows(c, "29,7", "31,2")
+
+
+def list_item_removed(new: Path):
+    _sub(new / "text/kommunen/hainburg.md", "- drei Workshops,\n", "")
+    return lambda c: shows(c, old="drei Workshops")
+
+
+def comma_added(new: Path):
+    p = body(new / "text/kommunen/hofheim.md", 0)
+    words = p.split(" ")
+    k = next(n for n, w in enumerate(words[3:], 3) if w.isalpha() and words[n + 1][:1].islower())
+    _sub(new / "text/kommunen/hofheim.md", p, " ".join(words[:k] + [words[k] + ","] + words[k + 1:]))
+    return lambda c: c["kind"] == "changed" and [w for w in c["words"] if w[0] != "equal"] == [("insert", ",")]
+
+
+def signature_changed(new: Path):
+    _sub(new / "edition.yaml", "      name: Kai Klose\n", "      name: Kai Klose (in Vertretung)\n")
+    return lambda c: shows(c, new="in Vertretung")
+
+
+def imprint_line(new: Path):
+    _sub(new / "edition.yaml", "      - JVA Darmstadt, Marienburgstraße 74, 64297 Darmstadt",
+         "      - Druckerei am Markt, Marktplatz 1, 64283 Darmstadt")
+    return lambda c: shows(c, "JVA", "Druckerei am Markt")
+
+
+def profile_field(new: Path):
+    old = _csv_set(new / "data/municipalities.csv", "rodgau", "project", "Rodgau gemeinsam gestalten")
+    return lambda c: now_reads(c, old, "Rodgau gemeinsam gestalten")
+
+
+def web_address(new: Path):
+    _sub(new / HZB_D / "links.csv", ";www.zukunft-in-kassel.de", ";www.zukunftsbuero-kassel.de")
+    return lambda c: now_reads(c, "www.zukunft-in-kassel.de", "www.zukunftsbuero-kassel.de")
+
+
+def photo_removed(new: Path):
+    _csv_set(new / HZB_D / "photos.csv", "p-konzeption-modellregionen", "file", "")
+    return lambda c: c["item"] in ("picture", "photo") and c["kind"] in ("removed", "replaced", "changed") \
+        and "Modellregionen" in c["what"] + c["where"] + c["old"]
+
+
 def whitespace_only(folder: Path) -> None:
     """Lines of a paragraph rewrapped, double spaces, trailing spaces, CRLF line ends, blank lines."""
     path = folder / KIV_T / "ausblick.md"
@@ -416,6 +461,9 @@ PAIRS = [
         Edit("reference year changed", reference_year), Edit("subtitle changed", title_changed),
         Edit("running head changed", running_head_changed),
         Edit("chapter renamed", chapter_renamed, follows=_contents_follow),
+        Edit("decimal in running text", decimal_in_text), Edit("list item removed", list_item_removed),
+        Edit("comma added", comma_added), Edit("signature changed", signature_changed),
+        Edit("imprint line changed", imprint_line), Edit("profile field changed", profile_field),
     ]),
     Pair("reordered", "kiv", [
         Edit("chapters reordered", chapters_reordered, follows=_contents_follow),
@@ -427,7 +475,8 @@ PAIRS = [
         Edit("chart title changed", chart_title), Edit("key figure changed", key_figure),
         Edit("phone number changed", phone_changed),
         Edit("contact added", contact_added, follows=lambda c: c["kind"] == "added" and c["new"] == "Koordination"),
-        Edit("word in a region's text", region_text),
+        Edit("word in a region's text", region_text), Edit("web address changed", web_address),
+        Edit("photo removed", photo_removed, follows=lambda c: c["new"] == "Foto folgt"),  # its placeholder
     ]),
 ]
 

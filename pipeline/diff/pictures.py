@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from lxml import etree
 
@@ -104,18 +104,31 @@ def _pixels_by_caption(view) -> dict[str, str]:
 
 
 def _pairs(old: list[PictureView], new: list[PictureView]) -> list[tuple[PictureView, PictureView]]:
-    """By key (record id, or title and number); the rest in order: the same pixels and alt
-    text first, then the pictures standing in the same place of a stretch that differs (one
-    added picture does not shift the others), in the same chapter (the picture of a removed
-    chapter is not „replaced“ by one of an added chapter)."""
+    """By key (record id, or title and number); then the same pixels and alt text; then, within
+    a chapter (the picture of a removed chapter is not „replaced“ by one of an added chapter),
+    the same caption, the same pixels, the same alt text; the rest by place, where a chapter
+    lost as many pictures as it gained."""
     by_key = {p.key: p for p in new if not p.key.startswith("#")}
     pairs = [(o, by_key[o.key]) for o in old if o.key in by_key]
     paired = {id(x) for pair in pairs for x in pair}
     a, b = [o for o in old if id(o) not in paired], [n for n in new if id(n) not in paired]
-    matcher = SequenceMatcher(None, [(p.digest, p.alt) for p in a], [(p.digest, p.alt) for p in b], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):  # not across chapters: a chapter's
-            pairs += [(o, n) for o, n in zip(a[i1:i2], b[j1:j2]) if o.chapter == n.chapter]  # own pictures
+    sames = (lambda p: (p.digest, p.alt, p.caption), lambda p: (p.chapter, p.caption) if p.caption else None,
+             lambda p: (p.chapter, p.digest), lambda p: (p.chapter, p.alt) if p.alt else None)
+    for same in sames:
+        waiting: dict = {}
+        for n in b:
+            waiting.setdefault(same(n), []).append(n)
+        for o in list(a):
+            found = waiting.get(same(o)) if same(o) is not None else None
+            if found:
+                n = found.pop(0)
+                pairs.append((o, n))
+                a.remove(o)
+                b.remove(n)
+    for chapter in {o.chapter for o in a}:
+        left, right = [o for o in a if o.chapter == chapter], [n for n in b if n.chapter == chapter]
+        if len(left) == len(right):
+            pairs += list(zip(left, right))
     return pairs
 
 
@@ -182,7 +195,8 @@ def _page_figures(page, raw) -> dict[int, tuple[str, str]]:
                 after = siblings[k + 1] if k + 1 < len(siblings) else None
                 if after is not None and _utf16(raw.FPDF_StructElement_GetType, after) in ("P", "Caption"):
                     texts = texts if texts is not None else _mcid_texts(page, raw, ctypes)
-                    caption = " ".join(" ".join(texts.get(m, "") for m in mcids(after)).split())
+                    caption = " ".join(texts.get(m, "") for m in mcids(after))
+                    caption = " ".join(re.sub(r"\s*[\x02\ufffe\u00ad]\s*", "", caption).split())  # hyphenation breaks
                     caption = caption if len(caption) <= 250 else ""
                 for m in mcids(el):
                     out[m] = (_utf16(raw.FPDF_StructElement_GetAltText, el), caption)
@@ -210,11 +224,14 @@ def _mcid_texts(page, raw, ctypes) -> dict[int, str]:
 
 
 def compare_pictures(comparer) -> None:
-    """„Foto ersetzt“ for each picture whose pixels changed; from a DOCX also its changed alt
-    text (a build folder's alt text is a field of its photo record, compared with the records)."""
+    """„Foto ersetzt“ for each picture whose pixels changed, „Foto entfernt / neu“ for a picture
+    gone or added where its record stays (an added or removed record says so itself); from a
+    DOCX or PDF also its changed alt text (a build folder's alt text is a field of its photo
+    record, compared with the records)."""
     old, new = comparer.old, comparer.new
     pixels: list[dict[str, str]] | None = None
-    for o, n in _pairs(old.pictures, new.pictures):
+    pairs = _pairs(old.pictures, new.pictures)
+    for o, n in pairs:
         chapter = comparer.titles.get(n.chapter, n.chapter)
         name = n.caption or (f"picture on page {n.page}" if n.page else f"picture {n.key}")
         where = f"{chapter} / {name}" if chapter else name
@@ -230,3 +247,14 @@ def compare_pictures(comparer) -> None:
             comparer.add("records", "changed", where, f"{where}: alt text {o.alt or '(empty)'} → {n.alt or '(empty)'}",
                          o.alt, n.alt, [(op, t) for op, t in (("delete", o.alt), ("insert", n.alt)) if t],
                          item="field", name="alt_text", page=n.page)
+    paired = {id(x) for pair in pairs for x in pair}
+    for kind, side, other in (("removed", old, new), ("added", new, old)):
+        for p in side.pictures:
+            if id(p) in paired or (side.source == "build" and p.key not in other.records.get("photos", {})):
+                continue
+            chapter = comparer.titles.get(p.chapter, p.chapter)
+            name = p.caption or (f"picture on page {p.page}" if p.page else f"picture {p.key}")
+            where = f"{chapter} / {name}" if chapter else name
+            comparer.add("records", kind, where, f"photo {kind}: {name}", p.caption if kind == "removed" else "",
+                         p.caption if kind == "added" else "", item="picture", name="image",
+                         page=p.page if kind == "added" else None)
