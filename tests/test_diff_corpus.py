@@ -5,13 +5,18 @@ and rejected to NEW and OLD exactly, in the XML and in LibreOffice."""
 
 from __future__ import annotations
 
+import io
+import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
 import diff_corpus as corpus
 import office
+from pipeline.diff.edition_view import running_heads
+from pipeline.diff.pictures import WP, blips, pixel_digest
 from pipeline.diff.word_redline import redline
 from tracked_changes import W, apply, paragraphs, part
 
@@ -76,6 +81,30 @@ def paragraphs_of(elements) -> list:
     return [p for el in elements for p in paragraphs(el)]
 
 
+def _pictures(docx: bytes, body) -> list[tuple[str, str]]:
+    """(alt text, pixel digest) of each picture in BODY, its image read from DOCX's package."""
+    rels = {r.get("Id"): r.get("Target") for r in part(docx, "word/_rels/document.xml.rels")}
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        def digest(rid: str) -> str:
+            target = rels[rid].lstrip("/")
+            return pixel_digest(z.read(target if target.startswith("word/") else f"word/{target}"))
+        return [(d.get("descr", ""), " ".join(digest(rid) for rid in blips(d.getparent())))
+                for d in body.iter(f"{WP}docPr")]
+
+
+def _applied(docx: bytes, accept: bool) -> bytes:
+    """DOCX with every tracked change of its body, footnotes and headers accepted or rejected."""
+    from lxml import etree
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as z, zipfile.ZipFile(out, "w") as w:
+        for item in z.infolist():
+            data = z.read(item.filename)
+            if re.fullmatch(r"word/(document|footnotes|header\d+)\.xml", item.filename):
+                data = etree.tostring(apply(etree.fromstring(data), accept), xml_declaration=True, encoding="UTF-8")
+            w.writestr(item, data)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("accept", [True, False], ids=["accept-all", "reject-all"])
 def test_redline_of_every_pair_accepts_and_rejects_exactly(redlines, accept):
     for name, old, new, red in redlines:
@@ -84,6 +113,8 @@ def test_redline_of_every_pair_accepts_and_rejects_exactly(redlines, accept):
         assert paragraphs(body) == paragraphs(part(want)), name
         notes = apply(part(red.read_bytes(), "word/footnotes.xml"), accept)
         assert _notes(body, notes) == _notes(part(want), part(want, "word/footnotes.xml")), name
+        assert _pictures(red.read_bytes(), body) == _pictures(want, part(want)), name
+        assert running_heads(_applied(red.read_bytes(), accept)) == running_heads(want), name
 
 
 def test_libreoffice_accepts_and_rejects_the_redline_of_every_pair(redlines, tmp_path):

@@ -297,26 +297,32 @@ def _restyle(marker: Redliner, old_p, new_p) -> None:
     ppr.append(change)  # the last child of w:pPr, as the schema wants
 
 
-def _headers(doc) -> dict[str, object]:
-    """Chapter title → the header part of its section (its running head)."""
+def _headers(doc) -> list[tuple[str, object]]:
+    """(chapter title, the header part of its section: its running head), in order."""
     levels = style_levels(doc.styles.element)
     body = doc.element.body
     titles = [paragraph_text(p) for p in body.iter(qn("w:p"))
               if (s := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None and levels.get(s.get(qn("w:val"))) == 1]
-    out = {}
+    out = []
     for title, rid in zip(titles, chapter_headers(body, levels)):
         part = doc.part.related_parts.get(rid) if rid else None
         if part is not None:
-            out.setdefault(" ".join(title.split()), part)
+            out.append((" ".join(title.split()), part))
     return out
 
 
 def _redline_headers(marker: Redliner, old_doc, new_doc) -> None:
-    """Each chapter's running head that changed, tracked word by word in its header part."""
-    olds, done = _headers(old_doc), set()
-    for title, part in _headers(new_doc).items():
-        old = olds.get(title)
-        if old is None or id(part) in done:
+    """Each chapter's running head that changed, tracked word by word in its header part. The
+    chapters are paired by title, a renamed one by its place among those that differ."""
+    olds, news = _headers(old_doc), _headers(new_doc)
+    pairs = []
+    matcher = SequenceMatcher(None, [t for t, _ in olds], [t for t, _ in news], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
+            pairs += [(o, n) for (_, o), (_, n) in zip(olds[i1:i2], news[j1:j2])]
+    done = set()
+    for old, part in pairs:
+        if id(part) in done:
             continue
         done.add(id(part))
         old_ps, new_ps = _paragraphs(old.element), _paragraphs(part.element)
