@@ -20,7 +20,8 @@ from typing import Callable
 from PIL import Image, ImageOps
 
 ROOT = Path(__file__).resolve().parent.parent
-BASES = {"kiv": ROOT / "inputs" / "kiv-handbuch-2020", "hzb": ROOT / "inputs" / "halbzeitbilanz-2012"}
+BASES = {"kiv": ROOT / "inputs" / "kiv-handbuch-2020", "hzb": ROOT / "inputs" / "halbzeitbilanz-2012",
+         "draft": ROOT / "inputs" / "kommunen" / "rodgau"}
 MODES = ("folder", "docx", "pdf")
 ALL, NOT_PDF = frozenset(MODES), frozenset({"folder", "docx"})
 
@@ -426,6 +427,70 @@ def photo_removed(new: Path):
         and "Modellregionen" in c["what"] + c["where"] + c["old"]
 
 
+# a town's strategy draft: its workbook edited as the town would, in Excel
+def _cell(new: Path, sheet: str, row: int, header: str, value=None) -> str:
+    """Sets (or, without VALUE, reads) a cell of the draft's workbook by its sheet, row and column
+    heading; → its old text."""
+    import openpyxl
+    path = new / "strategie.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    col = next(c for c in range(1, ws.max_column + 1) if str(ws.cell(1, c).value or "").rstrip(" *") == header)
+    old = str(ws.cell(row, col).value or "")
+    if value is not None:
+        ws.cell(row, col).value = value
+        wb.save(path)
+    return old
+
+
+def measure_text(new: Path):
+    old = _cell(new, "Maßnahmen", 2, "Maßnahme")
+    w = max(re.findall(r"\w+", old), key=len)
+    _cell(new, "Maßnahmen", 2, "Maßnahme", old.replace(w, "Wanderausstellung", 1))
+    return lambda c: shows(c, w, "Wanderausstellung")
+
+
+def measure_owner(new: Path):
+    _cell(new, "Maßnahmen", 3, "Verantwortlich", "Fachdienst Soziales")
+    return lambda c: shows(c, new="Fachdienst Soziales")
+
+
+def measure_added(new: Path):
+    _cell(new, "Maßnahmen", 4, "Handlungsfeld Nr.", 2)
+    _cell(new, "Maßnahmen", 4, "Maßnahme", "Sprechstunde des Ausländerbeirats im Rathaus")
+    _cell(new, "Maßnahmen", 4, "Zeithorizont", "kurzfristig")
+    return lambda c: shows(c, new="Sprechstunde des Ausländerbeirats")
+
+
+def population_figure(new: Path):
+    _cell(new, "Bevölkerung", 2, "Wert", 46500)
+    return lambda c: shows(c, "46", "46.500") or now_reads(c, "46000", "46500") or now_reads(c, "46.000", "46.500")
+
+
+def guideline_word(new: Path):
+    old = _cell(new, "Leitlinien", 3, "Text")
+    w = long_word(old, 0)
+    _cell(new, "Leitlinien", 3, "Text", old.replace(w, "Selbstverständlichkeit", 1))
+    return lambda c: shows(c, w, "Selbstverständlichkeit")
+
+
+def network_contact(new: Path):
+    old = _cell(new, "Netzwerke und Akteure", 2, "Kontakt")
+    _cell(new, "Netzwerke und Akteure", 2, "Kontakt", old.replace("vielfalt@", "teilhabe@"))
+    return lambda c: shows(c, new="teilhabe")
+
+
+def meeting_date(new: Path):
+    _cell(new, "Beteiligung", 3, "Datum", "16.09.2019")
+    return lambda c: now_reads(c, "9. September 2019", "16. September 2019") or now_reads(c, "09.09.2019", "16.09.2019")
+
+
+def section_text(new: Path):
+    old = _cell(new, "Texte", 3, "Text")
+    _cell(new, "Texte", 3, "Text", old + " Dafür lädt die Stadt jedes Jahr zu einem Fest der Kulturen ein.")
+    return lambda c: shows(c, new="Fest der Kulturen")
+
+
 def whitespace_only(folder: Path) -> None:
     """Lines of a paragraph rewrapped, double spaces, trailing spaces, CRLF line ends, blank lines."""
     path = folder / KIV_T / "ausblick.md"
@@ -481,6 +546,15 @@ PAIRS = [
 ]
 
 
+PAIRS.append(Pair("draft", "draft", [
+    Edit("measure reworded", measure_text), Edit("measure's owner changed", measure_owner),
+    Edit("measure added", measure_added, follows=lambda c: "noch keine Maßnahmen" in c["old"]  # its placeholder,
+         or c["new"].startswith("Maßnahme | Zeithorizont")),  # the new table's header row Edit("population figure changed", population_figure),
+    Edit("guideline reworded", guideline_word), Edit("network contact changed", network_contact),
+    Edit("meeting date changed", meeting_date), Edit("section text extended", section_text),
+]))
+
+
 def kinds() -> list[str]:
     return [e.name for p in PAIRS for e in p.edits]
 
@@ -500,10 +574,11 @@ def make_inputs(pair: Pair, root: Path) -> tuple[Path, Path, dict[str, Callable]
 def build_pair(pair: Pair, root: Path):
     """OLD and NEW built under ROOT; → (old folder, new folder, tests by edit name)."""
     from pipeline.build import build
+    from pipeline.drafts.draft import build_draft
     old, new, tests = make_inputs(pair, root)
     built = []
     for side, src in (("alt", old), ("neu", new)):
-        result = build(src, root / side)
+        result = (build_draft if pair.base == "draft" else build)(src, root / side)
         assert not result.output_errors, (pair.name, side, result.output_errors)
         built.append(root / side)
     return built[0], built[1], tests

@@ -172,7 +172,8 @@ def from_docx(path: Path) -> EditionView:
     previous = ""
     chapters: list[ChapterView] = []
     heads: list[str] = []
-    for (style, text), (refs, spans) in zip(parts.paragraphs, extras):
+    last_cell = None  # the table cell (row id, cell id) the section's last paragraph came from
+    for (style, text), (refs, spans, cell) in zip(parts.paragraphs, extras):
         level = heading_level(style)
         if level == 1:
             chapters.append(ChapterView(slug(text), text))
@@ -187,13 +188,14 @@ def from_docx(path: Path) -> EditionView:
                 chapters[-1].sections.append(SectionView("", ""))
             section = chapters[-1].sections[-1]
             if style == "Quote Attribution" and section.paragraphs and previous == "Quote":
-                joint = len(section.paragraphs[-1]) + 3  # a quote is one item with its speaker
-                section.paragraphs[-1] += "\n— " + text.replace("\n", ", ")
-                moved = [(a + joint, b + joint, f) for a, b, f in spans]
-                section.formats[-1] = merge_spans([*section.formats[-1], *moved])
+                _join(section, "\n— ", text.replace("\n", ", "), spans)  # a quote is one item with its speaker
+            elif cell and last_cell and cell[0] is last_cell[0] and section.paragraphs:
+                # a table row is one item, its cells apart as in a Markdown table
+                _join(section, " " if cell[1] is last_cell[1] else " | ", text, spans)
             else:
                 section.paragraphs.append(text)
                 section.formats.append(spans)
+            last_cell = cell
         previous = style
         if refs and chapters and chapters[-1].sections:
             chapters[-1].sections[-1].notes += refs
@@ -206,6 +208,13 @@ def from_docx(path: Path) -> EditionView:
     except Exception:  # a broken picture part costs only the picture comparison
         pictures = []
     return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions, pictures=pictures)
+
+
+def _join(section: SectionView, glue: str, text: str, spans: tuple) -> None:
+    """TEXT added to the section's last paragraph after GLUE, its bold and italic spans moved along."""
+    joint = len(section.paragraphs[-1]) + len(glue)
+    section.paragraphs[-1] += glue + text
+    section.formats[-1] = merge_spans([*section.formats[-1], *((a + joint, b + joint, f) for a, b, f in spans)])
 
 
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -263,10 +272,10 @@ def running_heads(data: bytes) -> list[str]:
     return [" ".join(texts.get(rid, "").split()) if rid else "" for rid in chapter_headers(body, style_levels(styles))]
 
 
-def _extras_per_paragraph(data: bytes) -> tuple[list[tuple[list[str], tuple]], int]:
+def _extras_per_paragraph(data: bytes) -> tuple[list[tuple[list[str], tuple, tuple | None]], int]:
     """For each body paragraph (in the order read_docx_parts reads them): the texts of the
-    footnotes it references, and where its runs are bold or italic; and how many tracked changes
-    the body holds already."""
+    footnotes it references, where its runs are bold or italic, and the table row and cell it
+    stands in (None outside tables); and how many tracked changes the body holds already."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = z.namelist()
         body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
@@ -274,8 +283,15 @@ def _extras_per_paragraph(data: bytes) -> tuple[list[tuple[list[str], tuple]], i
     texts = {n.get(f"{W}id"): " ".join("".join(t.text or "" for t in n.iter(f"{W}t")).split())
              for n in (notes.iter(f"{W}footnote") if notes is not None else ())}
     revisions = sum(1 for _ in body.iter(*(f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange"))))
-    return [([texts.get(r.get(f"{W}id"), "") for r in p.iter(f"{W}footnoteReference")], _run_spans(p))
+    return [([texts.get(r.get(f"{W}id"), "") for r in p.iter(f"{W}footnoteReference")], _run_spans(p), _cell(p))
             for p in body.iter(f"{W}p")], revisions
+
+
+def _cell(p) -> tuple | None:
+    """(row, cell): the innermost table cell holding P and its row (the elements themselves:
+    lxml gives an element a new proxy, and id, whenever no reference keeps the old one)."""
+    cell = next(p.iterancestors(f"{W}tc"), None)
+    return (cell.getparent(), cell) if cell is not None else None
 
 
 def _run_spans(p) -> tuple:
