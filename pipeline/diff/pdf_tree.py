@@ -26,6 +26,7 @@ NOTES = {"Note", "FENote"}
 CELLS = {"TD", "TH"}  # a table row is one unit, its cells joined as the build folder's rows are
 SKIPPED = {"Artifact", "Lbl"}  # a footnote's number, a list's bullet or number: they shift when one is added
 CONTENTS = {"TOC", "TOCI"}
+WHOLE = {"BlockQuote"}  # a quotation with its speaker and role: one unit, as a quote record is one
 MAX_DEPTH = 100
 HEAD_ZONE = 0.1  # the top tenth of a page, above the type area, where a running head stands
 SOFT_HYPHENS = "\x02\u00ad\ufffe"  # a hyphenation break, as PDFium reads Typst's U+00AD
@@ -208,6 +209,12 @@ class TreeReader:
                 self._inline(kid, refs, depth + 1)
             elif kid.role not in BLOCKS:
                 self._inline(kid, refs, depth + 1)
+            elif kid.role in WHOLE:
+                self._emit(node.role, refs)
+                refs = []
+                self._inline(kid, refs, depth + 1)
+                self._emit(kid.role, refs)
+                refs = []
             else:
                 self._emit(node.role, refs)
                 refs = []

@@ -93,9 +93,16 @@ def _key(title: str) -> str:
 
 
 def _match(block: Block, marks: list, start: int) -> int | None:
-    """The bookmark the heading BLOCK opens: the next one or a few further on, by its words."""
+    """The bookmark the heading BLOCK opens: by its words, the next one or one a few further on
+    of the same level (a box's title repeating a bookmarked heading opens nothing), not past
+    the next chapter."""
     keys = {_key(block.text), _key(block.title)} - {""}
-    return next((k for k in range(start, min(start + MATCH_AHEAD, len(marks))) if _key(marks[k][1]) in keys), None)
+    for k in range(start, min(start + MATCH_AHEAD, len(marks))):
+        if _key(marks[k][1]) in keys and (block.level in (0, marks[k][0]) or k == start):
+            return k
+        if k > start and marks[k][0] == 1:
+            break
+    return None
 
 
 def _from_tree(blocks: list[Block], marks: list, count: int) -> list[ChapterView]:
