@@ -26,6 +26,7 @@ NOTES = {"Note", "FENote"}
 CELLS = {"TD", "TH"}  # a table row is one unit, its cells joined as the build folder's rows are
 SKIPPED = {"Artifact", "Lbl"}  # a footnote's number, a list's bullet or number: they shift when one is added
 CONTENTS = {"TOC", "TOCI"}
+STYLES = {"Strong": "b", "Em": "i"}
 WHOLE = {"BlockQuote"}  # a quotation with its speaker and role: one unit, as a quote record is one
 MAX_DEPTH = 100
 HEAD_ZONE = 0.1  # the top tenth of a page, above the type area, where a running head stands
@@ -40,6 +41,7 @@ class Block:
     page: int
     level: int = 0  # a heading's level
     title: str = ""  # a heading's /T, when the PDF gives it
+    formats: tuple = ()  # where its text is bold or italic: (start, end, 'b' | 'i')
 
 
 @dataclass
@@ -48,11 +50,15 @@ class Piece:
     box: tuple[float, float, float, float]  # left, bottom, right, top
 
 
+CELL_BORDER = Piece(" | ", (0, 0, 0, 0))
+
+
 @dataclass
 class Node:
     """A structure element, gathered from the pages it has content on."""
-    role: str
+    role: str  # its standard type (PDFium maps it through the role map)
     title: str = ""
+    raw: str = ""  # its own type ('Strong' for a role mapped to 'Span')
     kids: dict[int, Node | tuple[int, int]] = field(default_factory=dict)  # index → element or (page, MCID)
 
 
@@ -125,12 +131,14 @@ def _text_objects(page, raw, depth: int = 0):
 
 
 _FLOATS = [ctypes.c_float() for _ in range(4)]
+_FLOAT_REFS = [ctypes.byref(f) for f in _FLOATS]
 _TEXT = (ctypes.c_ushort * 4096)()
 
 
 def _bounds(obj, raw) -> tuple[float, float, float, float]:
-    raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(f) for f in _FLOATS))
-    return tuple(f.value for f in _FLOATS)
+    raw.FPDFPageObj_GetBounds(obj, *_FLOAT_REFS)
+    left, bottom, right, top = _FLOATS
+    return left.value, bottom.value, right.value, top.value
 
 
 def _object_text(obj, textpage, raw) -> str:
@@ -160,7 +168,8 @@ def _merge(el, parent: Node, index: int, page: int, raw, depth: int) -> None:
     node = parent.kids.get(index)
     if not isinstance(node, Node):
         node = parent.kids[index] = Node(_string(raw.FPDF_StructElement_GetType, el),
-                                         _string(raw.FPDF_StructElement_GetTitle, el))
+                                         _string(raw.FPDF_StructElement_GetTitle, el),
+                                         _string(raw.FPDF_StructElement_GetRawType, el))
     for k in range(raw.FPDF_StructElement_CountChildren(el)):
         kid = raw.FPDF_StructElement_GetChildAtIndex(el, k)
         if kid and depth < MAX_DEPTH:
@@ -177,6 +186,14 @@ _BUF = (ctypes.c_ushort * 1024)()
 def _string(fn, el) -> str:
     n = fn(el, _BUF, ctypes.sizeof(_BUF))
     return bytes(_BUF)[:max(0, min(n, ctypes.sizeof(_BUF)) - 2)].decode("utf-16-le", "replace") if n else ""
+
+
+@dataclass
+class Run:
+    """The content gathered for one block: its MCIDs in order, and where it is bold or italic
+    as (style, first, end) indexes into them."""
+    refs: list[tuple[int, int]] = field(default_factory=list)
+    spans: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 class TreeReader:
@@ -196,80 +213,102 @@ class TreeReader:
 
     def _block(self, node: Node, depth: int) -> None:
         """A block element: its inline text as one Block; nested blocks on their own."""
-        refs: list[tuple[int, int]] = []
+        run = Run()
         for _, kid in sorted(node.kids.items()):
             if not isinstance(kid, Node):
-                refs.append(kid)
+                run.refs.append(kid)
             elif kid.role in SKIPPED or depth > MAX_DEPTH:
                 continue
             elif kid.role in NOTES:
                 self._note(kid, depth + 1)
             elif node.role == "TR" and kid.role in CELLS:
-                refs.append((-1, 0))  # the border between two cells
-                self._inline(kid, refs, depth + 1)
+                run.refs.append((-1, 0))  # the border between two cells
+                self._inline(kid, run, depth + 1)
             elif kid.role not in BLOCKS:
-                self._inline(kid, refs, depth + 1)
+                self._inline(kid, run, depth + 1)
             elif kid.role in WHOLE:
-                self._emit(node.role, refs)
-                refs = []
-                self._inline(kid, refs, depth + 1)
-                self._emit(kid.role, refs)
-                refs = []
+                self._emit(node.role, run)
+                run = Run()
+                self._inline(kid, run, depth + 1)
+                self._emit(kid.role, run)
+                run = Run()
             else:
-                self._emit(node.role, refs)
-                refs = []
+                self._emit(node.role, run)
+                run = Run()
                 self._enter(kid, depth + 1)
-        self._emit(node.role, refs)
+        self._emit(node.role, run)
 
     def _enter(self, node: Node, depth: int) -> None:
         if node.role in HEADINGS:
-            refs: list[tuple[int, int]] = []
-            self._inline(node, refs, depth)
-            text = self._text(refs)
+            run = Run()
+            self._inline(node, run, depth)
+            text = self._text(run.refs)
             if text:
                 level = int(node.role[1]) if len(node.role) == 2 else 0
-                self.blocks.append(Block("heading", text, self._first_page(refs), level, " ".join(node.title.split())))
+                self.blocks.append(Block("heading", text, self._first_page(run.refs), level,
+                                         " ".join(node.title.split())))
             return
         self._block(node, depth)
 
-    def _inline(self, node: Node, refs: list, depth: int) -> None:
-        """The MCIDs of NODE's content, nested blocks included, in order, into REFS; footnotes
+    def _inline(self, node: Node, run: Run, depth: int) -> None:
+        """The MCIDs of NODE's content, nested blocks included, in order, into RUN; footnotes
         go on their own, labels are left out."""
+        start = len(run.refs)
         for _, kid in sorted(node.kids.items()):
             if not isinstance(kid, Node):
-                refs.append(kid)
+                run.refs.append(kid)
             elif kid.role in NOTES:
                 self._note(kid, depth + 1)
             elif kid.role not in SKIPPED and depth <= MAX_DEPTH:
-                self._inline(kid, refs, depth + 1)
+                self._inline(kid, run, depth + 1)
+        if node.raw in STYLES:
+            run.spans.append((STYLES[node.raw], start, len(run.refs)))
 
     def _note(self, node: Node, depth: int) -> None:
-        refs: list[tuple[int, int]] = []
-        self._inline(node, refs, depth)
-        text = self._text(refs)
+        run = Run()
+        self._inline(node, run, depth)
+        text = self._text(run.refs)
         if text:
-            self.blocks.append(Block("note", text, self._first_page(refs)))
+            self.blocks.append(Block("note", text, self._first_page(run.refs)))
 
-    def _emit(self, role: str, refs: list[tuple[int, int]]) -> None:
-        text = self._text(refs)
+    def _emit(self, role: str, run: Run) -> None:
+        text = self._text(run.refs)
         if role in CONTENTS:
             text = re.sub(r"\s*\d+$", "", text)  # a contents entry's page number
         if text:
-            self.blocks.append(Block("text", text, self._first_page(refs)))
+            self.blocks.append(Block("text", text, self._first_page(run.refs), formats=self._formats(run, text)))
+
+    def _formats(self, run: Run, text: str) -> tuple:
+        """Where TEXT is bold or italic: (start, end, 'b' | 'i'), found by the styled words,
+        looked for from about where the words before them end."""
+        out = []
+        for style, first, end in run.spans:
+            words = self._plain(run.refs[first:end])
+            if not words:
+                continue
+            guess = len(self._plain(run.refs[:first]))
+            at = text.find(words, max(0, guess - 3))
+            at = at if at >= 0 else text.find(words)
+            if at >= 0:
+                out.append((at, at + len(words), style))
+        return tuple(sorted(out))
 
     def _first_page(self, refs: list[tuple[int, int]]) -> int:
         return next((p for p, m in refs if p > 0 and self.text.pieces.get((p, m))), 0) or \
             next((p for p, _ in refs if p > 0), 0)
 
-    def _text(self, refs: list[tuple[int, int]]) -> str:
+    def _pieces(self, refs: list[tuple[int, int]]) -> list[Piece]:
         pieces: list[Piece] = []
         for ref in refs:
-            if ref[0] < 0:
-                pieces.append(Piece(" | ", (0, 0, 0, 0)))
-                continue
-            found = self.text.pieces.get(ref, [])
-            self.reached += sum(len(p.text.strip()) for p in found)
-            pieces += found
+            pieces += [CELL_BORDER] if ref[0] < 0 else self.text.pieces.get(ref, [])
+        return pieces
+
+    def _plain(self, refs: list[tuple[int, int]]) -> str:
+        return joined(self._pieces(refs)).strip(" |")
+
+    def _text(self, refs: list[tuple[int, int]]) -> str:
+        pieces = self._pieces(refs)
+        self.reached += sum(len(p.text.strip()) for p in pieces if p is not CELL_BORDER)
         return joined(pieces).strip(" |")
 
 

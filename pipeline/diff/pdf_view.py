@@ -125,6 +125,7 @@ def _from_tree(blocks: list[Block], marks: list, count: int) -> list[ChapterView
         else:
             section.paragraphs.append(block.text)
             section.pages.append(block.page)
+            section.formats.append(block.formats)
     for ch in chapters:
         intro = intros[id(ch)]
         if intro.paragraphs or intro.notes:
