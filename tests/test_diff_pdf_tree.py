@@ -172,3 +172,14 @@ def test_an_untagged_pdf_is_read_by_the_positions_of_its_text(kiv, tmp_path):
     assert len(cited) == 1 and cited[0].new.startswith("Die Teilnehmer des 1. Workshops stimmten") \
         and cited[0].new.endswith("(Gesemann 2018, S. 16).")
     assert any(c.item == "footnote" and "S. 60" in c.new for c in result.changes)
+
+
+def test_a_tagged_pdf_without_bookmarks_takes_its_chapters_from_its_headings(kiv, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+    writer = PdfWriter(clone_from=PdfReader(kiv[0]))
+    del writer._root_object["/Outlines"]
+    bare = tmp_path / "bare.pdf"
+    with bare.open("wb") as f:
+        writer.write(f)
+    view, marked = from_pdf(bare), from_pdf(kiv[0])
+    assert [(c.title, c.pages) for c in view.chapters] == [(c.title, c.pages) for c in marked.chapters]

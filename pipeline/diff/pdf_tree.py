@@ -324,8 +324,8 @@ ADDRESS_BREAK = re.compile(r"((?:https?://|www\.)\S*)\n(?=\S*[/.=?&#])")
 
 def joined(pieces: list[Piece]) -> str:
     """The pieces' text as one line: a line break read as a space, a hyphenation break (a soft
-    hyphen) undone, a typed hyphen at a line end kept ('politisch-' + 'geografische'), and a web
-    address broken at a line end rejoined."""
+    hyphen) undone, a typed hyphen or a slash at a line end kept and joined ('politisch-' +
+    'geografische'), and a web address broken at a line end rejoined."""
     out = ""
     prev = None
     for piece in pieces:
@@ -344,6 +344,7 @@ def clean(text: str) -> str:
     text = re.sub(f"[{SOFT_HYPHENS}]\n?", "", text)
     text = LINE_END_HYPHEN.sub(r"\1 ", text)  # 'Kinder-' at a line end before 'und': a suspended compound
     text = re.sub(r"([-\u2010\u2011])\n", r"\1", text)
+    text = re.sub(r"([/@])\n(?=\S)", r"\1", text)  # "Kreis/" + "Hanau", "name@" + "host.de": no space printed
     text = ADDRESS_BREAK.sub(r"\1", text)
     text = text.replace("\u2010", "-").replace("\u2011", "-")
     return " ".join(text.split())

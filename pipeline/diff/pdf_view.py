@@ -45,6 +45,8 @@ def from_pdf(path: Path) -> EditionView:
     marks = [(level, title, page) for level, title, page in text.outline if page]
     count = len(text.heads)
     tagged = bool(blocks) and tree.reached >= TAGGED_SHARE * (text.tagged + text.untagged)
+    if tagged and not marks:  # a tagged PDF without bookmarks: its headings stand for them
+        marks = _headings_as_marks(blocks)
     chapters = _from_tree(blocks, marks, count) if tagged else _from_positions(read_pdf(data), marks)
     try:
         pictures = pdf_pictures(data, chapters)
@@ -76,6 +78,13 @@ def _outline(marks: list[tuple[int, str, int]], count: int) -> tuple[list[Chapte
     for ch, start, end in zip(chapters, starts, [s - 1 for s in starts[1:]] + [count]):
         ch.pages = (start, max(start, end))
     return chapters, opens
+
+
+def _headings_as_marks(blocks: list[Block]) -> list[tuple[int, str, int]]:
+    """(level, title, page) of the tagged headings, the highest level as chapters."""
+    headings = [b for b in blocks if b.kind == "heading" and b.page]
+    top = min((b.level for b in headings if b.level), default=1)
+    return [(max(1, (b.level or top) - top + 1), b.title or b.text, b.page) for b in headings]
 
 
 def _cover(chapters: list[ChapterView], marks: list) -> ChapterView | None:
