@@ -167,9 +167,12 @@ def _read_tree(page, number: int, root: Node, raw) -> None:
 def _merge(el, parent: Node, index: int, page: int, raw, depth: int) -> None:
     node = parent.kids.get(index)
     if not isinstance(node, Node):
-        node = parent.kids[index] = Node(_string(raw.FPDF_StructElement_GetType, el),
-                                         _string(raw.FPDF_StructElement_GetTitle, el),
-                                         _string(raw.FPDF_StructElement_GetRawType, el))
+        role = _string(raw.FPDF_StructElement_GetType, el)
+        node = parent.kids[index] = Node(role)
+        if role in HEADINGS:  # only a heading's title is used, only a span may be Strong or Em
+            node.title = _string(raw.FPDF_StructElement_GetTitle, el)
+        elif role not in BLOCKS:
+            node.raw = _string(raw.FPDF_StructElement_GetRawType, el)
     for k in range(raw.FPDF_StructElement_CountChildren(el)):
         kid = raw.FPDF_StructElement_GetChildAtIndex(el, k)
         if kid and depth < MAX_DEPTH:
