@@ -6,8 +6,8 @@ begins and ends; the text of each marked-content id (MCID) comes from PDFium. Pa
 enters the text; the running heads are read from it on the side.
 
 PDFium gives the tree page by page (pypdf would give it whole, but parses its thousands of
-objects five times slower): an element is known across pages by its path of child indexes from
-the root, and its kids are put in order by their index.
+objects two to three times slower): an element is known across pages by its path of child
+indexes from the root, and its kids are put in order by their index.
 """
 
 from __future__ import annotations
