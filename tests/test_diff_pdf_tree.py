@@ -183,3 +183,17 @@ def test_a_tagged_pdf_without_bookmarks_takes_its_chapters_from_its_headings(kiv
         writer.write(f)
     view, marked = from_pdf(bare), from_pdf(kiv[0])
     assert [(c.title, c.pages) for c in view.chapters] == [(c.title, c.pages) for c in marked.chapters]
+
+
+def test_line_ends_are_joined_by_what_their_hyphen_is():
+    from pipeline.diff.pdf_tree import Piece, joined
+
+    def lines(*texts: str) -> str:  # one piece per line, each below the one before
+        return joined([Piece(t, (0, 100 - 12 * k, 200, 110 - 12 * k)) for k, t in enumerate(texts)])
+    assert lines("vielfaltsorien", "\x02", "tierte Aufgabe") == "vielfaltsorientierte Aufgabe"  # hyphenation
+    assert lines("politisch\u2010", "geografische Räume") == "politisch-geografische Räume"  # typed, kept
+    assert lines("Kinder-", "und Jugendhilfe") == "Kinder- und Jugendhilfe"  # a suspended compound
+    assert lines("Integrations\u2011\u00a0und", "Vielfaltsarbeit") == "Integrations- und Vielfaltsarbeit"
+    assert lines("Main-Kinzig-Kreis/", "Hanau") == "Main-Kinzig-Kreis/Hanau"
+    assert lines("www.offenbach.de/themen/", "integration") == "www.offenbach.de/themen/integration"
+    assert lines("ein Satz", "geht weiter") == "ein Satz geht weiter"

@@ -344,7 +344,7 @@ def joined(pieces: list[Piece]) -> str:
 
 
 def clean(text: str) -> str:
-    text = re.sub(f"[{SOFT_HYPHENS}]\n?", "", text)
+    text = re.sub(f"\n?[{SOFT_HYPHENS}]\n?", "", text)
     text = LINE_END_HYPHEN.sub(r"\1 ", text)  # 'Kinder-' at a line end before 'und': a suspended compound
     text = re.sub(r"([-\u2010\u2011])\n", r"\1", text)
     text = re.sub(r"([/@])\n(?=\S)", r"\1", text)  # "Kreis/" + "Hanau", "name@" + "host.de": no space printed
