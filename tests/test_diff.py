@@ -133,11 +133,17 @@ def test_pdf_files_diff_finds_the_edits_at_the_precision_of_a_pdf(built):
     edits = [[(op, t.strip()) for op, t in e] for e in _text_edits(result)]  # spaces may go either side
     assert [(op, t.strip()) for op, t in KASSEL_WORDS] in edits and [("delete", "32"), ("insert", "45")] in edits
     quote = next(c for c in result.changes if c.kind == "added" and "Ein Jahr nach der Halbzeitbilanz" in c.new)
-    assert quote.what == "2 sentences added" and quote.where.endswith("Wiesbaden > Ausgangslage")
+    # the quotation is one unit with its speaker, as read from the PDF's structure tree
+    assert quote.what == "paragraph added" and quote.where.endswith("Wiesbaden > Ausgangslage")
+    assert quote.new.endswith("Landeshauptstadt Wiesbaden")
     kassel = next(c for c in result.changes if "Zusammenarbeit" in c.new)
-    assert kassel.item == "sentence" and kassel.page == 14  # the page of the new PDF it is on
-    assert len(edits) == 6  # cover date, contents, e-mail, Kassel, phone, figure … and no page furniture
-    assert len(result.changes) == 10 and not [c for c in result.changes if c.area == "pages"]
+    assert kassel.item == "paragraph" and kassel.page == 14  # the page of the new PDF it is on
+    # cover date, e-mail, Kassel, phone, the key figure's value and its date (two lines of its box)
+    assert len(edits) == 6 and [("delete", "10,4"), ("insert", "9,8")] in edits
+    contents = sorted((c.kind, c.old or c.new) for c in result.changes if c.area == "text" and c.where == "Inhalt")
+    assert contents == [("added", "Sprachbrücke Offenbach – ehrenamtliche Sprachmittlung"),
+                        ("removed", "Treff türkischsprachiger Angehöriger behinderter Menschen in Offenbach")]
+    assert len(result.changes) == 12 and not [c for c in result.changes if c.area == "pages"]  # … and no furniture
 
 
 @pytest.mark.parametrize("kind", ["folder", "docx", "pdf"])

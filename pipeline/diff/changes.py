@@ -500,8 +500,8 @@ class Comparer:
         return removed, added
 
     def _compare_section(self, where: str, o: SectionView, n: SectionView) -> None:
-        # a PDF has no paragraphs: its text is compared sentence by sentence
-        unit = "sentence" if "pdf" in (self.old.source, self.new.source) else "paragraph"
+        # a PDF read without its structure tree has no paragraphs: its text is compared sentence by sentence
+        unit = "sentence" if "sentence" in (self.old.unit, self.new.unit) else "paragraph"
         self._paragraphs(where, o.paragraphs, n.paragraphs, n.pages, item=unit)
         self._paragraphs(where, o.notes, n.notes, n.note_pages, item="footnote")
         self._formatting(where, o, n)

@@ -1,8 +1,10 @@
-"""An edition read back from its PDF for `brochure diff`: chapters and sections from the
-bookmarks, their text cut into sentences (a PDF has no paragraphs to align, and a section as one
-block hides which sentence changed), each with the page it starts on. Page numbers, running
-heads and footnotes are taken out of the running text; footnotes are compared on their own, and
-the pages before the first bookmark as the cover.
+"""An edition read back from its PDF for `brochure diff`. A tagged PDF (ours: Typst tags it) is read
+from its structure tree (pdf_tree.py): chapters and sections are its bookmarks, matched to the
+tree's headings; each paragraph, list item, caption, table row and footnote is one unit with its
+page; page furniture is left out because it is tagged as such. A PDF without a usable tree is
+read from the positions of its text: the text of a chapter cut at its section headings and into
+sentences (it has no paragraphs to align), footnotes guessed from the numbers at a page's foot.
+Either way the pages before the first bookmark are the cover.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipeline.diff.pdf_tree import TAGGED_SHARE, Block, TreeReader, read_pages
 from pipeline.diff.pictures import pdf_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 from pipeline.load.markdown import slug
@@ -21,32 +24,134 @@ PAGE = "\ue000"  # marks a page break in a chapter's text until each sentence kn
 ITEM = "\ue001"  # starts a sentence where the text alone does not show it
 SENTENCE_END = re.compile(r"(?<=[.!?…])[“”\")]*[\s\ue000]+(?=\ue000?[A-ZÄÖÜ0-9„\"(])"
                           r"|[\s\ue000]*[•\ue001]\s*")
+# No sentence ends after an ordinal ('des 1. Workshops'), an initial or an abbreviation ('S. 14',
+# 'z. B. Kassel'): the text before a cut must not end so.
+NO_END = re.compile(r"(?:^|[\s(„/])(?:\d{1,3}|[A-Za-zÄÖÜäöü]|S|Nr|Dr|Prof|bzw|ca|vgl|ggf|Abs|Art|Hrsg|Bd|Jh|Tel|"
+                    r"St|Str|evtl|inkl|zzgl|bspw|sog|usw|etc|u\.\s?a|z\.\s?B|d\.\s?h|o\.\s?ä|u\.\s?ä)\.$")
 # A footnote at the foot of a page: its number glued to its text ('2DESI – Institut …').
 NOTE_START = re.compile(r"^(\d{1,3})(?=[^\d\s.,:;)–-])")
 LEADERS = re.compile(r"(?:\s*\.){4,}\s*\d*")  # the contents' dot leaders and page numbers
+MATCH_AHEAD = 5  # bookmarks a heading may skip (one whose heading the tree lacks)
 
 
 def from_pdf(path: Path) -> EditionView:
+    data = path.read_bytes()
     try:
-        pdf = read_pdf(path.read_bytes())
+        text = read_pages(data)
+        tree = TreeReader(text)
+        blocks = tree.read()
     except Exception as exc:  # a broken or encrypted PDF
         raise input_error(path, f"cannot read the PDF: {exc.__class__.__name__}: {exc}", "pass a .pdf file") from None
-    marks = [(level, title, page) for level, title, page in pdf.outline if page]
+    marks = [(level, title, page) for level, title, page in text.outline if page]
+    count = len(text.heads)
+    tagged = bool(blocks) and tree.reached >= TAGGED_SHARE * (text.tagged + text.untagged)
+    if tagged and not marks:  # a tagged PDF without bookmarks: its headings stand for them
+        marks = _headings_as_marks(blocks)
+    chapters = _from_tree(blocks, marks, count) if tagged else _from_positions(read_pdf(data), marks)
+    try:
+        pictures = pdf_pictures(data, chapters)
+    except Exception:  # an image or structure tree pypdf cannot read costs only the picture comparison
+        pictures = []
+    for ch in chapters:
+        # the head is not printed on a chapter's first page; the one its other pages show most
+        found = [text.heads[k - 1] for k in range(ch.pages[0] + 1, ch.pages[1] + 1) if k <= count and text.heads[k - 1]]
+        ch.running_head = max(set(found), key=found.count) if found else ""
+    return EditionView(path.stem, "pdf", chapters, meta={"title": text.title}, pages=count, pictures=pictures,
+                       unit="paragraph" if tagged else "sentence")
+
+
+def _outline(marks: list[tuple[int, str, int]], count: int) -> tuple[list[ChapterView], list]:
+    """Chapters (level-1 bookmarks) and their sections (deeper ones), each chapter with its pages;
+    → (chapters, for each bookmark the chapter and section it opens)."""
     chapters: list[ChapterView] = []
+    opens: list[tuple[ChapterView | None, SectionView | None]] = []
     for level, title, _page in marks:
         if level == 1:
             chapters.append(ChapterView(slug(title), title))
+            opens.append((chapters[-1], None))
         elif chapters:
             chapters[-1].sections.append(SectionView(title, title, level=level))
+            opens.append((chapters[-1], chapters[-1].sections[-1]))
+        else:
+            opens.append((None, None))
     starts = [page for level, _, page in marks if level == 1]
+    for ch, start, end in zip(chapters, starts, [s - 1 for s in starts[1:]] + [count]):
+        ch.pages = (start, max(start, end))
+    return chapters, opens
+
+
+def _headings_as_marks(blocks: list[Block]) -> list[tuple[int, str, int]]:
+    """(level, title, page) of the tagged headings, the highest level as chapters."""
+    headings = [b for b in blocks if b.kind == "heading" and b.page]
+    top = min((b.level for b in headings if b.level), default=1)
+    return [(max(1, (b.level or top) - top + 1), b.title or b.text, b.page) for b in headings]
+
+
+def _cover(chapters: list[ChapterView], marks: list) -> ChapterView | None:
+    """The cover and whatever precedes the first bookmark, as a chapter of its own."""
+    starts = [page for level, _, page in marks if level == 1]
+    if starts and starts[0] > 1:
+        cover = ChapterView("titelseite", "(Titelseite)", pages=(1, starts[0] - 1))
+        chapters.insert(0, cover)
+        return cover
+    return None
+
+
+def _key(title: str) -> str:
+    return re.sub(r"[\W_]+", "", title).casefold()
+
+
+def _match(block: Block, marks: list, start: int) -> int | None:
+    """The bookmark the heading BLOCK opens: by its words, the next one or one a few further on
+    of the same level (a box's title repeating a bookmarked heading opens nothing), not past
+    the next chapter."""
+    keys = {_key(block.text), _key(block.title)} - {""}
+    for k in range(start, min(start + MATCH_AHEAD, len(marks))):
+        if _key(marks[k][1]) in keys and (block.level in (0, marks[k][0]) or k == start):
+            return k
+        if k > start and marks[k][0] == 1:
+            break
+    return None
+
+
+def _from_tree(blocks: list[Block], marks: list, count: int) -> list[ChapterView]:
+    """The tree's blocks into the chapters and sections of the bookmarks: a heading that opens a
+    bookmark starts its section, any other heading is text; a footnote goes to the section whose
+    text refers to it (the tree puts it where its number stands)."""
+    chapters, opens = _outline(marks, count)
+    cover = _cover(chapters, marks) or ChapterView("titelseite", "(Titelseite)", pages=(1, 1))
+    intros = {id(ch): SectionView("", "") for ch in [cover, *chapters]}
+    section, at = intros[id(cover)], 0
+    for block in blocks:
+        hit = _match(block, marks, at) if block.kind == "heading" else None
+        if hit is not None and opens[hit][0] is not None:
+            at = hit + 1
+            ch, sec = opens[hit]
+            section = sec or intros[id(ch)]
+        elif block.kind == "note":
+            section.notes.append(block.text)
+            section.note_pages.append(block.page)
+        else:
+            section.paragraphs.append(block.text)
+            section.pages.append(block.page)
+            section.formats.append(block.formats)
+    for ch in chapters:
+        intro = intros[id(ch)]
+        if intro.paragraphs or intro.notes:
+            ch.sections.insert(0, intro)
+    if cover not in chapters and (intros[id(cover)].paragraphs or intros[id(cover)].notes):
+        chapters.insert(0, cover)
+    return chapters
+
+
+def _from_positions(pdf, marks: list) -> list[ChapterView]:
+    """Chapters read without a structure tree: from the text as PDFium lays it out."""
+    chapters, _ = _outline(marks, pdf.pages)
     pages = _without_furniture(pdf.raw_pages, {c.title for c in chapters})
     split = [_page_notes(text) for text in pages]
-    if starts and starts[0] > 1:  # the cover and whatever precedes the first bookmark
-        chapters.insert(0, ChapterView("titelseite", "(Titelseite)"))
-        starts.insert(0, 1)
-    for ch, start, end in zip(chapters, starts, [s - 1 for s in starts[1:]] + [pdf.pages]):
-        end = max(start, end)
-        ch.pages = (start, end)
+    _cover(chapters, marks)
+    for ch in chapters:
+        start, end = ch.pages
         text = f"\n{PAGE}".join(body for body, _ in split[start - 1:end])
         text = re.sub(r"\n(?=„)", f"\n{ITEM}", text)  # a quotation at a line start begins a sentence
         # a word hyphenated across a page break: joined, the mark kept inside it
@@ -54,48 +159,7 @@ def from_pdf(path: Path) -> EditionView:
         _split_by_headings(ch, LEADERS.sub(" ", clean_pdf_text(text)), start)
         notes = [(n, note, page) for page in range(start, end + 1) for n, note in split[page - 1][1]]
         _attach_notes(ch, notes)
-    try:
-        pictures = pdf_pictures(path.read_bytes(), chapters)
-    except Exception:  # an image or structure tree pypdf cannot read costs only the picture comparison
-        pictures = []
-    heads = _page_heads(pdf.data)
-    for ch in chapters:
-        # the head is not printed on a chapter's first page; the one its other pages show most
-        found = [heads[k - 1] for k in range(ch.pages[0] + 1, ch.pages[1] + 1) if k <= len(heads) and heads[k - 1]]
-        ch.running_head = max(set(found), key=found.count) if found else ""
-    return EditionView(path.stem, "pdf", chapters, meta={"title": str(pdf.metadata.get("/Title", ""))},
-                       pages=pdf.pages, pictures=pictures)
-
-
-HEAD_ZONE = 0.1  # the top tenth of a page, above the type area, where a running head stands
-
-
-def _page_heads(data: bytes) -> list[str]:
-    """Each page's running head: the text tagged as page furniture (an Artifact, as Typst marks
-    it) at the top of the page, page numbers left out."""
-    import pypdfium2.raw as raw
-
-    from pipeline.render.pdf_pages import pdfium
-    from pipeline.verify.page_fill import mark_names
-    pdf = pdfium().PdfDocument(data)
-    out = []
-    try:
-        for page in pdf:
-            top = page.get_height() * (1 - HEAD_ZONE)
-            textpage = page.get_textpage()
-            words = []
-            for obj in page.get_objects(max_depth=8):
-                if obj.type != raw.FPDF_PAGEOBJ_TEXT:
-                    continue
-                left, bottom, right, up = obj.get_bounds()
-                if bottom >= top and "Artifact" in mark_names(obj.raw, raw):
-                    text = " ".join(textpage.get_text_bounded(left, bottom, right, up).split())
-                    if text and not text.isdigit():
-                        words.append((-round(up), left, text))
-            out.append(" ".join(t for _, _, t in sorted(words)))
-    finally:
-        pdf.close()
-    return out
+    return chapters
 
 
 def _without_furniture(pages: list[str], titles: set[str]) -> list[str]:
@@ -164,6 +228,8 @@ def _sentences(text: str, page: int, into: SectionView) -> int:
     """Adds TEXT's sentences with their pages to INTO; → the page TEXT ends on."""
     at = 0
     for m in [*SENTENCE_END.finditer(text), None]:
+        if m and not any(c in m.group() for c in "•" + ITEM) and NO_END.search(text[at:m.start()].replace(PAGE, "")):
+            continue  # 'des 1.', 'S.', 'z. B.': the sentence goes on
         end = m.start() if m else len(text)
         piece = text[at:end]
         lead = len(piece) - len(piece.lstrip(PAGE + " "))
