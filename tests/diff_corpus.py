@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BASES = {"kiv": ROOT / "inputs" / "kiv-handbuch-2020", "hzb": ROOT / "inputs" / "halbzeitbilanz-2012",
          "draft": ROOT / "inputs" / "kommunen" / "rodgau"}
 MODES = ("folder", "docx", "pdf")
-ALL, NOT_PDF = frozenset(MODES), frozenset({"folder", "docx"})
+ALL = frozenset(MODES)
 
 
 # -- reading and editing the inputs --------------------------------------------------------------
@@ -510,10 +510,10 @@ PAIRS = [
     Pair("text", "kiv", [
         Edit("word replaced", word_replaced), Edit("sentence added", sentence_added),
         Edit("sentence removed", sentence_removed), Edit("paragraph added", paragraph_added),
-        Edit("paragraph removed", paragraph_removed), Edit("paragraph split", paragraph_split, NOT_PDF),
-        Edit("paragraphs merged", paragraphs_merged, NOT_PDF), Edit("footnote changed", footnote_changed),
-        Edit("footnote added", footnote_added), Edit("list items reordered", list_reordered, NOT_PDF),
-        Edit("list item added", list_item_added), Edit("word made bold", made_bold, NOT_PDF),
+        Edit("paragraph removed", paragraph_removed), Edit("paragraph split", paragraph_split),
+        Edit("paragraphs merged", paragraphs_merged), Edit("footnote changed", footnote_changed),
+        Edit("footnote added", footnote_added), Edit("list items reordered", list_reordered),
+        Edit("list item added", list_item_added), Edit("word made bold", made_bold),
         Edit("heading renamed", heading_renamed, follows=_contents_follow),
         Edit("heading level changed", heading_level, follows=_contents_follow),
         Edit("sections swapped", sections_swapped, follows=_contents_follow),

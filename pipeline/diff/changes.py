@@ -326,14 +326,19 @@ def restyled(text: str, old: tuple, new: tuple) -> tuple[list[tuple[str, str]], 
 
 
 def _runs_of(indexes: list[int], item: str) -> list[list[int]]:
-    """Consecutive sentences go together, as one passage; paragraphs stay one by one."""
+    """Consecutive sentences or paragraphs go together, as one passage (a contact's lines, a new
+    list's items): one edit, one report."""
     out: list[list[int]] = []
     for i in sorted(indexes):
-        if item == "sentence" and out and out[-1][-1] == i - 1:
+        if out and out[-1][-1] == i - 1:
             out[-1].append(i)
         else:
             out.append([i])
     return out
+
+
+def _glue(item: str) -> str:
+    return " " if item == "sentence" else "\n\n"
 
 
 def _count(n: int, item: str) -> str:
@@ -582,10 +587,10 @@ class Comparer:
             out = [*moved.get(id(a), [])]
             for run in _runs_of(a.gone, a.item):
                 out.append(Change("text", "removed", a.where, f"{_count(len(run), a.item)} removed",
-                                  old=" ".join(a.old[i] for i in run), item=a.item))
+                                  old=_glue(a.item).join(a.old[i] for i in run), item=a.item))
             for run in _runs_of(a.news, a.item):
                 out.append(Change("text", "added", a.where, f"{_count(len(run), a.item)} added",
-                                  new=" ".join(a.new[j] for j in run), item=a.item, page=a.pages[run[0]]))
+                                  new=_glue(a.item).join(a.new[j] for j in run), item=a.item, page=a.pages[run[0]]))
             self.changes[a.at:a.at] = out
 
     def _moved_to(self, a: Loose, text: str) -> tuple[Loose | None, int]:
