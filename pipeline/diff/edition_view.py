@@ -20,6 +20,7 @@ from pipeline.manifest import CONTENT, MANIFEST
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import W, heading_level, paragraph_text, read_docx_parts
 from pipeline.diff.pdf_view import from_pdf
+from pipeline.diff.charts import build_charts, docx_charts
 from pipeline.diff.pictures import build_pictures, docx_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 
@@ -147,7 +148,8 @@ def _from_build(folder: Path) -> EditionView:
     return EditionView(manifest.get("edition", folder.name), "build", chapters, records, order, meta,
                        pdf["pages"] if pdf else None, docx if docx and docx.is_file() else None,
                        pdf_path if pdf_path and pdf_path.is_file() else None,
-                       template=str(doc["meta"].get("template") or ""), pictures=build_pictures(content, manifest))
+                       template=str(doc["meta"].get("template") or ""), pictures=build_pictures(content, manifest),
+                       charts=build_charts(content))
 
 
 # -- from a DOCX --------------------------------------------------------------------------------
@@ -172,9 +174,12 @@ def from_docx(path: Path) -> EditionView:
     previous = ""
     chapters: list[ChapterView] = []
     heads: list[str] = []
+    charts: list[tuple[str, str, str]] = []  # (chapter, section, title) of each chart: compared as the chart's
     for (style, text), (refs, spans) in zip(parts.paragraphs, extras):
         level = heading_level(style)
-        if level == 1:
+        if style == "Chart Title":
+            charts.append((chapters[-1].title if chapters else "", " > ".join(heads), text))
+        elif level == 1:
             chapters.append(ChapterView(slug(text), text))
             heads = []
         elif level and chapters:
@@ -205,7 +210,9 @@ def from_docx(path: Path) -> EditionView:
         pictures = docx_pictures(data)
     except Exception:  # a broken picture part costs only the picture comparison
         pictures = []
-    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions, pictures=pictures)
+    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions,
+                       pictures=[p for p in pictures if not p.chart],
+                       charts=docx_charts(path, [p for p in pictures if p.chart], charts))
 
 
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"

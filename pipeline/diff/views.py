@@ -46,6 +46,7 @@ class EditionView:
     revisions: int = 0  # tracked changes a DOCX holds already (read as if accepted)
     template: str = ""  # the brochure type (a build folder's), whose template.yaml names its tables' rows
     pictures: list = field(default_factory=list)  # PictureView (pictures.py), compared by their pixels
+    charts: list = field(default_factory=list)  # ChartView (charts.py), compared by their data
 
 
 def input_error(path: Path, message: str, hint: str) -> InputError:

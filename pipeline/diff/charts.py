@@ -1,0 +1,289 @@
+"""The charts of an edition, compared by their data: a changed cell of a chart's data table is
+one change of the chart („chart changed: „title“ — category, series: 38 → 40“), named by the
+chart's title, chapter and page, not a change of a table row nobody sees by its name.
+
+A build folder's content.json holds each chart's categories and series. A DOCX or PDF shows
+a chart as a picture with its title and alt text: where the file lies in its build folder (the
+manifest names it with its hash), that folder's data is used; elsewhere the title, the series
+named in a generated alt text, and the drawing itself (its pixels) are compared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.assemble.charts import KIND_NAMES, format_value
+
+CHARTS_TABLE = "charts"  # the table declaring the charts (assemble/document.py)
+CHART_FIELDS = ("title", "data")  # its columns whose change is reported as the chart's
+# A generated alt text (assemble/charts.py alt_text): '<kind>: <title>. 5 Kategorien … „a“, „b“.'
+_ALT = re.compile("(?:" + "|".join(map(re.escape, KIND_NAMES.values())) + r"): (?P<title>.+?)\. "
+                  r"(?=\d+ Kategorien|Kategorie |\d+ Werte in )")
+_SERIES = re.compile(r"dargestellt(?: gestapelt)?: ((?:„[^“]*“(?:, )?)+)\.")
+
+
+@dataclass
+class ChartView:
+    key: str  # the chart's id; in a DOCX or PDF without its build folder, its title and number
+    title: str
+    chapter: str  # the chapter's id (build folder) or title
+    section: str = ""  # the section path it stands in
+    categories: list[str] = field(default_factory=list)
+    series: list[tuple[str, list[str]]] = field(default_factory=list)  # name, values as printed
+    known: bool = False  # whether categories and series are the chart's whole data
+    alt: str = ""
+    digest: str = ""  # the drawing's pixels, from a DOCX or PDF
+    page: int | None = None
+    table: str = ""  # its data table (build folder)
+
+
+def _values(values: list) -> list[str]:
+    return [format_value(v) for v in values]
+
+
+def from_block(block: dict, chapter: str, section: str, tables: dict[str, str]) -> ChartView:
+    return ChartView(block["id"], block["title"], chapter, section, list(block["categories"]),
+                     [(s["name"], _values(s["values"])) for s in block["series"]], True, block.get("alt", ""),
+                     table=tables.get(block["id"], ""))
+
+
+def _blocks(blocks: list, chapter: str, section: str, tables: dict[str, str]) -> list[ChartView]:
+    out = []
+    for b in blocks:
+        if b.get("type") == "chart":
+            out.append(from_block(b, chapter, section, tables))
+        elif b.get("type") == "box":
+            out += _blocks(b["blocks"], chapter, section, tables)
+    return out
+
+
+def _sections(sections: list, chapter: str, parent: str, tables: dict[str, str]) -> list[ChartView]:
+    out = []
+    for s in sections:
+        path = f"{parent} > {s['title']}" if parent else s["title"]
+        out += _blocks(s["blocks"], chapter, path, tables) + _sections(s["sections"], chapter, path, tables)
+    return out
+
+
+def build_charts(content: dict) -> list[ChartView]:
+    """A build folder's charts in reading order, each with its data and its data table."""
+    tables = {r["id"]: str(r["values"].get("data") or "") for r in content["records"].get(CHARTS_TABLE, [])}
+    out = []
+    for ch in content["document"]["chapters"]:
+        out += _blocks(ch["blocks"], ch["id"], "", tables) + _sections(ch["sections"], ch["id"], "", tables)
+    return out
+
+
+def from_alt(title: str, alt: str, chapter: str, section: str = "") -> ChartView:
+    """A chart known only by its picture: the title, and the series a generated alt text names."""
+    m = _ALT.match(alt)
+    names = re.findall(r"„([^“]*)“", s.group(1)) if (s := _SERIES.search(alt)) else []
+    return ChartView("", title or (m.group("title") if m else ""), chapter, section,
+                     series=[(n, []) for n in names], alt=alt)
+
+
+def number_keys(charts: list[ChartView]) -> None:
+    """Keys for charts without an id: the title, numbered where titles repeat."""
+    seen: dict[str, int] = {}
+    for c in charts:
+        if not c.key:
+            n = seen[c.title] = seen.get(c.title, 0) + 1
+            c.key = f"{c.title} #{n}"
+
+
+# -- a DOCX or PDF in its build folder ---------------------------------------------------------
+def build_folder(path: Path) -> tuple[dict, dict] | None:
+    """The content.json and manifest.json of the build folder PATH was written into, when the
+    manifest names PATH with the hash it has now (a file edited since is not described by it)."""
+    try:
+        manifest = json.loads((path.parent / "manifest.json").read_text(encoding="utf-8"))
+        entry = next((o for o in manifest["outputs"] if o["path"] == path.name), None)
+        if entry is None or entry.get("sha256") != hashlib.sha256(path.read_bytes()).hexdigest():
+            return None
+        return json.loads((path.parent / "content.json").read_text(encoding="utf-8")), manifest
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def with_data(charts: list[ChartView], content: dict) -> None:
+    """Fills CHARTS (read from a DOCX or PDF) with the data of the same charts in CONTENT,
+    matched by alt text and title in order."""
+    known = build_charts(content)
+    titles = {ch["id"]: ch["title"] for ch in content["document"]["chapters"]}
+    for c in charts:
+        k = next((k for k in known if k.alt == c.alt and k.title == c.title), None)
+        if k is None:
+            continue
+        known.remove(k)
+        c.key, c.categories, c.series, c.known, c.table = k.key, k.categories, k.series, True, k.table
+        c.chapter, c.section = titles.get(k.chapter, c.chapter), k.section
+
+
+def _folder_pages(charts: list[ChartView], path: Path, manifest: dict) -> None:
+    """The pages of CHARTS (from a DOCX) in the PDF built beside it, found by their alt text."""
+    pdf = next((path.parent / o["path"] for o in manifest["outputs"] if o["path"].endswith(".pdf")), None)
+    try:
+        pages = {f.alt: f.page for f in reversed(pdf_figures(pdf.read_bytes(), drawings=False))} if pdf else {}
+    except Exception:  # an unreadable PDF only costs the page numbers
+        pages = {}
+    for c in charts:
+        c.page = c.page or pages.get(c.alt)
+
+
+def docx_charts(path: Path, pictures: list, places: list[tuple[str, str, str]]) -> list[ChartView]:
+    """A DOCX's charts from its chart pictures (PictureView) and the (chapter, section, title)
+    of each „Chart Title“ paragraph; with their data where the DOCX lies in its build folder."""
+    out, at = [], 0
+    for pic in pictures:
+        k = next((k for k in range(at, len(places)) if places[k][2] == pic.caption), None)
+        chapter, section = (places[k][0], places[k][1]) if k is not None else (pic.chapter, "")
+        at = k + 1 if k is not None else at
+        c = from_alt(pic.caption, pic.alt, chapter, section)
+        c.digest = pic.digest
+        out.append(c)
+    folder = build_folder(path) if out else None
+    if folder is not None:
+        with_data(out, folder[0])
+        _folder_pages(out, path, folder[1])
+    number_keys(out)
+    return out
+
+
+# -- from a PDF ----------------------------------------------------------------------------------
+@dataclass
+class PdfFigure:
+    alt: str
+    page: int
+    box: tuple  # the figure's BBox, pt from the page's lower left
+    caption: list[int]  # the marked-content ids of its caption (the chart's title)
+    title: str = ""
+    digest: str = ""
+
+
+def _mcids(el, depth: int = 0) -> list[int]:
+    el = el.get_object()
+    if isinstance(el, int):
+        return [el]
+    if depth > 20:
+        return []
+    if isinstance(el, list):
+        return [m for x in el for m in _mcids(x, depth + 1)]
+    k = el.get("/MCID") if el.get("/Type") == "/MCR" else el.get("/K")
+    return _mcids(k, depth + 1) if k is not None else []
+
+
+def _chart_figures(reader) -> list[PdfFigure]:
+    """The charts of a tagged PDF: a Div holding a Caption (the title) and a Figure (the
+    drawing with its alt text), as the template tags a figure with a caption."""
+    pages = {p.indirect_reference.idnum: n for n, p in enumerate(reader.pages, 1) if p.indirect_reference}
+    out: list[PdfFigure] = []
+
+    def walk(el, depth: int = 0) -> None:
+        el = el.get_object()
+        if depth > 200 or not isinstance(el, (list, dict)):
+            return
+        kids = el if isinstance(el, list) else el.get("/K")
+        kids = kids.get_object() if kids is not None else []
+        kids = kids if isinstance(kids, list) else [kids]
+        elems = [k.get_object() for k in kids if isinstance(k.get_object(), dict)]
+        tags = [e.get("/S") for e in elems]
+        if "/Caption" in tags and "/Figure" in tags:
+            fig, cap = elems[tags.index("/Figure")], elems[tags.index("/Caption")]
+            pg = fig.get("/Pg")
+            attrs = fig.get("/A")
+            attrs = attrs.get_object() if attrs is not None else []
+            box = next((a.get_object().get("/BBox") for a in (attrs if isinstance(attrs, list) else [attrs])
+                        if a.get_object().get("/BBox") is not None), None)
+            if pg is not None and box is not None:
+                out.append(PdfFigure(str(fig.get("/Alt", "")), pages.get(pg.idnum, 0), tuple(float(x) for x in box),
+                                     _mcids(cap)))
+            return
+        for e in elems:
+            walk(e, depth + 1)
+    root = reader.trailer["/Root"].get("/StructTreeRoot")
+    if root is not None:
+        walk(root)
+    return out
+
+
+def _mcid(obj, raw) -> int | None:
+    import ctypes
+    for k in range(raw.FPDFPageObj_CountMarks(obj)):
+        value = ctypes.c_int()
+        if raw.FPDFPageObjMark_GetParamIntValue(raw.FPDFPageObj_GetMark(obj, k), b"MCID", ctypes.byref(value)):
+            return value.value
+    return None
+
+
+def _caption_text(page, mcids: list[int]) -> str:
+    """The text of the page's objects marked with MCIDS (the caption: the chart's title)."""
+    import pypdfium2.raw as raw
+    textpage = page.get_textpage()
+    boxes = [obj.get_bounds() for obj in page.get_objects(max_depth=8)
+             if obj.type == raw.FPDF_PAGEOBJ_TEXT and _mcid(obj.raw, raw) in mcids]
+    if not boxes:
+        return ""
+    left, bottom = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, top = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return " ".join(textpage.get_text_bounded(left, bottom, right, top).split())
+
+
+def _drawing_digest(page, box: tuple) -> str:
+    """The hash of the figure's area rendered: a chart drawn anew with other data differs."""
+    width, height = page.get_size()
+    crop = (max(0, box[0]), max(0, box[1]), max(0, width - box[2]), max(0, height - box[3]))
+    image = page.render(scale=2, crop=crop).to_pil()
+    return hashlib.sha256(f"{image.mode} {image.size}".encode() + image.tobytes()).hexdigest()
+
+
+def pdf_figures(data: bytes, drawings: bool = True) -> list[PdfFigure]:
+    """The charts of a PDF in reading order with title, alt text, page and (DRAWINGS) the
+    hash of their drawing."""
+    from pypdf import PdfReader
+
+    from pipeline.render.pdf_pages import pdfium
+    figures = _chart_figures(PdfReader(io.BytesIO(data)))
+    if not figures:
+        return figures
+    pdf = pdfium().PdfDocument(data)
+    try:
+        for f in figures:
+            if 0 < f.page <= len(pdf):
+                page = pdf[f.page - 1]
+                f.title = _caption_text(page, f.caption)
+                f.digest = _drawing_digest(page, f.box) if drawings else ""
+    finally:
+        pdf.close()
+    return figures
+
+
+def pdf_charts(path: Path, data: bytes, chapters: list, figures: list[PdfFigure]) -> list[ChartView]:
+    """A PDF's charts (its FIGURES), each in the chapter and section whose pages hold it; with
+    their data where the PDF lies in its build folder."""
+    out = []
+    for f in figures:
+        chapter = next((c for c in reversed(chapters) if c.pages and c.pages[0] <= f.page), None)
+        sections = [s for s in (chapter.sections if chapter else []) if s.pages and s.pages[0] <= f.page]
+        c = from_alt(f.title, f.alt, chapter.title if chapter else "", sections[-1].path if sections else "")
+        c.page, c.digest = f.page, f.digest
+        out.append(c)
+    folder = build_folder(path) if out else None
+    if folder is not None:
+        with_data(out, folder[0])
+    number_keys(out)
+    return out
+
+
+def without_titles(text: str, titles: list[str]) -> str:
+    """TEXT without the charts' TITLES (the caption above each drawing): a chart's title is
+    compared as the chart's, not again as a sentence of the text around it."""
+    for title in titles:
+        words = title.split()
+        if words:
+            text = re.sub(r"\s+".join(map(re.escape, words)), " ", text, count=1)
+    return text
