@@ -268,8 +268,10 @@ def pdf_charts(path: Path, data: bytes, chapters: list, figures: list[PdfFigure]
     out = []
     for f in figures:
         chapter = next((c for c in reversed(chapters) if c.pages and c.pages[0] <= f.page), None)
-        sections = [s for s in (chapter.sections if chapter else []) if s.pages and s.pages[0] <= f.page]
-        c = from_alt(f.title, f.alt, chapter.title if chapter else "", sections[-1].path if sections else "")
+        # the first section with text on its page: a chart is set at the top of a page or column
+        section = next((s for s in (chapter.sections if chapter else []) if s.pages and s.pages[0] <= f.page <= s.pages[-1]),
+                       None)
+        c = from_alt(f.title, f.alt, chapter.title if chapter else "", section.path if section else "")
         c.page, c.digest = f.page, f.digest
         out.append(c)
     folder = build_folder(path) if out else None

@@ -54,7 +54,7 @@ def terminal(c: Comparison) -> str:
                     lines.append(f"      {_words_terminal(ch)}")
                 else:
                     lines.append(f"      {click.style((ch.old or ch.new)[:200], fg='red' if ch.old else 'green')}")
-            elif ch.item == "picture" and ch.page and f"page {ch.page}" not in ch.what:
+            elif ch.item in ("picture", "chart") and ch.page and f"page {ch.page}" not in ch.what:
                 lines.append(f"  {mark} {ch.what} (page {ch.page})")
             else:
                 lines.append(f"  {mark} {ch.what}")
@@ -93,7 +93,7 @@ KINDS_DE = {"added": "neu", "removed": "entfernt", "changed": "geändert", "rena
 ITEMS_DE = {"chapter": ("Kapitel", "n"), "section": ("Abschnitt", "m"), "paragraph": ("Absatz", "m"),
             "sentence": ("Satz", "m"), "footnote": ("Fußnote", "f"), "field": ("Feld", "n"), "record": ("Eintrag", "m"),
             "meta": ("Angabe", "f"), "pages": ("Seitenzahl", "f"), "formatting": ("Formatierung", "f"),
-            "picture": ("Foto", "n"),
+            "picture": ("Foto", "n"), "chart": ("Diagramm", "n"),
             "running head": ("Kolumnentitel", "m"), "heading level": ("Überschrift-Ebene", "f")}
 STYLE_DE = {"+b": "jetzt fett", "-b": "nicht mehr fett", "+i": "jetzt kursiv", "-i": "nicht mehr kursiv"}
 PLURAL_DE = {"paragraph": "Absätze", "sentence": "Sätze"}
@@ -106,6 +106,10 @@ META_DE = {"date": "Datum", "title": "Titel", "subtitle": "Untertitel", "author"
            "label": "Bezeichnung", "value": "Wert", "name": "Name", "role": "Funktion", "text": "Text",
            "caption": "Bildunterschrift", "alt_text": "Alternativtext", "speaker": "Person", "group": "Gruppe", "url": "Adresse", "web": "Website",
            "address": "Anschrift", "unit": "Einheit", "source": "Quelle", "population": "Einwohnerzahl"}
+# A chart's change (chart_changes.py) by what in it changed.
+CHART_DE = {"category added": "Kategorie neu", "category removed": "Kategorie entfernt",
+            "category renamed": "Kategorie umbenannt", "series renamed": "Datenreihe umbenannt",
+            "series added": "Datenreihe neu", "series removed": "Datenreihe entfernt", "image": "Grafik geändert"}
 SOURCES_DE = {"build": "Build-Ordner", "docx": "DOCX", "pdf": "PDF"}
 CONTEXT = 240  # characters of unchanged text shown around a change before it is shortened
 
@@ -134,6 +138,8 @@ def subject_de(ch: Change) -> str:
     if ch.sheet:  # as the town knows it: sheet, row and the row's own words
         place = f"Blatt „{ch.sheet}“, Zeile {ch.row}" if ch.row else f"Blatt „{ch.sheet}“"
         return f"{place}: „{ch.subject}“" if ch.subject else place
+    if ch.item == "chart":
+        return _chart_de(ch)
     if ch.item == "heading level":  # '## X' now '### X'
         return f"{ch.where.rpartition(' > ')[2]} (Ebene {ch.old} → {ch.new})"
     if ch.item == "running head":
@@ -152,6 +158,18 @@ def subject_de(ch: Change) -> str:
                 for t, c in zip(restyled, ch.name.split())]
         return f"{ch.where} ({'; '.join(said)})"
     return ch.where
+
+
+def _chart_de(ch: Change) -> str:
+    """„Titel“ — 18 bis unter 30 Jahre, mit Migrationshintergrund: 38 → 40"""
+    if ch.name == "title":
+        return f"„{ch.old}“ → „{ch.new}“"
+    if ch.name == "value":
+        return f"„{ch.subject}“ — {ch.column}: {ch.old} → {ch.new}"
+    if ch.name in CHART_DE and ch.name != "image":
+        detail = f"{ch.old} → {ch.new}" if ch.old and ch.new else ch.old or ch.new
+        return f"„{ch.subject}“ — {CHART_DE[ch.name]}: {detail}"
+    return f"„{ch.subject}“" + (f" — {CHART_DE[ch.name]}" if ch.name in CHART_DE else "")
 
 
 def nav_subject_de(ch: Change) -> str:
