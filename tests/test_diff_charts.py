@@ -161,3 +161,40 @@ def test_redline_tracks_the_changed_chart(editions, new, accept):
     want = new_docx if accept else old_docx
     assert _charts(red, got) == _charts(want, _body(want))
     assert paragraphs(got) == paragraphs(_body(want))
+
+
+SVG = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def _with_svg(docx: bytes) -> bytes:
+    """DOCX with each chart drawn as Word draws an SVG: the a:blip (PNG) carries an a:ext with
+    an asvg:svgBlip (here pointing at the same image, which is enough to follow it)."""
+    body = _body(docx)
+    for drawing in body.iter(f"{W}drawing"):
+        if not next(drawing.iter(f"{WP}docPr")).get("descr", "").startswith("Gestapeltes"):
+            continue
+        blip = next(drawing.iter(f"{A}blip"))
+        ext = etree.SubElement(etree.SubElement(blip, f"{A}extLst"), f"{A}ext",
+                               uri="{96DAC541-7B7A-43D3-8B79-37D633B846F1}")
+        etree.SubElement(ext, f"{{{SVG}}}svgBlip", {f"{R}embed": blip.get(f"{R}embed")})
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for item in z.infolist():
+            data = etree.tostring(body, xml_declaration=True, encoding="UTF-8", standalone=True) \
+                if item.filename == "word/document.xml" else z.read(item)
+            w.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_chart_with_an_svg_and_its_png_fallback_is_tracked_with_both(editions):
+    """Rejecting all gives the old chart in both its images: the deleted copy's svgBlip is
+    carried into the new package like its blip."""
+    old_docx, new_docx = (_with_svg((editions[k] / f"{SAMPLE}.docx").read_bytes()) for k in ("old", "value"))
+    red = redline(old_docx, new_docx)
+    got = apply(_body(red), accept=False)
+    with zipfile.ZipFile(io.BytesIO(red)) as z:
+        rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(z.read("word/_rels/document.xml.rels"))}
+        svg = [z.read("word/" + rels[b.get(f"{R}embed")].lstrip("/").removeprefix("word/"))
+               for b in got.iter(f"{{{SVG}}}svgBlip")]
+    assert [pixel_digest(x) for x in svg] == [d for alt, d in _charts(old_docx, _body(old_docx)) if "Gestapeltes" in alt]
+    assert _charts(red, got) == _charts(old_docx, _body(old_docx))
