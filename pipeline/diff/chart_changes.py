@@ -51,7 +51,8 @@ class ChartComparer:
         chapter = self.comparer.titles.get(c.chapter, c.chapter)
         where = f"{chapter} > {c.section}" if chapter and c.section else chapter or c.section
         words = [(op, t) for op, t in (("delete", old), ("insert", new)) if t]
-        self.comparer.add("records", kind, where, what, old, new, words, item="chart", name=name, page=c.page,
+        page = None if kind == "removed" else c.page  # a page of the new edition
+        self.comparer.add("records", kind, where, what, old, new, words, item="chart", name=name, page=page,
                           subject=c.title, column=column)
         self.found.append((self.comparer.changes[-1], c))
 
@@ -68,15 +69,28 @@ class ChartComparer:
     def _pair(self, o: ChartView, n: ChartView) -> None:
         if o.title != n.title:
             self.add(n, "renamed", f"chart title changed: „{o.title}“ → „{n.title}“", o.title, n.title, name="title")
+        self._notes(o, n)
         before = len(self.found)
         if o.known and n.known:
             self._data(o, n)
         else:
             self._series(o, n)
-        said = len(self.found) > before
-        alt_changed = o.alt.replace(o.title, n.title) != n.alt
-        if not said and ((o.digest and n.digest and o.digest != n.digest) or (alt_changed and not (o.known and n.known))):
+        if len(self.found) > before:
+            return  # the drawing and a generated alt text changed with the data
+        if o.digest and n.digest and o.digest != n.digest:
             self.add(n, "changed", f"chart changed: „{n.title}“ — drawing changed", o.alt, n.alt, name="image")
+        elif o.alt.replace(o.title, n.title) != n.alt and "build" not in (self.comparer.old.source, self.comparer.new.source):
+            # a build folder's own alt text is a field of the charts table, compared with the records
+            self.add(n, "changed", f"chart changed: „{n.title}“ — alt text {o.alt} → {n.alt}", o.alt, n.alt,
+                     name="alt_text")
+
+    def _notes(self, o: ChartView, n: ChartView) -> None:
+        """The source line and note under the chart, as a DOCX or PDF prints them."""
+        for k in range(max(len(o.notes), len(n.notes))):
+            x, y = (o.notes[k] if k < len(o.notes) else ""), (n.notes[k] if k < len(n.notes) else "")
+            if x != y:
+                self.add(n, "changed", f"chart changed: „{n.title}“ — caption {x or '(empty)'} → {y or '(empty)'}", x, y,
+                         name="note")
 
     def _series(self, o: ChartView, n: ChartView) -> list[tuple[int, int]]:
         """Series renamed (same place), added or removed; → pairs of series indexes to compare."""

@@ -40,6 +40,7 @@ class ChartView:
     digest: str = ""  # the drawing's pixels, from a DOCX or PDF
     page: int | None = None
     table: str = ""  # its data table (build folder)
+    notes: list[str] = field(default_factory=list)  # the source line and note printed under it (DOCX, PDF)
 
 
 def _values(values: list) -> list[str]:
@@ -135,16 +136,26 @@ def _folder_pages(charts: list[ChartView], path: Path, manifest: dict) -> None:
         c.page = c.page or pages.get(c.alt)
 
 
-def docx_charts(path: Path, pictures: list, places: list[tuple[str, str, str]]) -> list[ChartView]:
-    """A DOCX's charts from its chart pictures (PictureView) and the (chapter, section, title)
-    of each „Chart Title“ paragraph; with their data where the DOCX lies in its build folder."""
+@dataclass
+class DocxPlace:
+    """Where a DOCX's „Chart Title“ paragraph stands, and the captions (source, note) under the
+    chart it heads."""
+    chapter: str
+    section: str
+    title: str
+    notes: list[str] = field(default_factory=list)
+
+
+def docx_charts(path: Path, pictures: list, places: list[DocxPlace]) -> list[ChartView]:
+    """A DOCX's charts from its chart pictures (PictureView) and the place of each „Chart
+    Title“ paragraph; with their data where the DOCX lies in its build folder."""
     out, at = [], 0
     for pic in pictures:
-        k = next((k for k in range(at, len(places)) if places[k][2] == pic.caption), None)
-        chapter, section = (places[k][0], places[k][1]) if k is not None else (pic.chapter, "")
+        k = next((k for k in range(at, len(places)) if places[k].title == pic.caption), None)
+        place = places[k] if k is not None else DocxPlace(pic.chapter, "", pic.caption)
         at = k + 1 if k is not None else at
-        c = from_alt(pic.caption, pic.alt, chapter, section)
-        c.digest = pic.digest
+        c = from_alt(pic.caption, pic.alt, place.chapter, place.section)
+        c.digest, c.notes = pic.digest, place.notes
         out.append(c)
     folder = build_folder(path) if out else None
     if folder is not None:
@@ -163,6 +174,7 @@ class PdfFigure:
     caption: list[int]  # the marked-content ids of its caption (the chart's title)
     title: str = ""
     digest: str = ""
+    notes: list[str] = field(default_factory=list)  # its source and note, where known
 
 
 def _mcids(el, depth: int = 0) -> list[int]:
@@ -262,9 +274,43 @@ def pdf_figures(data: bytes, drawings: bool = True) -> list[PdfFigure]:
     return figures
 
 
-def pdf_charts(path: Path, data: bytes, chapters: list, figures: list[PdfFigure]) -> list[ChartView]:
+_ALT_SOURCE = re.compile(r" Quelle: (.+)\.$")  # the end of a generated alt text
+
+
+def figure_notes(figures: list[PdfFigure], folder: tuple[dict, dict] | None) -> None:
+    """The source and note printed under each chart of a PDF: from its build folder's data, or
+    the source a generated alt text names."""
+    known = build_blocks(folder[0]) if folder else []
+    for f in figures:
+        block = next((b for b in known if b.get("alt") == f.alt and b.get("title") == f.title), None)
+        if block is not None:
+            known.remove(block)
+            f.notes = [t for t in (block.get("source", ""), block.get("note", "")) if t]
+        elif m := _ALT_SOURCE.search(f.alt):
+            f.notes = [m.group(1)]
+
+
+def build_blocks(content: dict) -> list[dict]:
+    """The chart blocks of a content.json, in reading order."""
+    out: list[dict] = []
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            if value.get("type") == "chart":
+                out.append(value)
+                return
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+    walk(content["document"]["chapters"])
+    return out
+
+
+def pdf_charts(figures: list[PdfFigure], chapters: list, folder: tuple[dict, dict] | None) -> list[ChartView]:
     """A PDF's charts (its FIGURES), each in the chapter and section whose pages hold it; with
-    their data where the PDF lies in its build folder."""
+    their data where the PDF lies in its build FOLDER."""
     out = []
     for f in figures:
         chapter = next((c for c in reversed(chapters) if c.pages and c.pages[0] <= f.page), None)
@@ -272,20 +318,28 @@ def pdf_charts(path: Path, data: bytes, chapters: list, figures: list[PdfFigure]
         section = next((s for s in (chapter.sections if chapter else []) if s.pages and s.pages[0] <= f.page <= s.pages[-1]),
                        None)
         c = from_alt(f.title, f.alt, chapter.title if chapter else "", section.path if section else "")
-        c.page, c.digest = f.page, f.digest
+        c.page, c.digest, c.notes = f.page, f.digest, f.notes
         out.append(c)
-    folder = build_folder(path) if out else None
     if folder is not None:
         with_data(out, folder[0])
     number_keys(out)
     return out
 
 
-def without_titles(text: str, titles: list[str]) -> str:
-    """TEXT without the charts' TITLES (the caption above each drawing): a chart's title is
-    compared as the chart's, not again as a sentence of the text around it."""
-    for title in titles:
-        words = title.split()
-        if words:
-            text = re.sub(r"\s+".join(map(re.escape, words)), " ", text, count=1)
+def without_titles(text: str, figures: list[PdfFigure]) -> str:
+    """TEXT (of the page the FIGURES stand on) without what these charts print around their
+    drawing: the title above, the source line and note below, each looked for after the one
+    before (a key figures box may name the same source). They are compared as the chart's,
+    not again as sentences of the text."""
+    for f in figures:
+        at = 0
+        for k, printed in enumerate([f.title, *f.notes]):
+            words = printed.split()
+            if not words:
+                continue
+            label = r"(?:[\w-]+:\s+)?" if k == 1 else ""  # the source line's „Quelle: “
+            pattern = re.compile(label + r"\s+".join(map(re.escape, words)))
+            m = pattern.search(text, at) or pattern.search(text)
+            if m:
+                text, at = text[:m.start()] + " " + text[m.end():], m.start()
     return text

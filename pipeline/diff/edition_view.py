@@ -20,7 +20,7 @@ from pipeline.manifest import CONTENT, MANIFEST
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import W, heading_level, paragraph_text, read_docx_parts
 from pipeline.diff.pdf_view import from_pdf
-from pipeline.diff.charts import build_charts, docx_charts
+from pipeline.diff.charts import DocxPlace, build_charts, docx_charts
 from pipeline.diff.pictures import build_pictures, docx_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 
@@ -174,11 +174,15 @@ def from_docx(path: Path) -> EditionView:
     previous = ""
     chapters: list[ChapterView] = []
     heads: list[str] = []
-    charts: list[tuple[str, str, str]] = []  # (chapter, section, title) of each chart: compared as the chart's
+    charts: list[DocxPlace] = []  # each chart's title, source and note: compared as the chart's
+    under = ""  # what of a chart the paragraphs stand for: "", "title", "picture" or "notes"
     for (style, text), (refs, spans) in zip(parts.paragraphs, extras):
         level = heading_level(style)
-        if style == "Chart Title":
-            charts.append((chapters[-1].title if chapters else "", " > ".join(heads), text))
+        under = _chart_part(under, style, text)
+        if under == "title":
+            charts.append(DocxPlace(chapters[-1].title if chapters else "", " > ".join(heads), text))
+        elif under:  # the chart's picture, or a caption under it
+            charts[-1].notes += [text] if under == "notes" else []
         elif level == 1:
             chapters.append(ChapterView(slug(text), text))
             heads = []
@@ -213,6 +217,18 @@ def from_docx(path: Path) -> EditionView:
     return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions,
                        pictures=[p for p in pictures if not p.chart],
                        charts=docx_charts(path, [p for p in pictures if p.chart], charts))
+
+
+def _chart_part(before: str, style: str, text: str) -> str:
+    """What of a chart a DOCX paragraph is, after one that was BEFORE: the „Chart Title“, the
+    empty paragraph of its picture right under it, then the captions (source line and note)."""
+    if style == "Chart Title":
+        return "title"
+    if before == "title" and not text.strip():
+        return "picture"
+    if before in ("title", "picture", "notes") and style == "Caption":
+        return "notes"
+    return ""
 
 
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.diff.charts import pdf_charts, pdf_figures, without_titles
+from pipeline.diff.charts import build_folder, figure_notes, pdf_charts, pdf_figures, without_titles
 from pipeline.diff.pictures import pdf_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 from pipeline.load.markdown import slug
@@ -46,18 +46,20 @@ def from_pdf(path: Path) -> EditionView:
         figures = pdf_figures(pdf.data)
     except Exception:  # a structure tree pypdf or PDFium cannot read costs only the chart comparison
         figures = []
+    folder = build_folder(path) if figures else None
+    figure_notes(figures, folder)
     if starts and starts[0] > 1:  # the cover and whatever precedes the first bookmark
         chapters.insert(0, ChapterView("titelseite", "(Titelseite)"))
         starts.insert(0, 1)
     for ch, start, end in zip(chapters, starts, [s - 1 for s in starts[1:]] + [pdf.pages]):
         end = max(start, end)
         ch.pages = (start, end)
-        text = f"\n{PAGE}".join(body for body, _ in split[start - 1:end])
+        text = f"\n{PAGE}".join(without_titles(body, [f for f in figures if f.page == n])
+                                for n, (body, _) in enumerate(split[start - 1:end], start))
         text = re.sub(r"\n(?=„)", f"\n{ITEM}", text)  # a quotation at a line start begins a sentence
         # a word hyphenated across a page break: joined, the mark kept inside it
         text = re.sub(rf"-[ \t]*\n{PAGE}(?=[a-zäöüß])", PAGE, text)
-        titles = [f.title for f in figures if start <= f.page <= end]
-        _split_by_headings(ch, without_titles(LEADERS.sub(" ", clean_pdf_text(text)), titles), start)
+        _split_by_headings(ch, LEADERS.sub(" ", clean_pdf_text(text)), start)
         notes = [(n, note, page) for page in range(start, end + 1) for n, note in split[page - 1][1]]
         _attach_notes(ch, notes)
     try:
@@ -70,7 +72,7 @@ def from_pdf(path: Path) -> EditionView:
         found = [heads[k - 1] for k in range(ch.pages[0] + 1, ch.pages[1] + 1) if k <= len(heads) and heads[k - 1]]
         ch.running_head = max(set(found), key=found.count) if found else ""
     return EditionView(path.stem, "pdf", chapters, meta={"title": str(pdf.metadata.get("/Title", ""))},
-                       pages=pdf.pages, pictures=pictures, charts=pdf_charts(path, pdf.data, chapters, figures))
+                       pages=pdf.pages, pictures=pictures, charts=pdf_charts(figures, chapters, folder))
 
 
 HEAD_ZONE = 0.1  # the top tenth of a page, above the type area, where a running head stands

@@ -109,7 +109,8 @@ META_DE = {"date": "Datum", "title": "Titel", "subtitle": "Untertitel", "author"
 # A chart's change (chart_changes.py) by what in it changed.
 CHART_DE = {"category added": "Kategorie neu", "category removed": "Kategorie entfernt",
             "category renamed": "Kategorie umbenannt", "series renamed": "Datenreihe umbenannt",
-            "series added": "Datenreihe neu", "series removed": "Datenreihe entfernt", "image": "Grafik geändert"}
+            "series added": "Datenreihe neu", "series removed": "Datenreihe entfernt", "image": "Grafik geändert",
+            "alt_text": "Alternativtext geändert", "note": "Quelle oder Anmerkung geändert"}
 SOURCES_DE = {"build": "Build-Ordner", "docx": "DOCX", "pdf": "PDF"}
 CONTEXT = 240  # characters of unchanged text shown around a change before it is shortened
 
