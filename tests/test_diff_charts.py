@@ -49,7 +49,25 @@ def _category(folder) -> None:
     _edit(folder / "data" / "offenbach_bezirke.csv", "Rumpenheim;34,9", "Rumpenheim;34,9\nHafen;61,5")
 
 
-EDITS = {"old": None, "value": _value, "title": _title, "category": _category, "same": None}
+def _series(folder) -> None:
+    _edit(folder / "data" / "kassel_altersgruppen.csv", ";ohne Migrationshintergrund", ";ohne Migrationsgeschichte")
+
+
+def _dropped(folder) -> None:
+    _edit(folder / "data" / "kassel_altersgruppen.csv", "65 Jahre und älter;14;86\n", "")
+
+
+def _removed(folder) -> None:
+    _edit(folder / "data" / "charts.csv", next(line for line in (folder / "data" / "charts.csv").read_text(
+        encoding="utf-8-sig").splitlines(keepends=True) if line.startswith("ch-offenbach-bezirke;")), "")
+
+
+def _source(folder) -> None:
+    _edit(folder / "data" / "charts.csv", ";Stadt Kassel, Stand 31.12.2010;", ";Stadt Kassel, Stand 31.12.2011;")
+
+
+EDITS = {"old": None, "value": _value, "title": _title, "category": _category, "series": _series, "dropped": _dropped,
+         "removed": _removed, "source": _source, "same": None}
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +127,38 @@ def test_an_added_category_is_one_change_with_its_value(editions, mode):
                                                                      "Hafen (Anteil mit Migrationshintergrund: 61,5)")
     assert "Bevölkerungsanteil mit Migrationshintergrund" in change.what and change.page
     assert change.where.startswith("Modellregion Integration Stadt Offenbach")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_renamed_series_is_one_change(editions, mode):
+    change = _only(_compare(editions, "series", mode))
+    assert (change.item, change.name, change.old, change.new) == ("chart", "series renamed", "ohne Migrationshintergrund",
+                                                                 "ohne Migrationsgeschichte")
+    assert TITLE in change.what and change.page == 12
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_removed_category_is_one_change_with_its_values(editions, mode):
+    change = _only(_compare(editions, "dropped", mode))
+    assert (change.item, change.name, change.old) == (
+        "chart", "category removed", "65 Jahre und älter (mit Migrationshintergrund: 14; ohne Migrationshintergrund: 86)")
+    assert "Kategorie entfernt" in to_html(_compare(editions, "dropped", mode))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_removed_chart_is_one_change_without_its_caption_lines(editions, mode):
+    change = _only(_compare(editions, "removed", mode))
+    assert (change.item, change.kind, change.page) == ("chart", "removed", None)
+    assert change.what.startswith("chart removed: „Bevölkerungsanteil mit Migrationshintergrund")
+    assert change.where.startswith("Modellregion Integration Stadt Offenbach")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_changed_source_is_one_change(editions, mode):
+    """A build folder has it as a field of the charts table; a DOCX or PDF prints it under the chart."""
+    change = _only(_compare(editions, "source", mode))
+    assert change.new.endswith("Stadt Kassel, Stand 31.12.2011") and change.old.endswith("Stand 31.12.2010")
+    assert (change.item, change.name) == (("field", "source") if mode == "build" else ("chart", "note"))
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -69,14 +69,14 @@ class ChartComparer:
     def _pair(self, o: ChartView, n: ChartView) -> None:
         if o.title != n.title:
             self.add(n, "renamed", f"chart title changed: „{o.title}“ → „{n.title}“", o.title, n.title, name="title")
-        self._notes(o, n)
         before = len(self.found)
+        self._notes(o, n)  # a generated alt text names the source: its change is said by the note's
         if o.known and n.known:
             self._data(o, n)
         else:
             self._series(o, n)
         if len(self.found) > before:
-            return  # the drawing and a generated alt text changed with the data
+            return  # the drawing and a generated alt text changed with the data or the source
         if o.digest and n.digest and o.digest != n.digest:
             self.add(n, "changed", f"chart changed: „{n.title}“ — drawing changed", o.alt, n.alt, name="image")
         elif o.alt.replace(o.title, n.title) != n.alt and "build" not in (self.comparer.old.source, self.comparer.new.source):
