@@ -138,18 +138,18 @@ class ChartComparer:
                 self.add(n, "changed", f"chart changed: „{n.title}“ — {cell}: {x} → {y}", x, y, column=cell)
 
     def _pages(self) -> None:
-        """A build folder's changed charts on the pages of its PDF, found by their alt text."""
+        """The pages of the changed charts of a build folder (or a DOCX in one) in the PDF built
+        with it, found by their alt text: looked up only when a chart changed."""
         new = self.comparer.new
         waiting = [(ch, c) for ch, c in self.found if ch.page is None and ch.kind != "removed"]
-        if not waiting or new.source != "build" or new.pdf is None:
+        pdf = new.pdf if new.source == "build" else next((c.pdf for _, c in waiting if c.pdf), None)
+        if not waiting or pdf is None:
             return
         try:
-            figures = pdf_figures(new.pdf.read_bytes(), drawings=False)
+            figures = pdf_figures(pdf.read_bytes())
         except Exception:  # an unreadable PDF only costs the page numbers
             return
-        pages = {}
-        for f in reversed(figures):
-            pages[f.alt] = f.page
+        pages = {f.alt: f.page for f in reversed(figures)}
         for change, c in waiting:
             change.page = pages.get(c.alt)
 

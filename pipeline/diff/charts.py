@@ -41,6 +41,7 @@ class ChartView:
     page: int | None = None
     table: str = ""  # its data table (build folder)
     notes: list[str] = field(default_factory=list)  # the source line and note printed under it (DOCX, PDF)
+    pdf: Path | None = None  # the PDF built beside its DOCX, where its page is looked up when needed
 
 
 def _values(values: list) -> list[str]:
@@ -125,15 +126,9 @@ def with_data(charts: list[ChartView], content: dict) -> None:
         c.chapter, c.section = titles.get(k.chapter, c.chapter), k.section
 
 
-def _folder_pages(charts: list[ChartView], path: Path, manifest: dict) -> None:
-    """The pages of CHARTS (from a DOCX) in the PDF built beside it, found by their alt text."""
-    pdf = next((path.parent / o["path"] for o in manifest["outputs"] if o["path"].endswith(".pdf")), None)
-    try:
-        pages = {f.alt: f.page for f in reversed(pdf_figures(pdf.read_bytes(), drawings=False))} if pdf else {}
-    except Exception:  # an unreadable PDF only costs the page numbers
-        pages = {}
-    for c in charts:
-        c.page = c.page or pages.get(c.alt)
+def _folder_pdf(path: Path, manifest: dict) -> Path | None:
+    """The PDF built beside the DOCX PATH: the charts' pages are looked up in it."""
+    return next((path.parent / o["path"] for o in manifest["outputs"] if o["path"].endswith(".pdf")), None)
 
 
 @dataclass
@@ -160,7 +155,8 @@ def docx_charts(path: Path, pictures: list, places: list[DocxPlace]) -> list[Cha
     folder = build_folder(path) if out else None
     if folder is not None:
         with_data(out, folder[0])
-        _folder_pages(out, path, folder[1])
+        for c in out:
+            c.pdf = _folder_pdf(path, folder[1])
     number_keys(out)
     return out
 
@@ -187,6 +183,12 @@ def _mcids(el, depth: int = 0) -> list[int]:
         return [m for x in el for m in _mcids(x, depth + 1)]
     k = el.get("/MCID") if el.get("/Type") == "/MCR" else el.get("/K")
     return _mcids(k, depth + 1) if k is not None else []
+
+
+# Elements that hold text or a picture, never a chart: not walked into (resolving their many
+# marked-content references is most of the walk's time).
+_INLINE = {"/P", "/Span", "/Link", "/Lbl", "/Figure", "/Caption", "/Note", "/Reference", "/Quote", "/Code",
+           *(f"/H{n}" for n in range(1, 7))}
 
 
 def _chart_figures(reader) -> list[PdfFigure]:
@@ -216,7 +218,8 @@ def _chart_figures(reader) -> list[PdfFigure]:
                                      _mcids(cap)))
             return
         for e in elems:
-            walk(e, depth + 1)
+            if e.get("/S") not in _INLINE:
+                walk(e, depth + 1)
     root = reader.trailer["/Root"].get("/StructTreeRoot")
     if root is not None:
         walk(root)
@@ -253,25 +256,31 @@ def _drawing_digest(page, box: tuple) -> str:
     return hashlib.sha256(f"{image.mode} {image.size}".encode() + image.tobytes()).hexdigest()
 
 
-def pdf_figures(data: bytes, drawings: bool = True) -> list[PdfFigure]:
-    """The charts of a PDF in reading order with title, alt text, page and (DRAWINGS) the
-    hash of their drawing."""
+def pdf_figures(data: bytes, reader=None) -> list[PdfFigure]:
+    """The charts of a PDF in reading order with title, alt text and page. READER: the PDF
+    opened in pypdf already."""
     from pypdf import PdfReader
+    figures = _chart_figures(reader or PdfReader(io.BytesIO(data)))
+    _on_pages(data, figures, lambda page, f: setattr(f, "title", _caption_text(page, f.caption)))
+    return figures
 
+
+def add_drawings(data: bytes, figures: list[PdfFigure]) -> None:
+    """The hash of each chart's drawing, for charts whose data is not at hand."""
+    _on_pages(data, figures, lambda page, f: setattr(f, "digest", _drawing_digest(page, f.box)))
+
+
+def _on_pages(data: bytes, figures: list[PdfFigure], do) -> None:
     from pipeline.render.pdf_pages import pdfium
-    figures = _chart_figures(PdfReader(io.BytesIO(data)))
     if not figures:
-        return figures
+        return
     pdf = pdfium().PdfDocument(data)
     try:
         for f in figures:
             if 0 < f.page <= len(pdf):
-                page = pdf[f.page - 1]
-                f.title = _caption_text(page, f.caption)
-                f.digest = _drawing_digest(page, f.box) if drawings else ""
+                do(pdf[f.page - 1], f)
     finally:
         pdf.close()
-    return figures
 
 
 _ALT_SOURCE = re.compile(r" Quelle: (.+)\.$")  # the end of a generated alt text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.diff.charts import build_folder, figure_notes, pdf_charts, pdf_figures, without_titles
+from pipeline.diff.charts import add_drawings, build_folder, figure_notes, pdf_charts, pdf_figures, without_titles
 from pipeline.diff.pictures import pdf_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 from pipeline.load.markdown import slug
@@ -43,10 +43,12 @@ def from_pdf(path: Path) -> EditionView:
     pages = _without_furniture(pdf.raw_pages, {c.title for c in chapters})
     split = [_page_notes(text) for text in pages]
     try:
-        figures = pdf_figures(pdf.data)
+        figures = pdf_figures(pdf.data, reader=pdf.reader)
     except Exception:  # a structure tree pypdf or PDFium cannot read costs only the chart comparison
         figures = []
     folder = build_folder(path) if figures else None
+    if folder is None:  # the charts' data is not at hand: their drawings are compared
+        add_drawings(pdf.data, figures)
     figure_notes(figures, folder)
     if starts and starts[0] > 1:  # the cover and whatever precedes the first bookmark
         chapters.insert(0, ChapterView("titelseite", "(Titelseite)"))
@@ -63,7 +65,7 @@ def from_pdf(path: Path) -> EditionView:
         notes = [(n, note, page) for page in range(start, end + 1) for n, note in split[page - 1][1]]
         _attach_notes(ch, notes)
     try:
-        pictures = pdf_pictures(path.read_bytes(), chapters)
+        pictures = pdf_pictures(pdf.data, chapters, pdf.reader)
     except Exception:  # an image or structure tree pypdf cannot read costs only the picture comparison
         pictures = []
     heads = _page_heads(pdf.data)

@@ -134,12 +134,12 @@ def _pairs(old: list[PictureView], new: list[PictureView]) -> list[tuple[Picture
     return pairs
 
 
-def pdf_pictures(data: bytes, chapters: list) -> list[PictureView]:
+def pdf_pictures(data: bytes, chapters: list, reader=None) -> list[PictureView]:
     """The image XObjects of a PDF's pages in page order, each with the alt text of the tagged
     Figure in the same place of the structure tree (when the figures and images are as many),
     its page and chapter (by the chapters' page spans)."""
     from pypdf import PdfReader
-    reader = PdfReader(io.BytesIO(data))
+    reader = reader or PdfReader(io.BytesIO(data))  # one already open has its objects resolved
     images: list[tuple[int, str]] = []
     for n, page in enumerate(reader.pages, 1):
         resources = page.get("/Resources")
