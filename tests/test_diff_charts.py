@@ -166,13 +166,17 @@ def test_identical_builds_give_no_reports(editions, mode):
     assert _compare(editions, "same", mode).changes == []
 
 
-def test_without_its_build_folder_a_docx_still_names_the_changed_chart(editions, tmp_path):
-    """A DOCX sent on its own: the chart's pixels differ, its data is not at hand."""
-    for name in ("old", "value"):
-        shutil.copy(editions[name] / f"{SAMPLE}.docx", tmp_path / f"{name}.docx")
-    change = _only(compare(*read_pair(tmp_path / "old.docx", tmp_path / "value.docx")))
+@pytest.mark.parametrize("mode", ["docx", "pdf"])
+def test_without_its_build_folder_a_file_still_names_the_changed_chart(editions, tmp_path, mode):
+    """A DOCX or PDF sent on its own: its chart's drawing differs, its data is not at hand."""
+    for name in ("old", "value", "title", "same"):
+        shutil.copy(editions[name] / f"{SAMPLE}.{mode}", tmp_path / f"{name}.{mode}")
+    change = _only(compare(*read_pair(tmp_path / f"old.{mode}", tmp_path / f"value.{mode}")))
     assert (change.item, change.name, change.subject) == ("chart", "image", TITLE)
-    assert change.where == f"{CHAPTER} > Ausgangslage"
+    assert change.where.startswith(CHAPTER) and change.page == (12 if mode == "pdf" else None)
+    change = _only(compare(*read_pair(tmp_path / f"old.{mode}", tmp_path / f"title.{mode}")))
+    assert (change.item, change.name, change.old, change.new) == ("chart", "title", TITLE, NEW_TITLE)
+    assert compare(*read_pair(tmp_path / f"old.{mode}", tmp_path / f"same.{mode}")).changes == []
 
 
 def _body(docx: bytes):
