@@ -177,6 +177,8 @@ def nav_subject_de(ch: Change) -> str:
     """The subject as short as the contents needs it: the section, not the whole path."""
     if ch.area == "text":
         return ch.where.rpartition(" > ")[2]
+    if ch.item == "chart" and ch.name == "value":  # the values first: a chart's title is long
+        return f"{ch.column}: {ch.old} → {ch.new} („{ch.subject}“)"
     if ch.area == "structure" and ch.kind == "moved" and ch.old and ch.new:
         return f"{ch.new.rpartition(' > ')[2]} (nach {ch.new.partition(' > ')[0]})"
     return subject_de(ch)
@@ -252,7 +254,8 @@ def _page(ch: Change) -> str:
 def _change_html(n: int, ch: Change) -> str:
     head = (f'<div class="change {ch.kind}" id="c{n}"><span class="kind">{html.escape(KINDS_DE.get(ch.kind, ch.kind))}'
             f'</span><h3>{html.escape(label_de(ch))}: {html.escape(subject_de(ch))}</h3>{_page(ch)}')
-    where = f'<div class="where">{html.escape(ch.where)}</div>' if ch.where and ch.area == "text" else ""
+    where = f'<div class="where">{html.escape(ch.where)}</div>' if ch.where and (ch.area == "text" or ch.item == "chart") \
+        else ""
     if ch.words:
         body = (f'<div class="sides"><div><h4>Vorher</h4>{_side(ch, "delete")}</div>'
                 f'<div><h4>Nachher</h4>{_side(ch, "insert")}</div></div>')
