@@ -200,7 +200,7 @@ def _charts(docx: bytes, body) -> list[tuple[str, str]]:
     return out
 
 
-@pytest.mark.parametrize("new", ["value", "title", "category"])
+@pytest.mark.parametrize("new", ["value", "title", "category", "removed"])
 @pytest.mark.parametrize("accept", [True, False], ids=["accept-all", "reject-all"])
 def test_redline_tracks_the_changed_chart(editions, new, accept):
     old_docx = (editions["old"] / f"{SAMPLE}.docx").read_bytes()
@@ -210,7 +210,7 @@ def test_redline_tracks_the_changed_chart(editions, new, accept):
     body = _body(red)
     deleted = [d for d in body.iter(f"{W}del") if next(d.iter(f"{W}drawing"), None) is not None]
     inserted = [i for i in body.iter(f"{W}ins") if next(i.iter(f"{W}drawing"), None) is not None]
-    assert len(deleted) == len(inserted) == 1
+    assert (len(deleted), len(inserted)) == ((1, 0) if new == "removed" else (1, 1))
     got = apply(body, accept)
     want = new_docx if accept else old_docx
     assert _charts(red, got) == _charts(want, _body(want))
@@ -252,3 +252,11 @@ def test_a_chart_with_an_svg_and_its_png_fallback_is_tracked_with_both(editions)
                for b in got.iter(f"{{{SVG}}}svgBlip")]
     assert [pixel_digest(x) for x in svg] == [d for alt, d in _charts(old_docx, _body(old_docx)) if "Gestapeltes" in alt]
     assert _charts(red, got) == _charts(old_docx, _body(old_docx))
+
+
+@pytest.mark.parametrize("new", ["value", "removed"])
+def test_redline_with_a_changed_chart_validates(editions, new, tmp_path):
+    openxml = pytest.importorskip("openxml_audit", reason="openxml-audit is in the test extra (pip install -e '.[test]')")
+    red = tmp_path / "red.docx"
+    red.write_bytes(redline(*((editions[k] / f"{SAMPLE}.docx").read_bytes() for k in ("old", new))))
+    assert [str(e) for e in openxml.OpenXmlValidator(max_errors=0).validate(red).errors] == []
