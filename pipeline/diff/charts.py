@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.assemble.charts import KIND_NAMES, format_value
+from pipeline.errors import InputError, Location
+from pipeline.load.input_files import read_bytes
+from pipeline.manifest import CONTENT, MANIFEST
 
 CHARTS_TABLE = "charts"  # the table declaring the charts (assemble/document.py)
 CHART_FIELDS = ("title", "data")  # its columns whose change is reported as the chart's
@@ -49,6 +52,7 @@ def _values(values: list) -> list[str]:
 
 
 def from_block(block: dict, chapter: str, section: str, tables: dict[str, str]) -> ChartView:
+    """A chart block of content.json; TABLES: data table by chart id (the charts table's rows)."""
     return ChartView(block["id"], block["title"], chapter, section, list(block["categories"]),
                      [(s["name"], _values(s["values"])) for s in block["series"]], True, block.get("alt", ""),
                      table=tables.get(block["id"], ""))
@@ -99,16 +103,27 @@ def number_keys(charts: list[ChartView]) -> None:
 
 
 # -- a DOCX or PDF in its build folder ---------------------------------------------------------
+MAX_JSON = 200_000_000  # as edition_view.py reads a build folder's files
+
+
+def _json(path: Path):
+    data = read_bytes(path, Location(file=str(path)), path.name, MAX_JSON)
+    return json.loads(data.decode("utf-8")) if data is not None else None
+
+
 def build_folder(path: Path) -> tuple[dict, dict] | None:
     """The content.json and manifest.json of the build folder PATH was written into, when the
-    manifest names PATH with the hash it has now (a file edited since is not described by it)."""
+    manifest names PATH with the hash it has now (a file edited since is not described by it).
+    Anything else (no such folder, files unreadable or too large) is no folder: the file is
+    compared on its own."""
     try:
-        manifest = json.loads((path.parent / "manifest.json").read_text(encoding="utf-8"))
-        entry = next((o for o in manifest["outputs"] if o["path"] == path.name), None)
+        manifest = _json(path.parent / MANIFEST)
+        entry = next((o for o in manifest["outputs"] if o["path"] == path.name), None) if manifest else None
         if entry is None or entry.get("sha256") != hashlib.sha256(path.read_bytes()).hexdigest():
             return None
-        return json.loads((path.parent / "content.json").read_text(encoding="utf-8")), manifest
-    except (OSError, ValueError, KeyError, TypeError):
+        content = _json(path.parent / CONTENT)
+        return (content, manifest) if isinstance(content, dict) and "document" in content else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, InputError):
         return None
 
 
@@ -118,11 +133,12 @@ def with_data(charts: list[ChartView], content: dict) -> None:
     known = build_charts(content)
     titles = {ch["id"]: ch["title"] for ch in content["document"]["chapters"]}
     for c in charts:
-        k = next((k for k in known if k.alt == c.alt and k.title == c.title), None)
+        k = next((k for k in known if k.alt == c.alt and k.title == c.title), None) or \
+            next((k for k in known if k.alt == c.alt), None)  # a PDF's caption text read otherwise
         if k is None:
             continue
         known.remove(k)
-        c.key, c.categories, c.series, c.known, c.table = k.key, k.categories, k.series, True, k.table
+        c.key, c.title, c.categories, c.series, c.known, c.table = k.key, k.title, k.categories, k.series, True, k.table
         c.chapter, c.section = titles.get(k.chapter, c.chapter), k.section
 
 
@@ -197,10 +213,13 @@ def _chart_figures(reader) -> list[PdfFigure]:
     pages = {p.indirect_reference.idnum: n for n, p in enumerate(reader.pages, 1) if p.indirect_reference}
     out: list[PdfFigure] = []
 
+    seen: set[int] = set()  # a hostile tree may refer back to an element it holds
+
     def walk(el, depth: int = 0) -> None:
         el = el.get_object()
-        if depth > 200 or not isinstance(el, (list, dict)):
+        if depth > 200 or not isinstance(el, (list, dict)) or id(el) in seen:
             return
+        seen.add(id(el))
         kids = el if isinstance(el, list) else el.get("/K")
         kids = kids.get_object() if kids is not None else []
         kids = kids if isinstance(kids, list) else [kids]
