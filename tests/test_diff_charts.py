@@ -260,3 +260,18 @@ def test_redline_with_a_changed_chart_validates(editions, new, tmp_path):
     red = tmp_path / "red.docx"
     red.write_bytes(redline(*((editions[k] / f"{SAMPLE}.docx").read_bytes() for k in ("old", new))))
     assert [str(e) for e in openxml.OpenXmlValidator(max_errors=0).validate(red).errors] == []
+
+
+def test_a_drafts_chart_is_left_to_its_workbook_rows():
+    """A draft draws its charts from workbook rows (no charts table): between build folders the
+    changed row is the one report; its DOCX, without rows, reports the chart."""
+    from pipeline.diff.charts import ChartView
+    from pipeline.diff.views import EditionView
+
+    def view(source: str, value: str) -> EditionView:
+        chart = ChartView("bevoelkerung-altersgruppe", "Altersgruppen", "bevoelkerung", categories=["unter 18"],
+                          series=[("Anteil", [value])], known=True)
+        return EditionView("draft", source, [], charts=[chart])
+    assert compare(view("build", "18,5"), view("build", "19")).changes == []
+    assert [c.what for c in compare(view("docx", "18,5"), view("docx", "19")).changes] == [
+        "chart changed: „Altersgruppen“ — unter 18, Anteil: 18,5 → 19"]

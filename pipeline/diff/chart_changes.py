@@ -21,6 +21,12 @@ def as_chart(table: str, column: str | None = None) -> bool:
     return table == CHARTS_TABLE and (column is None or column in CHART_FIELDS)
 
 
+def _compared(view) -> list[ChartView]:
+    """The charts to compare: in a build folder those of the charts table; a draft's charts are
+    drawn from workbook rows, which are compared (and named as the town knows them) as rows."""
+    return [c for c in view.charts if view.source != "build" or c.table]
+
+
 def _pairs(old: list[ChartView], new: list[ChartView]) -> tuple[list, list, list]:
     """By key (id, or title and number); the rest in order within their chapter (a retitled
     chart in a DOCX without its build folder)."""
@@ -57,7 +63,7 @@ class ChartComparer:
         self.found.append((self.comparer.changes[-1], c))
 
     def run(self) -> None:
-        pairs, removed, added = _pairs(self.comparer.old.charts, self.comparer.new.charts)
+        pairs, removed, added = _pairs(_compared(self.comparer.old), _compared(self.comparer.new))
         for c in removed:
             self.add(c, "removed", f"chart removed: „{c.title}“", old=c.title, name="chart")
         for c in added:
