@@ -22,9 +22,10 @@ def as_chart(table: str, column: str | None = None) -> bool:
 
 
 def _compared(view) -> list[ChartView]:
-    """The charts to compare: in a build folder those of the charts table; a draft's charts are
-    drawn from workbook rows, which are compared (and named as the town knows them) as rows."""
-    return [c for c in view.charts if view.source != "build" or c.table]
+    """The charts to compare: those of the charts table, and those whose data is not at hand.
+    A draft's charts are drawn from workbook rows, which the draft prints as a table too: they
+    are compared (and named as the town knows them) as rows, or as that table's text."""
+    return [c for c in view.charts if c.table or not c.known]
 
 
 def _pairs(old: list[ChartView], new: list[ChartView]) -> tuple[list, list, list]:
