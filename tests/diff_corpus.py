@@ -348,7 +348,7 @@ def caption_changed(new: Path):
 
 def chart_value(new: Path):
     _sub(new / HZB_D / "kassel_altersgruppen.csv", "18 bis unter 30 Jahre;38;62", "18 bis unter 30 Jahre;40;60")
-    return lambda c: c["item"] == "chart" and shows(c, "38", "40") and "Altersgruppen" in c["what"]
+    return lambda c: c["item"] == "chart" and (shows(c, "38", "40") or shows(c, "62", "60")) and "Altersgruppen" in c["what"]
 
 
 def chart_title(new: Path):

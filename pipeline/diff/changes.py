@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 from rapidfuzz import fuzz
 
 from pipeline.diff.change_pages import add_pages
+from pipeline.diff.chart_changes import as_chart, chart_tables, compare_charts
 from pipeline.diff.comparison import Change, Comparison
 from pipeline.diff.pictures import compare_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView
@@ -414,6 +415,7 @@ class Comparer:
         self._chapters()
         self._moves_across()
         self._records()
+        compare_charts(self)
         compare_pictures(self)
         self._pages()
         return Comparison(self.old.name, self.new.name, (self.old.source, self.new.source), self.changes,
@@ -628,12 +630,17 @@ class Comparer:
         return info.noun if info else ""
 
     def _records(self) -> None:
+        charted = chart_tables(self)  # a chart's data: its changes are the chart's (chart_changes.py)
         for table in sorted(set(self.old.records) | set(self.new.records)):
             a, b = self.old.records.get(table, {}), self.new.records.get(table, {})
+            if table in charted:
+                continue
             if table in self.sheets:
                 self._sheet_rows(self.sheets[table], a, b)
                 continue
             for key_a, key_b in self._align(table, a, b):
+                if (key_a is None or key_b is None) and as_chart(table):
+                    continue
                 if key_a is None:
                     label = self._label(table, key_b, b[key_b])
                     self.add("records", "added", label, f"{table}: {label} added", new=key_b, item="record",
@@ -646,7 +653,7 @@ class Comparer:
                     label = self._label(table, key_b, b[key_b])
                     for col in [*a[key_a], *(k for k in b[key_b] if k not in a[key_a])]:
                         x, y = _shown(a[key_a].get(col, "")), _shown(b[key_b].get(col, ""))
-                        if x != y and not (table == "photos" and col == "file"):  # compared by its pixels
+                        if x != y and not (table == "photos" and col == "file") and not as_chart(table, col):
                             self.add("records", "changed", label, f"{label}: {col} {x or '(empty)'} → {y or '(empty)'}",
                                      x, y, _value_words(x, y), item="field", name=col)
 

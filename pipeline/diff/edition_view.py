@@ -20,6 +20,7 @@ from pipeline.manifest import CONTENT, MANIFEST
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import W, heading_level, paragraph_text, read_docx_parts
 from pipeline.diff.pdf_view import from_pdf
+from pipeline.diff.charts import DocxPlace, build_charts, docx_charts
 from pipeline.diff.pictures import build_pictures, docx_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
 
@@ -147,7 +148,8 @@ def _from_build(folder: Path) -> EditionView:
     return EditionView(manifest.get("edition", folder.name), "build", chapters, records, order, meta,
                        pdf["pages"] if pdf else None, docx if docx and docx.is_file() else None,
                        pdf_path if pdf_path and pdf_path.is_file() else None,
-                       template=str(doc["meta"].get("template") or ""), pictures=build_pictures(content, manifest))
+                       template=str(doc["meta"].get("template") or ""), pictures=build_pictures(content, manifest),
+                       charts=build_charts(content))
 
 
 # -- from a DOCX --------------------------------------------------------------------------------
@@ -172,10 +174,17 @@ def from_docx(path: Path) -> EditionView:
     previous = ""
     chapters: list[ChapterView] = []
     heads: list[str] = []
-    last_cell = None  # the table cell (row id, cell id) the section's last paragraph came from
+    last_cell = None  # the table cell (row, cell) the section's last paragraph came from
+    charts: list[DocxPlace] = []  # each chart's title, source and note: compared as the chart's
+    under = ""  # what of a chart the paragraphs stand for: "", "title", "picture" or "notes"
     for (style, text), (refs, spans, cell) in zip(parts.paragraphs, extras):
         level = heading_level(style)
-        if level == 1:
+        under = _chart_part(under, style, text)
+        if under == "title":
+            charts.append(DocxPlace(chapters[-1].title if chapters else "", " > ".join(heads), text))
+        elif under:  # the chart's picture, or a caption under it
+            charts[-1].notes += [text] if under == "notes" else []
+        elif level == 1:
             chapters.append(ChapterView(slug(text), text))
             heads = []
         elif level and chapters:
@@ -207,7 +216,21 @@ def from_docx(path: Path) -> EditionView:
         pictures = docx_pictures(data)
     except Exception:  # a broken picture part costs only the picture comparison
         pictures = []
-    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions, pictures=pictures)
+    return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions,
+                       pictures=[p for p in pictures if not p.chart],
+                       charts=docx_charts(path, [p for p in pictures if p.chart], charts))
+
+
+def _chart_part(before: str, style: str, text: str) -> str:
+    """What of a chart a DOCX paragraph is, after one that was BEFORE: the „Chart Title“, the
+    empty paragraph of its picture right under it, then the captions (source line and note)."""
+    if style == "Chart Title":
+        return "title"
+    if before == "title" and not text.strip():
+        return "picture"
+    if before in ("title", "picture", "notes") and style == "Caption":
+        return "notes"
+    return ""
 
 
 def _join(section: SectionView, glue: str, text: str, spans: tuple) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipeline.diff.charts import add_drawings, build_folder, figure_notes, pdf_charts, pdf_figures, without_titles
 from pipeline.diff.pdf_tree import TAGGED_SHARE, Block, TreeReader, read_pages
 from pipeline.diff.pictures import pdf_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
@@ -47,7 +48,19 @@ def from_pdf(path: Path) -> EditionView:
     tagged = bool(blocks) and tree.reached >= TAGGED_SHARE * (text.tagged + text.untagged)
     if tagged and not marks:  # a tagged PDF without bookmarks: its headings stand for them
         marks = _headings_as_marks(blocks)
-    chapters = _from_tree(blocks, marks, count) if tagged else _from_positions(read_pdf(data), marks)
+    try:
+        figures = pdf_figures(data)
+    except Exception:  # a structure tree pypdf or PDFium cannot read costs only the chart comparison
+        figures = []
+    folder = build_folder(path) if figures else None
+    if folder is None:  # the charts' data is not at hand: their drawings are compared
+        add_drawings(data, figures)
+    figure_notes(figures, folder)
+    if tagged:
+        chapters = _from_tree(blocks, marks, count)
+        _without_chart_text(chapters, figures)
+    else:
+        chapters = _from_positions(read_pdf(data), marks, figures)
     try:
         pictures = pdf_pictures(data, chapters)
     except Exception:  # an image or structure tree pypdf cannot read costs only the picture comparison
@@ -57,7 +70,28 @@ def from_pdf(path: Path) -> EditionView:
         found = [text.heads[k - 1] for k in range(ch.pages[0] + 1, ch.pages[1] + 1) if k <= count and text.heads[k - 1]]
         ch.running_head = max(set(found), key=found.count) if found else ""
     return EditionView(path.stem, "pdf", chapters, meta={"title": text.title}, pages=count, pictures=pictures,
-                       unit="paragraph" if tagged else "sentence")
+                       unit="paragraph" if tagged else "sentence", charts=pdf_charts(figures, chapters, folder))
+
+
+def _without_chart_text(chapters: list[ChapterView], figures: list) -> None:
+    """The units a chart prints around its drawing (its title, its source line and note) taken
+    out of the text of its page: they are compared as the chart's."""
+    for f in figures:
+        printed = {" ".join(x.split()) for x in (f.title, *f.notes) if x.strip()}
+        for ch in chapters:
+            for s in ch.sections:
+                keep = [k for k, (text, page) in enumerate(zip(s.paragraphs, s.pages))
+                        if page != f.page or not _chart_line(text, printed)]
+                if len(keep) < len(s.paragraphs):
+                    s.paragraphs = [s.paragraphs[k] for k in keep]
+                    s.pages = [s.pages[k] for k in keep]
+                    s.formats = [s.formats[k] for k in keep] if s.formats else s.formats
+
+
+def _chart_line(text: str, printed: set[str]) -> bool:
+    """TEXT is one of the lines a chart prints, maybe behind a label („Quelle: “)."""
+    text = " ".join(text.split())
+    return text in printed or any(text.endswith(x) and re.fullmatch(r"[\w-]+:\s*", text[:-len(x)]) for x in printed)
 
 
 def _outline(marks: list[tuple[int, str, int]], count: int) -> tuple[list[ChapterView], list]:
@@ -144,15 +178,17 @@ def _from_tree(blocks: list[Block], marks: list, count: int) -> list[ChapterView
     return chapters
 
 
-def _from_positions(pdf, marks: list) -> list[ChapterView]:
-    """Chapters read without a structure tree: from the text as PDFium lays it out."""
+def _from_positions(pdf, marks: list, figures: list) -> list[ChapterView]:
+    """Chapters read without a structure tree: from the text as PDFium lays it out, the text
+    the FIGURES (charts) print around their drawings left out."""
     chapters, _ = _outline(marks, pdf.pages)
     pages = _without_furniture(pdf.raw_pages, {c.title for c in chapters})
     split = [_page_notes(text) for text in pages]
     _cover(chapters, marks)
     for ch in chapters:
         start, end = ch.pages
-        text = f"\n{PAGE}".join(body for body, _ in split[start - 1:end])
+        text = f"\n{PAGE}".join(without_titles(body, [f for f in figures if f.page == n])
+                                for n, (body, _) in enumerate(split[start - 1:end], start))
         text = re.sub(r"\n(?=„)", f"\n{ITEM}", text)  # a quotation at a line start begins a sentence
         # a word hyphenated across a page break: joined, the mark kept inside it
         text = re.sub(rf"-[ \t]*\n{PAGE}(?=[a-zäöüß])", PAGE, text)

@@ -29,6 +29,7 @@ class PictureView:
     digest: str  # the hash of its decoded pixels; of its bytes where they cannot be decoded
     chapter: str = ""  # the chapter it stands in, when known
     page: int | None = None  # its page, when read from a PDF
+    chart: bool = False  # a chart's drawing (under its „Chart Title“ paragraph), compared by charts.py
 
 
 def pixel_digest(data: bytes) -> str:
@@ -44,9 +45,22 @@ def pixel_digest(data: bytes) -> str:
         return "bytes:" + hashlib.sha256(data).hexdigest()
 
 
+SVG_BLIP = "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"
+
+
 def blips(drawing) -> list[str]:
-    """The relationship ids of the images a w:drawing shows."""
-    return [b.get(f"{R}embed") for b in drawing.iter(f"{A}blip") if b.get(f"{R}embed")]
+    """The relationship ids of the images a w:drawing shows: its bitmap and, where it has one,
+    the SVG it is the fallback of."""
+    return [b.get(f"{R}embed") for b in drawing.iter(f"{A}blip", SVG_BLIP) if b.get(f"{R}embed")]
+
+
+def _under_chart_title(drawing) -> bool:
+    """Whether the paragraph holding DRAWING follows a chart's title (the renderer's „Chart
+    Title“ paragraph): the drawing is a chart."""
+    p = next((a for a in drawing.iterancestors(f"{W}p")), None)
+    before = p.getprevious() if p is not None else None
+    style = before.find(f"{W}pPr/{W}pStyle") if before is not None and before.tag == f"{W}p" else None
+    return style is not None and style.get(f"{W}val") == "ChartTitle"
 
 
 def docx_pictures(data: bytes) -> list[PictureView]:
@@ -75,7 +89,8 @@ def docx_pictures(data: bytes) -> list[PictureView]:
                 digests.append(pixel_digest(z.read(part)) if part in names else "")
             title = el.get("title", "")
             n = seen[title] = seen.get(title, 0) + 1
-            out.append(PictureView(f"{title} #{n}", title, el.get("descr", ""), " ".join(digests), chapter))
+            out.append(PictureView(f"{title} #{n}", title, el.get("descr", ""), " ".join(digests), chapter,
+                                   chart=_under_chart_title(drawing)))
     return out
 
 

@@ -54,7 +54,7 @@ def terminal(c: Comparison) -> str:
                     lines.append(f"      {_words_terminal(ch)}")
                 else:
                     lines.append(f"      {click.style((ch.old or ch.new)[:200], fg='red' if ch.old else 'green')}")
-            elif ch.item == "picture" and ch.page and f"page {ch.page}" not in ch.what:
+            elif ch.item in ("picture", "chart") and ch.page and f"page {ch.page}" not in ch.what:
                 lines.append(f"  {mark} {ch.what} (page {ch.page})")
             else:
                 lines.append(f"  {mark} {ch.what}")
@@ -93,7 +93,7 @@ KINDS_DE = {"added": "neu", "removed": "entfernt", "changed": "geändert", "rena
 ITEMS_DE = {"chapter": ("Kapitel", "n"), "section": ("Abschnitt", "m"), "paragraph": ("Absatz", "m"),
             "sentence": ("Satz", "m"), "footnote": ("Fußnote", "f"), "field": ("Feld", "n"), "record": ("Eintrag", "m"),
             "meta": ("Angabe", "f"), "pages": ("Seitenzahl", "f"), "formatting": ("Formatierung", "f"),
-            "picture": ("Foto", "n"),
+            "picture": ("Foto", "n"), "chart": ("Diagramm", "n"),
             "running head": ("Kolumnentitel", "m"), "heading level": ("Überschrift-Ebene", "f")}
 STYLE_DE = {"+b": "jetzt fett", "-b": "nicht mehr fett", "+i": "jetzt kursiv", "-i": "nicht mehr kursiv"}
 PLURAL_DE = {"paragraph": "Absätze", "sentence": "Sätze"}
@@ -106,6 +106,11 @@ META_DE = {"date": "Datum", "title": "Titel", "subtitle": "Untertitel", "author"
            "label": "Bezeichnung", "value": "Wert", "name": "Name", "role": "Funktion", "text": "Text",
            "caption": "Bildunterschrift", "alt_text": "Alternativtext", "speaker": "Person", "group": "Gruppe", "url": "Adresse", "web": "Website",
            "address": "Anschrift", "unit": "Einheit", "source": "Quelle", "population": "Einwohnerzahl"}
+# A chart's change (chart_changes.py) by what in it changed.
+CHART_DE = {"category added": "Kategorie neu", "category removed": "Kategorie entfernt",
+            "category renamed": "Kategorie umbenannt", "series renamed": "Datenreihe umbenannt",
+            "series added": "Datenreihe neu", "series removed": "Datenreihe entfernt", "image": "Grafik geändert",
+            "alt_text": "Alternativtext geändert", "note": "Quelle oder Anmerkung geändert"}
 SOURCES_DE = {"build": "Build-Ordner", "docx": "DOCX", "pdf": "PDF"}
 CONTEXT = 240  # characters of unchanged text shown around a change before it is shortened
 
@@ -134,6 +139,8 @@ def subject_de(ch: Change) -> str:
     if ch.sheet:  # as the town knows it: sheet, row and the row's own words
         place = f"Blatt „{ch.sheet}“, Zeile {ch.row}" if ch.row else f"Blatt „{ch.sheet}“"
         return f"{place}: „{ch.subject}“" if ch.subject else place
+    if ch.item == "chart":
+        return _chart_de(ch)
     if ch.item == "heading level":  # '## X' now '### X'
         return f"{ch.where.rpartition(' > ')[2]} (Ebene {ch.old} → {ch.new})"
     if ch.item == "running head":
@@ -154,10 +161,24 @@ def subject_de(ch: Change) -> str:
     return ch.where
 
 
+def _chart_de(ch: Change) -> str:
+    """„Titel“ — 18 bis unter 30 Jahre, mit Migrationshintergrund: 38 → 40"""
+    if ch.name == "title":
+        return f"„{ch.old}“ → „{ch.new}“"
+    if ch.name == "value":
+        return f"„{ch.subject}“ — {ch.column}: {ch.old} → {ch.new}"
+    if ch.name in CHART_DE and ch.name != "image":
+        detail = f"{ch.old} → {ch.new}" if ch.old and ch.new else ch.old or ch.new
+        return f"„{ch.subject}“ — {CHART_DE[ch.name]}: {detail}"
+    return f"„{ch.subject}“" + (f" — {CHART_DE[ch.name]}" if ch.name in CHART_DE else "")
+
+
 def nav_subject_de(ch: Change) -> str:
     """The subject as short as the contents needs it: the section, not the whole path."""
     if ch.area == "text":
         return ch.where.rpartition(" > ")[2]
+    if ch.item == "chart" and ch.name == "value":  # the values first: a chart's title is long
+        return f"{ch.column}: {ch.old} → {ch.new} („{ch.subject}“)"
     if ch.area == "structure" and ch.kind == "moved" and ch.old and ch.new:
         return f"{ch.new.rpartition(' > ')[2]} (nach {ch.new.partition(' > ')[0]})"
     return subject_de(ch)
@@ -233,7 +254,8 @@ def _page(ch: Change) -> str:
 def _change_html(n: int, ch: Change) -> str:
     head = (f'<div class="change {ch.kind}" id="c{n}"><span class="kind">{html.escape(KINDS_DE.get(ch.kind, ch.kind))}'
             f'</span><h3>{html.escape(label_de(ch))}: {html.escape(subject_de(ch))}</h3>{_page(ch)}')
-    where = f'<div class="where">{html.escape(ch.where)}</div>' if ch.where and ch.area == "text" else ""
+    where = f'<div class="where">{html.escape(ch.where)}</div>' if ch.where and (ch.area == "text" or ch.item == "chart") \
+        else ""
     if ch.words:
         body = (f'<div class="sides"><div><h4>Vorher</h4>{_side(ch, "delete")}</div>'
                 f'<div><h4>Nachher</h4>{_side(ch, "insert")}</div></div>')

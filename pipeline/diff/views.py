@@ -47,6 +47,7 @@ class EditionView:
     template: str = ""  # the brochure type (a build folder's), whose template.yaml names its tables' rows
     pictures: list = field(default_factory=list)  # PictureView (pictures.py), compared by their pixels
     unit: str = "paragraph"  # what a section's paragraphs are: "sentence" for a PDF read without its structure tree
+    charts: list = field(default_factory=list)  # ChartView (charts.py), compared by their data
 
 
 def input_error(path: Path, message: str, hint: str) -> InputError:

@@ -26,7 +26,7 @@ from lxml import etree
 from pipeline.render import docx_package
 from pipeline.diff.changes import align_paragraphs, cuts, word_diff
 from pipeline.diff.edition_view import chapter_headers, style_levels
-from pipeline.diff.pictures import A, R, WP, blips, pixel_digest
+from pipeline.diff.pictures import A, R, SVG_BLIP, WP, blips, pixel_digest
 from pipeline.errors import InputError, Location, error
 from pipeline.verify.read_back import paragraph_text
 
@@ -405,17 +405,27 @@ class Pictures:
         the new package; a drawing that refers to anything else (a chart part) is dropped."""
         for drawing in list(p.iter(DRAWING)):
             refs = [(el, name) for el in drawing.iter() for name in el.attrib if name.startswith(R_NS)]
-            blip_refs = [(el, name) for el, name in refs if el.tag == BLIP and name == EMBED]
+            # a chart may be an SVG with its PNG fallback: both images go along
+            blip_refs = [(el, name) for el, name in refs if el.tag in (BLIP, SVG_BLIP) and name == EMBED]
             related = [self.old.related_parts.get(el.get(name)) for el, name in blip_refs]
             if len(blip_refs) != len(refs) or not blip_refs or None in related:
                 drawing.getparent().remove(drawing)
                 continue
             for (el, name), part in zip(blip_refs, related):
-                rid, _ = self.new.get_or_add_image(io.BytesIO(part.blob))
-                el.set(name, rid)
+                self._carry_image(el, name, part)
             for pr in drawing.iter(DOC_PR):  # a drawing's id is unique in the document
                 pr.set("id", str(self.next_id))
                 self.next_id += 1
+
+    def _carry_image(self, el, name: str, part) -> None:
+        try:
+            rid, _ = self.new.get_or_add_image(io.BytesIO(part.blob))
+        except Exception:  # an SVG python-docx cannot add: the deleted copy shows its PNG fallback
+            if el.tag != SVG_BLIP:
+                raise
+            el.getparent().getparent().remove(el.getparent())  # its a:ext in the a:blip's extLst
+            return
+        el.set(name, rid)
 
 
 def _replace_pictures(marker: Redliner, old_ps: list, new_ps: list, i: int, j: int) -> None:
