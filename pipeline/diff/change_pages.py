@@ -24,13 +24,14 @@ def _edited(words: list[tuple[str, str]]) -> str:
     at = next((k for k, (op, _) in enumerate(words) if op != "equal"), None)
     if at is None:
         return ""
-    before = words[at - 1][1].split()[-4:] if at else []
+    before = [w for w in words[at - 1][1].split() if any(c.isalnum() for c in w)][-4:] if at else []
     end, shown = at, []
     while end < len(words) and words[end][0] != "equal":
         shown += words[end][1].split() if words[end][0] != "delete" else []
         end += 1
     after = words[end][1].split()[:4] if end < len(words) else []
-    return " ".join([*before, *shown[:8], *after])
+    # a table's cell bounds ('Zeit | mindestens') are no words of the printed text
+    return " ".join(w for w in [*before, *shown[:8], *after] if any(c.isalnum() for c in w))
 
 
 def _probes(change: Change) -> list[str]:

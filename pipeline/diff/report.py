@@ -195,7 +195,7 @@ def _value(ch: Change) -> str:
 
 def short_titles(titles: list[str], limit: int = 40) -> dict[str, str]:
     """Each chapter title as short as the sidebar needs it: without the words it opens with like
-    another title („Modellregion Integration Stadt Kassel“ → „Kassel“ next to „… Stadt Offenbach“),
+    another title („Modellregion Integration Stadt A“ → „A“ next to „… Stadt B“),
     cut after a whole word. Six regions have sections of the same names: the chapter tells them apart."""
     split = [t.split() for t in titles]
     out = {}
@@ -231,7 +231,7 @@ def chapter_of(ch: Change, titles) -> tuple[str, str]:
 
 def nav_subject_de(ch: Change, shorts: dict[str, str] | None = None) -> str:
     """The subject as short as the contents needs it: the chapter in short and the section or
-    record („Kassel · Ausgangslage“), not the whole path."""
+    record („A · Ausgangslage“), not the whole path."""
     shorts = shorts or {}
     if ch.sheet or ch.area in ("meta", "pages"):
         return subject_de(ch)
