@@ -71,7 +71,7 @@ class Pages:
         """The page of FIRST…LAST on which PROBE is found best, the first of equals; of pages
         alike, the one that has HINT too (a value found twice: the one next to its record's name)."""
         best, score = None, (FOUND - 1e-9, -1.0)
-        for page in range(first, min(last, len(self.texts)) + 1):
+        for page in range(first, min(max(first, last), len(self.texts)) + 1):  # a chapter may end on its first page
             found = self.coverage(page, probe)
             if found < FOUND:
                 continue
@@ -96,9 +96,10 @@ def add_pages(result: Comparison, new: EditionView) -> None:
         chapter = next((t for t in sorted(spans, key=len, reverse=True) if change.where.startswith(t)), None)
         # a record that is a chapter of its own (a portrait) is found there, not in the chapter it names
         own = next((v for v in (_name(change), *(v for _, v in change.fields)) if v in spans), chapter)
-        if own is None:
+        if own is None and change.area != "records":
             continue
-        first, last = spans[own]
+        # a record of no chapter (a type's own table, printed by a block) anywhere in the PDF
+        first, last = spans[own] if own else (1, len(pages.texts))
         for probe in (p for p in _probes(change) if p.strip()):
             change.page = pages.find(probe, first, last, _name(change))
             if change.page:

@@ -577,7 +577,7 @@ class Comparer:
         place = self.titles.get(next((r for r in refs if r), ""), "")
         info = self.tables.get(table)
         name = FIELD_PATTERN.sub(lambda m: values.get(m.group(1), ""), info.label).strip() if info and info.label else ""
-        name = name or next((values[k] for k in _NAME_COLUMNS if values.get(k)), "")
+        name = (name or next((values[k] for k in _NAME_COLUMNS if values.get(k)), "")).split("\n")[0]  # a list's head
         if not name and key.startswith("row "):  # a row without id or name: its first value
             name = next((v for k, v in values.items() if v and k != "chapter"), key)
         group = values.get("group", "")

@@ -121,6 +121,7 @@ META_DE = {"date": "Datum", "title": "Titel", "subtitle": "Untertitel", "author"
 CHOICES_DE = {"column": "Spaltenbreite", "full": "ganze Breite", "vertical": "senkrecht", "horizontal": "waagerecht",
               "bar": "Balken", "stacked_bar": "gestapelte Balken", "classes": "Karte mit Klassen"}
 SOURCES_DE = {"build": "Build-Ordner", "docx": "DOCX", "pdf": "PDF"}
+NAV = 110  # characters of a sidebar entry (chapter, section and the places of a move)
 CONTEXT = 240  # characters of unchanged text shown around a change before it is shortened
 
 
@@ -193,7 +194,7 @@ def _value(ch: Change) -> str:
     return " ".join(x for x in (got.get("value", ""), got.get("unit", "")) if x)
 
 
-def short_titles(titles: list[str], limit: int = 40) -> dict[str, str]:
+def short_titles(titles: list[str], limit: int = 30) -> dict[str, str]:
     """Each chapter title as short as the sidebar needs it: without the words it opens with like
     another title („Modellregion Integration Stadt A“ → „A“ next to „… Stadt B“),
     cut after a whole word. Six regions have sections of the same names: the chapter tells them apart."""
@@ -241,8 +242,8 @@ def nav_subject_de(ch: Change, shorts: dict[str, str] | None = None) -> str:
         return " · ".join(x for x in (short, _last(ch) if rest else "") if x) + f" (Stelle {ch.old} → {ch.new})"
     if ch.area == "structure" and ch.kind == "moved" and ch.old and ch.new:
         return f"{ch.new.rpartition(' > ')[2]} (nach {shorts.get(ch.new.partition(' > ')[0], chapter)})"
-    if ch.item in ("chapter", "running head"):
-        return subject_de(ch).replace(chapter, short, 1) if chapter else subject_de(ch)
+    if ch.item in ("chapter", "running head"):  # the chapter is the subject: in full
+        return subject_de(ch)
     if ch.area == "text":
         return " · ".join(x for x in (short, rest.rpartition(" > ")[2]) if x)
     if ch.area == "structure":
@@ -373,7 +374,7 @@ def to_html(c: Comparison, names: tuple[str, str] | None = None) -> str:
         if area == "records" and all(ch.sheet for _, ch in items):
             label = "Einträge der Arbeitsmappe"
         nav.append(f'<h2><a href="#{area}">{html.escape(label)}</a> ({len(items)})</h2><ol>' + "".join(
-            f'<li><a href="#c{n}">{html.escape(_short(f"{label_de(ch)}: {nav_subject_de(ch, shorts)}"))}</a>{_page(ch)}</li>'
+            f'<li><a href="#c{n}">{html.escape(_short(f"{label_de(ch)}: {nav_subject_de(ch, shorts)}", NAV))}</a>{_page(ch)}</li>'
             for n, ch in items) + "</ol>")
         areas.append(f'<section class="area" id="{area}"><h2>{html.escape(label)}</h2>'
                      + "".join(_change_html(n, ch) for n, ch in items) + "</section>")
