@@ -578,8 +578,8 @@ class Comparer:
         info = self.tables.get(table)
         name = FIELD_PATTERN.sub(lambda m: values.get(m.group(1), ""), info.label).strip() if info and info.label else ""
         name = (name or next((values[k] for k in _NAME_COLUMNS if values.get(k)), "")).split("\n")[0]  # a list's head
-        if not name and key.startswith("row "):  # a row without id or name: its first value
-            name = next((v for k, v in values.items() if v and k != "chapter"), key)
+        if not name:  # a row without a name: its first value, not its id
+            name = next((v.split("\n")[0] for k, v in values.items() if v and k not in ("id", "chapter")), key)
         group = values.get("group", "")
         who = " ".join(x for x in (group, name or key) if x)
         if table == "quotes" and values.get("text"):  # a speaker may have several quotes
