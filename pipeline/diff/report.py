@@ -336,8 +336,7 @@ def _change_html(n: int, ch: Change) -> str:
 def _body(ch: Change) -> str:
     """What the reviewer reads under a change's heading: the two sides, or nothing more to say."""
     if ch.words:
-        return (f'<div class="sides"><div><h4>Vorher</h4>{_side(ch, "delete")}</div>'
-                f'<div><h4>Nachher</h4>{_side(ch, "insert")}</div></div>')
+        return _pair("Vorher", _side(ch, "delete") or EMPTY, "Nachher", _side(ch, "insert") or EMPTY)
     if ch.fields and ch.kind in ("added", "removed"):  # the record as printed, each field named
         return _sides("\n".join(f"{column_de(k)}: {CHOICES_DE.get(v, v)}" for k, v in ch.fields), ch.kind)
     if ch.sheet and ch.kind in ("added", "removed"):  # the row as typed: what is new, what went
@@ -352,6 +351,9 @@ def _body(ch: Change) -> str:
     if ch.old.isdigit():  # a place in its list: the heading says it
         return ""
     return _pair("Vorher", html.escape(ch.old), "Nachher", html.escape(ch.new))  # a section in another chapter
+
+
+EMPTY = '<span class="page">(leer)</span>'  # a field filled or emptied: not an empty box
 
 
 def _pair(left_title: str, left: str, right_title: str, right: str) -> str:
