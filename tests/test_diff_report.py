@@ -309,3 +309,16 @@ def test_records_get_the_page_they_are_printed_on(pairs):
     figure = next(ch for ch in compared(pairs["report"]).changes if ch.kind == "added" and ch.item == "record")
     pages = _pdf_pages(pairs["report"][1])
     assert pages[figure.page - 1].coverage("Ehrenamtliche Sprachmittlerinnen") == 1.0
+
+
+def test_a_shortened_sidebar_entry_ends_with_a_word_of_its_change(pairs):
+    """What test_diff_edits checks in Chromium (when axe-core is installed), on every pair."""
+    for name, pair in pairs.items():
+        page = to_html(compared(pair))
+        nav = re.search(r"<nav.*?</nav>", page, re.S).group(0)
+        for target, entry in re.findall(r'<li><a href="#(c\d+)">(.*?)</a>', nav):
+            entry = html.unescape(entry)
+            if entry.endswith(" …"):
+                change = page_text(re.search(rf'id="{target}".*?(?=<div class="change|</section>)', page, re.S).group(0))
+                last = entry[:-2].split()[-1]
+                assert re.search(rf"(?<!\w){re.escape(last)}(?!\w)", change), (name, entry)
