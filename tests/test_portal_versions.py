@@ -6,6 +6,7 @@ files gone) and the Word file with tracked changes between two versions."""
 from __future__ import annotations
 
 import copy
+import html
 import io
 import json
 import re
@@ -102,6 +103,9 @@ def test_the_comparison_is_headed_by_the_versions_and_names_rows_as_the_workbook
     assert page.count("Menschen in Maintal") == 1
     assert "Blatt „Texte“" not in page and 'id="text"' in page
     assert "Einträge der Arbeitsmappe" in page
+    # no internal name in the German text: no key of a sheet or column (snake_case)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S)))
+    assert re.findall(r"(?<![\w.@/:-])[a-z]+(?:_[a-z0-9]+)+(?![\w.@/-])", text) == []
 
 
 def test_a_version_gets_a_name_shown_in_the_list_the_page_and_the_comparison(versions):

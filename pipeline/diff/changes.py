@@ -31,6 +31,7 @@ PARAGRAPH_JOIN = "\u2029"  # stands for a paragraph break inside joined text
 # A number with its decimal or thousands separators is one token („55,2“ → „56,1“, not „55→56 , 2→1“).
 TOKEN = re.compile(r"\s+|\d+(?:[.,]\d+)+|\w+|[^\w\s]")
 DECIMAL = re.compile(r"-?\d+\.\d+")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a record's date as content.json holds it
 SKIPPED_META = {"date_text"}  # printed from 'date'
 
 
@@ -91,7 +92,10 @@ def _value_words(x: str, y: str) -> list[tuple[str, str]]:
 
 
 def _shown(value: str) -> str:
-    """A record value as the brochure prints it: decimal numbers with a comma."""
+    """A record value as the brochure prints it: decimal numbers with a comma, dates as 31.12.2012."""
+    if ISO_DATE.fullmatch(value):
+        year, month, day = value.split("-")
+        return f"{day}.{month}.{year}"
     return value.replace(".", ",") if DECIMAL.fullmatch(value) else value
 
 
@@ -361,10 +365,25 @@ def _whole(sections: list[SectionView]) -> str:
 _NAME_COLUMNS = ("name", "speaker", "title", "label", "caption", "municipality")  # a row's name, by default
 
 
-def _table_names(template: str) -> tuple[dict, dict[str, tuple[str, ...]], dict]:
-    """The declared tables' `label`/`noun` and their `ref:` columns, from the brochure type, and
-    for a draft type the workbook's sheets by table key; nothing when the type is unknown here
-    (a DOCX, or a type since removed)."""
+def _headers(blocks: dict) -> dict[str, dict[str, str]]:
+    """The German names a type's blocks print for its tables' columns: table → column → name
+    („Projektname: "{project}"“ of a cards or table block names `project`)."""
+    out: dict[str, dict[str, str]] = {}
+    for block in blocks.values():
+        named = block.get("fields") or block.get("columns") if isinstance(block, dict) else None
+        if not isinstance(named, dict):
+            continue
+        for label, pattern in named.items():
+            cols = FIELD_PATTERN.findall(str(pattern))
+            if len(cols) == 1:
+                out.setdefault(str(block.get("table")), {}).setdefault(cols[0], str(label))
+    return out
+
+
+def _table_names(template: str) -> tuple[dict, dict[str, tuple], dict, dict]:
+    """The declared tables' `label`/`noun` and all tables' columns, from the brochure type, and
+    for a draft type the workbook's sheets by table key, and the German names its blocks give
+    columns; nothing when the type is unknown here (a DOCX, or a type since removed)."""
     from pipeline.load.edition import load_template
     from pipeline.errors import InputError
     try:
@@ -372,7 +391,7 @@ def _table_names(template: str) -> tuple[dict, dict[str, tuple[str, ...]], dict]
     except InputError:
         t = None
     if t is None:
-        return {}, {}, {}
+        return {}, {}, {}, {}
     sheets = {}
     if isinstance(t.raw.get("workbook"), dict):  # a draft: its rows are the workbook's rows
         from pipeline.drafts.workbook_layout import parse_layout
@@ -380,7 +399,7 @@ def _table_names(template: str) -> tuple[dict, dict[str, tuple[str, ...]], dict]
             sheets = {s.key: s for s in parse_layout(t.raw, f"templates/{template}/template.yaml").sheets}
         except InputError:
             sheets = {}
-    return dict(t.tables), {name: tuple(c.name for c in cols if c.ref) for name, cols in t.schemas.items()}, sheets
+    return dict(t.tables), dict(t.schemas), sheets, _headers(t.blocks)
 
 
 _ROW = re.compile(r"row (\d+)")
@@ -405,7 +424,9 @@ class Comparer:
         self.changes: list[Change] = []
         self.loose: list[Loose] = []
         self.titles = {c.id: c.title for c in old.chapters} | {c.id: c.title for c in new.chapters}
-        self.tables, self.refs, self.sheets = _table_names(new.template or old.template)
+        self.tables, schemas, self.sheets, self.headers = _table_names(new.template or old.template)
+        self.refs = {name: tuple(c.name for c in cols if c.ref) for name, cols in schemas.items()}
+        self.columns = {name: [c.name for c in cols] for name, cols in schemas.items()}
 
     def add(self, *args, **kwargs) -> None:
         self.changes.append(Change(*args, **kwargs))
@@ -443,7 +464,8 @@ class Comparer:
                 self.add("structure", "renamed", n.title, f"chapter renamed: {o.title} → {n.title}", o.title, n.title,
                          item="chapter")
             if id(o) in moved:
-                self.add("structure", "moved", n.title, f"chapter moved: {n.title}", item="chapter")
+                self.add("structure", "moved", n.title, f"chapter moved: {n.title}", item="chapter",
+                         **_places(o, n, self.old.chapters, self.new.chapters))
             self._running_head(o, n)
             g, c = self._sections(o, n)
             gone += [(o, s) for s in g]
@@ -502,7 +524,8 @@ class Comparer:
                          o.path, n.path, item="section")
             # a section under a renamed heading has a new path only: nothing to report of its own
             if id(o) in moved and not releveled:
-                self.add("structure", "moved", where, f"section moved within the chapter: {n.path}", item="section")
+                self.add("structure", "moved", where, f"section moved within the chapter: {n.path}", item="section",
+                         **_places(o, n, old.sections, new.sections))
             self._compare_section(where, o, n)
         return removed, added
 
@@ -613,17 +636,39 @@ class Comparer:
 
     def _label(self, table: str, key: str, values: dict[str, str]) -> str:
         """'<chapter> / <row>': the chapter the row names (its `chapter` column or a column with
-        `ref:` to a table of chapters), the row by its table's `label:` pattern or a name column."""
+        `ref:` to a table of chapters), the row by its table's `label:` pattern or a name column;
+        a chart's data row by its chart's chapter and title. Never the table's id: the reviewer
+        knows the brochure, not its files."""
+        chart = self._chart_of(table)
+        if chart:
+            values = {**values, "chapter": chart.get("chapter", "")}
         refs = [values.get(c, "") for c in ("chapter", *self.refs.get(table, ()))]
         place = self.titles.get(next((r for r in refs if r), ""), "")
         info = self.tables.get(table)
         name = FIELD_PATTERN.sub(lambda m: values.get(m.group(1), ""), info.label).strip() if info and info.label else ""
-        name = name or next((values[k] for k in _NAME_COLUMNS if values.get(k)), key)
+        name = (name or next((values[k] for k in _NAME_COLUMNS if values.get(k)), "")).split("\n")[0]  # a list's head
+        if not name:  # a row without a name: its first value, not its id
+            name = next((v.split("\n")[0] for k, v in values.items() if v and k not in ("id", "chapter")), key)
         group = values.get("group", "")
-        who = " ".join(x for x in (group, name) if x)
+        who = " ".join(x for x in (group, name or key) if x)
         if table == "quotes" and values.get("text"):  # a speaker may have several quotes
             who += f" („{_snippet(values['text'])}“)"
-        return f"{place} / {who}" if place else f"{table} {who}"
+        if chart:
+            who = f"{chart.get('title', '')}: {who}" if chart.get("title") else who
+        return f"{place} / {who}" if place else who
+
+    def _chart_of(self, table: str) -> dict[str, str] | None:
+        """The chart that draws TABLE (its `data`), when TABLE is a chart's data."""
+        charts = {**self.old.records.get("charts", {}), **self.new.records.get("charts", {})}
+        return next((c for c in charts.values() if c.get("data") == table), None)
+
+    def _fields(self, table: str, values: dict[str, str]) -> list[tuple[str, str]]:
+        """An added or removed record's filled columns, as printed; not its id and the chapter
+        it stands in (its label names them)."""
+        skip = {"id", "chapter", *self.refs.get(table, ())}
+        named, order = self.headers.get(table, {}), self.columns.get(table, [])
+        keys = sorted(values, key=lambda k: order.index(k) if k in order else len(order))  # as the sheet has them
+        return [(named.get(k, k), _shown(values[k])) for k in keys if values[k].strip() and k not in skip]
 
     def _noun(self, table: str) -> str:
         info = self.tables.get(table)
@@ -644,18 +689,19 @@ class Comparer:
                 if key_a is None:
                     label = self._label(table, key_b, b[key_b])
                     self.add("records", "added", label, f"{table}: {label} added", new=key_b, item="record",
-                             name=table, noun=self._noun(table))
+                             name=table, noun=self._noun(table), fields=self._fields(table, b[key_b]))
                 elif key_b is None:
                     label = self._label(table, key_a, a[key_a])
                     self.add("records", "removed", label, f"{table}: {label} removed", old=key_a, item="record",
-                             name=table, noun=self._noun(table))
+                             name=table, noun=self._noun(table), fields=self._fields(table, a[key_a]))
                 else:
                     label = self._label(table, key_b, b[key_b])
                     for col in [*a[key_a], *(k for k in b[key_b] if k not in a[key_a])]:
                         x, y = _shown(a[key_a].get(col, "")), _shown(b[key_b].get(col, ""))
                         if x != y and not (table == "photos" and col == "file") and not as_chart(table, col):
                             self.add("records", "changed", label, f"{label}: {col} {x or '(empty)'} → {y or '(empty)'}",
-                                     x, y, _value_words(x, y), item="field", name=col)
+                                     x, y, _value_words(x, y), item="field", name=col,
+                                     column=self.headers.get(table, {}).get(col, ""))
 
     def _sheet_rows(self, sheet, a: dict, b: dict) -> None:
         """A draft's rows named as the town knows them: sheet, row and the row's own words; an
@@ -738,7 +784,15 @@ class Comparer:
                              item="pages")
 
 
+def _places(o, n, olds: list, news: list) -> dict[str, str]:
+    """Where a moved chapter or section stood and stands: its places (1, 2, …) as OLD and NEW,
+    and the title of the one it now follows as NAME ("" when it is first)."""
+    at = news.index(n)
+    return {"old": str(olds.index(o) + 1), "new": str(at + 1), "name": news[at - 1].title if at else ""}
+
+
 def compare(old: EditionView, new: EditionView) -> Comparison:
     result = Comparer(old, new).run()
+    result.chapters = list(dict.fromkeys(c.title for c in (*old.chapters, *new.chapters)))
     add_pages(result, new)
     return result

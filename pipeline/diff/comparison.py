@@ -25,6 +25,8 @@ class Change:
     row: int | None = None
     column: str = ""
     subject: str = ""
+    # an added or removed record's values, (column, value) for each filled column, as printed
+    fields: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -34,7 +36,9 @@ class Comparison:
     sources: tuple[str, str]
     changes: list[Change]
     pages: tuple[int | None, int | None]
+    chapters: list[str] = field(default_factory=list)  # both editions' chapter titles, to shorten them
 
     def to_dict(self) -> dict:
         return {"old": self.old, "new": self.new, "sources": list(self.sources), "pages": list(self.pages),
+                "chapters": self.chapters,
                 "changes": [asdict(c) for c in self.changes]}

@@ -100,19 +100,39 @@ PLURAL_DE = {"paragraph": "Absätze", "sentence": "Sätze"}
 # The built-in tables; a type's own tables name their rows in template.yaml (`noun:`).
 TABLES_DE = {"quotes": "Zitat", "contacts": "Kontakt", "photos": "Foto", "links": "Link",
              "references": "Literaturangabe", "charts": "Diagramm"}
-# Edition keys and the sheets' usual columns; others are shown as their column name.
+# Edition keys and the columns of the built-in tables and the usual ones of a type's tables (a
+# type's blocks name its own columns: Change.column, Change.fields); never shown as the key itself.
 META_DE = {"date": "Datum", "title": "Titel", "subtitle": "Untertitel", "author": "Verfasser", "publisher": "Herausgeber",
            "programme": "Programm", "language": "Sprache", "email": "E-Mail", "phone": "Telefon", "fax": "Fax",
            "label": "Bezeichnung", "value": "Wert", "name": "Name", "role": "Funktion", "text": "Text",
-           "caption": "Bildunterschrift", "alt_text": "Alternativtext", "speaker": "Person", "group": "Gruppe", "url": "Adresse", "web": "Website",
-           "address": "Anschrift", "unit": "Einheit", "source": "Quelle", "population": "Einwohnerzahl"}
+           "caption": "Bildunterschrift", "alt_text": "Alternativtext", "speaker": "Person", "group": "Gruppe",
+           "url": "Adresse", "web": "Website", "address": "Anschrift", "unit": "Einheit", "source": "Quelle",
+           "population": "Einwohnerzahl", "date_text": "Datum (gedruckt)", "cover_list": "Liste auf dem Titelblatt",
+           "pages": "Seitenumfang", "template": "Broschürentyp", "id": "Kennung", "chapter": "Kapitel",
+           "section": "Abschnitt", "organisation": "Organisation", "street": "Straße", "postcode": "PLZ",
+           "city": "Ort", "file": "Datei", "credit": "Bildnachweis", "width": "Breite", "kind": "Art",
+           "data": "Daten", "note": "Anmerkung", "classes": "Klassen", "reference": "Bezugswert",
+           "reference_label": "Bezeichnung des Bezugswerts", "orientation": "Ausrichtung",
+           "authors": "Verfasser", "editors": "Herausgeberschaft", "year": "Jahr", "place": "Ort",
+           "region": "Region", "as_of": "Stand", "chapter_title": "Kapiteltitel", "project": "Projekt",
+           "office": "Stelle", "contact": "Kontakt", "when": "Wann", "what": "Was", "municipality": "Kommune",
+           "district": "Landkreis", "mayor": "Bürgermeister", "mayor_title": "Amtsbezeichnung"}
+# The built-in tables' choices, as a layout setting reads in German.
+CHOICES_DE = {"column": "Spaltenbreite", "full": "ganze Breite", "vertical": "senkrecht", "horizontal": "waagerecht",
+              "bar": "Balken", "stacked_bar": "gestapelte Balken", "classes": "Karte mit Klassen"}
 # A chart's change (chart_changes.py) by what in it changed.
 CHART_DE = {"category added": "Kategorie neu", "category removed": "Kategorie entfernt",
             "category renamed": "Kategorie umbenannt", "series renamed": "Datenreihe umbenannt",
             "series added": "Datenreihe neu", "series removed": "Datenreihe entfernt", "image": "Grafik geändert",
             "alt_text": "Alternativtext geändert", "note": "Quelle oder Anmerkung geändert"}
 SOURCES_DE = {"build": "Build-Ordner", "docx": "DOCX", "pdf": "PDF"}
+NAV = 110  # characters of a sidebar entry (chapter, section and the places of a move)
 CONTEXT = 240  # characters of unchanged text shown around a change before it is shortened
+
+
+def column_de(name: str) -> str:
+    """A column or edition key in German; an unknown one without its underscores."""
+    return META_DE.get(name, name.replace("_", " "))
 
 
 def label_de(ch: Change) -> str:
@@ -122,9 +142,9 @@ def label_de(ch: Change) -> str:
     elif ch.sheet:
         noun = "Zeile"
     elif ch.item == "record":
-        noun = ch.noun or TABLES_DE.get(ch.name, f"Eintrag ({ch.name})")
+        noun = ch.noun or TABLES_DE.get(ch.name, "Eintrag")  # never the table's id
     elif ch.item in ("field", "meta"):  # the field first: the label after it may be long
-        noun = f"{ITEMS_DE[ch.item][0]} „{META_DE.get(ch.name, ch.name)}“"
+        noun = f"{ITEMS_DE[ch.item][0]} „{ch.column or column_de(ch.name)}“"
     elif ch.kind == "merged" and ch.item in PLURAL_DE:
         return f"{PLURAL_DE[ch.item]} zusammengeführt"
     else:
@@ -146,11 +166,15 @@ def subject_de(ch: Change) -> str:
     if ch.item == "running head":
         return f"{ch.where} („{ch.old}“ → „{ch.new}“)"
     if ch.area == "structure":
+        if ch.kind == "moved" and ch.old.isdigit():  # a chapter or section in another place of its list
+            return f"{_last(ch)} ({_places_de(ch)})"
         if ch.kind in ("renamed",) or (ch.kind == "moved" and ch.old and ch.new):
             return f"{ch.old} → {ch.new}"
         return ch.where.rpartition(" > ")[2] if ch.item == "section" else ch.where
     if ch.item == "meta":
         return f"{ch.old} → {ch.new}"
+    if ch.item == "record" and _value(ch):  # a key figure is its value
+        return f"{ch.where}: {_value(ch)}"
     if ch.area == "pages":
         return f"{ch.where}: {ch.old} → {ch.new} Seiten" if ch.where else f"{ch.old} → {ch.new} Seiten"
     if ch.item == "formatting":
@@ -173,15 +197,80 @@ def _chart_de(ch: Change) -> str:
     return f"„{ch.subject}“" + (f" — {CHART_DE[ch.name]}" if ch.name in CHART_DE else "")
 
 
-def nav_subject_de(ch: Change) -> str:
-    """The subject as short as the contents needs it: the section, not the whole path."""
-    if ch.area == "text":
-        return ch.where.rpartition(" > ")[2]
+def _last(ch: Change) -> str:
+    return ch.where.rpartition(" > ")[2]
+
+
+def _places_de(ch: Change) -> str:
+    """Where a moved chapter or section stood and stands: „von Stelle 3 nach 5, jetzt nach „X““."""
+    after = f"jetzt nach „{ch.name}“" if ch.name else "jetzt an erster Stelle"
+    return f"von Stelle {ch.old} nach {ch.new}, {after}"
+
+
+def _value(ch: Change) -> str:
+    """An added or removed record's value with its unit (a key figure's), when it has one."""
+    got = dict(ch.fields)
+    return " ".join(x for x in (got.get("value", ""), got.get("unit", "")) if x)
+
+
+def short_titles(titles: list[str], limit: int = 30) -> dict[str, str]:
+    """Each chapter title as short as the sidebar needs it: without the words it opens with like
+    another title („Modellregion Integration Stadt A“ → „A“ next to „… Stadt B“),
+    cut after a whole word. Six regions have sections of the same names: the chapter tells them apart."""
+    split = [t.split() for t in titles]
+    out = {}
+    for title, words in zip(titles, split):
+        common = max((_common(words, other) for other in split if other is not words), default=0)
+        rest = words[common:]
+        keep = rest if common and (rest[0][:1].isupper() or rest[0][:1].isdigit()) else words
+        out[title] = _short(" ".join(keep), limit)
+    return out
+
+
+def _common(a: list[str], b: list[str]) -> int:
+    """Leading words A and B share, leaving each at least one of its own."""
+    n = 0
+    while n < min(len(a), len(b)) - 1 and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def chapter_of(ch: Change, titles) -> tuple[str, str]:
+    """(the chapter a change stands in, the rest of its `where`: section path or record name):
+    the longest of TITLES its `where` begins with."""
+    for title in sorted(titles, key=len, reverse=True):
+        if ch.where == title:
+            return title, ""
+        if ch.where.startswith((f"{title} > ", f"{title} / ")):
+            return title, ch.where[len(title) + 3:]
+    if ch.area in ("text", "structure"):
+        head, _, rest = ch.where.partition(" > ")
+        return head, rest
+    return "", ch.where
+
+
+def nav_subject_de(ch: Change, shorts: dict[str, str] | None = None) -> str:
+    """The subject as short as the contents needs it: the chapter in short and the section or
+    record („A · Ausgangslage“), not the whole path."""
+    shorts = shorts or {}
     if ch.item == "chart" and ch.name == "value":  # the values first: a chart's title is long
         return f"{ch.column}: {ch.old} → {ch.new} („{ch.subject}“)"
+    if ch.sheet or ch.area in ("meta", "pages"):
+        return subject_de(ch)
+    chapter, rest = chapter_of(ch, shorts)
+    short = shorts.get(chapter, chapter)
+    if ch.area == "structure" and ch.kind == "moved" and ch.old.isdigit():
+        return " · ".join(x for x in (short, _last(ch) if rest else "") if x) + f" (Stelle {ch.old} → {ch.new})"
     if ch.area == "structure" and ch.kind == "moved" and ch.old and ch.new:
-        return f"{ch.new.rpartition(' > ')[2]} (nach {ch.new.partition(' > ')[0]})"
-    return subject_de(ch)
+        return f"{ch.new.rpartition(' > ')[2]} (nach {shorts.get(ch.new.partition(' > ')[0], chapter)})"
+    if ch.item in ("chapter", "running head"):  # the chapter is the subject: in full
+        return subject_de(ch)
+    if ch.area == "text":
+        return " · ".join(x for x in (short, rest.rpartition(" > ")[2]) if x)
+    if ch.area == "structure":
+        return " · ".join(x for x in (short, subject_de(ch)) if x)
+    subject = f"{rest}: {_value(ch)}" if ch.item == "record" and _value(ch) else rest
+    return " · ".join(x for x in (short, subject) if x)
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -251,30 +340,47 @@ def _page(ch: Change) -> str:
     return f' <span class="page">S. {ch.page}</span>' if ch.page else ""
 
 
+def _sides(text: str, kind: str) -> str:
+    """Added text on the right, removed text on the left."""
+    shown = html.escape(text)
+    old, new = (f"<del>{shown}</del>", "") if kind == "removed" else ("", f"<ins>{shown}</ins>")
+    return f'<div class="sides"><div><h4>Vorher</h4>{old}</div><div><h4>Nachher</h4>{new}</div></div>'
+
+
 def _change_html(n: int, ch: Change) -> str:
     head = (f'<div class="change {ch.kind}" id="c{n}"><span class="kind">{html.escape(KINDS_DE.get(ch.kind, ch.kind))}'
             f'</span><h3>{html.escape(label_de(ch))}: {html.escape(subject_de(ch))}</h3>{_page(ch)}')
     where = f'<div class="where">{html.escape(ch.where)}</div>' if ch.where and (ch.area == "text" or ch.item == "chart") \
         else ""
+    return head + where + _body(ch) + "</div>"
+
+
+def _body(ch: Change) -> str:
+    """What the reviewer reads under a change's heading: the two sides, or nothing more to say."""
     if ch.words:
-        body = (f'<div class="sides"><div><h4>Vorher</h4>{_side(ch, "delete")}</div>'
-                f'<div><h4>Nachher</h4>{_side(ch, "insert")}</div></div>')
-    elif ch.sheet and ch.kind in ("added", "removed"):  # the row as typed: what is new, what went
-        text = html.escape(ch.old or ch.new)
-        body = (f'<div class="sides"><div><h4>Vorher</h4>{f"<del>{text}</del>" if ch.old else ""}</div>'
-                f'<div><h4>Nachher</h4>{f"<ins>{text}</ins>" if ch.new else ""}</div></div>')
-    elif ch.area in ("text", "structure") and (ch.old or ch.new) and ch.kind in ("added", "removed", "moved"):
-        if ch.area == "structure" and ch.kind == "moved":
-            body = ""
-        else:
-            text = html.escape(ch.old or ch.new)
-            body = (f'<div class="sides"><div><h4>Vorher</h4>{f"<del>{text}</del>" if ch.old else ""}</div>'
-                    f'<div><h4>Nachher</h4>{f"<ins>{text}</ins>" if ch.new and not ch.old else ""}</div></div>')
-            if ch.kind == "moved":  # the same text at another place
-                body = f'<div class="sides"><div><h4>Text</h4>{text}</div><div></div></div>'
-    else:
-        body = ""
-    return head + where + body + "</div>"
+        return _pair("Vorher", _side(ch, "delete") or EMPTY, "Nachher", _side(ch, "insert") or EMPTY)
+    if ch.fields and ch.kind in ("added", "removed"):  # the record as printed, each field named
+        return _sides("\n".join(f"{column_de(k)}: {CHOICES_DE.get(v, v)}" for k, v in ch.fields), ch.kind)
+    if ch.sheet and ch.kind in ("added", "removed"):  # the row as typed: what is new, what went
+        return _sides(ch.old or ch.new, "removed" if ch.old else "added")
+    if ch.area not in ("text", "structure") or not (ch.old or ch.new) or ch.kind not in ("added", "removed", "moved"):
+        return ""
+    if ch.kind != "moved":
+        return _sides(ch.old or ch.new, "removed" if ch.old else "added")
+    if ch.area == "text":  # the same text, at its old and its new place
+        return _pair("Vorher (alte Stelle)", html.escape(ch.old or ch.new), "Nachher (neue Stelle)",
+                     html.escape(ch.new or ch.old))
+    if ch.old.isdigit():  # a place in its list: the heading says it
+        return ""
+    return _pair("Vorher", html.escape(ch.old), "Nachher", html.escape(ch.new))  # a section in another chapter
+
+
+EMPTY = '<span class="page">(leer)</span>'  # a field filled or emptied: not an empty box
+
+
+def _pair(left_title: str, left: str, right_title: str, right: str) -> str:
+    return (f'<div class="sides"><div><h4>{left_title}</h4>{left}</div>'
+            f'<div><h4>{right_title}</h4>{right}</div></div>')
 
 
 def to_html(c: Comparison, names: tuple[str, str] | None = None) -> str:
@@ -282,6 +388,7 @@ def to_html(c: Comparison, names: tuple[str, str] | None = None) -> str:
     instead of the editions' folder names and what was compared (the portal's versions)."""
     title = f"Änderungen: {names[0]} → {names[1]}" if names else f"Änderungen: {c.old} → {c.new}"
     numbered = list(enumerate(c.changes, start=1))
+    shorts = short_titles(c.chapters or list(dict.fromkeys(chapter_of(ch, ())[0] for ch in c.changes)))
     nav, areas = [], []
     for area, _ in AREAS:
         items = [(n, ch) for n, ch in numbered if ch.area == area]
@@ -291,7 +398,7 @@ def to_html(c: Comparison, names: tuple[str, str] | None = None) -> str:
         if area == "records" and all(ch.sheet for _, ch in items):
             label = "Einträge der Arbeitsmappe"
         nav.append(f'<h2><a href="#{area}">{html.escape(label)}</a> ({len(items)})</h2><ol>' + "".join(
-            f'<li><a href="#c{n}">{html.escape(_short(f"{label_de(ch)}: {nav_subject_de(ch)}"))}</a>{_page(ch)}</li>'
+            f'<li><a href="#c{n}">{html.escape(_short(f"{label_de(ch)}: {nav_subject_de(ch, shorts)}", NAV))}</a>{_page(ch)}</li>'
             for n, ch in items) + "</ol>")
         areas.append(f'<section class="area" id="{area}"><h2>{html.escape(label)}</h2>'
                      + "".join(_change_html(n, ch) for n, ch in items) + "</section>")
