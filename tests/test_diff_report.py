@@ -180,9 +180,9 @@ def test_the_scan_finds_a_table_id_and_a_snake_case_column():
 
 def test_chart_data_and_columns_are_named_in_german(own_pair):
     c = compared(own_pair)
-    row = next(ch for ch in c.changes if ch.item == "field" and ch.old == "38")
-    assert row.where == "Modellregion Integration Stadt Kassel / Verteilung nach Altersgruppen in Prozent: " \
-                       "18 bis unter 30 Jahre"
+    row = next(ch for ch in c.changes if ch.item == "chart" and ch.old == "38")  # a chart's data: by the chart
+    assert row.where.startswith("Modellregion Integration Stadt Kassel") and "18 bis unter 30 Jahre" in row.column
+    assert row.subject == "Verteilung nach Altersgruppen in Prozent"
     page = to_html(c)
     for said in ("Feld „Alternativtext“ geändert", "Feld „Organisation“ geändert", "Feld „Funktion“ geändert",
                  "Feld „Untertitel“ geändert", "Feld „Stand“ geändert", "Feld „Adresse“ geändert"):
@@ -194,7 +194,8 @@ def test_a_types_blocks_name_its_columns(sheet_pair):
     from pipeline.diff.changes import _headers
     page = to_html(compared(sheet_pair))
     assert "Feld „Träger und Verantwortliche“ geändert: Integrationskonferenz des Kreises" in page
-    assert "Feld „mit Migrationshintergrund“ geändert: " in page and "Menschen in Hessen mit und ohne" in page
+    chart = page_text(_entry(page, "Diagramm geändert: "))
+    assert "mit Migrationshintergrund" in chart and "Menschen in Hessen mit und ohne" in chart
     added = page_text(_entry(page, "Kennzahl neu: "))
     assert "Bezeichnung: Förderung je Kommune" in added and "Stand 2014: 5.000 Euro" in added
     assert _headers({"x": {"type": "cards", "table": "t", "fields": {"Projektname": "{project}", "Zwei": "{a} {b}"}}}) \
