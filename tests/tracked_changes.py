@@ -79,6 +79,8 @@ def apply(root, accept: bool):
             rpr.extend(list(change.find(f"{W}rPr")))
     for p in joins:  # the paragraph's text now begins the next paragraph
         following = p.getnext()
+        if following is None or following.tag != f"{W}p":  # a cell's or the body's last mark stays
+            continue
         content = [c for c in p if c.tag != f"{W}pPr"]
         at = 1 if following.find(f"{W}pPr") is not None else 0
         for k, child in enumerate(content):
@@ -92,16 +94,23 @@ def _on(rpr, tag: str) -> bool:
     return el is not None and el.get(f"{W}val") not in ("0", "false")
 
 
-def _link(r) -> str:
+def _link(r, anchors: dict[str, str]) -> str:
     link = next((a for a in r.iterancestors(f"{W}hyperlink")), None)
     if link is None:
         return ""
-    return link.get(TARGET) or ("#" + link.get(f"{W}anchor") if link.get(f"{W}anchor") else link.get(f"{R}id", ""))
+    anchor = link.get(f"{W}anchor")
+    return (link.get(TARGET) or link.get(f"{R}id", "")) + ("#" + anchors.get(anchor, anchor) if anchor else "")
 
 
-def runs(p) -> list[tuple]:
+def _text(p) -> str:
+    return " ".join("".join(t.text or "" for t in p.iter(f"{W}t")).split())
+
+
+def runs(p, anchors: dict[str, str] | None = None) -> list[tuple]:
     """(text, bold, italic, link target) of a paragraph, neighbours of equal formatting and link
-    joined, spacing unified; a picture is („[picture: alt text]“), a note reference („[note]“)."""
+    joined, spacing unified; a picture is („[picture: alt text]“), a note reference („[note]“).
+    A link to a bookmark leads to the text of the paragraph it marks (ANCHORS: name → text), as
+    bookmark names are numbered anew in each edition."""
     out: list[list] = []
     for r in p.iter(f"{W}r"):
         text = ""
@@ -116,7 +125,7 @@ def runs(p) -> list[tuple]:
         if not text:
             continue
         rpr = r.find(f"{W}rPr")
-        style = (_on(rpr, "b"), _on(rpr, "i"), _link(r))
+        style = (_on(rpr, "b"), _on(rpr, "i"), _link(r, anchors or {}))
         if out and out[-1][1] == style:
             out[-1][0] += text
         else:
@@ -137,9 +146,8 @@ def part(docx: bytes, name: str = "word/document.xml"):
         root = etree.fromstring(z.read(name))
         targets = _rels(z, name)
     for link in root.iter(f"{W}hyperlink"):
-        rid = link.get(f"{R}id")
-        link.set(TARGET, (targets.get(rid, "?" + rid) if rid else "") + ("#" + link.get(f"{W}anchor", "")
-                                                                          if link.get(f"{W}anchor") else ""))
+        if link.get(f"{R}id"):
+            link.set(TARGET, targets.get(link.get(f"{R}id"), "?"))
     return root
 
 
@@ -150,7 +158,8 @@ def style(p) -> str:
 
 def paragraphs(root) -> list[tuple[str, list[tuple]]]:
     """(style, runs) of each paragraph."""
-    return [(style(p), runs(p)) for p in root.iter(f"{W}p")]
+    anchors = {b.get(f"{W}name"): _text(p) for p in root.iter(f"{W}p") for b in p.iter(f"{W}bookmarkStart")}
+    return [(style(p), runs(p, anchors)) for p in root.iter(f"{W}p")]
 
 
 def notes(body, footnotes) -> list[list[tuple[str, list[tuple]]]]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from docx import Document as open_docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -51,14 +52,40 @@ class Piece:
     key: bytes  # the run properties serialised, to tell formatting apart
     link: object = None  # the w:hyperlink the run stood in
     atom: object = None  # for ATOM: the run element holding it
+    target: str = ""  # where that link leads (Links.target)
 
 
 def _key(rpr) -> bytes:
     return etree.tostring(rpr, method="c14n") if rpr is not None and len(rpr) else b""
 
 
-def pieces(p) -> list[Piece]:
+class Links:
+    """Where the hyperlinks of one part lead: the relationship's address, and for a link to a
+    bookmark (a contents entry) the text of the paragraph it marks, since bookmark names are
+    numbered anew in each edition."""
+
+    def __init__(self, part, body):
+        self.part = part
+        self.anchors = {b.get(qn("w:name")): " ".join(paragraph_text(p).split())
+                        for p in body.iter(qn("w:p")) for b in p.iter(qn("w:bookmarkStart"))}
+        self.named = {text: name for name, text in reversed(self.anchors.items())}
+
+    def target(self, link) -> str:
+        if link is None:
+            return ""
+        rel = self.part.rels.get(link.get(qn("r:id"))) if link.get(qn("r:id")) else None
+        anchor = link.get(qn("w:anchor"))
+        return (rel.target_ref if rel is not None else "") + ("#" + self.anchors.get(anchor, anchor) if anchor else "")
+
+
+def pieces(p, links: Links | None = None) -> list[Piece]:
     out: list[Piece] = []
+    targets: dict[int, str] = {}
+
+    def target(link) -> str:
+        if links is None or link is None:
+            return ""
+        return targets.setdefault(id(link), links.target(link))
 
     def walk(parent, link) -> None:
         for child in parent:
@@ -72,13 +99,13 @@ def pieces(p) -> list[Piece]:
                         continue
                     if el.tag in TEXT_OF and not (el.tag == qn("w:br") and el.get(qn("w:type"))):
                         text = (el.text or "") if TEXT_OF[el.tag] is None else TEXT_OF[el.tag]
-                        out.extend(Piece(c, rpr, key, link) for c in text)
+                        out.extend(Piece(c, rpr, key, link, None, target(link)) for c in text)
                     elif el.tag not in (qn("w:delText"), qn("w:instrText")):
                         run = etree.Element(qn("w:r"))
                         if rpr is not None:
                             run.append(copy.deepcopy(rpr))
                         run.append(copy.deepcopy(el))
-                        out.append(Piece(ATOM, rpr, key, link, run))
+                        out.append(Piece(ATOM, rpr, key, link, run, target(link)))
             elif child.tag == qn("w:smartTag"):
                 walk(child, link)
             elif child.tag == qn("w:sdt") and child.find(qn("w:sdtContent")) is not None:
@@ -105,6 +132,47 @@ class Redliner:
         self.next_id = 9000  # clear of comment and bookmark ids
         self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.pictures = pictures  # carries the old pictures of deleted paragraphs into the new package
+        self.links: tuple[Links, Links] | None = None  # of the old and the new part being redlined
+        self.carried: dict[int, object] = {}  # old w:hyperlink → its copy for deleted text
+        self.anchored: list[tuple[object, str]] = []  # (a carried link, the old bookmark it pointed to)
+        self.counterpart: dict = {}  # old paragraph → the one standing for it once all is rejected
+        self.notes: Notes | None = None
+
+    def old_pieces(self, p) -> list[Piece]:
+        return pieces(p, self.links[0] if self.links else None)
+
+    def new_pieces(self, p) -> list[Piece]:
+        return pieces(p, self.links[1] if self.links else None)
+
+    def carry(self, link, shared: bool = True):
+        """A copy of an old w:hyperlink for deleted text, pointing where it pointed: its address
+        related in the new package (so rejecting keeps the link), its bookmark set in `anchor`.
+        SHARED: the same copy for every deleted piece of that link."""
+        if shared and id(link) in self.carried:
+            return self.carried[id(link)]
+        made = etree.Element(HYPERLINK, dict(link.attrib))
+        rid = link.get(qn("r:id"))
+        if rid and self.links is not None:
+            rel = self.links[0].part.rels.get(rid)
+            if rel is not None and rel.is_external:
+                made.set(qn("r:id"), self.links[1].part.relate_to(rel.target_ref, RT.HYPERLINK, is_external=True))
+            else:
+                del made.attrib[qn("r:id")]
+        if link.get(qn("w:anchor")):
+            self.anchored.append((made, link.get(qn("w:anchor"))))
+        if shared:
+            self.carried[id(link)] = made
+        return made
+
+    def anchor(self, old_body) -> None:
+        """Each carried link to a bookmark pointed at the bookmark of the paragraph that stands
+        for the old one it marked."""
+        marked = {b.get(qn("w:name")): p for p in old_body.iter(qn("w:p")) for b in p.iter(qn("w:bookmarkStart"))}
+        for link, name in self.anchored:
+            there = self.counterpart.get(marked.get(name))
+            mark = next(there.iter(qn("w:bookmarkStart")), None) if there is not None else None
+            if mark is not None:
+                link.set(qn("w:anchor"), mark.get(qn("w:name")))
 
     def mark(self, tag: str):
         el = etree.Element(qn(tag))
@@ -171,32 +239,24 @@ class Redliner:
             n = len(text)
             if op == "equal":
                 pairs = list(zip(new[b:b + n], old[a:a + n]))
-                for group in _groups(pairs, lambda x: (x[0].key, x[1].key, id(x[0].link), x[0].atom is not None)):
+                for group in _groups(pairs, lambda x: (x[0].key, x[1].key, id(x[0].link), x[0].atom is not None,
+                                                       x[0].target == x[1].target)):
                     first = group[0][0]
-                    if first.atom is not None:
+                    if first.target != group[0][1].target:  # the link's target changed: no tracked change for that
+                        out += self._deleted([o for _, o in group], new, b)
+                        out += self._inserted([x for x, _ in group])
+                    elif first.atom is not None:
                         out += [(x.link, copy.deepcopy(x.atom)) for x, _ in group]
                     else:
                         out.append((first.link, self.run(self._changed_rpr(first, group[0][1]),
                                                          "".join(x.char for x, _ in group))))
-                a, b = a + n, b + n
+                    b += len(group)
+                a += n
             elif op == "delete":
-                # inside a link only when the link goes on on both sides
-                link = new[b - 1].link if 0 < b < len(new) and new[b - 1].link is new[b].link else None
-                for group in _groups(old[a:a + n], lambda x: (x.key, x.atom is not None)):
-                    if group[0].atom is not None:
-                        continue  # a reference into the old package's notes
-                    wrap = self.mark("w:del")
-                    wrap.append(self.run(group[0].rpr, _text(group), deleted=True))
-                    out.append((link, wrap))
+                out += self._deleted(old[a:a + n], new, b)
                 a += n
             else:
-                for group in _groups(new[b:b + n], lambda x: (x.key, id(x.link), x.atom is not None)):
-                    wrap = self.mark("w:ins")
-                    if group[0].atom is not None:
-                        wrap.extend(copy.deepcopy(x.atom) for x in group)
-                    else:
-                        wrap.append(self.run(group[0].rpr, _text(group)))
-                    out.append((group[0].link, wrap))
+                out += self._inserted(new[b:b + n])
                 b += n
         holder = None
         for link, el in out:
@@ -207,6 +267,46 @@ class Redliner:
             if holder is None or holder[0] is not link:
                 holder = (link, etree.SubElement(p, HYPERLINK, dict(link.attrib)))
             holder[1].append(el)
+
+    def _renote(self, el) -> bool:
+        """A footnote reference of the old package pointed at its note in the new one."""
+        if el.tag != qn("w:footnoteReference") or self.notes is None:
+            return False
+        new_id = self.notes.id(el.get(qn("w:id")))
+        if new_id is not None:
+            el.set(qn("w:id"), new_id)
+        return new_id is not None
+
+    def _deleted(self, old: list[Piece], new: list[Piece], b: int) -> list[tuple[object, object]]:
+        """Old pieces as deleted runs before NEW[B], each in its old link: inside the new link
+        there when that goes on on both sides and leads to the same place, else in a copy."""
+        around = new[b - 1] if 0 < b < len(new) and new[b - 1].link is new[b].link else None
+        out = []
+        for group in _groups(old, lambda x: (x.key, x.atom is not None, id(x.link))):
+            link = group[0].link
+            if link is not None:
+                link = around.link if around is not None and around.target == group[0].target else self.carry(link)
+            wrap = self.mark("w:del")
+            if group[0].atom is None:
+                wrap.append(self.run(group[0].rpr, _text(group), deleted=True))
+            for x in group if group[0].atom is not None else ():
+                run = copy.deepcopy(x.atom)
+                if all(self._renote(el) for el in run if el.tag != qn("w:rPr")):
+                    wrap.append(run)
+            if len(wrap):
+                out.append((link, wrap))
+        return out
+
+    def _inserted(self, new: list[Piece]) -> list[tuple[object, object]]:
+        out = []
+        for group in _groups(new, lambda x: (x.key, id(x.link), x.atom is not None)):
+            wrap = self.mark("w:ins")
+            if group[0].atom is not None:
+                wrap.extend(copy.deepcopy(x.atom) for x in group)
+            else:
+                wrap.append(self.run(group[0].rpr, _text(group)))
+            out.append((group[0].link, wrap))
+        return out
 
     def _wrap_runs(self, parent, tag: str) -> None:
         for child in list(parent):
@@ -225,6 +325,12 @@ class Redliner:
     def inserted(self, p) -> None:
         self._wrap_all(p, "w:ins")
 
+    def replace(self, old_p, new_p) -> None:
+        """The old paragraph back before the new one, deleted; the new one inserted."""
+        new_p.addprevious(self.deleted_copy(old_p))
+        self.inserted(new_p)
+        self.counterpart[old_p] = new_p.getprevious()
+
     def deleted_copy(self, old_p):
         """A copy of an old paragraph, every run deleted; its pictures carried over into the new
         package (so rejecting brings them back), other objects and note references dropped, as
@@ -234,12 +340,20 @@ class Redliner:
             self.pictures.carry(p)
         dropped = COMPLEX - {DRAWING} if self.pictures is not None else COMPLEX
         for el in list(p.iter(*dropped, qn("w:footnoteReference"), qn("w:endnoteReference"), qn("w:sectPr"),
-                              qn("w:instrText"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
-            el.getparent().remove(el)
-        for link in list(p.iter(HYPERLINK)):  # its r:id is the old package's; the text stays
-            for child in list(link):
-                link.addprevious(child)
-            link.getparent().remove(link)
+                              qn("w:instrText"))):
+            if not self._renote(el):
+                el.getparent().remove(el)
+        for link, old_link in zip(list(p.iter(HYPERLINK)), list(old_p.iter(HYPERLINK))):
+            made = self.carry(old_link, shared=False)  # its r:id is the old package's
+            made.extend(list(link))
+            link.getparent().replace(link, made)
+        ids: dict[str, str] = {}
+        for mark in p.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):  # renamed clear of the new edition's
+            new_id = ids.setdefault(mark.get(qn("w:id")), str(self.next_id + len(ids)))
+            mark.set(qn("w:id"), new_id)
+            if mark.get(qn("w:name")):
+                mark.set(qn("w:name"), f"_Old{new_id}")
+        self.next_id += len(ids)
         for t in p.iter(qn("w:t")):
             t.tag = qn("w:delText")
         self._wrap_all(p, "w:del")
@@ -248,7 +362,7 @@ class Redliner:
     def split(self, old_p, new_ps: list) -> None:
         """One old paragraph now several: each new one rewritten against its share of the old
         text, the marks between them inserted."""
-        old, news = pieces(old_p), [pieces(p) for p in new_ps]
+        old, news = self.old_pieces(old_p), [self.new_pieces(p) for p in new_ps]
         at = [0, *cuts(_text(old), [_text(n) for n in news]), len(old)]
         for k, p in enumerate(new_ps):
             self.rewrite(p, old[at[k]:at[k + 1]], news[k])
@@ -258,7 +372,7 @@ class Redliner:
     def merge(self, old_ps: list, new_p) -> list:
         """Several old paragraphs now one: the new one cut into as many, the marks between them
         deleted. → the paragraphs standing for each old one."""
-        olds, new = [pieces(p) for p in old_ps], pieces(new_p)
+        olds, new = [self.old_pieces(p) for p in old_ps], self.new_pieces(new_p)
         at = [0, *cuts(_text(new), [_text(o) for o in olds]), len(new)]
         made = []
         for k, old in enumerate(olds[:-1]):
@@ -320,13 +434,14 @@ def _redline_headers(marker: Redliner, old_doc, new_doc) -> None:
             continue
         done.add(id(part))
         old_ps, new_ps = _paragraphs(old.element), _paragraphs(part.element)
+        marker.links = (Links(old, old_doc.element.body), Links(part, new_doc.element.body))
         if len(old_ps) != len(new_ps):
             continue
         for o, n in zip(old_ps, new_ps):
             if any(el.tag in COMPLEX for el in (*o.iter(), *n.iter())):
                 continue
             if paragraph_text(o) != paragraph_text(n):
-                marker.rewrite(n, pieces(o), pieces(n))
+                marker.rewrite(n, marker.old_pieces(o), marker.new_pieces(n))
 
 
 def _paragraphs(root) -> list:
@@ -357,14 +472,41 @@ def _notes(part) -> list:
     return root, [n for n in root.iter(qn("w:footnote")) if n.get(qn("w:type")) in (None, "normal")]
 
 
-def _reformat(marker: Redliner, old_p, new_p) -> None:
-    """The same text with other formatting: rewritten, so the old formatting is kept in
-    w:rPrChange."""
+def _reformat(marker: Redliner, old_p, new_p) -> bool:
+    """The same words with other formatting, link targets or note references: rewritten, the old
+    formatting kept in w:rPrChange; a paragraph holding a field or picture replaced whole.
+    → whether it was replaced."""
+    old, new = marker.old_pieces(old_p), marker.new_pieces(new_p)
+    if [(x.char, x.key, x.target) for x in old] == [(x.char, x.key, x.target) for x in new]:
+        return False
     if any(el.tag in COMPLEX for el in new_p.iter()):
-        return
-    old, new = pieces(old_p), pieces(new_p)
-    if _text(old) == _text(new) and [x.key for x in old] != [x.key for x in new]:
-        marker.rewrite(new_p, old, new)
+        marker.replace(old_p, new_p)
+        return True
+    marker.rewrite(new_p, old, new)
+    return False
+
+
+class Notes:
+    """Old footnotes as notes of the new package, for the references in deleted text: the new
+    note that stands for one (its text redlined back to the old one), or a copy of it."""
+
+    def __init__(self, marker: Redliner, old_root, new_root):
+        self.new_root = new_root
+        self.old = {n.get(qn("w:id")): n for n in old_root.iter(qn("w:footnote"))}
+        self.ids: dict[str, str] = {}
+        for old_id, note in self.old.items():
+            there = next((marker.counterpart.get(p) for p in _paragraphs(note) if p in marker.counterpart), None)
+            if there is not None:
+                self.ids[old_id] = next(there.iterancestors(qn("w:footnote"))).get(qn("w:id"))
+        self.next_id = max((int(n.get(qn("w:id"))) for n in new_root.iter(qn("w:footnote"))), default=0) + 1
+
+    def id(self, old_id: str) -> str | None:
+        if old_id not in self.ids and old_id in self.old:
+            note = copy.deepcopy(self.old[old_id])
+            note.set(qn("w:id"), str(self.next_id))
+            self.new_root.append(note)
+            self.ids[old_id], self.next_id = str(self.next_id), self.next_id + 1
+        return self.ids.get(old_id)
 
 
 class Pictures:
@@ -418,8 +560,7 @@ def _replace_pictures(marker: Redliner, old_ps: list, new_ps: list, i: int, j: i
     no tracked change for a picture's image or description, so the picture is tracked as replaced."""
     if marker.pictures is None or not marker.pictures.differ(old_ps[i], new_ps[j]):
         return
-    new_ps[j].addprevious(marker.deleted_copy(old_ps[i]))
-    marker.inserted(new_ps[j])
+    marker.replace(old_ps[i], new_ps[j])
 
 
 def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
@@ -429,7 +570,9 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
     a, b = [" ".join(paragraph_text(p).split()) for p in old_ps], [" ".join(paragraph_text(p).split()) for p in new_ps]
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
-            _reformat(marker, old_ps[i], new_ps[j])
+            marker.counterpart[old_ps[i]] = new_ps[j]
+            if _reformat(marker, old_ps[i], new_ps[j]):
+                continue
             _restyle(marker, old_ps[i], new_ps[j])
             if end is not None:
                 _replace_pictures(marker, old_ps, new_ps, i, j)
@@ -438,13 +581,12 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
         for i, j in st.pairs:
             p = new_ps[j]
             if any(el.tag in COMPLEX for el in p.iter()):
-                p.addprevious(marker.deleted_copy(old_ps[i]))
-                marker.inserted(p)
+                marker.replace(old_ps[i], p)
                 first[i] = p.getprevious()
             else:
-                marker.rewrite(p, pieces(old_ps[i]), pieces(p))
+                marker.rewrite(p, marker.old_pieces(old_ps[i]), marker.new_pieces(p))
                 _restyle(marker, old_ps[i], p)
-                first[i] = p
+                first[i] = marker.counterpart[old_ps[i]] = p
             last[i] = p
         if end is None:
             continue
@@ -466,7 +608,7 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
                 anchor.addprevious(copy_)
             else:
                 end(copy_)
-            first[i] = last[i] = copy_
+            first[i] = last[i] = marker.counterpart[old_ps[i]] = copy_
         for j in st.news:
             marker.inserted(new_ps[j])
 
@@ -481,13 +623,18 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
     created = new_doc.core_properties.created or dt.datetime(2000, 1, 1)
     marker = Redliner(created, Pictures(old_doc, new_doc))
     body = new_doc.element.body
-    _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
-             lambda p: body.find(qn("w:sectPr")).addprevious(p))
-    _redline_headers(marker, old_doc, new_doc)
     if new_part is not None and old_notes[1]:
         # footnotes one paragraph each, as the renderer writes them; others are left alone
         olds = [n for n in old_notes[1] if len(_paragraphs(n)) == 1]
         news = [n for n in new_notes[1] if len(_paragraphs(n)) == 1]
+        marker.links = (Links(old_part, old_doc.element.body), Links(new_part, body))
         _redline(marker, [_paragraphs(n)[0] for n in olds], [_paragraphs(n)[0] for n in news])
+        marker.notes = Notes(marker, old_notes[0], new_notes[0])
+    marker.links = (Links(old_doc.part, old_doc.element.body), Links(new_doc.part, body))
+    _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
+             lambda p: body.find(qn("w:sectPr")).addprevious(p))
+    marker.anchor(old_doc.element.body)
+    _redline_headers(marker, old_doc, new_doc)
+    if marker.notes is not None:
         new_part._blob = etree.tostring(new_notes[0], xml_declaration=True, encoding="UTF-8", standalone=True)
     return docx_package.package_bytes(new_doc)
