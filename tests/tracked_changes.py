@@ -79,7 +79,9 @@ def apply(root, accept: bool):
             rpr.extend(list(change.find(f"{W}rPr")))
     for p in joins:  # the paragraph's text now begins the next paragraph
         following = p.getnext()
-        if following is None or following.tag != f"{W}p":  # a cell's or the body's last mark stays
+        if following is None or following.tag != f"{W}p":  # nothing to join: a cell keeps its last paragraph
+            if p.getparent().tag != f"{W}tc":
+                p.getparent().remove(p)
             continue
         content = [c for c in p if c.tag != f"{W}pPr"]
         at = 1 if following.find(f"{W}pPr") is not None else 0

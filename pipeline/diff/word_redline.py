@@ -23,9 +23,10 @@ from docx import Document as open_docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
+from rapidfuzz import fuzz
 
 from pipeline.render import docx_package
-from pipeline.diff.changes import align_paragraphs, cuts, word_diff
+from pipeline.diff.changes import CHANGED_PARAGRAPH, align_paragraphs, cuts, word_diff
 from pipeline.diff.edition_view import chapter_headers, style_levels
 from pipeline.diff.pictures import A, R, WP, blips, pixel_digest
 from pipeline.errors import InputError, Location, error
@@ -41,6 +42,7 @@ DOC_PR, BLIP = f"{WP}docPr", f"{A}blip"
 R_NS, EMBED = R, f"{R}embed"
 REVISIONS = {qn(t) for t in ("w:ins", "w:del", "w:moveFrom", "w:moveTo", "w:rPrChange", "w:pPrChange")}
 ATOM = "\ufffc"  # a run part that is no text (a footnote reference): one token of its own
+MOVED_LEAST = 40  # characters of a paragraph found elsewhere to count as moved on its own
 TEXT_OF = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
 
 
@@ -310,7 +312,7 @@ class Redliner:
 
     def _wrap_runs(self, parent, tag: str) -> None:
         for child in list(parent):
-            if child.tag == qn("w:r"):
+            if child.tag == qn("w:r") or (tag == "w:moveTo" and child.tag == qn("w:del")):
                 wrap = self.mark(tag)
                 parent.replace(child, wrap)
                 wrap.append(child)
@@ -331,8 +333,28 @@ class Redliner:
         self.inserted(new_p)
         self.counterpart[old_p] = new_p.getprevious()
 
-    def deleted_copy(self, old_p):
-        """A copy of an old paragraph, every run deleted; its pictures carried over into the new
+    def moved_to(self, old_p, new_p) -> None:
+        """A paragraph moved here: redlined against its old text, everything but the inserted
+        words (and the deleted ones with it) inside w:moveTo, so rejecting removes it all."""
+        old, new = self.old_pieces(old_p), self.new_pieces(new_p)
+        if [(x.char, x.key, x.target) for x in old] != [(x.char, x.key, x.target) for x in new]:
+            self.rewrite(new_p, old, new)
+        self._wrap_runs(new_p, "w:moveTo")
+        self.mark_paragraph(new_p, "w:moveTo")
+
+    def move_range(self, froms: list, tos: list) -> None:
+        """One move: the range of its old paragraphs and of its new ones, named alike."""
+        name = f"move{self.next_id}"
+        for tag, ps in (("w:moveFrom", froms), ("w:moveTo", tos)):
+            start = self.mark(tag + "RangeStart")
+            start.set(qn("w:name"), name)
+            ppr = ps[0].find(qn("w:pPr"))
+            ps[0].insert(0 if ppr is None else 1, start)
+            end = etree.SubElement(ps[-1], qn(tag + "RangeEnd"))
+            end.set(qn("w:id"), start.get(qn("w:id")))
+
+    def deleted_copy(self, old_p, tag: str = "w:del"):
+        """A copy of an old paragraph, every run deleted (or moved from, TAG); its pictures carried over into the new
         package (so rejecting brings them back), other objects and note references dropped, as
         they point into the old package."""
         p = copy.deepcopy(old_p)
@@ -356,7 +378,7 @@ class Redliner:
         self.next_id += len(ids)
         for t in p.iter(qn("w:t")):
             t.tag = qn("w:delText")
-        self._wrap_all(p, "w:del")
+        self._wrap_all(p, tag)
         return p
 
     def split(self, old_p, new_ps: list) -> None:
@@ -576,7 +598,10 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
             _restyle(marker, old_ps[i], new_ps[j])
             if end is not None:
                 _replace_pictures(marker, old_ps, new_ps, i, j)
-    for st in align_paragraphs(a, b):
+    stretches = list(align_paragraphs(a, b))
+    moves = _moves(a, b, old_ps, new_ps, stretches) if end is not None else {}
+    made = {}  # old index → its moved-from copy
+    for st in stretches:
         first, last = {}, {}  # old index → the new paragraphs standing for it, to place removed ones
         for i, j in st.pairs:
             p = new_ps[j]
@@ -598,7 +623,7 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
                 first[i] = last[i] = p
         anchor = new_ps[st.start] if st.start < len(new_ps) else None
         for i in sorted(st.olds):
-            copy_ = marker.deleted_copy(old_ps[i])
+            copy_ = made[i] = marker.deleted_copy(old_ps[i], "w:moveFrom" if i in moves else "w:del")
             later = min((k for k in first if k > i), default=None)
             if i - 1 in last:  # after the paragraph standing for the one before it …
                 last[i - 1].addnext(copy_)
@@ -609,8 +634,55 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
             else:
                 end(copy_)
             first[i] = last[i] = marker.counterpart[old_ps[i]] = copy_
+        moved_to = {j: i for i, j in moves.items()}
         for j in st.news:
-            marker.inserted(new_ps[j])
+            if j in moved_to:
+                marker.moved_to(old_ps[moved_to[j]], new_ps[j])
+            else:
+                marker.inserted(new_ps[j])
+    for block in _blocks(moves):
+        marker.move_range([made[i] for i, _ in block], [new_ps[j] for _, j in block])
+
+
+def _moves(a: list[str], b: list[str], old_ps: list, new_ps: list, stretches) -> dict[int, int]:
+    """Old index → new index of each paragraph only in the old edition that stands elsewhere in
+    the new one, maybe edited (a chapter reordered, a paragraph moved to another chapter): a long
+    paragraph of the same or similar text, and its neighbours of the same text."""
+    olds = [i for st in stretches for i in st.olds if a[i] and not _complex(old_ps[i])]
+    news = [j for st in stretches for j in st.news if b[j] and not _complex(new_ps[j])]
+    moves: dict[int, int] = {}
+    for i in olds:
+        if len(a[i]) < MOVED_LEAST:
+            continue
+        free = [j for j in news if j not in moves.values() and len(b[j]) >= MOVED_LEAST]
+        best = max(free, key=lambda j: fuzz.ratio(a[i], b[j]), default=None)
+        if best is not None and fuzz.ratio(a[i], b[best]) >= CHANGED_PARAGRAPH * 100:
+            moves[i] = best
+    left, right = set(olds) - set(moves), set(news) - set(moves.values())
+    for i, j in sorted(moves.items()):  # the headings and short lines around a moved paragraph
+        for step in (-1, 1):
+            k = 1
+            while i + step * k in left and j + step * k in right and a[i + step * k] == b[j + step * k]:
+                moves[i + step * k] = j + step * k
+                left.discard(i + step * k)
+                right.discard(j + step * k)
+                k += 1
+    return moves
+
+
+def _blocks(moves: dict[int, int]) -> list[list[tuple[int, int]]]:
+    """Moved paragraphs that stay together, each one move."""
+    out: list[list[tuple[int, int]]] = []
+    for i, j in sorted(moves.items()):
+        if out and out[-1][-1] == (i - 1, j - 1):
+            out[-1].append((i, j))
+        else:
+            out.append([(i, j)])
+    return out
+
+
+def _complex(p) -> bool:
+    return any(el.tag in COMPLEX for el in p.iter())
 
 
 def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "new")) -> bytes:
