@@ -343,7 +343,7 @@ class Redliner:
             for d in list(new_p.iter(qn("w:del"))):
                 d.getparent().remove(d)
         self._wrap_runs(new_p, "w:moveTo")
-        self.mark_paragraph(new_p, "w:moveTo")
+        self.mark_paragraph(new_p, "w:ins")  # as w:moveTo, LibreOffice's reject-all restyles the next paragraph
 
     def move_range(self, froms: list, tos: list) -> None:
         """One move: the range of its old paragraphs and of its new ones, named alike."""
@@ -381,7 +381,8 @@ class Redliner:
         self.next_id += len(ids)
         for t in p.iter(qn("w:t")):
             t.tag = qn("w:delText")
-        self._wrap_all(p, tag)
+        self._wrap_runs(p, tag)
+        self.mark_paragraph(p, "w:del")  # a moved paragraph's mark too, see moved_to
         return p
 
     def split(self, old_p, new_ps: list) -> None:
@@ -647,75 +648,6 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
         marker.move_range([made[i] for i, _ in block], [new_ps[j] for _, j in block])
 
 
-MARKS = {qn("w:ins"): "added", qn("w:moveTo"): "added", qn("w:del"): "removed", qn("w:moveFrom"): "removed"}
-
-
-def _mark_of(p):
-    """The tracked change on P's paragraph mark, or None."""
-    rpr = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
-    return next((m for m in rpr if m.tag in MARKS), None) if rpr is not None else None
-
-
-def _own_ppr(p) -> list:
-    ppr = p.find(qn("w:pPr"))
-    return [c for c in ppr if c.tag not in (qn("w:rPr"), qn("w:sectPr"), qn("w:pPrChange"))] if ppr is not None else []
-
-
-def _marks_before(marker: Redliner, root) -> None:
-    """Paragraphs added (or removed) after a kept one, as LibreOffice needs them: the kept
-    paragraph's mark tracked instead of the last one's. LibreOffice, rejecting a paragraph whose
-    own mark is inserted, joins the next paragraph to it and keeps its style and link (a heading
-    after an added section turns body text, a contents entry links to the removed heading);
-    removing from the end of the kept paragraph, it keeps the kept one's. Word joins a paragraph
-    whose mark goes into the next and takes the next one's properties, so the last paragraph
-    holds the kept one's in w:pPrChange (added) or in w:pPr (removed)."""
-    ps = list(root.iter(qn("w:p")))
-    k = 0
-    while k < len(ps):
-        kind = MARKS.get(getattr(_mark_of(ps[k]), "tag", None))
-        end = k
-        while kind and end + 1 < len(ps) and ps[end + 1] is ps[end].getnext() \
-                and MARKS.get(getattr(_mark_of(ps[end + 1]), "tag", None)) == kind:
-            end += 1
-        kept = ps[k].getprevious()
-        run = ps[k:end + 1]
-        if kind and kept is not None and kept.tag == qn("w:p") and _mark_of(kept) is None \
-                and not any(p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None for p in (kept, *run)) \
-                and all(r.getparent().tag in REVISIONS for r in (x for p in run for x in p.iter(qn("w:r")))):
-            last = run[-1]
-            mark = _mark_of(last)
-            mark.getparent().remove(mark)
-            marker.mark_paragraph(kept, "w:ins" if kind == "added" else "w:del")
-            change = marker.mark("w:pPrChange")
-            before = etree.SubElement(change, qn("w:pPr"))
-            if kind == "added":  # rejected, the last one has the kept one's properties
-                kept_change = kept.find(f"{qn('w:pPr')}/{qn('w:pPrChange')}/{qn('w:pPr')}")
-                before.extend(copy.deepcopy(c) for c in (kept_change if kept_change is not None else _own_ppr(kept)))
-            else:  # accepted, the last one has the kept one's properties
-                before.extend(_own_ppr(last))
-                last.find(qn("w:pPr")).extend(copy.deepcopy(c) for c in _own_ppr(kept))
-            ppr = last.find(qn("w:pPr"))
-            rpr = ppr.find(qn("w:rPr"))
-            if rpr is not None and not len(rpr):
-                ppr.remove(rpr)
-            _schema_order(ppr)
-            ppr.append(change)
-        k = end + 1
-
-
-PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-             "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-             "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
-             "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-             "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
-
-
-def _schema_order(ppr) -> None:
-    """The children of a w:pPr in the order the schema wants."""
-    order = {qn("w:" + t): n for n, t in enumerate(PPR_ORDER)}
-    ppr[:] = sorted(ppr, key=lambda c: order.get(c.tag, len(order)))
-
-
 def _moves(a: list[str], b: list[str], old_ps: list, new_ps: list, stretches) -> dict[int, int]:
     """Old index → new index of each paragraph only in the old edition that stands elsewhere in
     the new one, maybe edited (a chapter reordered, a paragraph moved to another chapter): a long
@@ -777,7 +709,6 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
     marker.links = (Links(old_doc.part, old_doc.element.body), Links(new_doc.part, body))
     _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
              lambda p: body.find(qn("w:sectPr")).addprevious(p))
-    _marks_before(marker, body)
     marker.anchor(old_doc.element.body)
     _redline_headers(marker, old_doc, new_doc)
     if marker.notes is not None:
