@@ -7,8 +7,11 @@ changed), removed text comes back in <w:del> with the old run's properties, adde
 <w:ins>. A paragraph split in two gets an inserted paragraph mark, two merged into one a deleted
 one, so accepting all changes gives the new edition and rejecting all the old one, run by run.
 A paragraph only in the old edition comes back deleted at its place; one only in the new edition
-is marked inserted. A DOCX that already holds tracked changes is refused: a second layer of
-revisions on top of an editor's own cannot be rejected back to either edition.
+is marked inserted; one that stands elsewhere (a chapter reordered, a paragraph moved to another
+chapter) is a Word move, w:moveFrom at its old place and w:moveTo at its new one, with the words
+added since in w:ins. Deleted text keeps its links and footnote references, pointed at their
+counterparts in the new package. A DOCX that already holds tracked changes is refused: a second
+layer of revisions on top of an editor's own cannot be rejected back to either edition.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from lxml import etree
 from rapidfuzz import fuzz
 
 from pipeline.render import docx_package
-from pipeline.diff.changes import CHANGED_PARAGRAPH, align_paragraphs, cuts, word_diff
+from pipeline.diff.changes import CHANGED_PARAGRAPH, TOKEN, align_paragraphs, cuts, word_diff
 from pipeline.diff.edition_view import chapter_headers, style_levels
 from pipeline.diff.pictures import A, R, WP, blips, pixel_digest
 from pipeline.errors import InputError, Location, error
@@ -118,6 +121,37 @@ def pieces(p, links: Links | None = None) -> list[Piece]:
 
 def _text(ps: list[Piece]) -> str:
     return "".join(x.char for x in ps)
+
+
+def _diff(old: list[Piece], new: list[Piece]) -> list[tuple[str, str]]:
+    """(op, text) turning OLD into NEW word by word; where a link's target changed, the link's
+    whole text replaced, as a reader takes it in (LibreOffice mixes the two targets otherwise)."""
+    ops = word_diff(_text(old), _text(new))
+    a = b = 0
+    for op, text in ops:
+        if op == "equal" and any(x.target != y.target for x, y in zip(old[a:a + len(text)], new[b:b + len(text)])):
+            break
+        a += len(text) if op != "insert" else 0
+        b += len(text) if op != "delete" else 0
+    else:
+        return ops
+    olds, news = _tokens(old), _tokens(new)
+    out = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, olds, news, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append(("equal", "".join(t for t, _ in olds[i1:i2])))
+            continue
+        out += [(op, "".join(t for t, _ in ts)) for op, ts in (("delete", olds[i1:i2]), ("insert", news[j1:j2])) if ts]
+    return out
+
+
+def _tokens(ps: list[Piece]) -> list[tuple[str, str]]:
+    """(text, link target) of the words of PS; a link's text is one token."""
+    out: list[tuple[str, str]] = []
+    for group in _groups(ps, lambda x: id(x.link)):
+        text = _text(group)
+        out += [(text, group[0].target)] if group[0].link is not None else [(t, "") for t in TOKEN.findall(text)]
+    return out
 
 
 def _groups(ps: list[Piece], key):
@@ -237,7 +271,7 @@ class Redliner:
                 p.remove(child)
         out: list[tuple[object, object]] = []  # (link or None, element)
         a = b = 0
-        for op, text in word_diff(_text(old), _text(new)):
+        for op, text in _diff(old, new):
             n = len(text)
             if op == "equal":
                 pairs = list(zip(new[b:b + n], old[a:a + n]))
@@ -648,6 +682,58 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
         marker.move_range([made[i] for i, _ in block], [new_ps[j] for _, j in block])
 
 
+ADDED = (qn("w:ins"), qn("w:moveTo"))
+
+
+def _added_mark(p) -> bool:
+    rpr = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+    return rpr is not None and any(m.tag in ADDED for m in rpr)
+
+
+def _tracked_mark(p) -> bool:
+    rpr = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+    return rpr is not None and any(m.tag in REVISIONS for m in rpr)
+
+
+def _own_ppr(p) -> list:
+    ppr = p.find(qn("w:pPr"))
+    return [c for c in ppr if c.tag not in (qn("w:rPr"), qn("w:sectPr"), qn("w:pPrChange"))] if ppr is not None else []
+
+
+def _marks_before(marker: Redliner, root) -> None:
+    """Paragraphs added after a kept one, as LibreOffice needs them: the kept paragraph's mark
+    inserted instead of the last added one's. Rejecting a paragraph whose own mark is inserted,
+    LibreOffice joins the next paragraph to it and keeps its style when its text was moved (a
+    heading after a section break turns body text); rejecting from the end of the kept one, it
+    keeps the kept one's. Word joins a paragraph whose mark goes into the next one and takes that
+    one's properties, so the last added paragraph holds the kept one's in w:pPrChange."""
+    ps = list(root.iter(qn("w:p")))
+    k = 0
+    while k < len(ps):
+        end = k
+        while _added_mark(ps[k]) and end + 1 < len(ps) and ps[end + 1] is ps[end].getnext() \
+                and _added_mark(ps[end + 1]):
+            end += 1
+        kept, run = ps[k].getprevious(), ps[k:end + 1]
+        if _added_mark(ps[k]) and kept is not None and kept.tag == qn("w:p") and not _tracked_mark(kept) \
+                and not any(p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None for p in (kept, *run)) \
+                and all(r.getparent().tag in REVISIONS for p in run for r in p.iter(qn("w:r"))):
+            ppr = run[-1].find(qn("w:pPr"))
+            rpr = ppr.find(qn("w:rPr"))
+            for m in [m for m in rpr if m.tag in ADDED]:
+                rpr.remove(m)
+            if not len(rpr):
+                ppr.remove(rpr)
+            marker.mark_paragraph(kept, "w:ins")
+            if ppr.find(qn("w:pPrChange")) is None:
+                change = marker.mark("w:pPrChange")
+                kept_change = kept.find(f"{qn('w:pPr')}/{qn('w:pPrChange')}/{qn('w:pPr')}")
+                etree.SubElement(change, qn("w:pPr")).extend(
+                    copy.deepcopy(c) for c in (kept_change if kept_change is not None else _own_ppr(kept)))
+                ppr.append(change)  # the last child of w:pPr
+        k = end + 1
+
+
 def _moves(a: list[str], b: list[str], old_ps: list, new_ps: list, stretches) -> dict[int, int]:
     """Old index → new index of each paragraph only in the old edition that stands elsewhere in
     the new one, maybe edited (a chapter reordered, a paragraph moved to another chapter): a long
@@ -709,6 +795,7 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
     marker.links = (Links(old_doc.part, old_doc.element.body), Links(new_doc.part, body))
     _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
              lambda p: body.find(qn("w:sectPr")).addprevious(p))
+    _marks_before(marker, body)
     marker.anchor(old_doc.element.body)
     _redline_headers(marker, old_doc, new_doc)
     if marker.notes is not None:
