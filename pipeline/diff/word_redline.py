@@ -532,6 +532,21 @@ def _notes(part) -> list:
     return root, [n for n in root.iter(qn("w:footnote")) if n.get(qn("w:type")) in (None, "normal")]
 
 
+def _notes_in_order(root, body) -> None:
+    """The footnotes numbered and placed in the order of their references in BODY: LibreOffice
+    gives the n-th reference the n-th note by number, whatever its id says."""
+    notes = [n for n in root.iter(qn("w:footnote")) if n.get(qn("w:type")) in (None, "normal")]
+    refs = list(body.iter(qn("w:footnoteReference")))
+    order = list(dict.fromkeys([r.get(qn("w:id")) for r in refs] + [n.get(qn("w:id")) for n in notes]))
+    number = {old: str(k) for k, old in enumerate(order, start=1)}
+    for ref in refs:
+        ref.set(qn("w:id"), number[ref.get(qn("w:id"))])
+    for note in notes:
+        note.set(qn("w:id"), number[note.get(qn("w:id"))])
+        root.remove(note)
+    root.extend(sorted(notes, key=lambda n: int(n.get(qn("w:id")))))
+
+
 def _reformat(marker: Redliner, old_p, new_p) -> bool:
     """The same words with other formatting, link targets or note references: rewritten, the old
     formatting kept in w:rPrChange; a paragraph holding a field or picture replaced whole.
@@ -547,17 +562,13 @@ def _reformat(marker: Redliner, old_p, new_p) -> bool:
 
 
 class Notes:
-    """Old footnotes as notes of the new package, for the references in deleted text: the new
-    note that stands for one (its text redlined back to the old one), or a copy of it."""
+    """Old footnotes copied into the new package, for the references in deleted text. A copy
+    each, not the new note that stands for it: LibreOffice reads a note referred to twice wrongly."""
 
-    def __init__(self, marker: Redliner, old_root, new_root):
+    def __init__(self, old_root, new_root):
         self.new_root = new_root
         self.old = {n.get(qn("w:id")): n for n in old_root.iter(qn("w:footnote"))}
         self.ids: dict[str, str] = {}
-        for old_id, note in self.old.items():
-            there = next((marker.counterpart.get(p) for p in _paragraphs(note) if p in marker.counterpart), None)
-            if there is not None:
-                self.ids[old_id] = next(there.iterancestors(qn("w:footnote"))).get(qn("w:id"))
         self.next_id = max((int(n.get(qn("w:id"))) for n in new_root.iter(qn("w:footnote"))), default=0) + 1
 
     def id(self, old_id: str) -> str | None:
@@ -791,7 +802,7 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
         news = [n for n in new_notes[1] if len(_paragraphs(n)) == 1]
         marker.links = (Links(old_part, old_doc.element.body), Links(new_part, body))
         _redline(marker, [_paragraphs(n)[0] for n in olds], [_paragraphs(n)[0] for n in news])
-        marker.notes = Notes(marker, old_notes[0], new_notes[0])
+        marker.notes = Notes(old_notes[0], new_notes[0])
     marker.links = (Links(old_doc.part, old_doc.element.body), Links(new_doc.part, body))
     _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
              lambda p: body.find(qn("w:sectPr")).addprevious(p))
@@ -799,5 +810,6 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
     marker.anchor(old_doc.element.body)
     _redline_headers(marker, old_doc, new_doc)
     if marker.notes is not None:
+        _notes_in_order(new_notes[0], body)
         new_part._blob = etree.tostring(new_notes[0], xml_declaration=True, encoding="UTF-8", standalone=True)
     return docx_package.package_bytes(new_doc)
