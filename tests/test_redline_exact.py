@@ -248,8 +248,31 @@ def _read(path: Path):
     return [p for p in body if p[1]], notes
 
 
+def _unlinked(doc):
+    """DOC without its link targets."""
+    def strip(paragraphs):
+        return [(style, [run[:3] for run in runs]) for style, runs in paragraphs]
+    return strip(doc[0]), [strip(note) for note in doc[1]]
+
+
+def _links_removed(red: Path, accept: bool) -> int:
+    """The links whose whole text accepting (or rejecting) all changes removes."""
+    body = part(red.read_bytes())
+    gone = f"{W}del" if accept else f"{W}ins"
+    return sum(1 for link in body.iter(f"{W}hyperlink")
+               if (runs := list(link.iter(f"{W}r"))) and all(r.getparent().tag == gone for r in runs))
+
+
 @pytest.mark.parametrize("accept", [True, False], ids=["accept-all", "reject-all"])
 @pytest.mark.parametrize("name", [*PAIRS, "link"])
-def test_libreoffice_accepts_to_new_and_rejects_to_old(libreoffice, name, accept):
+def test_libreoffice_accepts_to_new_and_rejects_to_old(libreoffice, pairs, name, accept):
+    """Exact in text, styles, bold and italic, footnotes and pictures. Link targets too, but
+    for LibreOffice's own slip: removing the whole text of a link, it gives the link's target
+    to the text after it (a contents entry next to an added or removed one, an e-mail address
+    replaced by another), so there may be as many paragraphs with another target as links removed."""
     got = _read(libreoffice / f"{name}-{'accept' if accept else 'reject'}.docx")
-    _same(got, _read(libreoffice / f"{name}-{'new' if accept else 'old'}.docx"))
+    want = _read(libreoffice / f"{name}-{'new' if accept else 'old'}.docx")
+    _same(_unlinked(got), _unlinked(want))
+    red = pairs[name][2] if name in pairs else libreoffice / "link-red.docx"
+    slips = [k for k, (a, b) in enumerate(zip(got[0], want[0])) if a != b]
+    assert len(slips) <= _links_removed(red, accept), [got[0][k] for k in slips]
