@@ -73,7 +73,6 @@ class Links:
         self.part = part
         self.anchors = {b.get(qn("w:name")): " ".join(paragraph_text(p).split())
                         for p in body.iter(qn("w:p")) for b in p.iter(qn("w:bookmarkStart"))}
-        self.named = {text: name for name, text in reversed(self.anchors.items())}
 
     def target(self, link) -> str:
         if link is None:
@@ -391,10 +390,14 @@ class Redliner:
             end.set(qn("w:id"), start.get(qn("w:id")))
 
     def deleted_copy(self, old_p, tag: str = "w:del"):
-        """A copy of an old paragraph, every run deleted (or moved from, TAG); its pictures carried over into the new
-        package (so rejecting brings them back), other objects and note references dropped, as
-        they point into the old package."""
+        """A copy of an old paragraph, every run deleted (or moved from, TAG); its pictures, links
+        and note references pointed at copies in the new package (so rejecting brings them back),
+        its bookmarks renamed, other objects dropped, as they point into the old package."""
         p = copy.deepcopy(old_p)
+        for link, old_link in zip(list(p.iter(HYPERLINK)), list(old_p.iter(HYPERLINK))):
+            made = self.carry(old_link, shared=False)
+            made.extend(list(link))
+            link.getparent().replace(link, made)
         if self.pictures is not None:
             self.pictures.carry(p)
         dropped = COMPLEX - {DRAWING} if self.pictures is not None else COMPLEX
@@ -402,10 +405,6 @@ class Redliner:
                               qn("w:instrText"))):
             if not self._renote(el):
                 el.getparent().remove(el)
-        for link, old_link in zip(list(p.iter(HYPERLINK)), list(old_p.iter(HYPERLINK))):
-            made = self.carry(old_link, shared=False)  # its r:id is the old package's
-            made.extend(list(link))
-            link.getparent().replace(link, made)
         ids: dict[str, str] = {}
         for mark in p.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):  # renamed clear of the new edition's
             new_id = ids.setdefault(mark.get(qn("w:id")), str(self.next_id + len(ids)))
