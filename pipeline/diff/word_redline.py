@@ -69,10 +69,9 @@ class Links:
     bookmark (a contents entry) the text of the paragraph it marks, since bookmark names are
     numbered anew in each edition."""
 
-    def __init__(self, part, body):
+    def __init__(self, part, anchors: dict[str, str]):
         self.part = part
-        self.anchors = {b.get(qn("w:name")): " ".join(paragraph_text(p).split())
-                        for p in body.iter(qn("w:p")) for b in p.iter(qn("w:bookmarkStart"))}
+        self.anchors = anchors  # bookmark name → the text of its paragraph (`_anchors`)
 
     def target(self, link) -> str:
         if link is None:
@@ -80,6 +79,11 @@ class Links:
         rel = self.part.rels.get(link.get(qn("r:id"))) if link.get(qn("r:id")) else None
         anchor = link.get(qn("w:anchor"))
         return (rel.target_ref if rel is not None else "") + ("#" + self.anchors.get(anchor, anchor) if anchor else "")
+
+
+def _anchors(body) -> dict[str, str]:
+    return {b.get(qn("w:name")): " ".join(paragraph_text(p).split())
+            for p in body.iter(qn("w:p")) for b in p.iter(qn("w:bookmarkStart"))}
 
 
 def pieces(p, links: Links | None = None) -> list[Piece]:
@@ -484,7 +488,7 @@ def _headers(doc) -> dict[str, object]:
     return out
 
 
-def _redline_headers(marker: Redliner, old_doc, new_doc) -> None:
+def _redline_headers(marker: Redliner, old_doc, new_doc, anchors: tuple[dict, dict]) -> None:
     """Each chapter's running head that changed, tracked word by word in its header part."""
     olds, done = _headers(old_doc), set()
     for title, part in _headers(new_doc).items():
@@ -493,7 +497,7 @@ def _redline_headers(marker: Redliner, old_doc, new_doc) -> None:
             continue
         done.add(id(part))
         old_ps, new_ps = _paragraphs(old.element), _paragraphs(part.element)
-        marker.links = (Links(old, old_doc.element.body), Links(part, new_doc.element.body))
+        marker.links = (Links(old, anchors[0]), Links(part, anchors[1]))
         if len(old_ps) != len(new_ps):
             continue
         for o, n in zip(old_ps, new_ps):
@@ -550,6 +554,8 @@ def _reformat(marker: Redliner, old_p, new_p) -> bool:
     """The same words with other formatting, link targets or note references: rewritten, the old
     formatting kept in w:rPrChange; a paragraph holding a field or picture replaced whole.
     → whether it was replaced."""
+    if etree.tostring(old_p) == etree.tostring(new_p):  # most are: quicker than comparing their pieces
+        return False
     old, new = marker.old_pieces(old_p), marker.new_pieces(new_p)
     if [(x.char, x.key, x.target) for x in old] == [(x.char, x.key, x.target) for x in new]:
         return False
@@ -795,19 +801,20 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
     created = new_doc.core_properties.created or dt.datetime(2000, 1, 1)
     marker = Redliner(created, Pictures(old_doc, new_doc))
     body = new_doc.element.body
+    anchors = _anchors(old_doc.element.body), _anchors(body)
     if new_part is not None and old_notes[1]:
         # footnotes one paragraph each, as the renderer writes them; others are left alone
         olds = [n for n in old_notes[1] if len(_paragraphs(n)) == 1]
         news = [n for n in new_notes[1] if len(_paragraphs(n)) == 1]
-        marker.links = (Links(old_part, old_doc.element.body), Links(new_part, body))
+        marker.links = (Links(old_part, anchors[0]), Links(new_part, anchors[1]))
         _redline(marker, [_paragraphs(n)[0] for n in olds], [_paragraphs(n)[0] for n in news])
         marker.notes = Notes(old_notes[0], new_notes[0])
-    marker.links = (Links(old_doc.part, old_doc.element.body), Links(new_doc.part, body))
+    marker.links = (Links(old_doc.part, anchors[0]), Links(new_doc.part, anchors[1]))
     _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
              lambda p: body.find(qn("w:sectPr")).addprevious(p))
     _marks_before(marker, body)
     marker.anchor(old_doc.element.body)
-    _redline_headers(marker, old_doc, new_doc)
+    _redline_headers(marker, old_doc, new_doc, anchors)
     if marker.notes is not None:
         _notes_in_order(new_notes[0], body)
         new_part._blob = etree.tostring(new_notes[0], xml_declaration=True, encoding="UTF-8", standalone=True)
