@@ -554,7 +554,8 @@ def _reformat(marker: Redliner, old_p, new_p) -> bool:
     """The same words with other formatting, link targets or note references: rewritten, the old
     formatting kept in w:rPrChange; a paragraph holding a field or picture replaced whole.
     → whether it was replaced."""
-    if etree.tostring(old_p) == etree.tostring(new_p):  # most are: quicker than comparing their pieces
+    if etree.tostring(old_p) == etree.tostring(new_p) and [marker.links[0].target(x) for x in old_p.iter(HYPERLINK)] \
+            == [marker.links[1].target(x) for x in new_p.iter(HYPERLINK)]:  # most are, and this is quicker
         return False
     old, new = marker.old_pieces(old_p), marker.new_pieces(new_p)
     if [(x.char, x.key, x.target) for x in old] == [(x.char, x.key, x.target) for x in new]:
