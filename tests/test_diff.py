@@ -20,6 +20,7 @@ from pipeline.build import build
 from pipeline.cli import main
 from pipeline.diff.changes import compare, word_diff
 from pipeline.diff.edition_view import read_view
+from tracked_changes import apply, part
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD, NEW = "halbzeitbilanz-2012", "halbzeitbilanz-2013"
@@ -170,22 +171,6 @@ def test_cli_exit_codes_and_json(built, tmp_path):
 
 
 # -- the redline ------------------------------------------------------------------------------------
-def _visible(p, accept: bool) -> str:
-    """A paragraph's text with all tracked changes accepted (or rejected); None if it goes."""
-    mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
-    if mark is not None and mark.find(qn("w:del" if accept else "w:ins")) is not None:
-        return None
-    out = []
-    for el in p.iter(qn("w:t"), qn("w:delText")):
-        inside = {a.tag for a in el.iterancestors()}
-        if accept and (qn("w:del") in inside or el.tag == qn("w:delText")):
-            continue
-        if not accept and qn("w:ins") in inside:
-            continue
-        out.append(el.text or "")
-    return "".join(out)
-
-
 def _texts(path_or_doc) -> list[str]:
     doc = path_or_doc if not isinstance(path_or_doc, Path) else open_docx(str(path_or_doc))
     return [" ".join("".join(t.text or "" for t in p.iter(qn("w:t"))).split())
@@ -207,10 +192,11 @@ def test_redline_docx_tracks_exactly_the_changed_words_and_accepts_to_the_new_ed
     assert ["".join(t.text for t in d.iter(qn("w:delText"))) for d in phone.iter(qn("w:del"))] == ["32"]
     assert ["".join(t.text for t in i.iter(qn("w:t"))) for i in phone.iter(qn("w:ins"))] == ["45"]
     # accept all → the new edition's text; reject all → the old edition's (field codes aside)
-    accepted = [" ".join(t.split()) for t in (_visible(p, True) for p in body.iter(qn("w:p"))) if t is not None]
-    rejected = [" ".join(t.split()) for t in (_visible(p, False) for p in body.iter(qn("w:p"))) if t is not None]
-    assert accepted == _texts(built / NEW / f"{NEW}.docx")
-    assert rejected == _texts(built / OLD / f"{OLD}.docx")
+    def decided(accept: bool) -> list[str]:
+        return [" ".join("".join(t.text or "" for t in p.iter(qn("w:t"))).split())
+                for p in apply(part(target.read_bytes()), accept).iter(qn("w:p"))]
+    assert decided(True) == _texts(built / NEW / f"{NEW}.docx")
+    assert decided(False) == _texts(built / OLD / f"{OLD}.docx")
     again = tmp_path / "again.docx"
     CliRunner().invoke(main, ["diff", str(built / OLD), str(built / NEW), "--docx", str(again)])
     assert again.read_bytes() == target.read_bytes()

@@ -7,8 +7,11 @@ changed), removed text comes back in <w:del> with the old run's properties, adde
 <w:ins>. A paragraph split in two gets an inserted paragraph mark, two merged into one a deleted
 one, so accepting all changes gives the new edition and rejecting all the old one, run by run.
 A paragraph only in the old edition comes back deleted at its place; one only in the new edition
-is marked inserted. A DOCX that already holds tracked changes is refused: a second layer of
-revisions on top of an editor's own cannot be rejected back to either edition.
+is marked inserted; one that stands elsewhere (a chapter reordered, a paragraph moved to another
+chapter) is a Word move, w:moveFrom at its old place and w:moveTo at its new one, with the words
+added since in w:ins. Deleted text keeps its links and footnote references, pointed at their
+counterparts in the new package. A DOCX that already holds tracked changes is refused: a second
+layer of revisions on top of an editor's own cannot be rejected back to either edition.
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from docx import Document as open_docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
+from rapidfuzz import fuzz
 
 from pipeline.render import docx_package
-from pipeline.diff.changes import align_paragraphs, cuts, word_diff
+from pipeline.diff.changes import CHANGED_PARAGRAPH, TOKEN, align_paragraphs, cuts, word_diff
 from pipeline.diff.edition_view import chapter_headers, style_levels
 from pipeline.diff.pictures import A, R, SVG_BLIP, WP, blips, pixel_digest
 from pipeline.errors import InputError, Location, error
@@ -40,6 +45,7 @@ DOC_PR, BLIP = f"{WP}docPr", f"{A}blip"
 R_NS, EMBED = R, f"{R}embed"
 REVISIONS = {qn(t) for t in ("w:ins", "w:del", "w:moveFrom", "w:moveTo", "w:rPrChange", "w:pPrChange")}
 ATOM = "\ufffc"  # a run part that is no text (a footnote reference): one token of its own
+MOVED_LEAST = 40  # characters of a paragraph found elsewhere to count as moved on its own
 TEXT_OF = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
 
 
@@ -51,14 +57,43 @@ class Piece:
     key: bytes  # the run properties serialised, to tell formatting apart
     link: object = None  # the w:hyperlink the run stood in
     atom: object = None  # for ATOM: the run element holding it
+    target: str = ""  # where that link leads (Links.target)
 
 
 def _key(rpr) -> bytes:
     return etree.tostring(rpr, method="c14n") if rpr is not None and len(rpr) else b""
 
 
-def pieces(p) -> list[Piece]:
+class Links:
+    """Where the hyperlinks of one part lead: the relationship's address, and for a link to a
+    bookmark (a contents entry) the text of the paragraph it marks, since bookmark names are
+    numbered anew in each edition."""
+
+    def __init__(self, part, anchors: dict[str, str]):
+        self.part = part
+        self.anchors = anchors  # bookmark name → the text of its paragraph (`_anchors`)
+
+    def target(self, link) -> str:
+        if link is None:
+            return ""
+        rel = self.part.rels.get(link.get(qn("r:id"))) if link.get(qn("r:id")) else None
+        anchor = link.get(qn("w:anchor"))
+        return (rel.target_ref if rel is not None else "") + ("#" + self.anchors.get(anchor, anchor) if anchor else "")
+
+
+def _anchors(body) -> dict[str, str]:
+    return {b.get(qn("w:name")): " ".join(paragraph_text(p).split())
+            for p in body.iter(qn("w:p")) for b in p.iter(qn("w:bookmarkStart"))}
+
+
+def pieces(p, links: Links | None = None) -> list[Piece]:
     out: list[Piece] = []
+    targets: dict[int, str] = {}
+
+    def target(link) -> str:
+        if links is None or link is None:
+            return ""
+        return targets.setdefault(id(link), links.target(link))
 
     def walk(parent, link) -> None:
         for child in parent:
@@ -72,13 +107,13 @@ def pieces(p) -> list[Piece]:
                         continue
                     if el.tag in TEXT_OF and not (el.tag == qn("w:br") and el.get(qn("w:type"))):
                         text = (el.text or "") if TEXT_OF[el.tag] is None else TEXT_OF[el.tag]
-                        out.extend(Piece(c, rpr, key, link) for c in text)
+                        out.extend(Piece(c, rpr, key, link, None, target(link)) for c in text)
                     elif el.tag not in (qn("w:delText"), qn("w:instrText")):
                         run = etree.Element(qn("w:r"))
                         if rpr is not None:
                             run.append(copy.deepcopy(rpr))
                         run.append(copy.deepcopy(el))
-                        out.append(Piece(ATOM, rpr, key, link, run))
+                        out.append(Piece(ATOM, rpr, key, link, run, target(link)))
             elif child.tag == qn("w:smartTag"):
                 walk(child, link)
             elif child.tag == qn("w:sdt") and child.find(qn("w:sdtContent")) is not None:
@@ -89,6 +124,37 @@ def pieces(p) -> list[Piece]:
 
 def _text(ps: list[Piece]) -> str:
     return "".join(x.char for x in ps)
+
+
+def _diff(old: list[Piece], new: list[Piece]) -> list[tuple[str, str]]:
+    """(op, text) turning OLD into NEW word by word; where a link's target changed, the link's
+    whole text replaced, as a reader takes it in (LibreOffice mixes the two targets otherwise)."""
+    ops = word_diff(_text(old), _text(new))
+    a = b = 0
+    for op, text in ops:
+        if op == "equal" and any(x.target != y.target for x, y in zip(old[a:a + len(text)], new[b:b + len(text)])):
+            break
+        a += len(text) if op != "insert" else 0
+        b += len(text) if op != "delete" else 0
+    else:
+        return ops
+    olds, news = _tokens(old), _tokens(new)
+    out = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, olds, news, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append(("equal", "".join(t for t, _ in olds[i1:i2])))
+            continue
+        out += [(op, "".join(t for t, _ in ts)) for op, ts in (("delete", olds[i1:i2]), ("insert", news[j1:j2])) if ts]
+    return out
+
+
+def _tokens(ps: list[Piece]) -> list[tuple[str, str]]:
+    """(text, link target) of the words of PS; a link's text is one token."""
+    out: list[tuple[str, str]] = []
+    for group in _groups(ps, lambda x: id(x.link)):
+        text = _text(group)
+        out += [(text, group[0].target)] if group[0].link is not None else [(t, "") for t in TOKEN.findall(text)]
+    return out
 
 
 def _groups(ps: list[Piece], key):
@@ -105,6 +171,47 @@ class Redliner:
         self.next_id = 9000  # clear of comment and bookmark ids
         self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.pictures = pictures  # carries the old pictures of deleted paragraphs into the new package
+        self.links: tuple[Links, Links] | None = None  # of the old and the new part being redlined
+        self.carried: dict[int, object] = {}  # old w:hyperlink → its copy for deleted text
+        self.anchored: list[tuple[object, str]] = []  # (a carried link, the old bookmark it pointed to)
+        self.counterpart: dict = {}  # old paragraph → the one standing for it once all is rejected
+        self.notes: Notes | None = None
+
+    def old_pieces(self, p) -> list[Piece]:
+        return pieces(p, self.links[0] if self.links else None)
+
+    def new_pieces(self, p) -> list[Piece]:
+        return pieces(p, self.links[1] if self.links else None)
+
+    def carry(self, link, shared: bool = True):
+        """A copy of an old w:hyperlink for deleted text, pointing where it pointed: its address
+        related in the new package (so rejecting keeps the link), its bookmark set in `anchor`.
+        SHARED: the same copy for every deleted piece of that link."""
+        if shared and id(link) in self.carried:
+            return self.carried[id(link)]
+        made = etree.Element(HYPERLINK, dict(link.attrib))
+        rid = link.get(qn("r:id"))
+        if rid and self.links is not None:
+            rel = self.links[0].part.rels.get(rid)
+            if rel is not None and rel.is_external:
+                made.set(qn("r:id"), self.links[1].part.relate_to(rel.target_ref, RT.HYPERLINK, is_external=True))
+            else:
+                del made.attrib[qn("r:id")]
+        if link.get(qn("w:anchor")):
+            self.anchored.append((made, link.get(qn("w:anchor"))))
+        if shared:
+            self.carried[id(link)] = made
+        return made
+
+    def anchor(self, old_body) -> None:
+        """Each carried link to a bookmark pointed at the bookmark of the paragraph that stands
+        for the old one it marked."""
+        marked = {b.get(qn("w:name")): p for p in old_body.iter(qn("w:p")) for b in p.iter(qn("w:bookmarkStart"))}
+        for link, name in self.anchored:
+            there = self.counterpart.get(marked.get(name))
+            mark = next(there.iter(qn("w:bookmarkStart")), None) if there is not None else None
+            if mark is not None:
+                link.set(qn("w:anchor"), mark.get(qn("w:name")))
 
     def mark(self, tag: str):
         el = etree.Element(qn(tag))
@@ -167,36 +274,28 @@ class Redliner:
                 p.remove(child)
         out: list[tuple[object, object]] = []  # (link or None, element)
         a = b = 0
-        for op, text in word_diff(_text(old), _text(new)):
+        for op, text in _diff(old, new):
             n = len(text)
             if op == "equal":
                 pairs = list(zip(new[b:b + n], old[a:a + n]))
-                for group in _groups(pairs, lambda x: (x[0].key, x[1].key, id(x[0].link), x[0].atom is not None)):
+                for group in _groups(pairs, lambda x: (x[0].key, x[1].key, id(x[0].link), x[0].atom is not None,
+                                                       x[0].target == x[1].target)):
                     first = group[0][0]
-                    if first.atom is not None:
+                    if first.target != group[0][1].target:  # the link's target changed: no tracked change for that
+                        out += self._deleted([o for _, o in group], new, b)
+                        out += self._inserted([x for x, _ in group])
+                    elif first.atom is not None:
                         out += [(x.link, copy.deepcopy(x.atom)) for x, _ in group]
                     else:
                         out.append((first.link, self.run(self._changed_rpr(first, group[0][1]),
                                                          "".join(x.char for x, _ in group))))
-                a, b = a + n, b + n
+                    b += len(group)
+                a += n
             elif op == "delete":
-                # inside a link only when the link goes on on both sides
-                link = new[b - 1].link if 0 < b < len(new) and new[b - 1].link is new[b].link else None
-                for group in _groups(old[a:a + n], lambda x: (x.key, x.atom is not None)):
-                    if group[0].atom is not None:
-                        continue  # a reference into the old package's notes
-                    wrap = self.mark("w:del")
-                    wrap.append(self.run(group[0].rpr, _text(group), deleted=True))
-                    out.append((link, wrap))
+                out += self._deleted(old[a:a + n], new, b)
                 a += n
             else:
-                for group in _groups(new[b:b + n], lambda x: (x.key, id(x.link), x.atom is not None)):
-                    wrap = self.mark("w:ins")
-                    if group[0].atom is not None:
-                        wrap.extend(copy.deepcopy(x.atom) for x in group)
-                    else:
-                        wrap.append(self.run(group[0].rpr, _text(group)))
-                    out.append((group[0].link, wrap))
+                out += self._inserted(new[b:b + n])
                 b += n
         holder = None
         for link, el in out:
@@ -207,6 +306,46 @@ class Redliner:
             if holder is None or holder[0] is not link:
                 holder = (link, etree.SubElement(p, HYPERLINK, dict(link.attrib)))
             holder[1].append(el)
+
+    def _renote(self, el) -> bool:
+        """A footnote reference of the old package pointed at its note in the new one."""
+        if el.tag != qn("w:footnoteReference") or self.notes is None:
+            return False
+        new_id = self.notes.id(el.get(qn("w:id")))
+        if new_id is not None:
+            el.set(qn("w:id"), new_id)
+        return new_id is not None
+
+    def _deleted(self, old: list[Piece], new: list[Piece], b: int) -> list[tuple[object, object]]:
+        """Old pieces as deleted runs before NEW[B], each in its old link: inside the new link
+        there when that goes on on both sides and leads to the same place, else in a copy."""
+        around = new[b - 1] if 0 < b < len(new) and new[b - 1].link is new[b].link else None
+        out = []
+        for group in _groups(old, lambda x: (x.key, x.atom is not None, id(x.link))):
+            link = group[0].link
+            if link is not None:
+                link = around.link if around is not None and around.target == group[0].target else self.carry(link)
+            wrap = self.mark("w:del")
+            if group[0].atom is None:
+                wrap.append(self.run(group[0].rpr, _text(group), deleted=True))
+            for x in group if group[0].atom is not None else ():
+                run = copy.deepcopy(x.atom)
+                if all(self._renote(el) for el in run if el.tag != qn("w:rPr")):
+                    wrap.append(run)
+            if len(wrap):
+                out.append((link, wrap))
+        return out
+
+    def _inserted(self, new: list[Piece]) -> list[tuple[object, object]]:
+        out = []
+        for group in _groups(new, lambda x: (x.key, id(x.link), x.atom is not None)):
+            wrap = self.mark("w:ins")
+            if group[0].atom is not None:
+                wrap.extend(copy.deepcopy(x.atom) for x in group)
+            else:
+                wrap.append(self.run(group[0].rpr, _text(group)))
+            out.append((group[0].link, wrap))
+        return out
 
     def _wrap_runs(self, parent, tag: str) -> None:
         for child in list(parent):
@@ -225,30 +364,68 @@ class Redliner:
     def inserted(self, p) -> None:
         self._wrap_all(p, "w:ins")
 
-    def deleted_copy(self, old_p):
-        """A copy of an old paragraph, every run deleted; its pictures carried over into the new
-        package (so rejecting brings them back), other objects and note references dropped, as
-        they point into the old package."""
+    def replace(self, old_p, new_p) -> None:
+        """The old paragraph back before the new one, deleted; the new one inserted."""
+        new_p.addprevious(self.deleted_copy(old_p))
+        self.inserted(new_p)
+        self.counterpart[old_p] = new_p.getprevious()
+
+    def moved_to(self, old_p, new_p) -> None:
+        """A paragraph moved here: its new text in w:moveTo, the words added since in w:ins. The
+        removed words stand only in its old text (w:moveFrom): LibreOffice keeps a w:del nested
+        in w:moveTo, whether it accepts or rejects it."""
+        old, new = self.old_pieces(old_p), self.new_pieces(new_p)
+        if [(x.char, x.key, x.target) for x in old] != [(x.char, x.key, x.target) for x in new]:
+            self.rewrite(new_p, old, new)
+            for d in list(new_p.iter(qn("w:del"))):
+                d.getparent().remove(d)
+        self._wrap_runs(new_p, "w:moveTo")
+        self.mark_paragraph(new_p, "w:ins")  # as w:moveTo, LibreOffice's reject-all restyles the next paragraph
+
+    def move_range(self, froms: list, tos: list) -> None:
+        """One move: the range of its old paragraphs and of its new ones, named alike."""
+        name = f"move{self.next_id}"
+        for tag, ps in (("w:moveFrom", froms), ("w:moveTo", tos)):
+            start = self.mark(tag + "RangeStart")
+            start.set(qn("w:name"), name)
+            ppr = ps[0].find(qn("w:pPr"))
+            ps[0].insert(0 if ppr is None else 1, start)
+            end = etree.SubElement(ps[-1], qn(tag + "RangeEnd"))
+            end.set(qn("w:id"), start.get(qn("w:id")))
+
+    def deleted_copy(self, old_p, tag: str = "w:del"):
+        """A copy of an old paragraph, every run deleted (or moved from, TAG); its pictures, links
+        and note references pointed at copies in the new package (so rejecting brings them back),
+        its bookmarks renamed, other objects dropped, as they point into the old package."""
         p = copy.deepcopy(old_p)
+        for link, old_link in zip(list(p.iter(HYPERLINK)), list(old_p.iter(HYPERLINK))):
+            made = self.carry(old_link, shared=False)
+            made.extend(list(link))
+            link.getparent().replace(link, made)
         if self.pictures is not None:
             self.pictures.carry(p)
         dropped = COMPLEX - {DRAWING} if self.pictures is not None else COMPLEX
         for el in list(p.iter(*dropped, qn("w:footnoteReference"), qn("w:endnoteReference"), qn("w:sectPr"),
-                              qn("w:instrText"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
-            el.getparent().remove(el)
-        for link in list(p.iter(HYPERLINK)):  # its r:id is the old package's; the text stays
-            for child in list(link):
-                link.addprevious(child)
-            link.getparent().remove(link)
+                              qn("w:instrText"))):
+            if not self._renote(el):
+                el.getparent().remove(el)
+        ids: dict[str, str] = {}
+        for mark in p.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):  # renamed clear of the new edition's
+            new_id = ids.setdefault(mark.get(qn("w:id")), str(self.next_id + len(ids)))
+            mark.set(qn("w:id"), new_id)
+            if mark.get(qn("w:name")):
+                mark.set(qn("w:name"), f"_Old{new_id}")
+        self.next_id += len(ids)
         for t in p.iter(qn("w:t")):
             t.tag = qn("w:delText")
-        self._wrap_all(p, "w:del")
+        self._wrap_runs(p, tag)
+        self.mark_paragraph(p, "w:del")  # a moved paragraph's mark too, see moved_to
         return p
 
     def split(self, old_p, new_ps: list) -> None:
         """One old paragraph now several: each new one rewritten against its share of the old
         text, the marks between them inserted."""
-        old, news = pieces(old_p), [pieces(p) for p in new_ps]
+        old, news = self.old_pieces(old_p), [self.new_pieces(p) for p in new_ps]
         at = [0, *cuts(_text(old), [_text(n) for n in news]), len(old)]
         for k, p in enumerate(new_ps):
             self.rewrite(p, old[at[k]:at[k + 1]], news[k])
@@ -258,7 +435,7 @@ class Redliner:
     def merge(self, old_ps: list, new_p) -> list:
         """Several old paragraphs now one: the new one cut into as many, the marks between them
         deleted. → the paragraphs standing for each old one."""
-        olds, new = [pieces(p) for p in old_ps], pieces(new_p)
+        olds, new = [self.old_pieces(p) for p in old_ps], self.new_pieces(new_p)
         at = [0, *cuts(_text(new), [_text(o) for o in olds]), len(new)]
         made = []
         for k, old in enumerate(olds[:-1]):
@@ -311,7 +488,7 @@ def _headers(doc) -> list[tuple[str, object]]:
     return out
 
 
-def _redline_headers(marker: Redliner, old_doc, new_doc) -> None:
+def _redline_headers(marker: Redliner, old_doc, new_doc, anchors: tuple[dict, dict]) -> None:
     """Each chapter's running head that changed, tracked word by word in its header part. The
     chapters are paired by title, a renamed one by its place among those that differ."""
     olds, news = _headers(old_doc), _headers(new_doc)
@@ -326,13 +503,14 @@ def _redline_headers(marker: Redliner, old_doc, new_doc) -> None:
             continue
         done.add(id(part))
         old_ps, new_ps = _paragraphs(old.element), _paragraphs(part.element)
+        marker.links = (Links(old, anchors[0]), Links(part, anchors[1]))
         if len(old_ps) != len(new_ps):
             continue
         for o, n in zip(old_ps, new_ps):
             if any(el.tag in COMPLEX for el in (*o.iter(), *n.iter())):
                 continue
             if paragraph_text(o) != paragraph_text(n):
-                marker.rewrite(n, pieces(o), pieces(n))
+                marker.rewrite(n, marker.old_pieces(o), marker.new_pieces(n))
 
 
 def _paragraphs(root) -> list:
@@ -363,14 +541,55 @@ def _notes(part) -> list:
     return root, [n for n in root.iter(qn("w:footnote")) if n.get(qn("w:type")) in (None, "normal")]
 
 
-def _reformat(marker: Redliner, old_p, new_p) -> None:
-    """The same text with other formatting: rewritten, so the old formatting is kept in
-    w:rPrChange."""
+def _notes_in_order(root, body) -> None:
+    """The footnotes numbered and placed in the order of their references in BODY: LibreOffice
+    gives the n-th reference the n-th note by number, whatever its id says."""
+    notes = [n for n in root.iter(qn("w:footnote")) if n.get(qn("w:type")) in (None, "normal")]
+    refs = list(body.iter(qn("w:footnoteReference")))
+    order = list(dict.fromkeys([r.get(qn("w:id")) for r in refs] + [n.get(qn("w:id")) for n in notes]))
+    number = {old: str(k) for k, old in enumerate(order, start=1)}
+    for ref in refs:
+        ref.set(qn("w:id"), number[ref.get(qn("w:id"))])
+    for note in notes:
+        note.set(qn("w:id"), number[note.get(qn("w:id"))])
+        root.remove(note)
+    root.extend(sorted(notes, key=lambda n: int(n.get(qn("w:id")))))
+
+
+def _reformat(marker: Redliner, old_p, new_p) -> bool:
+    """The same words with other formatting, link targets or note references: rewritten, the old
+    formatting kept in w:rPrChange; a paragraph holding a field or picture replaced whole.
+    → whether it was replaced."""
+    if etree.tostring(old_p) == etree.tostring(new_p) and [marker.links[0].target(x) for x in old_p.iter(HYPERLINK)] \
+            == [marker.links[1].target(x) for x in new_p.iter(HYPERLINK)]:  # most are, and this is quicker
+        return False
+    old, new = marker.old_pieces(old_p), marker.new_pieces(new_p)
+    if [(x.char, x.key, x.target) for x in old] == [(x.char, x.key, x.target) for x in new]:
+        return False
     if any(el.tag in COMPLEX for el in new_p.iter()):
-        return
-    old, new = pieces(old_p), pieces(new_p)
-    if _text(old) == _text(new) and [x.key for x in old] != [x.key for x in new]:
-        marker.rewrite(new_p, old, new)
+        marker.replace(old_p, new_p)
+        return True
+    marker.rewrite(new_p, old, new)
+    return False
+
+
+class Notes:
+    """Old footnotes copied into the new package, for the references in deleted text. A copy
+    each, not the new note that stands for it: LibreOffice reads a note referred to twice wrongly."""
+
+    def __init__(self, old_root, new_root):
+        self.new_root = new_root
+        self.old = {n.get(qn("w:id")): n for n in old_root.iter(qn("w:footnote"))}
+        self.ids: dict[str, str] = {}
+        self.next_id = max((int(n.get(qn("w:id"))) for n in new_root.iter(qn("w:footnote"))), default=0) + 1
+
+    def id(self, old_id: str) -> str | None:
+        if old_id not in self.ids and old_id in self.old:
+            note = copy.deepcopy(self.old[old_id])
+            note.set(qn("w:id"), str(self.next_id))
+            self.new_root.append(note)
+            self.ids[old_id], self.next_id = str(self.next_id), self.next_id + 1
+        return self.ids.get(old_id)
 
 
 class Pictures:
@@ -434,8 +653,7 @@ def _replace_pictures(marker: Redliner, old_ps: list, new_ps: list, i: int, j: i
     no tracked change for a picture's image or description, so the picture is tracked as replaced."""
     if marker.pictures is None or not marker.pictures.differ(old_ps[i], new_ps[j]):
         return
-    new_ps[j].addprevious(marker.deleted_copy(old_ps[i]))
-    marker.inserted(new_ps[j])
+    marker.replace(old_ps[i], new_ps[j])
 
 
 def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
@@ -445,22 +663,26 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
     a, b = [" ".join(paragraph_text(p).split()) for p in old_ps], [" ".join(paragraph_text(p).split()) for p in new_ps]
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
-            _reformat(marker, old_ps[i], new_ps[j])
+            marker.counterpart[old_ps[i]] = new_ps[j]
+            if _reformat(marker, old_ps[i], new_ps[j]):
+                continue
             _restyle(marker, old_ps[i], new_ps[j])
             if end is not None:
                 _replace_pictures(marker, old_ps, new_ps, i, j)
-    for st in align_paragraphs(a, b):
+    stretches = list(align_paragraphs(a, b))
+    moves = _moves(a, b, old_ps, new_ps, stretches) if end is not None else {}
+    made = {}  # old index → its moved-from copy
+    for st in stretches:
         first, last = {}, {}  # old index → the new paragraphs standing for it, to place removed ones
         for i, j in st.pairs:
             p = new_ps[j]
             if any(el.tag in COMPLEX for el in p.iter()):
-                p.addprevious(marker.deleted_copy(old_ps[i]))
-                marker.inserted(p)
+                marker.replace(old_ps[i], p)
                 first[i] = p.getprevious()
             else:
-                marker.rewrite(p, pieces(old_ps[i]), pieces(p))
+                marker.rewrite(p, marker.old_pieces(old_ps[i]), marker.new_pieces(p))
                 _restyle(marker, old_ps[i], p)
-                first[i] = p
+                first[i] = marker.counterpart[old_ps[i]] = p
             last[i] = p
         if end is None:
             continue
@@ -472,7 +694,7 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
                 first[i] = last[i] = p
         anchor = new_ps[st.start] if st.start < len(new_ps) else None
         for i in sorted(st.olds):
-            copy_ = marker.deleted_copy(old_ps[i])
+            copy_ = made[i] = marker.deleted_copy(old_ps[i], "w:moveFrom" if i in moves else "w:del")
             later = min((k for k in first if k > i), default=None)
             if i - 1 in last:  # after the paragraph standing for the one before it …
                 last[i - 1].addnext(copy_)
@@ -482,9 +704,108 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
                 anchor.addprevious(copy_)
             else:
                 end(copy_)
-            first[i] = last[i] = copy_
+            first[i] = last[i] = marker.counterpart[old_ps[i]] = copy_
+        moved_to = {j: i for i, j in moves.items()}
         for j in st.news:
-            marker.inserted(new_ps[j])
+            if j in moved_to:
+                marker.moved_to(old_ps[moved_to[j]], new_ps[j])
+            else:
+                marker.inserted(new_ps[j])
+    for block in _blocks(moves):
+        marker.move_range([made[i] for i, _ in block], [new_ps[j] for _, j in block])
+
+
+ADDED = (qn("w:ins"), qn("w:moveTo"))
+
+
+def _added_mark(p) -> bool:
+    rpr = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+    return rpr is not None and any(m.tag in ADDED for m in rpr)
+
+
+def _tracked_mark(p) -> bool:
+    rpr = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+    return rpr is not None and any(m.tag in REVISIONS for m in rpr)
+
+
+def _own_ppr(p) -> list:
+    ppr = p.find(qn("w:pPr"))
+    return [c for c in ppr if c.tag not in (qn("w:rPr"), qn("w:sectPr"), qn("w:pPrChange"))] if ppr is not None else []
+
+
+def _marks_before(marker: Redliner, root) -> None:
+    """Paragraphs added after a kept one, as LibreOffice needs them: the kept paragraph's mark
+    inserted instead of the last added one's. Rejecting a paragraph whose own mark is inserted,
+    LibreOffice joins the next paragraph to it and keeps its style when its text was moved (a
+    heading after a section break turns body text); rejecting from the end of the kept one, it
+    keeps the kept one's. Word joins a paragraph whose mark goes into the next one and takes that
+    one's properties, so the last added paragraph holds the kept one's in w:pPrChange."""
+    ps = list(root.iter(qn("w:p")))
+    k = 0
+    while k < len(ps):
+        end = k
+        while _added_mark(ps[k]) and end + 1 < len(ps) and ps[end + 1] is ps[end].getnext() \
+                and _added_mark(ps[end + 1]):
+            end += 1
+        kept, run = ps[k].getprevious(), ps[k:end + 1]
+        if _added_mark(ps[k]) and kept is not None and kept.tag == qn("w:p") and not _tracked_mark(kept) \
+                and not any(p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None for p in (kept, *run)) \
+                and all(r.getparent().tag in REVISIONS for p in run for r in p.iter(qn("w:r"))):
+            ppr = run[-1].find(qn("w:pPr"))
+            rpr = ppr.find(qn("w:rPr"))
+            for m in [m for m in rpr if m.tag in ADDED]:
+                rpr.remove(m)
+            if not len(rpr):
+                ppr.remove(rpr)
+            marker.mark_paragraph(kept, "w:ins")
+            if ppr.find(qn("w:pPrChange")) is None:
+                change = marker.mark("w:pPrChange")
+                kept_change = kept.find(f"{qn('w:pPr')}/{qn('w:pPrChange')}/{qn('w:pPr')}")
+                etree.SubElement(change, qn("w:pPr")).extend(
+                    copy.deepcopy(c) for c in (kept_change if kept_change is not None else _own_ppr(kept)))
+                ppr.append(change)  # the last child of w:pPr
+        k = end + 1
+
+
+def _moves(a: list[str], b: list[str], old_ps: list, new_ps: list, stretches) -> dict[int, int]:
+    """Old index → new index of each paragraph only in the old edition that stands elsewhere in
+    the new one, maybe edited (a chapter reordered, a paragraph moved to another chapter): a long
+    paragraph of the same or similar text, and its neighbours of the same text."""
+    olds = [i for st in stretches for i in st.olds if a[i] and not _complex(old_ps[i])]
+    news = [j for st in stretches for j in st.news if b[j] and not _complex(new_ps[j])]
+    moves: dict[int, int] = {}
+    for i in olds:
+        if len(a[i]) < MOVED_LEAST:
+            continue
+        free = [j for j in news if j not in moves.values() and len(b[j]) >= MOVED_LEAST]
+        best = max(free, key=lambda j: fuzz.ratio(a[i], b[j]), default=None)
+        if best is not None and fuzz.ratio(a[i], b[best]) >= CHANGED_PARAGRAPH * 100:
+            moves[i] = best
+    left, right = set(olds) - set(moves), set(news) - set(moves.values())
+    for i, j in sorted(moves.items()):  # the headings and short lines around a moved paragraph
+        for step in (-1, 1):
+            k = 1
+            while i + step * k in left and j + step * k in right and a[i + step * k] == b[j + step * k]:
+                moves[i + step * k] = j + step * k
+                left.discard(i + step * k)
+                right.discard(j + step * k)
+                k += 1
+    return moves
+
+
+def _blocks(moves: dict[int, int]) -> list[list[tuple[int, int]]]:
+    """Moved paragraphs that stay together, each one move."""
+    out: list[list[tuple[int, int]]] = []
+    for i, j in sorted(moves.items()):
+        if out and out[-1][-1] == (i - 1, j - 1):
+            out[-1].append((i, j))
+        else:
+            out.append([(i, j)])
+    return out
+
+
+def _complex(p) -> bool:
+    return any(el.tag in COMPLEX for el in p.iter())
 
 
 def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "new")) -> bytes:
@@ -497,13 +818,21 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
     created = new_doc.core_properties.created or dt.datetime(2000, 1, 1)
     marker = Redliner(created, Pictures(old_doc, new_doc))
     body = new_doc.element.body
-    _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
-             lambda p: body.find(qn("w:sectPr")).addprevious(p))
-    _redline_headers(marker, old_doc, new_doc)
+    anchors = _anchors(old_doc.element.body), _anchors(body)
     if new_part is not None and old_notes[1]:
         # footnotes one paragraph each, as the renderer writes them; others are left alone
         olds = [n for n in old_notes[1] if len(_paragraphs(n)) == 1]
         news = [n for n in new_notes[1] if len(_paragraphs(n)) == 1]
+        marker.links = (Links(old_part, anchors[0]), Links(new_part, anchors[1]))
         _redline(marker, [_paragraphs(n)[0] for n in olds], [_paragraphs(n)[0] for n in news])
+        marker.notes = Notes(old_notes[0], new_notes[0])
+    marker.links = (Links(old_doc.part, anchors[0]), Links(new_doc.part, anchors[1]))
+    _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
+             lambda p: body.find(qn("w:sectPr")).addprevious(p))
+    _marks_before(marker, body)
+    marker.anchor(old_doc.element.body)
+    _redline_headers(marker, old_doc, new_doc, anchors)
+    if marker.notes is not None:
+        _notes_in_order(new_notes[0], body)
         new_part._blob = etree.tostring(new_notes[0], xml_declaration=True, encoding="UTF-8", standalone=True)
     return docx_package.package_bytes(new_doc)
