@@ -22,7 +22,7 @@ from edited_edition import BASE, ROOT, make_pair
 from editions import TABLES, write_edition
 from pipeline.build import build
 from pipeline.diff.word_redline import redline
-from tracked_changes import TARGET, R, W, document, part
+from tracked_changes import TARGET, R, W, document, links_removed, part, read_saved, same, unlinked
 
 LINKED = ("Mehr dazu unter [Landesprogramm WIR](https://soziales.hessen.de/wir) oder bei "
           "wir@hsm.hessen.de. ")
@@ -143,20 +143,11 @@ def pairs(tmp_path_factory) -> dict[str, tuple[Path, Path, Path]]:
     return out
 
 
-def _same(got, want) -> None:
-    """Paragraph by paragraph, so that a failure names the first one that differs."""
-    body, notes = got
-    for k, (a, b) in enumerate(zip(body, want[0])):
-        assert a == b, k
-    assert len(body) == len(want[0])
-    assert notes == want[1]
-
-
 @pytest.mark.parametrize("accept", [True, False], ids=["accept-all", "reject-all"])
 @pytest.mark.parametrize("name", list(PAIRS))
 def test_redline_accepts_to_new_and_rejects_to_old_in_the_xml(pairs, name, accept):
     old, new, red = pairs[name]
-    _same(document(red.read_bytes(), accept), document((new if accept else old).read_bytes()))
+    same(document(red.read_bytes(), accept), document((new if accept else old).read_bytes()))
 
 
 @pytest.mark.parametrize("name", list(PAIRS))
@@ -243,26 +234,6 @@ def libreoffice(pairs, tmp_path_factory) -> Path:
     return out
 
 
-def _read(path: Path):
-    body, notes = document(path.read_bytes())
-    return [p for p in body if p[1]], notes
-
-
-def _unlinked(doc):
-    """DOC without its link targets."""
-    def strip(paragraphs):
-        return [(style, [run[:3] for run in runs]) for style, runs in paragraphs]
-    return strip(doc[0]), [strip(note) for note in doc[1]]
-
-
-def _links_removed(red: Path, accept: bool) -> int:
-    """The links whose whole text accepting (or rejecting) all changes removes."""
-    body = part(red.read_bytes())
-    gone = f"{W}del" if accept else f"{W}ins"
-    return sum(1 for link in body.iter(f"{W}hyperlink")
-               if (runs := list(link.iter(f"{W}r"))) and all(r.getparent().tag == gone for r in runs))
-
-
 @pytest.mark.parametrize("accept", [True, False], ids=["accept-all", "reject-all"])
 @pytest.mark.parametrize("name", [*PAIRS, "link"])
 def test_libreoffice_accepts_to_new_and_rejects_to_old(libreoffice, pairs, name, accept):
@@ -270,9 +241,9 @@ def test_libreoffice_accepts_to_new_and_rejects_to_old(libreoffice, pairs, name,
     for LibreOffice's own slip: removing the whole text of a link, it gives the link's target
     to the text after it (a contents entry next to an added or removed one, an e-mail address
     replaced by another), so there may be as many paragraphs with another target as links removed."""
-    got = _read(libreoffice / f"{name}-{'accept' if accept else 'reject'}.docx")
-    want = _read(libreoffice / f"{name}-{'new' if accept else 'old'}.docx")
-    _same(_unlinked(got), _unlinked(want))
+    got = read_saved(libreoffice / f"{name}-{'accept' if accept else 'reject'}.docx")
+    want = read_saved(libreoffice / f"{name}-{'new' if accept else 'old'}.docx")
+    same(unlinked(got), unlinked(want))
     red = pairs[name][2] if name in pairs else libreoffice / "link-red.docx"
     slips = [k for k, (a, b) in enumerate(zip(got[0], want[0])) if a != b]
-    assert len(slips) <= _links_removed(red, accept), [got[0][k] for k in slips]
+    assert len(slips) <= links_removed(red, accept), [got[0][k] for k in slips]

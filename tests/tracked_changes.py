@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from pathlib import Path
 
 from lxml import etree
 
@@ -49,6 +50,14 @@ def apply(root, accept: bool):
             for child in list(ppr):
                 ppr.remove(child)
             ppr.extend(list(change.find(f"{W}pPr")) + own)
+    for row in [r for r in root.iter(f"{W}tr") if r.find(f"{W}trPr/{W}ins") is not None]:
+        if accept:  # an inserted row stays, without its mark
+            row.find(f"{W}trPr").remove(row.find(f"{W}trPr/{W}ins"))
+        else:  # goes, and its table with it when it was the last
+            table = row.getparent()
+            table.remove(row)
+            if table.find(f"{W}tr") is None:
+                table.getparent().remove(table)
     joins = []
     for p in root.iter(f"{W}p"):
         mark = _mark(p)
@@ -185,3 +194,32 @@ def document(docx: bytes, accept: bool | None = None) -> tuple[list, list]:
         if foot is not None:
             apply(foot, accept)
     return paragraphs(body), notes(body, foot)
+
+
+def same(got, want) -> None:
+    """Paragraph by paragraph, so that a failure names the first one that differs."""
+    body, notes = got
+    for k, (a, b) in enumerate(zip(body, want[0])):
+        assert a == b, k
+    assert len(body) == len(want[0])
+    assert notes == want[1]
+
+
+def read_saved(path: Path):
+    body, notes = document(path.read_bytes())
+    return [p for p in body if p[1]], notes
+
+
+def unlinked(doc):
+    """DOC without its link targets."""
+    def strip(paragraphs):
+        return [(style, [run[:3] for run in runs]) for style, runs in paragraphs]
+    return strip(doc[0]), [strip(note) for note in doc[1]]
+
+
+def links_removed(red: Path, accept: bool) -> int:
+    """The links whose whole text accepting (or rejecting) all changes removes."""
+    body = part(red.read_bytes())
+    gone = f"{W}del" if accept else f"{W}ins"
+    return sum(1 for link in body.iter(f"{W}hyperlink")
+               if (runs := list(link.iter(f"{W}r"))) and all(r.getparent().tag == gone for r in runs))

@@ -407,6 +407,8 @@ class Redliner:
         dropped = COMPLEX - {DRAWING} if self.pictures is not None else COMPLEX
         for el in list(p.iter(*dropped, qn("w:footnoteReference"), qn("w:endnoteReference"), qn("w:sectPr"),
                               qn("w:instrText"))):
+            if el.tag == qn("w:sectPr") and self._carry_section(el):
+                continue
             if not self._renote(el):
                 el.getparent().remove(el)
         ids: dict[str, str] = {}
@@ -421,6 +423,27 @@ class Redliner:
         self._wrap_runs(p, tag)
         self.mark_paragraph(p, "w:del")  # a moved paragraph's mark too, see moved_to
         return p
+
+    def _carry_section(self, sect) -> bool:
+        """A deleted paragraph's section break kept, so that rejecting restores its section; its
+        running heads pointed at the new package's header or footer of the same content. One the
+        new package lacks is left out: the section then shows the one before it, as in Word."""
+        if self.links is None:
+            return False
+        old_part, new_part = self.links[0].part, self.links[1].part
+        if not hasattr(self, "_same_parts"):
+            self._same_parts = {}
+            for rid, rel in new_part.rels.items():
+                if not rel.is_external and rel.reltype in (RT.HEADER, RT.FOOTER):
+                    self._same_parts.setdefault(rel.target_part.blob, rid)
+        for ref in list(sect.iter(qn("w:headerReference"), qn("w:footerReference"))):
+            rel = old_part.rels.get(ref.get(qn("r:id")))
+            rid = self._same_parts.get(rel.target_part.blob) if rel is not None and not rel.is_external else None
+            if rid:
+                ref.set(qn("r:id"), rid)
+            else:
+                sect.remove(ref)
+        return True
 
     def split(self, old_p, new_ps: list) -> None:
         """One old paragraph now several: each new one rewritten against its share of the old
@@ -656,11 +679,23 @@ def _replace_pictures(marker: Redliner, old_ps: list, new_ps: list, i: int, j: i
     marker.replace(old_ps[i], new_ps[j])
 
 
+def _keys(ps: list) -> list[str]:
+    """What each paragraph is aligned by: its text; for an empty one that ends a section (its
+    running head, its page setup) what it ends, so that the break after one chapter is not
+    matched with the break after another."""
+    out, before = [], ""
+    for p in ps:
+        text = " ".join(paragraph_text(p).split())
+        out.append(f"§ {before[-20:]}" if not text and p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None else text)
+        before = text or before
+    return out
+
+
 def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
     """Marks every difference from OLD_PS in NEW_PS; END(copy) places a removed paragraph after
     the last one. Without END (footnotes), only changed paragraphs are marked: a note's
     reference comes and goes with the text that holds it."""
-    a, b = [" ".join(paragraph_text(p).split()) for p in old_ps], [" ".join(paragraph_text(p).split()) for p in new_ps]
+    a, b = _keys(old_ps), _keys(new_ps)
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
             marker.counterpart[old_ps[i]] = new_ps[j]
@@ -670,6 +705,12 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
             if end is not None:
                 _replace_pictures(marker, old_ps, new_ps, i, j)
     stretches = list(align_paragraphs(a, b))
+    for st in stretches:  # a table cell's paragraph stands for no paragraph outside a table, nor the reverse
+        for i, j in [(i, j) for i, j in st.pairs if _in_cell(old_ps[i]) != _in_cell(new_ps[j])]:
+            st.pairs.remove((i, j))
+            st.olds.append(i)
+            st.news.append(j)
+        _cells_rewritten(st, old_ps, new_ps)
     moves = _moves(a, b, old_ps, new_ps, stretches) if end is not None else {}
     made = {}  # old index → its moved-from copy
     for st in stretches:
@@ -696,12 +737,13 @@ def _redline(marker: Redliner, old_ps: list, new_ps: list, end=None) -> None:
         for i in sorted(st.olds):
             copy_ = made[i] = marker.deleted_copy(old_ps[i], "w:moveFrom" if i in moves else "w:del")
             later = min((k for k in first if k > i), default=None)
+            cell = _in_cell(old_ps[i])
             if i - 1 in last:  # after the paragraph standing for the one before it …
-                last[i - 1].addnext(copy_)
+                _outside(last[i - 1], cell).addnext(copy_)
             elif later is not None:  # … or before the one standing for the next one kept
-                first[later].addprevious(copy_)
+                _outside(first[later], cell).addprevious(copy_)
             elif anchor is not None:
-                anchor.addprevious(copy_)
+                _outside(anchor, cell).addprevious(copy_)
             else:
                 end(copy_)
             first[i] = last[i] = marker.counterpart[old_ps[i]] = copy_
@@ -721,6 +763,58 @@ ADDED = (qn("w:ins"), qn("w:moveTo"))
 def _added_mark(p) -> bool:
     rpr = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
     return rpr is not None and any(m.tag in ADDED for m in rpr)
+
+
+def _column(p) -> int | None:
+    """The column of the cell P ends (its last paragraph), else None."""
+    cell = next(p.iterancestors(qn("w:tc")), None)
+    if cell is None or p.getnext() is not None:
+        return None
+    return list(cell.getparent().iterchildren(qn("w:tc"))).index(cell)
+
+
+def _cells_rewritten(st, old_ps: list, new_ps: list) -> None:
+    """A cell's text replaced by unlike text is the cell rewritten, not its paragraph removed and
+    another added: a cell cannot lose its last paragraph, so rejecting would leave it empty
+    beside the old text. Paired in order, column by column, where both sides have as many."""
+    olds = [i for i in sorted(st.olds) if _column(old_ps[i]) is not None]
+    news = [j for j in sorted(st.news) if _column(new_ps[j]) is not None]
+    if not olds or [_column(old_ps[i]) for i in olds] != [_column(new_ps[j]) for j in news]:
+        return
+    for i, j in zip(olds, news):
+        st.olds.remove(i)
+        st.news.remove(j)
+        st.pairs.append((i, j))
+
+
+def _in_cell(p) -> bool:
+    return next(p.iterancestors(qn("w:tc")), None) is not None
+
+
+def _outside(p, cell: bool):
+    """Where a removed paragraph goes next to P: P itself, or for a paragraph that stood in no
+    table cell, P's table as a whole (a table that is new holds none of the old text)."""
+    if cell:
+        return p
+    tables = list(p.iterancestors(qn("w:tbl")))
+    return tables[-1] if tables else p
+
+
+def _inserted_rows(marker: Redliner, body) -> None:
+    """A table row whose every paragraph is inserted is an inserted row (w:trPr/w:ins): rejecting
+    takes the row away, where a cell's last paragraph could not go."""
+    for row in body.iter(qn("w:tr")):
+        ps = [p for p in row.iter(qn("w:p")) if paragraph_text(p).strip()]  # an empty cell's may match any
+        if not ps or not all(_added_mark(p) for p in ps) or row.find(f"{qn('w:trPr')}/{qn('w:ins')}") is not None:
+            continue
+        if any(r.getparent().tag not in REVISIONS for p in ps for r in p.iter(qn("w:r"))):
+            continue
+        trpr = row.find(qn("w:trPr"))
+        if trpr is None:
+            trpr = etree.Element(qn("w:trPr"))
+            row.insert(1 if row.find(qn("w:tblPrEx")) is not None else 0, trpr)
+        change = trpr.find(qn("w:trPrChange"))
+        (change.addprevious if change is not None else trpr.append)(marker.mark("w:ins"))
 
 
 def _tracked_mark(p) -> bool:
@@ -830,6 +924,7 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
     _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
              lambda p: body.find(qn("w:sectPr")).addprevious(p))
     _marks_before(marker, body)
+    _inserted_rows(marker, body)
     marker.anchor(old_doc.element.body)
     _redline_headers(marker, old_doc, new_doc, anchors)
     if marker.notes is not None:
