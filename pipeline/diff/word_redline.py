@@ -681,13 +681,15 @@ def _replace_pictures(marker: Redliner, old_ps: list, new_ps: list, i: int, j: i
 
 def _keys(ps: list) -> list[str]:
     """What each paragraph is aligned by: its text; for an empty one that ends a section (its
-    running head, its page setup) what it ends, so that the break after one chapter is not
-    matched with the break after another."""
-    out, before = [], ""
+    running head, its page setup) the chapter it ends, so that the break after one chapter is
+    not matched with the break after another when chapters move."""
+    out, chapter = [], ""
     for p in ps:
         text = " ".join(paragraph_text(p).split())
-        out.append(f"§ {before[-20:]}" if not text and p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None else text)
-        before = text or before
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val"), "").lower().replace("ü", "u") in ("heading1", "uberschrift1"):
+            chapter = text
+        out.append(f"§ {chapter}" if not text and p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None else text)
     return out
 
 
