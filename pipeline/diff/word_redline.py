@@ -863,6 +863,51 @@ def _marks_before(marker: Redliner, root) -> None:
         k = end + 1
 
 
+GONE = (qn("w:del"), qn("w:moveFrom"))
+
+
+def _gone_mark(p) -> bool:
+    rpr = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+    return rpr is not None and any(m.tag in GONE for m in rpr)
+
+
+def _marks_after(marker: Redliner, root) -> None:
+    """Paragraphs removed before a kept one, the mirror of _marks_before: the mark of the kept
+    paragraph before them deleted instead of the last removed one's. Accepting a deleted mark,
+    LibreOffice keeps the style of the paragraph whose mark goes (a heading after a removed
+    paragraph turned body text); so the last removed paragraph takes the kept one's properties,
+    its own kept in w:pPrChange for rejecting."""
+    ps = list(root.iter(qn("w:p")))
+    k = 0
+    while k < len(ps):
+        end = k
+        while _gone_mark(ps[k]) and end + 1 < len(ps) and ps[end + 1] is ps[end].getnext() and _gone_mark(ps[end + 1]):
+            end += 1
+        kept, run = ps[k].getprevious(), ps[k:end + 1]
+        after = run[-1].getnext()
+        if _gone_mark(ps[k]) and kept is not None and kept.tag == qn("w:p") and not _tracked_mark(kept) \
+                and after is not None and after.tag == qn("w:p") and not _tracked_mark(after) \
+                and not any(p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None for p in (kept, *run)) \
+                and not any(next(p.iter(DRAWING), None) is not None for p in (kept, *run, after)) \
+                and all(r.getparent().tag in REVISIONS for p in run for r in p.iter(qn("w:r"))) \
+                and run[-1].find(f"{qn('w:pPr')}/{qn('w:pPrChange')}") is None:
+            ppr = run[-1].find(qn("w:pPr"))
+            rpr = ppr.find(qn("w:rPr"))
+            for m in [m for m in rpr if m.tag in GONE]:
+                rpr.remove(m)
+            if not len(rpr):
+                ppr.remove(rpr)
+            marker.mark_paragraph(kept, "w:del")
+            change = marker.mark("w:pPrChange")
+            etree.SubElement(change, qn("w:pPr")).extend(copy.deepcopy(c) for c in _own_ppr(run[-1]))
+            for c in _own_ppr(run[-1]):
+                ppr.remove(c)
+            for n, c in enumerate(_own_ppr(kept)):
+                ppr.insert(n, copy.deepcopy(c))
+            ppr.append(change)  # the last child of w:pPr
+        k = end + 1
+
+
 def _moves(a: list[str], b: list[str], old_ps: list, new_ps: list, stretches) -> dict[int, int]:
     """Old index → new index of each paragraph only in the old edition that stands elsewhere in
     the new one, maybe edited (a chapter reordered, a paragraph moved to another chapter): a long
@@ -926,6 +971,7 @@ def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "
     _redline(marker, _paragraphs(old_doc.element.body), _paragraphs(body),
              lambda p: body.find(qn("w:sectPr")).addprevious(p))
     _marks_before(marker, body)
+    _marks_after(marker, body)
     _inserted_rows(marker, body)
     marker.anchor(old_doc.element.body)
     _redline_headers(marker, old_doc, new_doc, anchors)
