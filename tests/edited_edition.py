@@ -39,6 +39,16 @@ LONG_URL = ("https://soziales.hessen.de/integration/landesprogramm-wir?dokument=
 NEW_SECTION = "## Neue Förderrunde 2021\n\nAb 2021 können sich auch Landkreise um eine Förderung bewerben.\n\n"
 
 
+def built(root: Path, make=None) -> tuple[Path, Path]:
+    """OLD and NEW input folders made under ROOT by MAKE (make_pair by default), built into
+    ROOT/alt and ROOT/neu."""
+    from pipeline.build import build
+    old, new = (make or make_pair)(root / "in")
+    build(old, root / "alt")
+    build(new, root / "neu")
+    return root / "alt", root / "neu"
+
+
 def make_pair(dest: Path) -> tuple[Path, Path]:
     """Copies of the sample as OLD and NEW input folders under DEST, NEW with the edits."""
     old, new = dest / "kiv-alt", dest / "kiv-neu"

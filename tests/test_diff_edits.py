@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from edited_edition import make_pair, score, with_tracked_changes
-from pipeline.build import build
+from edited_edition import built, score, with_tracked_changes
 from pipeline.cli import main
 from pipeline.diff.changes import compare, word_diff
 from pipeline.diff.comparison import Comparison
@@ -38,11 +37,7 @@ except pytest.skip.Exception as why:  # that module needs httpx
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory):
-    root = tmp_path_factory.mktemp("edited")
-    old, new = make_pair(root / "in")
-    build(old, root / "alt")
-    build(new, root / "neu")
-    return root / "alt", root / "neu"
+    return built(tmp_path_factory.mktemp("edited"))
 
 
 def run(*args):

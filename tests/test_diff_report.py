@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from edited_edition import make_pair
-from pipeline.build import build
+from edited_edition import built
 from pipeline.diff.change_pages import _probes
 from pipeline.diff.changes import compare
 from pipeline.diff.comparison import Change, Comparison
@@ -77,11 +76,7 @@ def make_report_pair(dest: Path) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def own_pair(tmp_path_factory):
-    root = tmp_path_factory.mktemp("report")
-    old, new = make_report_pair(root / "in")
-    build(old, root / "alt")
-    build(new, root / "neu")
-    return root / "alt", root / "neu"
+    return built(tmp_path_factory.mktemp("report"), make_report_pair)
 
 
 def make_sheet_pair(dest: Path) -> tuple[Path, Path]:
@@ -100,20 +95,12 @@ def make_sheet_pair(dest: Path) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def sheet_pair(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sheet")
-    old, new = make_sheet_pair(root / "in")
-    build(old, root / "alt")
-    build(new, root / "neu")
-    return root / "alt", root / "neu"
+    return built(tmp_path_factory.mktemp("sheet"), make_sheet_pair)
 
 
 @pytest.fixture(scope="module")
 def kiv_pair(tmp_path_factory):
-    root = tmp_path_factory.mktemp("kiv")
-    old, new = make_pair(root / "in")
-    build(old, root / "alt")
-    build(new, root / "neu")
-    return root / "alt", root / "neu"
+    return built(tmp_path_factory.mktemp("kiv"))
 
 
 @pytest.fixture(scope="module")

@@ -836,31 +836,43 @@ def _marks_before(marker: Redliner, root) -> None:
     heading after a section break turns body text); rejecting from the end of the kept one, it
     keeps the kept one's. Word joins a paragraph whose mark goes into the next one and takes that
     one's properties, so the last added paragraph holds the kept one's in w:pPrChange."""
-    ps = list(root.iter(qn("w:p")))
-    k = 0
-    while k < len(ps):
-        end = k
-        while _added_mark(ps[k]) and end + 1 < len(ps) and ps[end + 1] is ps[end].getnext() \
-                and _added_mark(ps[end + 1]):
-            end += 1
-        kept, run = ps[k].getprevious(), ps[k:end + 1]
-        if _added_mark(ps[k]) and kept is not None and kept.tag == qn("w:p") and not _tracked_mark(kept) \
-                and not any(p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None for p in (kept, *run)) \
-                and all(r.getparent().tag in REVISIONS for p in run for r in p.iter(qn("w:r"))):
-            ppr = run[-1].find(qn("w:pPr"))
-            rpr = ppr.find(qn("w:rPr"))
-            for m in [m for m in rpr if m.tag in ADDED]:
-                rpr.remove(m)
-            if not len(rpr):
-                ppr.remove(rpr)
-            marker.mark_paragraph(kept, "w:ins")
+    for kept, run in _tracked_runs(root, _added_mark):
+        if not any(p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None for p in (kept, *run)):
+            ppr = _mark_moved(marker, run[-1], kept, ADDED, "w:ins")
             if ppr.find(qn("w:pPrChange")) is None:
                 change = marker.mark("w:pPrChange")
                 kept_change = kept.find(f"{qn('w:pPr')}/{qn('w:pPrChange')}/{qn('w:pPr')}")
                 etree.SubElement(change, qn("w:pPr")).extend(
                     copy.deepcopy(c) for c in (kept_change if kept_change is not None else _own_ppr(kept)))
                 ppr.append(change)  # the last child of w:pPr
+
+
+def _tracked_runs(root, marked):
+    """(the kept paragraph before, the run): each run of consecutive paragraphs whose mark is
+    MARKED and whose text is all tracked, after an untracked paragraph."""
+    ps = list(root.iter(qn("w:p")))
+    k = 0
+    while k < len(ps):
+        end = k
+        while marked(ps[k]) and end + 1 < len(ps) and ps[end + 1] is ps[end].getnext() and marked(ps[end + 1]):
+            end += 1
+        kept, run = ps[k].getprevious(), ps[k:end + 1]
+        if marked(ps[k]) and kept is not None and kept.tag == qn("w:p") and not _tracked_mark(kept) \
+                and all(r.getparent().tag in REVISIONS for p in run for r in p.iter(qn("w:r"))):
+            yield kept, run
         k = end + 1
+
+
+def _mark_moved(marker: Redliner, last, kept, tags: tuple, tag: str):
+    """LAST's paragraph mark untracked, KEPT's tracked (TAG) instead; → LAST's w:pPr."""
+    ppr = last.find(qn("w:pPr"))
+    rpr = ppr.find(qn("w:rPr"))
+    for m in [m for m in rpr if m.tag in tags]:
+        rpr.remove(m)
+    if not len(rpr):
+        ppr.remove(rpr)
+    marker.mark_paragraph(kept, tag)
+    return ppr
 
 
 GONE = (qn("w:del"), qn("w:moveFrom"))
@@ -877,27 +889,13 @@ def _marks_after(marker: Redliner, root) -> None:
     LibreOffice keeps the style of the paragraph whose mark goes (a heading after a removed
     paragraph turned body text); so the last removed paragraph takes the kept one's properties,
     its own kept in w:pPrChange for rejecting."""
-    ps = list(root.iter(qn("w:p")))
-    k = 0
-    while k < len(ps):
-        end = k
-        while _gone_mark(ps[k]) and end + 1 < len(ps) and ps[end + 1] is ps[end].getnext() and _gone_mark(ps[end + 1]):
-            end += 1
-        kept, run = ps[k].getprevious(), ps[k:end + 1]
+    for kept, run in _tracked_runs(root, _gone_mark):
         after = run[-1].getnext()
-        if _gone_mark(ps[k]) and kept is not None and kept.tag == qn("w:p") and not _tracked_mark(kept) \
-                and after is not None and after.tag == qn("w:p") and not _tracked_mark(after) \
+        if after is not None and after.tag == qn("w:p") and not _tracked_mark(after) \
                 and not any(p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None for p in (kept, *run)) \
                 and not any(next(p.iter(DRAWING), None) is not None for p in (kept, *run, after)) \
-                and all(r.getparent().tag in REVISIONS for p in run for r in p.iter(qn("w:r"))) \
                 and run[-1].find(f"{qn('w:pPr')}/{qn('w:pPrChange')}") is None:
-            ppr = run[-1].find(qn("w:pPr"))
-            rpr = ppr.find(qn("w:rPr"))
-            for m in [m for m in rpr if m.tag in GONE]:
-                rpr.remove(m)
-            if not len(rpr):
-                ppr.remove(rpr)
-            marker.mark_paragraph(kept, "w:del")
+            ppr = _mark_moved(marker, run[-1], kept, GONE, "w:del")
             change = marker.mark("w:pPrChange")
             etree.SubElement(change, qn("w:pPr")).extend(copy.deepcopy(c) for c in _own_ppr(run[-1]))
             for c in _own_ppr(run[-1]):
@@ -905,7 +903,6 @@ def _marks_after(marker: Redliner, root) -> None:
             for n, c in enumerate(_own_ppr(kept)):
                 ppr.insert(n, copy.deepcopy(c))
             ppr.append(change)  # the last child of w:pPr
-        k = end + 1
 
 
 def _moves(a: list[str], b: list[str], old_ps: list, new_ps: list, stretches) -> dict[int, int]:
