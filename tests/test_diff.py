@@ -313,6 +313,7 @@ def test_renamed_moved_and_page_changes_on_small_views():
 
 
 def test_a_paragraph_moved_to_another_chapter_is_one_move_with_its_edits():
+    from pipeline.diff.report import subject_de
     from pipeline.diff.views import ChapterView, EditionView, SectionView
     moving = "Die Modellregion baut Netzwerke auf und verbindet Träger, Verwaltung und Vereine im ganzen Kreis."
     stay = ["Erster Absatz bleibt, wo er ist.", "Dritter Absatz bleibt ebenso."]
@@ -325,4 +326,5 @@ def test_a_paragraph_moved_to_another_chapter_is_one_move_with_its_edits():
         assert [(c.kind, c.what) for c in changes] == \
             [("moved", "paragraph moved from Kassel > Ausgangslage to Offenbach > Ziele")]
         assert changes[0].old == moving and changes[0].new == new_text
+        assert subject_de(changes[0]) == "Offenbach > Ziele (vorher: Kassel > Ausgangslage)"
         assert [w for w in changes[0].words if w[0] != "equal"] == words

@@ -605,7 +605,8 @@ class Comparer:
                     continue
                 words = word_diff(a.old[i], b.new[j]) if _norm(a.old[i]) != _norm(b.new[j]) else []
                 change = Change("text", "moved", b.where, f"{a.item} moved from {a.where} to {b.where}", a.old[i],
-                                b.new[j], words, item=a.item, page=b.pages[j] if j < len(b.pages) else None)
+                                b.new[j], words, item=a.item, page=b.pages[j] if j < len(b.pages) else None,
+                                origin=a.where)
                 moved.setdefault(id(a), []).append(change)
                 ends[id(change)] = (i, j)
         for _, a in sorted(enumerate(self.loose), key=lambda x: (x[1].at, x[0]), reverse=True):

@@ -27,6 +27,7 @@ class Change:
     subject: str = ""
     # an added or removed record's values, (column, value) for each filled column, as printed
     fields: list[tuple[str, str]] = field(default_factory=list)
+    origin: str = ""  # where moved text stood before (chapter > section), when it left its section
 
 
 @dataclass

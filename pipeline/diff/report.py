@@ -177,6 +177,8 @@ def subject_de(ch: Change) -> str:
         return f"{ch.where}: {_value(ch)}"
     if ch.area == "pages":
         return f"{ch.where}: {ch.old} → {ch.new} Seiten" if ch.where else f"{ch.old} → {ch.new} Seiten"
+    if ch.area == "text" and ch.kind == "moved" and ch.origin:  # from another section or chapter
+        return f"{ch.where} (vorher: {ch.origin})"
     if ch.item == "formatting":
         restyled = [t for op, t in ch.words if op == "restyle"]
         said = [f"„{_short(t, 40)}“ " + ", ".join(STYLE_DE[c[k:k + 2]] for k in range(0, len(c), 2))
