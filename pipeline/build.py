@@ -84,7 +84,18 @@ def check(folder: Path, out: Path | None = None) -> tuple[Source | None, list[Fi
         source = load_source(Path(folder))
     except InputError as exc:
         return None, exc.findings
-    findings = list(source.report.findings)
+    findings = list(source.report.findings) + docx_styles(source)
     if out is not None:
         findings += check_built(source, Path(out))
     return source, findings
+
+
+def docx_styles(source: Source) -> list:
+    """What `build` would find writing the Word file: the styles its writer needs that the
+    type's reference.docx lacks (the writer itself says which: it is run, its bytes dropped)."""
+    if source.report.errors:
+        return []
+    from pipeline.runner import _docx, style_warnings, job_for
+    job = job_for(source)
+    _docx(source.document, job)
+    return style_warnings(source, job)

@@ -82,6 +82,7 @@ class Job:
     pages: int | None = None  # the exact page count to pad the PDF to
     multiple_of: int | None = None
     custom: dict = field(default_factory=dict)  # custom document properties of the DOCX
+    missing_styles: list = field(default_factory=list)  # filled by the DOCX writer: styles reference.docx lacks
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Renderer:
 def _docx(doc: Document, job: Job) -> bytes:
     from pipeline.render import render_docx
     return render_docx(doc, job.template.reference_docx, job.folder, job.artwork, job.toc_depth, job.template.docx_cover,
-                       job.custom)
+                       job.custom, job.missing_styles)
 
 
 def _pdf(doc: Document, job: Job) -> bytes:
@@ -157,6 +158,11 @@ def job_for(source: Source, pages: int | None = None, multiple_of: int | None = 
                pages, multiple_of, {SOURCES_PROPERTY: source.state})
 
 
+def style_warnings(source: Source, job: Job) -> list:
+    from pipeline.render.docx import style_findings
+    return style_findings(job.missing_styles, source.template.reference_docx, source.template.name)
+
+
 def run(source: Source, out: Path, formats: tuple[str, ...] = FORMATS, start: float | None = None) -> BuildResult:
     """Render, write all files at once (nothing if anything fails), read them back and check them.
     Raises InputError if the source has errors: nothing is written then."""
@@ -166,7 +172,8 @@ def run(source: Source, out: Path, formats: tuple[str, ...] = FORMATS, start: fl
     start = time.perf_counter() if start is None else start
     source.report.raise_if_errors()
     expected = source.expected
-    made = render_all(source.document, job_for(source, expected.pages, expected.multiple_of), formats)
+    job = job_for(source, expected.pages, expected.multiple_of)
+    made = render_all(source.document, job, formats)
     outputs = {out / f"{source.stem}.{fmt}": data for fmt, data in made.files.items()}
     write_built(out, with_manifest(source.folder, source.template.folder, source.document, source.records, outputs,
                                    source.files))
@@ -179,7 +186,7 @@ def run(source: Source, out: Path, formats: tuple[str, ...] = FORMATS, start: fl
     notes = sparse_chapter_ends(made.files["pdf"], source.document) if "pdf" in made.files else []
     chapters = sum(1 for c in source.document.chapters if c.kind != "contents")
     return BuildResult(edition=source.name, files=list(outputs), pages=pdf.pages if pdf is not None else None, chapters=chapters,
-                       seconds=time.perf_counter() - start, warnings=source.report.warnings,
+                       seconds=time.perf_counter() - start, warnings=source.report.warnings + style_warnings(source, job),
                        output_errors=output_errors, layout_notes=notes)
 
 

@@ -121,6 +121,8 @@ class DocxWriter:
         self.body = self.docx  # where blocks go: the document, or a table cell (boxes, cards)
         self.part = self.docx.part  # whose relationships hyperlinks use: the document's, or the footnotes'
         self._style_ids: dict[str, str | None] = {}
+        self.missing_styles: list[str] = []  # styles the reference document lacked, added plain
+        self.used_styles: list[str] = []  # every style the writer asked for, in order
         self.toc = Toc(doc, toc_depth)
         # With notes on (the Word round trip), each paragraph written for the tree is noted with
         # its node and its text in segments: (field, text) for what came from the node, (None,
@@ -140,7 +142,7 @@ class DocxWriter:
         each call, which made styling most of the DOCX rendering time."""
         sid = self._style_ids.get(name)
         if sid is None:
-            sid = self._style_ids[name] = self.docx.styles[name].style_id
+            sid = self._style_ids[name] = self._style_id(name, "table" if isinstance(item, DocxTable) else "paragraph")
         if isinstance(item, DocxTable):
             item._tbl.tblPr.style = sid
             return
@@ -157,14 +159,27 @@ class DocxWriter:
             ppr.insert(0, pstyle)
         pstyle.set(qn("w:val"), sid)
 
-    def _char_style(self, name: str) -> str | None:
-        """The id of a character style, or None when the reference document lacks it (an
-        editor's older reference.docx): the text is then written without it."""
+    def _style_id(self, name: str, kind: str) -> str:
+        """The id of a style of the reference document; one it lacks (an older type's
+        reference.docx) is added as a plain style of that KIND, based on the document's own
+        defaults, and noted in `missing_styles` for the build's and check's findings."""
+        self.used_styles.append(name)
+        try:
+            return self.docx.styles[name].style_id
+        except KeyError:
+            from docx.enum.style import WD_STYLE_TYPE
+            kinds = {"paragraph": WD_STYLE_TYPE.PARAGRAPH, "table": WD_STYLE_TYPE.TABLE,
+                     "character": WD_STYLE_TYPE.CHARACTER}
+            style = self.docx.styles.add_style(name, kinds[kind])
+            if kind == "paragraph" and name != "Normal":
+                style.base_style = next((s for s in self.docx.styles if s.name == "Normal"), None)
+            self.missing_styles.append(name)
+            return style.style_id
+
+    def _char_style(self, name: str) -> str:
+        """The id of a character style (a plain one added where the reference document lacks it)."""
         if name not in self._style_ids:
-            try:
-                self._style_ids[name] = self.docx.styles[name].style_id
-            except KeyError:
-                self._style_ids[name] = None
+            self._style_ids[name] = self._style_id(name, "character")
         return self._style_ids[name]
 
     def _styled_run(self, paragraph, style: str):
@@ -265,11 +280,16 @@ class DocxWriter:
         self.footnotes.append(note_el)
 
     # -- blocks ---------------------------------------------------------------------------
-    def _new_list_number(self, start: int) -> int:
+    def _new_list_number(self, start: int) -> int | None:
         """A fresh numbering instance so each numbered list starts at its own number."""
-        style = self.docx.styles["List Number"].element
-        num_id = int(style.find(qn("w:pPr")).find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val")))
+        self._style_id("List Number", "paragraph")
+        num_pr = self.docx.styles["List Number"].element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
         nums = self.numbering.findall(qn("w:num"))
+        num_id = int(num_pr.find(qn("w:numId")).get(qn("w:val"))) if num_pr is not None else None
+        if not any(int(n.get(qn("w:numId"))) == num_id for n in nums):
+            if "List Number" not in self.missing_styles:
+                self.missing_styles.append("List Number")
+            return None  # a reference document without list numbering: the items go unnumbered
         abstract = next(n for n in nums if int(n.get(qn("w:numId"))) == num_id).find(qn("w:abstractNumId"))
         new_id = max(int(n.get(qn("w:numId"))) for n in nums) + 1
         self.numbering.append(parse_xml(
@@ -425,8 +445,10 @@ class DocxWriter:
                 if kind == "number":
                     if numbering is None:
                         numbering = self._new_list_number(int(m["n"]))
-                    ppr = paragraph._p.get_or_add_pPr()
-                    ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{numbering}"/></w:numPr>'))
+                    if numbering is not None:
+                        ppr = paragraph._p.get_or_add_pPr()
+                        ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{numbering}"/>'
+                                             '</w:numPr>'))
                 else:
                     numbering = None
                 if level:
@@ -766,13 +788,28 @@ def _initials(author: str) -> str:
 
 
 def render_docx(doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
-                toc_depth: int = 2, cover: dict | None = None, custom: dict[str, str] | None = None) -> bytes:
+                toc_depth: int = 2, cover: dict | None = None, custom: dict[str, str] | None = None,
+                missing: list[str] | None = None) -> bytes:
     """The content tree as DOCX. `toc_depth`: heading levels in the table of contents (as the
     type's PDF prints them); `cover`: the type's `docx_cover` layout from template.yaml;
-    `custom`: custom document properties."""
+    `custom`: custom document properties; MISSING, when given, gets the styles the writer
+    used that the reference document lacks (each written as a plain style instead)."""
     writer = DocxWriter(doc, reference, edition_folder, artwork, toc_depth, cover)
     writer.custom = dict(custom or {})
-    return writer.render()
+    data = writer.render()
+    if missing is not None:
+        missing += [name for name in dict.fromkeys(writer.missing_styles) if name not in missing]
+    return data
+
+
+def style_findings(missing: list[str], reference: Path, type_name: str) -> list:
+    """A warning for each style the DOCX writer needed that the type's reference.docx lacks."""
+    from pipeline.errors import Location, warning
+    return [warning("W-DOCX-STYLE", Location(file=str(reference)),
+                    f"the reference document of type '{type_name}' has no style '{name}': the Word file uses a plain "
+                    "style of that name instead", "add the style to reference.docx in Word (Formatvorlagen), or make a "
+                    "new reference.docx from a shipped type's (docs/templates.md)", args={"style": name})
+            for name in missing]
 
 
 def render_docx_noted(doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
