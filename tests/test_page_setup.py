@@ -191,6 +191,9 @@ def test_a_wider_margin_narrows_the_word_tables(flyer, tmp_path, monkeypatch):
     ({"size": "a5", "margin": {"left": 10}}, "page.margin.left", "inside"),
     ({"width": "breit", "height": 210}, "page.width", "millimetres"),
     ({"size": "a5", "margin": {"top": -3}}, "page.margin.top", "negative"),
+    ({"width": 297}, "page.height", "both"),  # not a 297 × 297 mm page
+    ({"height": 210}, "page.width", "both"),
+    ({"size": "a4", "width": 148}, "page.width", "not both"),
 ])
 def test_a_wrong_page_entry_is_a_finding_naming_the_key(entry, column, words):
     with pytest.raises(InputError) as caught:

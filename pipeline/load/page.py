@@ -52,6 +52,16 @@ def parse_page(raw: object, rel: str) -> Page:
                                "'page' must be a mapping", "write page: {size: a4, margin: {top: 20, …}}"))
     page = Page()
     size = raw.get("size")
+    sides = [k for k in ("width", "height") if k in raw]
+    if size is not None and sides:  # which would win is nothing an author should have to know
+        raise InputError(error("E-BAD-VALUE", Location(file=rel, column=f"page.{sides[0]}"),
+                               f"'page' gives both a size ({size!r}) and a {sides[0]}"[:200],
+                               "give either a paper size (size: a5) or width and height in mm, not both"))
+    if len(sides) == 1:  # the other side would silently stay A4's
+        missing = "height" if sides == ["width"] else "width"
+        raise InputError(error("E-BAD-VALUE", Location(file=rel, column=f"page.{missing}"),
+                               f"'page' gives a {sides[0]} but no {missing}",
+                               "give both in mm, e.g. page: {width: 148, height: 210}, or a paper size (size: a5)"))
     if size is not None:
         if str(size).lower() not in PAPER:
             raise InputError(error("E-BAD-VALUE", Location(file=rel, column="page.size"),
