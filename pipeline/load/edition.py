@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.load.type_migrations import migration_findings
 from pipeline.load import template_check
 from pipeline.load import yaml_load
 from pipeline.errors import InputError, Location, error
@@ -207,6 +208,8 @@ def _load_template(name: str, root: Path | None, folder: Path) -> Template:
                                "use one of: " + ", ".join(known)))
     rel = f"templates/{name}/{TEMPLATE_FILE}"
     raw = _yaml(folder / TEMPLATE_FILE, rel)
+    if findings := migration_findings(raw, folder, rel):
+        raise InputError(findings)  # an older type: what replaced what, before any other complaint
     if findings := template_check.template_keys(raw, folder / TEMPLATE_FILE, rel):
         raise InputError(findings)  # before the tables are read: a misspelt column key is named with its line
     schemas = {**SCHEMAS, **parse_schemas(raw.get("tables"), rel)}

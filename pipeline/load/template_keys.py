@@ -31,6 +31,7 @@ TABLE = ListOr(COLUMN, {"label": ANY, "noun": ANY, "columns": Items(COLUMN)})
 MARGIN = {"top": ANY, "bottom": ANY, "inside": ANY, "outside": ANY}  # as pipeline/load/page.py MARGINS
 
 TEMPLATE_KEYS: dict[str, object] = {
+    "format": ANY,  # the type format it is written for (type_migrations.FORMAT)
     "name": ANY,
     "description": ANY,
     "typst": ANY,
