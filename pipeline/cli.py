@@ -410,6 +410,35 @@ def serve_command(data: Path, host: str, port: int, workers: int | None, job_tim
         sys.exit(1)
 
 
+@main.group("type")
+def type_group() -> None:
+    """Work on brochure types (docs/templates.md)."""
+
+
+@type_group.command("reference-docx")
+@click.argument("types", nargs=-1, required=True)
+@click.option("--keep-page", is_flag=True, help="Keep the page, margins and body size of the existing reference.docx "
+              "(remake the styles only).")
+def type_reference_docx(types: tuple[str, ...], keep_page: bool) -> None:
+    """Make the Word reference document (reference.docx: the styles, page and margins) of each
+    brochure type TYPE, a name under the types' folder or a type's folder, from its theme.typ and
+    template.yaml `page:`."""
+    from pipeline.load.edition import TEMPLATE_FILE, templates_root
+    from pipeline.render.reference_docx import make
+    for given in types:
+        folder = Path(given) if Path(given).is_dir() else templates_root() / given
+        if not (folder / TEMPLATE_FILE).is_file():
+            known = sorted(p.name for p in templates_root().iterdir() if (p / TEMPLATE_FILE).is_file())
+            click.echo(f"No brochure type '{given}' (no {TEMPLATE_FILE}); use a folder or one of: {', '.join(known)}",
+                       err=True)
+            sys.exit(2)
+        try:
+            click.echo(f"wrote {make(folder, keep_page)}")
+        except InputError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+
+
 @main.group("portal")
 def portal_group() -> None:
     """Manage the portal's towns and links (docs/portal.md)."""

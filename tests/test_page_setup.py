@@ -7,8 +7,6 @@ into millimetres by ISO 216's rule here, never by the pipeline's own table."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from pypdf import PdfReader
+from click.testing import CliRunner
 
 from conftest import ROOT, build_and_read
 from pipeline.build import collect
@@ -24,6 +23,7 @@ from pipeline.drafts.draft import build_draft
 from pipeline.load.edition import load_template
 from pipeline.errors import InputError
 from pipeline.load.page import parse_page
+from pipeline.cli import main
 
 FLYER = ROOT / "inputs" / "programmflyer-2014"
 TYPE = "programmflyer"
@@ -173,8 +173,8 @@ def test_a_wider_margin_narrows_the_word_tables(flyer, tmp_path, monkeypatch):
     assert old in text
     yaml_file.write_text(text.replace(old, f"inside: {entry['margin']['inside'] + 10}, "
                                           f"outside: {entry['margin']['outside'] + 10}"), encoding="utf-8")
-    subprocess.run([sys.executable, str(ROOT / "tools" / "make_reference_docx.py"), str(templates / TYPE)],
-                   check=True, capture_output=True)
+    made = CliRunner().invoke(main, ["type", "reference-docx", str(templates / TYPE)])
+    assert made.exit_code == 0 and "wrote" in made.output, made.output
     monkeypatch.setenv("BROCHURE_TEMPLATES", str(templates))
     narrow = build_and_read(FLYER, tmp_path / "out")
     assert narrow.result.output_errors == []
@@ -228,6 +228,6 @@ def test_a_reference_docx_on_other_paper_is_a_warning_naming_it(tmp_path, monkey
     assert len(found) == 1, found
     assert found[0].location.file == f"templates/{TYPE}/reference.docx"
     assert "210 × 297" in found[0].message and "148 × 210" in found[0].message
-    assert f"make_reference_docx.py templates/{TYPE}" in found[0].hint
+    assert f"brochure type reference-docx {TYPE}" in found[0].hint
     monkeypatch.delenv("BROCHURE_TEMPLATES")
     assert not [f for f in collect(FLYER).report.findings if f.code == "W-PAGE-MISMATCH"]  # the shipped one fits

@@ -85,3 +85,17 @@ def test_check_and_build_warn_about_an_older_reference_docx(tmp_path):
     assert "Traceback" not in built.stdout + built.stderr and built.returncode == 0, built.stdout + built.stderr
     assert "W-DOCX-STYLE" in built.stdout + built.stderr
     assert (tmp_path / "out" / "ed.docx").is_file()
+
+
+def test_the_reference_docx_command_names_an_unknown_type(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    done = CliRunner().invoke(main, ["type", "reference-docx", "kein-typ"])
+    assert done.exit_code == 2 and "No brochure type 'kein-typ'" in done.output and "programmflyer" in done.output
+    shutil.copytree(ROOT / "templates" / "programmflyer", tmp_path / "programmflyer")
+    (tmp_path / "programmflyer" / "reference.docx").unlink()
+    done = CliRunner().invoke(main, ["type", "reference-docx", str(tmp_path / "programmflyer")])
+    assert done.exit_code == 0, done.output
+    names = {s.name for s in open_docx(str(tmp_path / "programmflyer" / "reference.docx")).styles}
+    assert {"Heading 1", "Cover Publisher", "Box Title"} <= names

@@ -80,7 +80,7 @@ def test_missing_reference_docx_is_a_finding_and_nothing_is_built(work):
     (work / "templates" / TYPE / "reference.docx").unlink()
     f = one(work, "E-TEMPLATE-FILE")
     assert f["location"]["column"] == "reference_docx" and f["location"]["file"] == REL
-    assert f"tools/make_reference_docx.py templates/{TYPE}" in f["hint"]
+    assert f"brochure type reference-docx {TYPE}" in f["hint"]
     out = work / "out"
     done = run(work, "build", str(work / "ed"), "--out", str(out))
     assert done.returncode == 1 and "E-TEMPLATE-FILE" in done.stdout + done.stderr

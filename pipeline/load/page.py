@@ -12,7 +12,7 @@
 
 Typst sets its pages from it (content.json `meta.page`; `page-setup` in common/blocks.typ), the
 Word renderer takes orientation, columns, cover and chapter breaks from it,
-tools/make_reference_docx.py writes its size and margins into reference.docx, and the figure
+`brochure type reference-docx` writes its size and margins into reference.docx, and the figure
 width follows its text width.
 """
 
@@ -163,4 +163,4 @@ def check_reference_page(page: Page, reference: Path, rel: str) -> list[Finding]
     return [warning("W-PAGE-MISMATCH", Location(file=rel),
                     f"reference.docx is {width:.0f} × {height:.0f} mm, but template.yaml's page: is "
                     f"{page.width_mm:g} × {page.height_mm:g} mm: the Word file gets the reference's page",
-                    f"remake it: .venv/bin/python tools/make_reference_docx.py {folder}")]
+                    f"remake it: brochure type reference-docx {folder.rsplit('/', 1)[-1]}")]

@@ -89,7 +89,7 @@ def _files_near(folder: Path, name: str) -> list[str]:
 
 def _file_hint(key: str, type_name: str) -> str:
     if key == "reference_docx":
-        return f"make it with: .venv/bin/python tools/make_reference_docx.py templates/{type_name}"
+        return f"make it with: brochure type reference-docx {type_name}"
     return "the path is relative to the type's folder, e.g. ../common/blocks.typ"
 
 
