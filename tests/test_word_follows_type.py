@@ -178,3 +178,23 @@ def test_landscape_turns_the_named_size():
 def test_the_reference_document_is_landscape(docx_path):
     with zipfile.ZipFile(ROOT / "templates" / TYPE / "reference.docx") as z:
         assert b'w:orient="landscape"' in z.read("word/document.xml")
+
+
+@pytest.mark.parametrize("cover, column", [
+    ({"band": "0%"}, "docx_cover.band"),  # was drawn at 10 % without a word
+    ({"band": "150%"}, "docx_cover.band"),
+    ({"band": "hoch"}, "docx_cover.band"),
+    ({"lines": []}, "docx_cover.lines"),  # was the default lines without a word
+    ({"lines": ["publisher", "titel"]}, "docx_cover.lines[2]"),
+    ({"inset_mm": {"x": -4}}, "docx_cover.inset_mm.x"),
+])
+def test_a_docx_cover_value_the_cover_cannot_draw_is_a_finding(cover, column):
+    from pipeline.load.template_check import cover_findings
+    found = cover_findings({"docx_cover": cover, "labels": {"motto": "x"}}, "templates/x/template.yaml", lambda path: None)
+    assert [(f.code, f.location.column) for f in found] == [("E-BAD-VALUE", column)]
+
+
+def test_docx_cover_values_it_can_draw_pass():
+    from pipeline.load.template_check import cover_findings
+    fine = {"band": "62%", "inset_mm": {"x": 22, "top": 34}, "lines": ["publisher", "title", "rule", "motto"]}
+    assert cover_findings({"docx_cover": fine, "labels": {"motto": "x"}}, "t", lambda path: None) == []

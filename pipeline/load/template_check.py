@@ -165,7 +165,46 @@ def pattern_findings(values: dict, columns: list[str], what: str, table: str, re
 def check_template(raw: dict, folder: Path, rel: str, schemas: dict[str, tuple[Column, ...]]) -> list[Finding]:
     """Files and blocks of template.yaml (the keys are checked before its tables are read)."""
     lines = _Lines(folder / "template.yaml")
-    return template_files(raw, folder, rel) + block_findings(raw.get("blocks"), schemas, rel, ("blocks",), lines)
+    return template_files(raw, folder, rel) + block_findings(raw.get("blocks"), schemas, rel, ("blocks",), lines) \
+        + cover_findings(raw, rel, lines)
+
+
+COVER_LINES = ("publisher", "title", "rule", "subtitle", "programme", "items")  # as render/docx_cover.py draws them
+
+
+def cover_findings(raw: dict, rel: str, lines) -> list[Finding]:
+    """`docx_cover`'s values, each within what the Word cover can draw: never clamped or
+    replaced by a default in silence."""
+    cover = raw.get("docx_cover")
+    if not isinstance(cover, dict):
+        return []
+    out = []
+
+    def bad(key: tuple, message: str, hint: str) -> None:
+        out.append(error("E-BAD-VALUE", Location(file=rel, row=lines(("docx_cover", *key)), column=path_text(("docx_cover", *key))),
+                         message[:200], hint))
+    if "band" in cover:
+        m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*%?\s*", str(cover["band"]))
+        if not m or not 10 <= float(m.group(1).replace(",", ".")) <= 100:
+            bad(("band",), f"the cover band's height {cover['band']!r} is not between 10 % and 100 % of the page",
+                "write e.g. band: 62% (100% fills the page)")
+    inset = cover.get("inset_mm")
+    for key, value in (inset.items() if isinstance(inset, dict) else ()):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+            bad(("inset_mm", key), f"the cover's inset {key} {value!r} is not a number of millimetres from 0 to 100",
+                "write e.g. inset_mm: {x: 22, top: 34}")
+    if "lines" in cover:
+        given = cover["lines"]
+        known = [*COVER_LINES, *(raw.get("labels") or {})]
+        if not isinstance(given, list) or not given:
+            bad(("lines",), f"the cover's lines {given!r} name no line: the cover would be empty",
+                "list them, e.g. lines: [publisher, title, rule, subtitle, programme]; leave the key out for that order")
+        else:
+            for n, name in enumerate(given):
+                if str(name) not in known:
+                    bad(("lines", n), f"unknown cover line {name!r}",
+                        "use " + ", ".join(COVER_LINES) + ", or a label of this type (labels:)")
+    return out
 
 
 def check_edition(raw: dict, path: Path, rel: str, schemas: dict[str, tuple[Column, ...]]) -> list[Finding]:

@@ -21,10 +21,12 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 
+from pipeline.load.template_check import COVER_LINES
+
 DATE_ROW_MM = 40.0  # the band's bottom row holding the date, 30 mm above the page's edge as in the PDF
 TILE_MM, GAP_MM, TILE_ROW_MM = 52.0, 5.0, 20.0  # tiles narrow on a page too small for three of them
 BAND_PT = {"Title": 22, "Cover Subtitle": 13, "Cover Programme": 10, "Cover Publisher": 9}  # the title band's sizes
-DEFAULT_LINES = ["publisher", "title", "rule", "subtitle", "programme", "items"]
+DEFAULT_LINES = list(COVER_LINES)  # the order, when template.yaml gives none (check_template vets a given one)
 STYLES = {"publisher": "Cover Publisher", "title": "Title", "rule": "Cover Rule", "subtitle": "Cover Subtitle",
           "programme": "Cover Programme"}
 
