@@ -57,9 +57,13 @@ class Extras:
     def __init__(self, portal):
         self.portal = portal
 
-    async def _form(self, request: Request, town: Town):
-        """The posted form, or the page that refuses it."""
+    async def _town_form(self, request: Request):
+        """(the town, its posted form), or the page that refuses them: no such town, a form too
+        large, malformed or expired."""
         portal, token = self.portal, request.path_params["token"]
+        town = portal._town(request)
+        if town is None:
+            return portal.not_found(request)
         limit = portal.max_upload + 100_000
         too_large = _problem(f"Die Datei ist zu groß: erlaubt sind höchstens {portal.max_upload / 1e6:.0f} MB.",
                              "Verkleinern Sie das Foto in einem Bildprogramm oder teilen Sie den Text auf.")
@@ -79,7 +83,7 @@ class Extras:
             return portal.page(request, "error.html", 403, title="Formular abgelaufen",
                                text="Das Formular konnte nicht überprüft werden. Bitte laden Sie die Seite neu "
                                     "und versuchen Sie es noch einmal.", back=f"/t/{token}/")
-        return form
+        return town, form
 
     async def _file(self, form, field: str) -> tuple[str, bytes] | None:
         upload = form.get(field)
@@ -89,12 +93,10 @@ class Extras:
 
     async def text(self, request: Request) -> Response:
         portal = self.portal
-        town = portal._town(request)
-        if town is None:
-            return portal.not_found(request)
-        form = await self._form(request, town)
-        if isinstance(form, Response):
-            return form
+        got = await self._town_form(request)
+        if isinstance(got, Response):
+            return got
+        town, form = got
         try:
             picked = await self._file(form, "text")
             section = next((s for s in sections() if s[0] == form.get("abschnitt")), None)
@@ -138,12 +140,10 @@ class Extras:
 
     async def photo(self, request: Request) -> Response:
         portal = self.portal
-        town = portal._town(request)
-        if town is None:
-            return portal.not_found(request)
-        form = await self._form(request, town)
-        if isinstance(form, Response):
-            return form
+        got = await self._town_form(request)
+        if isinstance(got, Response):
+            return got
+        town, form = got
         try:
             picked = await self._file(form, "foto")
             section = next((s for s in photo_places() if s[0] == form.get("abschnitt")), None)
@@ -186,12 +186,10 @@ class Extras:
     async def remove_photo(self, request: Request) -> Response:
         """A photo (or the logo) of the newest version left out of a new version."""
         portal = self.portal
-        town = portal._town(request)
-        if town is None:
-            return portal.not_found(request)
-        form = await self._form(request, town)
-        if isinstance(form, Response):
-            return form
+        got = await self._town_form(request)
+        if isinstance(got, Response):
+            return got
+        town, form = got
         await form.close()
         number = str(form.get("foto") or "")
         listed = newest_photos(portal.store, town)
