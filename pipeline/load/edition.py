@@ -73,7 +73,7 @@ class Template:
 
     @property
     def docx_cover(self) -> dict:
-        """The Word cover's layout (template.yaml `docx_cover`; see pipeline/render/docx_cover.py)."""
+        """The Word cover's layout (template.yaml `docx_cover`; docs/templates.md)."""
         return dict(self.raw.get("docx_cover") or {})
 
     def figure_width_mm(self, width: str) -> float:

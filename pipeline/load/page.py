@@ -143,24 +143,33 @@ def _layout(page: Page, raw: dict, rel: str) -> None:
 
 
 _PGSZ = re.compile(rb'<w:pgSz\b[^>]*?\bw:w="(\d+)"[^>]*?\bw:h="(\d+)"')
+_COLS = re.compile(rb'<w:cols\b[^>]*?\bw:num="(\d+)"')
 MISMATCH_MM = 1.0  # Word stores the page in twips: a rounding is no mismatch
 
 
 def check_reference_page(page: Page, reference: Path, rel: str) -> list[Finding]:
     """W-PAGE-MISMATCH when the type's reference.docx (REL names it) is set up for another paper
-    than its `page:`: the Word file would come out on that paper, with that text width."""
+    than its `page:`, or in text columns: the Word file follows `page:` all the same (the writer
+    sets it, docx_page.py), but the reference's styles were made for what it says."""
     try:
         with zipfile.ZipFile(reference) as z:
-            found = _PGSZ.findall(z.read("word/document.xml"))
+            xml = z.read("word/document.xml")
     except (OSError, KeyError, zipfile.BadZipFile):
         return []  # a missing or broken reference document is the template check's to report
-    if not found:
-        return []
-    width, height = (int(v) * 25.4 / 1440 for v in found[-1])  # the body's section comes last
-    if abs(width - page.width_mm) <= MISMATCH_MM and abs(height - page.height_mm) <= MISMATCH_MM:
-        return []
-    folder = rel.rsplit("/", 1)[0]
-    return [warning("W-PAGE-MISMATCH", Location(file=rel),
-                    f"reference.docx is {width:.0f} × {height:.0f} mm, but template.yaml's page: is "
-                    f"{page.width_mm:g} × {page.height_mm:g} mm: the Word file gets the reference's page",
-                    f"remake it: brochure type reference-docx {folder.rsplit('/', 1)[-1]}")]
+    body = xml[xml.rfind(b"<w:sectPr"):]  # the body's section comes last
+    found, cols = _PGSZ.findall(body), _COLS.findall(body)
+    remake = f"remake it: brochure type reference-docx {rel.rsplit('/', 2)[-2]}"
+    findings = []
+    if found:
+        width, height = (int(v) * 25.4 / 1440 for v in found[-1])
+        if abs(width - page.width_mm) > MISMATCH_MM or abs(height - page.height_mm) > MISMATCH_MM:
+            findings.append(warning("W-PAGE-MISMATCH", Location(file=rel),
+                                    f"reference.docx is {width:.0f} × {height:.0f} mm, but template.yaml's page: is "
+                                    f"{page.width_mm:g} × {page.height_mm:g} mm: the Word file follows page: "
+                                    "(size, orientation, margins), with styles made for the other paper", remake))
+    if cols and int(cols[-1]) > 1:
+        findings.append(warning("W-PAGE-MISMATCH", Location(file=rel),
+                                f"reference.docx sets {int(cols[-1])} text columns; the Word file follows "
+                                f"template.yaml's page: columns ({page.columns}), so tables and pictures fit them",
+                                f"set the columns in template.yaml (page: columns: {int(cols[-1])}) and {remake}"))
+    return findings

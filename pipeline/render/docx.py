@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from docx import Document as open_docx
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
@@ -27,6 +27,7 @@ from pipeline.load import links
 from pipeline.render.artwork import Artwork
 from pipeline.render.docx_cover import CoverWriter
 from pipeline.render.docx_fonts import embed_fonts
+from pipeline.render.docx_page import follow_page, reference_columns, set_columns
 from pipeline.render.docx_toc import Toc
 from pipeline.tree import (
     Bibliography,
@@ -83,22 +84,6 @@ def text_width(docx) -> int:
     return section.page_width - section.left_margin - section.right_margin
 
 
-def _set_columns(section, count: int, gap_mm: float) -> None:
-    """COUNT text columns GAP_MM apart in SECTION (w:cols, at its place in w:sectPr)."""
-    sect = section._sectPr
-    cols = sect.find(qn("w:cols"))
-    if cols is None:
-        cols = OxmlElement("w:cols")
-        later = ("w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
-                 "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
-        sect.insert_element_before(cols, *later)
-    for attr in list(cols.attrib):
-        del cols.attrib[attr]
-    if count > 1:
-        cols.set(qn("w:num"), str(count))
-    cols.set(qn("w:space"), str(round(gap_mm / 25.4 * 1440)))
-
-
 class DocxWriter:
     def __init__(self, doc: Document, reference: Path, edition_folder: Path, artwork: Artwork | None = None,
                  toc_depth: int = 2, cover: dict | None = None):
@@ -110,9 +95,11 @@ class DocxWriter:
         self.labels = doc.labels
         self.docx = open_docx(str(reference))
         self.page = doc.meta.page  # the type's page design: columns, cover, chapter breaks
-        section = self.docx.sections[-1]
-        if section.page_width > section.page_height:  # the page's width across: Word reads it as landscape
-            section.orientation = WD_ORIENT.LANDSCAPE
+        # The type's page, not the reference's: the Word file follows template.yaml `page:` as
+        # the PDF does (check warns where reference.docx was made for another page).
+        follow_page(self.docx.sections[-1], self.page)
+        if reference_columns(self.docx.sections[-1]) > 1:
+            set_columns(self.docx.sections[-1], 1, self.page.column_gap_mm)  # each chapter sets its own below
         self.page_text_width = text_width(self.docx)
         self.text_width = self.page_text_width
         self.footnotes = self._footnotes_root()
@@ -613,7 +600,7 @@ class DocxWriter:
         gap = Cm(self.page.column_gap_mm / 10)
         self.text_width = (self.page_text_width - (count - 1) * gap) // count
         if self.page.columns > 1:  # a one-column type's sections keep the reference's own w:cols
-            _set_columns(section, count, self.page.column_gap_mm)
+            set_columns(section, count, self.page.column_gap_mm)
 
     def _start_chapter(self, ch: Chapter, first: bool) -> None:
         section = self.docx.add_section(WD_SECTION.NEW_PAGE)

@@ -17,17 +17,17 @@ import re
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 import yaml
 from lxml import etree
 
 from pipeline.render import docx_package
+from pipeline.render.docx_page import set_page
 from pipeline.load.edition import TEMPLATE_FILE, Template
 from pipeline.load.page import parse_page
 from pipeline.tree import Page
@@ -222,10 +222,7 @@ def build(path: str, page: Page, body_pt: float = BODY_PT) -> None:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     sec = doc.sections[0]
-    sec.orientation = WD_ORIENT.LANDSCAPE if page.landscape else WD_ORIENT.PORTRAIT
-    sec.page_width, sec.page_height = Mm(page.width_mm), Mm(page.height_mm)
-    sec.left_margin, sec.right_margin = Mm(page.inside_mm), Mm(page.outside_mm)
-    sec.top_margin, sec.bottom_margin = Mm(page.top_mm), Mm(page.bottom_mm)
+    set_page(sec, page)
 
     # German document defaults: language for spell check and hyphenation.
     defaults = doc.styles.element.find(qn("w:docDefaults"))

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 
 from pipeline.verify.accessibility import docx_problems, pdf_problems
 from pipeline.verify.addresses import pdf_address_problems
+from pipeline.verify.page_geometry import docx_page_problems, pdf_page_problems
 from pipeline.load import cell_lists
 from pipeline.load.edition import EDITION_FILE, Edition
 from pipeline.errors import Finding, Location, error, tool_fault
@@ -265,6 +266,21 @@ def check_outputs(expected: Expected, document: Document, docx_bytes: bytes | No
         indexes["pdf"] = TextIndex(pdf_flow(pdf, heads, set(expected.furniture) - {""}))
     findings += check_lost(expected.passages, indexes, names)
     findings += check_accessibility(document, docx_read.problems if docx_read is not None else None, pdf, names)
+    return findings + check_page_geometry(document, docx_bytes, pdf, names)
+
+
+def check_page_geometry(document: Document, docx_bytes: bytes | None, pdf: PdfContent | None,
+                        names: dict[str, str]) -> list[Finding]:
+    """The pages of both files against the type's `page:` (page_geometry.py). The PDF's page is
+    the type's Typst's doing; the Word file's is the writer's own."""
+    type_file = Location(file=f"templates/{document.meta.template}/template.yaml", column="page")
+    findings = [error("E-PAGE-SIZE", type_file, f"{names['pdf']}: {problem}",
+                      "the type's Typst sets its own page (#set page(…)): leave size and margins to template.yaml "
+                      "page:, which page-setup in common/blocks.typ applies")
+                for problem in (pdf_page_problems(pdf.sizes, document.meta.page) if pdf is not None else [])]
+    if docx_bytes is not None:
+        findings += [tool_fault("E-WORD-LAYOUT", Location(file=names["docx"]), problem)
+                     for problem in docx_page_problems(docx_bytes, document)]
     return findings
 
 

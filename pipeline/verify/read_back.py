@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from lxml import etree
@@ -45,6 +45,7 @@ class PdfContent:
     raw_pages: list[str]  # as extracted, with line breaks, running heads and page numbers
     outline: list[tuple[int, str, int]]  # (level, title, page number 1-based)
     data: bytes = b""
+    sizes: list[tuple[float, float]] = field(default_factory=list)  # each page's width and height, mm
 
     @cached_property
     def reader(self):
@@ -98,11 +99,12 @@ def read_pdf(data: bytes) -> PdfContent:
     try:
         raw_pages = _page_texts(pdf)
         outline = bookmarks(pdf)
+        sizes = [(w * MM_PER_PT, h * MM_PER_PT) for w, h in (pdf.get_page_size(n) for n in range(len(pdf)))]
     finally:
         pdf.close()
     page_texts = [clean_pdf_text(t) for t in raw_pages]
     return PdfContent(pages=len(raw_pages), text=" ".join(page_texts), page_texts=page_texts, raw_pages=raw_pages,
-                      outline=outline, data=data)
+                      outline=outline, data=data, sizes=sizes)
 
 
 @dataclass
@@ -116,6 +118,7 @@ class DocxContent:
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 DCTERMS = "{http://purl.org/dc/terms/}"
+MM_PER_PT = 25.4 / 72
 _TEXT_TAGS = {f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"}
 
 
