@@ -21,6 +21,10 @@ BROCHURE = [str(ROOT / ".venv" / "bin" / "brochure")] if (ROOT / ".venv" / "bin"
     else ["python", "-m", "pipeline.cli"]
 OLD_USE = {  # how a type of the older format used each removed thing
     "block-of": "#let block-of(b, style) = [#b.type]\n",
+    "sys.inputs": '#let old-data = json(bytes(sys.inputs.at("content", default: "{}")))\n',
+    "photo-height": '#let small-photo = photo-height.at("portrait", default: 46mm)\n',
+    "pair-chars": "#let pair-chars = 3000\n",
+    "row-chars": "#let long-row(row) = row-chars(row) > 400\n",
 }
 
 
@@ -89,3 +93,62 @@ def test_a_format_this_release_cannot_read_is_refused(work, value, code):
     found = json.loads(_run(work, "check", "--format", "json", str(work / "ed")).stdout)["findings"]
     assert [f["code"] for f in found if f["code"] in ("E-TYPE-FORMAT", "E-BAD-VALUE")] == [code]
     assert found[0]["location"]["column"] == "format"
+
+
+OLDER = Path(__file__).resolve().parent / "fixtures" / "older-type"  # a flyer as written for format 1
+OLDER_NAME = "aelterer-flyer"
+
+
+@pytest.fixture
+def older(tmp_path: Path) -> Path:
+    """The older type beside a copy of the shipped shared library, and the flyer's edition set to it."""
+    shutil.copytree(ROOT / "templates" / "common", tmp_path / "templates" / "common")
+    shutil.copytree(OLDER, tmp_path / "templates" / OLDER_NAME)
+    shutil.copytree(ROOT / "inputs" / "programmflyer-2014", tmp_path / "ed")
+    edition = tmp_path / "ed" / "edition.yaml"
+    text = edition.read_text(encoding="utf-8")
+    edition.write_text(text.replace("template: programmflyer", f"template: {OLDER_NAME}", 1), encoding="utf-8")
+    assert f"template: {OLDER_NAME}" in edition.read_text(encoding="utf-8")
+    return tmp_path
+
+
+def test_a_type_of_the_previous_release_is_named_every_step_and_builds_once_migrated(older):
+    """check names each thing the older type uses that is gone, at its line, with what replaced
+    it; build refuses it the same way; carried out as the hints say, check warns only about its
+    old reference.docx and build writes both files on the type's page. No traceback anywhere."""
+    typ = older / "templates" / OLDER_NAME / "brochure.typ"
+    lines = typ.read_text(encoding="utf-8").splitlines()
+    used = {m.old: n for m in MIGRATIONS for n, line in enumerate(lines, 1)
+            if m.where == "typst" and m.old in line.split("//")[0]}
+    assert used, "the older type must use some removed hook"
+    checked = _run(older, "check", "--format", "json", str(older / "ed"))
+    found = [f for f in json.loads(checked.stdout)["findings"] if f["code"] == "E-TYPE-MIGRATION"]
+    named = {m.old: m for m in MIGRATIONS}
+    assert sorted(f["location"]["row"] for f in found) == sorted(used.values())  # one finding per step
+    for f in found:
+        old = next(name for name, row in used.items() if row == f["location"]["row"])
+        assert f["location"]["file"].endswith(f"{OLDER_NAME}/brochure.typ")
+        assert f"'{old}' was replaced by '{named[old].new}'" in f["message"]
+        assert named[old].example.splitlines()[0] in f["hint"]
+    built = _run(older, "build", str(older / "ed"), "--out", str(older / "out"))
+    assert built.returncode == 1 and "E-TYPE-MIGRATION" in built.stdout + built.stderr
+    assert not (older / "out").exists()
+
+    # Carried out as the hints say: the new form for the old lines, and the format.
+    rows = set(used.values())
+    migrated = [line for n, line in enumerate(lines, 1) if n not in rows]
+    at = min(rows) - 1
+    migrated[at:at] = ["#let drawers = drawers + (photo: (b, ctx) => photo(b, ctx.style, placeholder: 36mm))",
+                       "#let chapter-body = chapter-body.with(drawers: drawers)"]
+    typ.write_text("\n".join(migrated) + "\n", encoding="utf-8")
+    yaml = older / "templates" / OLDER_NAME / "template.yaml"
+    yaml.write_text(f"format: {FORMAT}\n" + yaml.read_text(encoding="utf-8"), encoding="utf-8")
+    checked = _run(older, "check", "--format", "json", str(older / "ed"))
+    codes = [f["code"] for f in json.loads(checked.stdout)["findings"]]
+    assert "E-TYPE-MIGRATION" not in codes and not [c for c in codes if c.startswith("E-")], checked.stdout
+    assert "W-DOCX-STYLE" in codes and "W-PAGE-MISMATCH" in codes  # its old reference.docx, said, not fatal
+    built = _run(older, "build", str(older / "ed"), "--out", str(older / "out"))
+    assert built.returncode == 0, built.stdout + built.stderr
+    from docx import Document as open_docx
+    for section in open_docx(str(older / "out" / "ed.docx")).sections:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (148, 210)

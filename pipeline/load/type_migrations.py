@@ -33,6 +33,17 @@ MIGRATIONS = (
               "  #let drawers = drawers + (cards: (b, ctx) => my-cards(b, ctx.style))\n"
               "  #let chapter-body = chapter-body.with(drawers: drawers)\n"
               "and draw a block with (ctx.drawers.at(b.type))(b, ctx)"),
+    Migration(2, "typst", "sys.inputs", "files in the compiler's root",
+              'json("/content.json") for the content (common/blocks.typ reads it as d, meta and L: list\n'
+              "  ../common/blocks.typ in template.yaml typst: before brochure.typ and use those)"),
+    Migration(2, "typst", "photo-height", "photo's placeholder argument",
+              "a photo drawer that gives the placeholder's height:\n"
+              "  #let drawers = drawers + (photo: (b, ctx) => photo(b, ctx.style, placeholder: 36mm))\n"
+              "  #let chapter-body = chapter-body.with(drawers: drawers)"),
+    Migration(2, "typst", "pair-chars", "rows kept together by their measured height",
+              "nothing: delete the line; a table's row pairs are held together by the height they take"),
+    Migration(2, "typst", "row-chars", "rows kept together by their measured height",
+              "nothing: delete the line; a table's row pairs are held together by the height they take"),
 )
 
 
