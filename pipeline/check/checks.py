@@ -12,10 +12,11 @@ from pipeline.check.names import check_cells, check_words, known_words
 from pipeline.check.records import check_photos, check_records
 from pipeline.check.structure import find_gaps
 from pipeline.check.text import Source, check_text
-from pipeline.load.edition import EDITION_FILE, Edition
+from pipeline.load.edition import EDITION_FILE, TEMPLATE_FILE, Edition
 from pipeline.check.references import check_references
 from pipeline.errors import Finding, Location, Report
 from pipeline.load.page import check_reference_page
+from pipeline.load.template_check import label_findings
 from pipeline.load.records import Record
 from pipeline.load.sheets import Table
 from pipeline.tree import Document
@@ -64,3 +65,5 @@ def check_inputs(edition: Edition, tables: dict[str, Table], records: dict[str, 
     template = edition.template
     report.extend(check_reference_page(template.page, template.reference_docx,
                                        f"templates/{template.name}/{template.reference_docx.name}"))
+    report.extend(label_findings(template.raw, template.typst, template.folder / TEMPLATE_FILE,
+                                 f"templates/{template.name}/{TEMPLATE_FILE}"))

@@ -60,6 +60,7 @@ _KEYS = {
     "record": {"required", "recommended", "one_of"},
     "pages": {"multiple_of"},
     "photos": {"min_dpi", "width_mm"},
+    "width_mm": {"column", "full"},  # the photos table's `width` values
     "text": {"placeholders", "duplicate_min_words"},
 }
 
@@ -148,7 +149,7 @@ def parse_spec(data: object, rel: str, schemas: dict[str, tuple[Column, ...]] = 
     spec.multiple_of = r.number(pages.get("multiple_of"), "pages.multiple_of")
     photos = r.mapping(top.get("photos"), "photos", "photos")
     spec.min_dpi = r.number(photos.get("min_dpi"), "photos.min_dpi")
-    widths = photos.get("width_mm") or {}
+    widths = r.mapping(photos.get("width_mm"), "photos.width_mm", "width_mm")
     if not isinstance(widths, dict) or not all(isinstance(v, (int, float)) and v > 0 for v in widths.values()):
         r.fail("photos.width_mm", "'width_mm' must map a width name to millimetres, e.g. column: 82")
     spec.width_mm = {str(k): float(v) for k, v in widths.items()}

@@ -12,10 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.load import yaml_load
-from pipeline.errors import Finding, InputError, Location, did_you_mean, error
+from pipeline.errors import Finding, InputError, Location, did_you_mean, error, warning
 from pipeline.load.records import Column
 from pipeline.load.template_keys import (BLOCK_KEYS, BLOCK_NOT_PATTERNS, CHAPTER, EDITION_KEYS, FIELD_PATTERN,
-                                         TEMPLATE_FILES, TEMPLATE_KEYS)
+                                         ENGINE_LABELS, TEMPLATE_FILES, TEMPLATE_KEYS)
 from pipeline.load.yaml_keys import check_keys, path_text
 
 _CHAPTER_PATTERNS = tuple(k for k in CHAPTER if k in ("title", "subtitle", "running_head", "text", "profile"))
@@ -167,6 +167,41 @@ def check_template(raw: dict, folder: Path, rel: str, schemas: dict[str, tuple[C
     lines = _Lines(folder / "template.yaml")
     return template_files(raw, folder, rel) + block_findings(raw.get("blocks"), schemas, rel, ("blocks",), lines) \
         + cover_findings(raw, rel, lines)
+
+
+_OWN_LABEL = re.compile(r'\bL\.([A-Za-z_]\w*)|\bL\.at\(\s*"([^"]+)"')
+
+
+def label_findings(raw: dict, typst: list[Path], path: Path, rel: str) -> list[Finding]:
+    """W-UNKNOWN-LABEL for a label one slip away from a label brochure or the type's Typst reads
+    (`contnets`, `phon`) but not one itself: the engine would print its default instead. A label
+    far from all of them is the type's own (a Typst file may build its name), and left alone."""
+    labels = raw.get("labels")
+    if not isinstance(labels, dict):
+        return []
+    own = {a or b for f in typst if f.is_file() for a, b in _OWN_LABEL.findall(f.read_text(encoding="utf-8"))}
+    known = sorted(set(ENGINE_LABELS) | own)
+    lines = _Lines(path)
+    out = []
+    for name in map(str, labels):
+        near = [k for k in known if _one_slip(name, k)]
+        if name not in known and near:
+            out.append(warning("W-UNKNOWN-LABEL", Location(file=rel, row=lines(("labels", name)), column=f"labels.{name}"),
+                               f"label '{name}' is printed by nothing: brochure prints its own wording for "
+                               f"'{near[0]}' instead", f"did you mean '{near[0]}'? Rename the label"))
+    return out
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """A and B differ by one letter dropped, added, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 COVER_LINES = ("publisher", "title", "rule", "subtitle", "programme", "items")  # as render/docx_cover.py draws them

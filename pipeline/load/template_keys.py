@@ -51,6 +51,17 @@ TEMPLATE_KEYS: dict[str, object] = {
     "sections": Items({"id": ANY, "title": ANY, "content": ANY, "hint": ANY, "file": ANY}),
 }
 
+# The labels (template.yaml `labels:`) the engine prints by itself; every other label is the
+# type's own, read by its Typst files (`L.name`). tests/test_type_mistakes.py holds this list to
+# the names the code reads.
+ENGINE_LABELS = (
+    "as_of", "comment_author", "contact_chapter", "contact_hint", "contacts", "contents", "cover", "credit",
+    "draft", "draft_note", "editors", "email", "et_al", "example_mark", "fax", "field", "figures",
+    "goals_heading", "missing_chapter", "missing_contact", "missing_section", "missing_text", "no_goals",
+    "no_measures", "no_measures_hint", "no_year", "page", "phone", "photo_missing", "population", "share",
+    "source", "title", "toc_hint", "vision", "web",
+)
+
 # The files template.yaml names, by key: each must exist in the type's folder.
 TEMPLATE_FILES = ("typst", "reference_docx")
 
