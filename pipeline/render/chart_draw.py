@@ -134,7 +134,7 @@ def _classes(chart: Chart, theme: dict[str, str]) -> dict:
         legend.append({"colour": theme["highlight"], "text": label + _value_text(chart.reference, chart.unit),
                        "line": True})
     return {"categories": [chart.categories[i] for i in order], "bars": bars, "lo": 0.0,
-            "hi": chart.classes[-1] * 1.08, "legend": legend, "legend_columns": 3, "legend_size": 6.5,
+            "hi": chart.classes[-1] * 1.08, "legend": legend, "legend_columns": 3, "legend_size": 7,
             "label_background": True, "reference": reference}
 
 
