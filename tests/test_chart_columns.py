@@ -188,7 +188,7 @@ def test_a_chart_too_crowded_for_its_column_is_a_warning_at_its_row(three_column
     result, page, charts, _ = three_columns
     fit = [w for w in result.warnings if w.code == "W-CHART-FIT"]
     assert len(fit) == 1, [w.message for w in fit]
-    assert "ch-dicht" in fit[0].message and "one of 3 columns" in fit[0].message
+    assert "ch-dicht" in fit[0].message and "82 mm wide (one column of 3)" in fit[0].message
     assert fit[0].location.file == "data/charts.csv" and fit[0].location.row == 4
     assert "horizontal" in fit[0].hint and "width: full" in fit[0].hint
     # as its hint says: as a horizontal chart it fits the column

@@ -120,10 +120,10 @@ def check_chart_fit(document: Document, template: Template, where: dict[str, Loc
             found = problems(block, width)
             if not found:
                 continue
-            placed = f"one of {columns} columns, " if columns > 1 and block.width != "full" else ""
+            placed = f" (one column of {columns})" if columns > 1 and block.width != "full" else ""
             findings.append(warning(
                 "W-CHART-FIT", where.get(block.id, Location(file="data/charts")),
-                f"chart '{block.id}' is printed {placed}{width:.0f} mm wide, and its labels do not fit "
+                f"chart '{block.id}' is printed {width:.0f} mm wide{placed}, and its labels do not fit "
                 f"there at 7 pt: {found[0]}",
                 "show fewer categories or shorter labels, draw it as a horizontal bar chart "
                 "(orientation: horizontal), or give it the page's width (width: full)",
