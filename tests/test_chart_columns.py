@@ -15,6 +15,8 @@ from pathlib import Path
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from docx import Document as open_docx
 from docx.shared import Mm
 from PIL import Image
@@ -179,6 +181,25 @@ def test_wrapped_names_never_overlap_at_other_lengths_and_counts(names):
     boxes = _label_boxes(pdf, names)
     bars = _bars(pdf, (0x17, 0x47, 0x7E))
     assert len(bars) == len(names) and max(lines for _, lines in boxes) >= 3
+    for i, (box, _) in enumerate(boxes):
+        assert not any(_overlap(box, other) for other, _ in boxes[i + 1:]), names[i]
+        assert not any(_overlap(box, bar) for bar in bars), names[i]
+
+
+WORDS = st.sampled_from(["Beratung", "für", "Familien", "und", "Kinder", "Sprachkurse", "im", "Landkreis",
+                         "Begleitung", "von", "Vereinen", "Ehrenamt", "Integration", "Arbeit"])
+
+
+@settings(max_examples=8, deadline=None, derandomize=True)
+@given(names=st.lists(st.lists(WORDS, min_size=1, max_size=12).map(" ".join), min_size=1, max_size=7),
+       width=st.sampled_from([50.0, 70.0, 82.0, 120.0]))
+def test_wrapped_names_never_overlap_whatever_their_length(names, width):
+    names = [f"{n} Nr{i}" for i, n in enumerate(names)]  # each name ends in its own word
+    chart = Chart(id="c", kind="bar", title="T", categories=names, horizontal=True, unit="%",
+                  series=[Series("Anteil", [5.0 + 9 * i for i in range(len(names))])])
+    pdf = draw(chart, "pdf", width)
+    boxes = _label_boxes(pdf, names)
+    bars = _bars(pdf, (0x17, 0x47, 0x7E))
     for i, (box, _) in enumerate(boxes):
         assert not any(_overlap(box, other) for other, _ in boxes[i + 1:]), names[i]
         assert not any(_overlap(box, bar) for bar in bars), names[i]
