@@ -57,6 +57,12 @@ def format_value(v: float, unit: str = "") -> str:
     return german.quantity(_num(v), unit)
 
 
+def value_text(v: float, unit: str) -> str:
+    """A bar label or tick: only '%' is short enough to repeat at every number. A negative
+    number gets the minus sign, not the hyphen."""
+    return format_value(v, unit if unit == "%" else "").replace("-", "\u2212", 1)
+
+
 def alt_text(chart: Chart) -> str:
     """What a screen-reader user needs instead of the picture: kind, title, what is plotted,
     the extremes and the marked value."""

@@ -17,6 +17,7 @@ from pipeline.check.references import check_references
 from pipeline.errors import Finding, Location, Report
 from pipeline.load.page import check_reference_page
 from pipeline.load.template_check import label_findings
+from pipeline.check.chart_fit import check_chart_fit
 from pipeline.load.records import Record
 from pipeline.load.sheets import Table
 from pipeline.tree import Document
@@ -63,6 +64,8 @@ def check_inputs(edition: Edition, tables: dict[str, Table], records: dict[str, 
               for col, value in rec.values.items() if isinstance(value, str) and value]
     report.extend(check_words(lines, known_words(records, spec)))
     template = edition.template
+    rows = {rec.id: rec.origin for rec in records.get("charts", [])}
+    report.extend(check_chart_fit(document, template, rows))
     report.extend(check_reference_page(template.page, template.reference_docx,
                                        f"templates/{template.name}/{template.reference_docx.name}"))
     report.extend(label_findings(template.raw, template.typst, template.folder / TEMPLATE_FILE,

@@ -81,6 +81,19 @@ class Template:
         the page's text width when the spec gives none."""
         return float(self.spec.width_mm.get(width) or self.page.text_width_mm)
 
+    def chart_width_mm(self, width: str, kind: str) -> float:
+        """Width a chart placed WIDTH is drawn at in a chapter of KIND: a 'column' chart in a
+        chapter of several columns is drawn at the column's width, so its text keeps its size."""
+        return chart_width_mm(self.page, self.figure_width_mm(width), width, kind)
+
+
+def chart_width_mm(page: Page, figure_mm: float, width: str, kind: str) -> float:
+    """FIGURE_MM (the type's width for pictures placed WIDTH), narrowed to one column where a
+    'column' chart stands in a chapter of KIND set in several columns."""
+    if width == "full" or page.columns_of(kind) == 1:
+        return figure_mm
+    return min(figure_mm, page.column_width_mm)
+
 
 @dataclass
 class Edition:

@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pipeline.errors import InputError, Location, error
+from pipeline.load.edition import chart_width_mm
 from pipeline.render.fonts import cache_root, caching_off, put_cached
 from pipeline.render.images import BadImage, prepare
 from pipeline.tree import Chart, Document, Page, Photo, chapter_blocks, to_data
@@ -102,15 +103,17 @@ LOGO_MM = 45.0
 
 class Artwork:
     def __init__(self, folder: Path, theme: dict[str, str] | None = None, widths: dict[str, float] | None = None,
-                 cache: PictureCache | None = None):
+                 cache: PictureCache | None = None, page: Page | None = None):
         self.folder = folder
         self.theme = theme or {}
         self.widths = widths or dict.fromkeys(("column", "full"), Page().text_width_mm)
         self.cache = cache if cache is not None else PictureCache(cache_folder())
+        self.page = page or Page()  # its columns narrow the charts of a chapter set in several
 
     @classmethod
     def of(cls, folder: Path, template, cache: PictureCache | None = None) -> "Artwork":
-        return cls(folder, template.theme, {w: template.figure_width_mm(w) for w in ("column", "full")}, cache)
+        return cls(folder, template.theme, {w: template.figure_width_mm(w) for w in ("column", "full")}, cache,
+                   template.page)
 
     def width_mm(self, width: str) -> float:
         """Printed width of a picture placed WIDTH: 'column', 'full', or 'logo' (a draft's logo,
@@ -119,10 +122,15 @@ class Artwork:
             return min(LOGO_MM, self.widths["column"])
         return self.widths.get(width, self.widths["column"])
 
-    def picture(self, block: Photo | Chart, target: str) -> Asset | None:
-        """The block's image for 'pdf' or 'docx'; None for a photo still to come."""
+    def picture(self, block: Photo | Chart, target: str, kind: str = "", room_mm: float | None = None) -> Asset | None:
+        """The block's image for 'pdf' or 'docx'; None for a photo still to come. A chart is
+        drawn at the width it is printed at — its column's in a chapter of KIND set in several
+        columns, at most ROOM_MM — so its text is never scaled below the size it was drawn at."""
         width = self.width_mm(block.width)
         if isinstance(block, Chart):
+            width = chart_width_mm(self.page, width, block.width, kind)
+            if room_mm is not None:
+                width = min(width, room_mm)
             fmt = "svg" if target == "pdf" else "png"
             k = _digest("chart", to_data(block), fmt, width, self.theme, renderer_versions())
             found = self.cache.get(k, (fmt,))
@@ -151,7 +159,7 @@ class Artwork:
         for chapter in doc.chapters:
             for block in chapter_blocks(chapter):
                 if isinstance(block, (Photo, Chart)):
-                    asset = self.picture(block, target)
+                    asset = self.picture(block, target, chapter.kind)
                     if asset is not None:
                         out[key(block)] = asset
         return out

@@ -21,7 +21,7 @@ import zlib
 from functools import cache
 from pathlib import Path
 
-from pipeline.assemble.charts import class_labels, class_of, format_value
+from pipeline.assemble.charts import class_labels, class_of, value_text
 from pipeline.render.fonts import scratch_root, typst_font_paths
 from pipeline.tree import Chart
 
@@ -56,12 +56,6 @@ def class_colours(theme: dict[str, str], n: int) -> list[str]:
     """A light-to-dark ramp of the accent colour, one step per class."""
     light = _mix(theme["accent"], "#ffffff", 0.8)
     return [_mix(light, theme["accent"], i / max(n - 1, 1)) for i in range(n)]
-
-
-def _value_text(v: float, unit: str) -> str:
-    """A bar label or tick: only '%' is short enough to repeat at every number. A negative
-    number gets the minus sign, not the hyphen."""
-    return format_value(v, unit if unit == "%" else "").replace("-", "\u2212", 1)
 
 
 def ticks(lo: float, hi: float) -> list[float]:
@@ -101,7 +95,7 @@ def _bars(chart: Chart, theme: dict[str, str]) -> dict:
     bars, base = [], [0.0] * len(chart.categories)
     for j, s in enumerate(chart.series):
         for i, v in enumerate(s.values):
-            text = _value_text(v, chart.unit)
+            text = value_text(v, chart.unit)
             if stacked:
                 light = j % 2 == 1
                 label = _label(text, theme["ink"] if light else "#ffffff", True) if v >= top * 0.06 else None
@@ -124,17 +118,17 @@ def _classes(chart: Chart, theme: dict[str, str]) -> dict:
     colours = class_colours(theme, len(chart.classes) - 1)
     bars = [{"slot": n, "offset": 0, "thickness": 0.72, "from": 0, "to": values[i],
              "colour": colours[class_of(values[i], chart.classes)],
-             "label": _label(_value_text(values[i], chart.unit), theme["ink"])} for n, i in enumerate(order)]
+             "label": _label(value_text(values[i], chart.unit), theme["ink"])} for n, i in enumerate(order)]
     legend = [{"colour": c, "text": t} for c, t in zip(colours, class_labels(chart.classes, chart.unit))]
     legend.reverse()  # highest class first, as the source legends read
     reference = None
     if chart.reference is not None:
         reference = {"at": chart.reference, "colour": theme["highlight"]}
         label = f"{chart.reference_label}: " if chart.reference_label else ""
-        legend.append({"colour": theme["highlight"], "text": label + _value_text(chart.reference, chart.unit),
+        legend.append({"colour": theme["highlight"], "text": label + value_text(chart.reference, chart.unit),
                        "line": True})
     return {"categories": [chart.categories[i] for i in order], "bars": bars, "lo": 0.0,
-            "hi": chart.classes[-1] * 1.08, "legend": legend, "legend_columns": 3, "legend_size": 6.5,
+            "hi": chart.classes[-1] * 1.08, "legend": legend, "legend_columns": 3, "legend_size": 7,
             "label_background": True, "reference": reference}
 
 
@@ -142,7 +136,7 @@ def layout(chart: Chart, width_mm: float, theme: dict[str, str] | None = None) -
     """Everything chart.typ draws, as JSON-ready data."""
     theme = {**DEFAULT_THEME, **(theme or {})}
     spec = _classes(chart, theme) if chart.kind == "classes" else _bars(chart, theme)
-    spec["ticks"] = [{"at": t, "text": _value_text(t, chart.unit)} for t in ticks(spec["lo"], spec["hi"])]
+    spec["ticks"] = [{"at": t, "text": value_text(t, chart.unit)} for t in ticks(spec["lo"], spec["hi"])]
     spec["horizontal"] = chart.kind == "classes" or chart.horizontal
     spec.update(width=width_mm, ink=theme["ink"], muted=theme["muted"], grid=_mix(theme["muted"], "#ffffff", 0.7),
                 plot_mm=max(40.0, min(width_mm * 0.5, 70.0)), row_mm=5.0)

@@ -53,6 +53,7 @@ from pipeline.tree import (
 )
 
 NESTED_INSET = Cm(1.6)  # a table inside a box or card is this much narrower than the text
+EMU_PER_MM = 36000  # Word measures in English Metric Units
 # Colours of the cover when the type's theme.typ defines none (the Halbzeitbilanz theme).
 DEFAULT_THEME = {"accent": "#17477e", "highlight": "#c8102e", "muted": "#56616e", "ink": "#1b1f24",
                  "tint": "#eaf0f7"}
@@ -306,7 +307,8 @@ class DocxWriter:
 
     def _picture(self, block: Photo | Chart, title: str) -> bool:
         """The block's prepared image in its own paragraph, with alt text (descr) for screen readers."""
-        asset = self.artwork.picture(block, "docx")
+        # a chart is drawn at the width it gets here (a column's), not scaled down into it
+        asset = self.artwork.picture(block, "docx", room_mm=self._width() / EMU_PER_MM)
         if asset is None:
             return False
         p = self.body.add_paragraph()

@@ -301,6 +301,9 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
     },
     "E-CHART-DATA": {GENERAL: Text("Die Zahlen für ein Diagramm passen nicht.",
                                    "Prüfen Sie die Zeilen im Blatt „Bevölkerung“: Werte in % je Gruppe.")},
+    "W-CHART-FIT": {GENERAL: Text("Ein Diagramm ist für seine Spalte zu dicht: seine Beschriftung passt dort nicht.",
+                                  "Zeigen Sie weniger Kategorien oder kürzere Namen, wählen Sie ein waagerechtes "
+                                  "Balkendiagramm (orientation: horizontal) oder die volle Breite (width: full).")},
     "E-ENCODING": {GENERAL: Text("Eine Textdatei ist nicht als UTF-8 gespeichert.", "Speichern Sie sie als UTF-8.")},
     "E-HEADING-LEVEL": {GENERAL: Text("Eine Überschrift hat die falsche Ebene.", "Beginnen Sie Unterabschnitte mit „## “.")},
     "E-LOST-CONTENT": {
