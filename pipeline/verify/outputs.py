@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 
 from pipeline.verify.accessibility import docx_problems, pdf_problems
 from pipeline.verify.addresses import pdf_address_problems
+from pipeline.verify.figure_lines import check_figure_lines
 from pipeline.load import cell_lists
 from pipeline.load.edition import EDITION_FILE, Edition
 from pipeline.errors import Finding, Location, error, tool_fault
@@ -259,6 +260,7 @@ def check_outputs(expected: Expected, document: Document, docx_bytes: bytes | No
     findings = check_headings(document, docx, pdf, names, expected.source_file)
     if pdf is not None:
         findings += check_pages(expected, document, pdf, names["pdf"])
+        findings += check_figure_lines(document, pdf, names["pdf"])
     indexes = {"docx": docx_read.index} if docx_read is not None else {}
     if pdf is not None:
         heads = {c.running_head for c in document.chapters}
