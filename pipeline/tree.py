@@ -319,6 +319,13 @@ def walk_sections(sections: list[Section]):
         yield from walk_sections(s.sections)
 
 
+def section_titled(sections: list[Section], title: str) -> Section | None:
+    """The first section (or subsection) headed TITLE, case and spacing aside: an author's own
+    „## Kontakt“ is the one the engine's contacts go under."""
+    key = " ".join(title.split()).casefold()
+    return next((s for s in walk_sections(sections) if " ".join(s.title.split()).casefold() == key), None)
+
+
 def chapter_blocks(chapter: Chapter):
     """Every block of a chapter, in reading order, including those inside boxes."""
     def flat(blocks):

@@ -46,6 +46,7 @@ from pipeline.tree import (
     Run,
     Section,
     Signature,
+    section_titled,
     walk_sections,
 )
 
@@ -401,7 +402,12 @@ class Assembler:
             title = self.labels.get("contacts", "Ansprechpartner")
             first = self.places.place(contacts[0])  # the group's children carry their own rows
             block = self.places.note(Contacts(contacts), first)
-            chapter.sections.append(self.places.note(Section(id="kontakt", title=title, level=2, blocks=[block]), first))
+            # The author's own „## Kontakt“ takes them: a second heading of that name would repeat it.
+            own = section_titled(chapter.sections, title)
+            if own is not None:
+                own.blocks.append(block)
+            else:
+                chapter.sections.append(self.places.note(Section(id="kontakt", title=title, level=2, blocks=[block]), first))
 
     def _noted(self, node, rec: Record, columns: tuple[str, ...]):
         """NODE made from REC: its place is the row, each field's place its cell."""
