@@ -289,6 +289,7 @@ class Meta:
     edition: str
     toc_depth: int = 0  # heading levels the contents lists; 0: as the template's Typst says
     page: Page = field(default_factory=Page)  # size and margins of the type's pages
+    footer: str = ""  # edition.yaml `footer:`: plain text in every page footer, never a link (an artifact)
 
 
 @dataclass

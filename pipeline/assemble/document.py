@@ -488,7 +488,8 @@ class Assembler:
         ed = self.ed
         return Meta(title=ed.title, subtitle=ed.subtitle, author=ed.author, publisher=ed.publisher,
                     date=ed.date.isoformat(), date_text=self._date_text(), language=ed.language,
-                    template=ed.template.name, edition=ed.name, page=ed.template.page)
+                    template=ed.template.name, edition=ed.name, page=ed.template.page,
+                    footer=ed.footer)
 
     def _cover(self) -> Cover:
         items = [str(r["name"]) for r in self.records.get(self.ed.cover_list, [])] if self.ed.cover_list else []
