@@ -11,7 +11,7 @@ from docx import Document as open_docx
 from pypdf import PdfReader
 
 from editions import SECTIONS, TEXTS, write_edition
-from pipeline.build import build
+from pipeline.build import build, check
 from pipeline.verify.read_back import read_pdf
 
 CHAPTER = "Modellregion Integration Stadt Kassel"
@@ -67,3 +67,10 @@ def test_a_chapter_without_its_own_heading_still_gets_the_engine_made_one(built)
     own = rest[:next((i for i, (level, _, _) in enumerate(rest) if level == 1), len(rest))]
     assert [t for _, t, _ in own if is_label(t)] == ["Ansprechpartner"]
     assert "Ana-Violeta Sacaliuc" in pdf.text
+
+
+def test_an_own_heading_with_nothing_but_the_contacts_is_not_an_empty_section(tmp_path):
+    text = "".join(f"## {s}\n\nText zu {s}.\n\n" for s in SECTIONS) + "## Ansprechpartner\n"
+    folder = write_edition(tmp_path / "leer", texts={**TEXTS, "text/regionen/kassel.md": text})
+    _, found = check(folder)
+    assert [f.code for f in found if "SECTION" in f.code or "CONTACT" in f.code] == []
