@@ -289,6 +289,7 @@ class Meta:
     edition: str
     toc_depth: int = 0  # heading levels the contents lists; 0: as the template's Typst says
     page: Page = field(default_factory=Page)  # size and margins of the type's pages
+    footer: str = ""  # edition.yaml `footer:`: plain text in every page footer, never a link (an artifact)
 
 
 @dataclass
@@ -317,6 +318,13 @@ def walk_sections(sections: list[Section]):
     for s in sections:
         yield s
         yield from walk_sections(s.sections)
+
+
+def section_titled(sections: list[Section], title: str) -> Section | None:
+    """The first section (or subsection) headed TITLE, case and spacing aside: an author's own
+    „## Kontakt“ is the one the engine's contacts go under."""
+    key = " ".join(title.split()).casefold()
+    return next((s for s in walk_sections(sections) if " ".join(s.title.split()).casefold() == key), None)
 
 
 def chapter_blocks(chapter: Chapter):

@@ -46,6 +46,7 @@ from pipeline.tree import (
     Run,
     Section,
     Signature,
+    section_titled,
     walk_sections,
 )
 
@@ -401,7 +402,12 @@ class Assembler:
             title = self.labels.get("contacts", "Ansprechpartner")
             first = self.places.place(contacts[0])  # the group's children carry their own rows
             block = self.places.note(Contacts(contacts), first)
-            chapter.sections.append(self.places.note(Section(id="kontakt", title=title, level=2, blocks=[block]), first))
+            # The author's own „## Kontakt“ takes them: a second heading of that name would repeat it.
+            own = section_titled(chapter.sections, title)
+            if own is not None:
+                own.blocks.append(block)
+            else:
+                chapter.sections.append(self.places.note(Section(id="kontakt", title=title, level=2, blocks=[block]), first))
 
     def _noted(self, node, rec: Record, columns: tuple[str, ...]):
         """NODE made from REC: its place is the row, each field's place its cell."""
@@ -482,7 +488,8 @@ class Assembler:
         ed = self.ed
         return Meta(title=ed.title, subtitle=ed.subtitle, author=ed.author, publisher=ed.publisher,
                     date=ed.date.isoformat(), date_text=self._date_text(), language=ed.language,
-                    template=ed.template.name, edition=ed.name, page=ed.template.page)
+                    template=ed.template.name, edition=ed.name, page=ed.template.page,
+                    footer=ed.footer)
 
     def _cover(self) -> Cover:
         items = [str(r["name"]) for r in self.records.get(self.ed.cover_list, [])] if self.ed.cover_list else []

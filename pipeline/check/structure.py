@@ -21,6 +21,7 @@ from pipeline.tree import (
     Placeholder,
     Section,
     chapter_blocks,
+    section_titled,
     walk_sections,
 )
 
@@ -157,7 +158,11 @@ class _Finder:
 
         def fill() -> None:
             placeholder = Placeholder(self.label("missing_contact", "Ansprechpartner fehlt"))
-            chapter.sections.append(Section(id="kontakt-fehlt", title=title, level=2, blocks=[placeholder]))
+            own = section_titled(chapter.sections, title)  # under the author's own heading, as contacts go
+            if own is not None:
+                own.blocks.append(placeholder)
+            else:
+                chapter.sections.append(Section(id="kontakt-fehlt", title=title, level=2, blocks=[placeholder]))
 
         self.add("E-MISSING-CONTACT", replace(self.contacts_at, chapter=chapter.id),
                  f"chapter '{chapter.title}' needs at least {wanted} contact(s) ({title}), found {found}",

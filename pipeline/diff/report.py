@@ -108,6 +108,7 @@ META_DE = {"date": "Datum", "title": "Titel", "subtitle": "Untertitel", "author"
            "caption": "Bildunterschrift", "alt_text": "Alternativtext", "speaker": "Person", "group": "Gruppe",
            "url": "Adresse", "web": "Website", "address": "Anschrift", "unit": "Einheit", "source": "Quelle",
            "population": "Einwohnerzahl", "date_text": "Datum (gedruckt)", "cover_list": "Liste auf dem Titelblatt",
+           "footer": "Fußzeile",
            "pages": "Seitenumfang", "template": "Broschürentyp", "id": "Kennung", "chapter": "Kapitel",
            "section": "Abschnitt", "organisation": "Organisation", "street": "Straße", "postcode": "PLZ",
            "city": "Ort", "file": "Datei", "credit": "Bildnachweis", "width": "Breite", "kind": "Art",

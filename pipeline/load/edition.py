@@ -14,6 +14,7 @@ from pipeline.load.type_migrations import migration_findings
 from pipeline.load import template_check
 from pipeline.load import yaml_load
 from pipeline.errors import InputError, Location, error
+from pipeline.load.footer import footer_line
 from pipeline.load.german import parse_date
 from pipeline.load.input_files import read_bytes
 from pipeline.load.text import refuse_unprintable
@@ -113,6 +114,7 @@ class Edition:
     pages: int | None = None  # exact page count required for this edition (print planning)
     blocks: dict[str, dict] = field(default_factory=dict)  # named blocks of this edition (over the type's)
     date_text: str = ""  # printed instead of 'Monat Jahr' when set
+    footer: str = ""  # one line of plain text in every page footer, beside the page number (footer.py)
     source_file: str = EDITION_FILE  # where findings about generated content point (a draft: its workbook)
     # The text inputs as the loaders read them (path in the folder → bytes): the checks and the
     # manifest use these bytes instead of reading the files again.
@@ -301,7 +303,7 @@ def _load_edition(folder: Path) -> Edition:
         language=_text(data, "language") or "de-DE", cover_list=_text(data, "cover_list"),
         chapters=chapters, imprint=list(data.get("imprint", [])),
         pages=_page_count(data.get("pages"), "pages"), blocks=dict(data.get("blocks") or {}),
-        date_text=str(data.get("date_text") or ""), files=files,
+        date_text=str(data.get("date_text") or ""), footer=footer_line(data, EDITION_FILE), files=files,
     )
 
 

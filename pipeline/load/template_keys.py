@@ -75,6 +75,7 @@ CHAPTER = {
 EDITION_KEYS: dict[str, object] = {
     "template": ANY, "title": ANY, "subtitle": ANY, "programme": ANY, "publisher": ANY, "author": ANY,
     "date": ANY, "date_text": ANY, "language": ANY, "cover_list": ANY, "pages": ANY,
+    "footer": ANY,
     "chapters": Items(CHAPTER),
     "imprint": Items({"heading": ANY, "lines": ANY, "text": ANY, "block": ANY}),
     "blocks": Named(BLOCK),

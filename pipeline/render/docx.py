@@ -610,7 +610,8 @@ class DocxWriter:
         self._furniture(section, ch.running_head, first)
 
     def _furniture(self, section, running_head: str, first: bool) -> None:
-        """Running head (not on the section's first page) and, for the first, the page number."""
+        """Running head (not on the section's first page) and, for the first, the page number
+        with the edition's footer line above it."""
         section.different_first_page_header_footer = True
         header = section.header
         header.is_linked_to_previous = False
@@ -624,11 +625,16 @@ class DocxWriter:
             first.text = mark
             self._style(first, "Header")
         if first:  # one footer definition; later chapters link to it
+            line = self.tree.meta.footer  # edition.yaml `footer:`, plain text as in the PDF's footer
             for footer in (section.footer, section.first_page_footer):
                 footer.is_linked_to_previous = False
                 fp = footer.paragraphs[0]
                 fp.alignment = 1
                 _field(fp, "PAGE", "1")
+                if line:
+                    above = fp.insert_paragraph_before(line)
+                    above.alignment = 1
+                    self._style(above, "Footer")
 
     def _chapter(self, ch: Chapter) -> None:
         if ch.kind == "contents":

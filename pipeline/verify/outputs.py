@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from pipeline.verify.accessibility import docx_problems, pdf_problems
 from pipeline.verify.addresses import pdf_address_problems
 from pipeline.verify.page_geometry import docx_page_problems, pdf_page_problems
+from pipeline.verify.figure_lines import check_figure_lines
 from pipeline.load import cell_lists
 from pipeline.load.edition import EDITION_FILE, Edition
 from pipeline.errors import Finding, Location, error, tool_fault
@@ -137,12 +138,19 @@ def pdf_flow(pdf: PdfContent, running_heads: set[str], furniture: set[str] = fro
     pages = []
     for raw in pdf.raw_pages:
         lines = [line for line in raw.split("\n") if not (furniture and line.strip() in furniture)]
-        if lines and lines[-1].strip().isdigit():
+        if lines and _folio(lines[-1], furniture):
             lines.pop()
         if lines and lines[0].strip() in running_heads:
             lines.pop(0)
         pages.append("\n".join(lines))
     return clean_pdf_text("\n".join(pages))
+
+
+def _folio(line: str, furniture: set[str]) -> bool:
+    """The page number, alone or beside a footer line („Musterstraße 1 · 5“ as read)."""
+    for item in furniture:
+        line = line.replace(item, "")
+    return line.strip().isdigit()
 
 
 def _headings(document: Document):
@@ -260,10 +268,12 @@ def check_outputs(expected: Expected, document: Document, docx_bytes: bytes | No
     findings = check_headings(document, docx, pdf, names, expected.source_file)
     if pdf is not None:
         findings += check_pages(expected, document, pdf, names["pdf"])
+        findings += check_figure_lines(document, pdf, names["pdf"])
     indexes = {"docx": docx_read.index} if docx_read is not None else {}
     if pdf is not None:
         heads = {c.running_head for c in document.chapters}
-        indexes["pdf"] = TextIndex(pdf_flow(pdf, heads, set(expected.furniture) - {""}))
+        furniture = set(expected.furniture) | {document.meta.footer}  # the footer line: an artifact, not content
+        indexes["pdf"] = TextIndex(pdf_flow(pdf, heads, furniture - {""}))
     findings += check_lost(expected.passages, indexes, names)
     findings += check_accessibility(document, docx_read.problems if docx_read is not None else None, pdf, names)
     return findings + check_page_geometry(document, docx_bytes, pdf, names)
