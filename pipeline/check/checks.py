@@ -62,5 +62,4 @@ def check_inputs(edition: Edition, tables: dict[str, Table], records: dict[str, 
               for col, value in rec.values.items() if isinstance(value, str) and value]
     report.extend(check_words(lines, known_words(records, spec)))
     template = edition.template
-    report.extend(check_reference_page(template.page, template.reference_docx,
-                                       f"templates/{template.name}/{template.reference_docx.name}"))
+    report.extend(check_reference_page(template.page, template.reference_docx))

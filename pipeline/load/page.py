@@ -23,6 +23,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.errors import Finding, InputError, Location, error, warning
+from pipeline.load import type_folders
 from pipeline.tree import Page
 
 PAPER = {"a3": (297.0, 420.0), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "a6": (105.0, 148.0),
@@ -146,8 +147,8 @@ _PGSZ = re.compile(rb'<w:pgSz\b[^>]*?\bw:w="(\d+)"[^>]*?\bw:h="(\d+)"')
 MISMATCH_MM = 1.0  # Word stores the page in twips: a rounding is no mismatch
 
 
-def check_reference_page(page: Page, reference: Path, rel: str) -> list[Finding]:
-    """W-PAGE-MISMATCH when the type's reference.docx (REL names it) is set up for another paper
+def check_reference_page(page: Page, reference: Path) -> list[Finding]:
+    """W-PAGE-MISMATCH when the type's reference.docx is set up for another paper
     than its `page:`: the Word file would come out on that paper, with that text width."""
     try:
         with zipfile.ZipFile(reference) as z:
@@ -159,8 +160,7 @@ def check_reference_page(page: Page, reference: Path, rel: str) -> list[Finding]
     width, height = (int(v) * 25.4 / 1440 for v in found[-1])  # the body's section comes last
     if abs(width - page.width_mm) <= MISMATCH_MM and abs(height - page.height_mm) <= MISMATCH_MM:
         return []
-    folder = rel.rsplit("/", 1)[0]
-    return [warning("W-PAGE-MISMATCH", Location(file=rel),
+    return [warning("W-PAGE-MISMATCH", Location(file=type_folders.shown(reference)),
                     f"reference.docx is {width:.0f} × {height:.0f} mm, but template.yaml's page: is "
                     f"{page.width_mm:g} × {page.height_mm:g} mm: the Word file gets the reference's page",
-                    f"remake it: brochure type reference-docx {folder.rsplit('/', 1)[-1]}")]
+                    f"remake it: brochure type reference-docx {type_folders.type_argument(reference.parent)}")]
