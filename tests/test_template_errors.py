@@ -316,3 +316,26 @@ def test_misspelt_section_content_in_a_draft_type_is_a_template_finding(work):
     done = run(work, "draft", str(work / "town"), "--out", str(work / "out"))
     assert done.returncode == 1 and "E-TEMPLATE" in done.stdout + done.stderr
     assert not (work / "out").exists()
+
+
+def test_an_error_inside_the_shared_library_is_placed_at_the_types_call(tmp_path, monkeypatch):
+    """lib.typ (the shared library) + the type's b.typ, compiled for real: an error two calls deep
+    in the library is placed at b.typ's line that called it, with the chain of calls."""
+    import typst
+
+    from pipeline.render.pdf import typst_source
+    from pipeline.render.typst_errors import typeset_findings
+    (tmp_path / "templates" / "common").mkdir(parents=True)
+    (tmp_path / "templates" / "t").mkdir()
+    lib = tmp_path / "templates" / "common" / "lib.typ"
+    lib.write_text("#let inner(x) = {\n  x.missing\n}\n#let outer(x) = {\n  inner(x)\n}\n", encoding="utf-8")
+    own = tmp_path / "templates" / "t" / "b.typ"
+    own.write_text("one\n\n#outer((present: 1))\n", encoding="utf-8")
+    with pytest.raises(typst.TypstError) as caught:
+        typst.Compiler(root=str(tmp_path)).compile(input=typst_source([lib, own]))
+    monkeypatch.chdir(tmp_path)
+    (found,) = typeset_findings(caught.value, [lib, own])
+    assert (found.location.file, found.location.row) == ("templates/t/b.typ", 3)
+    assert "does not contain key" in found.message and "(column 2)" in found.message
+    assert found.message.endswith("; in inner (templates/common/lib.typ:2) called from outer "
+                                  "(templates/common/lib.typ:5) called from templates/t/b.typ:3"), found.message

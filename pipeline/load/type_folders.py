@@ -83,6 +83,21 @@ def shown(path: Path) -> str:
         return real.as_posix()
 
 
+def shown_file(name: str, file: str = TEMPLATE_FILE) -> str:
+    """shown() for FILE of type NAME, or templates/NAME/FILE when no folder has that type."""
+    folder = find(name)
+    return shown(folder / file) if folder else f"templates/{name}/{file}"
+
+
+def is_type_file(name: str) -> bool:
+    """Whether a file as shown() names it belongs to a type (not to an edition, whose files are
+    named from the edition's folder)."""
+    if name.startswith("templates/"):
+        return True
+    outside = outside_root()
+    return outside is not None and _below(Path(name), outside)  # a relative name: from the current folder
+
+
 def type_argument(folder: Path) -> str:
     """What `brochure type … TYPE` takes for the type in FOLDER: its name when that name finds
     it, else its folder."""
