@@ -136,3 +136,9 @@ def test_the_cache_key_follows_the_shipped_library(tmp_path, monkeypatch):
     build_cache._code_digest.cache_clear()
     assert build_cache.build_key(ed, ("pdf",), False) != before
     build_cache._code_digest.cache_clear()
+
+
+def test_a_misspelt_shared_library_suggests_the_shipped_one(work):
+    edit(work / "types" / OWN / "template.yaml", "../common/blocks.typ", "../common/block.typ")
+    (f,) = [f for f in findings(work) if f["code"] == "E-TEMPLATE-FILE"]
+    assert "did you mean '../common/blocks.typ'?" in f["hint"]

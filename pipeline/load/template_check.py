@@ -84,6 +84,8 @@ def _files_near(folder: Path, name: str) -> list[str]:
     """The files beside where NAME points (its folder, or the type's folder), written as NAME is."""
     parent = Path(name).parent
     where = folder / parent if (folder / parent).is_dir() else folder
+    if where == folder and name.startswith(type_folders.SHARED):
+        where = type_folders.SHIPPED / "common"  # an outside type without common/ joins the shipped one
     prefix = "" if where == folder else parent.as_posix() + "/"
     return sorted(prefix + p.name for p in where.iterdir() if p.is_file())
 
