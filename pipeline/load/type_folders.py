@@ -79,7 +79,7 @@ def shown(path: Path) -> str:
     real = path.resolve()
     try:
         return real.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError):  # not below it, or the current folder is gone
         return real.as_posix()
 
 
