@@ -2,8 +2,8 @@
 rendered again, its files come from the last build of the same edition folder.
 
 The key is a hash of everything the files' bytes and the build's findings depend on: every file
-of the edition folder (path and bytes), every file under templates/, the pipeline's own source,
-the versions of the installed libraries and of Python, SOURCE_DATE_EPOCH, and the options (formats,
+of the edition folder (path and bytes), every file under templates/ and under the
+BROCHURE_TEMPLATES folder, the pipeline's own source, the versions of the installed libraries and of Python, SOURCE_DATE_EPOCH, and the options (formats,
 --allow-missing). Any change to one of them is a different key, and the build runs in full. The
 cached files are the bytes that build wrote, so a cached rebuild and a cold build give identical
 files (tests/test_build_speed.py). One entry per edition folder is kept, so the cache does not
@@ -42,12 +42,17 @@ def _tree_digest(h, root: Path, base: Path) -> None:
 
 
 @functools.cache
-def _code_digest() -> str:
-    """The pipeline's source, the templates and every installed library version: fixed for a process."""
+def _code_digest(outside: str) -> str:
+    """The pipeline's source, the types' folders and every installed library version: fixed for
+    a process and a BROCHURE_TEMPLATES (OUTSIDE)."""
     h = hashlib.sha256(FORMAT.encode())
     _tree_digest(h, PACKAGE, PACKAGE)
-    templates = Path(os.environ.get("BROCHURE_TEMPLATES") or TEMPLATES)  # as edition.templates_root
-    _tree_digest(h, templates, templates)
+    # Both folders a type may come from (pipeline/load/type_folders.py): an outside type may use
+    # the shipped shared library, so a change to either is a different key.
+    _tree_digest(h, TEMPLATES, TEMPLATES)
+    if outside and Path(outside).is_dir() and Path(outside).resolve() != TEMPLATES.resolve():
+        h.update(b"outside\0")
+        _tree_digest(h, Path(outside), Path(outside))
     h.update(sys.version.encode())
     h.update(";".join(_installed()).encode())
     return h.hexdigest()
@@ -67,7 +72,7 @@ def _installed() -> list[str]:
 
 
 def build_key(folder: Path, formats: tuple[str, ...], allow_missing: bool) -> str:
-    h = hashlib.sha256(_code_digest().encode())
+    h = hashlib.sha256(_code_digest(os.environ.get("BROCHURE_TEMPLATES", "")).encode())
     folder = Path(folder).resolve()
     h.update(json.dumps([folder.name, list(formats), allow_missing, os.environ.get("SOURCE_DATE_EPOCH", "")]).encode())
     _tree_digest(h, folder, folder)

@@ -423,17 +423,18 @@ def type_reference_docx(types: tuple[str, ...], keep_page: bool) -> None:
     """Make the Word reference document (reference.docx: the styles, page and margins) of each
     brochure type TYPE, a name under the types' folder or a type's folder, from its theme.typ and
     template.yaml `page:`."""
-    from pipeline.load.edition import TEMPLATE_FILE, templates_root
+    from pipeline.load import type_folders
+    from pipeline.load.edition import TEMPLATE_FILE
     from pipeline.render.reference_docx import make
     for given in types:
-        folder = Path(given) if Path(given).is_dir() else templates_root() / given
+        folder = Path(given) if Path(given).is_dir() else type_folders.find(given) or Path(given)
         if not (folder / TEMPLATE_FILE).is_file():
-            known = sorted(p.name for p in templates_root().iterdir() if (p / TEMPLATE_FILE).is_file())
+            known = type_folders.known()
             click.echo(f"No brochure type '{given}' (no {TEMPLATE_FILE}); use a folder or one of: {', '.join(known)}",
                        err=True)
             sys.exit(2)
         try:
-            click.echo(f"wrote {make(folder, keep_page)}")
+            click.echo(f"wrote {type_folders.shown(make(folder, keep_page))}")
         except InputError as exc:
             click.echo(str(exc), err=True)
             sys.exit(1)

@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.load import type_folders
 from pipeline.load.records import Record
 from pipeline.load.when import When
 from pipeline.sources import input_files
@@ -81,7 +82,8 @@ def _version(package: str) -> str:
 
 
 def manifest_json(edition_folder: Path, template_folder: Path, document: Document,
-                  outputs: dict[Path, bytes], read: dict[str, bytes] | None = None) -> bytes:
+                  outputs: dict[Path, bytes], read: dict[str, bytes] | None = None,
+                  typst: list[Path] | None = None) -> bytes:
     """The manifest for OUTPUTS (documents and content.json), all written into one folder."""
     listed = []
     for path, data in sorted(outputs.items(), key=lambda kv: kv[0].name):
@@ -98,28 +100,41 @@ def manifest_json(edition_folder: Path, template_folder: Path, document: Documen
         "edition": edition_folder.resolve().name,
         "pipeline": {"name": "brochure-pipeline", "version": __version__},
         "libraries": {name: _version(name) for name in LIBRARIES},
-        "template": {"name": template_folder.name, "files": _template_files(template_folder)},
+        "template": {"name": template_folder.name, "files": _template_files(template_folder, typst or [])},
         "inputs": _files(edition_folder, edition_folder, read),
         "outputs": listed,
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _template_files(template_folder: Path) -> list[dict]:
-    """The type's own files and the shared Typst library it joins."""
-    root = template_folder.parent
-    files = _files(template_folder, root)
-    if (root / "common").is_dir():
-        files += _files(root / "common", root)
-    return [{"path": f"templates/{f['path']}", "sha256": f["sha256"]} for f in files]
+def _template_files(template_folder: Path, typst: list[Path]) -> list[dict]:
+    """The type's own files and the Typst files it joins from elsewhere (the shared library: for
+    a type outside the checkout, maybe the shipped one). Each is named within its folder of
+    types, `templates/…` in the shipped one, so the manifest is the same on every machine."""
+    paths = [path for _, path in input_files(template_folder)]
+    paths += [p for p in typst if p.is_file() and not p.resolve().is_relative_to(template_folder.resolve())]
+    out = []
+    for path in paths:
+        with open(path, "rb") as fh:
+            out.append({"path": _named(path), "sha256": hashlib.file_digest(fh, "sha256").hexdigest()})
+    return out
+
+
+def _named(path: Path) -> str:
+    if type_folders.shipped(path):
+        return "templates/" + path.resolve().relative_to(type_folders.SHIPPED.resolve()).as_posix()
+    outside = type_folders.outside_root()
+    if outside and path.resolve().is_relative_to(outside.resolve()):
+        return path.resolve().relative_to(outside.resolve()).as_posix()
+    return f"{path.parent.name}/{path.name}"
 
 
 def with_manifest(edition_folder: Path, template_folder: Path, document: Document,
                   records: dict[str, list[Record]], files: dict[Path, bytes],
-                  read: dict[str, bytes] | None = None) -> dict[Path, bytes]:
+                  read: dict[str, bytes] | None = None, typst: list[Path] | None = None) -> dict[Path, bytes]:
     """FILES plus content.json and manifest.json in the same folder; READ: the inputs as the
-    loaders read them (hashed from those bytes)."""
+    loaders read them (hashed from those bytes); TYPST: the type's Typst files as joined."""
     out = next(iter(files)).parent
     files = {**files, out / CONTENT: content_json(document, records)}
-    files[out / MANIFEST] = manifest_json(edition_folder, template_folder, document, files, read)
+    files[out / MANIFEST] = manifest_json(edition_folder, template_folder, document, files, read, typst)
     return files

@@ -176,7 +176,7 @@ def run(source: Source, out: Path, formats: tuple[str, ...] = FORMATS, start: fl
     made = render_all(source.document, job, formats)
     outputs = {out / f"{source.stem}.{fmt}": data for fmt, data in made.files.items()}
     write_built(out, with_manifest(source.folder, source.template.folder, source.document, source.records, outputs,
-                                   source.files))
+                                   source.files, source.template.typst))
     from pipeline.source_history import keep
     keep(source.folder, source.state)  # the round trip merges a copy of this build three ways
     output_errors = check_outputs(expected, source.document, made.files.get("docx"), made.files.get("pdf"),

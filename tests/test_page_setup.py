@@ -224,6 +224,7 @@ def test_a_reference_docx_on_other_paper_is_a_warning_naming_it(tmp_path, monkey
     shutil.copytree(ROOT / "templates", templates)
     shutil.copy(ROOT / "templates" / "kiv-handbuch" / "reference.docx", templates / TYPE / "reference.docx")  # A4
     monkeypatch.setenv("BROCHURE_TEMPLATES", str(templates))
+    monkeypatch.chdir(tmp_path)  # the copied type is an outside type, named by its path from here
     found = [f for f in collect(FLYER).report.findings if f.code == "W-PAGE-MISMATCH"]
     assert len(found) == 1, found
     assert found[0].location.file == f"templates/{TYPE}/reference.docx"

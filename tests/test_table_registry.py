@@ -85,6 +85,7 @@ def work(tmp_path: Path, monkeypatch) -> Path:
     for rid, name in (("nordlicht", "Nordlicht"), ("suedwind", "Südwind")):
         (ed / "text" / f"{rid}.md").write_text(f"{name} zeigte auf der Messe seine Arbeit.\n", encoding="utf-8")
     monkeypatch.setenv("BROCHURE_TEMPLATES", str(tmp_path / "templates"))
+    monkeypatch.chdir(tmp_path)  # the new type is an outside type, named by its path from here
     return tmp_path
 
 

@@ -29,8 +29,9 @@ def work(tmp_path: Path) -> Path:
 
 
 def run(work: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BROCHURE_TEMPLATES": str(work / "templates")}  # the test's own cache (conftest)
-    done = subprocess.run([*BROCHURE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    # Run from WORK: the copied types are outside types, named by their path from there (templates/<type>/…).
+    env = {**os.environ, "BROCHURE_TEMPLATES": str(work / "templates"), "PYTHONPATH": str(ROOT)}  # the test's own cache (conftest)
+    done = subprocess.run([*BROCHURE, *args], cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
     return done
 
@@ -278,7 +279,7 @@ def test_unknown_variable_in_brochure_typ_names_its_file_and_line(work):
 
 @pytest.mark.parametrize("line, hint", [("#set text(colr: red)", "check the function's parameters"),
                                          ("#a-b", "try adding spaces around the minus sign")])
-def test_typst_errors_map_to_the_middle_file_with_a_fitting_hint(tmp_path, line, hint):
+def test_typst_errors_map_to_the_middle_file_with_a_fitting_hint(tmp_path, monkeypatch, line, hint):
     """Joined a.typ + b.typ + c.typ, compiled for real: the error is placed at b.typ's line 3,
     with a hint for its kind and Typst's own hint, never the syntax or image hint."""
     import typst
@@ -293,7 +294,8 @@ def test_typst_errors_map_to_the_middle_file_with_a_fitting_hint(tmp_path, line,
         files.append(folder / name)
     with pytest.raises(typst.TypstError) as caught:
         typst.Compiler(root=str(tmp_path)).compile(input=typst_source(files))
-    (found,) = typeset_findings(caught.value, files, tmp_path / "templates")
+    monkeypatch.chdir(tmp_path)  # a file of no types' folder is named by its path from here
+    (found,) = typeset_findings(caught.value, files)
     assert (found.location.file, found.location.row) == ("templates/t/b.typ", 3)
     assert hint in found.hint and "syntax" not in found.hint and "image" not in found.hint
 
@@ -314,3 +316,26 @@ def test_misspelt_section_content_in_a_draft_type_is_a_template_finding(work):
     done = run(work, "draft", str(work / "town"), "--out", str(work / "out"))
     assert done.returncode == 1 and "E-TEMPLATE" in done.stdout + done.stderr
     assert not (work / "out").exists()
+
+
+def test_an_error_inside_the_shared_library_is_placed_at_the_types_call(tmp_path, monkeypatch):
+    """lib.typ (the shared library) + the type's b.typ, compiled for real: an error two calls deep
+    in the library is placed at b.typ's line that called it, with the chain of calls."""
+    import typst
+
+    from pipeline.render.pdf import typst_source
+    from pipeline.render.typst_errors import typeset_findings
+    (tmp_path / "templates" / "common").mkdir(parents=True)
+    (tmp_path / "templates" / "t").mkdir()
+    lib = tmp_path / "templates" / "common" / "lib.typ"
+    lib.write_text("#let inner(x) = {\n  x.missing\n}\n#let outer(x) = {\n  inner(x)\n}\n", encoding="utf-8")
+    own = tmp_path / "templates" / "t" / "b.typ"
+    own.write_text("one\n\n#outer((present: 1))\n", encoding="utf-8")
+    with pytest.raises(typst.TypstError) as caught:
+        typst.Compiler(root=str(tmp_path)).compile(input=typst_source([lib, own]))
+    monkeypatch.chdir(tmp_path)
+    (found,) = typeset_findings(caught.value, [lib, own])
+    assert (found.location.file, found.location.row) == ("templates/t/b.typ", 3)
+    assert "does not contain key" in found.message and "(column 2)" in found.message
+    assert found.message.endswith("; in inner (templates/common/lib.typ:2) called from outer "
+                                  "(templates/common/lib.typ:5) called from templates/t/b.typ:3"), found.message

@@ -36,8 +36,9 @@ def work(tmp_path: Path) -> Path:
 
 
 def _run(work: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BROCHURE_TEMPLATES": str(work / "templates")}
-    done = subprocess.run([*BROCHURE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    # Run from WORK: the copied types are outside types, named by their path from there (templates/<type>/…).
+    env = {**os.environ, "BROCHURE_TEMPLATES": str(work / "templates"), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([*BROCHURE, *args], cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert "Traceback" not in done.stdout + done.stderr, done.stderr
     return done
 

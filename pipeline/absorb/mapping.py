@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 from pipeline.absorb.align import align, segment_values, word_changes, word_diff
 from pipeline.absorb.edited import Comment, Docx, Para, canonical, same_text
 from pipeline.assemble.document import cell_text
+from pipeline.load.type_folders import is_type_file
 from pipeline.sources import Place
 from pipeline.tree import Chapter, DataTable, Lines, ListItem, Paragraph, Placeholder, Section
 
@@ -311,8 +312,8 @@ class Mapper:
         if target is None and place is not None and not fields and key in ("runs", "title") \
                 and (place.key or place.row is not None):
             target = place  # text typed in one cell (a line of it) or given under one key
-        if target is None or target.file.startswith("templates/"):
-            if target is not None or place is None or place.file.startswith("templates/"):
+        if target is None or is_type_file(target.file):
+            if target is not None or place is None or is_type_file(place.file):
                 return self._not(where, change, "this label belongs to the brochure type", kind="type-label")
             return self._not(where, change, f"this text is made from several cells of {place.file} and cannot be split "
                              "back: change them there", kind="several-cells", place=Place(place.file, sheet=place.sheet))

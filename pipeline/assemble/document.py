@@ -149,7 +149,7 @@ class Assembler:
         table = spec.get("table")
         rows = self.records.get(table, []) if table else []
         if kind not in BLOCK_TYPES or (table and table not in self.ed.template.schemas):  # a declared table may have no sheet
-            raise InputError(error("E-TEMPLATE", Location(file=f"templates/{self.ed.template.name}/template.yaml",
+            raise InputError(error("E-TEMPLATE", Location(file=self.ed.template.shown(),
                                                          column=f"blocks.{name}"),
                                    f"block '{name}' needs a type ({', '.join(BLOCK_TYPES)}) and a known table",
                                    "see docs/templates.md"))
@@ -168,7 +168,7 @@ class Assembler:
                                      _cells({"title": spec.get("title", "{id}")}, rec))]
         if kind == "figures":
             if not isinstance(spec.get("where") or {}, dict):
-                origin = EDITION_FILE if name in self.ed.blocks else f"templates/{self.ed.template.name}/template.yaml"
+                origin = EDITION_FILE if name in self.ed.blocks else self.ed.template.shown()
                 raise InputError(error("E-TEMPLATE", Location(file=origin, column=f"blocks.{name}.where"),
                                        f"block '{name}': 'where' must map columns to values",
                                        'write e.g. where: {region: "{id}"}'))

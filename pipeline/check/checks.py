@@ -16,6 +16,7 @@ from pipeline.load.edition import EDITION_FILE, TEMPLATE_FILE, Edition
 from pipeline.check.references import check_references
 from pipeline.errors import Finding, Location, Report
 from pipeline.load.page import check_reference_page
+from pipeline.load import type_folders
 from pipeline.load.template_check import label_findings
 from pipeline.check.chart_fit import check_chart_fit
 from pipeline.load.records import Record
@@ -66,7 +67,6 @@ def check_inputs(edition: Edition, tables: dict[str, Table], records: dict[str, 
     template = edition.template
     rows = {rec.id: rec.origin for rec in records.get("charts", [])}
     report.extend(check_chart_fit(document, template, rows))
-    report.extend(check_reference_page(template.page, template.reference_docx,
-                                       f"templates/{template.name}/{template.reference_docx.name}"))
+    report.extend(check_reference_page(template.page, template.reference_docx))
     report.extend(label_findings(template.raw, template.typst, template.folder / TEMPLATE_FILE,
-                                 f"templates/{template.name}/{TEMPLATE_FILE}"))
+                                 type_folders.shown(template.folder / TEMPLATE_FILE)))

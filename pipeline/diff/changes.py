@@ -396,7 +396,7 @@ def _table_names(template: str) -> tuple[dict, dict[str, tuple], dict, dict]:
     if isinstance(t.raw.get("workbook"), dict):  # a draft: its rows are the workbook's rows
         from pipeline.drafts.workbook_layout import parse_layout
         try:
-            sheets = {s.key: s for s in parse_layout(t.raw, f"templates/{template}/template.yaml").sheets}
+            sheets = {s.key: s for s in parse_layout(t.raw, t.shown()).sheets}
         except InputError:
             sheets = {}
     return dict(t.tables), dict(t.schemas), sheets, _headers(t.blocks)

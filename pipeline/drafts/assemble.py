@@ -25,6 +25,7 @@ from pipeline.sources import Place, SourceMap
 from pipeline.load.edition import MAX_TITLE
 from pipeline.load.input_files import MAX_TEXT_BYTES, inside, read_bytes
 from pipeline.load.records import Record
+from pipeline.load.type_folders import shown_file
 from pipeline.tree import (
     Block,
     Box,
@@ -432,7 +433,7 @@ class DraftAssembler:
         if "title" in own:  # the town's heading
             self.places.note(ch, Place.of(own["title"][1]))
         else:
-            self.places.note(ch, Place(f"templates/{self.template}/template.yaml", key=f"sections[{n}].title"))  # the type's
+            self.places.note(ch, Place(shown_file(self.template), key=f"sections[{n}].title"))  # the type's
         row = next((r.row for r in self.records.get(self.k["texts"], []) if _text(r["section"]) == section.title), None)
         self.number_at[id(ch)] = own["number"][1] if "number" in own else self._where(self.k["texts"], row, "number")
         has_content = bool(text or md_sections or blocks or sections)
@@ -523,7 +524,7 @@ class DraftAssembler:
                                                     width="logo"), Place(PHOTOS_FILE, key=logo.key)))
             self._keep("logo caption", logo.caption, Location(file=PHOTOS_FILE, column=f"{logo.key}.bildunterschrift"))
         chapter = Chapter(id="kontakt", kind="imprint", title=title, running_head=title, style="imprint", blocks=blocks)
-        return self.places.note(chapter, Place(f"templates/{self.template}/template.yaml", key="labels.contact_chapter"))
+        return self.places.note(chapter, Place(shown_file(self.template), key="labels.contact_chapter"))
 
     def _titles(self, municipality: str) -> tuple[str, str]:
         """The cover's title and the line under it: „… der Stadt Musterstadt“ unless the

@@ -160,7 +160,7 @@ def parse_layout(raw: dict, rel: str) -> Layout:
 @functools.cache  # read once per process: a batch builds hundreds of towns from one template
 def draft_template(name: str = TEMPLATE) -> tuple[Template, Layout]:
     template = load_template(name)
-    rel = f"templates/{name}/template.yaml"
+    rel = template.shown()
     with lines_for({rel: template.folder / "template.yaml"}):  # each finding gets its key's line
         return template, parse_layout(template.raw, rel)
 

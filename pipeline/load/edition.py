@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt  # noqa: F401  (Edition.date)
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.load.type_migrations import migration_findings
-from pipeline.load import template_check
+from pipeline.load import template_check, type_folders
 from pipeline.load import yaml_load
 from pipeline.errors import InputError, Location, error
 from pipeline.load.footer import footer_line
@@ -30,14 +29,6 @@ _OUTLINE_DEPTH = re.compile(r"#outline\([^)]*depth:\s*(\d+)")
 CHAPTER_KINDS = ("foreword", "contents", "prose", "each", "bibliography", "imprint")
 MAX_PAGES = 2_000  # per edition or chapter: Typst would try to allocate them all
 MAX_TITLE = 300  # characters of a title, subtitle or running head
-
-
-def templates_root() -> Path:
-    """templates/ next to the package (a source checkout, installed editable), or the folder
-    BROCHURE_TEMPLATES names (a type developed outside the checkout; set by whoever runs the
-    engine, never by an edition, since a type's Typst code runs)."""
-    env = os.environ.get("BROCHURE_TEMPLATES")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "templates"
 
 
 @dataclass
@@ -71,6 +62,10 @@ class Template:
             if path.is_file() and (m := _OUTLINE_DEPTH.search(path.read_text(encoding="utf-8"))):
                 return int(m.group(1))
         return 2
+
+    def shown(self, file: str = TEMPLATE_FILE) -> str:
+        """How findings name FILE of this type: templates/<type>/…, or an outside type's real path."""
+        return type_folders.shown(self.folder / file)
 
     @property
     def docx_cover(self) -> dict:
@@ -207,21 +202,21 @@ def _shape(data: dict) -> None:
             seen[str(cid)] = n
 
 
-def load_template(name: str, root: Path | None = None) -> Template:
-    folder = (root or templates_root()) / name
-    rel = f"templates/{name}"
-    with template_check.lines_for({f"{rel}/{TEMPLATE_FILE}": folder / TEMPLATE_FILE, f"{rel}/spec.yaml": folder / "spec.yaml"}):
-        return _load_template(name, root, folder)
-
-
-def _load_template(name: str, root: Path | None, folder: Path) -> Template:
-    # a plain name only: the type's Typst files run, so they must come from templates/, not from an edition
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name) or not (folder / TEMPLATE_FILE).is_file():
-        known = sorted(p.name for p in (root or templates_root()).iterdir() if (p / TEMPLATE_FILE).is_file())
+def load_template(name: str) -> Template:
+    """Type NAME: from the BROCHURE_TEMPLATES folder if it has one of that name, else the shipped one."""
+    # a plain name only: the type's Typst files run, so they must come from a types' folder, not from an edition
+    folder = type_folders.find(name) if re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name) else None
+    if folder is None:
         raise InputError(error("E-UNKNOWN-TEMPLATE", Location(file=EDITION_FILE, column="template"),
                                f"brochure type '{name}' does not exist",
-                               "use one of: " + ", ".join(known)))
-    rel = f"templates/{name}/{TEMPLATE_FILE}"
+                               "use one of: " + ", ".join(type_folders.known())))
+    rel = type_folders.shown(folder)
+    with template_check.lines_for({f"{rel}/{TEMPLATE_FILE}": folder / TEMPLATE_FILE, f"{rel}/spec.yaml": folder / "spec.yaml"}):
+        return _load_template(name, folder, rel)
+
+
+def _load_template(name: str, folder: Path, type_rel: str) -> Template:
+    rel = f"{type_rel}/{TEMPLATE_FILE}"
     raw = _yaml(folder / TEMPLATE_FILE, rel)
     if findings := migration_findings(raw, folder, rel):
         raise InputError(findings)  # an older type: what replaced what, before any other complaint
@@ -232,7 +227,7 @@ def _load_template(name: str, root: Path | None, folder: Path) -> Template:
         raise InputError(findings)
     typst = raw.get("typst", "brochure.typ")
     return Template(name=name, folder=folder, labels=dict(raw.get("labels", {})),
-                    typst=[folder / t for t in (typst if isinstance(typst, list) else [typst])],
+                    typst=[type_folders.typst_file(folder, t) for t in (typst if isinstance(typst, list) else [typst])],
                     reference_docx=folder / raw.get("reference_docx", "reference.docx"),
                     spec=load_spec(folder, schemas), raw=raw, schemas=schemas,
                     blocks=dict(raw.get("blocks") or {}), tables=parse_table_info(raw.get("tables")),

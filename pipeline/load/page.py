@@ -23,6 +23,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.errors import Finding, InputError, Location, error, warning
+from pipeline.load import type_folders
 from pipeline.tree import Page
 
 PAPER = {"a3": (297.0, 420.0), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "a6": (105.0, 148.0),
@@ -147,10 +148,10 @@ _COLS = re.compile(rb'<w:cols\b[^>]*?\bw:num="(\d+)"')
 MISMATCH_MM = 1.0  # Word stores the page in twips: a rounding is no mismatch
 
 
-def check_reference_page(page: Page, reference: Path, rel: str) -> list[Finding]:
-    """W-PAGE-MISMATCH when the type's reference.docx (REL names it) is set up for another paper
-    than its `page:`, or in text columns: the Word file follows `page:` all the same (the writer
-    sets it, docx_page.py), but the reference's styles were made for what it says."""
+def check_reference_page(page: Page, reference: Path) -> list[Finding]:
+    """W-PAGE-MISMATCH when the type's reference.docx is set up for another paper than its
+    `page:`, or in text columns: the Word file follows `page:` all the same (the writer sets it,
+    docx_page.py), but the reference's styles were made for what it says."""
     try:
         with zipfile.ZipFile(reference) as z:
             xml = z.read("word/document.xml")
@@ -158,7 +159,8 @@ def check_reference_page(page: Page, reference: Path, rel: str) -> list[Finding]
         return []  # a missing or broken reference document is the template check's to report
     body = xml[xml.rfind(b"<w:sectPr"):]  # the body's section comes last
     found, cols = _PGSZ.findall(body), _COLS.findall(body)
-    remake = f"remake it: brochure type reference-docx {rel.rsplit('/', 2)[-2]}"
+    rel = type_folders.shown(reference)
+    remake = f"remake it: brochure type reference-docx {type_folders.type_argument(reference.parent)}"
     findings = []
     if found:
         width, height = (int(v) * 25.4 / 1440 for v in found[-1])

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import InputError, Location, did_you_mean, error
+from pipeline.load import type_folders
 from pipeline.load.records import SCHEMAS, Column
 
 SPEC_FILE = "spec.yaml"
@@ -168,7 +169,7 @@ def parse_spec(data: object, rel: str, schemas: dict[str, tuple[Column, ...]] = 
 def load_spec(template_folder: Path, schemas: dict[str, tuple[Column, ...]] = SCHEMAS) -> Spec:
     """The type's spec; a type without spec.yaml has no editorial requirements."""
     path = template_folder / SPEC_FILE
-    rel = f"templates/{template_folder.name}/{SPEC_FILE}"
+    rel = type_folders.shown(path)
     if not path.is_file():
         return Spec()
     try:

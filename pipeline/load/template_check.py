@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.load import yaml_load
+from pipeline.load import type_folders, yaml_load
 from pipeline.errors import Finding, InputError, Location, did_you_mean, error, warning
 from pipeline.load.records import Column
 from pipeline.load.template_keys import (BLOCK_KEYS, BLOCK_NOT_PATTERNS, CHAPTER, EDITION_KEYS, FIELD_PATTERN,
@@ -59,14 +59,15 @@ def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
                 findings.append(error("E-TEMPLATE-FILE", where, f"'{path_text(kpath)}' must be a file name, not {name!r}"[:200],
                                       f"write e.g. {key}: {defaults.get(key, 'file')}"))
                 continue
-            if (folder / name).is_file():
-                if key == "reference_docx" and not _is_docx(folder / name):
+            file = type_folders.typst_file(folder, name) if key == "typst" else folder / name
+            if file.is_file():
+                if key == "reference_docx" and not _is_docx(file):
                     findings.append(error("E-TEMPLATE-FILE", where, f"'{name}' is not a Word document (.docx) with styles",
-                                          _file_hint(key, folder.name) + ", or save it from Word as .docx"))
+                                          _file_hint(key, folder) + ", or save it from Word as .docx"))
                 continue
             findings.append(error("E-TEMPLATE-FILE", where,
                                   f"'{path_text(kpath)}' names '{name}', which is not a file in {rel.rsplit('/', 1)[0]}/",
-                                  did_you_mean(name, _files_near(folder, name)) + _file_hint(key, folder.name)))
+                                  did_you_mean(name, _files_near(folder, name)) + _file_hint(key, folder)))
     return findings
 
 
@@ -83,13 +84,15 @@ def _files_near(folder: Path, name: str) -> list[str]:
     """The files beside where NAME points (its folder, or the type's folder), written as NAME is."""
     parent = Path(name).parent
     where = folder / parent if (folder / parent).is_dir() else folder
+    if where == folder and name.startswith(type_folders.SHARED):
+        where = type_folders.SHIPPED / "common"  # an outside type without common/ joins the shipped one
     prefix = "" if where == folder else parent.as_posix() + "/"
     return sorted(prefix + p.name for p in where.iterdir() if p.is_file())
 
 
-def _file_hint(key: str, type_name: str) -> str:
+def _file_hint(key: str, folder: Path) -> str:
     if key == "reference_docx":
-        return f"make it with: brochure type reference-docx {type_name}"
+        return f"make it with: brochure type reference-docx {type_folders.type_argument(folder)}"
     return "the path is relative to the type's folder, e.g. ../common/blocks.typ"
 
 

@@ -800,7 +800,8 @@ def render_docx(doc: Document, reference: Path, edition_folder: Path, artwork: A
 def style_findings(missing: list[str], reference: Path, type_name: str) -> list:
     """A warning for each style the DOCX writer needed that the type's reference.docx lacks."""
     from pipeline.errors import Location, warning
-    return [warning("W-DOCX-STYLE", Location(file=str(reference)),
+    from pipeline.load.type_folders import shown
+    return [warning("W-DOCX-STYLE", Location(file=shown(reference)),
                     f"the reference document of type '{type_name}' has no style '{name}': the Word file uses a plain "
                     "style of that name instead", "add the style to reference.docx in Word (Formatvorlagen), or make a "
                     "new reference.docx from a shipped type's (docs/templates.md)", args={"style": name})

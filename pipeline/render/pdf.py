@@ -166,8 +166,7 @@ class Typesetter:
             return self._compile(pads, options) if pads else pdf
         except RuntimeError as exc:
             # Typst reports problems in the template or with an image; name file and line, don't trace.
-            from pipeline.load.edition import templates_root
-            raise InputError(typeset_findings(exc, self.files, templates_root())) from None
+            raise InputError(typeset_findings(exc, self.files)) from None
 
     def _compile(self, pads: dict[str, int], options: dict) -> bytes:
         self.put("pads.json", json.dumps(pads, sort_keys=True).encode())

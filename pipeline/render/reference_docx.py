@@ -29,6 +29,7 @@ from lxml import etree
 from pipeline.render import docx_package
 from pipeline.render.docx_page import set_page
 from pipeline.load.edition import TEMPLATE_FILE, Template
+from pipeline.load import type_folders
 from pipeline.load.page import parse_page
 from pipeline.tree import Page
 
@@ -412,11 +413,11 @@ def build(path: str, page: Page, body_pt: float = BODY_PT) -> None:
 def _template(folder: Path) -> Template:
     """What this tool needs of a type (its Typst files for the colours, its page), read without
     load_template: that one refuses a type whose reference.docx does not exist yet."""
-    rel = f"templates/{folder.name}/{TEMPLATE_FILE}"
+    rel = type_folders.shown(folder / TEMPLATE_FILE)
     raw = yaml.safe_load((folder / TEMPLATE_FILE).read_text(encoding="utf-8")) or {}
     typst = raw.get("typst", "brochure.typ")
     return Template(name=folder.name, folder=folder, labels={},
-                    typst=[folder / t for t in (typst if isinstance(typst, list) else [typst])],
+                    typst=[type_folders.typst_file(folder, t) for t in (typst if isinstance(typst, list) else [typst])],
                     reference_docx=folder / raw.get("reference_docx", "reference.docx"),
                     page=parse_page(raw.get("page"), rel))
 

@@ -15,7 +15,7 @@ from pipeline.verify.accessibility import docx_problems, pdf_problems
 from pipeline.verify.addresses import pdf_address_problems
 from pipeline.verify.page_geometry import docx_page_problems, pdf_page_problems
 from pipeline.verify.figure_lines import check_figure_lines
-from pipeline.load import cell_lists
+from pipeline.load import cell_lists, type_folders
 from pipeline.load.edition import EDITION_FILE, Edition
 from pipeline.errors import Finding, Location, error, tool_fault
 from pipeline.load.markdown import text_passages
@@ -283,7 +283,7 @@ def check_page_geometry(document: Document, docx_bytes: bytes | None, pdf: PdfCo
                         names: dict[str, str]) -> list[Finding]:
     """The pages of both files against the type's `page:` (page_geometry.py). The PDF's page is
     the type's Typst's doing; the Word file's is the writer's own."""
-    type_file = Location(file=f"templates/{document.meta.template}/template.yaml", column="page")
+    type_file = Location(file=type_folders.shown_file(document.meta.template), column="page")
     findings = [error("E-PAGE-SIZE", type_file, f"{names['pdf']}: {problem}",
                       "the type's Typst sets its own page (#set page(…)): leave size and margins to template.yaml "
                       "page:, which page-setup in common/blocks.typ applies")
