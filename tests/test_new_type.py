@@ -8,7 +8,6 @@ file are on its page, landscape, in its columns; the chart is drawn for the colu
 from __future__ import annotations
 
 import io
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -161,7 +160,6 @@ def leaflet(tmp_path_factory):
     types = root / "types"
     folder = types / NAME
     folder.mkdir(parents=True)
-    shutil.copytree(ROOT / "templates" / "common", types / "common")  # TODO(items 6/7): the shipped one
     (folder / "template.yaml").write_text(TEMPLATE_YAML, encoding="utf-8")
     (folder / "theme.typ").write_text(THEME, encoding="utf-8")
     (folder / "brochure.typ").write_text(BROCHURE, encoding="utf-8")

@@ -102,8 +102,8 @@ OLDER_NAME = "aelterer-flyer"
 
 @pytest.fixture
 def older(tmp_path: Path) -> Path:
-    """The older type beside a copy of the shipped shared library, and the flyer's edition set to it."""
-    shutil.copytree(ROOT / "templates" / "common", tmp_path / "templates" / "common")
+    """The older type alone in a folder of its own (it uses the shipped shared library), and the
+    flyer's edition set to it."""
     shutil.copytree(OLDER, tmp_path / "templates" / OLDER_NAME)
     shutil.copytree(ROOT / "inputs" / "programmflyer-2014", tmp_path / "ed")
     edition = tmp_path / "ed" / "edition.yaml"
