@@ -30,6 +30,8 @@ def fit_widths(header: list[str], rows: list[list[str]], line: int = LINE,
                unbroken: frozenset[int] = frozenset()) -> list[float]:
     """Relative widths (summing to 1) for columns holding HEADER and ROWS' texts; the columns
     numbered in UNBROKEN (dates: „5./6. Februar 2010“) keep each line whole."""
+    if not header:  # no column to share the width
+        return []
     columns = [[h] + [r[i] for r in rows] for i, h in enumerate(header)]
     low, high, weight = [], [], []
     for i, texts in enumerate(columns):

@@ -236,12 +236,14 @@ def _sheet_table(ws, values_ws, rel: str) -> Table:
         columns.pop()  # trailing columns without heading or data are formatting, not data
     table.columns = columns
     problems: list = table.problems
-    for merged in ws.merged_cells.ranges:
-        if merged.max_row >= 2:
-            problems.append(error("E-MERGED-CELLS", table.where(row=merged.min_row, column=_column_at(columns, merged.min_col)),
-                                  f"cells {merged.coord} are merged, so only the first of them holds a value",
-                                  "unmerge them (Start → Verbinden und zentrieren) and fill in every row",
-                                  args={"cells": merged.coord}))
+    # any merge: in the header it hides headings (the columns after the first are lost), in the
+    # data it leaves every cell but the first empty
+    for merged in sorted(ws.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
+        problems.append(error("E-MERGED-CELLS", table.where(row=merged.min_row, column=_column_at(columns, merged.min_col)),
+                              f"cells {merged.coord} are merged, so only the first of them holds a value",
+                              "unmerge them (Start → Verbinden und zentrieren) and fill in every cell"
+                              + (", the headings of row 1 included" if merged.min_row == 1 else ""),
+                              args={"cells": merged.coord}))
     if ws.max_row - 1 > MAX_ROWS:
         problems.append(_too_many(table, ws.max_row - 1))
     for number, row in enumerate(rows[1:], start=2):
