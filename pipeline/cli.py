@@ -488,6 +488,11 @@ def add_town_command(name: str, data: Path, base_url: str | None) -> None:
         sys.exit(1)
     click.echo(f"{town.name}: {base_url}/t/{token}/")
     click.echo("Send this link to the town only; it is shown once and stored hashed.")
+    from pipeline.load.glyphs import unprintable_character
+    from pipeline.web.portal.town_names import printable_name
+    if printable_name(town.name) != town.name:
+        click.echo(f"Note: the brochure's fonts cannot print {unprintable_character(town.name)}; the town's workbook "
+                   f"names it '{printable_name(town.name)}' (its space is {town.id}).", err=True)
 
 
 @portal_group.command("list")

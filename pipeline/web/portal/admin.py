@@ -213,8 +213,9 @@ class Admin:
         name = str(form.get("name") or "")[:200]
         try:
             town, link = self._issue(token, name)
-        except ValueError:
-            return await self.overview(request, problem="Bitte geben Sie den Namen der Kommune ein.", status=400)
+        except ValueError as exc:  # a name refused says why (town_names.NameRefused)
+            return await self.overview(request, problem=getattr(exc, "german", "Bitte geben Sie den Namen der Kommune ein."),
+                                       status=400, name=name)
         except FileExistsError:
             return await self.overview(request, status=409, name=name,
                                        problem=f"{' '.join(name.split())} hat schon einen aktiven Link. Auf der Seite "

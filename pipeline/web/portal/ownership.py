@@ -14,6 +14,8 @@ import re
 import unicodedata
 import zipfile
 
+from anyascii import anyascii
+
 from pipeline.errors import Finding, Location, error
 from pipeline.load.input_files import is_zip_bomb
 from pipeline.load.sheets import MAX_RATIO, MAX_UNPACKED
@@ -31,6 +33,7 @@ def words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", str(name)).casefold().translate(FOLD)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = anyascii(text).lower()  # Львів is Lviv: other scripts compare by their letters, not as nothing
     text = re.sub(r"\([^)]*\)", " ", text).split(",")[0]
     tokens = re.findall(r"[a-z0-9]+", text)
     for kind in sorted(KINDS, key=len, reverse=True):  # „Große Kreisstadt“ before „Kreisstadt“

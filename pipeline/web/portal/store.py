@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.drafts.draft import draft_template
-from pipeline.load.markdown import slug
 from pipeline.drafts.scaffold import init_draft
+from pipeline.web.portal import town_names
+from pipeline.web.portal.town_names import normalise
 
 DEFAULT_DIR = Path("portal-data")
 DATA_FORMAT = 2  # the data folder's format (format.json); older folders are upgraded by ops.prepare
@@ -183,25 +184,29 @@ class Store:
                     revoked=bool(data.get("revoked")))
 
     def find(self, name_or_id: str) -> Town | None:
-        key = name_or_id.strip().casefold()
-        return next((t for t in self.towns() if t.id == slug(name_or_id) or t.name.casefold() == key), None)
+        """The town of that name or id. Never by a name's id: names in other scripts once all
+        had one (so Львів found Київ's space)."""
+        key = normalise(name_or_id).casefold()
+        return next((t for t in self.towns() if t.id == name_or_id.strip() or normalise(t.name).casefold() == key),
+                    None)
 
     def add_town(self, name: str) -> tuple[Town, str]:
         """Create NAME's space (or give a revoked town a new link); returns the town and its token,
         which is shown once and stored only as a hash."""
-        name = " ".join(name.split())
-        if not name:
-            raise ValueError("give the municipality's name, e.g. \"Musterstadt\"")
-        town = self.find(name)
+        name = town_names.check(name)  # NameRefused (a ValueError) names the character
+        key = name.casefold()
+        town = next((t for t in self.towns() if normalise(t.name).casefold() == key), None)
         if town and not town.revoked:
             raise FileExistsError(f"{town.name} already has a link; revoke it first to issue a new one")
-        if town is None:
-            base = slug(name) or "kommune"
-            town_id, n = base, 2
-            while (self.root / "towns" / town_id).exists():
-                town_id, n = f"{base}-{n}", n + 1
-            folder = self.root / "towns" / town_id
-            folder.mkdir(parents=True)
+        if town is None:  # a new id, never one of a folder that exists (a revoked town's stays)
+            while True:
+                town_id = town_names.town_id(name, lambda t: (self.root / "towns" / t).exists())
+                folder = self.root / "towns" / town_id
+                try:
+                    folder.mkdir(parents=True)
+                    break
+                except FileExistsError:  # made at this moment by another add-town
+                    continue
             town = Town(id=town_id, name=name, folder=folder, created=now())
         token = secrets.token_urlsafe(TOKEN_BYTES)
         digest = token_hash(token)
@@ -252,7 +257,8 @@ class Store:
         if not town.workbook.is_file():
             _, layout = draft_template()
             with tempfile.TemporaryDirectory(dir=town.folder) as tmp:
-                made = init_draft(town.name, Path(tmp), layout, portal=True)
+                # the Kommune as the fonts can print it (Львів → Lviv), or the draft could never be built
+                made = init_draft(town_names.printable_name(town.name), Path(tmp), layout, portal=True)
                 os.replace(made, town.workbook)
         return town.workbook
 
