@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError, Location, error
 from pipeline.load.input_files import is_zip_bomb, read_bytes, zip_sizes
+from pipeline.load.ooxml_kind import OLE_MAGIC, is_strict, ole_kind, transitional
 
 WORKBOOK = "workbook.xlsx"
 MAX_ROWS = 20_000  # rows per sheet or CSV file
@@ -206,7 +207,22 @@ def read_csv(path: Path, edition: Path) -> Table:
 
 
 def check_zip(path: Path, where: Location) -> None:
-    """An .xlsx is a zip: refuse one that would unpack to far more than any real workbook."""
+    """An .xlsx is a zip: refuse one that would unpack to far more than any real workbook, and
+    say what an Office file that is no zip is (a password-protected workbook, an .xls)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            kind = ole_kind(head, head + fh.read(MAX_UNPACKED)) if head.startswith(OLE_MAGIC) else None
+    except OSError:
+        kind = None  # zip_sizes below says why
+    if kind == "encrypted":
+        raise InputError(error("E-ENCRYPTED", where, "the workbook is protected with a password (encrypted), so it "
+                               "cannot be read", "open it in Excel, remove the password (Datei → Informationen → "
+                               "Arbeitsmappe schützen → Mit Kennwort verschlüsseln: leeren) and save it again"))
+    if kind == "ole":
+        raise InputError(error("E-NOT-WORKBOOK", where, "the file is an Excel 97–2003 workbook (.xls) or another old "
+                               "Office file, not an .xlsx workbook",
+                               "open it in Excel or LibreOffice and save it as 'Excel-Arbeitsmappe (*.xlsx)'"))
     try:
         total, packed = zip_sizes(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -291,11 +307,12 @@ def read_workbook(path: Path, edition: Path, skip: frozenset[str] = frozenset())
     check_zip(path, Location(file=rel))
     try:
         from openpyxl import load_workbook  # only for workbooks: CSV editions never load it (0.3 s)
-        book = load_workbook(path, data_only=False)
+        source = _usual_namespaces(path)
+        book = load_workbook(source, data_only=False)
         # the stored cells only (iter_rows would visit every empty cell up to the last one)
         has_formulas = any(c.data_type == "f" for ws in book.worksheets if ws.title not in skip
                            for c in ws._cells.values())
-        values = load_workbook(path, data_only=True) if has_formulas else None
+        values = load_workbook(_again(source), data_only=True) if has_formulas else None
     except Exception as exc:  # openpyxl raises many types for broken files
         raise InputError(error("E-UNREADABLE", Location(file=rel),
                                f"cannot open the workbook: {exc.__class__.__name__}: {exc}",
@@ -311,6 +328,20 @@ def read_workbook(path: Path, edition: Path, skip: frozenset[str] = frozenset())
                                    "rename or delete one of them: only one sheet of a name can be read"))
         tables[table.name] = table
     return tables
+
+
+def _usual_namespaces(path: Path) -> Path | io.BytesIO:
+    """PATH, or for a 'Strict Open XML' workbook a copy with the usual namespaces (ooxml_kind)."""
+    with zipfile.ZipFile(path) as z:
+        if not is_strict(z):
+            return path
+    return io.BytesIO(transitional(path.read_bytes()))
+
+
+def _again(source: Path | io.BytesIO) -> Path | io.BytesIO:
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+    return source
 
 
 def read_tables(edition: Path) -> dict[str, Table]:

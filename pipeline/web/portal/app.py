@@ -40,6 +40,7 @@ from pipeline.web.portal.body_limit import BodyTooLarge, limited
 from pipeline.web.portal.admin import Admin
 from pipeline.web.portal.absorbing import absorb_upload
 from pipeline.web.portal.findings_de import SEVERITY, german
+from pipeline.web.portal.form_files import too_many_files
 from pipeline.web.portal.jobs import JobPool, Overtime
 from pipeline.web.portal.mail import Notifier
 from pipeline.web.portal.ops import healthy
@@ -211,7 +212,9 @@ class Portal:
                 max_files=1, max_fields=4, max_part_size=10_000)
         except BodyTooLarge:
             return await self.town_page(request, *too_large)
-        except Exception:  # a malformed multipart body
+        except Exception as exc:  # a malformed multipart body, or two files in the field
+            if too_many_files(exc):
+                return await self.town_page(request, *self._upload_problem("E-UPLOAD-MANY", "", 400))
             return await self.town_page(request, *self._upload_problem("E-UPLOAD-EMPTY", "", 400))
         try:
             if not self.store.csrf_ok(token_hash(token), form.get("csrf")):

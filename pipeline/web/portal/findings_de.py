@@ -38,6 +38,9 @@ DATE_FORMS = ("Schreiben Sie z. B. 12.04.2011, 5./6. Februar 2010, April 2011, F
               "2010–2013 oder seit 2010.")
 REPORT = "Bitte melden Sie das dem Ministerium."
 
+ONE_FILE = Text("Bitte wählen Sie nur eine Datei aus: in ein Feld kann nur eine Datei hochgeladen werden.",
+                "Laden Sie weitere Dateien nacheinander hoch.")
+
 CATALOGUE: dict[str, dict[str | None, Text]] = {
     "E-EMPTY-CELL": {
         "required-entry": Text("Die Angabe „{column}“ fehlt.",
@@ -228,6 +231,12 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
         GENERAL: Text("Diese Arbeitsmappe gehört zu einer anderen Kommune.",
                       "Laden Sie die Arbeitsmappe Ihrer Kommune hoch."),
     },
+    "E-UPLOAD-MANY": {GENERAL: ONE_FILE},
+    "E-ENCRYPTED": {GENERAL: Text("Die Arbeitsmappe ist mit einem Kennwort geschützt (verschlüsselt) und lässt sich "
+                                  "deshalb nicht lesen.",
+                                  "Öffnen Sie sie in Excel, entfernen Sie das Kennwort (Datei → Informationen → "
+                                  "Arbeitsmappe schützen → Mit Kennwort verschlüsseln: Feld leeren) und speichern Sie "
+                                  "sie erneut als „Excel-Arbeitsmappe (*.xlsx)“.")},
     "E-UPLOAD-EMPTY": {GENERAL: Text("Es wurde keine Datei ausgewählt oder die Datei ist leer.",
                                      "Wählen Sie die ausgefüllte Arbeitsmappe aus und laden Sie sie hoch.")},
     "E-UPLOAD-NO-DRAFT": {GENERAL: Text("Es gibt noch keine Version, in die ein bearbeiteter Entwurf übernommen "

@@ -18,6 +18,7 @@ from anyascii import anyascii
 
 from pipeline.errors import Finding, Location, error
 from pipeline.load.input_files import is_zip_bomb
+from pipeline.load.ooxml_kind import transitional
 from pipeline.load.sheets import MAX_RATIO, MAX_UNPACKED
 
 KINDS = ("stadt", "gemeinde", "kreisstadt", "grosse kreisstadt", "landkreis", "kreis", "markt", "marktgemeinde",
@@ -66,6 +67,7 @@ def stammdaten_town(data: bytes, layout) -> tuple[str, Location] | None:
                            MAX_UNPACKED, MAX_RATIO):
                 return None
         from openpyxl import load_workbook
+        data = transitional(data) or data  # a 'Strict Open XML' workbook: the usual namespaces
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # not a workbook: precheck and the reader say so in their words
         return None

@@ -28,6 +28,8 @@ from starlette.responses import RedirectResponse, Response
 from pipeline.drafts.assemble import section_name
 from pipeline.drafts.photos import LOGO, PHOTOS_DIR, PHOTOS_FILE
 from pipeline.drafts.workbook_layout import draft_template
+from pipeline.web.portal.findings_de import ONE_FILE
+from pipeline.web.portal.form_files import too_many_files
 from pipeline.web.portal import photos_upload, texts_upload
 from pipeline.web.portal.body_limit import BodyTooLarge, limited
 from pipeline.web.portal.jobs import Overtime
@@ -75,7 +77,9 @@ class Extras:
                 max_files=1, max_fields=6, max_part_size=FIELDS_LIMIT)
         except BodyTooLarge:
             return await portal.town_page(request, 413, too_large)
-        except Exception:  # a malformed multipart body
+        except Exception as exc:  # a malformed multipart body, or two files in the field
+            if too_many_files(exc):
+                return await portal.town_page(request, 400, _problem(ONE_FILE.message, ONE_FILE.hint))
             return await portal.town_page(request, 400, _problem("Das Formular war unvollständig.",
                                                                  "Bitte versuchen Sie es noch einmal."))
         if not portal.store.csrf_ok(token_hash(token), form.get("csrf")):
