@@ -276,6 +276,7 @@ def served(tmp_path_factory):
     data = tmp_path_factory.mktemp("portal") / "data"
     store = Store(data)
     tokens = {name: store.add_town(name)[1] for name in ("Musterstadt", "Львів")}
+    tokens["admin"] = store.new_admin_token()
     server = Server(data, workers=1).start()
     try:
         with httpx.Client(base_url=server.url, timeout=60) as client:
@@ -360,3 +361,14 @@ def test_a_town_named_in_cyrillic_is_drafted_end_to_end(served, tmp_path):
     result = store.versions(town)[-1].result()
     assert result["outcome"] == "ready", [f for f in result["findings"] if f["severity"] == "error"]
     assert store.versions(town)[-1].file("pdf").is_file()
+
+
+def test_the_admin_page_refuses_a_look_alike_name_in_german_naming_it(served):
+    client, store, tokens = served
+    admin = f"/admin/{tokens['admin']}"
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get(admin + "/").text).group(1)
+    for name, code in (("Kаssel", "U+0430"), ("Kassel\u202e", "U+202E")):
+        r = client.post(admin + "/kommunen", data={"csrf": token, "name": name})
+        page = _text(r.text)
+        assert r.status_code == 400 and code in page and "Bitte tippen Sie" in page, page[-2000:]
+    assert {t.name for t in store.towns()} == {"Musterstadt", "Львів"}
