@@ -372,3 +372,18 @@ def test_the_admin_page_refuses_a_look_alike_name_in_german_naming_it(served):
         page = _text(r.text)
         assert r.status_code == 400 and code in page and "Bitte tippen Sie" in page, page[-2000:]
     assert {t.name for t in store.towns()} == {"Musterstadt", "Львів"}
+
+
+@pytest.mark.parametrize("sheet, cells", [("quotes", "A1:C1"), ("regions", "A1:B3"), ("figures", "A2:A4")])
+def test_an_editions_workbook_with_merged_cells_is_e_merged_cells_for_build_too(tmp_path, sheet, cells):
+    from editions import EDITION, TABLES, TEXTS, write_edition
+    folder = write_edition(tmp_path / "ed", tables=TABLES, texts=dict(TEXTS), edition=EDITION, fmt="xlsx")
+    path = folder / "data" / "workbook.xlsx"
+    book = openpyxl.load_workbook(path)
+    book[sheet].merge_cells(cells)
+    book.save(path)
+    r = subprocess.run([*CLI, "build", str(folder), "--out", str(tmp_path / "out")], cwd=ROOT,
+                       capture_output=True, text=True)
+    said = r.stdout + r.stderr
+    assert r.returncode == 1 and "E-MERGED-CELLS" in said and cells in said and f"'{sheet}'" in said, said
+    assert "Traceback" not in said and "E-INTERNAL" not in said and not (tmp_path / "out").exists()
