@@ -387,3 +387,9 @@ def test_an_editions_workbook_with_merged_cells_is_e_merged_cells_for_build_too(
     said = r.stdout + r.stderr
     assert r.returncode == 1 and "E-MERGED-CELLS" in said and cells in said and f"'{sheet}'" in said, said
     assert "Traceback" not in said and "E-INTERNAL" not in said and not (tmp_path / "out").exists()
+
+
+def test_a_workbook_names_a_town_of_another_script_by_its_letters():
+    from pipeline.web.portal.ownership import same_town
+    assert same_town("Lviv", "Львів") and same_town("Stadt Athina", "Αθήνα")
+    assert not same_town("Kiiv", "Львів") and not same_town("Київ", "Львів")

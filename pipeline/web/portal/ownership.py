@@ -34,7 +34,7 @@ def words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", str(name)).casefold().translate(FOLD)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = anyascii(text).lower()  # Львів is Lviv: other scripts compare by their letters, not as nothing
+    text = anyascii(text).replace("'", "").lower()  # Львів is Lviv (the soft sign as nothing): other scripts compare by their letters
     text = re.sub(r"\([^)]*\)", " ", text).split(",")[0]
     tokens = re.findall(r"[a-z0-9]+", text)
     for kind in sorted(KINDS, key=len, reverse=True):  # „Große Kreisstadt“ before „Kreisstadt“
