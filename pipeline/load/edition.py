@@ -287,7 +287,8 @@ def _load_edition(folder: Path) -> Edition:
                                    "use one of: " + ", ".join(CHAPTER_KINDS)))
         _page_count(ch.get("pages"), f"chapters[{n}].pages")
     template = load_template(_text(data, "template", True))
-    if findings := template_check.check_edition(data, folder / EDITION_FILE, EDITION_FILE, template.schemas):
+    if findings := template_check.check_edition(data, folder / EDITION_FILE, EDITION_FILE, template.schemas,
+                                                      template.blocks, type_folders.shown(template.folder / TEMPLATE_FILE)):
         raise InputError(findings)
     return Edition(
         folder=folder, name=folder.name,

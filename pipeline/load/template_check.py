@@ -245,10 +245,14 @@ def cover_findings(raw: dict, rel: str, lines) -> list[Finding]:
     return out
 
 
-def check_edition(raw: dict, path: Path, rel: str, schemas: dict[str, tuple[Column, ...]]) -> list[Finding]:
-    """The edition's own blocks and the `{field}` patterns of its chapters made from a table."""
+def check_edition(raw: dict, path: Path, rel: str, schemas: dict[str, tuple[Column, ...]],
+                  type_blocks: dict | None = None, type_rel: str = "template.yaml") -> list[Finding]:
+    """The edition's own blocks, the blocks its chapters and imprint name, and the `{field}`
+    patterns of its chapters made from a table."""
     lines = _Lines(path)
     findings = block_findings(raw.get("blocks"), schemas, rel, ("blocks",), lines)
+    if type_blocks is not None:
+        findings += named_block_findings(raw, type_blocks, rel, lines, type_rel)
     for n, ch in enumerate(raw.get("chapters") or []):
         if not isinstance(ch, dict) or ch.get("kind") != "each" or str(ch.get("table")) not in schemas:
             continue
@@ -287,3 +291,35 @@ def lines_for(files: dict[str, Path]):
         yield
     except InputError as exc:
         raise InputError(with_lines(exc.findings, files)) from None
+
+
+def named_block_findings(raw: dict, type_blocks: dict, rel: str, lines: _Lines, type_rel: str) -> list[Finding]:
+    """E-UNKNOWN-BLOCK at each `blocks:` item of a chapter and `block:` of an imprint entry that
+    names no block: found here, at its line, rather than once per row the chapter is made from."""
+    own = raw.get("blocks") if isinstance(raw.get("blocks"), dict) else {}
+    names = ["box", *sorted(set(map(str, type_blocks)) | set(map(str, own)))]
+    named: list[tuple[tuple, object]] = []
+    for n, ch in enumerate(raw.get("chapters") or []):
+        items = ch.get("blocks") if isinstance(ch, dict) else None
+        if isinstance(items, list):
+            named += [((("chapters", n, "blocks", k)), name) for k, name in enumerate(items)]
+        elif items is not None:
+            kpath = ("chapters", n, "blocks")
+            named.append((kpath, items))
+    for n, item in enumerate(raw.get("imprint") or []):
+        if isinstance(item, dict) and item.get("block"):
+            named.append((("imprint", n, "block"), item["block"]))
+    out = []
+    for kpath, name in named:
+        if isinstance(name, str) and name in names:
+            continue
+        where = Location(file=rel, row=lines(kpath) or lines(kpath[:-1]), column=path_text(kpath))
+        if not isinstance(name, str):
+            out.append(error("E-BAD-VALUE", where, f"'{path_text(kpath)}' must be a block name, not {name!r}"[:200],
+                             "write e.g. blocks: [" + (names[-1] if len(names) > 1 else "name") + "]"))
+            continue
+        out.append(error("E-UNKNOWN-BLOCK", where,
+                         f"there is no block '{name}'"[:200],
+                         did_you_mean(name, names) + f"blocks of this brochure type ({type_rel} blocks:)"
+                         + (" and of this edition (blocks:)" if own else "") + ": " + ", ".join(names)))
+    return out
