@@ -217,6 +217,8 @@ def load_template(name: str) -> Template:
 
 def _load_template(name: str, folder: Path, type_rel: str) -> Template:
     rel = f"{type_rel}/{TEMPLATE_FILE}"
+    if findings := template_check.own_file_findings(folder, type_rel):
+        raise InputError(findings)  # read nothing a link out of the type's folder points to
     raw = _yaml(folder / TEMPLATE_FILE, rel)
     if findings := migration_findings(raw, folder, rel):
         raise InputError(findings)  # an older type: what replaced what, before any other complaint

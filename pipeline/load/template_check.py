@@ -44,8 +44,9 @@ def edition_keys(raw: dict, path: Path, rel: str) -> list[Finding]:
     return check_keys(raw, EDITION_KEYS, rel, _Lines(path))
 
 
-def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
-    """Every file template.yaml names must be a file, relative to the type's folder."""
+def template_files(raw: dict, folder: Path, rel: str, must_exist: bool = True) -> list[Finding]:
+    """Every file template.yaml names must be a file inside the type's folder (with MUST_EXIST
+    false: inside it, existing or not, for the tool that writes it)."""
     lines = _Lines(folder / "template.yaml")
     defaults = {"typst": "brochure.typ", "reference_docx": "reference.docx"}
     findings = []
@@ -59,7 +60,13 @@ def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
                 findings.append(error("E-TEMPLATE-FILE", where, f"'{path_text(kpath)}' must be a file name, not {name!r}"[:200],
                                       f"write e.g. {key}: {defaults.get(key, 'file')}"))
                 continue
+            if reason := type_folders.leaves(folder, name, shared=key == "typst"):
+                findings.append(error("E-TEMPLATE-FILE", where, f"'{path_text(kpath)}' names '{name}', which {reason}"[:300],
+                                      _file_hint(key, folder)))
+                continue
             file = type_folders.typst_file(folder, name) if key == "typst" else folder / name
+            if not must_exist:
+                continue
             if file.is_file():
                 if key == "reference_docx" and not _is_docx(file):
                     findings.append(error("E-TEMPLATE-FILE", where, f"'{name}' is not a Word document (.docx) with styles",
@@ -69,6 +76,20 @@ def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
                                   f"'{path_text(kpath)}' names '{name}', which is not a file in {rel.rsplit('/', 1)[0]}/",
                                   did_you_mean(name, _files_near(folder, name)) + _file_hint(key, folder)))
     return findings
+
+
+OWN_FILES = ("template.yaml", "spec.yaml", "fonts")  # read from a type's folder by name, when present
+
+
+def own_file_findings(folder: Path, rel_folder: str) -> list[Finding]:
+    """The files a type holds by name (template.yaml, spec.yaml, fonts/) must not link out of its folder."""
+    out = []
+    for name in OWN_FILES:
+        if (folder / name).exists() or (folder / name).is_symlink():
+            if reason := type_folders.leaves(folder, name):
+                out.append(error("E-TEMPLATE-FILE", Location(file=f"{rel_folder}/{name}"), f"'{name}' {reason}",
+                                 f"put the file itself into {rel_folder}/, not a link to it"))
+    return out
 
 
 def _is_docx(path: Path) -> bool:
