@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from pypdf import PdfWriter
 
-from pipeline.assemble.list_limits import MAX_LIST_ROWS, bounded
+from pipeline.assemble.list_limits import MAX_LIST_ROWS, MAX_PRINTED_ROWS, RowBudget, bounded, chapter_rows
 from pipeline.build import check
 from pipeline.errors import Location, Report
 from pipeline.load.edition import MAX_PAGES
@@ -126,3 +126,29 @@ def test_check_of_a_built_pdf_past_the_limit_is_one_finding(tmp_path):
     (out / "ed.pdf").write_bytes(blank_pdf(MAX_PAGES + 1))
     done = run(["check", "--built", "--out", str(out), str(ed)], tmp_path)
     assert done.returncode == 1 and "E-TOO-LARGE" in done.stdout and "ed.pdf" in done.stdout, done.stdout
+
+
+def records(n: int, file: str = "data/t.csv") -> list[Record]:
+    return [Record(table="t", row=i + 2, values={"id": f"r{i}"}, origin=Location(file=file, row=i + 2)) for i in range(n)]
+
+
+def test_all_printed_lists_of_an_edition_share_one_budget():
+    report = Report()
+    budget = RowBudget(report)
+    for n in range(MAX_PRINTED_ROWS // MAX_LIST_ROWS):
+        assert len(budget.bounded(records(MAX_LIST_ROWS, f"data/t{n}.csv"), f"block 'b{n}'")) == MAX_LIST_ROWS
+    assert report.findings == []
+    room = MAX_PRINTED_ROWS % MAX_LIST_ROWS
+    kept = budget.bounded(records(MAX_LIST_ROWS, "data/last.csv"), "block 'last'")
+    assert len(kept) == room
+    [f] = report.findings
+    assert (f.code, f.location.file, f.location.row) == ("E-TOO-LARGE", "data/last.csv", room + 2)
+    assert f"{MAX_PRINTED_ROWS:,}" in f.message
+
+
+def test_chapters_from_a_table_past_the_page_limit_are_an_error_at_the_first_row_too_many(tmp_path):
+    report = Report()
+    assert len(chapter_rows(records(MAX_PAGES), "t", report)) == MAX_PAGES and not report.findings
+    assert len(chapter_rows(records(MAX_PAGES + 3, "data/regions.csv"), "regions", report)) == MAX_PAGES
+    [f] = report.findings
+    assert (f.location.file, f.location.row) == ("data/regions.csv", MAX_PAGES + 2) and "regions" in f.message
