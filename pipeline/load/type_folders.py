@@ -78,8 +78,13 @@ def leaves(folder: Path, entry: str, shared: bool = False) -> str | None:
         return "is a URL or a home-folder path, not a file of the type's folder"
     if Path(entry).is_absolute() or _DRIVE.match(entry):
         return "is an absolute path; a type's files lie in its own folder"
-    target = typst_file(folder, entry) if shared else Path(folder) / entry
-    real = target.resolve()
+    if "\0" in entry or any(len(part) > 255 for part in entry.split("/")) or len(entry) > 1000:
+        return "is no usable file name (a NUL character, or too long)"
+    try:
+        target = typst_file(folder, entry) if shared else Path(folder) / entry
+        real = target.resolve()
+    except (OSError, RuntimeError):  # a path too long in all, or a symlink loop
+        return "cannot be followed to a file (too long, or a loop of links)"
     allowed = [Path(folder)]
     if shared and entry.startswith(SHARED):
         allowed += [Path(folder).parent / "common", SHIPPED / "common"]
