@@ -15,6 +15,7 @@ from pipeline.load import german
 from pipeline.load import markdown
 from pipeline.assemble.bibliography import Bibliographer
 from pipeline.assemble.charts import chart_from_rows, unknown_data
+from pipeline.assemble.list_limits import RowBudget, chapter_rows
 from pipeline.load.edition import EDITION_FILE, MAX_TITLE, Edition
 from pipeline.errors import InputError, Location, Report, did_you_mean, error, one_of
 from pipeline.load.input_files import MAX_TEXT_BYTES, find_named, inside, read_bytes
@@ -98,6 +99,7 @@ class Assembler:
         self.blocks = {**edition.template.blocks, **edition.blocks}
         self.bib = Bibliographer(records.get("references", []), self.labels)
         self.printed: dict[str, set[int]] = {}  # table → rows a named block or chapter printed
+        self.budget = RowBudget(report)  # rows printed lists may still take (list_limits)
 
     # -- what Markdown refers to: citations and named blocks --------------------------------
     def cite(self, cites: list[markdown.Cite], where: Location) -> str:
@@ -175,7 +177,8 @@ class Assembler:
             box = self._figures(spec, rows, context)
             return ([box] if box else []) + blocks
         fields = dict(spec.get("fields") or spec.get("columns") or {})
-        self._printed(table, rows)
+        self._printed(table, rows)  # rows past the limit are its finding's, not lost content's
+        rows = self.budget.bounded(rows, f"block '{name}'")
         if kind == "cards":
             cards = [self.places.note(Card(title=fill(str(spec.get("title", "{id}")), r),
                                            fields=[Field(label, fill_lines(pattern, r)) for label, pattern in fields.items()],
@@ -332,7 +335,7 @@ class Assembler:
                                   f"add the sheet '{table}' (or data/{table}.csv) with one row per chapter"))
         chapters = []
         self._printed(table, rows)
-        for rec in rows:
+        for rec in chapter_rows(rows, table, self.report):
             ch = self._chapter(entry, rec.origin, rec.id, fill(entry.get("title", "{id}"), rec), "each",
                                fill(entry["text"], rec) if entry.get("text") else None,
                                subtitle=fill(entry.get("subtitle", ""), rec), context=rec)
@@ -393,11 +396,13 @@ class Assembler:
                 chart = self._chart(rec)
                 if chart is not None:
                     self._insert(chapter, rec, self._noted(chart, rec, ("title", "source", "note", "alt_text", "section")))
+        listed = self.budget.bounded([r for t in ("contacts", "links") for r in self.records.get(t, [])
+                                      if r["chapter"] == chapter.id], f"the contact list of chapter '{chapter.id}'")
         contacts = [self._noted(self._contact(r), r, ("group", "name", "role", "organisation", "street", "postcode",
                                                       "city", "phone", "fax", "email", "web"))
-                    for r in self.records.get("contacts", []) if r["chapter"] == chapter.id]
+                    for r in listed if r.table == "contacts"]
         contacts += [self._noted(Contact(id=r.id, group=str(r["label"]), lines=[], web=str(r["url"])), r, ("label", "url"))
-                     for r in self.records.get("links", []) if r["chapter"] == chapter.id]
+                     for r in listed if r.table == "links"]
         if contacts:
             title = self.labels.get("contacts", "Ansprechpartner")
             first = self.places.place(contacts[0])  # the group's children carry their own rows

@@ -217,6 +217,8 @@ def load_template(name: str) -> Template:
 
 def _load_template(name: str, folder: Path, type_rel: str) -> Template:
     rel = f"{type_rel}/{TEMPLATE_FILE}"
+    if findings := template_check.own_file_findings(folder, type_rel):
+        raise InputError(findings)  # read nothing a link out of the type's folder points to
     raw = _yaml(folder / TEMPLATE_FILE, rel)
     if findings := migration_findings(raw, folder, rel):
         raise InputError(findings)  # an older type: what replaced what, before any other complaint
@@ -287,7 +289,8 @@ def _load_edition(folder: Path) -> Edition:
                                    "use one of: " + ", ".join(CHAPTER_KINDS)))
         _page_count(ch.get("pages"), f"chapters[{n}].pages")
     template = load_template(_text(data, "template", True))
-    if findings := template_check.check_edition(data, folder / EDITION_FILE, EDITION_FILE, template.schemas):
+    if findings := template_check.check_edition(data, folder / EDITION_FILE, EDITION_FILE, template.schemas,
+                                                      template.blocks, type_folders.shown(template.folder / TEMPLATE_FILE)):
         raise InputError(findings)
     return Edition(
         folder=folder, name=folder.name,

@@ -44,8 +44,9 @@ def edition_keys(raw: dict, path: Path, rel: str) -> list[Finding]:
     return check_keys(raw, EDITION_KEYS, rel, _Lines(path))
 
 
-def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
-    """Every file template.yaml names must be a file, relative to the type's folder."""
+def template_files(raw: dict, folder: Path, rel: str, must_exist: bool = True) -> list[Finding]:
+    """Every file template.yaml names must be a file inside the type's folder (with MUST_EXIST
+    false: inside it, existing or not, for the tool that writes it)."""
     lines = _Lines(folder / "template.yaml")
     defaults = {"typst": "brochure.typ", "reference_docx": "reference.docx"}
     findings = []
@@ -59,7 +60,13 @@ def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
                 findings.append(error("E-TEMPLATE-FILE", where, f"'{path_text(kpath)}' must be a file name, not {name!r}"[:200],
                                       f"write e.g. {key}: {defaults.get(key, 'file')}"))
                 continue
+            if reason := type_folders.leaves(folder, name, shared=key == "typst"):
+                findings.append(error("E-TEMPLATE-FILE", where, f"'{path_text(kpath)}' names '{name}', which {reason}"[:300],
+                                      _file_hint(key, folder)))
+                continue
             file = type_folders.typst_file(folder, name) if key == "typst" else folder / name
+            if not must_exist:
+                continue
             if file.is_file():
                 if key == "reference_docx" and not _is_docx(file):
                     findings.append(error("E-TEMPLATE-FILE", where, f"'{name}' is not a Word document (.docx) with styles",
@@ -69,6 +76,20 @@ def template_files(raw: dict, folder: Path, rel: str) -> list[Finding]:
                                   f"'{path_text(kpath)}' names '{name}', which is not a file in {rel.rsplit('/', 1)[0]}/",
                                   did_you_mean(name, _files_near(folder, name)) + _file_hint(key, folder)))
     return findings
+
+
+OWN_FILES = ("template.yaml", "spec.yaml", "fonts")  # read from a type's folder by name, when present
+
+
+def own_file_findings(folder: Path, rel_folder: str) -> list[Finding]:
+    """The files a type holds by name (template.yaml, spec.yaml, fonts/) must not link out of its folder."""
+    out = []
+    for name in OWN_FILES:
+        if (folder / name).exists() or (folder / name).is_symlink():
+            if reason := type_folders.leaves(folder, name):
+                out.append(error("E-TEMPLATE-FILE", Location(file=f"{rel_folder}/{name}"), f"'{name}' {reason}",
+                                 f"put the file itself into {rel_folder}/, not a link to it"))
+    return out
 
 
 def _is_docx(path: Path) -> bool:
@@ -245,10 +266,14 @@ def cover_findings(raw: dict, rel: str, lines) -> list[Finding]:
     return out
 
 
-def check_edition(raw: dict, path: Path, rel: str, schemas: dict[str, tuple[Column, ...]]) -> list[Finding]:
-    """The edition's own blocks and the `{field}` patterns of its chapters made from a table."""
+def check_edition(raw: dict, path: Path, rel: str, schemas: dict[str, tuple[Column, ...]],
+                  type_blocks: dict | None = None, type_rel: str = "template.yaml") -> list[Finding]:
+    """The edition's own blocks, the blocks its chapters and imprint name, and the `{field}`
+    patterns of its chapters made from a table."""
     lines = _Lines(path)
     findings = block_findings(raw.get("blocks"), schemas, rel, ("blocks",), lines)
+    if type_blocks is not None:
+        findings += named_block_findings(raw, type_blocks, rel, lines, type_rel)
     for n, ch in enumerate(raw.get("chapters") or []):
         if not isinstance(ch, dict) or ch.get("kind") != "each" or str(ch.get("table")) not in schemas:
             continue
@@ -287,3 +312,35 @@ def lines_for(files: dict[str, Path]):
         yield
     except InputError as exc:
         raise InputError(with_lines(exc.findings, files)) from None
+
+
+def named_block_findings(raw: dict, type_blocks: dict, rel: str, lines: _Lines, type_rel: str) -> list[Finding]:
+    """E-UNKNOWN-BLOCK at each `blocks:` item of a chapter and `block:` of an imprint entry that
+    names no block: found here, at its line, rather than once per row the chapter is made from."""
+    own = raw.get("blocks") if isinstance(raw.get("blocks"), dict) else {}
+    names = ["box", *sorted(set(map(str, type_blocks)) | set(map(str, own)))]
+    named: list[tuple[tuple, object]] = []
+    for n, ch in enumerate(raw.get("chapters") or []):
+        items = ch.get("blocks") if isinstance(ch, dict) else None
+        if isinstance(items, list):
+            named += [((("chapters", n, "blocks", k)), name) for k, name in enumerate(items)]
+        elif items is not None:
+            kpath = ("chapters", n, "blocks")
+            named.append((kpath, items))
+    for n, item in enumerate(raw.get("imprint") or []):
+        if isinstance(item, dict) and item.get("block"):
+            named.append((("imprint", n, "block"), item["block"]))
+    out = []
+    for kpath, name in named:
+        if isinstance(name, str) and name in names:
+            continue
+        where = Location(file=rel, row=lines(kpath) or lines(kpath[:-1]), column=path_text(kpath))
+        if not isinstance(name, str):
+            out.append(error("E-BAD-VALUE", where, f"'{path_text(kpath)}' must be a block name, not {name!r}"[:200],
+                             "write e.g. blocks: [" + (names[-1] if len(names) > 1 else "name") + "]"))
+            continue
+        out.append(error("E-UNKNOWN-BLOCK", where,
+                         f"there is no block '{name}'"[:200],
+                         did_you_mean(name, names) + f"blocks of this brochure type ({type_rel} blocks:)"
+                         + (" and of this edition (blocks:)" if own else "") + ": " + ", ".join(names)))
+    return out

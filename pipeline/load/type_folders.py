@@ -16,6 +16,7 @@ by their real path: relative to the current directory when below it, else absolu
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 SHIPPED = Path(__file__).resolve().parents[2] / "templates"
@@ -63,6 +64,39 @@ def typst_file(folder: Path, entry: str) -> Path:
         return own
     shipped = SHIPPED / "common" / rest
     return shipped if shipped.is_file() else own
+
+
+def leaves(folder: Path, entry: str, shared: bool = False) -> str | None:
+    """Why file ENTRY of the type in FOLDER is not one of the type's own files, or None when it is.
+
+    A type's files are read, printed and compiled, so each must lie in its folder after every
+    `..` and symlink is followed: never an absolute path, a URL, a Windows path or a link out.
+    With SHARED (a `typst:` entry), `../common/<file>` may also be a file of the shared library."""
+    if "\\" in entry:
+        return "uses backslashes; write paths with / (relative to the type's folder)"
+    if _URL.match(entry) or entry.startswith("~"):
+        return "is a URL or a home-folder path, not a file of the type's folder"
+    if Path(entry).is_absolute() or _DRIVE.match(entry):
+        return "is an absolute path; a type's files lie in its own folder"
+    if "\0" in entry or any(len(part) > 255 for part in entry.split("/")) or len(entry) > 1000:
+        return "is no usable file name (a NUL character, or too long)"
+    try:
+        target = typst_file(folder, entry) if shared else Path(folder) / entry
+        real = target.resolve()
+    except (OSError, RuntimeError):  # a path too long in all, or a symlink loop
+        return "cannot be followed to a file (too long, or a loop of links)"
+    allowed = [Path(folder)]
+    if shared and entry.startswith(SHARED):
+        allowed += [Path(folder).parent / "common", SHIPPED / "common"]
+    if any(real.is_relative_to(Path(root).resolve()) for root in allowed):
+        return None
+    if target.is_symlink():
+        return "is a link to a file outside the type's folder"
+    return "leaves the type's folder" + (" (only ../common/<file> may: the shared library)" if shared else "")
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # file:///, http://, …
+_DRIVE = re.compile(r"[A-Za-z]:")
 
 
 def shipped(path: Path) -> bool:

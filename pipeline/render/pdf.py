@@ -25,7 +25,8 @@ from pipeline.render.fonts import put_cached, scratch_root, typst_font_paths
 from pipeline.errors import InputError
 from pipeline.tree import Document, to_data
 from pipeline.render.typst_errors import typeset_findings
-from pipeline.render.pdf_pages import chapter_spans
+from pipeline.render.pdf_pages import chapter_spans, page_limit_finding
+from pipeline.load import type_folders
 
 def font_paths(template_folder: Path) -> list[str]:
     paths = typst_font_paths()
@@ -170,7 +171,11 @@ class Typesetter:
 
     def _compile(self, pads: dict[str, int], options: dict) -> bytes:
         self.put("pads.json", json.dumps(pads, sort_keys=True).encode())
-        return self.compiler.compile(**options)
+        pdf = self.compiler.compile(**options)
+        # every later step reads the pages: a runaway type is stopped here, at its file
+        if found := page_limit_finding(pdf, type_folders.shown(self.files[-1]), "the typeset PDF"):
+            raise InputError(found)
+        return pdf
 
     def close(self) -> None:
         self._dir.cleanup()

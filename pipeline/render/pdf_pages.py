@@ -49,3 +49,17 @@ def bookmarks(pdf) -> list[tuple[int, str, int]]:
         index = dest.get_index() if dest is not None else None
         out.append((mark.level + 1, mark.get_title(), index + 1 if index is not None else 0))
     return out
+
+
+def page_limit_finding(pdf: bytes, where: str, made_by: str):
+    """E-TOO-LARGE when PDF has more pages than an edition may (MAX_PAGES), else None: read no
+    further then (a PDF of 100,000 pages runs pypdf into its limits and PDFium out of time).
+    WHERE names the file blamed, MADE_BY what made the pages."""
+    from pipeline.errors import Location, error
+    from pipeline.load.edition import MAX_PAGES
+    pages = page_count(pdf)
+    if pages <= MAX_PAGES:
+        return None
+    return error("E-TOO-LARGE", Location(file=where), f"{made_by} has {pages:,} pages; an edition has at most {MAX_PAGES:,}",
+                 "look for a loop or repeated page breaks in the type's Typst files; if the inputs are this long, "
+                 "split the edition into several", args={"form": "pages", "pages": pages, "max": MAX_PAGES})

@@ -30,6 +30,8 @@ from pipeline.render import docx_package
 from pipeline.render.docx_page import set_page
 from pipeline.load.edition import TEMPLATE_FILE, Template
 from pipeline.load import type_folders
+from pipeline.load.template_check import own_file_findings, template_files
+from pipeline.errors import InputError
 from pipeline.load.page import parse_page
 from pipeline.tree import Page
 
@@ -414,8 +416,14 @@ def _template(folder: Path) -> Template:
     """What this tool needs of a type (its Typst files for the colours, its page), read without
     load_template: that one refuses a type whose reference.docx does not exist yet."""
     rel = type_folders.shown(folder / TEMPLATE_FILE)
+    if findings := own_file_findings(folder, type_folders.shown(folder)):
+        raise InputError(findings)
     raw = yaml.safe_load((folder / TEMPLATE_FILE).read_text(encoding="utf-8")) or {}
     typst = raw.get("typst", "brochure.typ")
+    # this tool writes reference_docx and reads the Typst files: both only inside the type's folder
+    wanted = {"typst": typst, "reference_docx": raw.get("reference_docx", "reference.docx")}
+    if findings := template_files(wanted, folder, rel, must_exist=False):
+        raise InputError(findings)
     return Template(name=folder.name, folder=folder, labels={},
                     typst=[type_folders.typst_file(folder, t) for t in (typst if isinstance(typst, list) else [typst])],
                     reference_docx=folder / raw.get("reference_docx", "reference.docx"),

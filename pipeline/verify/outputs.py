@@ -15,6 +15,7 @@ from pipeline.verify.accessibility import docx_problems, pdf_problems
 from pipeline.verify.addresses import pdf_address_problems
 from pipeline.verify.page_geometry import docx_page_problems, pdf_page_problems
 from pipeline.verify.figure_lines import check_figure_lines
+from pipeline.render.pdf_pages import page_limit_finding
 from pipeline.load import cell_lists, type_folders
 from pipeline.load.edition import EDITION_FILE, Edition
 from pipeline.errors import Finding, Location, error, tool_fault
@@ -261,6 +262,8 @@ def check_outputs(expected: Expected, document: Document, docx_bytes: bytes | No
     """The built files held against the tree and EXPECTED. `pdf_read`, `docx_read`: the files
     already read back (the runner reads each while the other is still being made)."""
     names = {"docx": f"{expected.stem}.docx", "pdf": f"{expected.stem}.pdf"}
+    if pdf_read is None and pdf_bytes is not None and (found := page_limit_finding(pdf_bytes, names["pdf"], names["pdf"])):
+        return [found]  # nothing else of it can be read back in time
     if docx_read is None and docx_bytes is not None:
         docx_read = read_docx_side(docx_bytes, document.meta.language)
     docx = docx_read.content if docx_read is not None else None

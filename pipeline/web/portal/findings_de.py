@@ -208,6 +208,10 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
         "cell-length": Text("Die Zelle enthält {length} Zeichen; erlaubt sind höchstens {max}.", "Kürzen Sie den Text."),
         "title-length": Text("Der Kapiteltitel aus dieser Zeile hat {length} Zeichen; erlaubt sind höchstens {max}.",
                              "Kürzen Sie den Titel; der Rest gehört in den Text des Kapitels."),
+        "pages": Text("Das PDF hätte {pages} Seiten; eine Ausgabe hat höchstens {max}.", REPORT),
+        "list-rows": Text("Diese Liste hätte {rows} Zeilen; eine gedruckte Liste fasst höchstens {max}.",
+                          "Verteilen Sie die Zeilen auf mehrere Kapitel oder veröffentlichen Sie die ganze Liste im "
+                          "Internet und nennen Sie deren Adresse."),
         "unpacked": Text("Die Datei würde entpackt {mb} MB groß ({ratio}-mal so groß wie die Datei). "
                          "Das ist keine gewöhnliche Arbeitsmappe.",
                          "Speichern Sie die Angaben erneut aus Excel oder LibreOffice, in der Arbeitsmappe von der Startseite."),
