@@ -174,7 +174,9 @@ def preview_command(edition: Path, port: int) -> None:
     second. Input errors are listed on the page; the last good PDF stays shown. Nothing is
     written; 'brochure build' writes the files."""
     from pipeline.web.preview import serve
-    serve(edition, port, echo=click.echo)
+    serve(edition, port, echo=click.echo)  # returns once Ctrl+C (or SIGTERM) stopped the server
+    click.echo("Preview ended.", err=True)
+    _exit_now(0)  # not after a Typst compile of a build nobody will see
 
 
 @main.command("init-draft")

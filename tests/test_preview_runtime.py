@@ -186,3 +186,29 @@ def test_hidden_and_lock_files_are_no_inputs(tmp_path, path, expected):
     from pipeline.web.watch import is_input
     assert is_input(str(tmp_path / path), tmp_path.resolve()) is expected
     assert is_input(str(tmp_path.parent / "elsewhere.md"), tmp_path.resolve()) is False
+
+
+def test_ctrl_c_ends_the_preview_during_a_build(tmp_path):
+    """Ctrl+C while the preview builds ends it at once (not after the Typst compile)."""
+    edition = tmp_path / SAMPLE.name
+    shutil.copytree(SAMPLE, edition)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "preview", str(edition), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        end = time.monotonic() + 120
+        while time.monotonic() < end:
+            status, body = _get(port, "/status", host=f"127.0.0.1:{port}")
+            if status == 200 and json.loads(body)["building"]:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the preview never built")
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=20)
+        assert proc.returncode == 0, stderr
+        assert "Preview ended." in stderr and "Traceback" not in stderr
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
