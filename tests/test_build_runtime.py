@@ -160,3 +160,42 @@ def test_ctrl_c_while_the_new_set_goes_in_leaves_the_whole_new_set(built):
     _consistent(out)
     assert b"Nachtrag Nummer 99" in (out / "content.json").read_bytes()
     _no_leftovers(out)
+
+
+def test_ctrl_c_stops_a_batch_of_drafts_and_its_workers(tmp_path):
+    """`brochure draft ROOT -j 2` with more towns than workers: Ctrl+C (to the whole process
+    group, as a terminal sends it) ends the batch and its workers at once, not after the
+    queued towns."""
+    root = tmp_path / "towns"
+    for k in range(3):
+        for town in sorted((ROOT / "inputs" / "kommunen").iterdir()):
+            shutil.copytree(town, root / f"{town.name}-{k}")
+    env = dict(os.environ, BROCHURE_CACHE=str(tmp_path / "cache"))
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "draft", str(root), "--out", str(tmp_path / "out"),
+                             "--jobs", "2"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not any((tmp_path / "out").glob("*/*.pdf")) and proc.poll() is None:
+        time.sleep(0.2)  # some towns are done, most are queued
+    assert proc.poll() is None, proc.communicate()
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, stderr = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise AssertionError("Ctrl+C did not stop the batch") from None
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    for _ in range(100):  # the workers are gone too
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("a worker outlived the batch")
+    for out in (tmp_path / "out").iterdir():  # every town's folder holds a whole set, or none
+        if out.is_dir() and not out.name.startswith("."):
+            _consistent(out)
