@@ -183,8 +183,7 @@ def test_ctrl_c_stops_a_batch_of_drafts_and_its_workers(tmp_path):
         _, stderr = proc.communicate(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise AssertionError("Ctrl+C did not stop the batch") from None
+        raise AssertionError(f"Ctrl+C did not stop the batch: {proc.communicate()}") from None
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     for _ in range(100):  # the workers are gone too

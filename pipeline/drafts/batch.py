@@ -99,8 +99,9 @@ def _leave_ctrl_c_to_the_batch() -> None:
 def _abandon(pool: ProcessPoolExecutor) -> None:
     """Drop the queued towns and end the workers now. A town's files are swapped in whole
     (write_outputs), so a worker ended mid-build leaves the folder as its last build left it."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
     pool.shutdown(wait=False, cancel_futures=True)
-    for worker in list((getattr(pool, "_processes", None) or {}).values()):
+    for worker in workers:
         worker.terminate()
 
 
