@@ -43,5 +43,9 @@ def changes(folder: Path, stop: threading.Event) -> Iterator[set[str]]:
             return
         print(f"Preview: the system gives no more change notices ({exc}); looking at the files every "
               "half second instead.", file=sys.stderr)
-        for batch in watchfiles.watch(folder, force_polling=True, poll_delay_ms=500, **options):
-            yield {path for _, path in batch}
+        try:
+            for batch in watchfiles.watch(folder, force_polling=True, poll_delay_ms=500, **options):
+                yield {path for _, path in batch}
+        except OSError as again:  # the folder itself is gone or unreadable
+            print(f"Preview: cannot watch {folder} ({again}); saved changes are no longer shown: "
+                  "restart the preview.", file=sys.stderr)
