@@ -132,7 +132,14 @@ def store(folder: Path, key: str, files: dict[str, bytes], result: dict) -> None
 
 def cached_build(folder: Path, out: Path, formats: tuple[str, ...], allow_missing: bool = False):
     """`brochure build`: the files of the last build when nothing it depends on changed, else a
-    full build (whose files and result are then kept)."""
+    full build (whose files and result are then kept). Builds into one OUT take turns: the files
+    kept are the ones this build wrote."""
+    from pipeline.output_lock import output_lock
+    with output_lock(out):
+        return _cached_build(folder, out, formats, allow_missing)
+
+
+def _cached_build(folder: Path, out: Path, formats: tuple[str, ...], allow_missing: bool):
     start = time.perf_counter()
     key = build_key(folder, formats, allow_missing)
     hit = lookup(folder, key)

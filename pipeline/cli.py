@@ -15,6 +15,7 @@ from pipeline.build_result import FORMATS
 from pipeline.errors import Finding, InputError, group_findings
 
 TOOL_FAULT_EXIT = 3  # the files were written, but brochure's own output check found its own fault
+INTERRUPTED_EXIT = 130  # Ctrl+C (128 + SIGINT), as shells report it
 
 # Each command imports what it uses when it runs (lazy imports): `brochure diff` or `check` does
 # not load Typst or python-docx, and a rebuild from the build cache loads none of them.
@@ -74,6 +75,22 @@ class _Commands(click.Group):
             print_findings(exc.findings, verbose=True)
             click.echo(f"Stopped: {len(exc.findings)} error(s); nothing was written.", err=True)
             sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted: stopped at once. The output folder holds the files of the last "
+                       "complete build, never a part of one.", err=True)
+            _exit_now(INTERRUPTED_EXIT)
+
+
+def _exit_now(code: int) -> None:
+    """End the process without waiting for a Typst compile still running in a worker thread
+    (it cannot be cancelled, and a normal exit joins the thread). The exit handlers (temporary
+    font and compiler folders) run first; the written files are whole or untouched already."""
+    import atexit
+    import os
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -157,7 +174,9 @@ def preview_command(edition: Path, port: int) -> None:
     second. Input errors are listed on the page; the last good PDF stays shown. Nothing is
     written; 'brochure build' writes the files."""
     from pipeline.web.preview import serve
-    serve(edition, port, echo=click.echo)
+    serve(edition, port, echo=click.echo)  # returns once Ctrl+C (or SIGTERM) stopped the server
+    click.echo("Preview ended.", err=True)
+    _exit_now(0)  # not after a Typst compile of a build nobody will see
 
 
 @main.command("init-draft")

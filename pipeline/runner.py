@@ -145,9 +145,12 @@ def render_all(doc: Document, job: Job, formats: tuple[str, ...] = FORMATS) -> R
         futures = {fmt: pool.submit(make, fmt) for fmt in threaded} if pool else {}
         done = {fmt: make(fmt) for fmt in chosen if fmt not in futures}
         done |= {fmt: f.result() for fmt, f in futures.items()}
-    finally:
-        if pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        if pool:  # Ctrl+C or a failure: do not wait for a Typst compile nobody will use
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    if pool:
+        pool.shutdown(wait=True)
     ordered = [fmt for fmt in chosen]
     return Rendered({fmt: done[fmt][0] for fmt in ordered}, {fmt: done[fmt][1] for fmt in ordered})
 

@@ -9,7 +9,8 @@ other files in it) each file is renamed into place; a failure before the renames
 the old files untouched.
 
 Write failures (a full disk, a read-only folder, a file where a folder should be) become one
-input-style error naming the path, and no temporary file is left behind."""
+input-style error naming the path, and no temporary file is left behind. Two builds into one
+folder take turns (output_lock: an OS file lock beside the folder)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,16 @@ import functools
 import os
 import secrets
 import shutil
+import signal
 import stat
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.errors import InputError, Location, error
+from pipeline.output_lock import output_lock
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -54,6 +60,26 @@ def _hint(exc: OSError) -> str:
 def _failed(path: Path, exc: OSError) -> InputError:
     return InputError(error("E-CANNOT-WRITE", Location(file=str(path)),
                             f"cannot write the output: {exc.strerror or exc}", _hint(exc)))
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl+C during the few renames that put a set in place takes effect after them: a set is
+    then in place whole (the old one, or the new one), never half of each."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if caught:
+            if callable(old):
+                old(signal.SIGINT, caught[0])
+            elif old == signal.SIG_DFL:
+                raise KeyboardInterrupt
 
 
 def _write(path: Path, data: bytes, mode: int) -> None:
@@ -97,6 +123,11 @@ def _leftovers(folder: Path) -> None:
 
 def write_set(folder: Path, files: dict[str, bytes]) -> None:
     """Write one build's files (name → bytes) into `folder`, all or nothing."""
+    with output_lock(folder):
+        _write_set(folder, files)
+
+
+def _write_set(folder: Path, files: dict[str, bytes]) -> None:
     mode = new_file_mode()
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +143,9 @@ def write_set(folder: Path, files: dict[str, bytes]) -> None:
                     os.rename(stage, folder)
                     return
                 os.chmod(stage, stat.S_IMODE(folder.stat().st_mode))  # keep the permissions someone gave it
-                if _exchange(stage, folder):
+                with _uninterrupted():
+                    exchanged = _exchange(stage, folder)
+                if exchanged:
                     shutil.rmtree(stage, ignore_errors=True)  # it now holds the old set
                     return
             finally:
@@ -139,8 +172,9 @@ def write_atomically(files: dict[Path, bytes]) -> None:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 os.fchmod(fh.fileno(), mode)
-        for tmp, target in staged:
-            os.replace(tmp, target)
+        with _uninterrupted():
+            for tmp, target in staged:
+                os.replace(tmp, target)
     except OSError as exc:
         raise _failed(next(iter(files), Path(".")), exc) from None
     finally:

@@ -17,7 +17,7 @@ PACKAGE = ROOT / "pipeline"
 STAGES = ["load", "assemble", "check", "render", "verify"]
 USERS = ["drafts", "diff", "absorb", "web", "bench"]
 # What sits in pipeline/ itself: the shared contract (tree, errors) and what runs the stages.
-TOP_MODULES = {"__init__", "tree", "sources", "errors", "build", "runner", "build_cache", "build_result", "write_outputs",
+TOP_MODULES = {"__init__", "tree", "sources", "errors", "build", "runner", "build_cache", "build_result", "write_outputs", "output_lock",
                "manifest", "source_history",
                "cli"}
 SHARED = {"tree", "sources", "errors", "__init__"}

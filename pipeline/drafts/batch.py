@@ -89,6 +89,22 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+def _leave_ctrl_c_to_the_batch() -> None:
+    """A worker ignores Ctrl+C (a terminal sends it to every process of the group): the batch
+    ends the workers itself, without a traceback from each."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Drop the queued towns and end the workers now. A town's files are swapped in whole
+    (write_outputs), so a worker ended mid-build leaves the folder as its last build left it."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+
+
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -112,10 +128,15 @@ def run_batch(folders: list[Path], out_root: Path, jobs: int, progress: bool | N
         # on Python 3.11 a pool that replaces its workers can hang, CPython gh-115634.)
         step = TASKS_PER_WORKER * jobs
         for chunk in (tasks[i:i + step] for i in range(0, len(tasks), step)):
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_leave_ctrl_c_to_the_batch)
+            try:
                 for future in as_completed([pool.submit(_task, t) for t in chunk]):
                     outcomes.append(future.result())
                     bar.update()
+            except BaseException:
+                _abandon(pool)  # Ctrl+C: not after every queued town has been built
+                raise
+            pool.shutdown(wait=True)
     bar.close()
     return sorted(outcomes, key=lambda o: o.name)
 

@@ -3,16 +3,14 @@ reloads by itself, with the findings beside it.
 
 One process keeps everything warm: the Typst compiler (pdf.Typesetter, whose memo makes a
 re-typeset after a local edit cost the pages it touches), the prepared pictures (artwork's
-cache) and every imported module. A watcher thread polls the edition folder's files (path,
-size, mtime) and rebuilds when one changed: inputs → checks → PDF, then the PDF's output checks.
-Input errors are shown on the page and the last good PDF stays served; nothing is written to
-the edition or the output folder (`brochure build` writes the files).
+cache) and every imported module. A watcher thread (pipeline/web/watch.py) waits for the
+system's change notices on the edition folder and rebuilds when a file changed: inputs → checks
+→ PDF, then the PDF's output checks. Input errors are shown on the page and the last good PDF
+stays served; nothing is written to the edition or the output folder (`brochure build` writes
+the files).
 
-Why polling, not inotify: an edition is a few dozen files, a stat of each every tenth of a second
-costs well under a millisecond, it needs no further dependency (watchfiles would be one) and it
-works on the network shares where editors keep their editions, which inotify does not watch.
-
-The server listens on 127.0.0.1 only. Its routes are fixed; nothing from a request becomes a
+The server listens on 127.0.0.1 only and answers only requests addressed to it by a loopback
+name (host_guard.py: no DNS rebinding). Its routes are fixed; nothing from a request becomes a
 path or reaches the build.
 """
 
@@ -25,22 +23,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-POLL = 0.1  # seconds between looks at the edition folder
 HERE = Path(__file__).parent
 SEVERITY = {"error": "Fehler", "warning": "Hinweis"}
-
-
-def snapshot(folder: Path) -> tuple:
-    """Every file below FOLDER with its size and mtime: a change to any of them is a new value."""
-    out = []
-    for path in sorted(folder.rglob("*")):
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        if path.is_file():
-            out.append((str(path.relative_to(folder)), st.st_size, st.st_mtime_ns))
-    return tuple(out)
 
 
 @dataclass
@@ -66,7 +50,6 @@ class Preview:
         self.changed = threading.Condition(self.lock)
         self._stop = threading.Event()
         self._artwork = None
-        self._seen: tuple | None = None
 
     def rebuild(self) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -130,13 +113,10 @@ class Preview:
 
     def watch(self) -> None:
         """Rebuild now and after every change, until stop()."""
-        while not self._stop.is_set():
-            seen = snapshot(self.folder)
-            if seen != self._seen:
-                self._seen = seen
-                self.rebuild()
-                continue  # a save during the build is seen at once
-            self._stop.wait(POLL)
+        from pipeline.web.watch import changes
+        self.rebuild()
+        for _ in changes(self.folder, self._stop):
+            self.rebuild()  # changes saved during the build come as the next batch
 
     def start(self) -> "Preview":
         threading.Thread(target=self.watch, name="preview-watch", daemon=True).start()
@@ -220,7 +200,7 @@ HEADERS = {"content-security-policy": "default-src 'self'; script-src 'self'; st
 STATIC = {"preview.css": "text/css", "preview.js": "text/javascript"}
 
 
-def create_app(preview: Preview, title: str):
+def create_app(preview: Preview, title: str, port: int):
     from starlette.applications import Starlette
     from starlette.responses import HTMLResponse, JSONResponse, Response
     from starlette.routing import Route
@@ -255,7 +235,8 @@ def create_app(preview: Preview, title: str):
 
     routes = [Route("/", index), Route("/pdf", pdf), Route("/status", status), Route("/befunde", findings)]
     routes += [Route(f"/static/{name}", static(name)) for name in STATIC]
-    return Starlette(routes=routes)
+    from pipeline.web.host_guard import HostGuard
+    return HostGuard(Starlette(routes=routes), port)
 
 
 def serve(folder: Path, port: int = 8001, echo=print) -> None:
@@ -266,7 +247,7 @@ def serve(folder: Path, port: int = 8001, echo=print) -> None:
     title = folder.resolve().name
     echo(f"Preview of {title}: http://127.0.0.1:{port}/ (rebuilt on every save; Ctrl+C ends it)")
     try:
-        uvicorn.run(create_app(preview, title), host="127.0.0.1", port=port, log_level="warning", server_header=False)
+        uvicorn.run(create_app(preview, title, port), host="127.0.0.1", port=port, log_level="warning", server_header=False)
     finally:
         preview.stop()
 
