@@ -17,6 +17,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from pipeline.errors import InputError, Location, error
+from pipeline.load import links
 from pipeline.load.text import normalise, refuse_unprintable
 from pipeline.sources import Place, SourceMap
 from pipeline.tree import Block, Box, DataTable, ListBlock, ListItem, Paragraph, Run, Section
@@ -25,6 +26,26 @@ from pipeline.tree import Block, Box, DataTable, ListBlock, ListItem, Paragraph,
 _MD = (MarkdownIt("commonmark", {"html": False, "typographer": False})
        .use(footnote_plugin).enable("table")
        .use(container_plugin, name="directive", validate=lambda params, markup: bool(params.strip())))
+# A link's address prints as typed ('über-uns', 'münchen.de'), not as markdown-it escapes it
+# ('%C3%BCber-uns', 'xn--mnchen-3ya.de'): the printed address is the link (links.target escapes it).
+_MD.normalizeLink = lambda url: url
+
+
+def link_suffix(href: str, text: str) -> str:
+    """What a Markdown link prints after its text: ' (address)', or nothing when the text is
+    already that address. The address is content too: printed, never dropped, and it is what
+    the outputs link (pipeline/load/links.py), so its link leads exactly to HREF."""
+    if not href:
+        return ""
+    shown = href
+    bare = href.removeprefix("mailto:")
+    if bare != href and links.split(bare) == [(bare, href if href.isascii() else links.target(bare))]:
+        shown = bare  # 'info@stadt.de' rather than 'mailto:info@stadt.de'
+    text = text.strip()
+    if text in (href, shown) or (text and links.split(text) == [(text, links.target(shown))]
+                                 and links.split(shown)[0][1] == links.target(shown)):
+        return ""
+    return f" ({shown})"
 
 MAX_CHARS = 2_000_000  # per Markdown file
 MAX_NESTING = 12  # quote and list levels; markdown-it drops text nested deeper than 20 without a word
@@ -140,8 +161,8 @@ class _Inline:
             elif t == "footnote_ref":
                 note = self.notes.get(child.meta["id"], [])
                 out.append(Run("", bold, italic, footnote=note))
-            elif t == "link_close" and link and link != "".join(r.text for r in out[link_at:]).strip():
-                out.append(Run(f" ({link})", bold, italic))  # the address is content too: printed, not dropped
+            elif t == "link_close" and link_suffix(link, "".join(r.text for r in out[link_at:])):
+                out.append(Run(link_suffix(link, "".join(r.text for r in out[link_at:])), bold, italic))
             elif t == "link_open":
                 link, link_at = str(child.attrs.get("href", "")), len(out)
             elif t == "image":
@@ -423,8 +444,13 @@ def text_passages(source: str, table_cells: bool = True) -> list[tuple[int, list
         if tok.type == "inline" and i and tokens[i - 1].type in (
                 ("paragraph_open", "th_open", "td_open") if table_cells else ("paragraph_open",)):
             pieces = [""]
+            href, href_at = "", 0
             for child in tok.children or []:
-                if child.type == "footnote_ref":
+                if child.type == "link_open":
+                    href, href_at = str(child.attrs.get("href", "")), len(pieces[-1])
+                elif child.type == "link_close":  # the address as the outputs print it (Renderer.runs)
+                    pieces[-1] += link_suffix(href, pieces[-1][href_at:])
+                elif child.type == "footnote_ref":
                     pieces.append("")
                 elif child.type in ("softbreak", "hardbreak"):
                     pieces[-1] += " "
