@@ -17,7 +17,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from pipeline.errors import InputError, Location, error
-from pipeline.load import links
+from pipeline.load import address_chars, links
 from pipeline.load.text import normalise, refuse_unprintable
 from pipeline.sources import Place, SourceMap
 from pipeline.tree import Block, Box, DataTable, ListBlock, ListItem, Paragraph, Run, Section
@@ -122,7 +122,9 @@ class _Inline:
 
     def _text(self, text: str, token: Token, bold: bool, italic: bool) -> list[Run]:
         """Plain text, with citations replaced by what the resolver prints for them."""
-        _printable(text, Location(file=self.file, row=(token.map or [0])[0] + 1, chapter=self.chapter))
+        where = Location(file=self.file, row=(token.map or [0])[0] + 1, chapter=self.chapter)
+        address_chars.refuse(text, where)  # as written with character codes ('&#x261;')
+        _printable(text, where)
         out: list[Run] = []
         last = 0
         for m in CITATION.finditer(text):
@@ -165,6 +167,8 @@ class _Inline:
                 out.append(Run(link_suffix(link, "".join(r.text for r in out[link_at:])), bold, italic))
             elif t == "link_open":
                 link, link_at = str(child.attrs.get("href", "")), len(out)
+                address_chars.refuse(link, Location(file=self.file, row=(token.map or [0])[0] + 1, chapter=self.chapter),
+                                     whole=True)
             elif t == "image":
                 raise InputError(error("E-MARKDOWN-IMAGE", Location(file=self.file, row=(token.map or [0])[0] + 1,
                                                                     chapter=self.chapter),
@@ -315,6 +319,7 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
                 f = exc.findings[0]
                 raise InputError(replace(f, message=f"the character code {m.group(0)} stands for "
                                          + f.message.removeprefix("contains "))) from None
+        address_chars.refuse(line, Location(file=file, row=number))  # before a zero-width space is called unprintable
         refuse_unprintable(line, Location(file=file, row=number))
     resolver = resolver or Literal()
     tokens = _MD.parse(source)
