@@ -47,7 +47,7 @@ class Problem:
     def message(self) -> str:
         if self.code == "E-ADDRESS-INVISIBLE":
             return (f"the address '{self.address}' holds an invisible character, {self.char}, at position "
-                    f"{self.position}: its link would lead to another address")
+                    f"{self.position}: linked, copied or searched, it is another address")
         looks = f", which looks like '{self.like}' but is another character" if self.like else \
             ", which does not belong in an address"
         return f"the address '{self.address}' holds {self.char} at position {self.position}{looks}: its link would lead elsewhere"

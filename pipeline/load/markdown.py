@@ -7,6 +7,7 @@ is the resolver's business (the assembler knows the tables); this module only re
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -310,6 +311,8 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
             raise InputError(error("E-TOO-DEEP", Location(file=file, row=number),
                                    f"quotes or lists are nested {depth} levels deep; at most {MAX_NESTING} are printed",
                                    "remove '>' marks or indentation; a brochure never needs such depth"))
+        # before a zero-width space is called unprintable; '&#xAD;' counts as the character it stands for
+        address_chars.refuse(html.unescape(line), Location(file=file, row=number))
         for m in _ENTITY.finditer(line):  # markdown-it would turn '&#7;' into U+FFFD unseen
             code = int(m.group(1)[1:], 16) if m.group(1)[0] in "xX" else int(m.group(1))
             ch = chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\x00"
@@ -319,7 +322,6 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
                 f = exc.findings[0]
                 raise InputError(replace(f, message=f"the character code {m.group(0)} stands for "
                                          + f.message.removeprefix("contains "))) from None
-        address_chars.refuse(line, Location(file=file, row=number))  # before a zero-width space is called unprintable
         refuse_unprintable(line, Location(file=file, row=number))
     resolver = resolver or Literal()
     tokens = _MD.parse(source)

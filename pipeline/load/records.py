@@ -242,7 +242,7 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
     found = address_chars.problem(text, whole=col.kind in ("email", "url", "phone"), lookalikes=col.kind != "phone")
     if found:  # before a zero-width space is called unprintable: it is in an address
         report.add(address_chars.finding(found, where))
-        return ""
+        return text  # kept, so that the row's other checks do not report it missing as well
     bad = invalid_character(text)
     if bad:
         report.add(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
