@@ -192,3 +192,30 @@ def test_no_file_is_written_for_an_address_with_a_soft_hyphen(tmp_path):
         build(folder, tmp_path / "out")
     assert [f.code for f in exc.value.findings] == ["E-ADDRESS-INVISIBLE"]
     assert not any((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
+
+
+# -- the portal: a town's workbook gets the same findings, in German ------------------------------
+
+@pytest.mark.parametrize("value, code, german_text", [
+    ("integrations\u00adbeauftragte@stadt.de", "E-ADDRESS-INVISIBLE", "unsichtbares Zeichen: U+00AD (SOFT HYPHEN)"),
+    ("integrationsbeauftragte@st\u0430dt.de", "E-ADDRESS-LOOKALIKE", "das Zeichen U+0430 (CYRILLIC SMALL LETTER A)"),
+])
+def test_a_draft_workbook_gets_the_finding_in_german(tmp_path, value, code, german_text):
+    """The portal shows what check_draft finds, in German (findings_de)."""
+    import shutil
+    from pathlib import Path
+
+    import openpyxl
+
+    from pipeline.drafts.draft import check_draft
+
+    folder = Path(shutil.copytree(Path(__file__).resolve().parent.parent / "inputs/kommunen/maintal", tmp_path / "d"))
+    wb = openpyxl.load_workbook(folder / "strategie.xlsx")
+    cell = next(c for row in wb["Stammdaten"].iter_rows() for c in row if isinstance(c.value, str) and "@" in c.value)
+    cell.value = value
+    wb.save(folder / "strategie.xlsx")
+    [f] = [f for f in check_draft(folder) if f.code.startswith("E-ADDRESS")]
+    assert (f.code, f.location.sheet, f.location.row, f.location.column) == (code, "Stammdaten", cell.row, "E-Mail")
+    de = german(f)
+    assert de.known and german_text in de.message and "neu ein" in de.hint and value in de.message.replace(
+        "<U+00AD>", "\u00ad")

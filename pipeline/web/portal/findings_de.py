@@ -287,8 +287,8 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
     "E-INVALID-CHAR": {None: Text("Der Text enthält ein unsichtbares Steuerzeichen: {char}.",
                                   "Löschen Sie das Zeichen (oft aus einem anderen Programm mit eingefügt).")},
     "E-ADDRESS-INVISIBLE": {
-        None: Text("Die Adresse „{address}“ enthält ein unsichtbares Zeichen: {char}. Ihr Link würde zu einer "
-                   "anderen Adresse führen.",
+        None: Text("Die Adresse „{address}“ enthält ein unsichtbares Zeichen: {char}. Als Link, kopiert oder "
+                   "gesucht wäre sie eine andere Adresse.",
                    "Löschen Sie die Adresse und tippen Sie sie neu ein. Beim Einfügen aus Word oder einer Webseite "
                    "kommen oft unsichtbare Zeichen wie weiche Trennstriche mit."),
         GENERAL: Text("Eine Adresse enthält ein unsichtbares Zeichen.", "Tippen Sie die Adresse neu ein.")},
