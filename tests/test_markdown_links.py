@@ -137,3 +137,19 @@ def paragraphs(draw):
 @given(st.lists(paragraphs(), min_size=1, max_size=3))
 def test_links_of_every_shape(tmp_path, items):
     assert_linked(items, tmp_path / "e")
+
+
+def test_a_link_the_outputs_would_link_only_in_part_is_refused_with_its_line():
+    import pytest
+
+    from pipeline.errors import InputError
+    from pipeline.load.markdown import parse
+
+    for href in ("<https://a.de/a b>", "https://a.de/x.", "https://www.a.de/x!", "mailto:info@a.de;",
+                 "<https://a.de/a\"b>", "https://a.de/x?", "tel:+49611-"):
+        with pytest.raises(InputError) as exc:
+            parse(f"Erster Absatz.\n\nSiehe [hier]({href}) dazu.\n", "text/a.md", "a")
+        [f] = exc.value.findings
+        assert (f.code, f.location.file, f.location.row) == ("E-LINK-ADDRESS", "text/a.md", 3), href
+    for href in ("#oben", "seite.html", "https://a.de/K_(S)", "mailto:a@b.de?subject=Frage", "tel:+496111234"):
+        parse(f"Siehe [hier]({href}) dazu.\n", "text/a.md", "a")

@@ -32,21 +32,40 @@ _MD = (MarkdownIt("commonmark", {"html": False, "typographer": False})
 _MD.normalizeLink = lambda url: url
 
 
+def link_address(href: str) -> str:
+    """A Markdown link's address as printed: as typed; a plain 'mailto:info@stadt.de' as 'info@stadt.de'."""
+    bare = href.removeprefix("mailto:")
+    if bare != href and links.split(bare) == [(bare, href if href.isascii() else links.target(bare))]:
+        return bare
+    return href
+
+
 def link_suffix(href: str, text: str) -> str:
     """What a Markdown link prints after its text: ' (address)', or nothing when the text is
     already that address. The address is content too: printed, never dropped, and it is what
     the outputs link (pipeline/load/links.py), so its link leads exactly to HREF."""
     if not href:
         return ""
-    shown = href
-    bare = href.removeprefix("mailto:")
-    if bare != href and links.split(bare) == [(bare, href if href.isascii() else links.target(bare))]:
-        shown = bare  # 'info@stadt.de' rather than 'mailto:info@stadt.de'
+    shown = link_address(href)
     text = text.strip()
     if text in (href, shown) or (text and links.split(text) == [(text, links.target(shown))]
                                  and links.split(shown)[0][1] == links.target(shown)):
         return ""
     return f" ({shown})"
+
+
+def refuse_partial_link(href: str, where: Location) -> None:
+    """A link's address the outputs would link only in part ('https://a.de/a b' → 'https://a.de/a')
+    would lead elsewhere than typed: refused rather than linked."""
+    shown = link_address(href)
+    pieces = links.split(shown)
+    if any(uri for _, uri in pieces) and pieces != [(shown, links.target(shown))]:
+        linked = next(piece for piece, uri in pieces if uri)
+        raise InputError(error("E-LINK-ADDRESS", where,
+                               f"the link's address '{shown}' would be linked only as '{linked}', another address",
+                               "write the address without spaces, quotes or brackets and without punctuation at "
+                               "its end", args={"address": shown, "linked": linked}))
+
 
 MAX_CHARS = 2_000_000  # per Markdown file
 MAX_NESTING = 12  # quote and list levels; markdown-it drops text nested deeper than 20 without a word
@@ -168,8 +187,9 @@ class _Inline:
                 out.append(Run(link_suffix(link, "".join(r.text for r in out[link_at:])), bold, italic))
             elif t == "link_open":
                 link, link_at = str(child.attrs.get("href", "")), len(out)
-                address_chars.refuse(link, Location(file=self.file, row=(token.map or [0])[0] + 1, chapter=self.chapter),
-                                     whole=True)
+                where = Location(file=self.file, row=(token.map or [0])[0] + 1, chapter=self.chapter)
+                address_chars.refuse(link, where, whole=True)
+                refuse_partial_link(link, where)
             elif t == "image":
                 raise InputError(error("E-MARKDOWN-IMAGE", Location(file=self.file, row=(token.map or [0])[0] + 1,
                                                                     chapter=self.chapter),

@@ -299,6 +299,12 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
                    "Eine Adresse in einer anderen Schrift schreiben Sie ganz in dieser Schrift."),
         GENERAL: Text("Eine Adresse enthält ein Zeichen, das nur so aussieht wie ein gewöhnliches.",
                       "Tippen Sie die Adresse neu ein.")},
+    "E-LINK-ADDRESS": {
+        None: Text("Die Adresse „{address}“ eines Links würde nur als „{linked}“ verlinkt, also eine andere Adresse.",
+                   "Schreiben Sie die Adresse ohne Leerzeichen, Anführungszeichen oder Klammern und ohne Satzzeichen "
+                   "am Ende."),
+        GENERAL: Text("Die Adresse eines Links würde nur zum Teil verlinkt.", "Schreiben Sie die Adresse ohne "
+                      "Leerzeichen und ohne Satzzeichen am Ende.")},
     "E-UNPRINTABLE-CHAR": {None: Text("Der Text enthält ein Zeichen, das die Schrift nicht drucken kann: {char}.",
                                       "Ersetzen Sie das Zeichen, z. B. ein Emoji durch Worte.")},
     "E-PLACEHOLDER": {None: Text("Ein Platzhalter ist stehen geblieben: „{mark}“.",
