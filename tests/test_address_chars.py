@@ -219,3 +219,12 @@ def test_a_draft_workbook_gets_the_finding_in_german(tmp_path, value, code, germ
     de = german(f)
     assert de.known and german_text in de.message and "neu ein" in de.hint and value in de.message.replace(
         "<U+00AD>", "\u00ad")
+
+
+def test_the_quick_test_knows_every_invisible_character_of_this_python():
+    """_ANY_INVISIBLE lets lines without an address or an invisible character through unread; it
+    must know every format character of the Unicode version Python has."""
+    from pipeline.load.address_chars import _ANY_INVISIBLE, invisible
+    missed = [name(chr(c)) for c in range(0x110000)
+              if not 0xD800 <= c <= 0xDFFF and invisible(chr(c)) and not _ANY_INVISIBLE.match(chr(c))]
+    assert missed == []

@@ -19,9 +19,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from confusable_homoglyphs import categories, confusables
-
-from pipeline.load import links
 
 # Invisible, yet not format characters (category Cf, which holds the soft hyphen, the zero-width
 # characters, the word joiner, the BOM and the bidi controls): fillers, the combining grapheme
@@ -73,6 +70,21 @@ def invisible(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf" or ch in _INVISIBLE_TOO
 
 
+# A quick test for lines without any: the format characters (Cf) of Unicode 15 as ranges, and
+# _INVISIBLE_TOO (tests/test_address_chars.py holds it to unicodedata's Cf).
+_ANY_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]")
+_MARKS = ("@", "://", "www.", "mailto:", "tel:")
+
+
+def _may_hold_address(text: str) -> bool:
+    low = text.lower()
+    return any(mark in low for mark in _MARKS)
+
+
 def _shown(token: str) -> str:
     return "".join(f"<U+{ord(c):04X}>" if invisible(c) else c for c in token)
 
@@ -80,6 +92,7 @@ def _shown(token: str) -> str:
 @lru_cache(maxsize=4096)
 def _ascii_twin(ch: str) -> str:
     """The plain ASCII character CH passes for ('ɡ' → 'g', '∕' → '/'), or ''."""
+    from confusable_homoglyphs import confusables  # loaded only for an address beyond ASCII
     folded = unicodedata.normalize("NFKC", ch)
     if folded != ch and len(folded) == 1 and folded.isascii():
         return folded
@@ -91,11 +104,16 @@ def _ascii_twin(ch: str) -> str:
 
 
 def _script(ch: str) -> str:
+    if ch.isascii():
+        return "LATIN" if ch.isalpha() else "COMMON"
+    from confusable_homoglyphs import categories
     return categories.alias(ch) if ch.isalpha() else "COMMON"
 
 
 def _lookalike(token: str) -> tuple[int, str] | None:
     """(index, ASCII twin) of the first look-alike character in an address, or None."""
+    if token.isascii():
+        return None
     for i, ch in enumerate(token):
         if ch.isascii():
             continue
@@ -124,11 +142,15 @@ def _lookalike(token: str) -> tuple[int, str] | None:
 def problem(text: str, whole: bool = False, lookalikes: bool = True) -> Problem | None:
     """The first address in TEXT that holds an invisible or (with LOOKALIKES) a look-alike
     character. WHOLE: TEXT is an address cell (e-mail, web, phone), where every character counts."""
+    if not whole and not _may_hold_address(text) and not _ANY_INVISIBLE.search(text) and (
+            text.isascii() or not _may_hold_address(unicodedata.normalize("NFKC", text))):
+        return None  # most text: no address in it at all
     for m in re.finditer(r"\S+", text) if not whole else [re.match(r"(?s).*", text)]:
         token, at = m.group(), m.start()
         bare = "".join(c for c in token if not invisible(c))
-        if not whole and not (_ADDRESS_LIKE.search(bare) or _ADDRESS_LIKE.search(unicodedata.normalize("NFKC", bare))
-                              or any(uri for _, uri in links.split(bare))):
+        # every address links.PATTERN finds has one of _ADDRESS_LIKE's marks
+        if not whole and not (_ADDRESS_LIKE.search(bare) or (not bare.isascii() and _ADDRESS_LIKE.search(
+                unicodedata.normalize("NFKC", bare)))):
             continue
         for i, ch in enumerate(token):
             if invisible(ch):
