@@ -16,6 +16,7 @@ from pipeline.errors import InputError, Location, error
 from pipeline.load.footer import footer_line
 from pipeline.load.german import parse_date
 from pipeline.load.input_files import read_bytes
+from pipeline.load import address_chars
 from pipeline.load.text import refuse_unprintable
 from pipeline.load.records import SCHEMAS, Column, TableInfo, parse_schemas, parse_table_info
 from pipeline.load.page import parse_page
@@ -152,6 +153,7 @@ def _check_strings(node: object, key: str) -> None:
         for n, v in enumerate(node, start=1):
             _check_strings(v, f"{key}[{n}]")
     elif isinstance(node, str):
+        address_chars.refuse(node, Location(file=EDITION_FILE, column=key))
         refuse_unprintable(node, Location(file=EDITION_FILE, column=key))
 
 

@@ -10,9 +10,16 @@ import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"
-# A web address ends before trailing punctuation: 'www.wetzlar.de.' links 'www.wetzlar.de'.
-_WEB = r"(?:https?://|www\.)[^\s<>\"„“”‚‘’()\[\]]*[^\s<>\"„“”‚‘’()\[\].,;:!?]"
-PATTERN = f"{_EMAIL}|{_WEB}"
+# A web address ends before trailing punctuation: 'www.wetzlar.de.' links 'www.wetzlar.de'. It
+# may hold balanced parentheses ('wiki/Kassel_(Stadt)'), but an address in parentheses ends
+# before the closing one. A Markdown link's address prints as typed, with its scheme when it has
+# a query or is a phone number ('mailto:info@stadt.de?subject=Frage', 'tel:+496181400622').
+_CHAR = r"[^\s<>\"„“”‚‘’()\[\]]"
+_PAREN = r"\([^\s<>\"„“”‚‘’()\[\]]*\)"
+_END = r"[^\s<>\"„“”‚‘’()\[\].,;:!?]"
+_WEB = rf"(?:https?://|www\.|mailto:)(?:{_CHAR}|{_PAREN})*(?:{_END}|{_PAREN})"
+_TEL = r"tel:\+?[0-9](?:[0-9./-]*[0-9])?"
+PATTERN = f"{_WEB}|{_TEL}|{_EMAIL}"
 _ADDRESS = re.compile(PATTERN)
 # A German phone or fax number ('06181 400-622', '(0611) 12 34 56', '+49 6181 400622'): printed
 # on one line. It starts with 0, a '(0' area code or +country code, so years and postcodes
@@ -25,7 +32,7 @@ _PHONE = re.compile(PHONE)
 def target(address: str) -> str:
     """The URI an address leads to: mailto: for e-mail, https:// added to a bare www; in ASCII,
     as a PDF link must be ('bäcker.de' → 'xn--bcker-gra.de', 'wir-über' → 'wir-%C3%BCber')."""
-    if "://" in address:
+    if "://" in address or address.startswith(("mailto:", "tel:")):
         uri = address
     elif "@" in address:
         uri = "mailto:" + address
@@ -43,8 +50,9 @@ def _host(host: str) -> str:
 
 def _ascii(uri: str) -> str:
     if uri.startswith("mailto:"):
-        local, _, domain = uri[len("mailto:"):].rpartition("@")
-        return f"mailto:{quote(local, safe='.+-_')}@{_host(domain)}"
+        address, mark, query = uri[len("mailto:"):].partition("?")
+        local, _, domain = address.rpartition("@")
+        return f"mailto:{quote(local, safe='.+-_%')}@{_host(domain)}{mark}{quote(query, safe='=&%-._~+/')}"
     parts = urlsplit(uri)
     return urlunsplit((parts.scheme, _host(parts.netloc), quote(parts.path, safe="/%-._~!$&'()*+,;=:@"),
                        quote(parts.query, safe="=&%-._~+/"), quote(parts.fragment, safe="-._~")))

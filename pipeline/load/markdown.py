@@ -7,6 +7,7 @@ is the resolver's business (the assembler knows the tables); this module only re
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -17,6 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from pipeline.errors import InputError, Location, error
+from pipeline.load import address_chars, links
 from pipeline.load.text import normalise, refuse_unprintable
 from pipeline.sources import Place, SourceMap
 from pipeline.tree import Block, Box, DataTable, ListBlock, ListItem, Paragraph, Run, Section
@@ -25,6 +27,45 @@ from pipeline.tree import Block, Box, DataTable, ListBlock, ListItem, Paragraph,
 _MD = (MarkdownIt("commonmark", {"html": False, "typographer": False})
        .use(footnote_plugin).enable("table")
        .use(container_plugin, name="directive", validate=lambda params, markup: bool(params.strip())))
+# A link's address prints as typed ('über-uns', 'münchen.de'), not as markdown-it escapes it
+# ('%C3%BCber-uns', 'xn--mnchen-3ya.de'): the printed address is the link (links.target escapes it).
+_MD.normalizeLink = lambda url: url
+
+
+def link_address(href: str) -> str:
+    """A Markdown link's address as printed: as typed; a plain 'mailto:info@stadt.de' as 'info@stadt.de'."""
+    bare = href.removeprefix("mailto:")
+    if bare != href and links.split(bare) == [(bare, href if href.isascii() else links.target(bare))]:
+        return bare
+    return href
+
+
+def link_suffix(href: str, text: str) -> str:
+    """What a Markdown link prints after its text: ' (address)', or nothing when the text is
+    already that address. The address is content too: printed, never dropped, and it is what
+    the outputs link (pipeline/load/links.py), so its link leads exactly to HREF."""
+    if not href:
+        return ""
+    shown = link_address(href)
+    text = text.strip()
+    if text in (href, shown) or (text and links.split(text) == [(text, links.target(shown))]
+                                 and links.split(shown)[0][1] == links.target(shown)):
+        return ""
+    return f" ({shown})"
+
+
+def refuse_partial_link(href: str, where: Location) -> None:
+    """A link's address the outputs would link only in part ('https://a.de/a b' → 'https://a.de/a')
+    would lead elsewhere than typed: refused rather than linked."""
+    shown = link_address(href)
+    pieces = links.split(shown)
+    if any(uri for _, uri in pieces) and pieces != [(shown, links.target(shown))]:
+        linked = next(piece for piece, uri in pieces if uri)
+        raise InputError(error("E-LINK-ADDRESS", where,
+                               f"the link's address '{shown}' would be linked only as '{linked}', another address",
+                               "write the address without spaces, quotes or brackets and without punctuation at "
+                               "its end", args={"address": shown, "linked": linked}))
+
 
 MAX_CHARS = 2_000_000  # per Markdown file
 MAX_NESTING = 12  # quote and list levels; markdown-it drops text nested deeper than 20 without a word
@@ -101,7 +142,9 @@ class _Inline:
 
     def _text(self, text: str, token: Token, bold: bool, italic: bool) -> list[Run]:
         """Plain text, with citations replaced by what the resolver prints for them."""
-        _printable(text, Location(file=self.file, row=(token.map or [0])[0] + 1, chapter=self.chapter))
+        where = Location(file=self.file, row=(token.map or [0])[0] + 1, chapter=self.chapter)
+        address_chars.refuse(text, where)  # as written with character codes ('&#x261;')
+        _printable(text, where)
         out: list[Run] = []
         last = 0
         for m in CITATION.finditer(text):
@@ -140,10 +183,13 @@ class _Inline:
             elif t == "footnote_ref":
                 note = self.notes.get(child.meta["id"], [])
                 out.append(Run("", bold, italic, footnote=note))
-            elif t == "link_close" and link and link != "".join(r.text for r in out[link_at:]).strip():
-                out.append(Run(f" ({link})", bold, italic))  # the address is content too: printed, not dropped
+            elif t == "link_close" and link_suffix(link, "".join(r.text for r in out[link_at:])):
+                out.append(Run(link_suffix(link, "".join(r.text for r in out[link_at:])), bold, italic))
             elif t == "link_open":
                 link, link_at = str(child.attrs.get("href", "")), len(out)
+                where = Location(file=self.file, row=(token.map or [0])[0] + 1, chapter=self.chapter)
+                address_chars.refuse(link, where, whole=True)
+                refuse_partial_link(link, where)
             elif t == "image":
                 raise InputError(error("E-MARKDOWN-IMAGE", Location(file=self.file, row=(token.map or [0])[0] + 1,
                                                                     chapter=self.chapter),
@@ -285,6 +331,8 @@ def parse(source: str, file: str, chapter: str, resolver: Resolver | None = None
             raise InputError(error("E-TOO-DEEP", Location(file=file, row=number),
                                    f"quotes or lists are nested {depth} levels deep; at most {MAX_NESTING} are printed",
                                    "remove '>' marks or indentation; a brochure never needs such depth"))
+        # before a zero-width space is called unprintable; '&#xAD;' counts as the character it stands for
+        address_chars.refuse(html.unescape(line), Location(file=file, row=number))
         for m in _ENTITY.finditer(line):  # markdown-it would turn '&#7;' into U+FFFD unseen
             code = int(m.group(1)[1:], 16) if m.group(1)[0] in "xX" else int(m.group(1))
             ch = chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\x00"
@@ -423,8 +471,13 @@ def text_passages(source: str, table_cells: bool = True) -> list[tuple[int, list
         if tok.type == "inline" and i and tokens[i - 1].type in (
                 ("paragraph_open", "th_open", "td_open") if table_cells else ("paragraph_open",)):
             pieces = [""]
+            href, href_at = "", 0
             for child in tok.children or []:
-                if child.type == "footnote_ref":
+                if child.type == "link_open":
+                    href, href_at = str(child.attrs.get("href", "")), len(pieces[-1])
+                elif child.type == "link_close":  # the address as the outputs print it (Renderer.runs)
+                    pieces[-1] += link_suffix(href, pieces[-1][href_at:])
+                elif child.type == "footnote_ref":
                     pieces.append("")
                 elif child.type in ("softbreak", "hardbreak"):
                     pieces[-1] += " "

@@ -13,6 +13,7 @@ from pipeline.load import outline
 from pipeline.errors import BadValue, InputError, Location, Report, did_you_mean, error, warning
 from pipeline.load.glyphs import UNPRINTABLE_HINT, unprintable_character
 from pipeline.load.sheets import Row, Table
+from pipeline.load import address_chars
 from pipeline.load.text import invalid_character, normalise
 from pipeline.load.when import parse_when
 
@@ -237,6 +238,11 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
         text = str(int(raw)) if raw == int(raw) else german.number(raw)
     else:
         text = normalise(str(raw).strip())
+    # a phone number is printed, not linked: only invisible characters are refused in it
+    found = address_chars.problem(text, whole=col.kind in ("email", "url", "phone"), lookalikes=col.kind != "phone")
+    if found:  # before a zero-width space is called unprintable: it is in an address
+        report.add(address_chars.finding(found, where))
+        return text  # kept, so that the row's other checks do not report it missing as well
     bad = invalid_character(text)
     if bad:
         report.add(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",

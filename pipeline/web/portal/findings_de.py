@@ -299,6 +299,25 @@ CATALOGUE: dict[str, dict[str | None, Text]] = {
                               "Beschreiben Sie in einem Satz, was das Foto zeigt, für Menschen, die es nicht sehen.")},
     "E-INVALID-CHAR": {None: Text("Der Text enthält ein unsichtbares Steuerzeichen: {char}.",
                                   "Löschen Sie das Zeichen (oft aus einem anderen Programm mit eingefügt).")},
+    "E-ADDRESS-INVISIBLE": {
+        None: Text("Die Adresse „{address}“ enthält ein unsichtbares Zeichen: {char}. Als Link, kopiert oder "
+                   "gesucht wäre sie eine andere Adresse.",
+                   "Löschen Sie die Adresse und tippen Sie sie neu ein. Beim Einfügen aus Word oder einer Webseite "
+                   "kommen oft unsichtbare Zeichen wie weiche Trennstriche mit."),
+        GENERAL: Text("Eine Adresse enthält ein unsichtbares Zeichen.", "Tippen Sie die Adresse neu ein.")},
+    "E-ADDRESS-LOOKALIKE": {
+        None: Text("Die Adresse „{address}“ enthält das Zeichen {char}. Es sieht nur aus wie ein gewöhnliches "
+                   "Zeichen; ihr Link würde woandershin führen.",
+                   "Tippen Sie die Adresse von Hand neu ein: mit den Buchstaben a–z, Ziffern, „.“, „/“ und „@“. "
+                   "Eine Adresse in einer anderen Schrift schreiben Sie ganz in dieser Schrift."),
+        GENERAL: Text("Eine Adresse enthält ein Zeichen, das nur so aussieht wie ein gewöhnliches.",
+                      "Tippen Sie die Adresse neu ein.")},
+    "E-LINK-ADDRESS": {
+        None: Text("Die Adresse „{address}“ eines Links würde nur als „{linked}“ verlinkt, also eine andere Adresse.",
+                   "Schreiben Sie die Adresse ohne Leerzeichen, Anführungszeichen oder Klammern und ohne Satzzeichen "
+                   "am Ende."),
+        GENERAL: Text("Die Adresse eines Links würde nur zum Teil verlinkt.", "Schreiben Sie die Adresse ohne "
+                      "Leerzeichen und ohne Satzzeichen am Ende.")},
     "E-UNPRINTABLE-CHAR": {None: Text("Der Text enthält ein Zeichen, das die Schrift nicht drucken kann: {char}.",
                                       "Ersetzen Sie das Zeichen, z. B. ein Emoji durch Worte.")},
     "E-PLACEHOLDER": {None: Text("Ein Platzhalter ist stehen geblieben: „{mark}“.",
