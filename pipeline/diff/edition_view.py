@@ -14,12 +14,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.errors import Location
-from pipeline.load.input_files import read_bytes, zip_too_large
+from pipeline.errors import InputError, Location
+from pipeline.load.input_files import read_bytes
 from pipeline.manifest import CONTENT, MANIFEST
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import W, heading_level, paragraph_text, read_docx_parts
-from pipeline.diff.pdf_view import from_pdf
+from pipeline.diff.file_checks import docx_problem
+from pipeline.diff.pdf_view import from_pdf, pdf_bytes
 from pipeline.diff.charts import DocxPlace, build_charts, docx_charts
 from pipeline.diff.pictures import build_pictures, docx_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
@@ -101,6 +102,7 @@ def _sections(sections: list[dict], parent: str = "", level: int = 2) -> list[Se
 
 
 MAX_JSON = 200_000_000
+MAX_JSON_DEPTH = 64  # content.json of a build nests about 10 deep; deeper is not ours (and Python's recursion ends)
 MAX_DOCX = 200_000_000  # packed or unpacked: a brochure with all its photos stays far below
 
 
@@ -116,7 +118,26 @@ def _read_json(path: Path):
     data = read_bytes(path, Location(file=str(path)), path.name, MAX_JSON)
     if data is None:
         raise FileNotFoundError(errno.ENOENT, "missing", str(path))
-    return json.loads(data.decode("utf-8"))
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except RecursionError:
+        value = None
+    if value is None or json_depth(value) > MAX_JSON_DEPTH:
+        raise input_error(path, f"{path.name} is nested more than {MAX_JSON_DEPTH} levels deep, which 'brochure build' "
+                          "never writes", "rebuild the edition, then compare again")
+    return value
+
+
+def json_depth(value) -> int:
+    """How deep VALUE nests (a list or object in a list is 2), walked without recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                todo += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
 
 
 def _from_build(folder: Path) -> EditionView:
@@ -126,7 +147,7 @@ def _from_build(folder: Path) -> EditionView:
     except FileNotFoundError as exc:
         raise input_error(folder, f"{Path(exc.filename).name} is missing", "diff two folders written by "
                     "'brochure build' (they hold content.json and manifest.json), or two DOCX or PDF files") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise input_error(folder, f"content.json or manifest.json is not valid JSON: {exc}", "rebuild the edition") from None
     doc = content["document"]
     pdf = next((o for o in manifest["outputs"] if o["path"].endswith(".pdf")), None)
@@ -145,6 +166,8 @@ def _from_build(folder: Path) -> EditionView:
     docx = next((folder / o["path"] for o in manifest["outputs"] if o["path"].endswith(".docx")), None)
     meta = {k: str(v) for k, v in doc["meta"].items() if k not in ("edition", "template")}
     pdf_path = folder / pdf["path"] if pdf else None
+    if pdf_path and pdf_path.is_file():
+        pdf_bytes(pdf_path)  # its pages are looked up: a PDF that cannot be opened is refused here
     return EditionView(manifest.get("edition", folder.name), "build", chapters, records, order, meta,
                        pdf["pages"] if pdf else None, docx if docx and docx.is_file() else None,
                        pdf_path if pdf_path and pdf_path.is_file() else None,
@@ -158,7 +181,7 @@ def docx_bytes(path: Path) -> bytes:
     data = read_bytes(path, Location(file=str(path)), path.name, MAX_DOCX)
     if data is None:
         raise input_error(path, "not found", "pass a .docx file")
-    why = zip_too_large(data, MAX_DOCX)
+    why = docx_problem(data, MAX_DOCX)
     if why:
         raise input_error(path, f"cannot open the DOCX: {why}", "pass a DOCX written by Word, LibreOffice or brochure")
     return data
@@ -331,7 +354,16 @@ def _run_spans(p) -> tuple:
 
 
 def read_view(path: Path) -> EditionView:
-    path = Path(path)
+    try:
+        return _read_view(Path(path))
+    except InputError:
+        raise
+    except (RecursionError, MemoryError, Exception) as exc:  # a reader's own failure: named, never a traceback
+        raise input_error(Path(path), f"cannot be read: {exc.__class__.__name__}: {str(exc)[:200]}",
+                          "give a build folder written by 'brochure build', a .docx or a .pdf file") from None
+
+
+def _read_view(path: Path) -> EditionView:
     if path.is_dir():
         return from_build(path)
     if not path.exists():
