@@ -12,7 +12,7 @@ import click
 
 from pipeline import __version__
 from pipeline.build_result import FORMATS
-from pipeline.errors import Finding, InputError, group_findings
+from pipeline.errors import Finding, InputError, Location, error, group_findings
 
 TOOL_FAULT_EXIT = 3  # the files were written, but brochure's own output check found its own fault
 
@@ -273,6 +273,12 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
                 trouble = True
             else:
                 from pipeline.diff.word_redline import redline  # python-docx and the redline only for --docx
+                from pipeline.diff.alt_chunks import alt_chunks
+                pasted = [str(v.docx) for v in views if alt_chunks(docx_bytes(v.docx))]
+                if pasted:
+                    raise InputError(error("E-DIFF-INPUT", Location(file=pasted[0]), "holds pasted content (an "
+                                           "altChunk) that Word tracked changes cannot show; no redline written",
+                                           "open it in Word and save it again, then compare"))
                 write_atomically({docx_out: redline(docx_bytes(views[0].docx), docx_bytes(views[1].docx),
                                                     (str(views[0].docx), str(views[1].docx)))})
         except InputError as exc:

@@ -19,6 +19,7 @@ from pipeline.load.input_files import read_bytes
 from pipeline.manifest import CONTENT, MANIFEST
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import W, heading_level, paragraph_text, read_docx_parts
+from pipeline.diff.alt_chunks import ChunkError, alt_chunks
 from pipeline.diff.file_checks import docx_problem
 from pipeline.diff.pdf_view import from_pdf, pdf_bytes
 from pipeline.diff.charts import DocxPlace, build_charts, docx_charts
@@ -192,6 +193,10 @@ def from_docx(path: Path) -> EditionView:
     try:
         parts = read_docx_parts(data)
         extras, revisions = _extras_per_paragraph(data)
+        chunks = alt_chunks(data)
+    except ChunkError as exc:
+        raise input_error(path, f"cannot compare the DOCX: {exc}", "open it in Word and save it again (Word turns "
+                          "pasted content into its own paragraphs), then compare") from None
     except Exception as exc:  # a broken package fails in zipfile or lxml in many ways
         raise input_error(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
     previous = ""
@@ -200,7 +205,8 @@ def from_docx(path: Path) -> EditionView:
     last_cell = None  # the table cell (row, cell) the section's last paragraph came from
     charts: list[DocxPlace] = []  # each chart's title, source and note: compared as the chart's
     under = ""  # what of a chart the paragraphs stand for: "", "title", "picture" or "notes"
-    for (style, text), (refs, spans, cell) in zip(parts.paragraphs, extras):
+    for k, ((style, text), (refs, spans, cell)) in enumerate(zip(parts.paragraphs, extras)):
+        _add_chunk(chapters, chunks.get(k, []))
         level = heading_level(style)
         under = _chart_part(under, style, text)
         if under == "title":
@@ -231,6 +237,7 @@ def from_docx(path: Path) -> EditionView:
         previous = style
         if refs and chapters and chapters[-1].sections:
             chapters[-1].sections[-1].notes += refs
+    _add_chunk(chapters, [t for k, texts in chunks.items() if k >= len(parts.paragraphs) for t in texts])
     for ch, head in zip([c for c in chapters if c.id != "titelseite"], running_heads(data)):
         ch.running_head = head
     core = parts.core
@@ -242,6 +249,19 @@ def from_docx(path: Path) -> EditionView:
     return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions,
                        pictures=[p for p in pictures if not p.chart],
                        charts=docx_charts(path, [p for p in pictures if p.chart], charts))
+
+
+def _add_chunk(chapters: list[ChapterView], texts: list[str]) -> None:
+    """An altChunk's paragraphs (alt_chunks.py), in the section where the chunk stands."""
+    if not texts:
+        return
+    if not chapters:
+        chapters.append(ChapterView("titelseite", "(Titelseite)"))
+    if not chapters[-1].sections:
+        chapters[-1].sections.append(SectionView("", ""))
+    section = chapters[-1].sections[-1]
+    section.paragraphs += texts
+    section.formats += [()] * len(texts)
 
 
 def _chart_part(before: str, style: str, text: str) -> str:
