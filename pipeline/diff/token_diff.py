@@ -42,11 +42,13 @@ class _Differ:
         self.a, self.b = a, b
         self.budget = WORD_BUDGET
         self.coarse = False  # whether some text was compared by passages, not word by word
+        self.spent = 0  # pairs of tokens or passages SequenceMatcher may have to look at
 
     def words(self, i1: int, i2: int, j1: int, j2: int) -> list[tuple]:
         cost = (i2 - i1) * (j2 - j1)
         if cost <= min(WORD_LIMIT, self.budget):
             self.budget -= cost
+            self.spent += cost
             m = SequenceMatcher(None, self.a[i1:i2], self.b[j1:j2], autojunk=False)
             return [(op, i1 + x1, i1 + x2, j1 + y1, j1 + y2) for op, x1, x2, y1, y2 in m.get_opcodes()]
         self.coarse = True
@@ -60,6 +62,7 @@ class _Differ:
         pa, pb = _passages(self.a, i1, i2, size), _passages(self.b, j1, j2, size)
         keys_a = ["".join(self.a[x:y]) for x, y in pa]
         keys_b = ["".join(self.b[x:y]) for x, y in pb]
+        self.spent += len(keys_a) * len(keys_b)
         out: list[tuple] = []
         for op, x1, x2, y1, y2 in SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_opcodes():
             lo_a, hi_a = (pa[x1][0], pa[x2 - 1][1]) if x2 > x1 else ((pa[x1][0],) * 2 if x1 < len(pa) else (i2, i2))
@@ -74,12 +77,19 @@ class _Differ:
 def opcodes(a: list[str], b: list[str]) -> tuple[list[tuple], bool]:
     """SequenceMatcher-style opcodes turning A into B, and whether the comparison was coarse
     (by passages) somewhere because the text was too long to compare word by word."""
-    if len(a) * len(b) <= WORD_LIMIT:  # a paragraph of usual length: as it always was compared
-        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes(), False
-    start, end = _equal_ends(a, b)
+    out, d = compared(a, b)
+    return out, d.coarse
+
+
+def compared(a: list[str], b: list[str]) -> tuple[list[tuple], _Differ]:
+    """The opcodes and the differ that made them (what it spent, whether it went coarse)."""
     d = _Differ(a, b)
+    if len(a) * len(b) <= WORD_LIMIT:  # a paragraph of usual length: as it always was compared
+        d.spent = len(a) * len(b)
+        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes(), d
+    start, end = _equal_ends(a, b)
     out: list[tuple] = [("equal", 0, start, 0, start)] if start else []
     out += d.middle(start, len(a) - end, start, len(b) - end)
     if end:
         out.append(("equal", len(a) - end, len(a), len(b) - end, len(b)))
-    return out, d.coarse
+    return out, d
