@@ -378,7 +378,7 @@ def read_view(path: Path) -> EditionView:
         return _read_view(Path(path))
     except InputError:
         raise
-    except (RecursionError, MemoryError, Exception) as exc:  # a reader's own failure: named, never a traceback
+    except Exception as exc:  # a reader's own failure: named, never a traceback
         raise input_error(Path(path), f"cannot be read: {exc.__class__.__name__}: {str(exc)[:200]}",
                           "give a build folder written by 'brochure build', a .docx or a .pdf file") from None
 

@@ -16,7 +16,7 @@ OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # a password-protected DOCX is an
 WORD_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml")
 MAX_PDF = 500_000_000  # bytes of a PDF file read
-MAX_PDF_INFLATED = 500_000_000  # (a 40-page brochure: about 8 MB) bytes all its compressed streams may inflate to together
+MAX_PDF_INFLATED = 500_000_000  # bytes all its streams may inflate to together (a 40-page brochure: 10 MB)
 STREAM = re.compile(rb"(?<!end)stream\r?\n")
 CHUNK = 1 << 23  # inflated bytes held at once
 
