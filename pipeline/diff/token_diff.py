@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 WORD_LIMIT = 1_000_000  # tokens × tokens a stretch may have to be compared token by token
 WORD_BUDGET = 20_000_000  # … and all the stretches of one comparison together
 PASSAGES = 500  # about how many passages a long middle is cut into
+WINDOW = 12  # tokens (six words and their spaces) whose hash decides a cut: varied even in a text of few words
 
 
 def _equal_ends(a: list[str], b: list[str]) -> tuple[int, int]:
@@ -24,12 +25,12 @@ def _equal_ends(a: list[str], b: list[str]) -> tuple[int, int]:
 
 
 def _passages(tokens: list[str], lo: int, hi: int, size: int) -> list[tuple[int, int]]:
-    """[lo, hi) cut where the content says (a hash of two tokens), so an insertion shifts no
-    later cut; never shorter than SIZE/4 tokens, never longer than 4 × SIZE."""
+    """[lo, hi) cut where the content says (a hash of the WINDOW tokens before), so an insertion
+    shifts no later cut; never shorter than SIZE/4 tokens, never longer than 4 × SIZE."""
     out, start = [], lo
     for k in range(lo, hi):
         n = k + 1 - start
-        if n >= 4 * size or (n >= size // 4 and zlib.crc32(f"{tokens[k - 1]}\0{tokens[k]}".encode()) % size == 0):
+        if n >= 4 * size or (n >= size // 4 and zlib.crc32("\0".join(tokens[k + 1 - WINDOW:k + 1]).encode()) % size == 0):
             out.append((start, k + 1))
             start = k + 1
     if start < hi:
