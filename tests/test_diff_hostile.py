@@ -284,3 +284,14 @@ def test_an_altchunk_the_diff_cannot_read_is_refused(tmp_path):
     base = make_docx(tmp_path / "base.docx", "Davor.")
     rtf = with_chunk(base, tmp_path / "rtf.docx", b"{\\rtf1 Hallo}", "chunk.rtf", "application/rtf")
     assert_clear(diff(base, rtf), "rtf.docx", "altChunk")
+
+
+def test_a_docx_beside_a_deep_manifest_is_compared_on_its_own(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    old = make_docx(folder / "old.docx", "Alter Text.")
+    new = make_docx(tmp_path / "new.docx", "Neuer Text.")
+    for name in ("manifest.json", "content.json"):
+        (folder / name).write_text("[" * 100_000 + "]" * 100_000)
+    r = diff(old, new)
+    assert r.returncode == 1 and "Neuer" in r.stdout and "Traceback" not in r.stderr, r.stderr

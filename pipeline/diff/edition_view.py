@@ -20,7 +20,7 @@ from pipeline.manifest import CONTENT, MANIFEST
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import W, heading_level, paragraph_text, read_docx_parts
 from pipeline.diff.alt_chunks import ChunkError, alt_chunks
-from pipeline.diff.file_checks import docx_problem
+from pipeline.diff.file_checks import MAX_JSON_DEPTH, docx_problem, json_depth
 from pipeline.diff.pdf_view import from_pdf, pdf_bytes
 from pipeline.diff.charts import DocxPlace, build_charts, docx_charts
 from pipeline.diff.pictures import build_pictures, docx_pictures
@@ -103,7 +103,6 @@ def _sections(sections: list[dict], parent: str = "", level: int = 2) -> list[Se
 
 
 MAX_JSON = 200_000_000
-MAX_JSON_DEPTH = 64  # content.json of a build nests about 10 deep; deeper is not ours (and Python's recursion ends)
 MAX_DOCX = 200_000_000  # packed or unpacked: a brochure with all its photos stays far below
 
 
@@ -120,25 +119,13 @@ def _read_json(path: Path):
     if data is None:
         raise FileNotFoundError(errno.ENOENT, "missing", str(path))
     try:
-        value = json.loads(data.decode("utf-8"))
+        value, deep = json.loads(data.decode("utf-8")), False
     except RecursionError:
-        value = None
-    if value is None or json_depth(value) > MAX_JSON_DEPTH:
+        value, deep = None, True
+    if deep or json_depth(value) > MAX_JSON_DEPTH:
         raise input_error(path, f"{path.name} is nested more than {MAX_JSON_DEPTH} levels deep, which 'brochure build' "
                           "never writes", "rebuild the edition, then compare again")
     return value
-
-
-def json_depth(value) -> int:
-    """How deep VALUE nests (a list or object in a list is 2), walked without recursion."""
-    deepest, todo = 0, [(value, 1)]
-    while todo:
-        item, depth = todo.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, depth)
-            if depth <= MAX_JSON_DEPTH:
-                todo += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
-    return deepest
 
 
 def _from_build(folder: Path) -> EditionView:

@@ -17,6 +17,7 @@ WORD_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.do
               "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml")
 MAX_PDF = 500_000_000  # bytes of a PDF file read
 MAX_PDF_INFLATED = 500_000_000  # bytes all its streams may inflate to together (a 40-page brochure: 10 MB)
+MAX_JSON_DEPTH = 64  # content.json of a build nests about 10 deep; deeper is not ours (and Python's recursion ends)
 STREAM = re.compile(rb"(?<!end)stream\r?\n")
 CHUNK = 1 << 23  # inflated bytes held at once
 
@@ -101,3 +102,15 @@ def _inflate(raw: bytes, room: int) -> int:
     except Exception:  # not zlib (or broken): the readers fail or skip it on their own
         return len(raw) if not total else total
     return total
+
+
+def json_depth(value) -> int:
+    """How deep VALUE nests (a list or object in a list is 2), walked without recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                todo += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
