@@ -295,3 +295,16 @@ def test_a_docx_beside_a_deep_manifest_is_compared_on_its_own(tmp_path):
         (folder / name).write_text("[" * 100_000 + "]" * 100_000)
     r = diff(old, new)
     assert r.returncode == 1 and "Neuer" in r.stdout and "Traceback" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("raw, paragraphs", [
+    ("<p>Grüße &amp; <b>Dank</b></p>".encode(), ["Grüße & Dank"]),  # UTF-8 without a declared charset
+    ('<meta charset="windows-1252"><p>Grüße</p>'.encode("cp1252"), ["Grüße"]),
+    (b"<table><tr><td>A</td><td>B <b>fett</b><p>C</p></td></tr></table><h2>Titel</h2>", ["A", "B fett", "C", "Titel"]),
+    (b"<!-- nur ein Kommentar -->", []),
+    (b"Nur Text", ["Nur Text"]),
+    (b"<script>alert(1)</script><p>Sichtbar</p>", ["Sichtbar"]),
+])
+def test_html_of_an_altchunk_is_read_block_by_block(raw, paragraphs):
+    from pipeline.diff.alt_chunks import html_paragraphs
+    assert html_paragraphs(raw) == paragraphs

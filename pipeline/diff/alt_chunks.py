@@ -63,7 +63,16 @@ def html_paragraphs(raw: bytes) -> list[str]:
     """The text of each innermost block of an HTML part (a paragraph, heading, list item, cell)."""
     if not raw.strip():
         return []
-    root = html.document_fromstring(raw)
+    doc: bytes | str = raw
+    if b"charset" not in raw[:4096].lower():  # undeclared: UTF-8 where it decodes (lxml would guess Latin-1)
+        try:
+            doc = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    try:
+        root = html.document_fromstring(doc)
+    except etree.ParserError:  # markup without any element (a comment only): no text
+        return []
     for bad in root.xpath("//script|//style|//head"):
         bad.drop_tree()
     out = []
@@ -71,8 +80,10 @@ def html_paragraphs(raw: bytes) -> list[str]:
         if not isinstance(el.tag, str) or el.tag.lower() not in BLOCKS:
             continue
         if any(isinstance(c.tag, str) and c.tag.lower() in BLOCKS for c in el.iterdescendants()):
-            continue  # its inner blocks are read on their own
-        text = " ".join(el.text_content().split())
+            # its inner blocks are read on their own; its own words around them here
+            text = " ".join(_own_text(el).split())
+        else:
+            text = " ".join(el.text_content().split())
         if text:
             out.append(text)
     if not out:  # text straight in the body, without blocks
@@ -80,4 +91,17 @@ def html_paragraphs(raw: bytes) -> list[str]:
         out = [text] if text else []
     return out
 
+
+def _is_block(el) -> bool:
+    return isinstance(el.tag, str) and el.tag.lower() in BLOCKS
+
+
+def _own_text(el) -> str:
+    """EL's text without the text of the blocks inside it (those are paragraphs of their own)."""
+    parts = [el.text or ""]
+    for child in el:
+        if not _is_block(child):
+            parts.append(_own_text(child) if any(_is_block(c) for c in child.iterdescendants()) else child.text_content())
+        parts.append(child.tail or "")
+    return " ".join(parts)
 
