@@ -12,7 +12,7 @@ import click
 
 from pipeline import __version__
 from pipeline.build_result import FORMATS
-from pipeline.errors import Finding, InputError, group_findings
+from pipeline.errors import Finding, InputError, Location, error, group_findings
 
 TOOL_FAULT_EXIT = 3  # the files were written, but brochure's own output check found its own fault
 INTERRUPTED_EXIT = 130  # Ctrl+C (128 + SIGINT), as shells report it
@@ -265,12 +265,17 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
     from pipeline.diff.changes import compare
     from pipeline.diff.report import terminal, to_html, to_json
     from pipeline.diff.edition_view import docx_bytes, read_pair
+    from pipeline.diff.out_paths import refused_outputs
     from pipeline.write_outputs import write_atomically
+    outputs = {"--html": html_out, "--docx": docx_out}
+    _refuse_outputs(refused_outputs(outputs, [old, new]))  # before reading: nothing is written
     try:
         views = read_pair(old, new)
     except InputError as exc:
         print_findings(exc.findings, verbose=True)
         sys.exit(2)
+    # a build folder's manifest may name a DOCX or PDF elsewhere: that file is read as well
+    _refuse_outputs(refused_outputs(outputs, [old, new, *(f for v in views for f in (v.docx, v.pdf) if f)]))
     for path, view in zip((old, new), views):
         if view.revisions:
             click.echo(f"note: {path} holds {view.revisions} tracked changes of its own; it is compared as if they "
@@ -287,6 +292,12 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
                 trouble = True
             else:
                 from pipeline.diff.word_redline import redline  # python-docx and the redline only for --docx
+                from pipeline.diff.alt_chunks import alt_chunks
+                pasted = [str(v.docx) for v in views if alt_chunks(docx_bytes(v.docx))]
+                if pasted:
+                    raise InputError(error("E-DIFF-INPUT", Location(file=pasted[0]), "holds pasted content (an "
+                                           "altChunk) that Word tracked changes cannot show; no redline written",
+                                           "open it in Word and save it again, then compare"))
                 write_atomically({docx_out: redline(docx_bytes(views[0].docx), docx_bytes(views[1].docx),
                                                     (str(views[0].docx), str(views[1].docx)))})
         except InputError as exc:
@@ -294,6 +305,13 @@ def diff_command(old: Path, new: Path, html_out: Path | None, docx_out: Path | N
             trouble = True
     click.echo(to_json(result) if fmt == "json" else terminal(result))
     sys.exit(2 if trouble else 1 if result.changes else 0)
+
+
+def _refuse_outputs(messages: list[str]) -> None:
+    for message in messages:
+        click.echo(f"error: {message}", err=True)
+    if messages:
+        sys.exit(2)
 
 
 @main.command("check")

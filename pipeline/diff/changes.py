@@ -20,6 +20,7 @@ from pipeline.diff.change_pages import add_pages
 from pipeline.diff.chart_changes import as_chart, chart_tables, compare_charts
 from pipeline.diff.comparison import Change, Comparison
 from pipeline.diff.pictures import compare_pictures
+from pipeline.diff.token_diff import opcodes
 from pipeline.diff.views import ChapterView, EditionView, SectionView
 from pipeline.load.template_keys import FIELD_PATTERN
 
@@ -27,12 +28,14 @@ RENAMED_TITLE = 80  # rapidfuzz ratio (0–100) above which a heading counts as 
 RENAMED_TEXT = 60  # … or its text as the same section under a new heading
 CHANGED_PARAGRAPH = 0.5  # SequenceMatcher ratio above which two paragraphs are one, changed
 SPLIT = 0.9  # … above which one paragraph and several joined are the same text, split or merged
+LONG_TEXT = 40_000  # letters of two texts above which their similarity is taken from words
 PARAGRAPH_JOIN = "\u2029"  # stands for a paragraph break inside joined text
 # A number with its decimal or thousands separators is one token („55,2“ → „56,1“, not „55→56 , 2→1“).
 TOKEN = re.compile(r"\s+|\d+(?:[.,]\d+)+|\w+|[^\w\s]")
 DECIMAL = re.compile(r"-?\d+\.\d+")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a record's date as content.json holds it
 SKIPPED_META = {"date_text"}  # printed from 'date'
+COARSE_NOTE = "too long to compare word by word: compared by passages"
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -47,13 +50,21 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
             out[-1] = (op, out[-1][1] + text)
         else:
             out.append((op, text))
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    ops, coarse = opcodes(a, b)
+    for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             add("equal", "".join(a[i1:i2]))
         else:
             add("delete", "".join(a[i1:i2]))
             add("insert", "".join(b[j1:j2]))
-    return _absorb_spaces(out)
+    runs = Runs(_absorb_spaces(out))
+    runs.coarse = coarse
+    return runs
+
+
+class Runs(list):
+    """A word diff's runs; COARSE when the text was too long to compare word by word."""
+    coarse = False
 
 
 def _absorb_spaces(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -137,7 +148,13 @@ def _similar(a: str, b: str, least: float = SPLIT) -> float:
     """Similarity of two texts (0 … 1; an LCS ratio, like SequenceMatcher's without its
     autojunk, which in a long paragraph junks the common letters), 0 when below LEAST.
     rapidfuzz computes it bit-parallel: a stretch of many unlike paragraphs stays quick."""
+    if len(a) + len(b) > LONG_TEXT:  # letter by letter is quadratic: words, at most its ends
+        a, b = _ends(a.split()), _ends(b.split())
     return fuzz.ratio(a, b, score_cutoff=least * 100) / 100
+
+
+def _ends(words: list[str], most: int = 10_000) -> list[str]:
+    return words if len(words) <= 2 * most else words[:most] + words[-most:]
 
 
 def _joins(one: list[str], many: list[str], ones: list[int], manys: list[int]):
@@ -429,7 +446,10 @@ class Comparer:
         self.columns = {name: [c.name for c in cols] for name, cols in schemas.items()}
 
     def add(self, *args, **kwargs) -> None:
-        self.changes.append(Change(*args, **kwargs))
+        change = Change(*args, **kwargs)
+        if getattr(change.words, "coarse", False):
+            change.what += f" ({COARSE_NOTE})"
+        self.changes.append(change)
 
     def run(self) -> Comparison:
         self._meta()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 
 from pipeline.diff.charts import CHART_FIELDS, CHARTS_TABLE, ChartView, pdf_figures
+from pipeline.diff.file_checks import pdf_problem
 
 
 def chart_tables(comparer) -> set[str]:
@@ -153,7 +154,8 @@ class ChartComparer:
         if not waiting or pdf is None:
             return
         try:
-            figures = pdf_figures(pdf.read_bytes())
+            data = pdf.read_bytes()
+            figures = [] if pdf_problem(data) else pdf_figures(data)  # a PDF that inflates too far: no pages
         except Exception:  # an unreadable PDF only costs the page numbers
             return
         pages = {f.alt: f.page for f in reversed(figures)}

@@ -20,6 +20,7 @@ from pathlib import Path
 from pipeline.assemble.charts import KIND_NAMES, format_value
 from pipeline.errors import InputError, Location
 from pipeline.load.input_files import read_bytes
+from pipeline.diff.file_checks import MAX_JSON_DEPTH, json_depth
 from pipeline.manifest import CONTENT, MANIFEST
 
 CHARTS_TABLE = "charts"  # the table declaring the charts (assemble/document.py)
@@ -108,7 +109,10 @@ MAX_JSON = 200_000_000  # as edition_view.py reads a build folder's files
 
 def _json(path: Path):
     data = read_bytes(path, Location(file=str(path)), path.name, MAX_JSON)
-    return json.loads(data.decode("utf-8")) if data is not None else None
+    value = json.loads(data.decode("utf-8")) if data is not None else None
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise ValueError(f"{path.name} nests too deep")
+    return value
 
 
 def build_folder(path: Path) -> tuple[dict, dict] | None:
@@ -123,7 +127,7 @@ def build_folder(path: Path) -> tuple[dict, dict] | None:
             return None
         content = _json(path.parent / CONTENT)
         return (content, manifest) if isinstance(content, dict) and "document" in content else None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, InputError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, InputError, RecursionError):
         return None
 
 

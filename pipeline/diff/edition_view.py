@@ -14,12 +14,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.errors import Location
-from pipeline.load.input_files import read_bytes, zip_too_large
+from pipeline.errors import InputError, Location
+from pipeline.load.input_files import read_bytes
 from pipeline.manifest import CONTENT, MANIFEST
 from pipeline.load.markdown import slug
 from pipeline.verify.read_back import W, heading_level, paragraph_text, read_docx_parts
-from pipeline.diff.pdf_view import from_pdf
+from pipeline.diff.alt_chunks import ChunkError, alt_chunks
+from pipeline.diff.file_checks import MAX_JSON_DEPTH, docx_problem, json_depth
+from pipeline.diff.pdf_view import from_pdf, pdf_bytes
 from pipeline.diff.charts import DocxPlace, build_charts, docx_charts
 from pipeline.diff.pictures import build_pictures, docx_pictures
 from pipeline.diff.views import ChapterView, EditionView, SectionView, input_error
@@ -116,7 +118,14 @@ def _read_json(path: Path):
     data = read_bytes(path, Location(file=str(path)), path.name, MAX_JSON)
     if data is None:
         raise FileNotFoundError(errno.ENOENT, "missing", str(path))
-    return json.loads(data.decode("utf-8"))
+    try:
+        value, deep = json.loads(data.decode("utf-8")), False
+    except RecursionError:
+        value, deep = None, True
+    if deep or json_depth(value) > MAX_JSON_DEPTH:
+        raise input_error(path, f"{path.name} is nested more than {MAX_JSON_DEPTH} levels deep, which 'brochure build' "
+                          "never writes", "rebuild the edition, then compare again")
+    return value
 
 
 def _from_build(folder: Path) -> EditionView:
@@ -126,7 +135,7 @@ def _from_build(folder: Path) -> EditionView:
     except FileNotFoundError as exc:
         raise input_error(folder, f"{Path(exc.filename).name} is missing", "diff two folders written by "
                     "'brochure build' (they hold content.json and manifest.json), or two DOCX or PDF files") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise input_error(folder, f"content.json or manifest.json is not valid JSON: {exc}", "rebuild the edition") from None
     doc = content["document"]
     pdf = next((o for o in manifest["outputs"] if o["path"].endswith(".pdf")), None)
@@ -145,6 +154,8 @@ def _from_build(folder: Path) -> EditionView:
     docx = next((folder / o["path"] for o in manifest["outputs"] if o["path"].endswith(".docx")), None)
     meta = {k: str(v) for k, v in doc["meta"].items() if k not in ("edition", "template")}
     pdf_path = folder / pdf["path"] if pdf else None
+    if pdf_path and pdf_path.is_file():
+        pdf_bytes(pdf_path)  # its pages are looked up: a PDF that cannot be opened is refused here
     return EditionView(manifest.get("edition", folder.name), "build", chapters, records, order, meta,
                        pdf["pages"] if pdf else None, docx if docx and docx.is_file() else None,
                        pdf_path if pdf_path and pdf_path.is_file() else None,
@@ -158,7 +169,7 @@ def docx_bytes(path: Path) -> bytes:
     data = read_bytes(path, Location(file=str(path)), path.name, MAX_DOCX)
     if data is None:
         raise input_error(path, "not found", "pass a .docx file")
-    why = zip_too_large(data, MAX_DOCX)
+    why = docx_problem(data, MAX_DOCX)
     if why:
         raise input_error(path, f"cannot open the DOCX: {why}", "pass a DOCX written by Word, LibreOffice or brochure")
     return data
@@ -169,6 +180,10 @@ def from_docx(path: Path) -> EditionView:
     try:
         parts = read_docx_parts(data)
         extras, revisions = _extras_per_paragraph(data)
+        chunks = alt_chunks(data)
+    except ChunkError as exc:
+        raise input_error(path, f"cannot compare the DOCX: {exc}", "open it in Word and save it again (Word turns "
+                          "pasted content into its own paragraphs), then compare") from None
     except Exception as exc:  # a broken package fails in zipfile or lxml in many ways
         raise input_error(path, f"cannot open the DOCX: {exc.__class__.__name__}: {exc}", "pass a .docx file") from None
     previous = ""
@@ -177,7 +192,8 @@ def from_docx(path: Path) -> EditionView:
     last_cell = None  # the table cell (row, cell) the section's last paragraph came from
     charts: list[DocxPlace] = []  # each chart's title, source and note: compared as the chart's
     under = ""  # what of a chart the paragraphs stand for: "", "title", "picture" or "notes"
-    for (style, text), (refs, spans, cell) in zip(parts.paragraphs, extras):
+    for k, ((style, text), (refs, spans, cell)) in enumerate(zip(parts.paragraphs, extras)):
+        _add_chunk(chapters, chunks.get(k, []))
         level = heading_level(style)
         under = _chart_part(under, style, text)
         if under == "title":
@@ -208,6 +224,7 @@ def from_docx(path: Path) -> EditionView:
         previous = style
         if refs and chapters and chapters[-1].sections:
             chapters[-1].sections[-1].notes += refs
+    _add_chunk(chapters, [t for k, texts in chunks.items() if k >= len(parts.paragraphs) for t in texts])
     for ch, head in zip([c for c in chapters if c.id != "titelseite"], running_heads(data)):
         ch.running_head = head
     core = parts.core
@@ -219,6 +236,19 @@ def from_docx(path: Path) -> EditionView:
     return EditionView(path.stem, "docx", chapters, meta=meta, docx=path, revisions=revisions,
                        pictures=[p for p in pictures if not p.chart],
                        charts=docx_charts(path, [p for p in pictures if p.chart], charts))
+
+
+def _add_chunk(chapters: list[ChapterView], texts: list[str]) -> None:
+    """An altChunk's paragraphs (alt_chunks.py), in the section where the chunk stands."""
+    if not texts:
+        return
+    if not chapters:
+        chapters.append(ChapterView("titelseite", "(Titelseite)"))
+    if not chapters[-1].sections:
+        chapters[-1].sections.append(SectionView("", ""))
+    section = chapters[-1].sections[-1]
+    section.paragraphs += texts
+    section.formats += [()] * len(texts)
 
 
 def _chart_part(before: str, style: str, text: str) -> str:
@@ -331,7 +361,16 @@ def _run_spans(p) -> tuple:
 
 
 def read_view(path: Path) -> EditionView:
-    path = Path(path)
+    try:
+        return _read_view(Path(path))
+    except InputError:
+        raise
+    except Exception as exc:  # a reader's own failure: named, never a traceback
+        raise input_error(Path(path), f"cannot be read: {exc.__class__.__name__}: {str(exc)[:200]}",
+                          "give a build folder written by 'brochure build', a .docx or a .pdf file") from None
+
+
+def _read_view(path: Path) -> EditionView:
     if path.is_dir():
         return from_build(path)
     if not path.exists():

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipeline.diff.file_checks import MAX_PDF, pdf_problem
+from pipeline.errors import Location
+from pipeline.load.input_files import read_bytes
 from pipeline.diff.charts import add_drawings, build_folder, figure_notes, pdf_charts, pdf_figures, without_titles
 from pipeline.diff.pdf_tree import TAGGED_SHARE, Block, TreeReader, read_pages
 from pipeline.diff.pictures import pdf_pictures
@@ -35,8 +38,21 @@ LEADERS = re.compile(r"(?:\s*\.){4,}\s*\d*")  # the contents' dot leaders and pa
 MATCH_AHEAD = 5  # bookmarks a heading may skip (one whose heading the tree lacks)
 
 
+def pdf_bytes(path: Path) -> bytes:
+    """A PDF to compare, bounded: too large a file, or one whose streams would inflate past
+    MAX_PDF_INFLATED, is refused before PDFium or pypdf unpack it."""
+    data = read_bytes(path, Location(file=str(path)), path.name, MAX_PDF)
+    if data is None:
+        raise input_error(path, "not found", "pass a .pdf file")
+    why = pdf_problem(data)
+    if why:
+        raise input_error(path, f"cannot read the PDF: {why}", "pass a PDF written by 'brochure build' or another "
+                          "PDF writer")
+    return data
+
+
 def from_pdf(path: Path) -> EditionView:
-    data = path.read_bytes()
+    data = pdf_bytes(path)
     try:
         text = read_pages(data)
         tree = TreeReader(text)

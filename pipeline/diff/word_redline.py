@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 import io
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -947,6 +948,19 @@ def _complex(p) -> bool:
 
 
 def redline(old_docx: bytes, new_docx: bytes, names: tuple[str, str] = ("old", "new")) -> bytes:
+    """The new DOCX with the changes from the old one as tracked changes. The cyclic garbage
+    collector pauses meanwhile: a long paragraph is a million small pieces (one per letter),
+    and collecting again and again while they are made took most of its time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _redline_docx(old_docx, new_docx, names)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _redline_docx(old_docx: bytes, new_docx: bytes, names: tuple[str, str]) -> bytes:
     old_doc, new_doc = open_docx(io.BytesIO(old_docx)), open_docx(io.BytesIO(new_docx))
     old_part, new_part = _notes_part(old_doc), _notes_part(new_doc)
     old_notes = _notes(old_part) if old_part is not None else (None, [])
