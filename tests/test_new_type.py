@@ -66,7 +66,7 @@ THEME = """\
 
 BROCHURE = f"""\
 #set document(title: meta.title, author: meta.author)
-#set text(font: "Source Sans Pro", size: 9pt, lang: "de", region: "DE", hyphenate: true, fill: ink)
+#set text(font: body-fonts, size: 9pt, lang: "de", region: "DE", hyphenate: true, fill: ink)
 #set par(justify: true)
 #set page(..page-setup, footer: page-number)
 #set columns(gutter: column-gap)

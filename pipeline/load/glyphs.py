@@ -12,22 +12,39 @@ import re
 import unicodedata
 
 from fontTools.ttLib import TTFont
+from fontTools.unicodedata import script as _script, script_name as _script_name
 
 FONT_PACKAGE = "font_source_sans_pro"
 # The styles the templates use: body, italic quotes, bold and semibold headings and labels.
 STYLES = ("Regular", "It", "Bold", "BoldIt", "Semibold", "SemiboldIt")
+# The fallback font where the body font has no glyph (its italics stop at Latin): Noto Sans, for
+# these blocks only (Latin extensions, Greek, Cyrillic with their extended blocks).
+FALLBACK_PACKAGE = "fontpkg_noto_sans"
+FALLBACK_RANGES = ((0x0100, 0x024F), (0x0370, 0x03FF), (0x0400, 0x052F), (0x1C80, 0x1C8F), (0x1E00, 0x1EFF),
+                   (0x1F00, 0x1FFF), (0x2DE0, 0x2DFF), (0xA640, 0xA69F))
 NOT_IN_PDF_TEXT = {0xFEFF}
-UNPRINTABLE_HINT = ("replace or delete it: emoji, Greek and Cyrillic letters, zero-width spaces and private "
-                    "symbols have no glyph in the brochure's fonts")
+UNPRINTABLE_HINT = ("replace or delete it: the brochure's fonts print Latin (all European languages, Turkish, "
+                    "Vietnamese), Greek and Cyrillic; emoji, zero-width spaces, private symbols and other scripts "
+                    "have no glyph in them")
+
+
+def _cmap(path) -> set[int]:
+    return set(TTFont(str(path), lazy=True).getBestCmap())
 
 
 @functools.cache
 def printable() -> frozenset[int]:
+    """The characters every style prints, from the body font or, where it has none, the fallback."""
     files = importlib.resources.files(FONT_PACKAGE) / "files"
+    fallback = importlib.resources.files(FALLBACK_PACKAGE) / "files"
+    extra = {}
+    for italic, name in ((False, "NotoSans[wdth,wght].ttf"), (True, "NotoSans-Italic[wdth,wght].ttf")):
+        with importlib.resources.as_file(fallback / name) as path:
+            extra[italic] = {c for c in _cmap(path) if any(a <= c <= b for a, b in FALLBACK_RANGES)}
     sets = []
     for style in STYLES:
         with importlib.resources.as_file(files / f"SourceSansPro-{style}.otf") as path:
-            sets.append(set(TTFont(str(path), lazy=True).getBestCmap()))
+            sets.append(_cmap(path) | extra[style.endswith("It")])
     # U+FEFF (a byte order mark inside text) has a glyph but PDF/UA forbids it in text.
     return frozenset(set.intersection(*sets) - NOT_IN_PDF_TEXT)
 
@@ -53,6 +70,11 @@ def _unprintable_pattern() -> re.Pattern:
                                      for a, b in ranges) + "]")
 
 
+def script_name(ch: str) -> str:
+    """Unicode's name of the script CH belongs to ('Arabic', 'Han', 'Common' …)."""
+    return _script_name(_script(ch))
+
+
 def unprintable_character(text: str) -> str | None:
     """A description of the first character the fonts cannot print, or None. Whitespace of any
     kind is printable: it prints as space or line break. Expects NFC text, as the loaders give."""
@@ -64,5 +86,7 @@ def unprintable_character(text: str) -> str | None:
         # by the typesetter and not come back as text from the PDF.
         if (ord(ch) not in glyphs and not ch.isspace()) or unicodedata.combining(ch):
             name = unicodedata.name(ch, "unnamed character")
-            return f"'{ch}' U+{ord(ch):04X} ({name}) at position {n}"
+            script = script_name(ch)
+            of = f", {script} script" if script not in ("Common", "Inherited", "Unknown") else ""
+            return f"'{ch}' U+{ord(ch):04X} ({name}{of}) at position {n}"
     return None

@@ -7,9 +7,9 @@ XORed with the reversed bytes of the part's `w:fontKey` GUID. The key is derived
 bytes, so the same inputs give the same DOCX bytes.
 
 The fonts are the original TrueType files of the pip font package, subset with fontTools to the
-characters the pipeline can print at all (`glyphs.printable`, the Latin repertoire of every
-style) plus any other character of the document: about a third of the full size, and still
-every character an editor can type in a German text.
+Latin characters the pipeline can print (`glyphs.printable` less Greek and Cyrillic) plus any
+other character of the document: about a third of the full size, and still every character an
+editor can type in a German text.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
 from pipeline.render.fonts import cache_root, package_fonts, put_cached
-from pipeline.load.glyphs import printable
+from pipeline.load.glyphs import printable, script_name
 
 FAMILY = "Source Sans Pro"
 # Word's four embedding slots and the package file of each.
@@ -60,6 +60,13 @@ def obfuscate(font: bytes, key: str) -> bytes:
     return head + font[32:]
 
 
+@functools.cache
+def latin() -> frozenset[int]:
+    """The printable characters but Greek and Cyrillic: what every Word file carries (a document
+    in another script adds its own characters)."""
+    return frozenset(c for c in printable() if script_name(chr(c)) not in ("Greek", "Cyrillic"))
+
+
 def _cache_file(path: Path, extra: frozenset[int]) -> Path | None:
     """Where the subset of `path` is kept between runs (subsetting four styles takes seconds);
     None for a document with characters beyond the printable set, which is subset anew."""
@@ -69,7 +76,7 @@ def _cache_file(path: Path, extra: frozenset[int]) -> Path | None:
 
     h = hashlib.sha256(f"{SUBSET_VERSION}/{fontTools.version}/".encode())
     h.update(hashlib.sha256(path.read_bytes()).digest())
-    h.update(",".join(map(str, sorted(printable()))).encode())
+    h.update(",".join(map(str, sorted(latin()))).encode())
     return cache_root() / "docx-fonts" / f"{path.stem}-{h.hexdigest()[:16]}.ttf"
 
 
@@ -81,7 +88,7 @@ def subset_font(path: Path, extra: frozenset[int] = frozenset()) -> bytes:
     cached = _cache_file(path, extra)
     if cached is not None and cached.is_file():
         return cached.read_bytes()
-    data = _subset(path, printable() | extra)
+    data = _subset(path, latin() | extra)
     if cached is not None:
         put_cached(cached, data)  # no writable cache: subset again next time
     return data
@@ -150,7 +157,7 @@ def embed_fonts(docx) -> None:
         if old.get(qn("w:name")) == FAMILY:
             table.remove(old)
     entry = _font_element(files.get("embedRegular", next(iter(files.values()))))
-    extra = _document_characters(docx) - printable()
+    extra = _document_characters(docx) - latin()
     package = docx.part.package
     for n, (slot, path) in enumerate(files.items(), start=1):
         data = subset_font(path, extra)
