@@ -29,11 +29,13 @@ from pathlib import Path
 
 # The body font every template uses is copied; other packaged families are given as they are.
 PATCHED_PACKAGES = ("font_source_sans_pro",)
-OTHER_PACKAGES = ("font_source_serif_pro",)
+# Noto Sans stands in where Source Sans Pro has no glyph (Greek and Cyrillic italics): Typst
+# takes it through the font list `body-fonts` and cuts the variable font's weights itself.
+OTHER_PACKAGES = ("font_source_serif_pro", "fontpkg_noto_sans")
 STYLES = ("Regular", "It", "Bold", "BoldIt", "Semibold", "SemiboldIt")
 TYPED = "hyphen.typed"
 UNICODE_HYPHENS = {0x2010: "hyphen.u2010", 0x2011: "hyphen.u2011"}
-PATCH_VERSION = "6"  # bump when the patch below changes: the cache key includes it
+PATCH_VERSION = "5"  # bump when the patch below changes: the cache key includes it
 
 
 def package_fonts() -> list[Path]:
@@ -175,17 +177,6 @@ def patch_font(src: Path, dest: Path) -> None:
     font.save(str(dest))
 
 
-def _body_characters() -> dict[bool, set[int]]:
-    """The characters every upright (False) and every italic (True) style of the body font has."""
-    from fontTools.ttLib import TTFont
-    found: dict[bool, set[int]] = {}
-    for src in package_fonts():
-        italic = src.stem.endswith("It")
-        cmap = set(TTFont(str(src), lazy=True).getBestCmap())
-        found[italic] = found[italic] & cmap if italic in found else cmap
-    return found
-
-
 def typst_font_paths() -> list[str]:
     """Where Typst looks for fonts: the patched copies, then the other packaged families."""
     return [str(typst_font_folder())] + [str(importlib.resources.files(pkg) / "files") for pkg in OTHER_PACKAGES]
@@ -195,8 +186,7 @@ def typst_font_paths() -> list[str]:
 def typst_font_folder() -> Path:
     """A folder holding the patched copies, made on first use and reused while the fonts
     and the patch are unchanged."""
-    from pipeline.render import script_fonts
-    sources = package_fonts() + script_fonts.sources()
+    sources = package_fonts()
     folder = cache_root() / f"fonts-{_key(sources)}"
     if folder.is_dir():
         return folder
@@ -206,9 +196,8 @@ def typst_font_folder() -> Path:
     except OSError:  # no writable cache: a private folder for this process
         folder = Path(tempfile.mkdtemp(prefix="brochure-fonts-"))
         work = folder
-    for src in package_fonts():
+    for src in sources:
         patch_font(src, work / src.name)
-    script_fonts.write_static(work, _body_characters())  # the fallback for what the body font lacks
     if work != folder:
         try:
             work.rename(folder)
