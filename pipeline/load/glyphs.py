@@ -32,6 +32,11 @@ def _cmap(path) -> set[int]:
     return set(TTFont(str(path), lazy=True).getBestCmap())
 
 
+def _built_from_parts(c: int, cmap: set[int]) -> bool:
+    parts = unicodedata.normalize("NFD", chr(c))
+    return len(parts) > 1 and all(ord(p) in cmap for p in parts)
+
+
 @functools.cache
 def printable() -> frozenset[int]:
     """The characters every style prints, from the body font or, where it has none, the fallback."""
@@ -44,7 +49,10 @@ def printable() -> frozenset[int]:
     sets = []
     for style in STYLES:
         with importlib.resources.as_file(files / f"SourceSansPro-{style}.otf") as path:
-            sets.append(_cmap(path) | extra[style.endswith("It")])
+            own = _cmap(path)
+        # A letter the body font lacks but can build from its parts ('ḋ' = d + U+0307) is drawn
+        # so by Typst, in two glyphs that PDF readers both read as the letter ('ḋḋ'): not printable.
+        sets.append(own | {c for c in extra[style.endswith("It")] if not _built_from_parts(c, own)})
     # U+FEFF (a byte order mark inside text) has a glyph but PDF/UA forbids it in text.
     return frozenset(set.intersection(*sets) - NOT_IN_PDF_TEXT)
 

@@ -238,16 +238,16 @@ def convert(col: Column, raw: object, where: Location, report: Report) -> object
         text = str(int(raw)) if raw == int(raw) else german.number(raw)
     else:
         text = normalise(str(raw).strip())
+    bad = invalid_character(text)  # a control character is one, in an address or not
+    if bad:
+        report.add(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
+                         "delete the invisible character (often pasted from another program)", args={"char": bad}))
+        return ""
     # a phone number is printed, not linked: only invisible characters are refused in it
     found = address_chars.problem(text, whole=col.kind in ("email", "url", "phone"), lookalikes=col.kind != "phone")
     if found:  # before a zero-width space is called unprintable: it is in an address
         report.add(address_chars.finding(found, where))
         return text  # kept, so that the row's other checks do not report it missing as well
-    bad = invalid_character(text)
-    if bad:
-        report.add(error("E-INVALID-CHAR", where, f"contains a control character that cannot be printed: {bad}",
-                         "delete the invisible character (often pasted from another program)", args={"char": bad}))
-        return ""
     bad = unprintable_character(text)
     if bad:
         report.add(error("E-UNPRINTABLE-CHAR", where, f"contains a character the brochure's fonts cannot print: {bad}",
